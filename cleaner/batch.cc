@@ -1,0 +1,260 @@
+#include "cleaner/batch.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "cleaner/expectations.h"
+#include "cleaner/explain.h"
+#include "cleaner/report.h"
+
+namespace clean {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void Message(const std::string& s) { std::fprintf(stderr, "clean: %s\n", s.c_str()); }
+
+// Writes all of `data` to `f`; false on error (a closed pipe included).
+bool WriteAll(FILE* f, const std::string& data) {
+  return data.empty() || std::fwrite(data.data(), 1, data.size(), f) == data.size();
+}
+
+bool WriteFile(const fs::path& path, const std::string& data, std::string* error) {
+  // Written to a temporary name, then renamed: a run cut short never leaves
+  // a truncated output behind.
+  fs::path tmp = path;
+  tmp += ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) {
+    *error = "cannot write " + path.string() + ": " + std::strerror(errno);
+    return false;
+  }
+  bool ok = WriteAll(f, data);
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) {
+    *error = "cannot write " + path.string() + ": " + std::strerror(errno);
+    std::remove(tmp.c_str());
+    return false;
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    *error = "cannot write " + path.string() + ": " + ec.message();
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+struct Input {
+  std::string path;  // "-" for stdin
+  std::string name;  // file name without extension, for --out-dir
+};
+
+// Expands directories (their regular files, sorted, hidden ones skipped).
+bool ExpandInputs(const std::vector<std::string>& given, bool have_out_dir,
+                  std::vector<Input>* out, std::string* error) {
+  for (const auto& g : given) {
+    std::error_code ec;
+    if (g != "-" && fs::is_directory(g, ec)) {
+      if (!have_out_dir) {
+        *error = g + ": is a directory; give --out-dir DIR to clean every file in it";
+        return false;
+      }
+      std::vector<fs::path> files;
+      for (const auto& e : fs::directory_iterator(g, ec))
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.')
+          files.push_back(e.path());
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) out->push_back({f.string(), f.stem().string()});
+      continue;
+    }
+    out->push_back({g, g == "-" ? "stdin" : fs::path(g).stem().string()});
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string DefaultRulesDir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path dir = exe.parent_path();
+    for (const fs::path& c : {dir / "rules", dir.parent_path() / "rules",
+                              dir.parent_path() / "share" / "clean" / "rules"})
+      if (fs::is_regular_file(c / "generic.rules", ec)) return c.string();
+  }
+  return CLEAN_SOURCE_RULES_DIR;
+}
+
+int RunCli(const CliOptions& o) {
+  std::signal(SIGPIPE, SIG_IGN);
+  std::string rules_dir = o.rules_dir.empty() ? DefaultRulesDir() : o.rules_dir;
+  Options base;
+  Diagnostics diags;
+  auto rules = RuleSet::Load(rules_dir, base, &diags);
+  if (!rules) {
+    std::fputs(diags.Format().c_str(), stderr);
+    size_t errors = 0;
+    for (const auto& d : diags.items) errors += !d.warning;
+    Message(std::to_string(errors) + " error(s) in the rules of " + rules_dir);
+    return 2;
+  }
+  if (!o.quiet && !diags.items.empty()) std::fputs(diags.Format().c_str(), stderr);
+
+  if (o.check_rules) {
+    Diagnostics check;
+    size_t n = CheckExpectations(*rules, base, &check);
+    std::fputs(check.Format().c_str(), stderr);
+    size_t rule_count = rules->generic().layer.rules.size();
+    for (const auto& s : rules->sources()) rule_count += s.layer.rules.size();
+    if (check.HasErrors()) {
+      Message(std::to_string(check.items.size()) + " of " + std::to_string(n) +
+              " expectation(s) failed");
+      return 2;
+    }
+    std::fprintf(stdout, "clean: rules OK: %zu source(s) + generic, %zu rule(s), %zu expectation(s) passed\n",
+                 rules->sources().size(), rule_count, n);
+    return 0;
+  }
+  if (o.list_sources) {
+    for (const auto& s : rules->sources()) {
+      std::string domains;
+      for (const auto& d : s.domains) domains += " " + d;
+      std::printf("%-24s %s%s%s\n", s.name.c_str(), s.file.c_str(),
+                  domains.empty() ? "" : "  domains:", domains.c_str());
+    }
+    return 0;
+  }
+
+  const Source* source = nullptr;
+  if (!o.source.empty()) {
+    source = rules->FindSource(o.source);
+    if (!source) {
+      std::string names;
+      for (const auto& s : rules->sources()) names += (names.empty() ? "" : ", ") + s.name;
+      Message("unknown source '" + o.source + "' (sources in " + rules_dir + ": " + names + ")");
+      return 2;
+    }
+  }
+
+  std::vector<std::string> given = o.inputs;
+  if (given.empty()) given.push_back("-");
+  std::vector<Input> inputs;
+  std::string error;
+  if (!ExpandInputs(given, !o.out_dir.empty(), &inputs, &error)) {
+    Message(error);
+    return 2;
+  }
+  if (o.out_dir.empty() && !o.report.empty() && inputs.size() > 1) {
+    Message("--report takes one input; for several, use --out-dir DIR (a report per input)");
+    return 2;
+  }
+  if (!o.out_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(o.out_dir, ec);
+    if (ec || !fs::is_directory(o.out_dir)) {
+      Message("cannot create output directory " + o.out_dir + ": " + ec.message());
+      return 2;
+    }
+  }
+
+  FILE* text_out = stdout;
+  if (!o.output.empty() && o.out_dir.empty()) {
+    text_out = std::fopen(o.output.c_str(), "wb");
+    if (!text_out) {
+      Message("cannot write " + o.output + ": " + std::strerror(errno));
+      return 2;
+    }
+  }
+
+  Cleaner cleaner(*rules, base, source);
+  bool progress = !o.quiet && !o.out_dir.empty() && isatty(STDERR_FILENO) && inputs.size() > 1;
+  auto last_progress = std::chrono::steady_clock::now();
+  int failed = 0;
+  std::string bytes, text, report;
+  std::vector<std::string> used_names;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const Input& in = inputs[k];
+    std::string shown = in.path == "-" ? "<stdin>" : in.path;
+    if (!ReadInput(in.path, &bytes, &error)) {
+      Message(shown + ": " + error);
+      ++failed;
+      continue;
+    }
+    CleanResult r;
+    if (!cleaner.Clean(shown, bytes, &r, &error)) {
+      Message(shown + ": " + error);
+      ++failed;
+      continue;
+    }
+    if (r.page->invalid_utf8 && !o.quiet)
+      Message(shown + ": warning: " + std::to_string(r.page->invalid_utf8) +
+              " invalid UTF-8 sequence(s) replaced by U+FFFD");
+    if (!r.work->scan.limits.empty() && !o.quiet)
+      Message(shown + ": warning: a rule regex hit the PCRE2 match limit on " +
+              std::to_string(r.work->scan.limits.size()) + " line(s); see the report");
+    text.clear();
+    if (o.explain) WriteExplain(r, o.keep, &text);
+    else WriteCleanText(r, o.keep, &text);
+    bool want_report = !o.report.empty() || !o.out_dir.empty();
+    report.clear();
+    if (want_report) WriteReport(r, o.keep, &report);
+
+    if (!o.out_dir.empty()) {
+      if (std::find(used_names.begin(), used_names.end(), in.name) != used_names.end()) {
+        Message(shown + ": another input already wrote " + in.name + ".txt in " + o.out_dir +
+                "; skipped");
+        ++failed;
+        continue;
+      }
+      used_names.push_back(in.name);
+      fs::path dir(o.out_dir);
+      if (!WriteFile(dir / (in.name + ".txt"), text, &error) ||
+          !WriteFile(dir / (in.name + ".report.json"), report, &error)) {
+        Message(shown + ": " + error);
+        ++failed;
+        continue;
+      }
+    } else {
+      if (!WriteAll(text_out, text)) {
+        if (errno == EPIPE) return failed ? 1 : 0;  // the reader went away: stop quietly
+        Message("cannot write the clean text: " + std::string(std::strerror(errno)));
+        return 1;
+      }
+      if (!o.report.empty() && !WriteFile(o.report, report, &error)) {
+        Message(shown + ": " + error);
+        ++failed;
+      }
+    }
+    if (progress) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_progress > std::chrono::milliseconds(200) || k + 1 == inputs.size()) {
+        std::fprintf(stderr, "\rclean: %zu/%zu inputs, %d failed", k + 1, inputs.size(), failed);
+        last_progress = now;
+      }
+    }
+  }
+  if (progress) std::fputc('\n', stderr);
+  if (text_out != stdout) {
+    if (std::fclose(text_out) != 0) {
+      Message("cannot write " + o.output + ": " + std::strerror(errno));
+      return 1;
+    }
+  } else if (std::fflush(stdout) != 0 && errno != EPIPE) {
+    Message("cannot write the clean text: " + std::string(std::strerror(errno)));
+    return 1;
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace clean

@@ -1,0 +1,204 @@
+#include "cleaner/classifier.h"
+
+#include <algorithm>
+
+#include "cleaner/context.h"
+#include "cleaner/heuristics.h"
+
+namespace clean {
+
+namespace {
+
+LineKind KindOf(const LineFeatures& f, bool lang_known, const Options& o) {
+  if (f.chars == 0) return LineKind::kBlank;
+  if (f.letters == 0) return LineKind::kNoWords;
+  bool stop_ok = !lang_known || f.stop_share() >= o.stopword_low;
+  bool sentence = f.terminal || f.has_sentence_break;
+  if (f.chars >= static_cast<uint32_t>(o.long_line_chars) && stop_ok &&
+      (sentence || f.words >= 2 * o.sentence_min_words))
+    return LineKind::kProse;
+  if (f.words >= o.sentence_min_words && stop_ok && sentence) return LineKind::kMedium;
+  return LineKind::kShort;
+}
+
+}  // namespace
+
+bool PageWork::title_like(uint32_t i, const Options& o) const {
+  const LineFeatures& f = features.lines[i];
+  return f.letters > 0 && f.words >= 1 && f.words <= o.title_max_words && !f.has_sentence_break &&
+         kinds[i] != LineKind::kProse;
+}
+
+const Source* Classifier::Detect(const Page& page, uint32_t* decider) {
+  const MatchPlan& plan = rules_.detect_plan();
+  if (plan.regexes.empty() && plan.exact.empty()) return nullptr;
+  scanner_.Scan(plan, page, &detect_scan_);
+  const Source* best = nullptr;
+  size_t best_score = 0;
+  for (const Source& s : rules_.sources()) {
+    size_t score = 0;
+    uint32_t first = 0;
+    for (auto [m, d] : s.fingerprints) {
+      bool hit = std::any_of(detect_scan_.hits.begin(), detect_scan_.hits.end(),
+                             [m = m](const Hit& h) { return h.matcher == m; });
+      if (hit && score++ == 0) first = d;
+    }
+    if (score > best_score) {
+      best = &s;
+      best_score = score;
+      *decider = first;
+    }
+  }
+  return best;
+}
+
+void Classifier::Classify(const Page& page, const Source* source, const Options& o,
+                          PageWork* w) {
+  size_t n = page.lines.size();
+  features_.Compute(page, &w->features);
+  bool lang_known = w->features.language >= 0;
+  w->kinds.resize(n);
+  for (size_t i = 0; i < n; ++i) w->kinds[i] = KindOf(w->features.lines[i], lang_known, o);
+  w->decisions.assign(n, Decision());
+  w->by_rule.assign(n, 0);
+  ApplyRules(page, source, w);
+  LocateRegion(o, w);
+  ApplyHeuristics(page, o, w);
+  ApplyContext(page, o, w);
+}
+
+void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {
+  const MatchPlan& plan = source ? source->plan : rules_.generic().plan;
+  scanner_.Scan(plan, page, &w->scan);
+  const Layer* layers[2] = {source ? &source->layer : nullptr, &rules_.generic().layer};
+  const CompiledRule* open[2] = {nullptr, nullptr};
+  HitCursor cursor(w->scan.hits);
+  HitCursor limits(w->scan.limits);
+  size_t n = page.lines.size();
+  for (uint32_t i = 0; i < n; ++i) {
+    Decision& d = w->decisions[i];
+    bool blank = page.lines[i].blank();
+    cursor.Seek(i);
+    limits.Seek(i);
+    d.regex_limit = limits.Any();
+    // Open sections end first: the end line is not part of the section.
+    for (int li = 0; li < 2; ++li) {
+      if (!open[li]) continue;
+      for (const auto& e : open[li]->ends) {
+        bool ends = (e.kind == SectionEnd::Kind::kMatch && cursor.Has(e.matcher)) ||
+                    (e.kind == SectionEnd::Kind::kBlank && blank) ||
+                    (e.kind == SectionEnd::Kind::kBody && w->kinds[i] == LineKind::kProse);
+        if (ends) {
+          open[li] = nullptr;
+          break;
+        }
+      }
+    }
+    if (blank) {
+      d.blank = true;
+      continue;
+    }
+    if (i == 0 && page.date_header) {  // an input-format fact, decided first
+      d.cls = LineClass::kMeta;
+      d.decider = DeciderOf(Heuristic::kDateHeader);
+      w->by_rule[i] = 1;
+      continue;
+    }
+    bool decided = false;
+    for (int li = 0; li < 2 && !decided; ++li) {
+      if (!layers[li]) continue;
+      if (cursor.Any()) {
+        for (const CompiledRule& r : layers[li]->rules) {
+          if (!cursor.Has(r.matcher)) continue;
+          if (r.kind == RuleSpec::Kind::kSection) {
+            open[li] = &r;
+            if (!r.header_in_section) continue;  // `after`: the header is decided elsewhere
+          }
+          d.cls = r.cls;
+          d.decider = r.decider;
+          decided = true;
+          break;
+        }
+      }
+      if (!decided && open[li] && !(open[li]->ends.empty())) {
+        // Inside an open section (and not its `after` header line).
+        bool header_line = !open[li]->header_in_section && cursor.Has(open[li]->matcher);
+        if (!header_line) {
+          d.cls = open[li]->cls;
+          d.decider = open[li]->decider;
+          decided = true;
+        }
+      }
+    }
+    if (decided) w->by_rule[i] = 1;
+  }
+}
+
+void Classifier::LocateRegion(const Options& o, PageWork* w) {
+  // The main text is the stretch of lines with the highest score: prose
+  // adds its length, boilerplate costs a penalty (maximum-sum subarray).
+  size_t n = w->decisions.size();
+  double best = 0, run = 0;
+  uint32_t run_begin = 0;
+  w->region_begin = w->region_end = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const LineFeatures& f = w->features.lines[i];
+    double s = 0;
+    if (w->decisions[i].blank) {
+      s = 0;
+    } else if (w->by_rule[i]) {
+      s = w->decisions[i].cls == LineClass::kBody ? f.chars * o.region_good_weight
+                                                  : -o.region_bad_penalty;
+    } else {
+      switch (w->kinds[i]) {
+        case LineKind::kProse: s = f.chars * o.region_good_weight; break;
+        case LineKind::kMedium: s = 0.5 * f.chars * o.region_good_weight; break;
+        case LineKind::kShort:
+          s = (f.repeats >= o.repeat_min) ? -o.region_bad_penalty : -o.region_short_penalty;
+          break;
+        case LineKind::kNoWords: s = -o.region_short_penalty; break;
+        case LineKind::kBlank: break;
+      }
+    }
+    if (run <= 0) {
+      run = 0;
+      run_begin = i;
+    }
+    run += s;
+    if (run > best) {
+      best = run;
+      w->region_begin = run_begin;
+      w->region_end = i + 1;
+    }
+  }
+}
+
+void Classifier::ApplyHeuristics(const Page& page, const Options& o, PageWork* w) {
+  (void)page;
+  for (uint32_t i = 0; i < w->decisions.size(); ++i) {
+    Decision& d = w->decisions[i];
+    if (d.blank || w->by_rule[i]) continue;
+    const LineFeatures& f = w->features.lines[i];
+    bool inside = i >= w->region_begin && i < w->region_end;
+    LineKind k = w->kinds[i];
+    auto set = [&](LineClass c, Heuristic h) {
+      d.cls = c;
+      d.decider = DeciderOf(h);
+    };
+    if (k == LineKind::kNoWords) {
+      set(LineClass::kNavigation, Heuristic::kNoWords);
+    } else if (f.repeats >= o.repeat_min && k != LineKind::kProse) {
+      set(LineClass::kNavigation, Heuristic::kRepeated);
+    } else if (inside) {
+      if (k == LineKind::kProse) set(LineClass::kBody, Heuristic::kProse);
+      else if (k == LineKind::kMedium) set(LineClass::kBody, Heuristic::kMainRegion);
+      else set(LineClass::kNavigation, Heuristic::kShortLabel);
+    } else if (k == LineKind::kProse && f.chars >= static_cast<uint32_t>(o.region_outside_keep_chars)) {
+      set(LineClass::kBody, Heuristic::kProse);
+    } else {
+      set(LineClass::kNavigation, Heuristic::kOutsideRegion);
+    }
+  }
+}
+
+}  // namespace clean

@@ -1,0 +1,67 @@
+// The decision stream for one page, in the documented precedence:
+//   1. source rules (sections and line rules of rules/<source>.rules)
+//   2. generic rules (rules/generic.rules)
+//   3. heuristics on line features and the page's main text region
+//   4. context (context.h): neighbours revise heuristic decisions
+// A line decided by a rule keeps that decision; stages 3 and 4 decide the
+// rest.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "cleaner/decision.h"
+#include "cleaner/features.h"
+#include "cleaner/matcher_scan.h"
+#include "cleaner/options.h"
+#include "cleaner/page.h"
+#include "cleaner/rule_set.h"
+
+namespace clean {
+
+// How a line reads on its own, before any rule or neighbour.
+enum class LineKind : uint8_t {
+  kBlank,
+  kProse,   // long, with sentences and stop words
+  kMedium,  // a sentence or two
+  kShort,   // a few words, no sentence
+  kNoWords, // no letters
+};
+
+// Everything the stages compute for a page, kept between pages so that its
+// vectors keep their capacity.
+struct PageWork {
+  PageFeatures features;
+  ScanResult scan;
+  std::vector<LineKind> kinds;
+  std::vector<Decision> decisions;
+  std::vector<uint8_t> by_rule;  // 1 when a rule decided the line
+  uint32_t region_begin = 0, region_end = 0;  // main text region [begin, end)
+  bool title_like(uint32_t i, const Options& o) const;
+};
+
+class Classifier {
+ public:
+  Classifier(const RuleSet& rules, MatchScratch& scratch)
+      : rules_(rules), features_(rules.lexicon()), scanner_(rules, scratch) {}
+
+  // Classifies every line of `page` with `source`'s rules (null: the generic
+  // layer only). The result is in work->decisions, one per page line.
+  void Classify(const Page& page, const Source* source, const Options& options, PageWork* work);
+
+  // Auto-detection: the source whose fingerprints match most lines of the
+  // page (at least one); null when none does. *decider names the winning
+  // fingerprint.
+  const Source* Detect(const Page& page, uint32_t* decider);
+
+ private:
+  void ApplyRules(const Page& page, const Source* source, PageWork* w);
+  void LocateRegion(const Options& o, PageWork* w);
+  void ApplyHeuristics(const Page& page, const Options& o, PageWork* w);
+
+  const RuleSet& rules_;
+  FeatureExtractor features_;
+  MatcherScanner scanner_;
+  ScanResult detect_scan_;
+};
+
+}  // namespace clean

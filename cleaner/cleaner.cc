@@ -1,0 +1,50 @@
+#include "cleaner/cleaner.h"
+
+namespace clean {
+
+Cleaner::Cleaner(const RuleSet& rules, const Options& base, const Source* source, bool detect)
+    : rules_(rules),
+      base_(base),
+      forced_(source),
+      detect_(detect),
+      scratch_(base.regex_match_limit, base.regex_heap_limit_kib),
+      classifier_(rules, scratch_) {}
+
+Cleaner::~Cleaner() = default;
+
+bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* out,
+                    std::string* error) {
+  page_.Clear();
+  page_.name = std::string(name);
+  if (!BuildPage(bytes, base_, &page_, error)) return false;
+  out->rules = &rules_;
+  out->page = &page_;
+  out->work = &work_;
+  out->source = forced_;
+  out->detected_by = forced_ ? "option" : "none";
+  out->detect_decider = 0;
+  if (!forced_ && detect_) {
+    uint32_t d = 0;
+    if (const Source* s = classifier_.Detect(page_, &d)) {
+      out->source = s;
+      out->detected_by = "fingerprint";
+      out->detect_decider = d;
+    }
+  }
+  const Options& o = out->source ? out->source->options : rules_.generic().options;
+  classifier_.Classify(page_, out->source, o, &work_);
+  int lang = work_.features.language;
+  out->language = lang >= 0 ? std::string_view(rules_.lexicon().languages()[lang]) : "";
+  return true;
+}
+
+void WriteCleanText(const CleanResult& r, const KeepSet& keep, std::string* out) {
+  const auto& ds = r.decisions();
+  for (size_t i = 0; i < ds.size(); ++i) {
+    if (ds[i].blank || !keep.Has(ds[i].cls)) continue;
+    out->append(r.page->line(i));
+    out->push_back('\n');
+  }
+}
+
+}  // namespace clean

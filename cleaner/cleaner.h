@@ -1,0 +1,61 @@
+// The cleaner: one page in, one decision stream out. Tests, the CLI and the
+// batch runner all call this.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "cleaner/classifier.h"
+#include "cleaner/page.h"
+#include "cleaner/regex.h"
+#include "cleaner/rule_set.h"
+
+namespace clean {
+
+// Which classes go to the clean text (body always).
+struct KeepSet {
+  bool keep[kNumClasses] = {true, false, false, false, false, false, false};
+  bool Has(LineClass c) const { return keep[static_cast<int>(c)]; }
+};
+
+// The outcome for one page. Views into the Cleaner's buffers: valid until
+// its next Clean call.
+struct CleanResult {
+  const RuleSet* rules = nullptr;
+  const Page* page = nullptr;
+  const PageWork* work = nullptr;
+  const Source* source = nullptr;      // null: generic rules only
+  std::string_view detected_by;        // "option", "fingerprint" or "none"
+  uint32_t detect_decider = 0;         // the fingerprint, when detected_by == "fingerprint"
+  std::string_view language;           // stop-word language, or "" when unknown
+  const std::vector<Decision>& decisions() const { return work->decisions; }
+};
+
+class Cleaner {
+ public:
+  // `source`: clean every page with that source's rules; null: detect it
+  // from the fingerprints (when `detect`), else use the generic rules only.
+  Cleaner(const RuleSet& rules, const Options& base, const Source* source, bool detect = true);
+  ~Cleaner();
+
+  // Cleans one page. Returns false with *error set when the input cannot be
+  // cleaned (binary, too large); the page is then not classified.
+  bool Clean(std::string_view name, std::string_view bytes, CleanResult* out, std::string* error);
+
+  const RuleSet& rules() const { return rules_; }
+
+ private:
+  const RuleSet& rules_;
+  Options base_;
+  const Source* forced_;
+  bool detect_;
+  MatchScratch scratch_;
+  Classifier classifier_;
+  Page page_;
+  PageWork work_;
+};
+
+// Writes the kept lines, one per line, each ending in '\n'.
+void WriteCleanText(const CleanResult& r, const KeepSet& keep, std::string* out);
+
+}  // namespace clean

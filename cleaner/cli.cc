@@ -1,0 +1,177 @@
+#include "cleaner/cli.h"
+
+#include <functional>
+#include <string_view>
+
+namespace clean {
+
+namespace {
+
+struct Flag {
+  std::string_view shorthand;  // "-o" or ""
+  std::string_view name;       // "--output"
+  std::string_view arg;        // "FILE", or "" for a switch
+  std::string_view help;
+  std::function<bool(CliOptions*, const std::string&, std::string*)> apply;
+};
+
+bool ParseKeep(CliOptions* o, const std::string& v, std::string* err) {
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t comma = v.find(',', start);
+    if (comma == std::string::npos) comma = v.size();
+    std::string name = v.substr(start, comma - start);
+    auto c = ParseClass(name);
+    if (!c) {
+      *err = "--keep: unknown class '" + name +
+             "' (title, meta, headline_list, navigation, caption, ad)";
+      return false;
+    }
+    o->keep.keep[static_cast<int>(*c)] = true;
+    start = comma + 1;
+  }
+  return true;
+}
+
+const std::vector<Flag>& Flags() {
+  static const std::vector<Flag> kFlags = {
+      {"-o", "--output", "FILE", "write the clean text to FILE instead of stdout",
+       [](CliOptions* o, const std::string& v, std::string*) { o->output = v; return true; }},
+      {"", "--source", "NAME",
+       "use the rules of rules/NAME.rules (default: detect the source from the rule files' "
+       "fingerprints, else generic rules only)",
+       [](CliOptions* o, const std::string& v, std::string*) { o->source = v; return true; }},
+      {"", "--rules", "DIR",
+       "rules directory (default: the project's rules/ next to the executable, or the "
+       "installed share/clean/rules)",
+       [](CliOptions* o, const std::string& v, std::string*) { o->rules_dir = v; return true; }},
+      {"", "--report", "FILE", "write the removal report (JSON, see rules/README.md) to FILE",
+       [](CliOptions* o, const std::string& v, std::string*) { o->report = v; return true; }},
+      {"", "--explain", "",
+       "instead of the clean text, print every input line with its class and the rule or "
+       "heuristic that decided it (+ kept, - removed)",
+       [](CliOptions* o, const std::string&, std::string*) { o->explain = true; return true; }},
+      {"", "--keep", "CLASSES",
+       "also keep these classes in the clean text, comma-separated (e.g. title,meta)", ParseKeep},
+      {"", "--out-dir", "DIR",
+       "for several inputs or a directory: write DIR/NAME.txt and DIR/NAME.report.json per input",
+       [](CliOptions* o, const std::string& v, std::string*) { o->out_dir = v; return true; }},
+      {"", "--check-rules", "",
+       "load and validate every rule file, run their embedded expectations, report all "
+       "problems and exit (0 when all is well, 2 otherwise)",
+       [](CliOptions* o, const std::string&, std::string*) { o->check_rules = true; return true; }},
+      {"", "--list-sources", "", "list the sources of the rules directory and exit",
+       [](CliOptions* o, const std::string&, std::string*) { o->list_sources = true; return true; }},
+      {"-q", "--quiet", "", "no progress line and no warnings, only errors",
+       [](CliOptions* o, const std::string&, std::string*) { o->quiet = true; return true; }},
+      {"-h", "--help", "", "show this help and exit",
+       [](CliOptions* o, const std::string&, std::string*) { o->help = true; return true; }},
+      {"-V", "--version", "", "show the version and exit",
+       [](CliOptions* o, const std::string&, std::string*) { o->version = true; return true; }},
+  };
+  return kFlags;
+}
+
+}  // namespace
+
+bool ParseArgs(int argc, char** argv, CliOptions* out, std::string* error) {
+  bool only_inputs = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (only_inputs || a == "-" || a.empty() || a[0] != '-') {
+      out->inputs.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      only_inputs = true;
+      continue;
+    }
+    std::string value;
+    bool has_value = false;
+    if (a.rfind("--", 0) == 0) {
+      size_t eq = a.find('=');
+      if (eq != std::string::npos) {
+        value = a.substr(eq + 1);
+        a.resize(eq);
+        has_value = true;
+      }
+    }
+    const Flag* flag = nullptr;
+    for (const Flag& f : Flags())
+      if (a == f.name || (!f.shorthand.empty() && a == f.shorthand)) flag = &f;
+    if (!flag) {
+      *error = "unknown option '" + a + "' (see clean --help)";
+      return false;
+    }
+    if (!flag->arg.empty() && !has_value) {
+      if (i + 1 >= argc) {
+        *error = "option '" + a + "' needs a value: " + std::string(flag->arg);
+        return false;
+      }
+      value = argv[++i];
+    } else if (flag->arg.empty() && has_value) {
+      *error = "option '" + a + "' takes no value";
+      return false;
+    }
+    if (!flag->apply(out, value, error)) return false;
+  }
+  return true;
+}
+
+std::string HelpText() {
+  std::string s =
+      "usage: clean [OPTIONS] [FILE|DIR|-]...\n"
+      "\n"
+      "Removes boilerplate (navigation, headline lists, captions, ads, metadata) from\n"
+      "scraped news pages given as plain text, one page block per line, and accounts\n"
+      "for every removed line in a report: its class and the rule or heuristic that\n"
+      "removed it. With no input, or '-', reads stdin. The clean text holds the body\n"
+      "lines in order, each as in the input less surrounding whitespace.\n"
+      "\n"
+      "options:\n";
+  for (const Flag& f : Flags()) {
+    std::string left = "  ";
+    left += f.shorthand.empty() ? "    " : std::string(f.shorthand) + ", ";
+    left += f.name;
+    if (!f.arg.empty()) left.append(" ").append(f.arg);
+    if (left.size() < 26) left.append(26 - left.size(), ' ');
+    else left.append("\n").append(26, ' ');
+    // Wrap the help text at 80 columns.
+    std::string_view h = f.help;
+    size_t col = 26;
+    std::string line = left;
+    while (!h.empty()) {
+      size_t sp = h.find(' ');
+      std::string_view word = h.substr(0, sp);
+      if (col + word.size() > 79 && col > 26) {
+        line.append("\n").append(26, ' ');
+        col = 26;
+      }
+      line += word;
+      col += word.size();
+      if (sp == std::string_view::npos) break;
+      line += ' ';
+      ++col;
+      h.remove_prefix(sp + 1);
+    }
+    s.append(line).append("\n");
+  }
+  s +=
+      "\n"
+      "classes: body, title, meta, headline_list, navigation, caption, ad\n"
+      "\n"
+      "exit status: 0 every input cleaned; 1 some input failed (the others are still\n"
+      "cleaned); 2 usage or rule-file error. Messages on stderr start with 'clean:'.\n"
+      "\n"
+      "examples:\n"
+      "  clean --source upi page.txt              clean one page with the UPI rules\n"
+      "  clean page.txt --report page.json        auto-detect the source, write a report\n"
+      "  clean --explain page.txt | less          see why each line was kept or removed\n"
+      "  clean --out-dir out/ pages/              clean a directory\n"
+      "  clean --check-rules                      validate the rule files\n"
+      "\n"
+      "The rule format and the report are documented in rules/README.md.\n";
+  return s;
+}
+
+}  // namespace clean

@@ -1,0 +1,139 @@
+#include "cleaner/context.h"
+
+#include "cleaner/heuristics.h"
+
+namespace clean {
+
+namespace {
+
+bool IsBody(const PageWork& w, uint32_t i) {
+  return !w.decisions[i].blank && w.decisions[i].cls == LineClass::kBody;
+}
+
+// A heuristic removal the context pass may revise.
+bool Revisable(const PageWork& w, uint32_t i) {
+  return !w.decisions[i].blank && !w.by_rule[i] && w.decisions[i].cls != LineClass::kBody;
+}
+
+bool HeadlineLike(const PageWork& w, uint32_t i, const Options& o) {
+  const LineFeatures& f = w.features.lines[i];
+  return w.title_like(i, o) && f.words >= 4 && !f.terminal;
+}
+
+void Set(PageWork* w, uint32_t i, LineClass c, Heuristic h) {
+  w->decisions[i].cls = c;
+  w->decisions[i].decider = DeciderOf(h);
+}
+
+// Short lines between body paragraphs are body: subheadings, list items.
+void BetweenBody(const Options& o, PageWork* w) {
+  size_t n = w->decisions.size();
+  uint32_t i = 0;
+  while (i < n) {
+    if (!Revisable(*w, i) || w->kinds[i] != LineKind::kShort ||
+        w->features.lines[i].repeats >= o.repeat_min) {
+      ++i;
+      continue;
+    }
+    // A run of revisable short lines (blank lines inside it allowed).
+    uint32_t b = i, e = i, count = 0;
+    bool ok = true;
+    while (e < n) {
+      if (w->decisions[e].blank) {
+        ++e;
+        continue;
+      }
+      if (Revisable(*w, e) && w->kinds[e] == LineKind::kShort &&
+          w->features.lines[e].repeats < o.repeat_min) {
+        ++count;
+        ++e;
+        continue;
+      }
+      break;
+    }
+    if (count > static_cast<uint32_t>(o.context_max_gap)) ok = false;
+    int prev = static_cast<int>(b) - 1;
+    while (prev >= 0 && w->decisions[prev].blank) --prev;
+    ok = ok && prev >= 0 && IsBody(*w, prev) && e < n && IsBody(*w, e);
+    if (ok)
+      for (uint32_t k = b; k < e; ++k)
+        if (!w->decisions[k].blank)
+          Set(w, k, LineClass::kBody,
+              w->features.lines[k].list_marker ? Heuristic::kListInBody : Heuristic::kBetweenBody);
+    i = e;
+  }
+}
+
+// The title: the nearest title-like removed line before the main region,
+// and every repeat of it.
+void FindTitle(const Page& page, const Options& o, PageWork* w) {
+  for (const Decision& d : w->decisions)
+    if (!d.blank && d.cls == LineClass::kTitle) return;  // a rule found it
+  if (w->region_end == 0) return;
+  int steps = 0;
+  for (int i = static_cast<int>(w->region_begin) - 1; i >= 0 && steps < 8; --i) {
+    if (w->decisions[i].blank) continue;
+    ++steps;
+    const LineFeatures& f = w->features.lines[i];
+    if (!Revisable(*w, i) || !w->title_like(i, o) || f.words < 3 || f.terminal) continue;
+    std::string_view t = page.line(i);
+    for (uint32_t k = 0; k < w->decisions.size(); ++k)
+      if (Revisable(*w, k) && page.line(k) == t) Set(w, k, LineClass::kTitle, Heuristic::kTitle);
+    return;
+  }
+}
+
+// Runs of headline-like lines outside the main region, and a label opening
+// such a run, are headline lists.
+void HeadlineRuns(const Options& o, PageWork* w) {
+  size_t n = w->decisions.size();
+  uint32_t i = 0;
+  while (i < n) {
+    if (!Revisable(*w, i) || w->decisions[i].cls == LineClass::kTitle || !HeadlineLike(*w, i, o)) {
+      ++i;
+      continue;
+    }
+    uint32_t b = i, e = i, count = 0;
+    while (e < n && (w->decisions[e].blank ||
+                     (Revisable(*w, e) && w->decisions[e].cls != LineClass::kTitle &&
+                      HeadlineLike(*w, e, o)))) {
+      if (!w->decisions[e].blank) ++count;
+      ++e;
+    }
+    if (count >= static_cast<uint32_t>(o.headline_run_min)) {
+      for (uint32_t k = b; k < e; ++k)
+        if (!w->decisions[k].blank) Set(w, k, LineClass::kHeadlineList, Heuristic::kHeadlineRun);
+      int h = static_cast<int>(b) - 1;
+      while (h >= 0 && w->decisions[h].blank) --h;
+      if (h >= 0 && Revisable(*w, h) && w->kinds[h] == LineKind::kShort &&
+          w->features.lines[h].words <= 4 && w->decisions[h].cls != LineClass::kTitle)
+        Set(w, h, LineClass::kHeadlineList, Heuristic::kSectionHeader);
+    }
+    i = e;
+  }
+}
+
+// A short removed line next to a caption is its credit.
+void CaptionCredits(PageWork* w) {
+  size_t n = w->decisions.size();
+  for (uint32_t i = 0; i < n; ++i) {
+    if (w->decisions[i].blank || w->decisions[i].cls != LineClass::kCaption) continue;
+    for (int k : {static_cast<int>(i) - 1, static_cast<int>(i) + 1}) {
+      if (k < 0 || k >= static_cast<int>(n)) continue;
+      if (Revisable(*w, k) && w->kinds[k] == LineKind::kShort &&
+          w->decisions[k].cls != LineClass::kCaption)
+        Set(w, k, LineClass::kCaption, Heuristic::kCaptionCredit);
+    }
+  }
+}
+
+}  // namespace
+
+void ApplyContext(const Page& page, const Options& o, PageWork* w) {
+  BetweenBody(o, w);
+  FindTitle(page, o, w);
+  HeadlineRuns(o, w);
+  CaptionCredits(w);
+}
+
+}  // namespace clean

@@ -1,0 +1,56 @@
+// Per-line features, computed in one pass over a line's bytes with no
+// allocation: sizes, words, stop words per language, capitals, punctuation,
+// list markers, and repetition within the page.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cleaner/lexicon.h"
+#include "cleaner/page.h"
+
+namespace clean {
+
+struct LineFeatures {
+  uint32_t chars = 0;        // code points
+  uint16_t words = 0;        // runs of word characters
+  uint16_t stop_words = 0;   // for the page's language (filled by FinishPage)
+  uint16_t letters = 0;      // letters (not digits) among word characters
+  uint16_t uppers = 0;       // capital letters
+  uint16_t digits = 0;
+  uint16_t cap_words = 0;    // words starting with a capital
+  uint16_t long_words = 0;   // words of 4+ characters
+  bool terminal = false;     // ends a sentence: . ! ? … : ; or a closing quote after one
+  bool list_marker = false;  // starts with "- ", "• ", "* ", "1. " ...
+  bool has_sentence_break = false;  // ". X" inside the line: more than one sentence
+  uint16_t repeats = 1;      // occurrences of this exact line in the page
+  std::array<uint16_t, kMaxLanguages> stop_by_lang{};
+
+  double stop_share() const { return words ? double(stop_words) / words : 0.0; }
+  bool all_caps() const { return letters >= 8 && uppers * 10 >= letters * 9; }
+};
+
+struct PageFeatures {
+  std::vector<LineFeatures> lines;  // one per page line (blank ones zeroed)
+  int language = -1;                // index into Lexicon::languages(), -1: unknown
+  uint32_t stop_hits = 0;           // stop words of that language in the page
+  uint32_t words = 0;
+};
+
+// Reusable computation state (the scratch for lower-casing and the table for
+// counting repeats keep their capacity across pages).
+class FeatureExtractor {
+ public:
+  explicit FeatureExtractor(const Lexicon& lexicon) : lexicon_(lexicon) {}
+  void Compute(const Page& page, PageFeatures* out);
+
+ private:
+  void ComputeLine(std::string_view line, LineFeatures* f);
+  void CountRepeats(const Page& page, PageFeatures* out);
+  const Lexicon& lexicon_;
+  std::string word_;                 // lower-cased word scratch
+  std::vector<uint32_t> slots_;      // open-addressing table of line indices
+};
+
+}  // namespace clean

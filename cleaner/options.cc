@@ -1,0 +1,61 @@
+#include "cleaner/options.h"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace clean {
+
+const std::vector<OptionField>& OptionFields() {
+  static const std::vector<OptionField> kFields = {
+#define CLEAN_OPT(name, doc) {#name, &Options::name, doc}
+      CLEAN_OPT(binary_sniff_bytes, "bytes sniffed for NUL to detect binary input"),
+      CLEAN_OPT(regex_match_limit, "PCRE2 match limit per match call"),
+      CLEAN_OPT(regex_heap_limit_kib, "PCRE2 heap limit per match call (KiB)"),
+      CLEAN_OPT(long_line_chars, "characters from which a prose line is long"),
+      CLEAN_OPT(short_line_chars, "characters under which a line is short"),
+      CLEAN_OPT(stopword_high, "stop-word share from which a line reads as prose"),
+      CLEAN_OPT(stopword_low, "stop-word share under which a line reads as a label"),
+      CLEAN_OPT(title_max_words, "words a title-like line has at most"),
+      CLEAN_OPT(sentence_min_words, "words a sentence has at least"),
+      CLEAN_OPT(region_good_weight, "main-region score per character of a body-like line"),
+      CLEAN_OPT(region_bad_penalty, "main-region penalty of a boilerplate-like line"),
+      CLEAN_OPT(region_short_penalty, "main-region penalty of a short neutral line"),
+      CLEAN_OPT(region_outside_keep_chars, "prose line kept outside the main region from this length"),
+      CLEAN_OPT(headline_run_min, "short lines after a list header that make a headline list"),
+      CLEAN_OPT(context_max_gap, "lines of lookaround in the context pass"),
+      CLEAN_OPT(repeat_min, "occurrences in a page that make a line boilerplate"),
+#undef CLEAN_OPT
+  };
+  return kFields;
+}
+
+const OptionField* FindOption(std::string_view name) {
+  for (const auto& f : OptionFields())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+bool SetOption(Options& o, const OptionField& f, std::string_view value,
+               std::string* error) {
+  if (auto p = std::get_if<int Options::*>(&f.member)) {
+    int v = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || end != value.data() + value.size() || v < 0) {
+      *error = "expected a non-negative whole number for '" + std::string(f.name) + "'";
+      return false;
+    }
+    o.*(*p) = v;
+    return true;
+  }
+  std::string s(value);
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || v < 0) {
+    *error = "expected a non-negative number for '" + std::string(f.name) + "'";
+    return false;
+  }
+  o.*(std::get<double Options::*>(f.member)) = v;
+  return true;
+}
+
+}  // namespace clean

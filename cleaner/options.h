@@ -1,0 +1,72 @@
+// Every tunable of the cleaner, with its default and why. A rule file may
+// override a named value for its source with `set NAME VALUE`.
+#pragma once
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace clean {
+
+struct Options {
+  // --- Input ---------------------------------------------------------------
+  // Bytes sniffed for NUL to tell binary input from text (git uses 8000).
+  int binary_sniff_bytes = 8000;
+
+  // --- Regex guards (PCRE2) ------------------------------------------------
+  // Backtracking steps one match call may take before it gives up; the line
+  // is then decided by the later stages and the report records the limit.
+  int regex_match_limit = 2000000;
+  // Heap (KiB) one match call may use for backtracking.
+  int regex_heap_limit_kib = 20000;
+
+  // --- Line features -------------------------------------------------------
+  // A line at least this long (characters) with enough stop words is "long".
+  int long_line_chars = 70;
+  // A line shorter than this is "short" whatever its words.
+  int short_line_chars = 30;
+  // Stop-word share (stop words / words) above which text reads as prose.
+  double stopword_high = 0.30;
+  // Stop-word share below which a line reads as a label or a headline.
+  double stopword_low = 0.15;
+  // Words a title-like line has at most.
+  int title_max_words = 22;
+  // Minimum words for a line to count as a sentence.
+  int sentence_min_words = 5;
+
+  // --- Main content region -------------------------------------------------
+  // Score per character of a body-like line when locating the main region.
+  double region_good_weight = 1.0;
+  // Penalty (in characters) of a boilerplate-like line inside the region.
+  double region_bad_penalty = 40.0;
+  // Penalty of a short, neutral line inside the region.
+  double region_short_penalty = 8.0;
+  // A body-like line this many characters long is kept even outside the
+  // main region (a second article block, a long comment-free paragraph).
+  int region_outside_keep_chars = 400;
+
+  // --- Context -------------------------------------------------------------
+  // Short lines after a list header that make a headline list.
+  int headline_run_min = 2;
+  // Lines of lookaround for the context pass (jusText uses the neighbours).
+  int context_max_gap = 3;
+  // A line that appears this many times in a page is boilerplate
+  // (menus repeated top and bottom, teaser repeated as title and link).
+  int repeat_min = 2;
+};
+
+// One named field of Options, for `set` in rule files and for documentation.
+struct OptionField {
+  std::string_view name;
+  std::variant<int Options::*, double Options::*> member;
+  std::string_view doc;
+};
+const std::vector<OptionField>& OptionFields();
+const OptionField* FindOption(std::string_view name);
+
+// Sets a field from text; false (and *error filled) when the value does not
+// parse or is out of range.
+bool SetOption(Options& o, const OptionField& f, std::string_view value,
+               std::string* error);
+
+}  // namespace clean

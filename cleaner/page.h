@@ -1,0 +1,48 @@
+// A page of plain text split into lines. The working text holds every input
+// line with its surrounding ASCII whitespace trimmed, joined by '\n'; lines
+// are spans into it, so nothing is allocated per line.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace clean {
+
+struct Options;
+
+struct LineSpan {
+  uint32_t begin = 0, end = 0;  // [begin, end) in Page::text; begin == end: blank
+  bool blank() const { return begin == end; }
+};
+
+struct Page {
+  std::string name;            // input name as shown in messages and reports
+  std::string text;            // trimmed lines joined by '\n' (valid UTF-8)
+  std::vector<LineSpan> lines; // one per input line, blank ones included
+
+  // What the reader found and did.
+  size_t input_bytes = 0;
+  bool had_bom = false;            // a UTF-8 BOM was dropped
+  bool had_crlf = false;           // some lines ended in "\r\n"
+  bool final_newline = false;
+  size_t invalid_utf8 = 0;         // invalid sequences, each replaced by U+FFFD
+  bool date_header = false;        // line 1 is the scraper's " date YYYY-MM-DD ..."
+  std::string header_date;         // its YYYY-MM-DD
+
+  std::string_view line(size_t i) const {
+    return std::string_view(text).substr(lines[i].begin, lines[i].end - lines[i].begin);
+  }
+  void Clear();
+};
+
+// Builds `page` from raw bytes (the page's buffers are reused). Returns false
+// with *error set when the input is not text (a NUL byte in the first
+// options.binary_sniff_bytes bytes) or too large for 32-bit offsets.
+bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error);
+
+// Reads a whole file or stdin ("-"). Returns false with *error set to a
+// message naming the problem (not found, a directory, unreadable).
+bool ReadInput(const std::string& path, std::string* bytes, std::string* error);
+
+}  // namespace clean

@@ -1,0 +1,103 @@
+// The loaded, validated and compiled rules of a rules directory:
+//   <dir>/generic.rules      the generic layer, applied to every page
+//   <dir>/<source>.rules     one file per source (--source NAME)
+//   <dir>/shared/*.rules     include-only files
+//   <dir>/stopwords/*.txt    stop-word lists
+// Everything is checked at load time; a RuleSet that loaded is safe to use
+// from many threads at once (matching state lives in MatchScratch).
+#pragma once
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cleaner/decision.h"
+#include "cleaner/diagnostics.h"
+#include "cleaner/lexicon.h"
+#include "cleaner/options.h"
+#include "cleaner/regex.h"
+#include "cleaner/rule_file.h"
+
+namespace clean {
+
+struct Matcher {
+  MatcherSpec::Kind kind = MatcherSpec::Kind::kExact;
+  std::string text;  // exact: the text (lower-cased when caseless)
+  bool caseless = false;
+  std::unique_ptr<Regex> regex;
+};
+
+struct CompiledRule {
+  RuleSpec::Kind kind = RuleSpec::Kind::kLine;
+  LineClass cls = LineClass::kBody;
+  uint32_t decider = 0;
+  int matcher = -1;  // the line matcher or the section opener
+  bool header_in_section = true;
+  std::string field;  // "date", "byline", "title" or empty
+  struct End {
+    SectionEnd::Kind kind = SectionEnd::Kind::kEof;
+    int matcher = -1;
+  };
+  std::vector<End> ends;
+};
+
+// The rules one page is matched against, in precedence order, and what the
+// matcher scan must run for them.
+struct Layer {
+  std::vector<CompiledRule> rules;
+};
+
+struct MatchPlan {
+  std::vector<int> regexes;  // matcher ids
+  // exact text (lower-cased for caseless matchers) -> matcher ids
+  std::unordered_map<std::string_view, std::vector<int>> exact;
+  size_t max_exact_bytes = 0;
+};
+
+struct Expectation {
+  ExpectSpec spec;
+  std::string file;
+};
+
+struct Source {
+  std::string name;
+  std::string file;
+  Layer layer;
+  std::vector<std::string> domains;
+  std::vector<std::pair<int, uint32_t>> fingerprints;  // matcher, decider
+  Options options;  // base options with this source's `set` overrides
+  std::vector<Expectation> expects;
+  MatchPlan plan;  // this layer + the generic layer
+};
+
+class RuleSet {
+ public:
+  // Loads `dir`. Returns null when any error was found; every problem of
+  // every file is in *diags. The heuristics of heuristics.h are the first
+  // deciders, at the index of their enum value.
+  static std::unique_ptr<RuleSet> Load(const std::string& dir, const Options& base,
+                                       Diagnostics* diags);
+
+  const Source* FindSource(std::string_view name) const;
+  const std::vector<Source>& sources() const { return sources_; }
+  const Source& generic() const { return generic_; }  // generic layer only
+  const Matcher& matcher(int id) const { return matchers_[id]; }
+  const std::vector<Decider>& deciders() const { return deciders_; }
+  const Lexicon& lexicon() const { return lexicon_; }
+  const MatchPlan& detect_plan() const { return detect_plan_; }
+  const std::string& dir() const { return dir_; }
+
+
+ private:
+  RuleSet() = default;
+  std::string dir_;
+  std::vector<Matcher> matchers_;
+  std::vector<Decider> deciders_;
+  std::vector<Source> sources_;
+  Source generic_;
+  MatchPlan detect_plan_;
+  Lexicon lexicon_;
+  friend class RuleSetBuilder;
+};
+
+}  // namespace clean
