@@ -15,7 +15,7 @@ LineKind KindOf(const LineFeatures& f, bool lang_known, const Options& o) {
   bool stop_ok = !lang_known || f.stop_share() >= o.stopword_low;
   bool sentence = f.terminal || f.has_sentence_break;
   if (f.chars >= static_cast<uint32_t>(o.long_line_chars) && stop_ok &&
-      (sentence || f.words >= 2 * o.sentence_min_words))
+      (sentence || f.chars >= 2 * static_cast<uint32_t>(o.long_line_chars)))
     return LineKind::kProse;
   if (f.words >= o.sentence_min_words && stop_ok && sentence) return LineKind::kMedium;
   return LineKind::kShort;
@@ -107,27 +107,32 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
     bool decided = false;
     for (int li = 0; li < 2 && !decided; ++li) {
       if (!layers[li]) continue;
+      const CompiledRule* opened = nullptr;
       if (cursor.Any()) {
+        // A section opens on its start line even when a line rule decides
+        // that line (a `start` header then takes the line rule's class).
+        for (const CompiledRule& r : layers[li]->rules)
+          if (r.kind == RuleSpec::Kind::kSection && cursor.Has(r.matcher)) {
+            opened = &r;
+            break;
+          }
         for (const CompiledRule& r : layers[li]->rules) {
           if (!cursor.Has(r.matcher)) continue;
-          if (r.kind == RuleSpec::Kind::kSection) {
-            open[li] = &r;
-            if (!r.header_in_section) continue;  // `after`: the header is decided elsewhere
-          }
+          if (r.kind == RuleSpec::Kind::kSection && !r.header_in_section) continue;
           d.cls = r.cls;
           d.decider = r.decider;
           decided = true;
           break;
         }
       }
-      if (!decided && open[li] && !(open[li]->ends.empty())) {
-        // Inside an open section (and not its `after` header line).
-        bool header_line = !open[li]->header_in_section && cursor.Has(open[li]->matcher);
-        if (!header_line) {
-          d.cls = open[li]->cls;
-          d.decider = open[li]->decider;
-          decided = true;
-        }
+      if (opened) {
+        open[li] = opened;
+        if (!opened->header_in_section) continue;  // `after`: the section starts below
+      }
+      if (!decided && open[li]) {
+        d.cls = open[li]->cls;
+        d.decider = open[li]->decider;
+        decided = true;
       }
     }
     if (decided) w->by_rule[i] = 1;

@@ -51,7 +51,10 @@ void BetweenBody(const Options& o, PageWork* w) {
       }
       break;
     }
-    if (count > static_cast<uint32_t>(o.context_max_gap)) ok = false;
+    // A longer run is still body when it lies inside the main text region
+    // (a bullet list with its lead-in line).
+    bool in_region = b >= w->region_begin && e <= w->region_end;
+    if (count > static_cast<uint32_t>(o.context_max_gap) && !in_region) ok = false;
     int prev = static_cast<int>(b) - 1;
     while (prev >= 0 && w->decisions[prev].blank) --prev;
     ok = ok && prev >= 0 && IsBody(*w, prev) && e < n && IsBody(*w, e);

@@ -36,7 +36,6 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   JsonWriter j(out);
   j.BeginObject();
   j.Key("report_version").Int(kReportVersion);
-  j.Key("tool").String("clean " CLEAN_VERSION);
 
   size_t blank = 0;
   std::array<size_t, kNumClasses> lines{}, bytes{};

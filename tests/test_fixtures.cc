@@ -1,0 +1,162 @@
+// Golden fixtures: every fixtures/<source>/<case>/ holds input.txt,
+// expected.txt and expected.report.json, written by tools/bless from the
+// built binary and reviewed. The library must reproduce them byte for byte,
+// detect the source named by the folder (folders starting with '_' are
+// generic cases), and conserve every line.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "cleaner/cleaner.h"
+#include "cleaner/expectations.h"
+#include "cleaner/report.h"
+#include "tests/test_support.h"
+
+namespace fs = std::filesystem;
+using namespace clean;
+using clean::testing::ProjectRules;
+using clean::testing::ReadFile;
+
+namespace {
+
+std::vector<fs::path> FixtureCases() {
+  std::vector<fs::path> cases;
+  for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
+    if (e.is_regular_file() && e.path().filename() == "input.txt")
+      cases.push_back(e.path().parent_path());
+  std::sort(cases.begin(), cases.end());
+  return cases;
+}
+
+std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> v;
+  std::stringstream ss(s);
+  std::string l;
+  while (std::getline(ss, l)) v.push_back(l);
+  return v;
+}
+
+// Each non-blank input line exactly once: in order in the clean text, or
+// in the report's "removed" list (with its text), never both.
+void CheckConservation(const std::string& input_name, const Page& page, const std::string& text,
+                       const std::string& report_json) {
+  auto report = nlohmann::json::parse(report_json);
+  std::map<int64_t, std::string> removed;
+  for (const auto& r : report["removed"]) {
+    int64_t line = r["line"].get<int64_t>();
+    INFO(input_name << ": line " << line << " listed twice in the report");
+    REQUIRE(removed.count(line) == 0);
+    removed[line] = r["text"].get<std::string>();
+  }
+  auto kept = SplitLines(text);
+  size_t k = 0;
+  for (size_t i = 0; i < page.lines.size(); ++i) {
+    if (page.lines[i].blank()) continue;
+    std::string line(page.line(i));
+    auto it = removed.find(static_cast<int64_t>(i + 1));
+    INFO(input_name << ": line " << i + 1 << ": " << line);
+    if (it != removed.end()) {
+      REQUIRE(it->second == line);
+      removed.erase(it);
+    } else {
+      REQUIRE(k < kept.size());
+      REQUIRE(kept[k] == line);
+      ++k;
+    }
+  }
+  INFO(input_name << ": clean text has lines that are no input line");
+  REQUIRE(k == kept.size());
+  INFO(input_name << ": report lists lines that are not in the input");
+  REQUIRE(removed.empty());
+}
+
+}  // namespace
+
+TEST_CASE("fixtures: outputs match the blessed files", "[fixtures]") {
+  const RuleSet& rules = ProjectRules();
+  auto cases = FixtureCases();
+  REQUIRE(cases.size() >= 5);
+  Cleaner cleaner(rules, Options(), nullptr);
+  KeepSet keep;
+  for (const auto& dir : cases) {
+    std::string rel = fs::relative(dir, CLEAN_FIXTURES_DIR).string();
+    std::string folder = fs::relative(dir, CLEAN_FIXTURES_DIR).begin()->string();
+    std::string input = ReadFile((dir / "input.txt").string());
+    CleanResult r;
+    std::string error;
+    INFO("fixture " << rel);
+    REQUIRE(cleaner.Clean("input.txt", input, &r, &error));
+    std::string text, report;
+    WriteCleanText(r, keep, &text);
+    WriteReport(r, keep, &report);
+
+    if (folder[0] != '_') {
+      INFO("fixture " << rel << ": the source should be detected from the page");
+      REQUIRE(r.source != nullptr);
+      CHECK(r.source->name == folder);
+    }
+    CheckConservation(rel, *r.page, text, report);
+
+    std::string expected = ReadFile((dir / "expected.txt").string());
+    std::string expected_report = ReadFile((dir / "expected.report.json").string());
+    if (text != expected || report != expected_report) {
+      // Say where: the first differing line and the decision behind it.
+      bool in_text = text != expected;
+      auto got = SplitLines(in_text ? text : report);
+      auto want = SplitLines(in_text ? expected : expected_report);
+      size_t n = 0;
+      while (n < got.size() && n < want.size() && got[n] == want[n]) ++n;
+      std::string got_line = n < got.size() ? got[n] : "<end>";
+      std::string want_line = n < want.size() ? want[n] : "<end>";
+      std::string decision;
+      for (size_t i = 0; i < r.page->lines.size(); ++i) {
+        if (r.page->lines[i].blank()) continue;
+        std::string_view l = r.page->line(i);
+        if (got_line.find(std::string(l)) != std::string::npos ||
+            want_line.find(std::string(l)) != std::string::npos) {
+          const Decision& d = r.decisions()[i];
+          const Decider& who = rules.deciders()[d.decider];
+          decision = "input line " + std::to_string(i + 1) + " is now " +
+                     std::string(ClassName(d.cls)) + " by " + who.id + " (" + who.where() + ")";
+          break;
+        }
+      }
+      FAIL("fixture " << rel << ": " << (in_text ? "expected.txt" : "expected.report.json")
+                      << " differs at line " << n + 1 << "\n  expected: " << want_line
+                      << "\n  got:      " << got_line << "\n  " << decision
+                      << "\n  to accept the change after review: tools/bless fixtures/" << rel);
+    }
+  }
+}
+
+TEST_CASE("fixtures: the CLI writes the same bytes as the library", "[fixtures][cli]") {
+  auto cases = FixtureCases();
+  REQUIRE(!cases.empty());
+  // One case per folder keeps this quick.
+  std::set<std::string> seen;
+  for (const auto& dir : cases) {
+    std::string folder = fs::relative(dir, CLEAN_FIXTURES_DIR).begin()->string();
+    if (!seen.insert(folder).second) continue;
+    std::string out_dir = clean::testing::TempDir();
+    std::string report = out_dir + "/r.json";
+    auto cwd = fs::current_path();
+    fs::current_path(dir);
+    auto run = clean::testing::RunClean({"input.txt", "--report", report});
+    fs::current_path(cwd);
+    INFO("fixture " << dir << "\n" << run.err);
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.out == ReadFile((dir / "expected.txt").string()));
+    CHECK(ReadFile(report) == ReadFile((dir / "expected.report.json").string()));
+  }
+}
+
+TEST_CASE("rule files: every embedded expectation holds", "[rules]") {
+  Diagnostics d;
+  size_t n = CheckExpectations(ProjectRules(), Options(), &d);
+  INFO(d.Format());
+  CHECK(n >= 20);
+  CHECK_FALSE(d.HasErrors());
+}

@@ -1,0 +1,87 @@
+#include "tests/test_support.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace clean::testing {
+
+namespace fs = std::filesystem;
+
+const RuleSet& ProjectRules() {
+  static std::unique_ptr<RuleSet> rules = [] {
+    Diagnostics d;
+    auto r = RuleSet::Load(CLEAN_RULES_DIR, Options(), &d);
+    INFO(d.Format());
+    REQUIRE(r != nullptr);
+    return r;
+  }();
+  return *rules;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary);
+  out << data;
+}
+
+namespace {
+struct TempRoot {
+  fs::path path;
+  TempRoot() {
+    char tmpl[] = "/tmp/clean-test-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempRoot() {
+    std::error_code ec;
+    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
+    for (auto& e : fs::recursive_directory_iterator(path, ec))
+      fs::permissions(e.path(), fs::perms::owner_all, fs::perm_options::add, ec);
+    fs::remove_all(path, ec);
+  }
+};
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') q += "'\\''";
+    else q += c;
+  }
+  return q + "'";
+}
+}  // namespace
+
+std::string TempDir() {
+  static TempRoot root;
+  static int n = 0;
+  fs::path p = root.path / std::to_string(n++);
+  fs::create_directories(p);
+  return p.string();
+}
+
+RunResult RunClean(const std::vector<std::string>& args, const std::string& stdin_data) {
+  std::string dir = TempDir();
+  std::string in = dir + "/stdin", out = dir + "/stdout", err = dir + "/stderr";
+  WriteFile(in, stdin_data);
+  std::string cmd = Quote(CLEAN_BINARY);
+  for (const auto& a : args) cmd += " " + Quote(a);
+  cmd += " <" + Quote(in) + " >" + Quote(out) + " 2>" + Quote(err);
+  int status = std::system(cmd.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  return r;
+}
+
+}  // namespace clean::testing

@@ -1,0 +1,23 @@
+# Sourced by tools/setup and tools/test: installs what the project needs
+# from Debian's packages (only what is missing) and builds it.
+CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev catch2 nlohmann-json3-dev python3"
+
+clean_install_deps() {
+  local missing=()
+  for p in $CLEAN_APT_PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "clean: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+clean_build() {
+  local root=$1
+  cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$root/build" -j"$(nproc)" 2>&1 | grep -E "error|warning|Error" >&2 || true
+  [ -x "$root/build/clean" ] || { echo "clean: the build failed" >&2; return 1; }
+}
