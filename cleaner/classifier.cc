@@ -142,10 +142,9 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
 void Classifier::LocateRegion(const Options& o, PageWork* w) {
   // The main text is the stretch of lines with the highest score: prose
   // adds its length, boilerplate costs a penalty (maximum-sum subarray).
+  // Other stretches scoring a good share of the best one join it.
   size_t n = w->decisions.size();
-  double best = 0, run = 0;
-  uint32_t run_begin = 0;
-  w->region_begin = w->region_end = 0;
+  w->scores.assign(n, 0.0);
   for (uint32_t i = 0; i < n; ++i) {
     const LineFeatures& f = w->features.lines[i];
     double s = 0;
@@ -165,17 +164,39 @@ void Classifier::LocateRegion(const Options& o, PageWork* w) {
         case LineKind::kBlank: break;
       }
     }
-    if (run <= 0) {
+    w->scores[i] = s;
+  }
+  // Segments: maximal stretches whose running sum stays positive, each cut
+  // at its best end.
+  segments_.clear();
+  double run = 0, seg_best = 0;
+  uint32_t run_begin = 0, seg_end = 0;
+  for (uint32_t i = 0; i <= n; ++i) {
+    if (i == n || run + w->scores[i] <= 0) {
+      if (seg_best > 0) segments_.push_back({run_begin, seg_end, seg_best});
       run = 0;
-      run_begin = i;
+      seg_best = 0;
+      run_begin = i + 1;
+      continue;
     }
-    run += s;
-    if (run > best) {
-      best = run;
-      w->region_begin = run_begin;
-      w->region_end = i + 1;
+    run += w->scores[i];
+    if (run > seg_best) {
+      seg_best = run;
+      seg_end = i + 1;
     }
   }
+  w->in_region.assign(n, 0);
+  w->region_begin = w->region_end = 0;
+  double best = 0;
+  for (const auto& sg : segments_)
+    if (sg.score > best) {
+      best = sg.score;
+      w->region_begin = sg.begin;
+      w->region_end = sg.end;
+    }
+  for (const auto& sg : segments_)
+    if (sg.score >= best * o.region_secondary_share)
+      for (uint32_t i = sg.begin; i < sg.end; ++i) w->in_region[i] = 1;
 }
 
 void Classifier::ApplyHeuristics(const Page& page, const Options& o, PageWork* w) {
@@ -184,7 +205,7 @@ void Classifier::ApplyHeuristics(const Page& page, const Options& o, PageWork* w
     Decision& d = w->decisions[i];
     if (d.blank || w->by_rule[i]) continue;
     const LineFeatures& f = w->features.lines[i];
-    bool inside = i >= w->region_begin && i < w->region_end;
+    bool inside = w->in_region[i];
     LineKind k = w->kinds[i];
     auto set = [&](LineClass c, Heuristic h) {
       d.cls = c;

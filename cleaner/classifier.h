@@ -35,7 +35,9 @@ struct PageWork {
   std::vector<LineKind> kinds;
   std::vector<Decision> decisions;
   std::vector<uint8_t> by_rule;  // 1 when a rule decided the line
-  uint32_t region_begin = 0, region_end = 0;  // main text region [begin, end)
+  uint32_t region_begin = 0, region_end = 0;  // the best main text block [begin, end)
+  std::vector<uint8_t> in_region;  // 1 for lines in the best or a secondary block
+  std::vector<double> scores;      // per-line region score
   bool title_like(uint32_t i, const Options& o) const;
 };
 
@@ -62,6 +64,11 @@ class Classifier {
   FeatureExtractor features_;
   MatcherScanner scanner_;
   ScanResult detect_scan_;
+  struct Segment {
+    uint32_t begin, end;
+    double score;
+  };
+  std::vector<Segment> segments_;
 };
 
 }  // namespace clean

@@ -53,7 +53,8 @@ void BetweenBody(const Options& o, PageWork* w) {
     }
     // A longer run is still body when it lies inside the main text region
     // (a bullet list with its lead-in line).
-    bool in_region = b >= w->region_begin && e <= w->region_end;
+    bool in_region = true;
+    for (uint32_t k = b; k < e && in_region; ++k) in_region = w->in_region[k];
     if (count > static_cast<uint32_t>(o.context_max_gap) && !in_region) ok = false;
     int prev = static_cast<int>(b) - 1;
     while (prev >= 0 && w->decisions[prev].blank) --prev;

@@ -20,6 +20,7 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(region_good_weight, "main-region score per character of a body-like line"),
       CLEAN_OPT(region_bad_penalty, "main-region penalty of a boilerplate-like line"),
       CLEAN_OPT(region_short_penalty, "main-region penalty of a short neutral line"),
+      CLEAN_OPT(region_secondary_share, "score share of the best block from which another block is main text too"),
       CLEAN_OPT(region_outside_keep_chars, "prose line kept outside the main region from this length"),
       CLEAN_OPT(headline_run_min, "short lines after a list header that make a headline list"),
       CLEAN_OPT(context_max_gap, "lines of lookaround in the context pass"),

@@ -22,7 +22,7 @@ struct Options {
 
   // --- Line features -------------------------------------------------------
   // A line at least this long (characters) with enough stop words is "long".
-  int long_line_chars = 70;
+  int long_line_chars = 100;
   // A line shorter than this is "short" whatever its words.
   int short_line_chars = 30;
   // Stop-word share (stop words / words) above which text reads as prose.
@@ -38,9 +38,12 @@ struct Options {
   // Score per character of a body-like line when locating the main region.
   double region_good_weight = 1.0;
   // Penalty (in characters) of a boilerplate-like line inside the region.
-  double region_bad_penalty = 40.0;
+  double region_bad_penalty = 60.0;
   // Penalty of a short, neutral line inside the region.
-  double region_short_penalty = 8.0;
+  double region_short_penalty = 25.0;
+  // Other text blocks count as main text too when their score reaches this
+  // share of the best block's (articles split by lists, images, quotes).
+  double region_secondary_share = 0.05;
   // A body-like line this many characters long is kept even outside the
   // main region (a second article block, a long comment-free paragraph).
   int region_outside_keep_chars = 400;
