@@ -166,17 +166,26 @@ void Classifier::LocateRegion(const Options& o, PageWork* w) {
     }
     w->scores[i] = s;
   }
-  // Segments: maximal stretches whose running sum stays positive, each cut
-  // at its best end.
+  // Segments: stretches whose running sum stays positive, each cut at its
+  // best end; the lines after that end are scanned again as a stretch of
+  // their own (bounded to a few passes over the page, so it stays linear).
   segments_.clear();
   double run = 0, seg_best = 0;
   uint32_t run_begin = 0, seg_end = 0;
+  size_t budget = 4 * n + 16;
   for (uint32_t i = 0; i <= n; ++i) {
     if (i == n || run + w->scores[i] <= 0) {
       if (seg_best > 0) segments_.push_back({run_begin, seg_end, seg_best});
+      bool rescan = seg_best > 0 && seg_end < i && budget > (i - seg_end);
+      if (rescan) budget -= i - seg_end;
+      uint32_t next = rescan ? seg_end : i + 1;
       run = 0;
       seg_best = 0;
-      run_begin = i + 1;
+      run_begin = next;
+      if (rescan) {
+        i = next - 1;  // the loop's ++i lands on `next`
+        continue;
+      }
       continue;
     }
     run += w->scores[i];

@@ -43,7 +43,7 @@ struct Options {
   double region_short_penalty = 25.0;
   // Other text blocks count as main text too when their score reaches this
   // share of the best block's (articles split by lists, images, quotes).
-  double region_secondary_share = 0.05;
+  double region_secondary_share = 0.2;
   // A body-like line this many characters long is kept even outside the
   // main region (a second article block, a long comment-free paragraph).
   int region_outside_keep_chars = 400;

@@ -78,7 +78,7 @@ void CheckConservation(const std::string& input_name, const Page& page, const st
 TEST_CASE("fixtures: outputs match the blessed files", "[fixtures]") {
   const RuleSet& rules = ProjectRules();
   auto cases = FixtureCases();
-  REQUIRE(cases.size() >= 5);
+  REQUIRE(cases.size() >= 10);
   Cleaner cleaner(rules, Options(), nullptr);
   KeepSet keep;
   for (const auto& dir : cases) {
