@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 using namespace clean;
 using clean::testing::ProjectRules;
 using clean::testing::ReadFile;
+using clean::testing::CheckConservation;
 
 namespace {
 
@@ -31,47 +32,6 @@ std::vector<fs::path> FixtureCases() {
   return cases;
 }
 
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> v;
-  std::stringstream ss(s);
-  std::string l;
-  while (std::getline(ss, l)) v.push_back(l);
-  return v;
-}
-
-// Each non-blank input line exactly once: in order in the clean text, or
-// in the report's "removed" list (with its text), never both.
-void CheckConservation(const std::string& input_name, const Page& page, const std::string& text,
-                       const std::string& report_json) {
-  auto report = nlohmann::json::parse(report_json);
-  std::map<int64_t, std::string> removed;
-  for (const auto& r : report["removed"]) {
-    int64_t line = r["line"].get<int64_t>();
-    INFO(input_name << ": line " << line << " listed twice in the report");
-    REQUIRE(removed.count(line) == 0);
-    removed[line] = r["text"].get<std::string>();
-  }
-  auto kept = SplitLines(text);
-  size_t k = 0;
-  for (size_t i = 0; i < page.lines.size(); ++i) {
-    if (page.lines[i].blank()) continue;
-    std::string line(page.line(i));
-    auto it = removed.find(static_cast<int64_t>(i + 1));
-    INFO(input_name << ": line " << i + 1 << ": " << line);
-    if (it != removed.end()) {
-      REQUIRE(it->second == line);
-      removed.erase(it);
-    } else {
-      REQUIRE(k < kept.size());
-      REQUIRE(kept[k] == line);
-      ++k;
-    }
-  }
-  INFO(input_name << ": clean text has lines that are no input line");
-  REQUIRE(k == kept.size());
-  INFO(input_name << ": report lists lines that are not in the input");
-  REQUIRE(removed.empty());
-}
 
 }  // namespace
 
@@ -105,8 +65,8 @@ TEST_CASE("fixtures: outputs match the blessed files", "[fixtures]") {
     if (text != expected || report != expected_report) {
       // Say where: the first differing line and the decision behind it.
       bool in_text = text != expected;
-      auto got = SplitLines(in_text ? text : report);
-      auto want = SplitLines(in_text ? expected : expected_report);
+      auto got = clean::testing::SplitLines(in_text ? text : report);
+      auto want = clean::testing::SplitLines(in_text ? expected : expected_report);
       size_t n = 0;
       while (n < got.size() && n < want.size() && got[n] == want[n]) ++n;
       std::string got_line = n < got.size() ? got[n] : "<end>";

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cleaner/page.h"
 #include "cleaner/rule_set.h"
 
 namespace clean::testing {
@@ -16,6 +17,13 @@ void WriteFile(const std::string& path, const std::string& data);
 
 // A fresh empty temporary directory (removed at exit).
 std::string TempDir();
+
+std::vector<std::string> SplitLines(const std::string& s);
+
+// Each non-blank input line exactly once: in order in the clean text, or in
+// the report's "removed" list with its text, never both; nothing else.
+void CheckConservation(const std::string& input_name, const Page& page, const std::string& text,
+                       const std::string& report_json);
 
 struct RunResult {
   int exit_code = -1;

@@ -1,0 +1,72 @@
+// Invariants over real pages: every dataset page (../shared/datasets) and
+// every fixture conserves its lines, and cleaning is deterministic.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "cleaner/cleaner.h"
+#include "cleaner/report.h"
+#include "tests/test_support.h"
+
+namespace fs = std::filesystem;
+using namespace clean;
+
+namespace {
+std::vector<fs::path> DatasetPages() {
+  std::vector<fs::path> v;
+  fs::path dir = fs::path(CLEAN_SHARED_DIR) / "datasets" / "trafilatura-eval" / "text";
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().extension() == ".txt") v.push_back(e.path());
+  std::sort(v.begin(), v.end());
+  return v;
+}
+}  // namespace
+
+TEST_CASE("invariants: every dataset page conserves its lines, deterministically",
+          "[invariants][dataset]") {
+  auto pages = DatasetPages();
+  if (pages.empty()) {
+    WARN("no dataset at " CLEAN_SHARED_DIR "/datasets: skipped");
+    return;
+  }
+  REQUIRE(pages.size() >= 300);
+  const RuleSet& rules = clean::testing::ProjectRules();
+  Cleaner a(rules, Options(), nullptr), b(rules, Options(), nullptr);
+  KeepSet keep;
+  size_t kept_lines = 0;
+  for (const auto& p : pages) {
+    std::string input = clean::testing::ReadFile(p.string());
+    std::string err, text1, report1, text2, report2;
+    CleanResult r1, r2;
+    REQUIRE(a.Clean(p.filename().string(), input, &r1, &err));
+    WriteCleanText(r1, keep, &text1);
+    WriteReport(r1, keep, &report1);
+    clean::testing::CheckConservation(p.filename().string(), *r1.page, text1, report1);
+    kept_lines += clean::testing::SplitLines(text1).size();
+    // A second cleaner, after another page, gives the same bytes.
+    REQUIRE(b.Clean(p.filename().string(), input, &r2, &err));
+    WriteCleanText(r2, keep, &text2);
+    WriteReport(r2, keep, &report2);
+    REQUIRE(text1 == text2);
+    REQUIRE(report1 == report2);
+  }
+  CHECK(kept_lines > 1000);
+}
+
+TEST_CASE("invariants: --keep moves lines between text and report, never loses them",
+          "[invariants]") {
+  const RuleSet& rules = clean::testing::ProjectRules();
+  Cleaner c(rules, Options(), nullptr);
+  KeepSet keep;
+  for (int k = 0; k < kNumClasses; ++k) keep.keep[k] = true;
+  for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR)) {
+    if (e.path().filename() != "input.txt") continue;
+    std::string input = clean::testing::ReadFile(e.path().string()), err, text, report;
+    CleanResult r;
+    REQUIRE(c.Clean("input.txt", input, &r, &err));
+    WriteCleanText(r, keep, &text);
+    WriteReport(r, keep, &report);
+    clean::testing::CheckConservation(e.path().string(), *r.page, text, report);
+    CHECK(report.find("\"removed\": []") != std::string::npos);
+  }
+}
