@@ -62,8 +62,9 @@ JsonWriter& JsonWriter::BeginObject() {
 
 JsonWriter& JsonWriter::EndObject() {
   bool empty = stack_.back().first;
+  bool inline_level = stack_.back().inline_;
   stack_.pop_back();
-  if (!empty) Newline();
+  if (!empty && !inline_level) Newline();
   out_->push_back('}');
   if (stack_.empty() && pretty_) out_->push_back('\n');
   return *this;
@@ -79,8 +80,9 @@ JsonWriter& JsonWriter::BeginArray() {
 
 JsonWriter& JsonWriter::EndArray() {
   bool empty = stack_.back().first;
+  bool inline_level = stack_.back().inline_;
   stack_.pop_back();
-  if (!empty) Newline();
+  if (!empty && !inline_level) Newline();
   out_->push_back(']');
   return *this;
 }

@@ -88,7 +88,11 @@ bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::
     size_t end = nl ? static_cast<const char*>(nl) - bytes.data() : bytes.size();
     std::string_view raw = bytes.substr(start, end - start);
     if (!raw.empty() && raw.back() == '\r') page->had_crlf = true;
-    if (page->lines.empty() && ParseDateHeader(raw, &page->header_date)) page->date_header = true;
+    if (page->lines.empty()) {
+      std::string_view first = raw;
+      if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
+      page->date_header = ParseDateHeader(first, &page->header_date);
+    }
     std::string_view t = TrimAscii(raw);
     LineSpan span;
     span.begin = static_cast<uint32_t>(page->text.size());
