@@ -413,12 +413,9 @@ TEST_CASE("json_writer: compact and pretty documents parse back", "[report][json
 
 TEST_CASE("json_writer: an inline container is written on one line",
           "[report][json]") {
-  // BUG: Inline() promises "written on one line", but EndObject/EndArray pop
-  // the inline level before calling Newline(), so the closing bracket of an
-  // inline container inside a pretty (non-inline) parent goes on a new,
-  // indented line: {"a": 1, "b": 2\n  }. The reports show it too
-  // ("kept_classes": ["body"\n  ], every "removed" entry). The JSON stays
-  // valid, so only the layout is wrong.
+  // Regression: EndObject/EndArray once popped the inline level before
+  // calling Newline(), so the closing bracket of an inline container inside
+  // a pretty parent went on a new, indented line: {"a": 1, "b": 2\n  }.
   std::string out;
   JsonWriter w(&out, true);
   w.BeginObject();

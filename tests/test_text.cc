@@ -382,10 +382,9 @@ TEST_CASE("page: the date header is detected on line 1 only", "[text][page]") {
 }
 
 TEST_CASE("page: the date header in a CRLF file", "[text][page]") {
-  // BUG: the header check runs on the raw line, before the '\r' of a CRLF
-  // ending is stripped, and requires a space (or the end) after the date: a
-  // CRLF file whose first line is exactly " date YYYY-MM-DD" is not detected
-  // (" date 2025-07-10 Title\r\n" is, since a space follows the date).
+  // Regression: the header check once ran on the raw line, '\r' included,
+  // so a CRLF file whose first line is exactly " date YYYY-MM-DD" was not
+  // detected (" date 2025-07-10 Title\r\n" was: a space follows the date).
   Page ok = Build(" date 2025-07-10 Title\r\nx\r\n");
   CHECK(ok.date_header);
   Page p = Build(" date 2025-07-10\r\nHeadline\r\n");
