@@ -409,3 +409,116 @@ TEST_CASE("classifier: cleaning is deterministic", "[classifier]") {
     CHECK(other.source == first[k].source);
   }
 }
+
+TEST_CASE("classifier: a section's end line is decided normally and may open the next section",
+          "[classifier]") {
+  auto rs = LoadRules("", "src.rules",
+                      "section s.latest headline_list start \"Latest\" end \"Trending\"\n"
+                      "section s.trending navigation start \"Trending\" end eof\n");
+  Outcome o = Run(*rs, Join({kP1, kP2, "Latest", "First teaser headline", "Trending",
+                             "Second teaser headline"}),
+                  rs->FindSource("src"));
+  CHECK(o.Id("First teaser headline") == "s.latest");
+  CHECK(o.Id("Trending") == "s.trending");
+  CHECK(o.Class("Trending") == "navigation");
+  CHECK(o.Id("Second teaser headline") == "s.trending");
+}
+
+TEST_CASE("classifier: a start header earlier in the file beats a later line rule",
+          "[classifier]") {
+  auto rs = LoadRules("", "src.rules",
+                      "section s.trend headline_list start \"Trending\" end eof\n"
+                      "line s.label navigation \"Trending\"\n");
+  Outcome o = Run(*rs, Join({kP1, kP2, "Trending", "Some teaser headline"}),
+                  rs->FindSource("src"));
+  CHECK(o.Id("Trending") == "s.trend");
+  CHECK(o.Class("Trending") == "headline_list");
+  CHECK(o.Id("Some teaser headline") == "s.trend");
+}
+
+TEST_CASE("classifier: detection picks the source with most fingerprints, ties by file name",
+          "[classifier]") {
+  std::string root = TempDir() + "/rules";
+  fs::create_directories(root);
+  fs::copy(std::string(CLEAN_RULES_DIR) + "/stopwords", root + "/stopwords",
+           fs::copy_options::recursive);
+  WriteFile(root + "/alpha.rules", "fingerprint alpha.fp /^Alpha Wire$/\n");
+  WriteFile(root + "/beta.rules",
+            "fingerprint beta.fp1 /^Alpha Wire$/\nfingerprint beta.fp2 /^Beta Desk$/\n");
+  WriteFile(root + "/gamma.rules", "fingerprint gamma.fp /^Alpha Wire$/\n");
+  Diagnostics d;
+  auto rs = RuleSet::Load(root, Options(), &d);
+  INFO(d.Format());
+  REQUIRE(rs != nullptr);
+  // One fingerprint each for alpha, beta, gamma: the first by file name.
+  Outcome tie = Run(*rs, Join({"Alpha Wire", kP1, kP2}));
+  CHECK(tie.source == "alpha");
+  CHECK(tie.detected_by == "fingerprint");
+  // Two for beta.
+  Outcome most = Run(*rs, Join({"Alpha Wire", kP1, "Beta Desk", kP2}));
+  CHECK(most.source == "beta");
+  // A fingerprint repeated on many lines still counts once.
+  Outcome repeated = Run(*rs, Join({"Alpha Wire", "Alpha Wire", "Alpha Wire", "Beta Desk", kP1}));
+  CHECK(repeated.source == "beta");
+}
+
+TEST_CASE("classifier: a source's set options reach its pages", "[classifier]") {
+  auto rs = LoadRules("", "src.rules", "source src\nset repeat_min 100\n");
+  std::string page = Join({"Weather", kP1, kP2, kP3, "Weather"});
+  Outcome generic = Run(*rs, page, nullptr, false);
+  CHECK(generic.Id("Weather") == "heuristic.repeated");
+  Outcome with = Run(*rs, page, rs->FindSource("src"));
+  CHECK(with.Id("Weather") != "heuristic.repeated");
+}
+
+TEST_CASE("classifier: set regex_match_limit in a rule file reaches the matcher",
+          "[classifier][!mayfail]") {
+  // BUG: Cleaner builds its MatchScratch (which carries the PCRE2 match and
+  // heap limits) from the base Options given to its constructor, never from
+  // the generic or source options a rule file's `set` produced, so `set
+  // regex_match_limit N` / `set regex_heap_limit_kib N` (documented in
+  // rules/README.md, "Options") have no effect.
+  // /^(a|aa)+$/ on 20 a's and a 'b' backtracks some ten thousand steps:
+  // under the default limit (2,000,000) it just fails to match, under a
+  // limit of 1000 it gives up.
+  const std::string rule = "line t.slow navigation /^(a|aa)+$/\n";
+  std::string page = Join({kP1, std::string(20, 'a') + "b", kP2, kP3});
+  {
+    auto rs = LoadRules(rule, "", "");
+    Cleaner c(*rs, Options(), nullptr, false);
+    CleanResult r;
+    std::string error;
+    REQUIRE(c.Clean("p", page, &r, &error));
+    REQUIRE(r.work->scan.limits.empty());  // the default limit is enough
+    // Control: the same limit given as the base option does make it give up.
+    Options low;
+    low.regex_match_limit = 1000;
+    Cleaner c2(*rs, low, nullptr, false);
+    REQUIRE(c2.Clean("p", page, &r, &error));
+    REQUIRE_FALSE(r.work->scan.limits.empty());
+  }
+  auto rs = LoadRules("set regex_match_limit 1000\n" + rule, "", "");
+  REQUIRE(rs->generic().options.regex_match_limit == 1000);
+  Cleaner c(*rs, Options(), nullptr, false);
+  CleanResult r;
+  std::string error;
+  REQUIRE(c.Clean("p", page, &r, &error));
+  CHECK_FALSE(r.work->scan.limits.empty());
+  CHECK(r.decisions()[1].regex_limit);
+}
+
+TEST_CASE("classifier: set binary_sniff_bytes in generic.rules reaches the reader",
+          "[classifier][!mayfail]") {
+  // BUG: Cleaner::Clean calls BuildPage with the base Options, so `set
+  // binary_sniff_bytes N` in generic.rules (which "applies to every page",
+  // rules/README.md) is ignored: a NUL past the configured window still
+  // rejects the page.
+  auto rs = LoadRules("set binary_sniff_bytes 4\n", "", "");
+  REQUIRE(rs->generic().options.binary_sniff_bytes == 4);
+  Cleaner c(*rs, Options(), nullptr, false);
+  CleanResult r;
+  std::string error;
+  std::string bytes = kP1 + "\n" + std::string("tail\0", 5);
+  CHECK(c.Clean("p", bytes, &r, &error));
+  CHECK(error.empty());
+}

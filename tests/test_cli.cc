@@ -472,6 +472,14 @@ TEST_CASE("cli: a catastrophically backtracking rule regex finishes", "[cli][slo
     if (e["text"] == "aaaa") aaaa = e["rule"] == "t.bad";
   CHECK(aaaa);
   CHECK(r.out.find(kP3) != std::string::npos);
+  // --explain marks the line.
+  auto ex = RunClean({"--rules", rules, "--explain", "-q", in});
+  REQUIRE_EXIT(ex, 0);
+  auto rows = SplitLines(ex.out);
+  REQUIRE(rows.size() == 6);  // header + 5 lines
+  CHECK_THAT(rows[3], Catch::StartsWith("     3 ") && Catch::EndsWith("[regex limit hit]"));
+  for (size_t i : {1, 2, 4, 5}) CHECK(rows[i].find("[regex limit hit]") == std::string::npos);
+  CHECK(ex.err.empty());  // -q: no warning
 }
 
 TEST_CASE("cli: --out-dir into a read-only directory fails with a message", "[cli]") {
