@@ -16,7 +16,11 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
                     std::string* error) {
   page_.Clear();
   page_.name = std::string(name);
-  if (!BuildPage(bytes, base_, &page_, error)) return false;
+  // The reader runs before the source is known: it takes the generic
+  // layer's options (base + generic.rules `set`), or the forced source's.
+  const Options& read_options = forced_ ? forced_->options : rules_.generic().options;
+  if (!BuildPage(bytes, read_options, &page_, error)) return false;
+  scratch_.SetLimits(read_options.regex_match_limit, read_options.regex_heap_limit_kib);
   out->rules = &rules_;
   out->page = &page_;
   out->work = &work_;
@@ -32,6 +36,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
     }
   }
   const Options& o = out->source ? out->source->options : rules_.generic().options;
+  scratch_.SetLimits(o.regex_match_limit, o.regex_heap_limit_kib);
   classifier_.Classify(page_, out->source, o, &work_);
   int lang = work_.features.language;
   out->language = lang >= 0 ? std::string_view(rules_.lexicon().languages()[lang]) : "";

@@ -21,6 +21,11 @@ MatchScratch::MatchScratch(int match_limit, int heap_limit_kib) : impl_(new Impl
   pcre2_jit_stack_assign(impl_->context, nullptr, impl_->jit_stack);
 }
 
+void MatchScratch::SetLimits(int match_limit, int heap_limit_kib) {
+  pcre2_set_match_limit(impl_->context, static_cast<uint32_t>(match_limit));
+  pcre2_set_heap_limit(impl_->context, static_cast<uint32_t>(heap_limit_kib));
+}
+
 MatchScratch::~MatchScratch() {
   pcre2_jit_stack_free(impl_->jit_stack);
   pcre2_match_context_free(impl_->context);

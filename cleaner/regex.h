@@ -13,6 +13,8 @@ namespace clean {
 class MatchScratch {
  public:
   MatchScratch(int match_limit, int heap_limit_kib);
+  // Changes the limits for the following match calls.
+  void SetLimits(int match_limit, int heap_limit_kib);
   ~MatchScratch();
   MatchScratch(const MatchScratch&) = delete;
   MatchScratch& operator=(const MatchScratch&) = delete;

@@ -472,12 +472,9 @@ TEST_CASE("classifier: a source's set options reach its pages", "[classifier]") 
 }
 
 TEST_CASE("classifier: set regex_match_limit in a rule file reaches the matcher",
-          "[classifier][!mayfail]") {
-  // BUG: Cleaner builds its MatchScratch (which carries the PCRE2 match and
-  // heap limits) from the base Options given to its constructor, never from
-  // the generic or source options a rule file's `set` produced, so `set
-  // regex_match_limit N` / `set regex_heap_limit_kib N` (documented in
-  // rules/README.md, "Options") have no effect.
+          "[classifier]") {
+  // `set regex_match_limit N` in a rule file sets the PCRE2 limit of the
+  // pages cleaned with those options (rules/README.md, "Options").
   // /^(a|aa)+$/ on 20 a's and a 'b' backtracks some ten thousand steps:
   // under the default limit (2,000,000) it just fails to match, under a
   // limit of 1000 it gives up.
@@ -490,12 +487,6 @@ TEST_CASE("classifier: set regex_match_limit in a rule file reaches the matcher"
     std::string error;
     REQUIRE(c.Clean("p", page, &r, &error));
     REQUIRE(r.work->scan.limits.empty());  // the default limit is enough
-    // Control: the same limit given as the base option does make it give up.
-    Options low;
-    low.regex_match_limit = 1000;
-    Cleaner c2(*rs, low, nullptr, false);
-    REQUIRE(c2.Clean("p", page, &r, &error));
-    REQUIRE_FALSE(r.work->scan.limits.empty());
   }
   auto rs = LoadRules("set regex_match_limit 1000\n" + rule, "", "");
   REQUIRE(rs->generic().options.regex_match_limit == 1000);
@@ -508,11 +499,8 @@ TEST_CASE("classifier: set regex_match_limit in a rule file reaches the matcher"
 }
 
 TEST_CASE("classifier: set binary_sniff_bytes in generic.rules reaches the reader",
-          "[classifier][!mayfail]") {
-  // BUG: Cleaner::Clean calls BuildPage with the base Options, so `set
-  // binary_sniff_bytes N` in generic.rules (which "applies to every page",
-  // rules/README.md) is ignored: a NUL past the configured window still
-  // rejects the page.
+          "[classifier]") {
+  // `set binary_sniff_bytes N` in generic.rules applies to every page's reader.
   auto rs = LoadRules("set binary_sniff_bytes 4\n", "", "");
   REQUIRE(rs->generic().options.binary_sniff_bytes == 4);
   Cleaner c(*rs, Options(), nullptr, false);
