@@ -173,7 +173,6 @@ class RuleSetBuilder {
     r.kind = spec.kind;
     r.cls = spec.cls;
     r.header_in_section = spec.header_in_section;
-    r.field = spec.field;
     r.decider = AddDecider(spec.id, kind, f, spec.line);
     rs_->deciders_[r.decider].field = spec.field;
     r.matcher = CompileMatcher(spec.matcher, f);

@@ -33,7 +33,6 @@ struct CompiledRule {
   uint32_t decider = 0;
   int matcher = -1;  // the line matcher or the section opener
   bool header_in_section = true;
-  std::string field;  // "date", "byline", "title" or empty
   struct End {
     SectionEnd::Kind kind = SectionEnd::Kind::kEof;
     int matcher = -1;

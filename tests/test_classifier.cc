@@ -17,21 +17,13 @@ using clean::testing::ReadFile;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
 
+using clean::testing::kP1;
+using clean::testing::kP2;
+using clean::testing::kP3;
+using clean::testing::kP4;
+
 namespace {
 
-// Prose lines: long, several stop words, ending in a full stop.
-const std::string kP1 =
-    "The foreign minister said on Thursday that the talks with his counterpart had been "
-    "useful, but that no agreement was reached.";
-const std::string kP2 =
-    "Officials in the capital expect the next round of negotiations to take place in the "
-    "autumn, according to a statement released by the ministry.";
-const std::string kP3 =
-    "Both sides have said that they want to keep the channel open and that they will meet "
-    "again when the time is right for it.";
-const std::string kP4 =
-    "The government has also promised to review the rules for the export of grain before "
-    "the end of the year, the minister added.";
 
 // A temporary rules directory with the project's stop-word lists.
 std::unique_ptr<RuleSet> LoadRules(const std::string& generic, const std::string& source_file,

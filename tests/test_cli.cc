@@ -17,21 +17,18 @@
 namespace fs = std::filesystem;
 using clean::testing::ReadFile;
 using clean::testing::RunClean;
+using clean::testing::SplitLines;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
 using json = nlohmann::json;
 
+using clean::testing::kP1;
+using clean::testing::kP2;
+using clean::testing::kP3;
+using clean::testing::kP4;
+
 namespace {
 
-const std::string kP1 =
-    "The foreign minister said on Thursday that the talks with his counterpart had been "
-    "useful, but that no agreement was reached.";
-const std::string kP2 =
-    "Officials in the capital expect the next round of negotiations to take place in the "
-    "autumn, according to a statement released by the ministry.";
-const std::string kP3 =
-    "Both sides have said that they want to keep the channel open and that they will meet "
-    "again when the time is right for it.";
 const std::string kTitle = "Rubio meets with Russian foreign minister to push Ukraine-war talks";
 
 const std::string kUpiPage =
@@ -55,13 +52,6 @@ const std::string kUpiPage =
     "Farmers protest against new grain quotas in the north\n"
     "Storm leaves thousands without power across the coast\n";
 
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> v;
-  std::stringstream ss(s);
-  std::string l;
-  while (std::getline(ss, l)) v.push_back(l);
-  return v;
-}
 
 std::string Write(const std::string& dir, const std::string& name, const std::string& data) {
   std::string p = dir + "/" + name;

@@ -19,17 +19,13 @@ using clean::testing::TempDir;
 using clean::testing::WriteFile;
 using json = nlohmann::json;
 
+using clean::testing::kP1;
+using clean::testing::kP2;
+using clean::testing::kP3;
+using clean::testing::kP4;
+
 namespace {
 
-const std::string kP1 =
-    "The foreign minister said on Thursday that the talks with his counterpart had been "
-    "useful, but that no agreement was reached.";
-const std::string kP2 =
-    "Officials in the capital expect the next round of negotiations to take place in the "
-    "autumn, according to a statement released by the ministry.";
-const std::string kP3 =
-    "Both sides have said that they want to keep the channel open and that they will meet "
-    "again when the time is right for it.";
 
 // A UPI-like page: date header, section label, dateline, title, byline,
 // share button, body, headline list.

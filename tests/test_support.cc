@@ -59,7 +59,8 @@ std::string Quote(const std::string& s) {
     if (c == '\'') q += "'\\''";
     else q += c;
   }
-  return q + "'";
+  q.push_back('\'');
+  return q;
 }
 }  // namespace
 
@@ -119,8 +120,8 @@ RunResult RunClean(const std::vector<std::string>& args, const std::string& stdi
   std::string in = dir + "/stdin", out = dir + "/stdout", err = dir + "/stderr";
   WriteFile(in, stdin_data);
   std::string cmd = Quote(CLEAN_BINARY);
-  for (const auto& a : args) cmd += " " + Quote(a);
-  cmd += " <" + Quote(in) + " >" + Quote(out) + " 2>" + Quote(err);
+  for (const auto& a : args) cmd.append(" ").append(Quote(a));
+  cmd.append(" <").append(Quote(in)).append(" >").append(Quote(out)).append(" 2>").append(Quote(err));
   int status = std::system(cmd.c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -18,6 +18,21 @@ void WriteFile(const std::string& path, const std::string& data);
 // A fresh empty temporary directory (removed at exit).
 std::string TempDir();
 
+// Prose lines shared by the tests: long, several stop words, ending in a
+// full stop, so the heuristics read them as article body.
+inline const std::string kP1 =
+    "The foreign minister said on Thursday that the talks with his counterpart had been "
+    "useful, but that no agreement was reached.";
+inline const std::string kP2 =
+    "Officials in the capital expect the next round of negotiations to take place in the "
+    "autumn, according to a statement released by the ministry.";
+inline const std::string kP3 =
+    "Both sides have said that they want to keep the channel open and that they will meet "
+    "again when the time is right for it.";
+inline const std::string kP4 =
+    "The government has also promised to review the rules for the export of grain before "
+    "the end of the year, the minister added.";
+
 std::vector<std::string> SplitLines(const std::string& s);
 
 // Each non-blank input line exactly once: in order in the clean text, or in
