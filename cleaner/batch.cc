@@ -178,6 +178,7 @@ int RunCli(const CliOptions& o) {
   }
 
   Cleaner cleaner(*rules, base, source);
+  cleaner.set_prefilter(o.prefilter);
   bool progress = !o.quiet && !o.out_dir.empty() && isatty(STDERR_FILENO) && inputs.size() > 1;
   auto last_progress = std::chrono::steady_clock::now();
   int failed = 0;

@@ -55,6 +55,8 @@ class Classifier {
   // fingerprint.
   const Source* Detect(const Page& page, uint32_t* decider);
 
+  void set_prefilter(bool on) { scanner_.set_prefilter(on); }
+
  private:
   void ApplyRules(const Page& page, const Source* source, PageWork* w);
   void LocateRegion(const Options& o, PageWork* w);

@@ -43,6 +43,8 @@ class Cleaner {
   bool Clean(std::string_view name, std::string_view bytes, CleanResult* out, std::string* error);
 
   const RuleSet& rules() const { return rules_; }
+  // Off: PCRE2 alone matches the rule regexes (see matcher_scan.h).
+  void set_prefilter(bool on) { classifier_.set_prefilter(on); }
 
  private:
   const RuleSet& rules_;

@@ -56,6 +56,10 @@ const std::vector<Flag>& Flags() {
       {"", "--out-dir", "DIR",
        "for several inputs or a directory: write DIR/NAME.txt and DIR/NAME.report.json per input",
        [](CliOptions* o, const std::string& v, std::string*) { o->out_dir = v; return true; }},
+      {"", "--no-prefilter", "",
+       "match every rule regex with PCRE2 alone, without the one-pass Hyperscan prefilter "
+       "(slower, same output; for checking and benchmarking)",
+       [](CliOptions* o, const std::string&, std::string*) { o->prefilter = false; return true; }},
       {"", "--check-rules", "",
        "load and validate every rule file, run their embedded expectations, report all "
        "problems and exit (0 when all is well, 2 otherwise)",

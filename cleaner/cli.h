@@ -16,6 +16,7 @@ struct CliOptions {
   std::string out_dir;              // --out-dir DIR
   KeepSet keep;                     // --keep
   bool explain = false;
+  bool prefilter = true;            // --no-prefilter turns it off
   bool check_rules = false;
   bool list_sources = false;
   bool quiet = false;

@@ -15,6 +15,9 @@ size_t LineOf(const Page& page, size_t pos) {
 }
 }  // namespace
 
+MatcherScanner::MatcherScanner(const RuleSet& rules, MatchScratch& scratch)
+    : rules_(rules), scratch_(scratch) {}
+
 void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* out) {
   out->Clear();
   if (!plan.exact.empty()) {
@@ -35,8 +38,56 @@ void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* o
       }
     }
   }
-  for (int m : plan.regexes) ScanRegex(m, page, out);
+  const Prefilter* pf = prefilter_ && !plan.regexes.empty() ? &rules_.prefilter(plan) : nullptr;
+  if (pf && pf->db) {
+    if (std::find(fitted_.begin(), fitted_.end(), pf->db.get()) == fitted_.end()) {
+      multi_scratch_.Fit(*pf->db);
+      fitted_.push_back(pf->db.get());
+    }
+    RunPrefilter(*pf->db, plan, page, out);
+    for (int m : pf->pcre_only) ScanRegex(m, page, out);
+  } else {
+    for (int m : plan.regexes) ScanRegex(m, page, out);
+  }
   std::sort(out->hits.begin(), out->hits.end());
+  std::sort(out->limits.begin(), out->limits.end());
+}
+
+void MatcherScanner::OnCandidate(void* ctx, uint32_t pattern, size_t end) {
+  auto* self = static_cast<MatcherScanner*>(ctx);
+  const Page& page = *self->scan_page_;
+  // The line of the match's last byte ('\n' belongs to its line). Ends
+  // come in increasing order, so the line only moves forward.
+  size_t last = end - 1;
+  size_t& li = self->scan_line_;
+  if (last < page.lines[li].begin) li = LineOf(page, last);
+  while (li + 1 < page.lines.size() && page.lines[li + 1].begin <= last) ++li;
+  uint32_t line = static_cast<uint32_t>(li);
+  if (self->last_line_[pattern] == line + 1) return;
+  self->last_line_[pattern] = line + 1;
+  self->candidates_.push_back({line, static_cast<int32_t>(pattern)});
+}
+
+void MatcherScanner::RunPrefilter(const MultiRegex& db, const MatchPlan& plan, const Page& page,
+                                  ScanResult* out) {
+  if (page.lines.empty()) return;
+  scan_page_ = &page;
+  scan_line_ = 0;
+  last_line_.assign(plan.regexes.size(), 0);
+  candidates_.clear();
+  if (!db.Scan(multi_scratch_, page.text, &OnCandidate, this)) {
+    for (int m : plan.regexes) ScanRegex(m, page, out);  // Hyperscan failed: PCRE2 alone
+    return;
+  }
+  for (const Hit& c : candidates_) Confirm(plan.regexes[c.matcher], page, c.line, out);
+}
+
+void MatcherScanner::Confirm(int m, const Page& page, uint32_t line, ScanResult* out) {
+  const Regex& re = *rules_.matcher(m).regex;
+  size_t b = 0, e = 0;
+  Regex::Result r = re.Find(scratch_, page.line(line), 0, &b, &e);
+  if (r == Regex::Result::kMatch) out->hits.push_back({line, m});
+  else if (r == Regex::Result::kLimit) out->limits.push_back({line, m});
 }
 
 void MatcherScanner::ScanRegex(int m, const Page& page, ScanResult* out) {
@@ -59,24 +110,15 @@ void MatcherScanner::ScanRegex(int m, const Page& page, ScanResult* out) {
       out->hits.push_back({static_cast<uint32_t>(line), m});
     } else {
       // The match ran across a line break: see whether the line alone matches.
-      size_t lb = 0, le = 0;
-      Regex::Result lr = re.Find(scratch_, page.line(line), 0, &lb, &le);
-      if (lr == Regex::Result::kMatch) out->hits.push_back({static_cast<uint32_t>(line), m});
-      else if (lr == Regex::Result::kLimit) out->limits.push_back({static_cast<uint32_t>(line), m});
+      Confirm(m, page, static_cast<uint32_t>(line), out);
     }
     pos = l.end + 1;  // on to the next line
   }
 }
 
 void MatcherScanner::ScanRegexByLine(int m, const Page& page, size_t from, ScanResult* out) {
-  const Regex& re = *rules_.matcher(m).regex;
-  for (size_t i = from; i < page.lines.size(); ++i) {
-    if (page.lines[i].blank()) continue;
-    size_t b = 0, e = 0;
-    Regex::Result r = re.Find(scratch_, page.line(i), 0, &b, &e);
-    if (r == Regex::Result::kMatch) out->hits.push_back({static_cast<uint32_t>(i), m});
-    else if (r == Regex::Result::kLimit) out->limits.push_back({static_cast<uint32_t>(i), m});
-  }
+  for (size_t i = from; i < page.lines.size(); ++i)
+    if (!page.lines[i].blank()) Confirm(m, page, static_cast<uint32_t>(i), out);
 }
 
 }  // namespace clean

@@ -1,6 +1,9 @@
 // Runs every matcher of a plan over a page: exact texts by one hash lookup
-// per line, regexes once over the whole page text (multiline), so a page
-// costs one pass per regex rather than one match call per line and regex.
+// per line; regexes by one Hyperscan pass over the whole page text for all
+// of them at once, each candidate line then confirmed by PCRE2 on that line
+// alone. Regexes Hyperscan cannot take (and all of them with the prefilter
+// off) are run by PCRE2 once over the whole page text (multiline). Either
+// way the hits are the lines each regex matches on its own.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -31,15 +34,29 @@ struct ScanResult {
 
 class MatcherScanner {
  public:
-  MatcherScanner(const RuleSet& rules, MatchScratch& scratch) : rules_(rules), scratch_(scratch) {}
+  MatcherScanner(const RuleSet& rules, MatchScratch& scratch);
   void Scan(const MatchPlan& plan, const Page& page, ScanResult* out);
+  // Off: PCRE2 scans every regex (slower, same hits); for checks and benchmarks.
+  void set_prefilter(bool on) { prefilter_ = on; }
 
  private:
+  void RunPrefilter(const MultiRegex& db, const MatchPlan& plan, const Page& page,
+                    ScanResult* out);
+  void Confirm(int matcher, const Page& page, uint32_t line, ScanResult* out);
   void ScanRegex(int matcher, const Page& page, ScanResult* out);
   void ScanRegexByLine(int matcher, const Page& page, size_t from_line, ScanResult* out);
+  static void OnCandidate(void* self, uint32_t pattern, size_t end);
   const RuleSet& rules_;
   MatchScratch& scratch_;
+  MultiScratch multi_scratch_;
+  std::vector<const MultiRegex*> fitted_;  // databases multi_scratch_ fits
+  bool prefilter_ = true;
   std::string lower_;
+  // Candidate collection during a prefilter pass.
+  const Page* scan_page_ = nullptr;
+  size_t scan_line_ = 0;
+  std::vector<uint32_t> last_line_;  // per database pattern: last candidate line + 1
+  std::vector<Hit> candidates_;      // matcher = database pattern index
 };
 
 // A cursor over sorted hits, for the classifier's walk in line order.

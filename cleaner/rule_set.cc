@@ -1,5 +1,7 @@
 #include "cleaner/rule_set.h"
 
+#include "cleaner/prefilter_cache.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -65,6 +67,10 @@ class RuleSetBuilder {
     for (auto& s : rs_->sources_) BuildPlan(s.layer, &rs_->generic_.layer, &s.plan);
     for (const auto& s : rs_->sources_)
       for (auto [m, d] : s.fingerprints) AddToPlan(m, &rs_->detect_plan_);
+    rs_->generic_.plan.prefilter = std::make_unique<LazyPrefilter>();
+    for (auto& s : rs_->sources_) s.plan.prefilter = std::make_unique<LazyPrefilter>();
+    rs_->detect_plan_.prefilter = std::make_unique<LazyPrefilter>();
+    rs_->cache_dir_ = DefaultCacheDir();
   }
 
  private:
@@ -275,6 +281,20 @@ std::unique_ptr<RuleSet> RuleSet::Load(const std::string& dir, const Options& ba
   for (size_t i = before; i < diags->items.size(); ++i)
     if (!diags->items[i].warning) return nullptr;
   return rs;
+}
+
+const Prefilter& RuleSet::prefilter(const MatchPlan& plan) const {
+  std::call_once(plan.prefilter->once, [&] {
+    std::vector<MultiRegex::Pattern> patterns;
+    for (int m : plan.regexes) patterns.push_back({matchers_[m].regex->pattern(), matchers_[m].caseless});
+    std::vector<bool> accepted;
+    Prefilter& p = plan.prefilter->value;
+    if (!patterns.empty()) p.db = MultiRegex::Build(patterns, &accepted, cache_dir_);
+    accepted.resize(patterns.size(), false);
+    for (size_t i = 0; i < plan.regexes.size(); ++i)
+      if (!accepted[i]) p.pcre_only.push_back(plan.regexes[i]);
+  });
+  return plan.prefilter->value;
 }
 
 const Source* RuleSet::FindSource(std::string_view name) const {

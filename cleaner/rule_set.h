@@ -7,6 +7,7 @@
 // from many threads at once (matching state lives in MatchScratch).
 #pragma once
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "cleaner/decision.h"
 #include "cleaner/diagnostics.h"
 #include "cleaner/lexicon.h"
+#include "cleaner/multi_regex.h"
 #include "cleaner/options.h"
 #include "cleaner/regex.h"
 #include "cleaner/rule_file.h"
@@ -46,8 +48,22 @@ struct Layer {
   std::vector<CompiledRule> rules;
 };
 
+// A plan's regexes in Hyperscan's one-pass prefilter: database pattern i is
+// matcher regexes[i] of the plan; pcre_only holds the regexes Hyperscan
+// cannot take, which PCRE2 scans alone. No database: all go to PCRE2.
+struct Prefilter {
+  std::unique_ptr<MultiRegex> db;
+  std::vector<int> pcre_only;
+};
+struct LazyPrefilter {
+  std::once_flag once;
+  Prefilter value;
+};
+
 struct MatchPlan {
   std::vector<int> regexes;  // matcher ids
+  // Built on first use by RuleSet::prefilter (compiling it takes time).
+  std::unique_ptr<struct LazyPrefilter> prefilter;
   // exact text (lower-cased for caseless matchers) -> matcher ids
   std::unordered_map<std::string_view, std::vector<int>> exact;
   size_t max_exact_bytes = 0;
@@ -85,11 +101,15 @@ class RuleSet {
   const Lexicon& lexicon() const { return lexicon_; }
   const MatchPlan& detect_plan() const { return detect_plan_; }
   const std::string& dir() const { return dir_; }
+  // The plan's prefilter, compiled (or loaded from the cache) on first use;
+  // safe to call from many threads.
+  const Prefilter& prefilter(const MatchPlan& plan) const;
 
 
  private:
   RuleSet() = default;
   std::string dir_;
+  std::string cache_dir_;  // for compiled prefilters ("" = none)
   std::vector<Matcher> matchers_;
   std::vector<Decider> deciders_;
   std::vector<Source> sources_;

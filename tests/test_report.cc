@@ -300,7 +300,9 @@ TEST_CASE("report: JSON escaping of quotes, backslashes and control characters",
 }
 
 TEST_CASE("report: regex_limits lists the lines where a rule gave up", "[report]") {
-  auto rs = LoadRules("line t.bad navigation /^(a+)+$/\n");
+  // The lookahead is beyond the Hyperscan prefilter, so PCRE2 runs on the
+  // line and gives up.
+  auto rs = LoadRules("line t.bad navigation /^(?=(a+)+$)a/\n");
   std::string evil = std::string(5000, 'a') + "b";
   // Last, after the prose: outside the main text, so it is removed.
   std::string page = kP1 + "\n" + kP2 + "\n" + kP3 + "\n" + evil + "\n";
@@ -308,7 +310,7 @@ TEST_CASE("report: regex_limits lists the lines where a rule gave up", "[report]
   const json& limits = r.j["regex_limits"];
   REQUIRE(limits.size() == 1);
   CHECK(limits[0]["line"] == 4);
-  CHECK(limits[0]["pattern"] == "^(a+)+$");
+  CHECK(limits[0]["pattern"] == "^(?=(a+)+$)a");
   CHECK(r.decisions[3].regex_limit);
   // Its "removed" entry says so; no other entry does.
   size_t flagged = 0;

@@ -1,0 +1,95 @@
+#include "cleaner/prefilter_cache.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace clean {
+
+namespace fs = std::filesystem;
+
+namespace {
+constexpr std::string_view kMagic = "clean-prefilter-1\n";
+
+std::string EntryPath(const std::string& dir, uint64_t key) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%016llx.hsdb", static_cast<unsigned long long>(key));
+  return (fs::path(dir) / name).string();
+}
+
+void AppendU64(std::string* s, uint64_t v) {
+  for (int i = 0; i < 8; ++i) s->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint64_t ReadU64(std::string_view s) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[i]);
+  return v;
+}
+}  // namespace
+
+std::string DefaultCacheDir() {
+  if (const char* d = std::getenv("CLEAN_CACHE_DIR")) return d;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return (fs::path(x) / "clean").string();
+  if (const char* h = std::getenv("HOME"); h && *h) return (fs::path(h) / ".cache" / "clean").string();
+  return "";
+}
+
+uint64_t StableHash(std::string_view bytes, uint64_t h) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes) {
+  if (dir.empty()) return false;
+  std::ifstream in(EntryPath(dir, key), std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string all = ss.str();
+  // magic, key, payload length, payload hash, payload
+  size_t head = kMagic.size() + 24;
+  if (all.size() < head || std::string_view(all).substr(0, kMagic.size()) != kMagic) return false;
+  std::string_view rest = std::string_view(all).substr(kMagic.size());
+  uint64_t k = ReadU64(rest), len = ReadU64(rest.substr(8)), sum = ReadU64(rest.substr(16));
+  std::string_view payload = rest.substr(24);
+  if (k != key || len != payload.size() || StableHash(payload) != sum) return false;
+  bytes->assign(payload);
+  return true;
+}
+
+void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string entry(kMagic);
+  AppendU64(&entry, key);
+  AppendU64(&entry, bytes.size());
+  AppendU64(&entry, StableHash(bytes));
+  entry.append(bytes);
+  std::string final_path = EntryPath(dir, key);
+  static std::atomic<unsigned> serial{0};
+  std::string tmp = final_path + ".tmp" + std::to_string(getpid()) + "." + std::to_string(serial++);
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return;
+    out.write(entry.data(), static_cast<std::streamsize>(entry.size()));
+    if (!out) {
+      out.close();
+      fs::remove(tmp, ec);
+      return;
+    }
+  }
+  fs::rename(tmp, final_path, ec);
+  if (ec) fs::remove(tmp, ec);
+}
+
+}  // namespace clean

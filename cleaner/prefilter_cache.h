@@ -1,0 +1,27 @@
+// An on-disk cache of compiled Hyperscan databases. Compiling the prefilter
+// of a rule set costs about half a second per plan; loading it back from the
+// cache costs a millisecond, so single-page runs stay fast. The cache is an
+// optimisation only: a missing, unwritable or corrupt cache changes nothing
+// but the time taken.
+//   $CLEAN_CACHE_DIR, else $XDG_CACHE_HOME/clean, else $HOME/.cache/clean;
+//   CLEAN_CACHE_DIR set to the empty string turns the cache off.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace clean {
+
+// The cache directory from the environment ("" when there is none).
+std::string DefaultCacheDir();
+
+// FNV-1a, 64 bits: stable across builds and machines (std::hash is not).
+uint64_t StableHash(std::string_view bytes, uint64_t seed = 14695981039346656037ull);
+
+// Reads the entry `key` into *bytes; false when absent or damaged.
+bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes);
+// Writes the entry `key` (a temporary file renamed into place, so readers
+// never see half an entry). Failures are ignored.
+void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes);
+
+}  // namespace clean
