@@ -124,18 +124,22 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
   RunXPath(html, source, w, times);
   FindMain(page, html, o, *w);
   const DomVocabulary& vocab = rules_.dom_vocab();
-  for (uint32_t i = 0; i < html.lines.size(); ++i) {
-    if (w->decisions[i].blank || w->by_rule[i]) continue;
+  size_t n_lines = html.lines.size();
+  in_main_.assign(n_lines, 0);
+  for (uint32_t i = 0; i < n_lines; ++i) {
+    if (w->decisions[i].blank) continue;
     const DomLine& dl = html.lines[i];
-    bool in_main = false, caption = false;
+    bool caption = false, structure = false;
     std::optional<LineClass> boiler;
-    bool structure = false;
     for (uint32_t n = dl.owner; n != kNoNode; n = t.node(n).parent) {
-      if (n == main_) in_main = true;
+      if (n == main_) in_main_[i] = 1;
       if (main_path_[n]) break;  // the main element and its ancestors are never boilerplate
       std::string_view tag = t.tag(n);
       if (tag == "figcaption") caption = true;
-      if (!boiler && !structure) {
+      // A subtree holding much of the page's prose is no boilerplate box,
+      // whatever its class says (layout wrappers: "widget", "has-sidebar").
+      bool small = prose_[n] <= o.dom_boiler_max_share * prose_[1];
+      if (!boiler && !structure && small) {
         for (std::string_view a : {"class", "id", "role"}) {
           std::string_view v = t.attr(n, a);
           if (!v.empty() && (boiler = vocab.Match(v))) break;
@@ -143,27 +147,51 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
         if (!boiler && StructuralTag(tag)) structure = true;
       }
     }
+    if (w->by_rule[i]) continue;
+    LineKind k = w->kinds[i];
+    bool linky = dl.link_density() >= o.dom_link_density;
+    if (boiler) Set(w, i, *boiler, DeciderOf(Heuristic::kDomBoilerplate));
+    else if (structure) Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomStructure));
+    else if (caption) Set(w, i, LineClass::kCaption, DeciderOf(Heuristic::kDomCaption));
+    else if (linky && w->decisions[i].cls == LineClass::kBody && !ProseKind(k))
+      Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomLinks));
+  }
+  if (main_ == kNoNode) return;
+  // The main text's extent in line order: its first line, and its last
+  // body line (what follows it inside the element is bios, tags, prompts).
+  int64_t first_main = -1, last_main = -1, last_body = -1;
+  for (uint32_t i = 0; i < n_lines; ++i) {
+    if (!in_main_[i]) continue;
+    if (first_main < 0) first_main = i;
+    last_main = i;
+    if (ProseKind(w->kinds[i]) && html.lines[i].link_density() < o.dom_link_density &&
+        (!w->by_rule[i] || w->decisions[i].cls == LineClass::kBody))
+      last_body = i;
+  }
+  for (uint32_t i = 0; i < n_lines; ++i) {
+    if (w->decisions[i].blank || w->by_rule[i]) continue;
+    uint32_t d = w->decisions[i].decider;
+    if (d == DeciderOf(Heuristic::kDomBoilerplate) || d == DeciderOf(Heuristic::kDomStructure) ||
+        d == DeciderOf(Heuristic::kDomCaption) || d == DeciderOf(Heuristic::kDomLinks))
+      continue;
+    const DomLine& dl = html.lines[i];
     LineKind k = w->kinds[i];
     bool linky = dl.link_density() >= o.dom_link_density;
     LineClass cls = w->decisions[i].cls;
-    if (boiler) {
-      Set(w, i, *boiler, DeciderOf(Heuristic::kDomBoilerplate));
-    } else if (structure) {
-      Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomStructure));
-    } else if (caption) {
-      Set(w, i, LineClass::kCaption, DeciderOf(Heuristic::kDomCaption));
-    } else if (linky && (cls == LineClass::kBody) && !ProseKind(k)) {
-      Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomLinks));
-    } else if (in_main) {
-      if (cls != LineClass::kBody && cls != LineClass::kTitle && !linky &&
-          k != LineKind::kNoWords && w->features.lines[i].repeats < o.repeat_min &&
-          TextBlockTag(t.tag(dl.block)))
+    if (in_main_[i]) {
+      if (static_cast<int64_t>(i) <= last_body && cls != LineClass::kBody &&
+          cls != LineClass::kTitle && !linky && k != LineKind::kNoWords &&
+          w->features.lines[i].repeats < o.repeat_min && TextBlockTag(t.tag(dl.block)))
         Set(w, i, LineClass::kBody, DeciderOf(Heuristic::kDomInMain));
-    } else if (main_ != kNoNode && cls == LineClass::kBody &&
-               (linky || w->features.lines[i].chars < static_cast<uint32_t>(o.region_outside_keep_chars))) {
-      Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomOutsideMain));
+    } else if (cls == LineClass::kBody) {
+      bool after = static_cast<int64_t>(i) > last_main;
+      bool long_prose = k == LineKind::kProse &&
+                        w->features.lines[i].chars >= static_cast<uint32_t>(o.region_outside_keep_chars);
+      if (linky || !ProseKind(k) || (after && !long_prose))
+        Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomOutsideMain));
     }
   }
+  (void)first_main;
 }
 
 }  // namespace clean

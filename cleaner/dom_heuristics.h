@@ -43,6 +43,7 @@ class DomClassifier {
   uint32_t main_ = kNoNode;
   std::vector<uint32_t> prose_;      // per node: prose characters in its subtree
   std::vector<uint8_t> main_path_;   // per node: 1 for the main element and its ancestors
+  std::vector<uint8_t> in_main_;     // per line: inside the main element
   std::vector<int32_t> xpath_mark_;  // per node: index of the XPath rule, -1 none
   std::vector<uint32_t> matched_;    // XPath result scratch
 };

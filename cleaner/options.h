@@ -69,6 +69,9 @@ struct Options {
   // The main content element is the deepest one holding this share of the
   // page's prose characters.
   double dom_main_share = 0.6;
+  // An element whose class/id/role is boilerplate but that holds more than
+  // this share of the page's prose is a layout wrapper, not a box.
+  double dom_boiler_max_share = 0.25;
 };
 
 // One named field of Options, for `set` in rule files and for documentation.
