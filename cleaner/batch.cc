@@ -179,6 +179,8 @@ int RunCli(const CliOptions& o) {
 
   Cleaner cleaner(*rules, base, source);
   cleaner.set_prefilter(o.prefilter);
+  cleaner.set_input_format(o.input);
+  double write_seconds = 0;
   bool progress = !o.quiet && !o.out_dir.empty() && isatty(STDERR_FILENO) && inputs.size() > 1;
   auto last_progress = std::chrono::steady_clock::now();
   int failed = 0;
@@ -204,6 +206,7 @@ int RunCli(const CliOptions& o) {
     if (!r.work->scan.limits.empty() && !o.quiet)
       Message(shown + ": warning: a rule regex hit the PCRE2 match limit on " +
               std::to_string(r.work->scan.limits.size()) + " line(s); see the report");
+    auto write_start = std::chrono::steady_clock::now();
     text.clear();
     if (o.explain) WriteExplain(r, o.keep, &text);
     else WriteCleanText(r, o.keep, &text);
@@ -237,6 +240,7 @@ int RunCli(const CliOptions& o) {
         ++failed;
       }
     }
+    write_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
     if (progress) {
       auto now = std::chrono::steady_clock::now();
       if (now - last_progress > std::chrono::milliseconds(200) || k + 1 == inputs.size()) {
@@ -246,6 +250,13 @@ int RunCli(const CliOptions& o) {
     }
   }
   if (progress) std::fputc('\n', stderr);
+  if (o.stage_times) {
+    const StageTimes& t = cleaner.times();
+    std::fprintf(stderr,
+                 "clean: stage seconds: decode %.3f parse %.3f copy %.3f xpath %.3f "
+                 "linearize %.3f classify %.3f write %.3f\n",
+                 t.decode, t.parse, t.copy, t.xpath, t.linearize, t.classify, write_seconds);
+  }
   if (text_out != stdout) {
     if (std::fclose(text_out) != 0) {
       Message("cannot write " + o.output + ": " + std::strerror(errno));

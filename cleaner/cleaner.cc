@@ -1,5 +1,7 @@
 #include "cleaner/cleaner.h"
 
+#include <chrono>
+
 namespace clean {
 
 Cleaner::Cleaner(const RuleSet& rules, const Options& base, const Source* source, bool detect)
@@ -8,7 +10,8 @@ Cleaner::Cleaner(const RuleSet& rules, const Options& base, const Source* source
       forced_(source),
       detect_(detect),
       scratch_(base.regex_match_limit, base.regex_heap_limit_kib),
-      classifier_(rules, scratch_) {}
+      classifier_(rules, scratch_),
+      dom_(rules) {}
 
 Cleaner::~Cleaner() = default;
 
@@ -19,7 +22,16 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   // The reader runs before the source is known: it takes the generic
   // layer's options (base + generic.rules `set`), or the forced source's.
   const Options& read_options = forced_ ? forced_->options : rules_.generic().options;
-  if (!BuildPage(bytes, read_options, &page_, error)) return false;
+  bool html = format_ == InputFormat::kHtml ||
+              (format_ == InputFormat::kAuto && LooksLikeHtml(name, bytes));
+  out->html = nullptr;
+  if (html) {
+    html_.Clear();
+    if (!html_reader_.Read(bytes, read_options, &page_, &html_, &times_, error)) return false;
+    out->html = &html_;
+  } else if (!BuildPage(bytes, read_options, &page_, error)) {
+    return false;
+  }
   scratch_.SetLimits(read_options.regex_match_limit, read_options.regex_heap_limit_kib);
   out->rules = &rules_;
   out->page = &page_;
@@ -27,7 +39,14 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   out->source = forced_;
   out->detected_by = forced_ ? "option" : "none";
   out->detect_decider = 0;
-  if (!forced_ && detect_) {
+  if (!forced_ && detect_ && html) {
+    // HTML names its own domain (canonical URL or og:url).
+    if (const Source* s = rules_.FindSourceByDomain(html_.meta.domain)) {
+      out->source = s;
+      out->detected_by = "domain";
+    }
+  }
+  if (!forced_ && detect_ && !out->source) {
     uint32_t d = 0;
     if (const Source* s = classifier_.Detect(page_, &d)) {
       out->source = s;
@@ -37,7 +56,10 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   }
   const Options& o = out->source ? out->source->options : rules_.generic().options;
   scratch_.SetLimits(o.regex_match_limit, o.regex_heap_limit_kib);
+  auto t0 = std::chrono::steady_clock::now();
   classifier_.Classify(page_, out->source, o, &work_);
+  if (html) dom_.Apply(page_, html_, out->source, o, &work_, &times_);
+  times_.classify += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   int lang = work_.features.language;
   out->language = lang >= 0 ? std::string_view(rules_.lexicon().languages()[lang]) : "";
   return true;

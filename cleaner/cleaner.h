@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "cleaner/classifier.h"
+#include "cleaner/dom_heuristics.h"
+#include "cleaner/html_page.h"
 #include "cleaner/page.h"
 #include "cleaner/regex.h"
 #include "cleaner/rule_set.h"
@@ -28,8 +30,13 @@ struct CleanResult {
   std::string_view detected_by;        // "option", "fingerprint" or "none"
   uint32_t detect_decider = 0;         // the fingerprint, when detected_by == "fingerprint"
   std::string_view language;           // stop-word language, or "" when unknown
+  const HtmlPage* html = nullptr;      // HTML input: the DOM side of the page; null for text
   const std::vector<Decision>& decisions() const { return work->decisions; }
 };
+
+// How inputs are read: as plain text, as HTML, or by their name and bytes
+// (LooksLikeHtml).
+enum class InputFormat { kText, kHtml, kAuto };
 
 class Cleaner {
  public:
@@ -45,6 +52,9 @@ class Cleaner {
   const RuleSet& rules() const { return rules_; }
   // Off: PCRE2 alone matches the rule regexes (see matcher_scan.h).
   void set_prefilter(bool on) { classifier_.set_prefilter(on); }
+  void set_input_format(InputFormat f) { format_ = f; }
+  // Time per stage over every page cleaned so far (HTML stages and classify).
+  const StageTimes& times() const { return times_; }
 
  private:
   const RuleSet& rules_;
@@ -55,6 +65,11 @@ class Cleaner {
   Classifier classifier_;
   Page page_;
   PageWork work_;
+  InputFormat format_ = InputFormat::kText;
+  HtmlReader html_reader_;
+  HtmlPage html_;
+  DomClassifier dom_;
+  StageTimes times_;
 };
 
 // Writes the kept lines, one per line, each ending in '\n'.

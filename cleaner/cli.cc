@@ -51,6 +51,23 @@ const std::vector<Flag>& Flags() {
        "instead of the clean text, print every input line with its class and the rule or "
        "heuristic that decided it (+ kept, - removed)",
        [](CliOptions* o, const std::string&, std::string*) { o->explain = true; return true; }},
+      {"", "--input", "FORMAT",
+       "html, text or auto (default): auto reads .html/.htm files and inputs that start like "
+       "HTML as HTML, everything else as text",
+       [](CliOptions* o, const std::string& v, std::string* err) {
+         if (v == "html") o->input = InputFormat::kHtml;
+         else if (v == "text") o->input = InputFormat::kText;
+         else if (v == "auto") o->input = InputFormat::kAuto;
+         else {
+           *err = "--input: unknown format '" + v + "' (html, text, auto)";
+           return false;
+         }
+         return true;
+       }},
+      {"", "--stage-times", "",
+       "at the end, print the seconds spent per stage (decode, parse, copy, xpath, linearize, "
+       "classify, write) on stderr",
+       [](CliOptions* o, const std::string&, std::string*) { o->stage_times = true; return true; }},
       {"", "--keep", "CLASSES",
        "also keep these classes in the clean text, comma-separated (e.g. title,meta)", ParseKeep},
       {"", "--out-dir", "DIR",
@@ -127,9 +144,9 @@ std::string HelpText() {
       "usage: clean [OPTIONS] [FILE|DIR|-]...\n"
       "\n"
       "Removes boilerplate (navigation, headline lists, captions, ads, metadata) from\n"
-      "scraped news pages given as plain text, one page block per line, and accounts\n"
-      "for every removed line in a report: its class and the rule or heuristic that\n"
-      "removed it. With no input, or '-', reads stdin. The clean text holds the body\n"
+      "scraped news pages given as HTML or as plain text (one page block per line),\n"
+      "and accounts for every removed line in a report: its class and the rule or\n"
+      "heuristic that removed it (for HTML, also the element's path). With no input, or '-', reads stdin. The clean text holds the body\n"
       "lines in order, each as in the input less surrounding whitespace.\n"
       "\n"
       "options:\n";

@@ -15,6 +15,8 @@ struct CliOptions {
   std::string report;               // --report FILE
   std::string out_dir;              // --out-dir DIR
   KeepSet keep;                     // --keep
+  InputFormat input = InputFormat::kAuto;  // --input html|text|auto
+  bool stage_times = false;         // --stage-times
   bool explain = false;
   bool prefilter = true;            // --no-prefilter turns it off
   bool check_rules = false;

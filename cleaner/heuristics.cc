@@ -18,6 +18,12 @@ constexpr HeuristicInfo kInfo[] = {
     {"context.list-in-body", K::kContext, "list item inside the body"},
     {"context.caption-credit", K::kContext, "credit line next to a caption"},
     {"context.section-header", K::kContext, "label that opens a run of removed lines"},
+    {"dom.boilerplate", K::kHeuristic, "inside an element whose class, id or role is boilerplate"},
+    {"dom.structure", K::kHeuristic, "inside nav, aside, footer or form, outside the main text"},
+    {"dom.link-density", K::kHeuristic, "line that is mostly link text"},
+    {"dom.figcaption", K::kHeuristic, "inside a figure caption"},
+    {"dom.in-main", K::kHeuristic, "text block inside the page's main content element"},
+    {"dom.outside-main", K::kHeuristic, "text outside the page's main content element"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Heuristic::kCount));
 }  // namespace

@@ -23,6 +23,12 @@ enum class Heuristic : uint32_t {
   kListInBody,        // context: list item inside the body
   kCaptionCredit,     // context: credit line next to a caption
   kSectionHeader,     // context: label opening a run of removed lines
+  kDomBoilerplate,    // html: inside an element whose class/id/role is boilerplate
+  kDomStructure,      // html: inside nav, aside, footer, form (outside the main text)
+  kDomLinks,          // html: a line that is mostly link text
+  kDomCaption,        // html: inside figcaption
+  kDomInMain,         // html: text block inside the main content element
+  kDomOutsideMain,    // html: text outside the main content element
   kCount
 };
 

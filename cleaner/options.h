@@ -56,6 +56,22 @@ struct Options {
   // A line that appears this many times in a page is boilerplate
   // (menus repeated top and bottom, teaser repeated as title and link).
   int repeat_min = 2;
+
+  // --- HTML input ------------------------------------------------------------
+  // Bytes of a page gumbo parses; the rest is cut (at a tag) and reported.
+  int html_max_bytes = 32 << 20;
+  // Nesting depth past which start tags are dropped before parsing (gumbo
+  // slows to a crawl on deep nesting; real pages stay under ~60).
+  int html_max_depth = 512;
+  // Share of a line's characters inside links from which it is link-like
+  // (menus, teasers); readability and boilerpipe use 0.25-0.5.
+  double dom_link_density = 0.5;
+  // The main content element is the deepest one holding this share of the
+  // page's prose characters.
+  double dom_main_share = 0.6;
+  // An element whose class/id/role is boilerplate but that holds more than
+  // this share of the page's prose is a layout wrapper, not a box.
+  double dom_boiler_max_share = 0.25;
 };
 
 // One named field of Options, for `set` in rule files and for documentation.

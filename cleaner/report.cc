@@ -27,6 +27,36 @@ void OptionalString(JsonWriter& j, std::string_view key, std::string_view v) {
   else j.String(v);
 }
 
+// What only HTML input has: the charset, what was skipped or cut before
+// the lines were made, and the page's metadata.
+void WriteHtmlSection(const HtmlPage& h, JsonWriter& j) {
+  j.Key("html").BeginObject();
+  j.Key("charset").Inline().BeginObject();
+  j.Key("name").String(h.charset.name);
+  j.Key("found_by").String(h.charset.source);
+  j.Key("replaced").Int(static_cast<int64_t>(h.charset.replaced));
+  j.EndObject();
+  j.Key("skipped").Inline().BeginObject();
+  j.Key("comments").Int(static_cast<int64_t>(h.stats.comments));
+  j.Key("script_style_bytes").Int(static_cast<int64_t>(h.stats.script_bytes));
+  j.Key("hidden_elements").Int(static_cast<int64_t>(h.stats.hidden));
+  for (const auto& [tag, n] : h.stats.skipped) j.Key(tag).Int(n);
+  j.EndObject();
+  j.Key("cut").Inline().BeginObject();
+  j.Key("deep_tags").Int(static_cast<int64_t>(h.stats.depth_cut_tags));
+  j.Key("bytes").Int(static_cast<int64_t>(h.stats.size_cut_bytes));
+  j.EndObject();
+  j.Key("metadata").BeginObject();
+  OptionalString(j, "title", h.meta.title);
+  OptionalString(j, "date", h.meta.date);
+  OptionalString(j, "author", h.meta.author);
+  OptionalString(j, "canonical_url", h.meta.canonical_url);
+  OptionalString(j, "site_name", h.meta.site_name);
+  OptionalString(j, "domain", h.meta.domain);
+  j.EndObject();
+  j.EndObject();
+}
+
 }  // namespace
 
 void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
@@ -73,6 +103,7 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   OptionalString(j, "language", r.language);
   OptionalString(j, "title", FieldText(r, "title"));
   std::string_view date = page.header_date;
+  if (date.empty() && r.html) date = r.html->meta.date;
   if (date.empty()) date = FieldText(r, "date");
   OptionalString(j, "date", date);
   OptionalString(j, "byline", FieldText(r, "byline"));
@@ -91,6 +122,8 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   }
   j.EndObject();
 
+  if (r.html) WriteHtmlSection(*r.html, j);
+
   j.Key("regex_limits").BeginArray();
   for (const Hit& h : r.work->scan.limits) {
     j.Inline().BeginObject();
@@ -101,6 +134,7 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   j.EndArray();
 
   j.Key("removed").BeginArray();
+  std::string path;
   for (size_t i = 0; i < ds.size(); ++i) {
     const Decision& d = ds[i];
     if (d.blank || keep.Has(d.cls)) continue;
@@ -112,6 +146,11 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
     j.Key("kind").String(DeciderKindName(who.kind));
     j.Key("where").String(who.where());
     if (d.regex_limit) j.Key("regex_limit").Bool(true);
+    if (r.html) {
+      path.clear();
+      r.html->tree.AppendPath(r.html->lines[i].block, &path);
+      j.Key("path").String(path);
+    }
     j.Key("text").String(page.line(i));
     j.EndObject();
   }

@@ -272,6 +272,21 @@ RuleFile ParseRuleFile(std::string_view path, std::string_view text, Diagnostics
         e.rule = std::move(r);
         f.entries.push_back(std::move(e));
       }
+    } else if (directive == "xpath" || directive == "container") {
+      XPathSpec x;
+      x.line = line_no;
+      x.container = directive == "container";
+      x.id = p.Id();
+      if (p.ok() && !x.container) {
+        auto c = p.Class();
+        if (c) x.cls = *c;
+      }
+      if (p.ok()) {
+        x.expr = p.Matcher();
+        if (p.ok() && (x.expr.kind != MatcherSpec::Kind::kExact || x.expr.caseless))
+          p.Error(x.expr.column - 1, "an XPath expression is written in double quotes");
+      }
+      if (p.ok()) f.xpaths.push_back(std::move(x));
     } else if (directive == "expect") {
       ExpectSpec x;
       x.line = line_no;
@@ -303,7 +318,8 @@ RuleFile ParseRuleFile(std::string_view path, std::string_view text, Diagnostics
       if (p.ok()) f.expects.push_back(std::move(x));
     } else if (p.ok()) {
       p.Error(col, "unknown directive '" + directive +
-                       "' (source, include, domain, fingerprint, set, line, section, expect)");
+                       "' (source, include, domain, fingerprint, set, line, section, expect, xpath, "
+                       "container)");
     }
     if (p.ok()) p.ExpectEnd();
     if (nl == text.size()) break;

@@ -63,6 +63,16 @@ struct ExpectSpec {
   int line = 0;
 };
 
+// HTML only: `xpath ID CLASS "EXPR"` gives every line of each selected
+// subtree CLASS; `container ID "EXPR"` marks the main content element.
+struct XPathSpec {
+  std::string id;
+  bool container = false;
+  LineClass cls = LineClass::kNavigation;
+  MatcherSpec expr;  // an exact-text matcher holding the expression
+  int line = 0;
+};
+
 struct RuleFile {
   std::string path;             // as given, for diagnostics
   std::string source;           // `source NAME`, else the file stem
@@ -72,6 +82,7 @@ struct RuleFile {
   std::vector<FingerprintSpec> fingerprints;
   std::vector<SetSpec> sets;
   std::vector<ExpectSpec> expects;
+  std::vector<XPathSpec> xpaths;
 };
 
 // Parses text; every syntax error goes to *diags (parsing goes on with the

@@ -36,6 +36,8 @@ class RuleSetBuilder {
       return;
     }
     rs_->lexicon_.Load((dir_ / "stopwords").string(), diags_);
+    rs_->dom_vocab_.Load((dir_ / "dom" / "boilerplate.txt").string(),
+                         Shown(dir_ / "dom" / "boilerplate.txt"), diags_);
 
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(dir_, ec))
@@ -122,6 +124,22 @@ class RuleSetBuilder {
         Error(shown, set.line, set.column, err, f->lines[set.line - 1]);
     }
     for (const auto& x : f->expects) s->expects.push_back({x, shown});
+    for (const auto& x : f->xpaths) {
+      XPathRule r;
+      r.decider = AddDecider(x.id, generic ? Decider::Kind::kGenericRule : Decider::Kind::kSourceRule,
+                             *f, x.line);
+      r.container = x.container;
+      r.cls = x.cls;
+      std::string err;
+      size_t off = 0;
+      r.expr = XPathExpr::Compile(x.expr.text, &err, &off);
+      if (!r.expr) {
+        Error(shown, x.line, x.expr.column + static_cast<int>(off), "xpath: " + err,
+              f->lines[x.line - 1]);
+        continue;
+      }
+      s->xpaths.push_back(std::move(r));
+    }
   }
 
   void Flatten(const RuleFile& f, const fs::path& path, Decider::Kind kind,
@@ -295,6 +313,18 @@ const Prefilter& RuleSet::prefilter(const MatchPlan& plan) const {
       if (!accepted[i]) p.pcre_only.push_back(plan.regexes[i]);
   });
   return plan.prefilter->value;
+}
+
+const Source* RuleSet::FindSourceByDomain(std::string_view host) const {
+  if (host.empty()) return nullptr;
+  for (const auto& s : sources_)
+    for (const auto& d : s.domains) {
+      if (host == d) return &s;
+      if (host.size() > d.size() && host.substr(host.size() - d.size()) == d &&
+          host[host.size() - d.size() - 1] == '.')
+        return &s;
+    }
+  return nullptr;
 }
 
 const Source* RuleSet::FindSource(std::string_view name) const {

@@ -14,11 +14,13 @@
 
 #include "cleaner/decision.h"
 #include "cleaner/diagnostics.h"
+#include "cleaner/dom_vocab.h"
 #include "cleaner/lexicon.h"
 #include "cleaner/multi_regex.h"
 #include "cleaner/options.h"
 #include "cleaner/regex.h"
 #include "cleaner/rule_file.h"
+#include "cleaner/xml_tree.h"
 
 namespace clean {
 
@@ -74,6 +76,14 @@ struct Expectation {
   std::string file;
 };
 
+// An `xpath` or `container` directive, compiled (HTML input only).
+struct XPathRule {
+  uint32_t decider = 0;
+  bool container = false;
+  LineClass cls = LineClass::kNavigation;
+  std::shared_ptr<const XPathExpr> expr;
+};
+
 struct Source {
   std::string name;
   std::string file;
@@ -83,6 +93,7 @@ struct Source {
   Options options;  // base options with this source's `set` overrides
   std::vector<Expectation> expects;
   MatchPlan plan;  // this layer + the generic layer
+  std::vector<XPathRule> xpaths;
 };
 
 class RuleSet {
@@ -99,6 +110,9 @@ class RuleSet {
   const Matcher& matcher(int id) const { return matchers_[id]; }
   const std::vector<Decider>& deciders() const { return deciders_; }
   const Lexicon& lexicon() const { return lexicon_; }
+  const DomVocabulary& dom_vocab() const { return dom_vocab_; }
+  // The source whose `domain` list holds `host` or a parent domain of it.
+  const Source* FindSourceByDomain(std::string_view host) const;
   const MatchPlan& detect_plan() const { return detect_plan_; }
   const std::string& dir() const { return dir_; }
   // The plan's prefilter, compiled (or loaded from the cache) on first use;
@@ -116,6 +130,7 @@ class RuleSet {
   Source generic_;
   MatchPlan detect_plan_;
   Lexicon lexicon_;
+  DomVocabulary dom_vocab_;
   friend class RuleSetBuilder;
 };
 

@@ -26,7 +26,8 @@ namespace {
 std::vector<fs::path> FixtureCases() {
   std::vector<fs::path> cases;
   for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
-    if (e.is_regular_file() && e.path().filename() == "input.txt")
+    if (e.is_regular_file() &&
+        (e.path().filename() == "input.txt" || e.path().filename() == "input.html"))
       cases.push_back(e.path().parent_path());
   std::sort(cases.begin(), cases.end());
   return cases;
@@ -40,15 +41,17 @@ TEST_CASE("fixtures: outputs match the blessed files", "[fixtures]") {
   auto cases = FixtureCases();
   REQUIRE(cases.size() >= 10);
   Cleaner cleaner(rules, Options(), nullptr);
+  cleaner.set_input_format(InputFormat::kAuto);  // input.html is HTML, input.txt text
   KeepSet keep;
   for (const auto& dir : cases) {
     std::string rel = fs::relative(dir, CLEAN_FIXTURES_DIR).string();
     std::string folder = fs::relative(dir, CLEAN_FIXTURES_DIR).begin()->string();
-    std::string input = ReadFile((dir / "input.txt").string());
+    std::string input_name = fs::exists(dir / "input.html") ? "input.html" : "input.txt";
+    std::string input = ReadFile((dir / input_name).string());
     CleanResult r;
     std::string error;
     INFO("fixture " << rel);
-    REQUIRE(cleaner.Clean("input.txt", input, &r, &error));
+    REQUIRE(cleaner.Clean(input_name, input, &r, &error));
     std::string text, report;
     WriteCleanText(r, keep, &text);
     WriteReport(r, keep, &report);
@@ -104,7 +107,8 @@ TEST_CASE("fixtures: the CLI writes the same bytes as the library", "[fixtures][
     std::string report = out_dir + "/r.json";
     auto cwd = fs::current_path();
     fs::current_path(dir);
-    auto run = clean::testing::RunClean({"input.txt", "--report", report});
+    std::string input_name = fs::exists(dir / "input.html") ? "input.html" : "input.txt";
+    auto run = clean::testing::RunClean({input_name, "--report", report});
     fs::current_path(cwd);
     INFO("fixture " << dir << "\n" << run.err);
     REQUIRE(run.exit_code == 0);

@@ -1,6 +1,6 @@
 # Sourced by tools/setup and tools/test: installs what the project needs
 # from Debian's packages (only what is missing) and builds it.
-CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev libhyperscan-dev catch2 nlohmann-json3-dev python3"
+CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev libhyperscan-dev libgumbo-dev libxml2-dev catch2 nlohmann-json3-dev python3"
 
 clean_install_deps() {
   local missing=()

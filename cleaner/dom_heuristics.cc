@@ -1,0 +1,197 @@
+#include "cleaner/dom_heuristics.h"
+
+#include <chrono>
+
+#include "cleaner/heuristics.h"
+#include "cleaner/xml_tree.h"
+
+namespace clean {
+
+namespace {
+
+bool StructuralTag(std::string_view t) {
+  return t == "nav" || t == "aside" || t == "footer" || t == "form" || t == "menu";
+}
+
+// Tags whose text is a block of the article when it lies in the main element.
+bool TextBlockTag(std::string_view t) {
+  return t == "p" || t == "li" || t == "h2" || t == "h3" || t == "h4" || t == "h5" ||
+         t == "h6" || t == "blockquote" || t == "dd" || t == "dt" || t == "td" || t == "th" ||
+         t == "pre" || t == "div" || t == "section" || t == "article" || t == "main" ||
+         t == "span" || t == "b" || t == "strong" || t == "em" || t == "i" || t == "font";
+}
+
+bool ProseKind(LineKind k) { return k == LineKind::kProse || k == LineKind::kMedium; }
+
+void Set(PageWork* w, uint32_t i, LineClass c, uint32_t decider) {
+  w->decisions[i].cls = c;
+  w->decisions[i].decider = decider;
+}
+
+}  // namespace
+
+DomClassifier::DomClassifier(const RuleSet& rules) : rules_(rules), xml_(new XmlTree) {}
+DomClassifier::~DomClassifier() = default;
+
+void DomClassifier::RunXPath(const HtmlPage& html, const Source* source, PageWork* w,
+                             StageTimes* times) {
+  const DomTree& t = html.tree;
+  xpath_mark_.assign(t.size(), -1);
+  const Source* layers[2] = {source, &rules_.generic()};
+  bool any = false;
+  for (const Source* s : layers) any = any || (s && !s->xpaths.empty());
+  if (!any) return;
+  auto t0 = std::chrono::steady_clock::now();
+  xml_->Build(t);
+  auto t1 = std::chrono::steady_clock::now();
+  times->copy += std::chrono::duration<double>(t1 - t0).count();
+  // Later rules do not override earlier ones: source rules first, then generic.
+  for (const Source* s : layers) {
+    if (!s) continue;
+    for (size_t r = 0; r < s->xpaths.size(); ++r) {
+      const XPathRule& rule = s->xpaths[r];
+      matched_.clear();
+      xml_->Select(*rule.expr, &matched_);
+      if (rule.container) {
+        if (main_ == kNoNode && !matched_.empty()) main_ = matched_.front();
+        continue;
+      }
+      int32_t tag = static_cast<int32_t>(rule.decider);
+      for (uint32_t m : matched_)
+        if (xpath_mark_[m] < 0) xpath_mark_[m] = tag;
+    }
+  }
+  // Lines inside a marked subtree take the nearest mark.
+  for (uint32_t i = 0; i < html.lines.size(); ++i) {
+    if (w->decisions[i].blank) continue;
+    for (uint32_t n = html.lines[i].owner; n != kNoNode; n = t.node(n).parent) {
+      if (xpath_mark_[n] < 0) continue;
+      uint32_t decider = static_cast<uint32_t>(xpath_mark_[n]);
+      for (const Source* s : layers)
+        if (s)
+          for (const XPathRule& rule : s->xpaths)
+            if (rule.decider == decider) Set(w, i, rule.cls, decider);
+      w->by_rule[i] = 1;
+      break;
+    }
+  }
+  times->xpath += std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+}
+
+void DomClassifier::FindMain(const Page& page, const HtmlPage& html, const Options& o,
+                             const PageWork& w) {
+  (void)page;
+  const DomTree& t = html.tree;
+  prose_.assign(t.size(), 0);
+  for (uint32_t i = 0; i < html.lines.size(); ++i) {
+    const DomLine& dl = html.lines[i];
+    if (w.decisions[i].blank || !ProseKind(w.kinds[i])) continue;
+    if (w.by_rule[i] && w.decisions[i].cls != LineClass::kBody) continue;
+    if (dl.link_density() >= o.dom_link_density) continue;
+    for (uint32_t n = dl.block; n != kNoNode; n = t.node(n).parent) prose_[n] += dl.chars;
+  }
+  if (main_ == kNoNode) {
+    // The largest itemprop=articleBody holding prose.
+    uint32_t best = 0;
+    for (uint32_t n = 0; n < t.size(); ++n)
+      if (t.is_element(n) && prose_[n] > best && t.attr(n, "itemprop") == "articleBody") {
+        best = prose_[n];
+        main_ = n;
+      }
+  }
+  if (main_ == kNoNode && t.size() > 1 && prose_[1] > 0) {
+    // Descend from <body> while one child holds the share of the prose.
+    uint32_t total = prose_[1];
+    uint32_t n = 1;
+    for (;;) {
+      uint32_t best = kNoNode;
+      for (uint32_t c = t.node(n).first_child; c != kNoNode; c = t.node(c).next_sibling)
+        if (t.is_element(c) && (best == kNoNode || prose_[c] > prose_[best])) best = c;
+      if (best == kNoNode || prose_[best] < o.dom_main_share * total) break;
+      n = best;
+    }
+    main_ = n;
+  }
+  main_path_.assign(t.size(), 0);
+  for (uint32_t n = main_; n != kNoNode; n = t.node(n).parent) main_path_[n] = 1;
+}
+
+void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* source,
+                          const Options& o, PageWork* w, StageTimes* times) {
+  main_ = kNoNode;
+  const DomTree& t = html.tree;
+  if (t.size() < 2) return;
+  RunXPath(html, source, w, times);
+  FindMain(page, html, o, *w);
+  const DomVocabulary& vocab = rules_.dom_vocab();
+  size_t n_lines = html.lines.size();
+  in_main_.assign(n_lines, 0);
+  for (uint32_t i = 0; i < n_lines; ++i) {
+    if (w->decisions[i].blank) continue;
+    const DomLine& dl = html.lines[i];
+    bool caption = false, structure = false;
+    std::optional<LineClass> boiler;
+    for (uint32_t n = dl.owner; n != kNoNode; n = t.node(n).parent) {
+      if (n == main_) in_main_[i] = 1;
+      if (main_path_[n]) break;  // the main element and its ancestors are never boilerplate
+      std::string_view tag = t.tag(n);
+      if (tag == "figcaption") caption = true;
+      // A subtree holding much of the page's prose is no boilerplate box,
+      // whatever its class says (layout wrappers: "widget", "has-sidebar").
+      bool small = prose_[n] <= o.dom_boiler_max_share * prose_[1];
+      if (!boiler && !structure && small) {
+        for (std::string_view a : {"class", "id", "role"}) {
+          std::string_view v = t.attr(n, a);
+          if (!v.empty() && (boiler = vocab.Match(v))) break;
+        }
+        if (!boiler && StructuralTag(tag)) structure = true;
+      }
+    }
+    if (w->by_rule[i]) continue;
+    LineKind k = w->kinds[i];
+    bool linky = dl.link_density() >= o.dom_link_density;
+    if (boiler) Set(w, i, *boiler, DeciderOf(Heuristic::kDomBoilerplate));
+    else if (structure) Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomStructure));
+    else if (caption) Set(w, i, LineClass::kCaption, DeciderOf(Heuristic::kDomCaption));
+    else if (linky && w->decisions[i].cls == LineClass::kBody && !ProseKind(k))
+      Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomLinks));
+  }
+  if (main_ == kNoNode) return;
+  // The main text's extent in line order: its first line, and its last
+  // body line (what follows it inside the element is bios, tags, prompts).
+  int64_t first_main = -1, last_main = -1, last_body = -1;
+  for (uint32_t i = 0; i < n_lines; ++i) {
+    if (!in_main_[i]) continue;
+    if (first_main < 0) first_main = i;
+    last_main = i;
+    if (ProseKind(w->kinds[i]) && html.lines[i].link_density() < o.dom_link_density &&
+        (!w->by_rule[i] || w->decisions[i].cls == LineClass::kBody))
+      last_body = i;
+  }
+  for (uint32_t i = 0; i < n_lines; ++i) {
+    if (w->decisions[i].blank || w->by_rule[i]) continue;
+    uint32_t d = w->decisions[i].decider;
+    if (d == DeciderOf(Heuristic::kDomBoilerplate) || d == DeciderOf(Heuristic::kDomStructure) ||
+        d == DeciderOf(Heuristic::kDomCaption) || d == DeciderOf(Heuristic::kDomLinks))
+      continue;
+    const DomLine& dl = html.lines[i];
+    LineKind k = w->kinds[i];
+    bool linky = dl.link_density() >= o.dom_link_density;
+    LineClass cls = w->decisions[i].cls;
+    if (in_main_[i]) {
+      if (static_cast<int64_t>(i) <= last_body && cls != LineClass::kBody &&
+          cls != LineClass::kTitle && !linky && k != LineKind::kNoWords &&
+          w->features.lines[i].repeats < o.repeat_min && TextBlockTag(t.tag(dl.block)))
+        Set(w, i, LineClass::kBody, DeciderOf(Heuristic::kDomInMain));
+    } else if (cls == LineClass::kBody) {
+      bool after = static_cast<int64_t>(i) > last_main;
+      bool long_prose = k == LineKind::kProse &&
+                        w->features.lines[i].chars >= static_cast<uint32_t>(o.region_outside_keep_chars);
+      if (linky || !ProseKind(k) || (after && !long_prose))
+        Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomOutsideMain));
+    }
+  }
+  (void)first_main;
+}
+
+}  // namespace clean

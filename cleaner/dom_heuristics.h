@@ -1,0 +1,51 @@
+// The DOM pass of the HTML path. It runs after the rules, heuristics and
+// context of the classifier and revises their heuristic decisions with what
+// only the DOM knows (rule decisions stay, except that XPath rules decide
+// the lines of their subtrees):
+//   1. XPath rules of the source and the generic layer: `xpath` gives every
+//      line of a matched subtree its class; `container` marks the main
+//      content element.
+//   2. The main content element: a `container` match, else the largest
+//      itemprop=articleBody, else the deepest element holding
+//      Options::dom_main_share of the page's prose.
+//   3. Lines inside an element outside the main content whose class, id or
+//      role is in the boilerplate vocabulary (rules/dom/boilerplate.txt), or
+//      inside nav/aside/footer/form, get that class; figcaption is caption.
+//   4. Inside the main element, text blocks (paragraphs, list items,
+//      subheadings, quotes, cells) that are not link lists are body;
+//      outside it, only long prose stays body.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "cleaner/classifier.h"
+#include "cleaner/html_page.h"
+#include "cleaner/rule_set.h"
+
+namespace clean {
+
+class XmlTree;
+
+class DomClassifier {
+ public:
+  explicit DomClassifier(const RuleSet& rules);
+  ~DomClassifier();
+  void Apply(const Page& page, const HtmlPage& html, const Source* source, const Options& o,
+             PageWork* w, StageTimes* times);
+  uint32_t main_element() const { return main_; }
+
+ private:
+  void RunXPath(const HtmlPage& html, const Source* source, PageWork* w, StageTimes* times);
+  void FindMain(const Page& page, const HtmlPage& html, const Options& o, const PageWork& w);
+
+  const RuleSet& rules_;
+  std::unique_ptr<XmlTree> xml_;
+  uint32_t main_ = kNoNode;
+  std::vector<uint32_t> prose_;      // per node: prose characters in its subtree
+  std::vector<uint8_t> main_path_;   // per node: 1 for the main element and its ancestors
+  std::vector<uint8_t> in_main_;     // per line: inside the main element
+  std::vector<int32_t> xpath_mark_;  // per node: index of the XPath rule, -1 none
+  std::vector<uint32_t> matched_;    // XPath result scratch
+};
+
+}  // namespace clean

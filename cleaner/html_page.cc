@@ -1,0 +1,86 @@
+#include "cleaner/html_page.h"
+
+#include <chrono>
+#include <cstring>
+#include <limits>
+
+namespace clean {
+
+namespace {
+
+double Since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+bool EndsWithCI(std::string_view s, std::string_view lower_suffix) {
+  if (s.size() < lower_suffix.size()) return false;
+  s = s.substr(s.size() - lower_suffix.size());
+  for (size_t i = 0; i < s.size(); ++i)
+    if (Lower(s[i]) != lower_suffix[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+void HtmlPage::Clear() {
+  charset = CharsetInfo();
+  tree.Clear();
+  head.Clear();
+  stats.Clear();
+  meta.Clear();
+  lines.clear();
+}
+
+bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page,
+                      HtmlPage* html, StageTimes* times, std::string* error) {
+  page->input_bytes = bytes.size();
+  if (bytes.size() >= std::numeric_limits<uint32_t>::max() / 2) {
+    *error = "input too large (" + std::to_string(bytes.size()) + " bytes; at most 2 GB a page)";
+    return false;
+  }
+  size_t sniff = std::min(bytes.size(), static_cast<size_t>(options.binary_sniff_bytes));
+  const void* nul = std::memchr(bytes.data(), '\0', sniff);
+  // UTF-16 has NULs in ASCII text: only a BOM tells it from binary.
+  bool utf16 = bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF";
+  if (nul && !utf16) {
+    size_t at = static_cast<const char*>(nul) - bytes.data();
+    *error = "binary input (NUL byte at offset " + std::to_string(at) + "), not cleaned";
+    return false;
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  std::string_view utf8 = DecodeToUtf8(bytes, &decoded_, &html->charset);
+  page->had_bom = html->charset.source == "bom";
+  page->final_newline = !bytes.empty() && bytes.back() == '\n';
+  auto t1 = std::chrono::steady_clock::now();
+  times->decode += std::chrono::duration<double>(t1 - t0).count();
+  parser_.Parse(utf8, options, &html->tree, &html->head, &html->stats);
+  auto t2 = std::chrono::steady_clock::now();
+  times->parse += std::chrono::duration<double>(t2 - t1).count();
+  page->text.reserve(utf8.size() / 2 + 16);
+  linearizer_.Run(html->tree, page, &html->lines);
+  ReadHtmlMeta(html->tree, html->head, &html->meta);
+  times->linearize += Since(t2);
+  return true;
+}
+
+bool LooksLikeHtml(std::string_view name, std::string_view bytes) {
+  for (std::string_view ext : {".html", ".htm", ".xhtml", ".shtml"})
+    if (EndsWithCI(name, ext)) return true;
+  for (std::string_view ext : {".txt", ".text"})
+    if (EndsWithCI(name, ext)) return false;
+  std::string_view head = bytes.substr(0, 1024);
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  size_t i = 0;
+  while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
+  head.remove_prefix(i);
+  std::string lower;
+  for (char c : head) lower.push_back(Lower(c));
+  for (std::string_view start : {"<!doctype html", "<html", "<?xml", "<!--"})
+    if (lower.rfind(start, 0) == 0) return lower.find("<html") != std::string::npos || start != "<?xml";
+  return lower.find("<html") != std::string::npos || lower.find("<head") != std::string::npos ||
+         lower.find("<body") != std::string::npos;
+}
+
+}  // namespace clean

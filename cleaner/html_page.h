@@ -1,0 +1,54 @@
+// The HTML reader: bytes -> charset decoding -> gumbo parse (with its
+// guards) -> DOM tree -> lines. It fills the same Page the text reader
+// fills, so the rules and heuristics run unchanged, plus an HtmlPage with
+// what only HTML has: the tree, each line's element, metadata, what was
+// skipped or cut, and the time each stage took.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "cleaner/charset.h"
+#include "cleaner/dom_tree.h"
+#include "cleaner/html_meta.h"
+#include "cleaner/html_parse.h"
+#include "cleaner/linearize.h"
+#include "cleaner/options.h"
+#include "cleaner/page.h"
+
+namespace clean {
+
+// Seconds spent per stage, summed over the pages a Cleaner has seen.
+struct StageTimes {
+  double decode = 0, parse = 0, copy = 0, xpath = 0, linearize = 0, classify = 0;
+};
+
+struct HtmlPage {
+  CharsetInfo charset;
+  DomTree tree;
+  HtmlHead head;
+  HtmlParseStats stats;
+  HtmlMeta meta;
+  std::vector<DomLine> lines;  // one per Page line
+  void Clear();
+};
+
+class HtmlReader {
+ public:
+  // Builds *page and *html from the bytes of an HTML page. False with
+  // *error set for binary input (a NUL byte in the first
+  // options.binary_sniff_bytes) or input too large for 32-bit offsets.
+  bool Read(std::string_view bytes, const Options& options, Page* page, HtmlPage* html,
+            StageTimes* times, std::string* error);
+
+ private:
+  std::string decoded_;
+  HtmlParser parser_;
+  Linearizer linearizer_;
+};
+
+// Whether an input is HTML: by its name's extension (.html, .htm, .xhtml,
+// .shtml), else by sniffing its first bytes for a doctype or an <html>,
+// <head> or <body> tag.
+bool LooksLikeHtml(std::string_view name, std::string_view bytes);
+
+}  // namespace clean

@@ -1,0 +1,58 @@
+// The gumbo adapter: the only file that includes gumbo.h. HTML bytes (UTF-8)
+// in, a DomTree of the <body> out, plus what the page says about itself
+// (<title>, <meta>, canonical link, JSON-LD) and what was left out.
+//
+// Before gumbo sees the bytes, a linear pre-scan removes what the parser
+// need not see: comments and the bodies of <script> (JSON-LD is kept) and
+// <style>. It also guards gumbo, which crawls on deep nesting: start tags
+// nested deeper than Options::html_max_depth are dropped (their text stays),
+// and input past Options::html_max_bytes is cut at a tag boundary. Both are
+// recorded in HtmlParseStats and named in the report.
+//
+// Elements that never render (script, style, noscript, template, iframe,
+// svg, video, ... — the convention of ../shared/datasets/render_text.py) and
+// hidden ones (`hidden`, inline display:none / visibility:hidden, input
+// type=hidden) are not copied; each is counted by tag.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cleaner/dom_tree.h"
+#include "cleaner/options.h"
+
+namespace clean {
+
+struct HtmlHead {
+  std::string title;  // <title>
+  // <meta name|property|itemprop|http-equiv=KEY content=VALUE>, key lower-cased
+  std::vector<std::pair<std::string, std::string>> metas;
+  std::string canonical;  // <link rel=canonical href>
+  std::vector<std::string> json_ld;  // bodies of <script type=application/ld+json>
+  void Clear();
+};
+
+struct HtmlParseStats {
+  size_t comments = 0;          // comments removed before parsing
+  size_t script_bytes = 0;      // script and style bodies removed before parsing
+  size_t depth_cut_tags = 0;    // start tags dropped by the depth guard
+  size_t size_cut_bytes = 0;    // bytes cut by the size guard
+  size_t hidden = 0;            // hidden elements not copied
+  std::vector<std::pair<std::string, uint32_t>> skipped;  // non-rendering tag -> count
+  void Clear();
+};
+
+class HtmlParser {
+ public:
+  // Parses `utf8` into *tree (root <html>, one <body> child holding the
+  // body), *head and *stats (all cleared first).
+  void Parse(std::string_view utf8, const Options& o, DomTree* tree, HtmlHead* head,
+             HtmlParseStats* stats);
+
+ private:
+  void Prescan(std::string_view in, const Options& o, HtmlParseStats* stats);
+  std::string prepared_;
+};
+
+}  // namespace clean

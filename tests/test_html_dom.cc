@@ -1,0 +1,143 @@
+// The DOM pass: boilerplate vocabulary, structural elements, the main
+// content element, metadata; and conservation over every dataset page.
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cleaner/cleaner.h"
+#include "cleaner/report.h"
+#include "tests/test_support.h"
+
+using namespace clean;
+using clean::testing::kP1;
+using clean::testing::kP2;
+using clean::testing::kP3;
+namespace fs = std::filesystem;
+
+namespace {
+struct Lines {
+  std::vector<std::pair<std::string, std::string>> items;  // text, class
+  std::string decider(const std::string& text) const {
+    for (const auto& [t, c] : items)
+      if (t == text) return c;
+    return "<absent>";
+  }
+};
+
+Lines Classify(const std::string& html, nlohmann::json* report = nullptr) {
+  static Cleaner c(clean::testing::ProjectRules(), Options(), nullptr);
+  c.set_input_format(InputFormat::kHtml);
+  CleanResult r;
+  std::string err;
+  REQUIRE(c.Clean("p.html", html, &r, &err));
+  Lines out;
+  for (size_t i = 0; i < r.page->lines.size(); ++i) {
+    const Decision& d = r.decisions()[i];
+    out.items.emplace_back(std::string(r.page->line(i)),
+                           std::string(ClassName(d.cls)) + " " +
+                               r.rules->deciders()[d.decider].id);
+  }
+  if (report) {
+    std::string s;
+    WriteReport(r, KeepSet(), &s);
+    *report = nlohmann::json::parse(s);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("dom: nav, footer and vocabulary boxes outside the main text are removed",
+          "[html][dom]") {
+  Lines l = Classify("<body><nav><a href=/>World news today and more</a></nav>"
+                     "<div class=content><p>" + kP1 + "</p><p>" + kP2 + "</p>"
+                     "<div class='share-buttons'><span>Send us your pictures from the event</span></div>"
+                     "<p>" + kP3 + "</p></div>"
+                     "<div class='related-stories'><h3>" + kP1.substr(0, 60) + "</h3></div>"
+                     "<footer><p>All rights reserved by the company that made it</p></footer></body>");
+  CHECK(l.decider(kP1) == "body heuristic.prose");
+  CHECK(l.decider("World news today and more") == "navigation dom.structure");
+  CHECK(l.decider("Send us your pictures from the event") == "navigation dom.boilerplate");
+  CHECK(l.decider(kP1.substr(0, 60)) == "headline_list dom.boilerplate");
+  CHECK(l.decider("All rights reserved by the company that made it").substr(0, 10) == "navigation");
+}
+
+TEST_CASE("dom: a boilerplate-named wrapper of the main text is not boilerplate", "[html][dom]") {
+  Lines l = Classify("<body><div class='layout has-sidebar'><article><p>" + kP1 + "</p><p>" + kP2 +
+                     "</p></article><aside><p>Sidebar teaser line</p></aside></div></body>");
+  CHECK(l.decider(kP1) == "body heuristic.prose");
+  CHECK(l.decider("Sidebar teaser line") != "body heuristic.prose");
+}
+
+TEST_CASE("dom: short blocks inside the main element between body text are body",
+          "[html][dom]") {
+  Lines l = Classify("<body><div id=menu-top><a href=/a>Home</a></div><article><p>" + kP1 +
+                     "</p><h2>What comes next</h2><ul><li>Item one</li><li>Item two</li></ul><p>" +
+                     kP2 + "</p><figure><img><figcaption>A photo of the minister</figcaption>"
+                     "</figure><p>" + kP3 + "</p></article></body>");
+  CHECK(l.decider("What comes next") == "body context.between-body");
+  CHECK(l.decider("Item one").substr(0, 4) == "body");
+  CHECK(l.decider("A photo of the minister") == "caption dom.figcaption");
+}
+
+TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
+  nlohmann::json rep;
+  Classify("<html><head><title>Site | Page</title>"
+           "<meta property='og:site_name' content='The Site'>"
+           "<link rel=canonical href='https://www.example.org/news/1'>"
+           "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"datePublished\":"
+           "\"2024-03-05T10:00:00Z\",\"author\":{\"@type\":\"Person\",\"name\":\"Ana Li\"}}"
+           "</script></head><body><h1>The headline</h1><p>" + kP1 + "</p></body></html>",
+           &rep);
+  CHECK(rep["date"] == "2024-03-05");
+  const auto& m = rep["html"]["metadata"];
+  CHECK(m["title"] == "The headline");
+  CHECK(m["author"] == "Ana Li");
+  CHECK(m["canonical_url"] == "https://www.example.org/news/1");
+  CHECK(m["site_name"] == "The Site");
+  CHECK(m["domain"] == "example.org");
+  CHECK(rep["html"]["charset"]["name"] == "utf-8");
+}
+
+TEST_CASE("invariants: every dataset HTML page conserves its lines, deterministically",
+          "[invariants][dataset][html]") {
+  fs::path dir = fs::path(CLEAN_SHARED_DIR) / "datasets" / "trafilatura-eval" / "html";
+  std::vector<fs::path> pages;
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().string().size() > 8 && e.path().string().substr(e.path().string().size() - 8) == ".html.gz")
+      pages.push_back(e.path());
+  if (pages.empty()) {
+    WARN("no HTML dataset at " << dir << ": skipped");
+    return;
+  }
+  std::sort(pages.begin(), pages.end());
+  const RuleSet& rules = clean::testing::ProjectRules();
+  Cleaner a(rules, Options(), nullptr), b(rules, Options(), nullptr);
+  a.set_input_format(InputFormat::kHtml);
+  b.set_input_format(InputFormat::kHtml);
+  KeepSet keep;
+  size_t kept = 0;
+  for (const auto& p : pages) {
+    std::string html;
+    FILE* f = popen(("gzip -dc '" + p.string() + "'").c_str(), "r");
+    REQUIRE(f);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) html.append(buf, n);
+    pclose(f);
+    std::string name = p.filename().string(), err, t1, r1, t2, r2;
+    CleanResult x, y;
+    REQUIRE(a.Clean(name, html, &x, &err));
+    WriteCleanText(x, keep, &t1);
+    WriteReport(x, keep, &r1);
+    clean::testing::CheckConservation(name, *x.page, t1, r1);
+    kept += !t1.empty();
+    REQUIRE(b.Clean(name, html, &y, &err));
+    WriteCleanText(y, keep, &t2);
+    WriteReport(y, keep, &r2);
+    REQUIRE(t1 == t2);
+    REQUIRE(r1 == r2);
+  }
+  CHECK(kept > pages.size() * 9 / 10);
+}
