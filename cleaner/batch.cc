@@ -12,6 +12,8 @@
 
 #include "cleaner/expectations.h"
 #include "cleaner/explain.h"
+#include "cleaner/jsonl_run.h"
+#include "cleaner/byte_stream.h"
 #include "cleaner/report.h"
 
 namespace clean {
@@ -147,6 +149,8 @@ int RunCli(const CliOptions& o) {
     }
   }
 
+  if (o.jsonl.enabled) return RunJsonl(o, *rules, base, source);  // JSONL mode (jsonl_run.h)
+
   std::vector<std::string> given = o.inputs;
   if (given.empty()) given.push_back("-");
   std::vector<Input> inputs;
@@ -186,7 +190,7 @@ int RunCli(const CliOptions& o) {
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Input& in = inputs[k];
     std::string shown = in.path == "-" ? "<stdin>" : in.path;
-    if (!ReadInput(in.path, &bytes, &error)) {
+    if (!ReadAnyInput(in.path, &bytes, &error)) {  // .gz and .zst too (byte_stream.h)
       Message(shown + ": " + error);
       ++failed;
       continue;

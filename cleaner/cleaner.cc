@@ -13,12 +13,13 @@ Cleaner::Cleaner(const RuleSet& rules, const Options& base, const Source* source
 Cleaner::~Cleaner() = default;
 
 bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* out,
-                    std::string* error) {
+                    std::string* error, const Source* hint, std::string_view hint_by) {
   page_.Clear();
   page_.name = std::string(name);
   // The reader runs before the source is known: it takes the generic
   // layer's options (base + generic.rules `set`), or the forced source's.
-  const Options& read_options = forced_ ? forced_->options : rules_.generic().options;
+  const Source* known = forced_ ? forced_ : hint;
+  const Options& read_options = known ? known->options : rules_.generic().options;
   if (!BuildPage(bytes, read_options, &page_, error)) return false;
   scratch_.SetLimits(read_options.regex_match_limit, read_options.regex_heap_limit_kib);
   out->rules = &rules_;
@@ -27,7 +28,10 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   out->source = forced_;
   out->detected_by = forced_ ? "option" : "none";
   out->detect_decider = 0;
-  if (!forced_ && detect_) {
+  if (!forced_ && hint) {
+    out->source = hint;
+    out->detected_by = hint_by;
+  } else if (!forced_ && detect_) {
     uint32_t d = 0;
     if (const Source* s = classifier_.Detect(page_, &d)) {
       out->source = s;

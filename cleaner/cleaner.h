@@ -25,7 +25,7 @@ struct CleanResult {
   const Page* page = nullptr;
   const PageWork* work = nullptr;
   const Source* source = nullptr;      // null: generic rules only
-  std::string_view detected_by;        // "option", "fingerprint" or "none"
+  std::string_view detected_by;        // "option", "field", "domain", "fingerprint" or "none"
   uint32_t detect_decider = 0;         // the fingerprint, when detected_by == "fingerprint"
   std::string_view language;           // stop-word language, or "" when unknown
   const std::vector<Decision>& decisions() const { return work->decisions; }
@@ -40,7 +40,11 @@ class Cleaner {
 
   // Cleans one page. Returns false with *error set when the input cannot be
   // cleaned (binary, too large); the page is then not classified.
-  bool Clean(std::string_view name, std::string_view bytes, CleanResult* out, std::string* error);
+  // `hint` (JSONL mode: a record's source field or URL domain) is the page's
+  // source unless the Cleaner was given one; `hint_by` ("field", "domain")
+  // is reported as detected_by and must be a string literal.
+  bool Clean(std::string_view name, std::string_view bytes, CleanResult* out, std::string* error,
+             const Source* hint = nullptr, std::string_view hint_by = {});
 
   const RuleSet& rules() const { return rules_; }
 
