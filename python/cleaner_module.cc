@@ -22,8 +22,13 @@ namespace {
 
 struct PyResult {
   std::string text;
-  py::object report;  // dict
-  py::object source;  // str or None
+  std::string report_json;  // parsed into a dict on first access (under the GIL)
+  py::object report;        // null until then
+  py::object source;        // str or None
+  py::object Report() {
+    if (!report) report = py::module_::import("json").attr("loads")(py::bytes(report_json));
+    return report;
+  }
 };
 
 class PyCleaner {
@@ -69,7 +74,7 @@ class PyCleaner {
     if (!ok) throw py::value_error(name + ": " + error);
     PyResult res;
     res.text = std::move(out);
-    res.report = py::module_::import("json").attr("loads")(py::bytes(report));
+    res.report_json = std::move(report);
     res.source = have_source ? py::object(py::str(source)) : py::object(py::none());
     return res;
   }
@@ -148,7 +153,8 @@ PYBIND11_MODULE(cleaner, m) {
   m.attr("__version__") = CLEAN_VERSION;
   py::class_<PyResult>(m, "Result")
       .def_readonly("text", &PyResult::text, "the clean text (kept lines, each ending in \\n)")
-      .def_readonly("report", &PyResult::report, "the removal report as a dict (rules/README.md)")
+      .def_property_readonly("report", &PyResult::Report,
+                             "the removal report as a dict (rules/README.md)")
       .def_readonly("source", &PyResult::source, "the source whose rules cleaned it, or None")
       .def("__repr__", [](const PyResult& r) {
         return "<cleaner.Result " + std::to_string(r.text.size()) + " bytes>";
