@@ -125,8 +125,16 @@ int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
     progress.Finish();
     Message(m);
   };
+  uint64_t bytes_before = 0;  // uncompressed bytes of the inputs done
   pipeline.on_progress = [&](const RunStats& s, uint64_t bytes) {
-    progress.Update(s, bytes, raw_before + (current ? current->raw_position() : 0));
+    // The reader runs ahead of the written results by the window: scale its
+    // file position by the share of what it read that is written.
+    uint64_t raw = 0;
+    if (current && current->bytes())
+      raw = static_cast<uint64_t>(static_cast<double>(current->raw_position()) *
+                                  static_cast<double>(bytes - bytes_before) /
+                                  static_cast<double>(current->bytes()));
+    progress.Update(s, bytes, raw_before + raw);
   };
 
   std::unique_ptr<OutputStream> out, report, rejects;
@@ -173,6 +181,7 @@ int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
       JsonlPipeline::Sinks sinks{out.get(), report.get(), rejects.get()};
       bool ok = pipeline.Run(in == "-" ? "<stdin>" : in, &reader, sinks, &error);
       raw_before += reader.raw_position();
+      bytes_before = pipeline.input_bytes();
       current = nullptr;
       if (!ok) {
         progress.Finish();
