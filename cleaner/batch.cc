@@ -76,10 +76,11 @@ bool ExpandInputs(const std::vector<std::string>& given, bool have_out_dir,
         if (e.is_regular_file() && e.path().filename().string()[0] != '.')
           files.push_back(e.path());
       std::sort(files.begin(), files.end());
-      for (const auto& f : files) out->push_back({f.string(), f.stem().string()});
+      for (const auto& f : files)
+        out->push_back({f.string(), fs::path(StripCompression(f.string())).stem().string()});
       continue;
     }
-    out->push_back({g, g == "-" ? "stdin" : fs::path(g).stem().string()});
+    out->push_back({g, g == "-" ? "stdin" : fs::path(StripCompression(g)).stem().string()});
   }
   return true;
 }
@@ -173,7 +174,13 @@ int RunCli(const CliOptions& o) {
   }
 
   FILE* text_out = stdout;
-  if (!o.output.empty() && o.out_dir.empty()) {
+  std::unique_ptr<OutputStream> packed_out;  // -o NAME.gz / NAME.zst (byte_stream.h)
+  if (!o.output.empty() && o.out_dir.empty() && CompressionOf(o.output) != Compression::kNone) {
+    if (!(packed_out = OpenOutput(o.output, &error))) {
+      Message("cannot write " + o.output + ": " + error);
+      return 2;
+    }
+  } else if (!o.output.empty() && o.out_dir.empty()) {
     text_out = std::fopen(o.output.c_str(), "wb");
     if (!text_out) {
       Message("cannot write " + o.output + ": " + std::strerror(errno));
@@ -230,7 +237,7 @@ int RunCli(const CliOptions& o) {
         continue;
       }
     } else {
-      if (!WriteAll(text_out, text)) {
+      if (packed_out ? !packed_out->Write(text, &error) : !WriteAll(text_out, text)) {
         if (errno == EPIPE) return failed ? 1 : 0;  // the reader went away: stop quietly
         Message("cannot write the clean text: " + std::string(std::strerror(errno)));
         return 1;
@@ -249,7 +256,12 @@ int RunCli(const CliOptions& o) {
     }
   }
   if (progress) std::fputc('\n', stderr);
-  if (text_out != stdout) {
+  if (packed_out) {
+    if (!packed_out->Close(&error)) {
+      Message("cannot write " + o.output + ": " + error);
+      return 1;
+    }
+  } else if (text_out != stdout) {
     if (std::fclose(text_out) != 0) {
       Message("cannot write " + o.output + ": " + std::strerror(errno));
       return 1;

@@ -43,11 +43,13 @@ std::string DatasetJsonl(size_t synthetic) {
   std::string s;
   size_t n = 0;
   for (const auto& f : DatasetPages()) {
-    s += json::object({{"id", "p" + std::to_string(n)},
-                       {"url", n % 5 ? "https://example.org/" : "https://www.upi.com/a"},
-                       {"text", ReadFile(f)}})
-             .dump(-1, ' ', false, json::error_handler_t::replace) +
-         "\n";
+    std::string id = "p";
+    id += std::to_string(n);
+    json record = {{"id", id},
+                   {"url", n % 5 ? "https://example.org/" : "https://www.upi.com/a"},
+                   {"text", ReadFile(f)}};
+    s += record.dump(-1, ' ', false, json::error_handler_t::replace);
+    s += '\n';
     ++n;
   }
   for (size_t i = 0; i < synthetic; ++i) {
@@ -190,7 +192,7 @@ TEST_CASE("jsonl cli: compressed inputs and outputs, --out-dir and a report dire
   CHECK(ReadFile(od + "/a.jsonl.gz").substr(0, 2) == "\x1f\x8b");
 }
 
-TEST_CASE("jsonl cli: the plain mode reads .gz and .zst pages", "[jsonl][cli]") {
+TEST_CASE("jsonl cli: the plain mode reads and writes .gz and .zst pages", "[jsonl][cli]") {
   auto pages = DatasetPages();
   auto ref = RunClean({"-q", pages[3]});
   REQUIRE_EXIT(ref, 0);
@@ -203,6 +205,15 @@ TEST_CASE("jsonl cli: the plain mode reads .gz and .zst pages", "[jsonl][cli]") 
     auto r = RunClean({"-q", dir + "/page.txt" + ext});
     REQUIRE_EXIT(r, 0);
     CHECK(r.out == ref.out);
+    // Compressed output by -o's extension; --out-dir names drop the extension.
+    std::string out = dir + "/clean.txt" + ext;
+    auto w2 = RunClean({"-q", dir + "/page.txt" + ext, "-o", out});
+    REQUIRE_EXIT(w2, 0);
+    CHECK(ReadAny(out) == ref.out);
+    CHECK(ReadFile(out) != ref.out);
+    auto od = RunClean({"-q", "--out-dir", dir + "/od" + ext, dir + "/page.txt" + ext});
+    REQUIRE_EXIT(od, 0);
+    CHECK(ReadFile(dir + "/od" + ext + "/page.txt") == ref.out);
   }
 }
 
