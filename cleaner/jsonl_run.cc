@@ -185,7 +185,7 @@ int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
       current = nullptr;
       if (!ok) {
         progress.Finish();
-        if (errno == EPIPE) return 1;  // the reader of our output went away
+        if (errno == EPIPE) return failed || pipeline.stats().rejected ? 1 : 0;  // reader gone: stop quietly
         Message((in == "-" ? "<stdin>" : in) + ": " + error);
         ++failed;
       }
@@ -196,7 +196,7 @@ int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
   progress.Finish();
   for (auto* s : {out.get(), report.get(), rejects.get()}) {
     if (s && !s->Close(&error)) {
-      if (errno == EPIPE) return 1;
+      if (errno == EPIPE) return failed || pipeline.stats().rejected ? 1 : 0;
       Message("cannot write: " + error);
       return 1;
     }

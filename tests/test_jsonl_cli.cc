@@ -1,6 +1,9 @@
 // `clean --jsonl` as the built binary: outputs, report, rejects, stats,
 // compressed files, --jobs determinism, flags and exit codes.
+#include <sys/wait.h>
+
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -285,4 +288,15 @@ TEST_CASE("jsonl cli: flags, usage errors exit 2", "[jsonl][cli]") {
   CHECK(j["body"] == kP2 + "\n");
   CHECK(j["stats"]["source"] == "upi");
   CHECK(j["stats"]["detected_by"] == "field");
+}
+
+TEST_CASE("jsonl cli: a closed output pipe stops quietly", "[jsonl][cli]") {
+  std::string in = Write("many.jsonl", DatasetJsonl(0));
+  std::string err = TempDir() + "/err";
+  std::string cmd = std::string("'") + CLEAN_BINARY + "' --jsonl -j 2 '" + in + "' 2>'" + err +
+                    "' | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}";
+  int status = std::system(("bash -c \"" + cmd + "\"").c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(ReadFile(err).find("cannot write") == std::string::npos);
 }
