@@ -295,7 +295,8 @@ TEST_CASE("jsonl cli: a closed output pipe stops quietly", "[jsonl][cli]") {
   std::string err = TempDir() + "/err";
   std::string cmd = std::string("'") + CLEAN_BINARY + "' --jsonl -j 2 '" + in + "' 2>'" + err +
                     "' | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}";
-  int status = std::system(("bash -c \"" + cmd + "\"").c_str());
+  std::string script = Write("pipe.sh", cmd + "\n");
+  int status = std::system(("bash '" + script + "'").c_str());
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(ReadFile(err).find("cannot write") == std::string::npos);
