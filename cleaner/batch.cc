@@ -12,6 +12,8 @@
 
 #include "cleaner/expectations.h"
 #include "cleaner/explain.h"
+#include "cleaner/jsonl_run.h"
+#include "cleaner/byte_stream.h"
 #include "cleaner/report.h"
 
 namespace clean {
@@ -74,10 +76,11 @@ bool ExpandInputs(const std::vector<std::string>& given, bool have_out_dir,
         if (e.is_regular_file() && e.path().filename().string()[0] != '.')
           files.push_back(e.path());
       std::sort(files.begin(), files.end());
-      for (const auto& f : files) out->push_back({f.string(), f.stem().string()});
+      for (const auto& f : files)
+        out->push_back({f.string(), fs::path(StripCompression(f.string())).stem().string()});
       continue;
     }
-    out->push_back({g, g == "-" ? "stdin" : fs::path(g).stem().string()});
+    out->push_back({g, g == "-" ? "stdin" : fs::path(StripCompression(g)).stem().string()});
   }
   return true;
 }
@@ -147,6 +150,8 @@ int RunCli(const CliOptions& o) {
     }
   }
 
+  if (o.jsonl.enabled) return RunJsonl(o, *rules, base, source);  // JSONL mode (jsonl_run.h)
+
   std::vector<std::string> given = o.inputs;
   if (given.empty()) given.push_back("-");
   std::vector<Input> inputs;
@@ -169,7 +174,13 @@ int RunCli(const CliOptions& o) {
   }
 
   FILE* text_out = stdout;
-  if (!o.output.empty() && o.out_dir.empty()) {
+  std::unique_ptr<OutputStream> packed_out;  // -o NAME.gz / NAME.zst (byte_stream.h)
+  if (!o.output.empty() && o.out_dir.empty() && CompressionOf(o.output) != Compression::kNone) {
+    if (!(packed_out = OpenOutput(o.output, &error))) {
+      Message("cannot write " + o.output + ": " + error);
+      return 2;
+    }
+  } else if (!o.output.empty() && o.out_dir.empty()) {
     text_out = std::fopen(o.output.c_str(), "wb");
     if (!text_out) {
       Message("cannot write " + o.output + ": " + std::strerror(errno));
@@ -189,7 +200,7 @@ int RunCli(const CliOptions& o) {
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Input& in = inputs[k];
     std::string shown = in.path == "-" ? "<stdin>" : in.path;
-    if (!ReadInput(in.path, &bytes, &error)) {
+    if (!ReadAnyInput(in.path, &bytes, &error)) {  // .gz and .zst too (byte_stream.h)
       Message(shown + ": " + error);
       ++failed;
       continue;
@@ -230,7 +241,7 @@ int RunCli(const CliOptions& o) {
         continue;
       }
     } else {
-      if (!WriteAll(text_out, text)) {
+      if (packed_out ? !packed_out->Write(text, &error) : !WriteAll(text_out, text)) {
         if (errno == EPIPE) return failed ? 1 : 0;  // the reader went away: stop quietly
         Message("cannot write the clean text: " + std::string(std::strerror(errno)));
         return 1;
@@ -257,7 +268,12 @@ int RunCli(const CliOptions& o) {
                  "linearize %.3f classify %.3f write %.3f\n",
                  t.decode, t.parse, t.copy, t.xpath, t.linearize, t.classify, write_seconds);
   }
-  if (text_out != stdout) {
+  if (packed_out) {
+    if (!packed_out->Close(&error)) {
+      Message("cannot write " + o.output + ": " + error);
+      return 1;
+    }
+  } else if (text_out != stdout) {
     if (std::fclose(text_out) != 0) {
       Message("cannot write " + o.output + ": " + std::strerror(errno));
       return 1;

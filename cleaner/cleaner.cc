@@ -16,12 +16,13 @@ Cleaner::Cleaner(const RuleSet& rules, const Options& base, const Source* source
 Cleaner::~Cleaner() = default;
 
 bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* out,
-                    std::string* error) {
+                    std::string* error, const Source* hint, std::string_view hint_by) {
   page_.Clear();
   page_.name = std::string(name);
   // The reader runs before the source is known: it takes the generic
   // layer's options (base + generic.rules `set`), or the forced source's.
-  const Options& read_options = forced_ ? forced_->options : rules_.generic().options;
+  const Source* known = forced_ ? forced_ : hint;
+  const Options& read_options = known ? known->options : rules_.generic().options;
   bool html = format_ == InputFormat::kHtml ||
               (format_ == InputFormat::kAuto && LooksLikeHtml(name, bytes));
   out->html = nullptr;
@@ -39,7 +40,11 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   out->source = forced_;
   out->detected_by = forced_ ? "option" : "none";
   out->detect_decider = 0;
-  if (!forced_ && detect_ && html) {
+  if (!forced_ && hint) {
+    out->source = hint;
+    out->detected_by = hint_by;
+  }
+  if (!forced_ && detect_ && html && !out->source) {
     // HTML names its own domain (canonical URL or og:url).
     if (const Source* s = rules_.FindSourceByDomain(html_.meta.domain)) {
       out->source = s;

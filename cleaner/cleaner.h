@@ -27,7 +27,7 @@ struct CleanResult {
   const Page* page = nullptr;
   const PageWork* work = nullptr;
   const Source* source = nullptr;      // null: generic rules only
-  std::string_view detected_by;        // "option", "fingerprint" or "none"
+  std::string_view detected_by;        // "option", "field", "domain", "fingerprint" or "none"
   uint32_t detect_decider = 0;         // the fingerprint, when detected_by == "fingerprint"
   std::string_view language;           // stop-word language, or "" when unknown
   const HtmlPage* html = nullptr;      // HTML input: the DOM side of the page; null for text
@@ -47,12 +47,17 @@ class Cleaner {
 
   // Cleans one page. Returns false with *error set when the input cannot be
   // cleaned (binary, too large); the page is then not classified.
-  bool Clean(std::string_view name, std::string_view bytes, CleanResult* out, std::string* error);
+  // `hint` (JSONL mode: a record's source field or URL domain) is the page's
+  // source unless the Cleaner was given one; `hint_by` ("field", "domain")
+  // is reported as detected_by and must be a string literal.
+  bool Clean(std::string_view name, std::string_view bytes, CleanResult* out, std::string* error,
+             const Source* hint = nullptr, std::string_view hint_by = {});
 
   const RuleSet& rules() const { return rules_; }
   // Off: PCRE2 alone matches the rule regexes (see matcher_scan.h).
   void set_prefilter(bool on) { classifier_.set_prefilter(on); }
   void set_input_format(InputFormat f) { format_ = f; }
+  InputFormat input_format() const { return format_; }
   // Time per stage over every page cleaned so far (HTML stages and classify).
   const StageTimes& times() const { return times_; }
 

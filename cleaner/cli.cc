@@ -1,5 +1,8 @@
 #include "cleaner/cli.h"
 
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <string_view>
 
@@ -30,6 +33,22 @@ bool ParseKeep(CliOptions* o, const std::string& v, std::string* err) {
     o->keep.keep[static_cast<int>(*c)] = true;
     start = comma + 1;
   }
+  return true;
+}
+
+// A whole number in [lo, hi] for a flag's value.
+template <typename T>
+bool ParseCount(const std::string& v, const char* flag, int64_t lo, int64_t hi, T* out,
+                std::string* err) {
+  char* end = nullptr;
+  errno = 0;
+  long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end || errno || n < lo || n > hi) {
+    *err = std::string(flag) + ": expected a whole number from " + std::to_string(lo) +
+           ", got '" + v + "'";
+    return false;
+  }
+  *out = static_cast<T>(n);
   return true;
 }
 
@@ -83,6 +102,56 @@ const std::vector<Flag>& Flags() {
        [](CliOptions* o, const std::string&, std::string*) { o->check_rules = true; return true; }},
       {"", "--list-sources", "", "list the sources of the rules directory and exit",
        [](CliOptions* o, const std::string&, std::string*) { o->list_sources = true; return true; }},
+      // --- JSONL mode (jsonl_run.h) ---
+      {"", "--jsonl", "",
+       "inputs are JSONL records (one JSON object per line): clean each record's text field "
+       "in place and add a summary object; other fields are kept as they are",
+       [](CliOptions* o, const std::string&, std::string*) { o->jsonl.enabled = true; return true; }},
+      {"", "--text-field", "NAME", "JSONL: the field holding the page's text (default: text)",
+       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.text_field = v; return true; }},
+      {"", "--html-field", "NAME", "JSONL: the field holding the page's HTML, when records have one",
+       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.html_field = v; return true; }},
+      {"", "--id-field", "NAME", "JSONL: the field that keys the report lines (default: id)",
+       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.id_field = v; return true; }},
+      {"", "--source-field", "NAME", "JSONL: a field naming the record's source (rules/NAME.rules)",
+       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.source_field = v; return true; }},
+      {"", "--url-field", "NAME",
+       "JSONL: a field holding the page's URL; its host picks the source by the rule files' "
+       "`domain`",
+       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.url_field = v; return true; }},
+      {"", "--summary-key", "NAME", "JSONL: where the summary object goes (default: clean)",
+       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.summary_key = v; return true; }},
+      {"", "--rejects", "FILE", "JSONL: write malformed lines, verbatim, to FILE",
+       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.rejects = v; return true; }},
+      {"", "--stats", "FILE", "JSONL: write counts per class, rule and source for the run to FILE",
+       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.stats = v; return true; }},
+      {"-j", "--jobs", "N", "JSONL: worker threads (default: the number of cores); the output "
+       "is the same for any N",
+       [](CliOptions* o, const std::string& v, std::string* e) {
+         return ParseCount(v, "--jobs", 1, 4096, &o->jsonl.jobs, e); }},
+      {"", "--max-bytes", "N", "JSONL: a record whose text is longer is over the limit",
+       [](CliOptions* o, const std::string& v, std::string* e) {
+         int64_t n = 0;
+         if (!ParseCount(v, "--max-bytes", 1, INT64_MAX, &n, e)) return false;
+         o->jsonl.max_bytes = static_cast<size_t>(n);
+         return true; }},
+      {"", "--time-budget", "MS", "JSONL: a record that takes longer to clean is over the limit",
+       [](CliOptions* o, const std::string& v, std::string* e) {
+         int64_t n = 0;
+         if (!ParseCount(v, "--time-budget", 1, INT64_MAX, &n, e)) return false;
+         o->jsonl.time_budget_ms = static_cast<double>(n);
+         return true; }},
+      {"", "--over-limit", "pass|drop",
+       "JSONL: a record over a limit is passed through unchanged (default) or dropped; both "
+       "are marked in its summary and report line",
+       [](CliOptions* o, const std::string& v, std::string* e) {
+         if (v != "pass" && v != "drop") {
+           *e = "--over-limit: expected pass or drop, got '" + v + "'";
+           return false;
+         }
+         o->jsonl.drop_over_limit = v == "drop";
+         return true; }},
+      // --- end of JSONL mode ---
       {"-q", "--quiet", "", "no progress line and no warnings, only errors",
        [](CliOptions* o, const std::string&, std::string*) { o->quiet = true; return true; }},
       {"-h", "--help", "", "show this help and exit",
@@ -190,6 +259,8 @@ std::string HelpText() {
       "  clean --explain page.txt | less          see why each line was kept or removed\n"
       "  clean --out-dir out/ pages/              clean a directory\n"
       "  clean --check-rules                      validate the rule files\n"
+      "  clean --jsonl -j 4 in.jsonl.zst -o out.jsonl.zst --report spans.jsonl\n"
+      "                                           clean JSONL records (README: JSONL mode)\n"
       "\n"
       "The rule format and the report are documented in rules/README.md.\n";
   return s;

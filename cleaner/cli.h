@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cleaner/cleaner.h"
+#include "cleaner/jsonl_options.h"
 
 namespace clean {
 
@@ -24,6 +25,7 @@ struct CliOptions {
   bool quiet = false;
   bool help = false;
   bool version = false;
+  JsonlOptions jsonl;               // --jsonl and its flags (jsonl_run.h)
 };
 
 // Parses argv. Returns false with *error set on a usage error.

@@ -90,7 +90,7 @@ JsonWriter& JsonWriter::EndArray() {
 JsonWriter& JsonWriter::Key(std::string_view k) {
   BeforeValue();
   AppendJsonEscaped(k, out_);
-  out_->append(": ");
+  out_->append(pretty_ ? ": " : ":");
   after_key_ = true;
   return *this;
 }

@@ -1,6 +1,8 @@
 # Sourced by tools/setup and tools/test: installs what the project needs
 # from Debian's packages (only what is missing) and builds it.
 CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev libhyperscan-dev libgumbo-dev libxml2-dev catch2 nlohmann-json3-dev python3"
+# JSONL mode, the Python module and the Dask tool (issue 4)
+CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES zlib1g-dev libzstd-dev pybind11-dev python3-dev python3-distributed"
 
 clean_install_deps() {
   local missing=()

@@ -1,0 +1,57 @@
+// Byte streams for inputs and outputs, compressed by file extension:
+// NAME.gz (zlib, gzip format; concatenated members are read in turn) and
+// NAME.zst (libzstd; concatenated frames too). "-" is stdin or stdout,
+// uncompressed. Each library has its own adapter file (gzip_stream.cc,
+// zstd_stream.cc); nothing else includes zlib.h or zstd.h.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace clean {
+
+enum class Compression { kNone, kGzip, kZstd };
+
+// The compression a path's extension asks for (".gz", ".zst").
+Compression CompressionOf(std::string_view path);
+// The path without a compression extension ("a.jsonl.gz" -> "a.jsonl").
+std::string_view StripCompression(std::string_view path);
+
+class InputStream {
+ public:
+  virtual ~InputStream() = default;
+  // Reads up to `cap` bytes into `buf`; *got == 0 at the end. False with
+  // *error set on a read or decompression error.
+  virtual bool Read(char* buf, size_t cap, size_t* got, std::string* error) = 0;
+  // Bytes consumed from the underlying file so far (compressed bytes).
+  virtual uint64_t raw_position() const = 0;
+};
+
+class OutputStream {
+ public:
+  virtual ~OutputStream() = default;
+  virtual bool Write(std::string_view data, std::string* error) = 0;
+  // Flushes and finishes the stream (the compressed trailer). For a file:
+  // renames NAME.tmp to NAME, so a run cut short leaves no truncated output.
+  virtual bool Close(std::string* error) = 0;
+};
+
+// Opens an input: "-" for stdin. Errors name the problem (not the path).
+std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* error);
+// Opens an output: "-" for stdout.
+std::unique_ptr<OutputStream> OpenOutput(const std::string& path, std::string* error);
+
+// Reads a whole (possibly compressed) input into *bytes: the per-page mode's
+// reader for .gz and .zst files; other paths go to ReadInput (page.h).
+bool ReadAnyInput(const std::string& path, std::string* bytes, std::string* error);
+
+// Adapters (one file per library). They own `raw`.
+std::unique_ptr<InputStream> NewGzipReader(std::unique_ptr<InputStream> raw);
+std::unique_ptr<OutputStream> NewGzipWriter(std::unique_ptr<OutputStream> raw);
+std::unique_ptr<InputStream> NewZstdReader(std::unique_ptr<InputStream> raw);
+std::unique_ptr<OutputStream> NewZstdWriter(std::unique_ptr<OutputStream> raw);
+
+}  // namespace clean

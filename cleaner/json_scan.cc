@@ -1,0 +1,289 @@
+#include "cleaner/json_scan.h"
+
+#include "cleaner/text_util.h"
+
+namespace clean {
+
+std::string_view JsonTypeName(JsonType t) {
+  switch (t) {
+    case JsonType::kString: return "a string";
+    case JsonType::kNumber: return "a number";
+    case JsonType::kObject: return "an object";
+    case JsonType::kArray: return "an array";
+    case JsonType::kTrue:
+    case JsonType::kFalse: return "a boolean";
+    case JsonType::kNull: return "null";
+  }
+  return "?";
+}
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// A recursive-descent validator over one line; positions are byte offsets.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view s) : s_(s) {}
+
+  bool Fail(size_t at, std::string_view what) {
+    if (error_.empty()) error_ = "column " + std::to_string(at + 1) + ": " + std::string(what);
+    return false;
+  }
+  const std::string& error() const { return error_; }
+
+  void SkipSpace() {
+    while (p_ < s_.size() &&
+           (s_[p_] == ' ' || s_[p_] == '\t' || s_[p_] == '\r' || s_[p_] == '\n'))
+      ++p_;
+  }
+
+  bool String(bool* escaped) {
+    // At the opening quote.
+    ++p_;
+    while (true) {
+      // Fast path over plain ASCII.
+      while (p_ < s_.size()) {
+        unsigned char c = static_cast<unsigned char>(s_[p_]);
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+        ++p_;
+      }
+      if (p_ >= s_.size()) return Fail(p_, "unterminated string");
+      unsigned char c = static_cast<unsigned char>(s_[p_]);
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c < 0x20) return Fail(p_, "control character in a string (must be escaped)");
+      if (c >= 0x80) {
+        size_t len = Utf8SequenceLength(s_, p_);
+        if (!len) return Fail(p_, "invalid UTF-8 in a string");
+        p_ += len;
+        continue;
+      }
+      // A backslash escape.
+      if (escaped) *escaped = true;
+      if (p_ + 1 >= s_.size()) return Fail(p_, "unterminated string");
+      char e = s_[p_ + 1];
+      switch (e) {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+          p_ += 2;
+          break;
+        case 'u':
+          for (size_t k = 2; k < 6; ++k)
+            if (p_ + k >= s_.size() || HexValue(s_[p_ + k]) < 0)
+              return Fail(p_, "\\u needs four hex digits");
+          p_ += 6;
+          break;
+        default:
+          return Fail(p_, "invalid escape '\\" + std::string(1, e) + "'");
+      }
+    }
+  }
+
+  bool Number() {
+    size_t start = p_;
+    if (s_[p_] == '-') ++p_;
+    if (p_ >= s_.size() || !IsDigit(s_[p_])) return Fail(start, "invalid number");
+    if (s_[p_] == '0') ++p_;
+    else while (p_ < s_.size() && IsDigit(s_[p_])) ++p_;
+    if (p_ < s_.size() && s_[p_] == '.') {
+      ++p_;
+      if (p_ >= s_.size() || !IsDigit(s_[p_])) return Fail(start, "invalid number");
+      while (p_ < s_.size() && IsDigit(s_[p_])) ++p_;
+    }
+    if (p_ < s_.size() && (s_[p_] == 'e' || s_[p_] == 'E')) {
+      ++p_;
+      if (p_ < s_.size() && (s_[p_] == '+' || s_[p_] == '-')) ++p_;
+      if (p_ >= s_.size() || !IsDigit(s_[p_])) return Fail(start, "invalid number");
+      while (p_ < s_.size() && IsDigit(s_[p_])) ++p_;
+    }
+    return true;
+  }
+
+  bool Literal(std::string_view word) {
+    if (s_.substr(p_, word.size()) != word) return Fail(p_, "unexpected character");
+    p_ += word.size();
+    return true;
+  }
+
+  // A value at p_ (after whitespace). Members of the top-level object are
+  // recorded when `members` is not null.
+  bool Value(int depth, JsonType* type) {
+    if (p_ >= s_.size()) return Fail(p_, "a value is missing");
+    switch (s_[p_]) {
+      case '"': *type = JsonType::kString; return String(nullptr);
+      case '{': *type = JsonType::kObject; return Object(depth + 1, nullptr, nullptr);
+      case '[': *type = JsonType::kArray; return Array(depth + 1);
+      case 't': *type = JsonType::kTrue; return Literal("true");
+      case 'f': *type = JsonType::kFalse; return Literal("false");
+      case 'n': *type = JsonType::kNull; return Literal("null");
+      default:
+        *type = JsonType::kNumber;
+        if (s_[p_] == '-' || IsDigit(s_[p_])) return Number();
+        return Fail(p_, "unexpected character");
+    }
+  }
+
+  bool Array(int depth) {
+    if (depth > kJsonMaxDepth) return Fail(p_, "nested too deeply");
+    ++p_;
+    SkipSpace();
+    if (p_ < s_.size() && s_[p_] == ']') {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      SkipSpace();
+      JsonType t;
+      if (!Value(depth, &t)) return false;
+      SkipSpace();
+      if (p_ >= s_.size()) return Fail(p_, "unterminated array");
+      if (s_[p_] == ']') {
+        ++p_;
+        return true;
+      }
+      if (s_[p_] != ',') return Fail(p_, "expected ',' or ']'");
+      ++p_;
+    }
+  }
+
+  bool Object(int depth, std::vector<JsonMember>* members, size_t* close) {
+    if (depth > kJsonMaxDepth) return Fail(p_, "nested too deeply");
+    ++p_;
+    SkipSpace();
+    if (p_ < s_.size() && s_[p_] == '}') {
+      if (close) *close = p_;
+      ++p_;
+      return true;
+    }
+    while (true) {
+      SkipSpace();
+      if (p_ >= s_.size() || s_[p_] != '"') return Fail(p_, "expected a string key");
+      JsonMember m;
+      m.key_begin = p_;
+      if (!String(&m.key_escaped)) return false;
+      m.key_end = p_;
+      SkipSpace();
+      if (p_ >= s_.size() || s_[p_] != ':') return Fail(p_, "expected ':'");
+      ++p_;
+      SkipSpace();
+      m.value_begin = p_;
+      if (!Value(depth, &m.type)) return false;
+      m.value_end = p_;
+      if (members) members->push_back(m);
+      SkipSpace();
+      if (p_ >= s_.size()) return Fail(p_, "unterminated object");
+      if (s_[p_] == '}') {
+        if (close) *close = p_;
+        ++p_;
+        return true;
+      }
+      if (s_[p_] != ',') return Fail(p_, "expected ',' or '}'");
+      ++p_;
+    }
+  }
+
+  bool Top(JsonObjectScan* out) {
+    SkipSpace();
+    if (p_ >= s_.size()) return Fail(p_, "empty record");
+    if (s_[p_] != '{') return Fail(p_, "a record must be a JSON object");
+    if (!Object(1, &out->members, &out->close)) return false;
+    SkipSpace();
+    if (p_ != s_.size()) return Fail(p_, "text after the record's object");
+    return true;
+  }
+
+ private:
+  std::string_view s_;
+  size_t p_ = 0;
+  std::string error_;
+};
+
+}  // namespace
+
+bool ScanJsonObject(std::string_view line, JsonObjectScan* out, std::string* error) {
+  out->Clear();
+  Scanner sc(line);
+  if (sc.Top(out)) return true;
+  *error = sc.error();
+  return false;
+}
+
+void DecodeJsonString(std::string_view token, std::string* out) {
+  std::string_view s = token.substr(1, token.size() - 2);
+  size_t run = 0, i = 0;
+  auto hex4 = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t k = 0; k < 4; ++k) v = v * 16 + static_cast<uint32_t>(HexValue(s[at + k]));
+    return v;
+  };
+  while (i < s.size()) {
+    if (s[i] != '\\') {
+      ++i;
+      continue;
+    }
+    out->append(s.substr(run, i - run));
+    char e = s[i + 1];
+    i += 2;
+    switch (e) {
+      case 'b': out->push_back('\b'); break;
+      case 'f': out->push_back('\f'); break;
+      case 'n': out->push_back('\n'); break;
+      case 'r': out->push_back('\r'); break;
+      case 't': out->push_back('\t'); break;
+      case 'u': {
+        uint32_t cp = hex4(i);
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= s.size() && s[i] == '\\' &&
+            s[i + 1] == 'u') {
+          uint32_t lo = hex4(i + 2);
+          if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+          }
+        }
+        if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // a lone surrogate
+        Utf8Append(cp, out);
+        break;
+      }
+      default: out->push_back(e); break;  // '"', '\\', '/'
+    }
+    run = i;
+  }
+  out->append(s.substr(run));
+}
+
+const JsonMember* FindMember(std::string_view line, const JsonObjectScan& scan,
+                             std::string_view key, bool* duplicate) {
+  const JsonMember* found = nullptr;
+  std::string decoded;
+  for (const JsonMember& m : scan.members) {
+    std::string_view token = line.substr(m.key_begin, m.key_end - m.key_begin);
+    bool same;
+    if (m.key_escaped) {
+      decoded.clear();
+      DecodeJsonString(token, &decoded);
+      same = decoded == key;
+    } else {
+      same = token.substr(1, token.size() - 2) == key;
+    }
+    if (!same) continue;
+    if (found) {
+      if (duplicate) *duplicate = true;
+      return found;
+    }
+    found = &m;
+  }
+  if (duplicate) *duplicate = false;
+  return found;
+}
+
+}  // namespace clean

@@ -1,0 +1,46 @@
+// A validating scanner for JSONL records (RFC 8259, one object per line).
+// It finds the spans of the top-level members without building a tree, so a
+// record can be rewritten with every byte outside the replaced spans kept as
+// it was. Strings must be valid UTF-8; nesting is limited to kJsonMaxDepth.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace clean {
+
+inline constexpr int kJsonMaxDepth = 512;
+
+enum class JsonType : unsigned char { kString, kNumber, kObject, kArray, kTrue, kFalse, kNull };
+std::string_view JsonTypeName(JsonType t);  // "a string", "a number", ...
+
+// One member of the top-level object: spans into the scanned line.
+struct JsonMember {
+  size_t key_begin = 0, key_end = 0;      // the key token, quotes included
+  size_t value_begin = 0, value_end = 0;  // the value token
+  JsonType type = JsonType::kNull;
+  bool key_escaped = false;               // the key holds a backslash escape
+};
+
+struct JsonObjectScan {
+  std::vector<JsonMember> members;  // in record order
+  size_t close = 0;                 // offset of the object's closing '}'
+  void Clear() { members.clear(); }
+};
+
+// Scans `line`; true when it holds exactly one JSON object (surrounded by
+// optional whitespace). Otherwise false with *error = "column N: problem"
+// (1-based byte column).
+bool ScanJsonObject(std::string_view line, JsonObjectScan* out, std::string* error);
+
+// Appends the decoded UTF-8 of a string token (quotes included) that
+// ScanJsonObject accepted. A lone UTF-16 surrogate escape becomes U+FFFD.
+void DecodeJsonString(std::string_view token, std::string* out);
+
+// The first member whose (decoded) key equals `key`, or null. *duplicate is
+// set when a later member has the same key.
+const JsonMember* FindMember(std::string_view line, const JsonObjectScan& scan,
+                             std::string_view key, bool* duplicate = nullptr);
+
+}  // namespace clean

@@ -1,0 +1,164 @@
+#include "cleaner/jsonl_pipeline.h"
+
+#include <algorithm>
+
+#include "cleaner/jsonl_record.h"
+#include "cleaner/rules_digest.h"
+
+namespace clean {
+
+struct JsonlPipeline::Batch {
+  // Input: lines, each followed by '\n', from input line first_line on.
+  std::string data;
+  size_t records = 0;
+  uint64_t first_line = 0;
+  bool want_report = false;
+  // Output, filled by a worker.
+  std::string out, report, rejects;
+  std::vector<std::string> messages;  // "LINE\tproblem"
+  RunStats stats;
+  bool done = false;
+
+  void Reset() {
+    data.clear();
+    out.clear();
+    report.clear();
+    rejects.clear();
+    messages.clear();
+    records = 0;
+    stats = RunStats();
+    done = false;
+  }
+};
+
+JsonlPipeline::JsonlPipeline(const RuleSet& rules, const Options& base, const Source* forced,
+                             const KeepSet& keep, const JsonlOptions& options, int jobs)
+    : rules_(rules),
+      base_(base),
+      forced_(forced),
+      keep_(keep),
+      options_(options),
+      digest_(RulesDigest(rules.dir())),
+      window_(kWindowPerJob * static_cast<size_t>(std::max(jobs, 1))) {
+  for (int i = 0; i < std::max(jobs, 1); ++i) threads_.emplace_back([this] { Worker(); });
+}
+
+JsonlPipeline::~JsonlPipeline() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void JsonlPipeline::Worker() {
+  RecordCleaner cleaner(rules_, base_, forced_, keep_, options_, digest_);
+  std::string message;
+  while (true) {
+    Batch* b;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [&] { return stop_ || !todo_.empty(); });
+      if (todo_.empty()) return;
+      b = todo_.front();
+      todo_.pop_front();
+    }
+    std::string_view data = b->data;
+    uint64_t line_no = b->first_line;
+    while (!data.empty()) {
+      size_t nl = data.find('\n');
+      std::string_view line = data.substr(0, nl);
+      data.remove_prefix(nl + 1);
+      RecordOutcome k = cleaner.Process(line, &b->out, b->want_report ? &b->report : nullptr,
+                                        &b->stats, &message);
+      if (k == RecordOutcome::kRejected) {
+        b->messages.push_back(std::to_string(line_no) + ": " + message);
+        b->rejects.append(line).push_back('\n');
+      }
+      ++line_no;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      b->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+bool JsonlPipeline::Flush(Batch* b, const std::string& name, const Sinks& sinks,
+                          std::string* error) {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [&] { return b->done; });
+  }
+  for (const std::string& m : b->messages)
+    if (on_reject) on_reject(name + ":" + m);
+  stats_.Merge(b->stats);
+  input_bytes_ += b->data.size();
+  if (!sinks.out->Write(b->out, error)) return false;
+  if (sinks.report && !sinks.report->Write(b->report, error)) return false;
+  if (sinks.rejects && !sinks.rejects->Write(b->rejects, error)) return false;
+  if (on_progress) on_progress(stats_, input_bytes_);
+  return true;
+}
+
+bool JsonlPipeline::Run(const std::string& name, LineReader* in, const Sinks& sinks,
+                        std::string* error) {
+  std::deque<std::unique_ptr<Batch>> inflight;
+  std::unique_ptr<Batch> current;
+  uint64_t line_no = 1;
+  bool ok = true;
+
+  auto take = [&] {
+    std::unique_ptr<Batch> b;
+    if (!free_.empty()) {
+      b = std::move(free_.back());
+      free_.pop_back();
+    } else {
+      b = std::make_unique<Batch>();
+    }
+    b->Reset();
+    b->first_line = line_no;
+    b->want_report = sinks.report != nullptr;
+    return b;
+  };
+  auto flush_front = [&] {
+    std::unique_ptr<Batch> b = std::move(inflight.front());
+    inflight.pop_front();
+    if (ok) ok = Flush(b.get(), name, sinks, error);
+    else {  // after an error: only wait for the batch
+      std::unique_lock<std::mutex> lock(mu_);
+      done_cv_.wait(lock, [&] { return b->done; });
+    }
+    free_.push_back(std::move(b));
+  };
+  auto submit = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      todo_.push_back(current.get());
+    }
+    work_cv_.notify_one();
+    inflight.push_back(std::move(current));
+    while (ok && inflight.size() >= window_) flush_front();
+  };
+
+  std::string_view line;
+  std::string read_error;
+  while (ok && in->Next(&line, &read_error)) {
+    if (!current) current = take();
+    current->data.append(line).push_back('\n');
+    ++current->records;
+    ++line_no;
+    if (current->data.size() >= kBatchBytes || current->records >= kBatchRecords) submit();
+  }
+  if (ok && current) submit();
+  while (!inflight.empty()) flush_front();
+  if (ok && !read_error.empty()) {
+    *error = read_error;
+    ok = false;
+  }
+  return ok;
+}
+
+}  // namespace clean

@@ -1,0 +1,190 @@
+#include "cleaner/jsonl_record.h"
+
+#include <algorithm>
+
+#include <chrono>
+
+#include "cleaner/json_writer.h"
+#include "cleaner/jsonl_html.h"
+#include "cleaner/span_report.h"
+#include "cleaner/text_util.h"
+#include "cleaner/url_source.h"
+
+namespace clean {
+
+RecordCleaner::RecordCleaner(const RuleSet& rules, const Options& base, const Source* forced,
+                             const KeepSet& keep, const JsonlOptions& options, std::string digest)
+    : rules_(rules),
+      options_(options),
+      keep_(keep),
+      digest_(std::move(digest)),
+      cleaner_(rules, base, forced) {}
+
+RecordOutcome RecordCleaner::Reject(RunStats* stats, std::string* message, std::string text) {
+  ++stats->rejected;
+  *message = std::move(text);
+  return RecordOutcome::kRejected;
+}
+
+void RecordCleaner::Summary(const CleanResult* r, std::string_view limit,
+                            std::string* out) const {
+  out->clear();
+  JsonWriter j(out, /*pretty=*/false);
+  j.BeginObject();
+  j.Key("version").String(CLEAN_VERSION);
+  j.Key("rules").String(digest_);
+  if (!r) {
+    j.Key("over_limit").String(limit);
+    j.EndObject();
+    return;
+  }
+  if (r->source) j.Key("source").String(r->source->name);
+  else j.Key("source").Null();
+  j.Key("detected_by").String(r->detected_by);
+  ClassCounts counts = CountClasses(*r);
+  j.Key("counts").BeginObject();
+  for (int c = 0; c < kNumClasses; ++c) {
+    j.Key(ClassName(static_cast<LineClass>(c))).BeginObject();
+    j.Key("lines").Int(static_cast<int64_t>(counts.lines[c]));
+    j.Key("bytes").Int(static_cast<int64_t>(counts.bytes[c]));
+    j.EndObject();
+  }
+  j.EndObject();
+  j.EndObject();
+}
+
+void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
+                                 bool add_text, std::string_view new_text,
+                                 std::string_view summary, std::string* out) const {
+  // The edits in record order: the text value replaced (or, for an HTML
+  // record without a text field, a text member added at the end), and the
+  // summary (replacing an existing member's value, else added at the end).
+  struct Edit {
+    size_t begin, end;
+    int order;  // among edits at the same place
+    std::string with;
+  };
+  std::vector<Edit> edits;
+  bool has_members = !scan_.members.empty();
+  auto add_member = [&](std::string_view key, int order, auto&& value) {
+    Edit e{scan_.close, scan_.close, order, has_members ? "," : ""};
+    AppendJsonEscaped(key, &e.with);
+    e.with.push_back(':');
+    value(&e.with);
+    edits.push_back(std::move(e));
+    has_members = true;
+  };
+  if (text) {
+    Edit e{text->value_begin, text->value_end, 0, ""};
+    AppendJsonEscaped(new_text, &e.with);
+    edits.push_back(std::move(e));
+  } else if (add_text) {
+    add_member(options_.text_field, 0, [&](std::string* o) { AppendJsonEscaped(new_text, o); });
+  }
+  if (const JsonMember* old = FindMember(line, scan_, options_.summary_key))
+    edits.push_back({old->value_begin, old->value_end, 1, std::string(summary)});
+  else
+    add_member(options_.summary_key, 1, [&](std::string* o) { o->append(summary); });
+  std::sort(edits.begin(), edits.end(), [](const Edit& x, const Edit& y) {
+    return x.begin != y.begin ? x.begin < y.begin : x.order < y.order;
+  });
+  size_t pos = 0;
+  for (const Edit& e : edits) {
+    out->append(line.substr(pos, e.begin - pos));
+    out->append(e.with);
+    pos = e.end;
+  }
+  out->append(line.substr(pos));
+  out->push_back('\n');
+}
+
+RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
+                                     std::string* report, RunStats* stats,
+                                     std::string* message) {
+  if (TrimAscii(line).empty()) {
+    ++stats->blank_lines;
+    return RecordOutcome::kBlank;
+  }
+  ++stats->records;
+  std::string error;
+  if (!ScanJsonObject(line, &scan_, &error)) return Reject(stats, message, "bad JSON: " + error);
+
+  bool dup = false;
+  const JsonMember* html = nullptr;
+  if (!options_.html_field.empty()) {
+    html = FindMember(line, scan_, options_.html_field, &dup);
+    if (dup) return Reject(stats, message, "field '" + options_.html_field + "' appears twice");
+  }
+  const JsonMember* text = FindMember(line, scan_, options_.text_field, &dup);
+  if (dup) return Reject(stats, message, "field '" + options_.text_field + "' appears twice");
+  const JsonMember* input = html ? html : text;
+  const std::string& input_name = html ? options_.html_field : options_.text_field;
+  if (!input)
+    return Reject(stats, message, "no field '" + options_.text_field + "'" +
+                                      (options_.html_field.empty()
+                                           ? std::string()
+                                           : " or '" + options_.html_field + "'"));
+  if (input->type != JsonType::kString)
+    return Reject(stats, message, "field '" + input_name + "' is " +
+                                      std::string(JsonTypeName(input->type)) +
+                                      ", not a string");
+
+  std::string_view id_json;
+  if (const JsonMember* id = FindMember(line, scan_, options_.id_field))
+    id_json = line.substr(id->value_begin, id->value_end - id->value_begin);
+
+  // The source: the record's source field, else its URL's domain (--source
+  // overrides both inside the Cleaner).
+  const Source* hint = nullptr;
+  std::string_view hint_by;
+  auto string_field = [&](const std::string& key, std::string* value) {
+    const JsonMember* m = key.empty() ? nullptr : FindMember(line, scan_, key);
+    if (!m || m->type != JsonType::kString) return false;
+    value->clear();
+    DecodeJsonString(line.substr(m->value_begin, m->value_end - m->value_begin), value);
+    return true;
+  };
+  if (string_field(options_.source_field, &field_) && (hint = rules_.FindSource(field_)))
+    hint_by = "field";
+  if (!hint && string_field(options_.url_field, &field_) &&
+      (hint = SourceForHost(rules_, UrlHost(field_))))
+    hint_by = "domain";
+
+  text_.clear();
+  DecodeJsonString(line.substr(input->value_begin, input->value_end - input->value_begin),
+                   &text_);
+
+  auto over_limit = [&](std::string_view limit) {
+    ++stats->over_limit;
+    if (report) WriteLimitReport(id_json, limit, options_.drop_over_limit, report);
+    if (options_.drop_over_limit) {
+      ++stats->dropped;
+      return RecordOutcome::kDropped;
+    }
+    Summary(nullptr, limit, &summary_);
+    AppendRecord(line, nullptr, false, {}, summary_, out);
+    return RecordOutcome::kPassed;
+  };
+  if (options_.max_bytes && text_.size() > options_.max_bytes) return over_limit("max_bytes");
+
+  auto started = std::chrono::steady_clock::now();
+  CleanResult r;
+  bool ok = html ? CleanHtmlRecord(cleaner_, "record", text_, hint, hint_by, &r, &error)
+                 : cleaner_.Clean("record", text_, &r, &error, hint, hint_by);
+  if (!ok) return Reject(stats, message, "field '" + input_name + "': " + error);
+  if (options_.time_budget_ms > 0) {
+    std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
+    if (took.count() > options_.time_budget_ms) return over_limit("time_budget");
+  }
+
+  clean_.clear();
+  WriteCleanText(r, keep_, &clean_);
+  stats->Add(rules_, r, clean_.size());
+  Summary(&r, {}, &summary_);
+  // An HTML record's clean text goes to the text field (replaced, or added).
+  AppendRecord(line, text, html && !text, clean_, summary_, out);
+  if (report) WriteSpanReport(id_json, text_, r, report);
+  return RecordOutcome::kCleaned;
+}
+
+}  // namespace clean

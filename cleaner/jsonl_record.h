@@ -1,0 +1,46 @@
+// One JSONL record in, one out: the text field's value is replaced by the
+// clean text and a summary object is added under JsonlOptions::summary_key
+// (or replaces that member's value); every other byte of the record stays
+// as it was. One RecordCleaner per thread (it owns a Cleaner).
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "cleaner/cleaner.h"
+#include "cleaner/json_scan.h"
+#include "cleaner/jsonl_options.h"
+#include "cleaner/run_stats.h"
+
+namespace clean {
+
+enum class RecordOutcome { kBlank, kCleaned, kPassed, kDropped, kRejected };
+
+class RecordCleaner {
+ public:
+  // `forced`: --source (null: per record, from the source field, the URL's
+  // domain, else the fingerprints). `digest`: RulesDigest of the rules.
+  RecordCleaner(const RuleSet& rules, const Options& base, const Source* forced,
+                const KeepSet& keep, const JsonlOptions& options, std::string digest);
+
+  // Processes one input line (without its '\n'). Appends the output record
+  // and '\n' to *out (unless blank, dropped or rejected), and the report line
+  // to *report when not null. On kRejected, *message says why (no location).
+  RecordOutcome Process(std::string_view line, std::string* out, std::string* report,
+                        RunStats* stats, std::string* message);
+
+ private:
+  RecordOutcome Reject(RunStats* stats, std::string* message, std::string text);
+  void AppendRecord(std::string_view line, const JsonMember* text, bool add_text,
+                    std::string_view new_text, std::string_view summary, std::string* out) const;
+  void Summary(const CleanResult* r, std::string_view limit, std::string* out) const;
+
+  const RuleSet& rules_;
+  const JsonlOptions& options_;
+  KeepSet keep_;
+  std::string digest_;
+  Cleaner cleaner_;
+  JsonObjectScan scan_;
+  std::string text_, clean_, summary_, field_;
+};
+
+}  // namespace clean

@@ -1,0 +1,25 @@
+// The per-record report of JSONL mode (--report): one JSON line per record,
+// in the shape of dolma's attribute files, so it joins back on the id:
+//   {"id": <the record's id value>, "attributes": {"clean__body": [[0, 120,
+//    "heuristic.prose"], ...], "clean__navigation": [...], ...}}
+// Every non-blank line of the ORIGINAL text appears in exactly one span
+// [start, end), in Unicode code points (Python str indices), trimmed of
+// surrounding whitespace, with the rule or heuristic that decided its class.
+// Records over a limit get "over_limit": "max_bytes"|"time_budget" and no
+// spans, plus "dropped": true when they were dropped.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "cleaner/cleaner.h"
+
+namespace clean {
+
+// `id_json`: the id member's raw JSON value, or "" for none (written null).
+// `original`: the text the page was built from.
+void WriteSpanReport(std::string_view id_json, std::string_view original, const CleanResult& r,
+                     std::string* out);
+void WriteLimitReport(std::string_view id_json, std::string_view limit, bool dropped,
+                      std::string* out);
+
+}  // namespace clean

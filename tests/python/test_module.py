@@ -1,0 +1,166 @@
+"""The Python module `cleaner` against the built CLI: same bytes, the report
+as a dict, sources, errors, JSONL files, and threads in parallel.
+
+Run by ctest with Debian's /usr/bin/python3; PYTHONPATH holds the module,
+CLEAN_BINARY the CLI, CLEAN_SHARED_DIR the datasets."""
+import glob
+import gzip
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+import cleaner
+
+BINARY = os.environ["CLEAN_BINARY"]
+PAGES = sorted(glob.glob(os.path.join(os.environ["CLEAN_SHARED_DIR"],
+                                      "datasets/trafilatura-eval/text/*.txt")))
+
+
+def cli(*args, stdin=None):
+    return subprocess.run([BINARY, *args], input=stdin, capture_output=True, check=False)
+
+
+def read_text(path):
+    with open(path, "rb") as f:
+        return f.read().decode("utf-8", errors="replace")
+
+
+class ModuleTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.c = cleaner.Cleaner()
+
+    def test_same_text_and_report_as_the_cli(self):
+        for path in PAGES[::40]:
+            with self.subTest(page=os.path.basename(path)):
+                text = read_text(path)
+                with tempfile.TemporaryDirectory() as d:
+                    page = os.path.join(d, "page.txt")
+                    with open(page, "w", encoding="utf-8") as f:
+                        f.write(text)
+                    rep = os.path.join(d, "r.json")
+                    run = cli("-q", page, "--report", rep)
+                    self.assertEqual(run.returncode, 0, run.stderr)
+                    r = self.c.clean(text, name=page)
+                    self.assertEqual(r.text.encode("utf-8"), run.stdout)
+                    with open(rep, encoding="utf-8") as f:
+                        self.assertEqual(r.report, json.load(f))
+                    name = r.report["source"]["name"]
+                    self.assertEqual(r.source, name)
+
+    def test_source_keep_and_url(self):
+        page = read_text(PAGES[0])
+        forced = cleaner.Cleaner(source="upi", keep=("title", "meta"))
+        r = forced.clean(page)
+        self.assertEqual(r.source, "upi")
+        self.assertEqual(r.report["source"]["detected_by"], "option")
+        self.assertEqual(r.report["kept_classes"], ["body", "title", "meta"])
+        run = cli("-q", "--source", "upi", "--keep", "title,meta", "-", stdin=page.encode())
+        self.assertEqual(r.text.encode(), run.stdout)
+        by_url = self.c.clean(page, url="https://www.upi.com/Top_News/x.html")
+        self.assertEqual(by_url.source, "upi")
+        self.assertEqual(by_url.report["source"]["detected_by"], "domain")
+        run = cli("-q", "--source", "upi", "-", stdin=page.encode())
+        self.assertEqual(by_url.text.encode(), run.stdout)
+        self.assertIn("upi", self.c.sources)
+
+    def test_errors(self):
+        with self.assertRaisesRegex(ValueError, "unknown source 'nope'"):
+            cleaner.Cleaner(source="nope")
+        with self.assertRaisesRegex(ValueError, "unknown class 'bogus'"):
+            cleaner.Cleaner(keep=("bogus",))
+        with self.assertRaisesRegex(ValueError, "cannot load the rules"):
+            cleaner.Cleaner(rules_dir="/nonexistent")
+        with self.assertRaisesRegex(ValueError, "binary"):
+            self.c.clean("abc\0def")
+
+    def test_html_same_as_the_cli(self):
+        pages = sorted(glob.glob(os.path.join(os.environ["CLEAN_SHARED_DIR"],
+                                              "datasets/trafilatura-eval/html/*.html.gz")))
+        self.assertTrue(pages)
+        for path in pages[::60]:
+            with self.subTest(page=os.path.basename(path)):
+                run = cli("-q", "--input", "html", path)
+                self.assertEqual(run.returncode, 0, run.stderr)
+                with gzip.open(path, "rb") as f:
+                    raw = f.read()
+                # The module takes str: a page that is not UTF-8 is compared
+                # only when it decodes.
+                try:
+                    html = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                r = self.c.clean(html, html=True, name=path)
+                self.assertEqual(r.text.encode("utf-8"), run.stdout)
+                self.assertIn("html", r.report)
+
+    def test_clean_jsonl_equals_the_cli(self):
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "in.jsonl")
+            with open(src, "w", encoding="utf-8") as f:
+                for i, p in enumerate(PAGES[:30]):
+                    f.write(json.dumps({"id": i, "text": read_text(p)}) + "\n")
+                f.write('{"id": "bad"}\n')
+            out = os.path.join(d, "out.jsonl.zst")
+            stats = self.c.clean_jsonl(src, out, report=os.path.join(d, "r.jsonl"))
+            self.assertEqual(stats["records"]["cleaned"], 30)
+            self.assertEqual(stats["records"]["rejected"], 1)
+            self.assertEqual(stats["rejects"], [src + ":31: no field 'text'"])
+            run = cli("--jsonl", "-q", src, "-o", os.path.join(d, "cli.jsonl"),
+                      "--report", os.path.join(d, "cli_r.jsonl"))
+            self.assertEqual(run.returncode, 1)
+            plain = subprocess.run(["zstd", "-qdc", out], capture_output=True, check=True).stdout
+            with open(os.path.join(d, "cli.jsonl"), "rb") as f:
+                self.assertEqual(plain, f.read())
+            with open(os.path.join(d, "r.jsonl"), "rb") as a, \
+                    open(os.path.join(d, "cli_r.jsonl"), "rb") as b:
+                self.assertEqual(a.read(), b.read())
+            with self.assertRaisesRegex(ValueError, "missing.jsonl"):
+                self.c.clean_jsonl(os.path.join(d, "missing.jsonl"), out)
+
+    def test_threads_share_one_cleaner(self):
+        texts = [read_text(p) for p in PAGES[:60]]
+        expected = [self.c.clean(t).text for t in texts]
+        results = [None] * len(texts)
+
+        def work(k):
+            for i in range(k, len(texts), 4):
+                results[i] = self.c.clean(texts[i]).text
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(results, expected)
+
+    def test_gil_is_released(self):
+        # While one thread cleans a large page, another Python thread runs.
+        big = "\n".join(read_text(p) for p in PAGES) * 2
+        ticks = []
+        done = threading.Event()
+
+        def ticker():
+            while not done.is_set():
+                ticks.append(time.perf_counter())
+                time.sleep(0.001)
+
+        t = threading.Thread(target=ticker)
+        t.start()
+        time.sleep(0.01)
+        start = time.perf_counter()
+        self.c.clean(big)
+        end = time.perf_counter()
+        done.set()
+        t.join()
+        during = [x for x in ticks if start < x < end]
+        self.assertGreater(end - start, 0.05)  # long enough to tell
+        self.assertGreater(len(during), 3)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

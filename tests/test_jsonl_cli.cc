@@ -1,0 +1,303 @@
+// `clean --jsonl` as the built binary: outputs, report, rejects, stats,
+// compressed files, --jobs determinism, flags and exit codes.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cleaner/byte_stream.h"
+#include "tests/test_support.h"
+
+namespace fs = std::filesystem;
+using clean::testing::kP1;
+using clean::testing::kP2;
+using clean::testing::kP3;
+using clean::testing::ReadFile;
+using clean::testing::RunClean;
+using clean::testing::SplitLines;
+using clean::testing::TempDir;
+using clean::testing::WriteFile;
+using json = nlohmann::json;
+
+namespace {
+
+#define REQUIRE_EXIT(run, code)         \
+  do {                                  \
+    INFO("stderr: " << (run).err);      \
+    REQUIRE((run).exit_code == (code)); \
+  } while (0)
+
+std::vector<std::string> DatasetPages() {
+  std::vector<std::string> files;
+  for (auto& e : fs::directory_iterator(std::string(CLEAN_SHARED_DIR) +
+                                        "/datasets/trafilatura-eval/text"))
+    files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Every dataset page as a record (some with a UPI URL), then small
+// synthetic ones, so that the stream spans several batches.
+std::string DatasetJsonl(size_t synthetic) {
+  std::string s;
+  size_t n = 0;
+  for (const auto& f : DatasetPages()) {
+    std::string id = "p";
+    id += std::to_string(n);
+    json record = {{"id", id},
+                   {"url", n % 5 ? "https://example.org/" : "https://www.upi.com/a"},
+                   {"text", ReadFile(f)}};
+    s += record.dump(-1, ' ', false, json::error_handler_t::replace);
+    s += '\n';
+    ++n;
+  }
+  for (size_t i = 0; i < synthetic; ++i) {
+    std::string text = "Home\n" + kP1 + "\nShare\n" + (i % 2 ? kP2 : kP3) + "\n";
+    s += json::object({{"id", i}, {"text", text}, {"n", {i, "x"}}}).dump() + "\n";
+    if (i % 97 == 0) s += "{\"id\": \"broken\" \"text\": 1}\n";
+  }
+  return s;
+}
+
+std::string Write(const std::string& name, const std::string& data) {
+  std::string p = TempDir() + "/" + name;
+  WriteFile(p, data);
+  return p;
+}
+
+std::string ReadAny(const std::string& path) {
+  std::string bytes, error;
+  REQUIRE(clean::ReadAnyInput(path, &bytes, &error));
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("jsonl cli: same bytes for any --jobs, report and stats agree", "[jsonl][cli]") {
+  std::string in = Write("in.jsonl", DatasetJsonl(700));
+  std::string dir = TempDir();
+  std::vector<std::string> outs;
+  for (const char* jobs : {"1", "2", "3", "8"}) {
+    INFO("jobs " << jobs);
+    std::string tag = dir + "/j" + jobs;
+    auto r = RunClean({"--jsonl", "-q", "--jobs", jobs, "--url-field", "url", in, "-o",
+                       tag + ".jsonl", "--report", tag + ".report.jsonl", "--rejects",
+                       tag + ".rejects", "--stats", tag + ".stats.json"});
+    REQUIRE_EXIT(r, 1);  // the broken lines
+    outs.push_back(ReadFile(tag + ".jsonl") + ReadFile(tag + ".report.jsonl") +
+                   ReadFile(tag + ".rejects") + ReadFile(tag + ".stats.json") + r.err);
+  }
+  for (size_t i = 1; i < outs.size(); ++i) CHECK(outs[i] == outs[0]);
+
+  // One output record and one report line per good input record, in order.
+  auto in_lines = SplitLines(ReadFile(in));
+  auto out_lines = SplitLines(ReadFile(dir + "/j1.jsonl"));
+  auto rep_lines = SplitLines(ReadFile(dir + "/j1.report.jsonl"));
+  auto rejects = SplitLines(ReadFile(dir + "/j1.rejects"));
+  REQUIRE(rejects.size() == 8);
+  for (const auto& l : rejects) CHECK(l == "{\"id\": \"broken\" \"text\": 1}");
+  REQUIRE(out_lines.size() == in_lines.size() - rejects.size());
+  REQUIRE(rep_lines.size() == out_lines.size());
+  json stats = json::parse(ReadFile(dir + "/j1.stats.json"));
+  CHECK(stats["records"]["read"] == in_lines.size());
+  CHECK(stats["records"]["rejected"] == 8);
+  CHECK(stats["records"]["cleaned"] == out_lines.size());
+  CHECK(stats["sources"]["upi"] > 0);
+  size_t k = 0;
+  uint64_t span_lines = 0;
+  for (size_t i = 0; i < in_lines.size(); ++i) {
+    if (in_lines[i] == rejects[0]) continue;
+    json a = json::parse(in_lines[i]), b = json::parse(out_lines[k]), rep = json::parse(rep_lines[k]);
+    ++k;
+    CHECK(b["id"] == a["id"]);
+    CHECK(rep["id"] == a["id"]);
+    // Conservation: each non-blank line in exactly one span; the body spans
+    // are the clean text.
+    std::string text = a["text"], body;
+    size_t lines = 0;
+    for (const auto& l : SplitLines(text)) lines += l.find_first_not_of(" \t\r") != std::string::npos;
+    size_t spans = 0;
+    for (auto& [key, list] : rep["attributes"].items()) spans += list.size();
+    CHECK(spans == lines);
+    span_lines += spans;
+    bool ascii = true;
+    for (unsigned char c : text) ascii = ascii && c < 0x80;
+    if (ascii)  // code point offsets are byte offsets
+      for (auto& s : rep["attributes"]["clean__body"])
+        body += text.substr(s[0].get<size_t>(), s[1].get<size_t>() - s[0].get<size_t>()) + "\n";
+    if (ascii) CHECK(b["text"] == body);
+  }
+  uint64_t class_lines = 0;
+  for (auto& [cls, c] : stats["classes"].items()) class_lines += c["lines"].get<uint64_t>();
+  CHECK(class_lines == span_lines);
+}
+
+TEST_CASE("jsonl cli: the clean text is the plain mode's, fields kept", "[jsonl][cli]") {
+  auto pages = DatasetPages();
+  std::string jsonl;
+  std::vector<std::string> expected;
+  for (size_t i = 0; i < 12; ++i) {
+    auto plain = RunClean({"-q", pages[i * 25]});
+    REQUIRE_EXIT(plain, 0);
+    expected.push_back(plain.out);
+    jsonl += "{\"meta\": {\"i\": " + std::to_string(i) + "}, \"text\": " +
+             json(ReadFile(pages[i * 25])).dump(-1, ' ', false, json::error_handler_t::replace) +
+             ", \"tail\": [true]}\n";
+  }
+  auto r = RunClean({"--jsonl", "-q"}, jsonl);  // stdin to stdout
+  REQUIRE_EXIT(r, 0);
+  CHECK(r.err.empty());
+  auto lines = SplitLines(r.out);
+  REQUIRE(lines.size() == expected.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    INFO("record " << i);
+    json j = json::parse(lines[i]);
+    CHECK(j["text"] == expected[i]);
+    CHECK_THAT(lines[i], Catch::StartsWith("{\"meta\": {\"i\": " + std::to_string(i) + "}, \"text\": \""));
+    CHECK_THAT(lines[i], Catch::Contains("\", \"tail\": [true],\"clean\":{\"version\":"));
+  }
+}
+
+TEST_CASE("jsonl cli: compressed inputs and outputs, --out-dir and a report directory",
+          "[jsonl][cli]") {
+  std::string plain = DatasetJsonl(50);
+  std::string dir = TempDir();
+  WriteFile(dir + "/a.jsonl", plain);
+  auto ref = RunClean({"--jsonl", "-q", "-j", "2", dir + "/a.jsonl", "--report", dir + "/a.rep"});
+  REQUIRE_EXIT(ref, 1);
+  // Compress the input with our own writer, then clean to every output kind.
+  for (const char* in_ext : {".gz", ".zst"}) {
+    std::string error;
+    auto w = clean::OpenOutput(dir + "/a.jsonl" + in_ext, &error);
+    REQUIRE(w);
+    REQUIRE(w->Write(plain, &error));
+    REQUIRE(w->Close(&error));
+    for (const char* out_ext : {"", ".gz", ".zst"}) {
+      INFO(in_ext << " -> " << out_ext);
+      std::string out = dir + "/out.jsonl" + out_ext;
+      auto r = RunClean({"--jsonl", "-q", dir + "/a.jsonl" + in_ext, "-o", out});
+      REQUIRE_EXIT(r, 1);
+      CHECK(ReadAny(out) == ref.out);
+      CHECK_FALSE(fs::exists(out + ".tmp"));
+    }
+  }
+  std::string od = TempDir() + "/out", rd = TempDir() + "/attributes";
+  auto r = RunClean({"--jsonl", "-q", "--out-dir", od, "--report", rd, dir + "/a.jsonl.gz",
+                     dir + "/a.jsonl.zst"});
+  REQUIRE_EXIT(r, 1);
+  CHECK(ReadAny(od + "/a.jsonl.gz") == ref.out);
+  CHECK(ReadAny(od + "/a.jsonl.zst") == ref.out);
+  CHECK(ReadAny(rd + "/a.jsonl.gz") == ReadFile(dir + "/a.rep"));
+  CHECK(ReadFile(od + "/a.jsonl.gz").substr(0, 2) == "\x1f\x8b");
+}
+
+TEST_CASE("jsonl cli: the plain mode reads and writes .gz and .zst pages", "[jsonl][cli]") {
+  auto pages = DatasetPages();
+  auto ref = RunClean({"-q", pages[3]});
+  REQUIRE_EXIT(ref, 0);
+  std::string dir = TempDir();
+  for (const char* ext : {".gz", ".zst"}) {
+    std::string error;
+    auto w = clean::OpenOutput(dir + "/page.txt" + ext, &error);
+    REQUIRE(w->Write(ReadFile(pages[3]), &error));
+    REQUIRE(w->Close(&error));
+    auto r = RunClean({"-q", dir + "/page.txt" + ext});
+    REQUIRE_EXIT(r, 0);
+    CHECK(r.out == ref.out);
+    // Compressed output by -o's extension; --out-dir names drop the extension.
+    std::string out = dir + "/clean.txt" + ext;
+    auto w2 = RunClean({"-q", dir + "/page.txt" + ext, "-o", out});
+    REQUIRE_EXIT(w2, 0);
+    CHECK(ReadAny(out) == ref.out);
+    CHECK(ReadFile(out) != ref.out);
+    auto od = RunClean({"-q", "--out-dir", dir + "/od" + ext, dir + "/page.txt" + ext});
+    REQUIRE_EXIT(od, 0);
+    CHECK(ReadFile(dir + "/od" + ext + "/page.txt") == ref.out);
+  }
+}
+
+TEST_CASE("jsonl cli: malformed lines and missing inputs; the stream goes on", "[jsonl][cli]") {
+  std::string good = "{\"id\": 1, \"text\": " + json(kP1 + "\n").dump() + "}\n";
+  std::string in = Write("mixed.jsonl", good + "not json\n{\"id\": 2}\n\n" + good +
+                                            "{\"id\": 3, \"text\": {}}\n" + good);
+  std::string rejects = TempDir() + "/rejects.jsonl";
+  auto r = RunClean({"--jsonl", in, TempDir() + "/missing.jsonl", in, "--rejects", rejects});
+  REQUIRE_EXIT(r, 1);
+  CHECK(SplitLines(r.out).size() == 6);
+  CHECK_THAT(r.err, Catch::Contains("mixed.jsonl:2: bad JSON: column 1:"));
+  CHECK_THAT(r.err, Catch::Contains("mixed.jsonl:3: no field 'text'"));
+  CHECK_THAT(r.err, Catch::Contains("mixed.jsonl:6: field 'text' is an object, not a string"));
+  CHECK_THAT(r.err, Catch::Contains("missing.jsonl: No such file"));
+  CHECK_THAT(r.err, Catch::Contains("clean: 12 records (6 cleaned, 0 over a limit, 0 dropped, 6 rejected)"));
+  CHECK(ReadFile(rejects) == std::string("not json\n{\"id\": 2}\n{\"id\": 3, \"text\": {}}\n") +
+                                 "not json\n{\"id\": 2}\n{\"id\": 3, \"text\": {}}\n");
+  // All good: exit 0; -q silences the summary line.
+  auto ok = RunClean({"--jsonl", "-q"}, good + good);
+  REQUIRE_EXIT(ok, 0);
+  CHECK(ok.err.empty());
+  // Limits are not failures.
+  auto lim = RunClean({"--jsonl", "-q", "--max-bytes", "10", "--over-limit", "drop"}, good);
+  REQUIRE_EXIT(lim, 0);
+  CHECK(lim.out.empty());
+  auto pass = RunClean({"--jsonl", "-q", "--max-bytes=10", "--time-budget", "1000"}, good);
+  REQUIRE_EXIT(pass, 0);
+  CHECK(json::parse(pass.out)["clean"]["over_limit"] == "max_bytes");
+  CHECK(json::parse(pass.out)["text"] == kP1 + "\n");
+}
+
+TEST_CASE("jsonl cli: flags, usage errors exit 2", "[jsonl][cli]") {
+  auto help = RunClean({"--help"});
+  for (const char* flag : {"--jsonl", "--text-field", "--html-field", "--id-field",
+                           "--source-field", "--url-field", "--summary-key", "--rejects",
+                           "--stats", "--jobs", "--max-bytes", "--time-budget", "--over-limit"}) {
+    INFO(flag);
+    CHECK(help.out.find(flag) != std::string::npos);
+  }
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  const std::vector<Case> kCases = {
+      {{"--jsonl", "--jobs", "0"}, "--jobs: expected a whole number from 1"},
+      {{"--jsonl", "-j", "two"}, "--jobs: expected a whole number"},
+      {{"--jsonl", "--max-bytes", "-5"}, "--max-bytes"},
+      {{"--jsonl", "--time-budget", "1.5"}, "--time-budget"},
+      {{"--jsonl", "--over-limit", "skip"}, "expected pass or drop"},
+      {{"--jsonl", "--summary-key", "text"}, "--summary-key must differ"},
+      {{"--jsonl", "--text-field="}, "--text-field must not be empty"},
+      {{"--jsonl", "--explain"}, "--explain does not apply"},
+      {{"--jsonl", "--rejects", "/nonexistent/dir/r.jsonl"}, "cannot write"},
+  };
+  for (const auto& c : kCases) {
+    INFO(c.args[1]);
+    auto r = RunClean(c.args, "{\"text\": \"x\"}\n");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("clean: ") && Catch::Contains(c.message));
+    CHECK(r.out.empty());
+  }
+  // Other field names through the CLI.
+  auto r = RunClean({"--jsonl", "-q", "--text-field", "body", "--id-field", "key", "--summary-key",
+                     "stats", "--source-field", "site", "--report", TempDir() + "/r.jsonl"},
+                    "{\"key\": \"k\", \"site\": \"upi\", \"body\": " + json(kP2).dump() + "}\n");
+  REQUIRE_EXIT(r, 0);
+  json j = json::parse(r.out);
+  CHECK(j["body"] == kP2 + "\n");
+  CHECK(j["stats"]["source"] == "upi");
+  CHECK(j["stats"]["detected_by"] == "field");
+}
+
+TEST_CASE("jsonl cli: a closed output pipe stops quietly", "[jsonl][cli]") {
+  std::string in = Write("many.jsonl", DatasetJsonl(0));
+  std::string err = TempDir() + "/err";
+  std::string cmd = std::string("'") + CLEAN_BINARY + "' --jsonl -j 2 '" + in + "' 2>'" + err +
+                    "' | head -c 100 >/dev/null; exit ${PIPESTATUS[0]}";
+  std::string script = Write("pipe.sh", cmd + "\n");
+  int status = std::system(("bash '" + script + "'").c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(ReadFile(err).find("cannot write") == std::string::npos);
+}

@@ -1,0 +1,168 @@
+// Compressed streams (byte_stream.h, gzip_stream.cc, zstd_stream.cc) and the
+// streaming line reader: round trips through the real libraries, the
+// formats' own tools, concatenated members, and damaged input.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <string>
+
+#include "cleaner/byte_stream.h"
+#include "cleaner/line_reader.h"
+#include "tests/test_support.h"
+
+using namespace clean;
+using clean::testing::ReadFile;
+using clean::testing::TempDir;
+using clean::testing::WriteFile;
+
+namespace {
+
+// Pseudo-random text lines (compressible, but not trivially).
+std::string SampleText(size_t bytes) {
+  std::string s;
+  uint32_t x = 12345;
+  while (s.size() < bytes) {
+    x = x * 1103515245 + 12345;
+    s += "line " + std::to_string(x % 100000) + " of some text " + std::to_string(x >> 7);
+    s += (x & 7) ? "\n" : " \xC3\xA9\n";
+  }
+  return s;
+}
+
+void WriteStream(const std::string& path, const std::string& data, size_t piece) {
+  std::string error;
+  auto out = OpenOutput(path, &error);
+  REQUIRE(out);
+  for (size_t i = 0; i < data.size(); i += piece)
+    REQUIRE(out->Write(std::string_view(data).substr(i, piece), &error));
+  REQUIRE(out->Close(&error));
+}
+
+std::string ReadStream(const std::string& path, std::string* error) {
+  std::string bytes;
+  if (!ReadAnyInput(path, &bytes, error)) return "<failed>";
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("streams: compression by extension", "[jsonl]") {
+  CHECK(CompressionOf("a.jsonl.gz") == Compression::kGzip);
+  CHECK(CompressionOf("a.zst") == Compression::kZstd);
+  CHECK(CompressionOf("a.jsonl") == Compression::kNone);
+  CHECK(CompressionOf("gz") == Compression::kNone);
+  CHECK(StripCompression("dir/a.jsonl.zst") == "dir/a.jsonl");
+  CHECK(StripCompression("a.txt") == "a.txt");
+}
+
+TEST_CASE("streams: round trips for plain, .gz and .zst", "[jsonl]") {
+  std::string dir = TempDir();
+  for (size_t size : {size_t{0}, size_t{1}, size_t{100000}, size_t{3000000}}) {
+    std::string data = SampleText(size);
+    for (const char* ext : {".txt", ".gz", ".zst"}) {
+      INFO("size " << size << ext);
+      std::string path = dir + "/data" + ext;
+      WriteStream(path, data, 70000);
+      std::string error;
+      CHECK(ReadStream(path, &error) == data);
+      CHECK(error.empty());
+      if (size > 1000 && std::string(ext) != ".txt")
+        CHECK(ReadFile(path).size() < data.size() / 2);  // really compressed
+    }
+  }
+}
+
+TEST_CASE("streams: agree with the gzip and zstd tools", "[jsonl]") {
+  std::string dir = TempDir();
+  std::string data = SampleText(200000);
+  WriteFile(dir + "/plain.txt", data);
+  WriteStream(dir + "/ours.gz", data, 4096);
+  WriteStream(dir + "/ours.zst", data, 4096);
+  std::string cmd = "cd '" + dir + "' && gzip -dc ours.gz > g.txt && gzip -c plain.txt > theirs.gz";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  CHECK(ReadFile(dir + "/g.txt") == data);
+  std::string error;
+  CHECK(ReadStream(dir + "/theirs.gz", &error) == data);
+  if (std::system("command -v zstd >/dev/null") == 0) {
+    cmd = "cd '" + dir + "' && zstd -qdc ours.zst > z.txt && zstd -qc plain.txt > theirs.zst";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    CHECK(ReadFile(dir + "/z.txt") == data);
+    CHECK(ReadStream(dir + "/theirs.zst", &error) == data);
+  }
+}
+
+TEST_CASE("streams: concatenated gzip members and zstd frames are read in turn", "[jsonl]") {
+  std::string dir = TempDir();
+  for (const char* ext : {".gz", ".zst"}) {
+    INFO(ext);
+    WriteStream(dir + "/a" + ext, "first part\n", 100);
+    WriteStream(dir + "/b" + ext, "second part\n", 100);
+    WriteFile(dir + "/ab" + ext, ReadFile(dir + "/a" + ext) + ReadFile(dir + "/b" + ext));
+    std::string error;
+    CHECK(ReadStream(dir + "/ab" + ext, &error) == "first part\nsecond part\n");
+  }
+}
+
+TEST_CASE("streams: truncated or corrupt input is an error, not a crash", "[jsonl]") {
+  std::string dir = TempDir();
+  std::string data = SampleText(100000);
+  for (const char* ext : {".gz", ".zst"}) {
+    INFO(ext);
+    WriteStream(dir + "/ok" + ext, data, 100000);
+    std::string full = ReadFile(dir + "/ok" + ext);
+    WriteFile(dir + "/cut" + ext, full.substr(0, full.size() / 2));
+    std::string error;
+    ReadStream(dir + "/cut" + ext, &error);
+    CHECK_THAT(error, Catch::Contains("truncated") || Catch::Contains("corrupt") ||
+                          Catch::Contains("invalid") || Catch::Contains("error"));
+    std::string bad = full;
+    for (size_t i = 20; i < bad.size(); i += 97) bad[i] = static_cast<char>(bad[i] ^ 0x5A);
+    WriteFile(dir + "/bad" + ext, bad);
+    error.clear();
+    CHECK(ReadStream(dir + "/bad" + ext, &error) != data);
+    CHECK_FALSE(error.empty());
+    WriteFile(dir + "/notcompressed" + ext, "just text\n");
+    error.clear();
+    ReadStream(dir + "/notcompressed" + ext, &error);
+    CHECK_FALSE(error.empty());
+  }
+  std::string error;
+  CHECK(OpenInput(dir + "/missing.gz", &error) == nullptr);
+  CHECK_THAT(error, Catch::Contains("No such file"));
+  CHECK(OpenOutput(dir + "/no/such/dir/out.gz", &error) == nullptr);
+}
+
+TEST_CASE("streams: an output not closed leaves no file behind", "[jsonl]") {
+  std::string dir = TempDir();
+  {
+    std::string error;
+    auto out = OpenOutput(dir + "/partial.jsonl.gz", &error);
+    REQUIRE(out);
+    REQUIRE(out->Write("some data\n", &error));
+  }
+  std::string error;
+  CHECK(OpenInput(dir + "/partial.jsonl.gz", &error) == nullptr);
+  CHECK(OpenInput(dir + "/partial.jsonl.gz.tmp", &error) == nullptr);
+}
+
+TEST_CASE("streams: line reader", "[jsonl]") {
+  std::string dir = TempDir();
+  std::string long_line(3 << 20, 'x');  // longer than a read chunk
+  std::string data = "a\n\nb\r\n" + long_line + "\nlast";
+  for (const char* ext : {".txt", ".gz", ".zst"}) {
+    INFO(ext);
+    WriteStream(dir + "/lines" + ext, data, 1 << 20);
+    std::string error;
+    LineReader reader(OpenInput(dir + "/lines" + ext, &error));
+    std::vector<std::string> lines;
+    std::string_view line;
+    while (reader.Next(&line, &error)) lines.emplace_back(line);
+    CHECK(error.empty());
+    REQUIRE(lines.size() == 5);
+    CHECK(lines[0] == "a");
+    CHECK(lines[1] == "");
+    CHECK(lines[2] == "b\r");
+    CHECK(lines[3] == long_line);
+    CHECK(lines[4] == "last");
+    CHECK(reader.bytes() == data.size());
+  }
+}
