@@ -47,12 +47,75 @@ uint64_t HashBytes(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// Per-ASCII-byte classes, so the common case needs one table load.
+enum : uint8_t { kWord = 1, kUpper = 2, kDigit = 4, kTerminal = 8, kQuote = 16 };
+
+struct AsciiTable {
+  uint8_t c[128] = {};
+  constexpr AsciiTable() {
+    for (int i = 0; i < 128; ++i) {
+      if ((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') || (i >= '0' && i <= '9')) c[i] |= kWord;
+      if (i >= 'A' && i <= 'Z') c[i] |= kUpper;
+      if (i >= '0' && i <= '9') c[i] |= kDigit;
+    }
+    for (char t : {'.', '!', '?', ':', ';'}) c[static_cast<int>(t)] |= kTerminal;
+    for (char q : {'"', '\'', ')'}) c[static_cast<int>(q)] |= kQuote;
+  }
+};
+constexpr AsciiTable kAscii;
+
+// Decodes the code point at s[i] of text known to be valid UTF-8 (the
+// page's text is repaired when read); anything else reads as U+FFFD.
+inline uint32_t DecodeAt(std::string_view s, size_t i, size_t* len) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+  if (n == 0 || n > 4 || i + n > s.size()) {
+    *len = 1;
+    return 0xFFFD;
+  }
+  *len = n;
+  uint32_t cp = c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  return cp;
+}
+
+inline size_t EncodeTo(uint32_t cp, char* out) {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+}  // namespace
+
 void FeatureExtractor::ComputeLine(std::string_view s, LineFeatures* f) {
   *f = LineFeatures();
   if (s.empty()) return;
   f->list_marker = StartsWithListMarker(s);
-  const size_t max_word = lexicon_.max_word_bytes();
-  size_t word_start = 0, word_len_cp = 0;
+  const size_t max_word = std::min(lexicon_.max_word_bytes(), kMaxWordBytes);
+  // The current word: where it starts, its length in code points, and its
+  // lower-cased bytes and their hash, built as it is read (only while it
+  // can still be a stop word).
+  size_t word_start = 0, word_len_cp = 0, lower_len = 0;
+  uint32_t hash = 0;
   bool in_word = false;
   uint32_t last_cp = 0, prev_cp = 0;
   bool after_terminal = false;  // saw ". " and waiting for a capital
@@ -61,10 +124,8 @@ void FeatureExtractor::ComputeLine(std::string_view s, LineFeatures* f) {
     in_word = false;
     ++f->words;
     if (word_len_cp >= 4) ++f->long_words;
-    size_t bytes = end - word_start;
-    if (bytes <= max_word) {
-      Utf8Lower(s.substr(word_start, bytes), &word_);
-      LangMask m = lexicon_.Lookup(word_);
+    if (end - word_start <= max_word) {
+      LangMask m = lexicon_.Lookup(std::string_view(lower_, lower_len), hash);
       while (m) {
         int li = __builtin_ctz(m);
         ++f->stop_by_lang[li];
@@ -74,41 +135,89 @@ void FeatureExtractor::ComputeLine(std::string_view s, LineFeatures* f) {
   };
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
+    if (in_word && c < 0x80 && (kAscii.c[c] & kWord)) {
+      // The hot path: the rest of an ASCII word, in a tight loop.
+      const size_t room = word_start + max_word;  // bytes before this are lowered
+      const size_t from = i;
+      const uint32_t before = last_cp;
+      while (true) {
+        uint8_t k = kAscii.c[c];
+        if (k & kDigit) {
+          ++f->digits;
+        } else {
+          ++f->letters;
+          if (k & kUpper) ++f->uppers;
+        }
+        if (i < room) {
+          char lc = static_cast<char>((k & kUpper) ? c + 32 : c);
+          lower_[lower_len++] = lc;
+          hash = Lexicon::HashStep(hash, static_cast<unsigned char>(lc));
+        }
+        if (++i == s.size()) break;
+        c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80 || !(kAscii.c[c] & kWord)) break;
+      }
+      size_t run = i - from;
+      f->chars += static_cast<uint32_t>(run);
+      word_len_cp += run;
+      // Word characters are never ' ' or U+00A0: each shifts last_cp.
+      last_cp = static_cast<unsigned char>(s[i - 1]);
+      prev_cp = run >= 2 ? static_cast<unsigned char>(s[i - 2]) : before;
+      continue;
+    }
     uint32_t cp;
     size_t len;
+    bool word, upper, digit, terminal, quote;
     if (c < 0x80) {
       cp = c;
       len = 1;
+      uint8_t k = kAscii.c[c];
+      word = k & kWord;
+      upper = k & kUpper;
+      digit = k & kDigit;
+      terminal = k & kTerminal;
+      quote = k & kQuote;
     } else {
-      len = Utf8SequenceLength(s, i);
-      if (len == 0) len = 1;  // cannot happen on repaired text; be safe
-      cp = len > 1 ? Utf8Decode(s, i, len) : 0xFFFD;
+      cp = DecodeAt(s, i, &len);
+      word = IsWordCodePoint(cp);
+      upper = IsUpperCodePoint(cp);
+      digit = false;
+      terminal = IsTerminalCodePoint(cp);
+      quote = IsClosingQuote(cp);
     }
     ++f->chars;
-    if (IsWordCodePoint(cp)) {
+    if (word) {
       if (!in_word) {
         in_word = true;
         word_start = i;
         word_len_cp = 0;
-        bool upper = IsUpperCodePoint(cp);
+        lower_len = 0;
+        hash = Lexicon::kHashSeed;
         if (upper) ++f->cap_words;
         if (after_terminal && upper) f->has_sentence_break = true;
       }
       after_terminal = false;
       ++word_len_cp;
-      if (cp >= '0' && cp <= '9') {
+      if (i + len - word_start <= max_word) {
+        size_t n = c < 0x80 ? (lower_[lower_len] = static_cast<char>(upper ? c + 32 : c), 1)
+                            : EncodeTo(LowerCodePoint(cp), lower_ + lower_len);
+        for (size_t k = 0; k < n; ++k)
+          hash = Lexicon::HashStep(hash, static_cast<unsigned char>(lower_[lower_len + k]));
+        lower_len += n;
+      }
+      if (digit) {
         ++f->digits;
       } else {
         ++f->letters;
-        if (IsUpperCodePoint(cp)) ++f->uppers;
+        if (upper) ++f->uppers;
       }
     } else {
       end_word(i);
       if (cp == ' ') {
         if (IsTerminalCodePoint(last_cp) && last_cp != ':' && last_cp != ';')
           after_terminal = true;
-      } else if (!IsClosingQuote(cp)) {
-        after_terminal = IsTerminalCodePoint(cp) ? after_terminal : false;
+      } else if (!quote) {
+        after_terminal = terminal ? after_terminal : false;
       }
     }
     if (cp != ' ' && cp != 0xA0) {

@@ -48,8 +48,10 @@ class FeatureExtractor {
  private:
   void ComputeLine(std::string_view line, LineFeatures* f);
   void CountRepeats(const Page& page, PageFeatures* out);
+  // Longer words are never looked up (no stop word is this long).
+  static constexpr size_t kMaxWordBytes = 64;
   const Lexicon& lexicon_;
-  std::string word_;                 // lower-cased word scratch
+  char lower_[kMaxWordBytes + 4];    // the current word, lower-cased
   std::vector<uint32_t> slots_;      // open-addressing table of line indices
 };
 

@@ -23,8 +23,6 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
                             "at most " + std::to_string(kMaxLanguages) + " stop-word lists", ""});
     return false;
   }
-  // Read everything first: the map's keys view into storage_, which must not
-  // reallocate afterwards.
   std::vector<std::pair<std::string, int>> entries;
   for (size_t li = 0; li < files.size(); ++li) {
     languages_.push_back(files[li].stem().string());
@@ -40,15 +38,25 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
       entries.emplace_back(line.substr(b), static_cast<int>(li));
     }
   }
-  storage_.reserve(entries.size());
+  size_t cap = 16;
+  while (cap < entries.size() * 2) cap <<= 1;
+  slots_.assign(cap, Slot());
+  mask_ = static_cast<uint32_t>(cap - 1);
   for (auto& [word, li] : entries) {
-    auto it = words_.find(word);
-    if (it == words_.end()) {
+    if (word.size() > UINT16_MAX) continue;  // no stop word is that long
+    uint32_t h = Hash(word);
+    uint32_t i = h & mask_;
+    while (slots_[i].len != 0 && !(slots_[i].hash == h && storage_[slots_[i].word] == word))
+      i = (i + 1) & mask_;
+    Slot& s = slots_[i];
+    if (s.len == 0) {
+      s.hash = h;
+      s.word = static_cast<uint32_t>(storage_.size());
+      s.len = static_cast<uint16_t>(word.size());
       storage_.push_back(word);
       max_word_bytes_ = std::max(max_word_bytes_, word.size());
-      it = words_.emplace(storage_.back(), 0).first;
     }
-    it->second |= static_cast<LangMask>(1u << li);
+    s.langs |= static_cast<LangMask>(1u << li);
   }
   return true;
 }
