@@ -77,7 +77,11 @@ std::string JsonString(std::string_view s, size_t i) {
 
 // The string value of "key": "..." in JSON text, or "" (first occurrence).
 std::string JsonField(std::string_view json, std::string_view key, size_t from = 0) {
-  std::string quoted = "\"" + std::string(key) + "\"";
+  std::string quoted;  // built by appends: GCC 12 warns (-Wrestrict) on "x" + std::string
+  quoted.reserve(key.size() + 2);
+  quoted.push_back('"');
+  quoted.append(key);
+  quoted.push_back('"');
   size_t k = json.find(quoted, from);
   while (k != std::string_view::npos) {
     size_t p = k + quoted.size();
