@@ -21,6 +21,11 @@ bool TextBlockTag(std::string_view t) {
          t == "span" || t == "b" || t == "strong" || t == "em" || t == "i" || t == "font";
 }
 
+// Blocks of lists and tables.
+bool ListBlockTag(std::string_view t) {
+  return t == "li" || t == "td" || t == "th" || t == "dd" || t == "dt";
+}
+
 bool ProseKind(LineKind k) { return k == LineKind::kProse || k == LineKind::kMedium; }
 
 void Set(PageWork* w, uint32_t i, LineClass c, uint32_t decider) {
@@ -179,7 +184,10 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     bool linky = dl.link_density() >= o.dom_link_density;
     LineClass cls = w->decisions[i].cls;
     if (in_main_[i]) {
-      if (static_cast<int64_t>(i) <= last_body && cls != LineClass::kBody &&
+      // After the last paragraph, lists and tables of the article (steps,
+      // ingredients, references) are still its body.
+      bool listed = ListBlockTag(t.tag(dl.block));
+      if ((static_cast<int64_t>(i) <= last_body || listed) && cls != LineClass::kBody &&
           cls != LineClass::kTitle && !linky && k != LineKind::kNoWords &&
           w->features.lines[i].repeats < o.repeat_min && TextBlockTag(t.tag(dl.block)))
         Set(w, i, LineClass::kBody, DeciderOf(Heuristic::kDomInMain));

@@ -22,6 +22,18 @@ bool EndsWithCI(std::string_view s, std::string_view lower_suffix) {
   return true;
 }
 
+size_t SolidChars(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += c != ' ' && c != '\n' && c != '\t' && c != '\r';
+  return n;
+}
+
+bool HasNoscript(const HtmlParseStats& stats) {
+  for (const auto& [tag, n] : stats.skipped)
+    if (tag == "noscript" && n > 0) return true;
+  return false;
+}
+
 }  // namespace
 
 void HtmlPage::Clear() {
@@ -31,6 +43,7 @@ void HtmlPage::Clear() {
   stats.Clear();
   meta.Clear();
   lines.clear();
+  noscript_rendered = false;
 }
 
 bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page,
@@ -60,6 +73,14 @@ bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page
   times->parse += std::chrono::duration<double>(t2 - t1).count();
   page->text.reserve(utf8.size() / 2 + 16);
   linearizer_.Run(html->tree, page, &html->lines);
+  if (SolidChars(page->text) < static_cast<size_t>(options.html_noscript_min_chars) &&
+      HasNoscript(html->stats)) {
+    page->text.clear();
+    page->lines.clear();
+    html->lines.clear();
+    linearizer_.Run(html->tree, page, &html->lines, /*noscript=*/true);
+    html->noscript_rendered = true;
+  }
   ReadHtmlMeta(html->tree, html->head, &html->meta);
   times->linearize += Since(t2);
   return true;

@@ -29,6 +29,7 @@ struct HtmlPage {
   HtmlParseStats stats;
   HtmlMeta meta;
   std::vector<DomLine> lines;  // one per Page line
+  bool noscript_rendered = false;  // the rendering was nearly empty: <noscript> content is in it
   void Clear();
 };
 

@@ -299,6 +299,10 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
         } else if (NeverRendered(tag)) {
           if (parent != kNoNode) Count(&stats->skipped, tag);
           if (tag == "head") stack.push_back({c, 0, kNoNode});  // for its <meta>s
+          // <noscript> is kept in the tree, unrendered: the reader renders
+          // it when the rest of the page holds (almost) no text.
+          if (tag == "noscript" && parent != kNoNode)
+            stack.push_back({c, 0, tree->AddElement(parent, "noscript")});
         } else if (parent != kNoNode && Hidden(e, tag)) {
           ++stats->hidden;
         } else {

@@ -12,7 +12,8 @@
 // Elements that never render (script, style, noscript, template, iframe,
 // svg, video, ... — the convention of ../shared/datasets/render_text.py) and
 // hidden ones (`hidden`, inline display:none / visibility:hidden, input
-// type=hidden) are not copied; each is counted by tag.
+// type=hidden) are not copied; each is counted by tag. <noscript> is the
+// exception: counted, but copied (the linearizer leaves it out unless asked).
 #pragma once
 #include <cstdint>
 #include <string>

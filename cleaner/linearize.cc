@@ -97,7 +97,8 @@ void Linearizer::Break(Page* page, std::vector<DomLine>* lines) {
   cur_line_ = DomLine();
 }
 
-void Linearizer::Run(const DomTree& tree, Page* page, std::vector<DomLine>* lines) {
+void Linearizer::Run(const DomTree& tree, Page* page, std::vector<DomLine>* lines,
+                     bool noscript) {
   cur_.clear();
   cur_line_ = DomLine();
   blocks_.clear();
@@ -131,6 +132,10 @@ void Linearizer::Run(const DomTree& tree, Page* page, std::vector<DomLine>* line
       continue;
     }
     std::string_view tag = tree.tag(n);
+    if (!noscript && tag == "noscript") {
+      stack_.pop_back();
+      continue;
+    }
     bool block = IsBlockTag(tag);
     if (!f.entered) {
       f.entered = true;

@@ -28,8 +28,9 @@ bool IsBlockTag(std::string_view tag);
 class Linearizer {
  public:
   // Appends the lines of tree's <body> to *page (its text and lines) and
-  // one DomLine per line to *lines.
-  void Run(const DomTree& tree, Page* page, std::vector<DomLine>* lines);
+  // one DomLine per line to *lines. <noscript> elements are rendered only
+  // with `noscript` (as a browser without JavaScript shows them).
+  void Run(const DomTree& tree, Page* page, std::vector<DomLine>* lines, bool noscript = false);
 
  private:
   void Break(Page* page, std::vector<DomLine>* lines);

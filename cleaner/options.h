@@ -63,6 +63,10 @@ struct Options {
   // Nesting depth past which start tags are dropped before parsing (gumbo
   // slows to a crawl on deep nesting; real pages stay under ~60).
   int html_max_depth = 512;
+  // A page whose rendering has fewer non-space characters than this is
+  // rendered again with its <noscript> content (pages that show their text
+  // only without JavaScript, or whose markup leaves the body in <noscript>).
+  int html_noscript_min_chars = 200;
   // Share of a line's characters inside links from which it is link-like
   // (menus, teasers); readability and boilerpipe use 0.25-0.5.
   double dom_link_density = 0.5;

@@ -42,6 +42,7 @@ void WriteHtmlSection(const HtmlPage& h, JsonWriter& j) {
   j.Key("hidden_elements").Int(static_cast<int64_t>(h.stats.hidden));
   for (const auto& [tag, n] : h.stats.skipped) j.Key(tag).Int(n);
   j.EndObject();
+  j.Key("noscript_rendered").Bool(h.noscript_rendered);
   j.Key("cut").Inline().BeginObject();
   j.Key("deep_tags").Int(static_cast<int64_t>(h.stats.depth_cut_tags));
   j.Key("bytes").Int(static_cast<int64_t>(h.stats.size_cut_bytes));

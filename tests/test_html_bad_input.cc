@@ -94,12 +94,23 @@ TEST_CASE("html bad input: pages without body text give no lines", "[html][bad]"
   }
 }
 
-TEST_CASE("html bad input: text only in <noscript> renders nothing, the skip is counted",
+TEST_CASE("html bad input: a page whose only text is in <noscript> is rendered from it",
           "[html][bad]") {
   Out o = CleanHtml("<html><body><noscript><p>" + kP1 + "</p></noscript></body></html>");
   REQUIRE(o.ok);
-  CHECK(o.text.empty());
+  CHECK(o.text == kP1 + "\n");
   CHECK(o.json["html"]["skipped"]["noscript"].get<int>() == 1);
+  CHECK(o.json["html"]["noscript_rendered"].get<bool>());
+}
+
+TEST_CASE("html: <noscript> stays unrendered when the page has its own text", "[html]") {
+  Out o = CleanHtml("<html><body><article><p>" + kP1 + "</p><p>" + kP1 +
+                    "</p></article><noscript><p>Please enable JavaScript to view the "
+                    "comments powered by our partner.</p></noscript></body></html>");
+  REQUIRE(o.ok);
+  CHECK(o.text.find("enable JavaScript") == std::string::npos);
+  CHECK(o.report.find("enable JavaScript") == std::string::npos);
+  CHECK_FALSE(o.json["html"]["noscript_rendered"].get<bool>());
 }
 
 TEST_CASE("html bad input: entities without ';', surrogate and NUL references", "[html][bad]") {
