@@ -62,7 +62,7 @@ void Classifier::Classify(const Page& page, const Source* source, const Options&
   w->decisions.assign(n, Decision());
   w->by_rule.assign(n, 0);
   ApplyRules(page, source, w);
-  LocateRegion(o, w);
+  LocateRegion(page, o, w);
   ApplyHeuristics(page, o, w);
   ApplyContext(page, o, w);
 }
@@ -139,11 +139,58 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
   }
 }
 
-void Classifier::LocateRegion(const Options& o, PageWork* w) {
+void Classifier::MarkLeadInLists(const Page& page, const Options& o, PageWork* w) {
+  // "... the draft includes:" followed by short lines: the lines are the
+  // list the sentence announces, up to the next prose line, rule-decided
+  // line or repeated line (menus repeat; list items do not).
+  size_t n = w->decisions.size();
+  w->list_item.assign(n, 0);
+  auto item = [&](uint32_t k) {
+    return !w->by_rule[k] && w->features.lines[k].repeats < o.repeat_min &&
+           (w->kinds[k] == LineKind::kShort || w->kinds[k] == LineKind::kMedium);
+  };
+  for (uint32_t i = 0; i < n; ++i) {
+    LineKind k = w->kinds[i];
+    bool sentence = w->by_rule[i] ? w->decisions[i].cls == LineClass::kBody
+                                  : (k == LineKind::kProse || k == LineKind::kMedium);
+    std::string_view t = page.line(i);
+    if (!sentence || t.empty() || t.back() != ':') continue;
+    uint32_t e = i + 1, items = 0;
+    while (e < n && items < static_cast<uint32_t>(o.lead_in_list_max) &&
+           (w->decisions[e].blank || item(e))) {
+      if (!w->decisions[e].blank) ++items;
+      if (!w->decisions[e].blank && page.line(e).back() == ':') break;  // the next lead-in
+      ++e;
+    }
+    if (items < 2) continue;
+    // A list proves itself by its shape (every item marked, or items closed
+    // by ';' or ',' as enumerations are) or by the text going on after it;
+    // a lead-in followed by the page's tail (links, contact lines) is not one.
+    uint32_t marked = 0, enumerated = 0;
+    for (uint32_t j = i + 1; j < e; ++j) {
+      if (w->decisions[j].blank) continue;
+      marked += w->features.lines[j].list_marker;
+      char last = page.line(j).back();
+      enumerated += last == ';' || last == ',';
+    }
+    uint32_t next = e;
+    while (next < n && w->decisions[next].blank) ++next;
+    bool goes_on = next < n && (w->by_rule[next] ? w->decisions[next].cls == LineClass::kBody
+                                                 : w->kinds[next] == LineKind::kProse ||
+                                                       w->kinds[next] == LineKind::kMedium);
+    if (marked < items && 2 * enumerated < items && !goes_on) continue;
+    for (uint32_t j = i + 1; j < e; ++j)
+      if (!w->decisions[j].blank) w->list_item[j] = 1;
+    i = e - 1;
+  }
+}
+
+void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
   // The main text is the stretch of lines with the highest score: prose
   // adds its length, boilerplate costs a penalty (maximum-sum subarray).
   // Other stretches scoring a good share of the best one join it.
   size_t n = w->decisions.size();
+  MarkLeadInLists(page, o, w);
   w->scores.assign(n, 0.0);
   for (uint32_t i = 0; i < n; ++i) {
     const LineFeatures& f = w->features.lines[i];
@@ -153,6 +200,8 @@ void Classifier::LocateRegion(const Options& o, PageWork* w) {
     } else if (w->by_rule[i]) {
       s = w->decisions[i].cls == LineClass::kBody ? f.chars * o.region_good_weight
                                                   : -o.region_bad_penalty;
+    } else if (w->list_item[i]) {
+      s = f.chars * o.region_list_weight;
     } else {
       switch (w->kinds[i]) {
         case LineKind::kProse: s = f.chars * o.region_good_weight; break;
@@ -224,6 +273,8 @@ void Classifier::ApplyHeuristics(const Page& page, const Options& o, PageWork* w
       set(LineClass::kNavigation, Heuristic::kNoWords);
     } else if (f.repeats >= o.repeat_min && k != LineKind::kProse) {
       set(LineClass::kNavigation, Heuristic::kRepeated);
+    } else if (inside && w->list_item[i]) {
+      set(LineClass::kBody, Heuristic::kLeadInList);
     } else if (inside) {
       if (k == LineKind::kProse) set(LineClass::kBody, Heuristic::kProse);
       else if (k == LineKind::kMedium) set(LineClass::kBody, Heuristic::kMainRegion);

@@ -38,6 +38,7 @@ struct PageWork {
   uint32_t region_begin = 0, region_end = 0;  // the best main text block [begin, end)
   std::vector<uint8_t> in_region;  // 1 for lines in the best or a secondary block
   std::vector<double> scores;      // per-line region score
+  std::vector<uint8_t> list_item;  // 1 for items of a list after a lead-in ending in ':'
   bool title_like(uint32_t i, const Options& o) const;
 };
 
@@ -59,7 +60,8 @@ class Classifier {
 
  private:
   void ApplyRules(const Page& page, const Source* source, PageWork* w);
-  void LocateRegion(const Options& o, PageWork* w);
+  void LocateRegion(const Page& page, const Options& o, PageWork* w);
+  void MarkLeadInLists(const Page& page, const Options& o, PageWork* w);
   void ApplyHeuristics(const Page& page, const Options& o, PageWork* w);
 
   const RuleSet& rules_;

@@ -214,8 +214,8 @@ void FeatureExtractor::ComputeLine(std::string_view s, LineFeatures* f) {
     } else {
       end_word(i);
       if (cp == ' ') {
-        if (IsTerminalCodePoint(last_cp) && last_cp != ':' && last_cp != ';')
-          after_terminal = true;
+        uint32_t t = IsClosingQuote(last_cp) ? prev_cp : last_cp;  // `."` ends a sentence too
+        if (IsTerminalCodePoint(t) && t != ':' && t != ';') after_terminal = true;
       } else if (!quote) {
         after_terminal = terminal ? after_terminal : false;
       }

@@ -24,6 +24,7 @@ constexpr HeuristicInfo kInfo[] = {
     {"dom.figcaption", K::kHeuristic, "inside a figure caption"},
     {"dom.in-main", K::kHeuristic, "text block inside the page's main content element"},
     {"dom.outside-main", K::kHeuristic, "text outside the page's main content element"},
+    {"heuristic.lead-in-list", K::kHeuristic, "item of a list introduced by a sentence ending in ':'"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Heuristic::kCount));
 }  // namespace

@@ -29,6 +29,7 @@ enum class Heuristic : uint32_t {
   kDomCaption,        // html: inside figcaption
   kDomInMain,         // html: text block inside the main content element
   kDomOutsideMain,    // html: text outside the main content element
+  kLeadInList,        // item of a list introduced by a sentence ending in ':'
   kCount
 };
 

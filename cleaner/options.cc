@@ -22,6 +22,8 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(region_short_penalty, "main-region penalty of a short neutral line"),
       CLEAN_OPT(region_secondary_share, "score share of the best block from which another block is main text too"),
       CLEAN_OPT(region_outside_keep_chars, "prose line kept outside the main region from this length"),
+      CLEAN_OPT(lead_in_list_max, "list items a sentence ending in ':' introduces at most"),
+      CLEAN_OPT(region_list_weight, "region score per character of a list item after a lead-in"),
       CLEAN_OPT(headline_run_min, "short lines after a list header that make a headline list"),
       CLEAN_OPT(context_max_gap, "lines of lookaround in the context pass"),
       CLEAN_OPT(repeat_min, "occurrences in a page that make a line boilerplate"),

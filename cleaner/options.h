@@ -47,6 +47,12 @@ struct Options {
   // A body-like line this many characters long is kept even outside the
   // main region (a second article block, a long comment-free paragraph).
   int region_outside_keep_chars = 400;
+  // A sentence ending in ':' introduces a list: up to this many short lines
+  // after it are list items, which count for the main text instead of against
+  // it (and are body inside it) rather than menus or headline runs.
+  int lead_in_list_max = 30;
+  // Score per character of such a list item when locating the main region.
+  double region_list_weight = 0.5;
 
   // --- Context -------------------------------------------------------------
   // Short lines after a list header that make a headline list.

@@ -38,7 +38,8 @@ class LineParser {
   std::string Word(std::string_view what) {
     SkipSpace();
     size_t start = pos_;
-    while (pos_ < text_.size() && !IsSpace(text_[pos_])) ++pos_;
+    // '#' starts a comment even glued to the word ("example.com#main").
+    while (pos_ < text_.size() && !IsSpace(text_[pos_]) && text_[pos_] != '#') ++pos_;
     std::string w(text_.substr(start, pos_ - start));
     if (w.empty() || w[0] == '#') {
       pos_ = start;
@@ -116,7 +117,7 @@ class LineParser {
       Error(open_col, quote == '"' ? "unterminated string" : "unterminated regex (missing '/')");
       return m;
     }
-    while (pos_ < text_.size() && !IsSpace(text_[pos_])) {
+    while (pos_ < text_.size() && !IsSpace(text_[pos_]) && text_[pos_] != '#') {
       if (text_[pos_] == 'i') {
         m.caseless = true;
       } else {

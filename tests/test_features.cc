@@ -197,11 +197,9 @@ TEST_CASE("features: sentence breaks inside a line", "[features]") {
 }
 
 TEST_CASE("features: a sentence ending in a closing quote breaks the line",
-          "[features][!mayfail]") {
-  // BUG: `terminal` accepts a closing quote after . ! ? (He said "yes."),
-  // but has_sentence_break does not: after `."` the space does not arm the
-  // break because the last code point is the quote, so a line holding two
-  // sentences with quoted speech reads as one sentence.
+          "[features]") {
+  // `terminal` accepts a closing quote after . ! ? (He said "yes."), and so
+  // does has_sentence_break: two sentences with quoted speech are two.
   CHECK(One("He said \"Go.\" Then he left.").has_sentence_break);
   CHECK(One("“We are ready.” The minister left.").has_sentence_break);
 }

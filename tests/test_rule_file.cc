@@ -388,12 +388,9 @@ TEST_CASE("rule_file: diagnostics format as file:line:col with a caret", "[rule_
         "             ^\n");
 }
 
-TEST_CASE("rule_file: a comment right after a token", "[rule_file][!mayfail]") {
-  // BUG (minor): rules/README.md says "`#` starts a comment (outside quotes
-  // and regexes)", but the parser only sees a comment where a token would
-  // start. A '#' glued to the end of a token is read as part of it: after a
-  // closing quote it is an "unknown flag '#'", after a word it becomes part
-  // of the word (a domain "example.com#main" is accepted silently).
+TEST_CASE("rule_file: a comment right after a token", "[rule_file]") {
+  // rules/README.md: "`#` starts a comment (outside quotes and regexes)",
+  // also when glued to the end of a token (after a closing quote, a word).
   {
     Diagnostics d;
     RuleFile f = ParseRuleFile("t.rules", "line x body \"a\"# comment\n", &d);
