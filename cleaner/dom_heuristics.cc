@@ -176,14 +176,18 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     const DomLine& dl = html.lines[i];
     bool caption = false, structure = false;
     std::optional<LineClass> boiler;
-    for (uint32_t n = dl.owner; n != kNoNode; n = t.node(n).parent) {
-      if (n == main_) in_main_[i] = 1;
-      if (main_path_[n]) break;  // the main element and its ancestors are never boilerplate
+    uint32_t top = dl.owner;  // the first of the line's ancestors on the main path
+    while (top != kNoNode && !main_path_[top]) top = t.node(top).parent;
+    in_main_[i] = top != kNoNode && top == main_;
+    // Inside the main element, a box is measured against the main element's
+    // prose: a wrapper of most of the article is none (live blogs, recipes).
+    double box_max = o.dom_boiler_max_share * prose_[in_main_[i] ? main_ : 1];
+    for (uint32_t n = dl.owner; n != top; n = t.node(n).parent) {
       std::string_view tag = t.tag(n);
       if (tag == "figcaption") caption = true;
       // A subtree holding much of the page's prose is no boilerplate box,
       // whatever its class says (layout wrappers: "widget", "has-sidebar").
-      bool small = prose_[n] <= o.dom_boiler_max_share * prose_[1];
+      bool small = prose_[n] <= box_max;
       if (!boiler && !structure && small) {
         for (std::string_view a : {"class", "id", "role"}) {
           std::string_view v = t.attr(n, a);
