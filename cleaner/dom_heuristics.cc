@@ -26,6 +26,25 @@ bool ListBlockTag(std::string_view t) {
   return t == "li" || t == "td" || t == "th" || t == "dd" || t == "dt";
 }
 
+// Elements that can hold an article's several blocks (not a paragraph,
+// heading, list or table, whose parent is the container).
+bool ContainerTag(std::string_view t) {
+  return t == "div" || t == "article" || t == "main" || t == "section" || t == "span" ||
+         t == "td" || t == "font" || t == "center" || t == "noscript" || t == "form" ||
+         t == "body" || t == "content";
+}
+
+// An element whose class, id or role is in the boilerplate vocabulary, or
+// that is a nav, aside, footer, form or menu.
+bool BoilerplateNamed(const DomTree& t, uint32_t n, const DomVocabulary& vocab) {
+  if (StructuralTag(t.tag(n))) return true;
+  for (std::string_view a : {"class", "id", "role"}) {
+    std::string_view v = t.attr(n, a);
+    if (!v.empty() && vocab.Match(v)) return true;
+  }
+  return false;
+}
+
 bool ProseKind(LineKind k) { return k == LineKind::kProse || k == LineKind::kMedium; }
 
 void Set(PageWork* w, uint32_t i, LineClass c, uint32_t decider) {
@@ -88,12 +107,16 @@ void DomClassifier::FindMain(const Page& page, const HtmlPage& html, const Optio
   (void)page;
   const DomTree& t = html.tree;
   prose_.assign(t.size(), 0);
+  blocks_.assign(t.size(), 0);
   for (uint32_t i = 0; i < html.lines.size(); ++i) {
     const DomLine& dl = html.lines[i];
     if (w.decisions[i].blank || !ProseKind(w.kinds[i])) continue;
     if (w.by_rule[i] && w.decisions[i].cls != LineClass::kBody) continue;
     if (dl.link_density() >= o.dom_link_density) continue;
-    for (uint32_t n = dl.block; n != kNoNode; n = t.node(n).parent) prose_[n] += dl.chars;
+    for (uint32_t n = dl.block; n != kNoNode; n = t.node(n).parent) {
+      prose_[n] += dl.chars;
+      ++blocks_[n];
+    }
   }
   if (main_ == kNoNode) {
     // The largest itemprop=articleBody holding prose.
@@ -106,13 +129,30 @@ void DomClassifier::FindMain(const Page& page, const HtmlPage& html, const Optio
   }
   if (main_ == kNoNode && t.size() > 1 && prose_[1] > 0) {
     // Descend from <body> while one child holds the share of the prose.
+    // A child named as boilerplate (comments, sidebar) is passed over, and
+    // its prose leaves the page's total, when a plainly named sibling holds
+    // prose of its own: the article's comments outweigh a short article.
+    // The main element is a container: the descent stops above a single
+    // paragraph, list or table, and above elements of few text blocks.
+    const DomVocabulary& vocab = rules_.dom_vocab();
     uint32_t total = prose_[1];
     uint32_t n = 1;
     for (;;) {
-      uint32_t best = kNoNode;
-      for (uint32_t c = t.node(n).first_child; c != kNoNode; c = t.node(c).next_sibling)
-        if (t.is_element(c) && (best == kNoNode || prose_[c] > prose_[best])) best = c;
+      uint32_t best = kNoNode, best_plain = kNoNode, boiler_prose = 0;
+      for (uint32_t c = t.node(n).first_child; c != kNoNode; c = t.node(c).next_sibling) {
+        if (!t.is_element(c) || prose_[c] == 0) continue;
+        if (best == kNoNode || prose_[c] > prose_[best]) best = c;
+        if (BoilerplateNamed(t, c, vocab)) boiler_prose += prose_[c];
+        else if (best_plain == kNoNode || prose_[c] > prose_[best_plain]) best_plain = c;
+      }
+      if (best_plain != kNoNode && best_plain != best &&
+          prose_[best_plain] >= static_cast<uint32_t>(o.dom_main_min_chars)) {
+        best = best_plain;
+        total -= boiler_prose;
+      }
       if (best == kNoNode || prose_[best] < o.dom_main_share * total) break;
+      if (!ContainerTag(t.tag(best)) || blocks_[best] < static_cast<uint32_t>(o.dom_main_min_blocks))
+        break;
       n = best;
     }
     main_ = n;
@@ -136,14 +176,18 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     const DomLine& dl = html.lines[i];
     bool caption = false, structure = false;
     std::optional<LineClass> boiler;
-    for (uint32_t n = dl.owner; n != kNoNode; n = t.node(n).parent) {
-      if (n == main_) in_main_[i] = 1;
-      if (main_path_[n]) break;  // the main element and its ancestors are never boilerplate
+    uint32_t top = dl.owner;  // the first of the line's ancestors on the main path
+    while (top != kNoNode && !main_path_[top]) top = t.node(top).parent;
+    in_main_[i] = top != kNoNode && top == main_;
+    // Inside the main element, a box is measured against the main element's
+    // prose: a wrapper of most of the article is none (live blogs, recipes).
+    double box_max = o.dom_boiler_max_share * prose_[in_main_[i] ? main_ : 1];
+    for (uint32_t n = dl.owner; n != top; n = t.node(n).parent) {
       std::string_view tag = t.tag(n);
       if (tag == "figcaption") caption = true;
       // A subtree holding much of the page's prose is no boilerplate box,
       // whatever its class says (layout wrappers: "widget", "has-sidebar").
-      bool small = prose_[n] <= o.dom_boiler_max_share * prose_[1];
+      bool small = prose_[n] <= box_max;
       if (!boiler && !structure && small) {
         for (std::string_view a : {"class", "id", "role"}) {
           std::string_view v = t.attr(n, a);

@@ -42,6 +42,7 @@ class DomClassifier {
   std::unique_ptr<XmlTree> xml_;
   uint32_t main_ = kNoNode;
   std::vector<uint32_t> prose_;      // per node: prose characters in its subtree
+  std::vector<uint32_t> blocks_;     // per node: prose lines in its subtree
   std::vector<uint8_t> main_path_;   // per node: 1 for the main element and its ancestors
   std::vector<uint8_t> in_main_;     // per line: inside the main element
   std::vector<int32_t> xpath_mark_;  // per node: index of the XPath rule, -1 none

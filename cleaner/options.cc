@@ -33,6 +33,8 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(dom_link_density, "share of link text from which a line is link-like"),
       CLEAN_OPT(dom_boiler_max_share, "prose share above which a boilerplate-named element is a layout wrapper"),
       CLEAN_OPT(dom_main_share, "share of the page's prose the main content element holds"),
+      CLEAN_OPT(dom_main_min_blocks, "prose lines the main content element holds at least"),
+      CLEAN_OPT(dom_main_min_chars, "prose of a plain element that outranks a boilerplate-named sibling in the main search"),
 #undef CLEAN_OPT
   };
   return kFields;

@@ -79,6 +79,12 @@ struct Options {
   // The main content element is the deepest one holding this share of the
   // page's prose characters.
   double dom_main_share = 0.6;
+  // The main content element holds at least this many prose lines (the
+  // descent stops above smaller elements).
+  int dom_main_min_blocks = 2;
+  // A boilerplate-named element (comments, sidebar) is passed over in the
+  // descent when a plainly named sibling holds this many prose characters.
+  int dom_main_min_chars = 200;
   // An element whose class/id/role is boilerplate but that holds more than
   // this share of the page's prose is a layout wrapper, not a box.
   double dom_boiler_max_share = 0.25;

@@ -80,6 +80,29 @@ TEST_CASE("dom: short blocks inside the main element between body text are body"
   CHECK(l.decider("A photo of the minister") == "caption dom.figcaption");
 }
 
+TEST_CASE("dom: the article is the main element even when its comments hold more prose",
+          "[html][dom]") {
+  std::string comments;
+  for (int i = 0; i < 3; ++i)
+    comments += "<div class=comment-body><p>" + kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 +
+                "</p></div>";
+  Lines l = Classify("<body><div id=content><div class=post><h1>The talks</h1><p>" + kP1 +
+                     "</p><p>A short line of the article</p><p>" + kP3 +
+                     "</p></div><div id=comments>" + comments + "</div></div></body>");
+  CHECK(l.decider("A short line of the article").substr(0, 4) == "body");
+  size_t body = 0;
+  for (const auto& [text, cls] : l.items) body += cls.substr(0, 4) == "body";
+  CHECK(body == 3);  // the article's paragraphs, none of the comments
+}
+
+TEST_CASE("dom: the main element is a container, not one dominant paragraph", "[html][dom]") {
+  std::string long_p = kP1 + " " + kP2 + " " + kP3 + " " + kP1 + " " + kP2 + " " + kP3;
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><div><p>" +
+                     long_p + "</p><p>A closing line</p><h3>A short subheading</h3><p>" + kP2 +
+                     "</p></div></article></body>");
+  CHECK(l.decider("A short subheading").substr(0, 4) == "body");
+}
+
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
   Classify("<html><head><title>Site | Page</title>"
