@@ -12,6 +12,7 @@
 
 #include "cleaner/expectations.h"
 #include "cleaner/explain.h"
+#include "cleaner/regex_lint.h"
 #include "cleaner/report.h"
 
 namespace clean {
@@ -112,6 +113,9 @@ int RunCli(const CliOptions& o) {
   if (!o.quiet && !diags.items.empty()) std::fputs(diags.Format().c_str(), stderr);
 
   if (o.check_rules) {
+    Diagnostics lint;  // patterns likely to backtrack badly: warnings only
+    LintRuleDir(rules_dir, &lint);
+    std::fputs(lint.Format().c_str(), stderr);
     Diagnostics check;
     size_t n = CheckExpectations(*rules, base, &check);
     std::fputs(check.Format().c_str(), stderr);
@@ -155,6 +159,10 @@ int RunCli(const CliOptions& o) {
     Message(error);
     return 2;
   }
+  if (o.resume && o.out_dir.empty()) {
+    Message("--resume needs --out-dir DIR (it skips inputs whose outputs are in DIR)");
+    return 2;
+  }
   if (o.out_dir.empty() && !o.report.empty() && inputs.size() > 1) {
     Message("--report takes one input; for several, use --out-dir DIR (a report per input)");
     return 2;
@@ -181,11 +189,22 @@ int RunCli(const CliOptions& o) {
   bool progress = !o.quiet && !o.out_dir.empty() && isatty(STDERR_FILENO) && inputs.size() > 1;
   auto last_progress = std::chrono::steady_clock::now();
   int failed = 0;
+  size_t resumed = 0;
   std::string bytes, text, report;
   std::vector<std::string> used_names;
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Input& in = inputs[k];
     std::string shown = in.path == "-" ? "<stdin>" : in.path;
+    // --resume: the report is renamed into place after the text, so its
+    // presence means both outputs are complete.
+    if (o.resume && in.path != "-" &&
+        std::find(used_names.begin(), used_names.end(), in.name) == used_names.end() &&
+        fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".report.json")) &&
+        fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".txt"))) {
+      used_names.push_back(in.name);
+      ++resumed;
+      continue;
+    }
     if (!ReadInput(in.path, &bytes, &error)) {
       Message(shown + ": " + error);
       ++failed;
@@ -203,6 +222,10 @@ int RunCli(const CliOptions& o) {
     if (!r.work->scan.limits.empty() && !o.quiet)
       Message(shown + ": warning: a rule regex hit the PCRE2 match limit on " +
               std::to_string(r.work->scan.limits.size()) + " line(s); see the report");
+    if (r.over_time_budget && !o.quiet)
+      Message(shown + ": warning: the page time budget (page_time_budget_ms " +
+              std::to_string(r.time_budget_ms) +
+              ") ran out; rule matching was cut short, see the report");
     text.clear();
     if (o.explain) WriteExplain(r, o.keep, &text);
     else WriteCleanText(r, o.keep, &text);
@@ -228,7 +251,8 @@ int RunCli(const CliOptions& o) {
     } else {
       if (!WriteAll(text_out, text)) {
         if (errno == EPIPE) return failed ? 1 : 0;  // the reader went away: stop quietly
-        Message("cannot write the clean text: " + std::string(std::strerror(errno)));
+        Message("cannot write " + (text_out == stdout ? "the clean text" : o.output) + ": " +
+                std::strerror(errno));
         return 1;
       }
       if (!o.report.empty() && !WriteFile(o.report, report, &error)) {
@@ -245,6 +269,9 @@ int RunCli(const CliOptions& o) {
     }
   }
   if (progress) std::fputc('\n', stderr);
+  if (resumed && !o.quiet)
+    Message("--resume: " + std::to_string(resumed) + " input(s) already complete in " + o.out_dir +
+            ", skipped");
   if (text_out != stdout) {
     if (std::fclose(text_out) != 0) {
       Message("cannot write " + o.output + ": " + std::strerror(errno));

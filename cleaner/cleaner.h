@@ -1,6 +1,7 @@
 // The cleaner: one page in, one decision stream out. Tests, the CLI and the
 // batch runner all call this.
 #pragma once
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ struct CleanResult {
   std::string_view detected_by;        // "option", "fingerprint" or "none"
   uint32_t detect_decider = 0;         // the fingerprint, when detected_by == "fingerprint"
   std::string_view language;           // stop-word language, or "" when unknown
+  int time_budget_ms = 0;              // the page_time_budget_ms that applied
+  bool over_time_budget = false;       // it ran out: some rule matches were skipped
   const std::vector<Decision>& decisions() const { return work->decisions; }
 };
 
@@ -39,12 +42,15 @@ class Cleaner {
   ~Cleaner();
 
   // Cleans one page. Returns false with *error set when the input cannot be
-  // cleaned (binary, too large); the page is then not classified.
+  // cleaned (binary, over the max_page_bytes budget); the page is then not
+  // classified. The rule matching runs under page_time_budget_ms.
   bool Clean(std::string_view name, std::string_view bytes, CleanResult* out, std::string* error);
 
   const RuleSet& rules() const { return rules_; }
 
  private:
+  // The PCRE2 limits and the page's deadline (from `start`) of `o`.
+  void ApplyLimits(const Options& o, std::chrono::steady_clock::time_point start);
   const RuleSet& rules_;
   Options base_;
   const Source* forced_;

@@ -56,6 +56,10 @@ const std::vector<Flag>& Flags() {
       {"", "--out-dir", "DIR",
        "for several inputs or a directory: write DIR/NAME.txt and DIR/NAME.report.json per input",
        [](CliOptions* o, const std::string& v, std::string*) { o->out_dir = v; return true; }},
+      {"", "--resume", "",
+       "with --out-dir: skip each input whose NAME.report.json is already in DIR (written "
+       "last, so its NAME.txt is complete too); an interrupted batch goes on where it stopped",
+       [](CliOptions* o, const std::string&, std::string*) { o->resume = true; return true; }},
       {"", "--check-rules", "",
        "load and validate every rule file, run their embedded expectations, report all "
        "problems and exit (0 when all is well, 2 otherwise)",

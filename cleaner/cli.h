@@ -15,6 +15,7 @@ struct CliOptions {
   std::string report;               // --report FILE
   std::string out_dir;              // --out-dir DIR
   KeepSet keep;                     // --keep
+  bool resume = false;              // --resume: skip inputs whose outputs are complete
   bool explain = false;
   bool check_rules = false;
   bool list_sources = false;

@@ -35,7 +35,10 @@ void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* o
       }
     }
   }
-  for (int m : plan.regexes) ScanRegex(m, page, out);
+  for (int m : plan.regexes) {
+    if (out->out_of_time) break;  // the page's time budget is spent
+    ScanRegex(m, page, out);
+  }
   std::sort(out->hits.begin(), out->hits.end());
 }
 
@@ -47,6 +50,10 @@ void MatcherScanner::ScanRegex(int m, const Page& page, ScanResult* out) {
     size_t b = 0, e = 0;
     Regex::Result r = re.Find(scratch_, text, pos, &b, &e);
     if (r == Regex::Result::kNoMatch) return;
+    if (r == Regex::Result::kBudget) {
+      out->out_of_time = true;
+      return;
+    }
     if (r == Regex::Result::kLimit) {
       // The whole-page call gave up: finish line by line, so the limit is
       // charged to the lines that cause it and the others still match.
@@ -63,6 +70,7 @@ void MatcherScanner::ScanRegex(int m, const Page& page, ScanResult* out) {
       Regex::Result lr = re.Find(scratch_, page.line(line), 0, &lb, &le);
       if (lr == Regex::Result::kMatch) out->hits.push_back({static_cast<uint32_t>(line), m});
       else if (lr == Regex::Result::kLimit) out->limits.push_back({static_cast<uint32_t>(line), m});
+      else if (lr == Regex::Result::kBudget) out->out_of_time = true;
     }
     pos = l.end + 1;  // on to the next line
   }
@@ -76,6 +84,10 @@ void MatcherScanner::ScanRegexByLine(int m, const Page& page, size_t from, ScanR
     Regex::Result r = re.Find(scratch_, page.line(i), 0, &b, &e);
     if (r == Regex::Result::kMatch) out->hits.push_back({static_cast<uint32_t>(i), m});
     else if (r == Regex::Result::kLimit) out->limits.push_back({static_cast<uint32_t>(i), m});
+    else if (r == Regex::Result::kBudget) {
+      out->out_of_time = true;
+      return;
+    }
   }
 }
 

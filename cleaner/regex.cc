@@ -8,6 +8,7 @@ struct MatchScratch::Impl {
   pcre2_match_data* data = nullptr;
   pcre2_match_context* context = nullptr;
   pcre2_jit_stack* jit_stack = nullptr;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 MatchScratch::MatchScratch(int match_limit, int heap_limit_kib) : impl_(new Impl) {
@@ -24,6 +25,14 @@ MatchScratch::MatchScratch(int match_limit, int heap_limit_kib) : impl_(new Impl
 void MatchScratch::SetLimits(int match_limit, int heap_limit_kib) {
   pcre2_set_match_limit(impl_->context, static_cast<uint32_t>(match_limit));
   pcre2_set_heap_limit(impl_->context, static_cast<uint32_t>(heap_limit_kib));
+}
+
+void MatchScratch::SetDepthLimit(int depth_limit) {
+  pcre2_set_depth_limit(impl_->context, static_cast<uint32_t>(depth_limit));
+}
+
+void MatchScratch::SetDeadline(std::chrono::steady_clock::time_point deadline) {
+  impl_->deadline = deadline;
 }
 
 MatchScratch::~MatchScratch() {
@@ -68,6 +77,9 @@ bool Regex::CanMatchEmpty() const {
 Regex::Result Regex::Find(MatchScratch& scratch, std::string_view subject,
                           size_t start, size_t* begin, size_t* end) const {
   auto* s = scratch.impl();
+  if (s->deadline != std::chrono::steady_clock::time_point::max() &&
+      std::chrono::steady_clock::now() > s->deadline)
+    return Result::kBudget;
   int rc = pcre2_match(static_cast<pcre2_code*>(code_),
                        reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
                        start, PCRE2_NO_UTF_CHECK, s->data, s->context);
