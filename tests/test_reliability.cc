@@ -391,3 +391,19 @@ TEST_CASE("cli: --out-dir past the file size limit fails per input, then --resum
   CHECK_THAT(again.err, Catch::Contains("2 input(s) already complete"));
   CHECK(ReadFile(out + "/b_big.txt") == ProsePage(60));
 }
+
+// --- Regressions found by the fuzz targets ----------------------------------------
+
+TEST_CASE("fuzz regression: a regex that is not valid UTF-8 is an error, not a crash",
+          "[fuzz][rule_set]") {
+  // fuzz_rule_set: PCRE2 was told not to check the pattern's UTF-8
+  // (PCRE2_NO_UTF_CHECK at compile time) and read past the end of an
+  // invalid sequence (ASan: SEGV in pcre2_compile).
+  for (const std::string bad : {"\xff\xff\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80"}) {
+    std::string rules = RulesDir("line t.x navigation /^ab" + bad + "+c$/\n");
+    auto r = RunClean({"--rules", rules, "--check-rules"});
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("rules/generic.rules:1:25: error: regex: UTF-8 error"));
+  }
+}
