@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <unordered_set>
 
 #include "cleaner/expectations.h"
 #include "cleaner/explain.h"
@@ -191,17 +192,17 @@ int RunCli(const CliOptions& o) {
   int failed = 0;
   size_t resumed = 0;
   std::string bytes, text, report;
-  std::vector<std::string> used_names;
+  std::unordered_set<std::string> used_names;  // a set: a batch may hold millions of inputs
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Input& in = inputs[k];
     std::string shown = in.path == "-" ? "<stdin>" : in.path;
     // --resume: the report is renamed into place after the text, so its
     // presence means both outputs are complete.
     if (o.resume && in.path != "-" &&
-        std::find(used_names.begin(), used_names.end(), in.name) == used_names.end() &&
+        !used_names.count(in.name) &&
         fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".report.json")) &&
         fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".txt"))) {
-      used_names.push_back(in.name);
+      used_names.insert(in.name);
       ++resumed;
       continue;
     }
@@ -234,13 +235,12 @@ int RunCli(const CliOptions& o) {
     if (want_report) WriteReport(r, o.keep, &report);
 
     if (!o.out_dir.empty()) {
-      if (std::find(used_names.begin(), used_names.end(), in.name) != used_names.end()) {
+      if (!used_names.insert(in.name).second) {
         Message(shown + ": another input already wrote " + in.name + ".txt in " + o.out_dir +
                 "; skipped");
         ++failed;
         continue;
       }
-      used_names.push_back(in.name);
       fs::path dir(o.out_dir);
       if (!WriteFile(dir / (in.name + ".txt"), text, &error) ||
           !WriteFile(dir / (in.name + ".report.json"), report, &error)) {

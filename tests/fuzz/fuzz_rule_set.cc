@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -30,8 +31,13 @@ const char kPage[] =
 struct RulesCopy {
   fs::path root;
   RulesCopy() {
-    char tmpl[] = "/tmp/clean-fuzz-rules-XXXXXX";
-    root = mkdtemp(tmpl);
+    // Under $TMPDIR (tools/fuzz: build-asan/fuzz/tmp, cleared per run, as
+    // an aborted run cannot remove it).
+    const char* tmp = std::getenv("TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/clean-fuzz-rules-XXXXXX";
+    const char* made = mkdtemp(tmpl.data());
+    if (!made) clean::fuzz::Fail("temporary directory", tmpl);
+    root = made;
     fs::copy(CLEAN_RULES_DIR, root / "rules", fs::copy_options::recursive);
   }
   ~RulesCopy() {
