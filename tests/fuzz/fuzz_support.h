@@ -15,16 +15,13 @@ namespace clean::fuzz {
   std::abort();
 }
 
-// The project's rules/ (CLEAN_RULES_DIR), loaded once; aborts when they do
-// not load (that is not the fuzzed code's fault: fix the rules).
-inline const RuleSet& ProjectRules() {
-  static std::unique_ptr<RuleSet> rules = [] {
-    Diagnostics d;
-    auto r = RuleSet::Load(CLEAN_RULES_DIR, Options(), &d);
-    if (!r) Fail("project rules load", d.Format());
-    return r;
-  }();
-  return *rules;
+// The project's rules/ (CLEAN_RULES_DIR) loaded with `base`; aborts when
+// they do not load (that is not the fuzzed code's fault: fix the rules).
+inline std::unique_ptr<RuleSet> LoadProjectRules(const Options& base) {
+  Diagnostics d;
+  auto r = RuleSet::Load(CLEAN_RULES_DIR, base, &d);
+  if (!r) Fail("project rules load", d.Format());
+  return r;
 }
 
 }  // namespace clean::fuzz
