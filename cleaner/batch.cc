@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <unordered_set>
 
 #include "cleaner/expectations.h"
 #include "cleaner/explain.h"
@@ -71,17 +70,37 @@ bool ExpandInputs(const std::vector<std::string>& given, bool have_out_dir,
         *error = g + ": is a directory; give --out-dir DIR to clean every file in it";
         return false;
       }
-      std::vector<fs::path> files;
+      // Plain strings, not fs::path (which keeps a parsed copy of every
+      // component): a directory may hold millions of files.
+      std::vector<std::string> files;
       for (const auto& e : fs::directory_iterator(g, ec))
         if (e.is_regular_file() && e.path().filename().string()[0] != '.')
-          files.push_back(e.path());
+          files.push_back(e.path().string());
       std::sort(files.begin(), files.end());
-      for (const auto& f : files) out->push_back({f.string(), f.stem().string()});
+      out->reserve(out->size() + files.size());
+      for (auto& f : files) {
+        std::string stem = fs::path(f).stem().string();
+        out->push_back({std::move(f), std::move(stem)});
+      }
       continue;
     }
     out->push_back({g, g == "-" ? "stdin" : fs::path(g).stem().string()});
   }
   return true;
+}
+
+// For --out-dir: 1 for each input whose NAME an earlier input already has
+// (the first one wins). Worked out once, before the run, so that nothing
+// grows with the number of inputs done.
+std::vector<uint8_t> MarkDuplicateNames(const std::vector<Input>& inputs) {
+  std::vector<uint32_t> order(inputs.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return inputs[a].name < inputs[b].name; });
+  std::vector<uint8_t> dup(inputs.size(), 0);
+  for (size_t i = 1; i < order.size(); ++i)
+    if (inputs[order[i]].name == inputs[order[i - 1]].name) dup[order[i]] = 1;
+  return dup;
 }
 
 }  // namespace
@@ -192,17 +211,21 @@ int RunCli(const CliOptions& o) {
   int failed = 0;
   size_t resumed = 0;
   std::string bytes, text, report;
-  std::unordered_set<std::string> used_names;  // a set: a batch may hold millions of inputs
+  std::vector<uint8_t> duplicate_name = MarkDuplicateNames(inputs);
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Input& in = inputs[k];
     std::string shown = in.path == "-" ? "<stdin>" : in.path;
+    if (!o.out_dir.empty() && duplicate_name[k]) {
+      Message(shown + ": an earlier input has the same output name " + in.name + ".txt in " +
+              o.out_dir + "; skipped");
+      ++failed;
+      continue;
+    }
     // --resume: the report is renamed into place after the text, so its
     // presence means both outputs are complete.
     if (o.resume && in.path != "-" &&
-        !used_names.count(in.name) &&
         fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".report.json")) &&
         fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".txt"))) {
-      used_names.insert(in.name);
       ++resumed;
       continue;
     }
@@ -235,12 +258,6 @@ int RunCli(const CliOptions& o) {
     if (want_report) WriteReport(r, o.keep, &report);
 
     if (!o.out_dir.empty()) {
-      if (!used_names.insert(in.name).second) {
-        Message(shown + ": another input already wrote " + in.name + ".txt in " + o.out_dir +
-                "; skipped");
-        ++failed;
-        continue;
-      }
       fs::path dir(o.out_dir);
       if (!WriteFile(dir / (in.name + ".txt"), text, &error) ||
           !WriteFile(dir / (in.name + ".report.json"), report, &error)) {
