@@ -407,3 +407,37 @@ TEST_CASE("fuzz regression: a regex that is not valid UTF-8 is an error, not a c
     CHECK_THAT(r.err, Catch::Contains("rules/generic.rules:1:25: error: regex: UTF-8 error"));
   }
 }
+
+// --- The invariant checks themselves can fail ----------------------------------
+
+TEST_CASE("conservation checks catch lost, doubled, altered and invented lines",
+          "[invariants][fuzz]") {
+  clean::Page page;
+  std::string error;
+  REQUIRE(clean::BuildPage("  One line.\nTwo\n\nThree\n", clean::Options(), &page, &error));
+  auto removed = [](int line, const std::string& text) {
+    return R"({"removed": [{"line": )" + std::to_string(line) + R"(, "text": ")" + text + "\"}]}";
+  };
+  using clean::testing::ConservationProblem;
+  CHECK(ConservationProblem(page, "One line.\nThree\n", removed(2, "Two")).empty());
+  CHECK_THAT(ConservationProblem(page, "One line.\n", removed(2, "Two")),
+             Catch::Contains("line 4") && Catch::Contains("neither"));
+  CHECK_THAT(ConservationProblem(page, "One line.\nTwo\nThree\n", removed(2, "Two")),
+             Catch::Contains("line 4") && Catch::Contains("Two in its place"));
+  CHECK_THAT(ConservationProblem(page, "One line.\nThree\nExtra\n", removed(2, "Two")),
+             Catch::Contains("no input line: Extra"));
+  CHECK_THAT(ConservationProblem(page, "One line.\nThree\n", removed(2, "Too")),
+             Catch::Contains("another text"));
+  CHECK_THAT(ConservationProblem(page, "One line.\nTwo\nThree\n", removed(9, "x")),
+             Catch::Contains("line 9"));
+  CHECK_THAT(ConservationProblem(page, "One line.\nThree\n", "not json"),
+             Catch::Contains("not a JSON object"));
+
+  using clean::testing::KeptLinesProblem;
+  std::string raw = "\xEF\xBB\xBF  One line.\r\nTwo\n\nThree";
+  CHECK(KeptLinesProblem(raw, "One line.\nThree\n").empty());
+  CHECK(KeptLinesProblem(raw, "").empty());
+  CHECK_THAT(KeptLinesProblem(raw, "Three\nOne line.\n"), Catch::Contains("clean text line 2"));
+  CHECK_THAT(KeptLinesProblem(raw, "One line\n"), Catch::Contains("not an input line"));
+  CHECK_THAT(KeptLinesProblem(raw, "Two\nTwo\n"), Catch::Contains("line 2"));
+}
