@@ -14,6 +14,7 @@
 #include "cleaner/explain.h"
 #include "cleaner/jsonl_run.h"
 #include "cleaner/byte_stream.h"
+#include "cleaner/regex_lint.h"
 #include "cleaner/report.h"
 
 namespace clean {
@@ -71,18 +72,37 @@ bool ExpandInputs(const std::vector<std::string>& given, bool have_out_dir,
         *error = g + ": is a directory; give --out-dir DIR to clean every file in it";
         return false;
       }
-      std::vector<fs::path> files;
+      // Plain strings, not fs::path (which keeps a parsed copy of every
+      // component): a directory may hold millions of files.
+      std::vector<std::string> files;
       for (const auto& e : fs::directory_iterator(g, ec))
         if (e.is_regular_file() && e.path().filename().string()[0] != '.')
-          files.push_back(e.path());
+          files.push_back(e.path().string());
       std::sort(files.begin(), files.end());
-      for (const auto& f : files)
-        out->push_back({f.string(), fs::path(StripCompression(f.string())).stem().string()});
+      out->reserve(out->size() + files.size());
+      for (auto& f : files) {
+        std::string stem = fs::path(StripCompression(f)).stem().string();
+        out->push_back({std::move(f), std::move(stem)});
+      }
       continue;
     }
     out->push_back({g, g == "-" ? "stdin" : fs::path(StripCompression(g)).stem().string()});
   }
   return true;
+}
+
+// For --out-dir: 1 for each input whose NAME an earlier input already has
+// (the first one wins). Worked out once, before the run, so that nothing
+// grows with the number of inputs done.
+std::vector<uint8_t> MarkDuplicateNames(const std::vector<Input>& inputs) {
+  std::vector<uint32_t> order(inputs.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return inputs[a].name < inputs[b].name; });
+  std::vector<uint8_t> dup(inputs.size(), 0);
+  for (size_t i = 1; i < order.size(); ++i)
+    if (inputs[order[i]].name == inputs[order[i - 1]].name) dup[order[i]] = 1;
+  return dup;
 }
 
 }  // namespace
@@ -115,6 +135,9 @@ int RunCli(const CliOptions& o) {
   if (!o.quiet && !diags.items.empty()) std::fputs(diags.Format().c_str(), stderr);
 
   if (o.check_rules) {
+    Diagnostics lint;  // patterns likely to backtrack badly: warnings only
+    LintRuleDir(rules_dir, &lint);
+    std::fputs(lint.Format().c_str(), stderr);
     Diagnostics check;
     size_t n = CheckExpectations(*rules, base, &check);
     std::fputs(check.Format().c_str(), stderr);
@@ -160,6 +183,10 @@ int RunCli(const CliOptions& o) {
     Message(error);
     return 2;
   }
+  if (o.resume && o.out_dir.empty()) {
+    Message("--resume needs --out-dir DIR (it skips inputs whose outputs are in DIR)");
+    return 2;
+  }
   if (o.out_dir.empty() && !o.report.empty() && inputs.size() > 1) {
     Message("--report takes one input; for several, use --out-dir DIR (a report per input)");
     return 2;
@@ -195,11 +222,26 @@ int RunCli(const CliOptions& o) {
   bool progress = !o.quiet && !o.out_dir.empty() && isatty(STDERR_FILENO) && inputs.size() > 1;
   auto last_progress = std::chrono::steady_clock::now();
   int failed = 0;
+  size_t resumed = 0;
   std::string bytes, text, report;
-  std::vector<std::string> used_names;
+  std::vector<uint8_t> duplicate_name = MarkDuplicateNames(inputs);
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Input& in = inputs[k];
     std::string shown = in.path == "-" ? "<stdin>" : in.path;
+    if (!o.out_dir.empty() && duplicate_name[k]) {
+      Message(shown + ": an earlier input has the same output name " + in.name + ".txt in " +
+              o.out_dir + "; skipped");
+      ++failed;
+      continue;
+    }
+    // --resume: the report is renamed into place after the text, so its
+    // presence means both outputs are complete.
+    if (o.resume && in.path != "-" &&
+        fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".report.json")) &&
+        fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".txt"))) {
+      ++resumed;
+      continue;
+    }
     if (!ReadAnyInput(in.path, &bytes, &error)) {  // .gz and .zst too (byte_stream.h)
       Message(shown + ": " + error);
       ++failed;
@@ -217,6 +259,10 @@ int RunCli(const CliOptions& o) {
     if (!r.work->scan.limits.empty() && !o.quiet)
       Message(shown + ": warning: a rule regex hit the PCRE2 match limit on " +
               std::to_string(r.work->scan.limits.size()) + " line(s); see the report");
+    if (r.over_time_budget && !o.quiet)
+      Message(shown + ": warning: the page time budget (page_time_budget_ms " +
+              std::to_string(r.time_budget_ms) +
+              ") ran out; rule matching was cut short, see the report");
     auto write_start = std::chrono::steady_clock::now();
     text.clear();
     if (o.explain) WriteExplain(r, o.keep, &text);
@@ -226,13 +272,6 @@ int RunCli(const CliOptions& o) {
     if (want_report) WriteReport(r, o.keep, &report);
 
     if (!o.out_dir.empty()) {
-      if (std::find(used_names.begin(), used_names.end(), in.name) != used_names.end()) {
-        Message(shown + ": another input already wrote " + in.name + ".txt in " + o.out_dir +
-                "; skipped");
-        ++failed;
-        continue;
-      }
-      used_names.push_back(in.name);
       fs::path dir(o.out_dir);
       if (!WriteFile(dir / (in.name + ".txt"), text, &error) ||
           !WriteFile(dir / (in.name + ".report.json"), report, &error)) {
@@ -243,7 +282,8 @@ int RunCli(const CliOptions& o) {
     } else {
       if (packed_out ? !packed_out->Write(text, &error) : !WriteAll(text_out, text)) {
         if (errno == EPIPE) return failed ? 1 : 0;  // the reader went away: stop quietly
-        Message("cannot write the clean text: " + std::string(std::strerror(errno)));
+        Message("cannot write " + (text_out == stdout ? "the clean text" : o.output) + ": " +
+                std::strerror(errno));
         return 1;
       }
       if (!o.report.empty() && !WriteFile(o.report, report, &error)) {
@@ -268,6 +308,9 @@ int RunCli(const CliOptions& o) {
                  "linearize %.3f classify %.3f write %.3f\n",
                  t.decode, t.parse, t.copy, t.xpath, t.linearize, t.classify, write_seconds);
   }
+  if (resumed && !o.quiet)
+    Message("--resume: " + std::to_string(resumed) + " input(s) already complete in " + o.out_dir +
+            ", skipped");
   if (packed_out) {
     if (!packed_out->Close(&error)) {
       Message("cannot write " + o.output + ": " + error);

@@ -23,6 +23,13 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   // layer's options (base + generic.rules `set`), or the forced source's.
   const Source* known = forced_ ? forced_ : hint;
   const Options& read_options = known ? known->options : rules_.generic().options;
+  if (read_options.max_page_bytes > 0 &&
+      bytes.size() > static_cast<size_t>(read_options.max_page_bytes)) {
+    *error = std::to_string(bytes.size()) + " bytes is over the page size budget (max_page_bytes " +
+             std::to_string(read_options.max_page_bytes) + "), not cleaned";
+    return false;
+  }
+  auto start = std::chrono::steady_clock::now();
   bool html = format_ == InputFormat::kHtml ||
               (format_ == InputFormat::kAuto && LooksLikeHtml(name, bytes));
   out->html = nullptr;
@@ -33,7 +40,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   } else if (!BuildPage(bytes, read_options, &page_, error)) {
     return false;
   }
-  scratch_.SetLimits(read_options.regex_match_limit, read_options.regex_heap_limit_kib);
+  ApplyLimits(read_options, start);
   out->rules = &rules_;
   out->page = &page_;
   out->work = &work_;
@@ -60,14 +67,24 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
     }
   }
   const Options& o = out->source ? out->source->options : rules_.generic().options;
-  scratch_.SetLimits(o.regex_match_limit, o.regex_heap_limit_kib);
+  ApplyLimits(o, start);
   auto t0 = std::chrono::steady_clock::now();
   classifier_.Classify(page_, out->source, o, &work_);
   if (html) dom_.Apply(page_, html_, out->source, o, &work_, &times_);
   times_.classify += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out->time_budget_ms = o.page_time_budget_ms;
+  out->over_time_budget = work_.scan.out_of_time;
   int lang = work_.features.language;
   out->language = lang >= 0 ? std::string_view(rules_.lexicon().languages()[lang]) : "";
   return true;
+}
+
+void Cleaner::ApplyLimits(const Options& o, std::chrono::steady_clock::time_point start) {
+  scratch_.SetLimits(o.regex_match_limit, o.regex_heap_limit_kib);
+  scratch_.SetDepthLimit(o.regex_depth_limit);
+  scratch_.SetDeadline(o.page_time_budget_ms > 0
+                           ? start + std::chrono::milliseconds(o.page_time_budget_ms)
+                           : std::chrono::steady_clock::time_point::max());
 }
 
 void WriteCleanText(const CleanResult& r, const KeepSet& keep, std::string* out) {

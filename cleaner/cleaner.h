@@ -1,6 +1,7 @@
 // The cleaner: one page in, one decision stream out. Tests, the CLI and the
 // batch runner all call this.
 #pragma once
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,8 @@ struct CleanResult {
   uint32_t detect_decider = 0;         // the fingerprint, when detected_by == "fingerprint"
   std::string_view language;           // stop-word language, or "" when unknown
   const HtmlPage* html = nullptr;      // HTML input: the DOM side of the page; null for text
+  int time_budget_ms = 0;              // the page_time_budget_ms that applied
+  bool over_time_budget = false;       // it ran out: some rule matches were skipped
   const std::vector<Decision>& decisions() const { return work->decisions; }
 };
 
@@ -46,7 +49,8 @@ class Cleaner {
   ~Cleaner();
 
   // Cleans one page. Returns false with *error set when the input cannot be
-  // cleaned (binary, too large); the page is then not classified.
+  // cleaned (binary, over the max_page_bytes budget); the page is then not
+  // classified. The rule matching runs under page_time_budget_ms.
   // `hint` (JSONL mode: a record's source field or URL domain) is the page's
   // source unless the Cleaner was given one; `hint_by` ("field", "domain")
   // is reported as detected_by and must be a string literal.
@@ -62,6 +66,8 @@ class Cleaner {
   const StageTimes& times() const { return times_; }
 
  private:
+  // The PCRE2 limits and the page's deadline (from `start`) of `o`.
+  void ApplyLimits(const Options& o, std::chrono::steady_clock::time_point start);
   const RuleSet& rules_;
   Options base_;
   const Source* forced_;

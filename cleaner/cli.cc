@@ -96,6 +96,10 @@ const std::vector<Flag>& Flags() {
        "match every rule regex with PCRE2 alone, without the one-pass Hyperscan prefilter "
        "(slower, same output; for checking and benchmarking)",
        [](CliOptions* o, const std::string&, std::string*) { o->prefilter = false; return true; }},
+      {"", "--resume", "",
+       "with --out-dir: skip each input whose NAME.report.json is already in DIR (written "
+       "last, so its NAME.txt is complete too); an interrupted batch goes on where it stopped",
+       [](CliOptions* o, const std::string&, std::string*) { o->resume = true; return true; }},
       {"", "--check-rules", "",
        "load and validate every rule file, run their embedded expectations, report all "
        "problems and exit (0 when all is well, 2 otherwise)",

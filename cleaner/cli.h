@@ -18,6 +18,7 @@ struct CliOptions {
   KeepSet keep;                     // --keep
   InputFormat input = InputFormat::kAuto;  // --input html|text|auto
   bool stage_times = false;         // --stage-times
+  bool resume = false;              // --resume: skip inputs whose outputs are complete
   bool explain = false;
   bool prefilter = true;            // --no-prefilter turns it off
   bool check_rules = false;

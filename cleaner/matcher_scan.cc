@@ -45,9 +45,15 @@ void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* o
       fitted_.push_back(pf->db.get());
     }
     RunPrefilter(*pf->db, plan, page, out);
-    for (int m : pf->pcre_only) ScanRegex(m, page, out);
+    for (int m : pf->pcre_only) {
+      if (out->out_of_time) break;  // the page's time budget is spent
+      ScanRegex(m, page, out);
+    }
   } else {
-    for (int m : plan.regexes) ScanRegex(m, page, out);
+    for (int m : plan.regexes) {
+      if (out->out_of_time) break;
+      ScanRegex(m, page, out);
+    }
   }
   std::sort(out->hits.begin(), out->hits.end());
   std::sort(out->limits.begin(), out->limits.end());
@@ -79,7 +85,10 @@ void MatcherScanner::RunPrefilter(const MultiRegex& db, const MatchPlan& plan, c
     for (int m : plan.regexes) ScanRegex(m, page, out);  // Hyperscan failed: PCRE2 alone
     return;
   }
-  for (const Hit& c : candidates_) Confirm(plan.regexes[c.matcher], page, c.line, out);
+  for (const Hit& c : candidates_) {
+    if (out->out_of_time) break;
+    Confirm(plan.regexes[c.matcher], page, c.line, out);
+  }
 }
 
 void MatcherScanner::Confirm(int m, const Page& page, uint32_t line, ScanResult* out) {
@@ -88,6 +97,7 @@ void MatcherScanner::Confirm(int m, const Page& page, uint32_t line, ScanResult*
   Regex::Result r = re.Find(scratch_, page.line(line), 0, &b, &e);
   if (r == Regex::Result::kMatch) out->hits.push_back({line, m});
   else if (r == Regex::Result::kLimit) out->limits.push_back({line, m});
+  else if (r == Regex::Result::kBudget) out->out_of_time = true;
 }
 
 void MatcherScanner::ScanRegex(int m, const Page& page, ScanResult* out) {
@@ -98,6 +108,10 @@ void MatcherScanner::ScanRegex(int m, const Page& page, ScanResult* out) {
     size_t b = 0, e = 0;
     Regex::Result r = re.Find(scratch_, text, pos, &b, &e);
     if (r == Regex::Result::kNoMatch) return;
+    if (r == Regex::Result::kBudget) {
+      out->out_of_time = true;
+      return;
+    }
     if (r == Regex::Result::kLimit) {
       // The whole-page call gave up: finish line by line, so the limit is
       // charged to the lines that cause it and the others still match.
@@ -117,7 +131,7 @@ void MatcherScanner::ScanRegex(int m, const Page& page, ScanResult* out) {
 }
 
 void MatcherScanner::ScanRegexByLine(int m, const Page& page, size_t from, ScanResult* out) {
-  for (size_t i = from; i < page.lines.size(); ++i)
+  for (size_t i = from; i < page.lines.size() && !out->out_of_time; ++i)
     if (!page.lines[i].blank()) Confirm(m, page, static_cast<uint32_t>(i), out);
 }
 

@@ -26,9 +26,11 @@ struct Hit {
 struct ScanResult {
   std::vector<Hit> hits;     // sorted by line, then matcher
   std::vector<Hit> limits;   // regexes that gave up on a line (PCRE2 limits)
+  bool out_of_time = false;  // the page's time budget stopped the regex scan
   void Clear() {
     hits.clear();
     limits.clear();
+    out_of_time = false;
   }
 };
 

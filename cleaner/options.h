@@ -19,6 +19,18 @@ struct Options {
   int regex_match_limit = 2000000;
   // Heap (KiB) one match call may use for backtracking.
   int regex_heap_limit_kib = 20000;
+  // Nested backtracking depth of one match call (PCRE2's depth limit; the
+  // JIT, used whenever available, is bounded by its 1 MiB stack instead).
+  int regex_depth_limit = 100000;
+
+  // --- Per-page budgets ----------------------------------------------------
+  // A page larger than this (bytes) is not cleaned: it fails with a message
+  // and the batch goes on (0: no budget beyond the reader's 2 GB).
+  int max_page_bytes = 64 << 20;
+  // Wall time (ms) the rule matching of one page may take; past it the
+  // remaining rule matches are skipped, the heuristics decide the rest, and
+  // the report says so under "budget_exceeded" (0: no budget).
+  int page_time_budget_ms = 10000;
 
   // --- Line features -------------------------------------------------------
   // A line at least this long (characters) with enough stop words is "long".

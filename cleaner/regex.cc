@@ -8,6 +8,7 @@ struct MatchScratch::Impl {
   pcre2_match_data* data = nullptr;
   pcre2_match_context* context = nullptr;
   pcre2_jit_stack* jit_stack = nullptr;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 MatchScratch::MatchScratch(int match_limit, int heap_limit_kib) : impl_(new Impl) {
@@ -26,6 +27,14 @@ void MatchScratch::SetLimits(int match_limit, int heap_limit_kib) {
   pcre2_set_heap_limit(impl_->context, static_cast<uint32_t>(heap_limit_kib));
 }
 
+void MatchScratch::SetDepthLimit(int depth_limit) {
+  pcre2_set_depth_limit(impl_->context, static_cast<uint32_t>(depth_limit));
+}
+
+void MatchScratch::SetDeadline(std::chrono::steady_clock::time_point deadline) {
+  impl_->deadline = deadline;
+}
+
 MatchScratch::~MatchScratch() {
   pcre2_jit_stack_free(impl_->jit_stack);
   pcre2_match_context_free(impl_->context);
@@ -36,7 +45,10 @@ std::unique_ptr<Regex> Regex::Compile(std::string_view pattern, bool caseless,
                                       std::string* error, size_t* error_offset) {
   pcre2_compile_context* cc = pcre2_compile_context_create(nullptr);
   pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
-  uint32_t flags = PCRE2_UTF | PCRE2_MULTILINE | PCRE2_NO_UTF_CHECK;
+  // The pattern's UTF-8 is checked here (rule files are not validated
+  // before): with PCRE2_NO_UTF_CHECK an invalid sequence made pcre2_compile
+  // read out of bounds (found by fuzz_rule_set). Subjects skip the check.
+  uint32_t flags = PCRE2_UTF | PCRE2_MULTILINE;
   if (caseless) flags |= PCRE2_CASELESS;
   int code = 0;
   PCRE2_SIZE offset = 0;
@@ -68,6 +80,9 @@ bool Regex::CanMatchEmpty() const {
 Regex::Result Regex::Find(MatchScratch& scratch, std::string_view subject,
                           size_t start, size_t* begin, size_t* end) const {
   auto* s = scratch.impl();
+  if (s->deadline != std::chrono::steady_clock::time_point::max() &&
+      std::chrono::steady_clock::now() > s->deadline)
+    return Result::kBudget;
   int rc = pcre2_match(static_cast<pcre2_code*>(code_),
                        reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
                        start, PCRE2_NO_UTF_CHECK, s->data, s->context);

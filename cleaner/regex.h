@@ -1,6 +1,7 @@
 // The PCRE2 adapter: the only file that includes pcre2.h. Patterns are
 // compiled once (UTF, multiline, JIT) and matched with bounded effort.
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -15,6 +16,12 @@ class MatchScratch {
   MatchScratch(int match_limit, int heap_limit_kib);
   // Changes the limits for the following match calls.
   void SetLimits(int match_limit, int heap_limit_kib);
+  // Changes PCRE2's depth limit (the interpreter's; the JIT is bounded by
+  // its stack) for the following match calls.
+  void SetDepthLimit(int depth_limit);
+  // Past `deadline`, Regex::Find returns kBudget at once without matching;
+  // time_point::max() (the default) means no deadline.
+  void SetDeadline(std::chrono::steady_clock::time_point deadline);
   ~MatchScratch();
   MatchScratch(const MatchScratch&) = delete;
   MatchScratch& operator=(const MatchScratch&) = delete;
@@ -27,7 +34,9 @@ class MatchScratch {
 
 class Regex {
  public:
-  enum class Result { kNoMatch, kMatch, kLimit };
+  // kLimit: a PCRE2 limit stopped this call; kBudget: the scratch's
+  // deadline had passed, nothing was matched.
+  enum class Result { kNoMatch, kMatch, kLimit, kBudget };
 
   // Compiles `pattern`. On failure returns null and fills *error and
   // *error_offset (byte offset into the pattern, from PCRE2).

@@ -134,6 +134,15 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   }
   j.EndArray();
 
+  // Only when a budget ran out, so reports of ordinary pages keep their shape.
+  if (r.over_time_budget) {
+    j.Key("budget_exceeded").Inline().BeginObject();
+    j.Key("budget").String("page_time_budget_ms");
+    j.Key("limit").Int(r.time_budget_ms);
+    j.Key("effect").String("rule matching stopped; later lines decided by heuristics");
+    j.EndObject();
+  }
+
   j.Key("removed").BeginArray();
   std::string path;
   for (size_t i = 0; i < ds.size(); ++i) {

@@ -328,4 +328,16 @@ RuleFile ParseRuleFile(std::string_view path, std::string_view text, Diagnostics
   return f;
 }
 
+int PatternColumnOffset(const MatcherSpec& spec, std::string_view line, size_t offset) {
+  size_t file_pos = static_cast<size_t>(spec.column - 1);
+  size_t pat = 0;
+  while (pat < offset && file_pos < line.size()) {
+    if (line[file_pos] == '\\' && file_pos + 1 < line.size() && line[file_pos + 1] == '/')
+      ++file_pos;
+    ++file_pos;
+    ++pat;
+  }
+  return static_cast<int>(file_pos - static_cast<size_t>(spec.column - 1));
+}
+
 }  // namespace clean

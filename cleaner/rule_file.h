@@ -85,6 +85,11 @@ struct RuleFile {
   std::vector<XPathSpec> xpaths;
 };
 
+// Maps a byte offset into a regex matcher's unescaped pattern back to a
+// column offset (from spec.column) in its file line: each "\/" in the file
+// is one byte shorter in the pattern.
+int PatternColumnOffset(const MatcherSpec& spec, std::string_view line, size_t offset);
+
 // Parses text; every syntax error goes to *diags (parsing goes on with the
 // next line). `path` names the file in diagnostics.
 RuleFile ParseRuleFile(std::string_view path, std::string_view text, Diagnostics* diags);

@@ -232,7 +232,7 @@ class RuleSetBuilder {
       size_t off = 0;
       m.regex = Regex::Compile(spec.text, spec.caseless, &err, &off);
       if (!m.regex) {
-        Error(f.path, spec.line, spec.column + ColumnOf(spec, text, off), "regex: " + err, text);
+        Error(f.path, spec.line, spec.column + PatternColumnOffset(spec, text, off), "regex: " + err, text);
         return -1;
       }
       if (m.regex->CanMatchEmpty()) {
@@ -243,20 +243,6 @@ class RuleSetBuilder {
     }
     rs_->matchers_.push_back(std::move(m));
     return static_cast<int>(rs_->matchers_.size() - 1);
-  }
-
-  // Maps an offset into the unescaped pattern back to a column offset in
-  // the file: each "\/" in the file is one byte shorter in the pattern.
-  static int ColumnOf(const MatcherSpec& spec, const std::string& line, size_t off) {
-    size_t file_pos = static_cast<size_t>(spec.column - 1);
-    size_t pat = 0;
-    while (pat < off && file_pos < line.size()) {
-      if (line[file_pos] == '\\' && file_pos + 1 < line.size() && line[file_pos + 1] == '/')
-        ++file_pos;
-      ++file_pos;
-      ++pat;
-    }
-    return static_cast<int>(file_pos - static_cast<size_t>(spec.column - 1));
   }
 
   void AddToPlan(int m, MatchPlan* plan) {

@@ -1,10 +1,15 @@
 // Invariants over real pages: every dataset page (../shared/datasets) and
-// every fixture conserves its lines, and cleaning is deterministic.
+// every fixture conserves its lines, keeps only input lines (trimmed,
+// byte-identical), and cleaning is deterministic, in the library and across
+// repeated CLI batch runs.
+// TODO(lead): the HTML dataset pages (issue 3) and determinism across --jobs
+// (issue 4) join these tests when those branches land.
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "cleaner/cleaner.h"
 #include "cleaner/report.h"
+#include "tests/conservation.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;
@@ -43,6 +48,11 @@ TEST_CASE("invariants: every dataset page conserves its lines, deterministically
     WriteCleanText(r1, keep, &text1);
     WriteReport(r1, keep, &report1);
     clean::testing::CheckConservation(p.filename().string(), *r1.page, text1, report1);
+    if (r1.page->invalid_utf8 == 0) {
+      std::string problem = clean::testing::KeptLinesProblem(input, text1);
+      INFO(p.filename().string() << ": " << problem);
+      REQUIRE(problem.empty());
+    }
     kept_lines += clean::testing::SplitLines(text1).size();
     // A second cleaner, after another page and without the Hyperscan
     // prefilter, gives the same bytes.
@@ -96,5 +106,34 @@ TEST_CASE("invariants: --keep moves lines between text and report, never loses t
     WriteReport(r, keep, &report);
     clean::testing::CheckConservation(e.path().string(), *r.page, text, report);
     CHECK(report.find("\"removed\": []") != std::string::npos);
+    if (r.page->invalid_utf8 == 0) {
+      std::string problem = clean::testing::KeptLinesProblem(input, text);
+      INFO(e.path().string() << ": " << problem);
+      CHECK(problem.empty());
+    }
   }
+}
+
+TEST_CASE("invariants: repeated CLI batch runs write the same bytes", "[invariants][dataset][cli]") {
+  fs::path dir = fs::path(CLEAN_SHARED_DIR) / "datasets" / "trafilatura-eval" / "text";
+  if (DatasetPages().empty()) {
+    WARN("no dataset at " CLEAN_SHARED_DIR "/datasets: skipped");
+    return;
+  }
+  std::string a = clean::testing::TempDir(), b = clean::testing::TempDir();
+  auto ra = clean::testing::RunClean({"-q", "--out-dir", a, dir.string()});
+  auto rb = clean::testing::RunClean({"-q", "--out-dir", b, dir.string()});
+  INFO(ra.err << rb.err);
+  REQUIRE(ra.exit_code == 0);
+  REQUIRE(rb.exit_code == 0);
+  size_t files = 0;
+  for (auto& e : fs::directory_iterator(a)) {
+    INFO(e.path().filename().string());
+    REQUIRE(clean::testing::ReadFile(e.path().string()) ==
+            clean::testing::ReadFile((fs::path(b) / e.path().filename()).string()));
+    ++files;
+  }
+  CHECK(files == 2 * DatasetPages().size());
+  CHECK(std::distance(fs::directory_iterator(b), fs::directory_iterator()) ==
+        static_cast<std::ptrdiff_t>(files));
 }

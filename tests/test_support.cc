@@ -1,5 +1,7 @@
 #include "tests/test_support.h"
 
+#include "tests/conservation.h"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -7,8 +9,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace clean::testing {
@@ -80,40 +80,12 @@ std::vector<std::string> SplitLines(const std::string& s) {
   return v;
 }
 
-// Each non-blank input line exactly once: in order in the clean text, or
-// in the report's "removed" list (with its text), never both.
 void CheckConservation(const std::string& input_name, const Page& page, const std::string& text,
                        const std::string& report_json) {
-  auto report = nlohmann::json::parse(report_json);
-  std::map<int64_t, std::string> removed;
-  for (const auto& r : report["removed"]) {
-    int64_t line = r["line"].get<int64_t>();
-    INFO(input_name << ": line " << line << " listed twice in the report");
-    REQUIRE(removed.count(line) == 0);
-    removed[line] = r["text"].get<std::string>();
-  }
-  auto kept = SplitLines(text);
-  size_t k = 0;
-  for (size_t i = 0; i < page.lines.size(); ++i) {
-    if (page.lines[i].blank()) continue;
-    std::string line(page.line(i));
-    auto it = removed.find(static_cast<int64_t>(i + 1));
-    INFO(input_name << ": line " << i + 1 << ": " << line);
-    if (it != removed.end()) {
-      REQUIRE(it->second == line);
-      removed.erase(it);
-    } else {
-      REQUIRE(k < kept.size());
-      REQUIRE(kept[k] == line);
-      ++k;
-    }
-  }
-  INFO(input_name << ": clean text has lines that are no input line");
-  REQUIRE(k == kept.size());
-  INFO(input_name << ": report lists lines that are not in the input");
-  REQUIRE(removed.empty());
+  std::string problem = ConservationProblem(page, text, report_json);
+  INFO(input_name << ": " << problem);
+  REQUIRE(problem.empty());
 }
-
 
 RunResult RunClean(const std::vector<std::string>& args, const std::string& stdin_data) {
   std::string dir = TempDir();

@@ -3,6 +3,9 @@
 CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev libhyperscan-dev libgumbo-dev libxml2-dev catch2 nlohmann-json3-dev python3"
 # JSONL mode, the Python module and the Dask tool (issue 4)
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES zlib1g-dev libzstd-dev pybind11-dev python3-dev python3-distributed"
+# Reliability stages of tools/test (tools/sanitize, tools/fuzz): clang with
+# its sanitizer and libFuzzer runtimes, and llvm-symbolizer for stack traces.
+CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES clang libclang-rt-14-dev llvm-14"
 
 clean_install_deps() {
   local missing=()
@@ -22,4 +25,14 @@ clean_build() {
   cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$root/build" -j"$(nproc)" 2>&1 | grep -E "error|warning|Error" >&2 || true
   [ -x "$root/build/clean" ] || { echo "clean: the build failed" >&2; return 1; }
+}
+
+# build-asan/: clang, ASan + UBSan + LSan, and the libFuzzer targets
+# (tools/sanitize, tools/fuzz).
+clean_build_sanitized() {
+  local root=$1
+  CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCLEAN_SANITIZE=ON -DCLEAN_FUZZ=ON >/dev/null
+  cmake --build "$root/build-asan" -j"$(nproc)" 2>&1 | grep -E "error|warning|Error" >&2 || true
+  [ -x "$root/build-asan/clean" ] || { echo "clean: the sanitizer build failed" >&2; return 1; }
 }
