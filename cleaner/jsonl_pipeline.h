@@ -62,7 +62,6 @@ class JsonlPipeline {
   JsonlOptions options_;
   std::string digest_;
   size_t window_;
-  bool want_report_ = false;
 
   std::mutex mu_;
   std::condition_variable work_cv_, done_cv_;
