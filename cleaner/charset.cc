@@ -127,12 +127,25 @@ bool DecodeCharset(std::string_view bytes, const std::string& charset, bool stri
   return true;
 }
 
+namespace {
+// UTF-8 with its invalid sequences replaced here, not left to the parser:
+// gumbo keeps the raw bytes of unknown tag names, which would reach element
+// paths and the report (found by fuzz_html).
+std::string_view Repaired(std::string_view bytes, std::string* scratch, CharsetInfo* info) {
+  if (ValidUtf8(bytes)) return bytes;
+  scratch->clear();
+  scratch->reserve(bytes.size() + 16);
+  info->replaced = AppendRepaired(bytes, scratch);
+  return *scratch;
+}
+}  // namespace
+
 std::string_view DecodeToUtf8(std::string_view bytes, std::string* scratch, CharsetInfo* info) {
   info->replaced = 0;
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
     info->name = "utf-8";
     info->source = "bom";
-    return bytes.substr(3);  // invalid sequences left: the parser replaces them
+    return Repaired(bytes.substr(3), scratch, info);
   }
   for (auto [bom, name] : {std::pair<std::string_view, const char*>{"\xFF\xFE", "utf-16le"},
                            {"\xFE\xFF", "utf-16be"}})
@@ -164,15 +177,7 @@ std::string_view DecodeToUtf8(std::string_view bytes, std::string* scratch, Char
   if (utf8_declared) {
     info->name = "utf-8";
     info->source = "declared";
-    for (size_t i = 0; i < bytes.size();) {  // counted here, replaced by the parser
-      size_t len = static_cast<unsigned char>(bytes[i]) < 0x80 ? 1 : Utf8SequenceLength(bytes, i);
-      if (!len) {
-        ++info->replaced;
-        len = 1;
-      }
-      i += len;
-    }
-    return bytes;
+    return Repaired(bytes, scratch, info);
   }
   for (const auto& cs : declared)
     if (cs != "utf-8" && DecodeCharset(bytes, cs, false, scratch, &info->replaced)) {

@@ -109,4 +109,27 @@ void Utf8Lower(std::string_view s, std::string* out) {
   }
 }
 
+// Appends `s` to *out, replacing each invalid UTF-8 sequence by U+FFFD.
+size_t AppendRepaired(std::string_view s, std::string* out) {
+  size_t bad = 0, i = 0, run = 0;
+  while (i < s.size()) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = Utf8SequenceLength(s, i);
+    if (len) {
+      i += len;
+      continue;
+    }
+    out->append(s.substr(run, i - run));
+    out->append("\xEF\xBF\xBD");
+    ++bad;
+    ++i;
+    run = i;
+  }
+  out->append(s.substr(run));
+  return bad;
+}
+
 }  // namespace clean

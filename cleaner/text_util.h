@@ -37,4 +37,8 @@ bool IsWordCodePoint(uint32_t cp);
 // Lower-cases valid UTF-8 `s` into *out (cleared first; capacity reused).
 void Utf8Lower(std::string_view s, std::string* out);
 
+// Appends `s` to *out, replacing each invalid UTF-8 sequence by U+FFFD;
+// returns how many were replaced.
+size_t AppendRepaired(std::string_view s, std::string* out);
+
 }  // namespace clean

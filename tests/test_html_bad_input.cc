@@ -124,3 +124,22 @@ TEST_CASE("html bad input: entities without ';', surrogate and NUL references", 
   CHECK(all.find("nul [\xEF\xBF\xBD] surrogate [\xEF\xBF\xBD] big [\xEF\xBF\xBD] ok [A]") !=
         std::string::npos);
 }
+
+TEST_CASE("html bad input: invalid UTF-8 in a tag name never reaches the report (fuzz_html)",
+          "[html][bad][fuzz]") {
+  // Found by fuzz_html: a page declared UTF-8 with a stray byte inside a tag
+  // name; gumbo keeps unknown tag names raw, so the element path carried the
+  // byte and the report was not valid UTF-8 (nlohmann::json::parse throws).
+  for (std::string prefix : {std::string(), std::string("\xEF\xBB\xBF")}) {
+    std::string html = prefix +
+                       "<html><head><meta charset=\"utf-8\"></head><body>"
+                       "<nav><a href=\"/\">Home</a></nav><main\x89><article><h1>Council "
+                       "approves plan</h1><p>" +
+                       kP1 + "</p></article></main\x89></body></html>";
+    Out o = CleanHtml(html);
+    REQUIRE(o.ok);
+    CHECK(o.json["html"]["charset"]["replaced"].get<int>() >= 1);
+    CHECK(o.report.find("main\xEF\xBF\xBD") != std::string::npos);  // U+FFFD in the path
+    CHECK(o.text.find(kP1) != std::string::npos);
+  }
+}

@@ -2,8 +2,8 @@
 // every fixture conserves its lines, keeps only input lines (trimmed,
 // byte-identical), and cleaning is deterministic, in the library and across
 // repeated CLI batch runs.
-// TODO(lead): the HTML dataset pages (issue 3) and determinism across --jobs
-// (issue 4) join these tests when those branches land.
+// The same over the HTML dataset pages is in test_html_dom.cc / the HTML
+// tests, and byte-identical output across --jobs in test_jsonl_cli.cc.
 #include <catch2/catch.hpp>
 #include <filesystem>
 
