@@ -13,6 +13,7 @@
 namespace fs = std::filesystem;
 using namespace clean;
 using clean::testing::ProjectRules;
+using clean::testing::LoadRules;
 using clean::testing::ReadFile;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
@@ -25,21 +26,6 @@ using clean::testing::kP4;
 namespace {
 
 
-// A temporary rules directory with the project's stop-word lists.
-std::unique_ptr<RuleSet> LoadRules(const std::string& generic, const std::string& source_file,
-                                   const std::string& source_text) {
-  std::string root = TempDir() + "/rules";
-  fs::create_directories(root);
-  fs::copy(std::string(CLEAN_RULES_DIR) + "/stopwords", root + "/stopwords",
-           fs::copy_options::recursive);
-  if (!generic.empty()) WriteFile(root + "/generic.rules", generic);
-  if (!source_file.empty()) WriteFile(root + "/" + source_file, source_text);
-  Diagnostics d;
-  auto rs = RuleSet::Load(root, Options(), &d);
-  INFO(d.Format());
-  REQUIRE(rs != nullptr);
-  return rs;
-}
 
 // A copy of one page's outcome (CleanResult only views the Cleaner's buffers).
 struct Outcome {

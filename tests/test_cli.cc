@@ -20,6 +20,9 @@ using clean::testing::RunClean;
 using clean::testing::SplitLines;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
+using clean::testing::kUpiPage;
+using clean::testing::RulesDir;
+using clean::testing::kUpiTitle;
 using json = nlohmann::json;
 
 using clean::testing::kP1;
@@ -29,51 +32,10 @@ using clean::testing::kP4;
 
 namespace {
 
-const std::string kTitle = "Rubio meets with Russian foreign minister to push Ukraine-war talks";
-
-const std::string kUpiPage =
-    " date 2025-07-10 Trending\n"
-    "U.S. News\n"
-    "July 10, 2025 / 10:42 AM\n"
-    "\n" +
-    kTitle +
-    "\n"
-    "\n"
-    "By Lisa Hornung\n"
-    "Share with X\n"
-    "\n"
-    "July 10 (UPI) -- Secretary of State Marco Rubio met with Russian Foreign Minister Sergey "
-    "Lavrov in Malaysia Thursday at a meeting of the Association of Southeast Asian Nations.\n"
-    "\n" +
-    kP1 + "\n\n" + kP2 + "\n\n" + kP3 +
-    "\n"
-    "\n"
-    "Latest Headlines\n"
-    "Farmers protest against new grain quotas in the north\n"
-    "Storm leaves thousands without power across the coast\n";
 
 
-std::string Write(const std::string& dir, const std::string& name, const std::string& data) {
-  std::string p = dir + "/" + name;
-  WriteFile(p, data);
-  return p;
-}
 
-// A rules directory with the project's stop words and the given generic rules.
-std::string RulesDir(const std::string& generic) {
-  std::string root = TempDir() + "/rules";
-  fs::create_directories(root);
-  fs::copy(std::string(CLEAN_RULES_DIR) + "/stopwords", root + "/stopwords",
-           fs::copy_options::recursive);
-  WriteFile(root + "/generic.rules", generic);
-  return root;
-}
 
-#define REQUIRE_EXIT(run, code)                                   \
-  do {                                                            \
-    INFO("stderr: " << (run).err);                                \
-    REQUIRE((run).exit_code == (code));                           \
-  } while (0)
 
 }  // namespace
 
@@ -149,8 +111,8 @@ TEST_CASE("cli: --list-sources", "[cli]") {
 
 TEST_CASE("cli: a missing file fails, the other inputs are still cleaned", "[cli]") {
   std::string dir = TempDir();
-  std::string a = Write(dir, "a.txt", kP1 + "\n" + kP2 + "\n");
-  std::string b = Write(dir, "b.txt", kP3 + "\n" + kP1 + "\n");
+  std::string a = clean::testing::WriteIn(dir, "a.txt", kP1 + "\n" + kP2 + "\n");
+  std::string b = clean::testing::WriteIn(dir, "b.txt", kP3 + "\n" + kP1 + "\n");
   std::string missing = dir + "/missing-page.txt";
   auto r = RunClean({a, missing, b});
   CHECK(r.exit_code == 1);
@@ -160,8 +122,8 @@ TEST_CASE("cli: a missing file fails, the other inputs are still cleaned", "[cli
 
 TEST_CASE("cli: binary input fails with exit 1, the others are still cleaned", "[cli]") {
   std::string dir = TempDir();
-  std::string bin = Write(dir, "image.bin", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
-  std::string a = Write(dir, "a.txt", kP1 + "\n" + kP2 + "\n");
+  std::string bin = clean::testing::WriteIn(dir, "image.bin", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+  std::string a = clean::testing::WriteIn(dir, "a.txt", kP1 + "\n" + kP2 + "\n");
   auto r = RunClean({bin, a});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("image.bin") && Catch::Contains("binary"));
@@ -174,7 +136,7 @@ TEST_CASE("cli: binary input fails with exit 1, the others are still cleaned", "
 
 TEST_CASE("cli: a directory without --out-dir exits 2", "[cli]") {
   std::string dir = TempDir();
-  Write(dir, "a.txt", kP1 + "\n");
+  clean::testing::WriteIn(dir, "a.txt", kP1 + "\n");
   auto r = RunClean({dir});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::StartsWith("clean: ") && Catch::Contains("--out-dir"));
@@ -183,9 +145,9 @@ TEST_CASE("cli: a directory without --out-dir exits 2", "[cli]") {
 
 TEST_CASE("cli: --out-dir writes NAME.txt and NAME.report.json", "[cli]") {
   std::string in = TempDir();
-  Write(in, "a.txt", kUpiPage);
-  Write(in, "b.page", kP1 + "\n" + kP2 + "\n");
-  Write(in, ".hidden.txt", "should be skipped\n");
+  clean::testing::WriteIn(in, "a.txt", kUpiPage);
+  clean::testing::WriteIn(in, "b.page", kP1 + "\n" + kP2 + "\n");
+  clean::testing::WriteIn(in, ".hidden.txt", "should be skipped\n");
   fs::create_directories(in + "/subdir");
   std::string out = TempDir() + "/nested/out";  // created as needed
   auto r = RunClean({"--out-dir", out, in});
@@ -215,8 +177,8 @@ TEST_CASE("cli: --out-dir writes NAME.txt and NAME.report.json", "[cli]") {
 
 TEST_CASE("cli: --out-dir with two inputs of the same name", "[cli]") {
   std::string d1 = TempDir(), d2 = TempDir();
-  std::string a1 = Write(d1, "page.txt", kP1 + "\n");
-  std::string a2 = Write(d2, "page.txt", kP2 + "\n");
+  std::string a1 = clean::testing::WriteIn(d1, "page.txt", kP1 + "\n");
+  std::string a2 = clean::testing::WriteIn(d2, "page.txt", kP2 + "\n");
   std::string out = TempDir();
   auto r = RunClean({"--out-dir", out, a1, a2});
   CHECK(r.exit_code == 1);
@@ -226,7 +188,7 @@ TEST_CASE("cli: --out-dir with two inputs of the same name", "[cli]") {
 
 TEST_CASE("cli: -o FILE and --output=FILE", "[cli]") {
   std::string dir = TempDir();
-  std::string in = Write(dir, "in.txt", kUpiPage);
+  std::string in = clean::testing::WriteIn(dir, "in.txt", kUpiPage);
   auto plain = RunClean({in});
   REQUIRE_EXIT(plain, 0);
   REQUIRE_FALSE(plain.out.empty());
@@ -245,7 +207,7 @@ TEST_CASE("cli: -o FILE and --output=FILE", "[cli]") {
 
 TEST_CASE("cli: --report FILE", "[cli]") {
   std::string dir = TempDir();
-  std::string in = Write(dir, "in.txt", kUpiPage);
+  std::string in = clean::testing::WriteIn(dir, "in.txt", kUpiPage);
   std::string report = dir + "/report.json";
   auto r = RunClean({in, "--report", report});
   REQUIRE_EXIT(r, 0);
@@ -258,7 +220,7 @@ TEST_CASE("cli: --report FILE", "[cli]") {
   // The clean text still goes to stdout.
   CHECK(r.out.find(kP1) != std::string::npos);
   // One report, one input.
-  std::string other = Write(dir, "other.txt", kP1 + "\n");
+  std::string other = clean::testing::WriteIn(dir, "other.txt", kP1 + "\n");
   auto two = RunClean({in, other, "--report", report});
   CHECK(two.exit_code == 2);
   CHECK_THAT(two.err, Catch::Contains("--out-dir"));
@@ -266,12 +228,12 @@ TEST_CASE("cli: --report FILE", "[cli]") {
 
 TEST_CASE("cli: --keep title,meta", "[cli]") {
   std::string dir = TempDir();
-  std::string in = Write(dir, "in.txt", kUpiPage);
+  std::string in = clean::testing::WriteIn(dir, "in.txt", kUpiPage);
   auto base = RunClean({in});
   REQUIRE_EXIT(base, 0);
   auto kept = RunClean({in, "--keep", "title,meta", "--report", dir + "/r.json"});
   REQUIRE_EXIT(kept, 0);
-  for (const std::string& l : {kTitle, std::string("By Lisa Hornung"),
+  for (const std::string& l : {kUpiTitle, std::string("By Lisa Hornung"),
                                std::string("July 10, 2025 / 10:42 AM"),
                                std::string("date 2025-07-10 Trending")}) {
     INFO(l);
@@ -282,7 +244,7 @@ TEST_CASE("cli: --keep title,meta", "[cli]") {
   auto lines = SplitLines(kept.out);
   REQUIRE(lines.size() >= 5);
   CHECK(lines[0] == "date 2025-07-10 Trending");
-  CHECK(std::find(lines.begin(), lines.end(), kTitle) <
+  CHECK(std::find(lines.begin(), lines.end(), kUpiTitle) <
         std::find(lines.begin(), lines.end(), kP1));
   // Navigation is still removed.
   CHECK(kept.out.find("Share with X") == std::string::npos);
@@ -296,7 +258,7 @@ TEST_CASE("cli: --keep title,meta", "[cli]") {
 
 TEST_CASE("cli: --explain prints one row per input line", "[cli]") {
   std::string dir = TempDir();
-  std::string in = Write(dir, "in.txt", kUpiPage);
+  std::string in = clean::testing::WriteIn(dir, "in.txt", kUpiPage);
   auto r = RunClean({"--explain", in});
   REQUIRE_EXIT(r, 0);
   auto rows = SplitLines(r.out);
@@ -336,7 +298,7 @@ TEST_CASE("cli: --explain prints one row per input line", "[cli]") {
 
 TEST_CASE("cli: stdin via - and with no input", "[cli]") {
   std::string dir = TempDir();
-  std::string in = Write(dir, "in.txt", kUpiPage);
+  std::string in = clean::testing::WriteIn(dir, "in.txt", kUpiPage);
   auto file = RunClean({in});
   REQUIRE_EXIT(file, 0);
   auto dash = RunClean({"-"}, kUpiPage);
@@ -400,7 +362,7 @@ TEST_CASE("cli: a 20 MB single line finishes", "[cli][slow]") {
   line.reserve(20 * 1024 * 1024 + sentence.size());
   while (line.size() < 20 * 1024 * 1024) line += sentence;
   std::string dir = TempDir();
-  std::string in = Write(dir, "big.txt", line);
+  std::string in = clean::testing::WriteIn(dir, "big.txt", line);
   auto t0 = std::chrono::steady_clock::now();
   auto r = RunClean({in, "-o", dir + "/out.txt", "--report", dir + "/r.json"});
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -427,7 +389,7 @@ TEST_CASE("cli: a million short lines finish", "[cli][slow]") {
     page += i % 10 == 0 ? "\n\n" : "\n";
   }
   std::string dir = TempDir();
-  std::string in = Write(dir, "million.txt", page);
+  std::string in = clean::testing::WriteIn(dir, "million.txt", page);
   auto t0 = std::chrono::steady_clock::now();
   auto r = RunClean({in, "--report", dir + "/r.json"});
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -447,7 +409,7 @@ TEST_CASE("cli: a catastrophically backtracking rule regex finishes", "[cli][slo
   std::string rules = RulesDir("line t.bad navigation /^(?=(a+)+$)a/\n");
   std::string dir = TempDir();
   std::string page = kP1 + "\n" + kP2 + "\n" + std::string(5000, 'a') + "b\n" + kP3 + "\naaaa\n";
-  std::string in = Write(dir, "evil.txt", page);
+  std::string in = clean::testing::WriteIn(dir, "evil.txt", page);
   auto t0 = std::chrono::steady_clock::now();
   auto r = RunClean({"--rules", rules, in, "--report", dir + "/r.json"});
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -478,7 +440,7 @@ TEST_CASE("cli: the prefilter proves a nested-quantifier regex cannot match; PCR
           "[cli][slow]") {
   std::string rules = RulesDir("line t.bad navigation /^(a+)+$/\n");
   std::string dir = TempDir();
-  std::string in = Write(dir, "evil.txt", kP1 + "\n" + std::string(5000, 'a') + "b\naaaa\n");
+  std::string in = clean::testing::WriteIn(dir, "evil.txt", kP1 + "\n" + std::string(5000, 'a') + "b\naaaa\n");
   auto with = RunClean({"--rules", rules, in, "--report", dir + "/with.json"});
   auto without = RunClean({"--rules", rules, "--no-prefilter", in, "--report", dir + "/without.json"});
   REQUIRE_EXIT(with, 0);
@@ -492,7 +454,7 @@ TEST_CASE("cli: the prefilter proves a nested-quantifier regex cannot match; PCR
 }
 
 TEST_CASE("cli: --out-dir into a read-only directory fails with a message", "[cli]") {
-  std::string in = Write(TempDir(), "page.txt", kP1 + "\n");
+  std::string in = clean::testing::WriteIn(TempDir(), "page.txt", kP1 + "\n");
   std::string out = TempDir() + "/ro";
   fs::create_directories(out);
   REQUIRE(chmod(out.c_str(), 0555) == 0);
@@ -509,7 +471,7 @@ TEST_CASE("cli: --out-dir into a read-only directory fails with a message", "[cl
 
 TEST_CASE("cli: --out-dir write failures are reported", "[cli]") {
   std::string dir = TempDir();
-  std::string in = Write(dir, "page.txt", kP1 + "\n");
+  std::string in = clean::testing::WriteIn(dir, "page.txt", kP1 + "\n");
   {
     // The output file's name is taken by a directory: the write fails even
     // for root.
@@ -523,7 +485,7 @@ TEST_CASE("cli: --out-dir write failures are reported", "[cli]") {
   }
   {
     // The output directory is a file.
-    std::string file = Write(TempDir(), "not-a-dir", "x");
+    std::string file = clean::testing::WriteIn(TempDir(), "not-a-dir", "x");
     auto r = RunClean({"--out-dir", file, in});
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::StartsWith("clean: ") && Catch::Contains("output directory"));

@@ -66,12 +66,10 @@ TEST_CASE("xpath: deep trees copy and select whole (no 256-level limit)", "[html
 }
 
 namespace {
+// A rules directory with one generic rule and `source_rules` as site.rules.
 std::string RulesDir(const std::string& source_rules) {
-  std::string dir = clean::testing::TempDir();
-  fs::copy(fs::path(CLEAN_RULES_DIR) / "stopwords", fs::path(dir) / "stopwords");
-  clean::testing::WriteFile(dir + "/generic.rules", "line gen.x navigation \"Menu\"\n");
-  clean::testing::WriteFile(dir + "/site.rules", source_rules);
-  return dir;
+  return clean::testing::RulesDir("line gen.x navigation \"Menu\"\n", "site.rules",
+                                  source_rules);
 }
 }  // namespace
 

@@ -25,12 +25,6 @@ using json = nlohmann::json;
 
 namespace {
 
-#define REQUIRE_EXIT(run, code)         \
-  do {                                  \
-    INFO("stderr: " << (run).err);      \
-    REQUIRE((run).exit_code == (code)); \
-  } while (0)
-
 std::vector<std::string> DatasetPages() {
   std::vector<std::string> files;
   for (auto& e : fs::directory_iterator(std::string(CLEAN_SHARED_DIR) +

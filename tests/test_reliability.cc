@@ -30,25 +30,12 @@ using clean::testing::ReadFile;
 using clean::testing::RunClean;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
+using clean::testing::RulesDir;
 using json = nlohmann::json;
 
 namespace {
 
-// A rules directory with the project's stop words and the given generic rules.
-std::string RulesDir(const std::string& generic) {
-  std::string root = TempDir() + "/rules";
-  fs::create_directories(root);
-  fs::copy(std::string(CLEAN_RULES_DIR) + "/stopwords", root + "/stopwords",
-           fs::copy_options::recursive);
-  WriteFile(root + "/generic.rules", generic);
-  return root;
-}
 
-std::string Write(const std::string& dir, const std::string& name, const std::string& data) {
-  std::string p = dir + "/" + name;
-  WriteFile(p, data);
-  return p;
-}
 
 // Runs the built binary in a child with stdout on `stdout_path` and, when
 // `fsize_limit` > 0, RLIMIT_FSIZE set to that many bytes (SIGXFSZ ignored,
@@ -201,9 +188,9 @@ TEST_CASE("options: the budgets and the depth limit are named options", "[budget
 TEST_CASE("budget: a page over max_page_bytes fails alone, the batch goes on", "[budget][cli]") {
   std::string rules = RulesDir("set max_page_bytes 2000\n");
   std::string in = TempDir();
-  Write(in, "a.txt", kP1 + "\n" + kP2 + "\n");
-  Write(in, "big.txt", ProsePage(30));
-  Write(in, "c.txt", kP3 + "\n");
+  clean::testing::WriteIn(in, "a.txt", kP1 + "\n" + kP2 + "\n");
+  clean::testing::WriteIn(in, "big.txt", ProsePage(30));
+  clean::testing::WriteIn(in, "c.txt", kP3 + "\n");
   std::string out = TempDir();
   auto r = RunClean({"--rules", rules, "--out-dir", out, in});
   INFO(r.err);
@@ -231,9 +218,9 @@ TEST_CASE("budget: a hostile page cannot stall a batch", "[budget][cli][slow]") 
   std::string hostile;
   for (int i = 0; i < 10000; ++i) hostile += std::string(40, 'a') + "b\n";
   hostile += kP1 + "\n";
-  Write(in, "a.txt", "Home\n" + kP1 + "\n");
-  Write(in, "b_hostile.txt", hostile);
-  Write(in, "c.txt", "Home\n" + kP2 + "\n");
+  clean::testing::WriteIn(in, "a.txt", "Home\n" + kP1 + "\n");
+  clean::testing::WriteIn(in, "b_hostile.txt", hostile);
+  clean::testing::WriteIn(in, "c.txt", "Home\n" + kP2 + "\n");
   std::string out = TempDir();
   auto t0 = std::chrono::steady_clock::now();
   auto r = RunClean({"--rules", rules, "--out-dir", out, in});
@@ -293,9 +280,9 @@ TEST_CASE("budget: the time budget in the library, with conservation", "[budget]
 
 TEST_CASE("cli: --resume skips inputs whose outputs are complete", "[resume][cli]") {
   std::string in = TempDir();
-  Write(in, "a.txt", kP1 + "\n");
-  Write(in, "b.txt", kP2 + "\n");
-  Write(in, "c.txt", kP3 + "\n");
+  clean::testing::WriteIn(in, "a.txt", kP1 + "\n");
+  clean::testing::WriteIn(in, "b.txt", kP2 + "\n");
+  clean::testing::WriteIn(in, "c.txt", kP3 + "\n");
   std::string out = TempDir();
   auto first = RunClean({"--out-dir", out, in});
   REQUIRE(first.exit_code == 0);
@@ -330,7 +317,7 @@ TEST_CASE("cli: --resume skips inputs whose outputs are complete", "[resume][cli
 
 TEST_CASE("cli: a full disk or file size limit fails with exit 1 and says so",
           "[cli][diskfull]") {
-  std::string in = Write(TempDir(), "page.txt", ProsePage(60));
+  std::string in = clean::testing::WriteIn(TempDir(), "page.txt", ProsePage(60));
   std::string dir = TempDir();
   // The file size limit (RLIMIT_FSIZE, writes fail with EFBIG) for -o,
   // stdout and --report.
@@ -345,7 +332,7 @@ TEST_CASE("cli: a full disk or file size limit fails with exit 1 and says so",
   // Short label lines are removed, so the report is much larger than 4 KB.
   std::string labels = kP1 + "\n";
   for (int i = 0; i < 300; ++i) labels += "Section " + std::to_string(i) + "\n";
-  std::string in_labels = Write(TempDir(), "labels.txt", labels);
+  std::string in_labels = clean::testing::WriteIn(TempDir(), "labels.txt", labels);
   auto rep = RunLimited({"--report", dir + "/r.json", in_labels}, "/dev/null", 4096);
   CHECK(rep.exit_code == 1);
   CHECK_THAT(rep.err, Catch::Contains("cannot write " + dir + "/r.json") &&
@@ -372,9 +359,9 @@ TEST_CASE("cli: a full disk or file size limit fails with exit 1 and says so",
 TEST_CASE("cli: --out-dir past the file size limit fails per input, then --resume finishes",
           "[cli][diskfull][resume]") {
   std::string in = TempDir();
-  Write(in, "a_small.txt", kP1 + "\n");
-  Write(in, "b_big.txt", ProsePage(60));  // ~9 KB of text
-  Write(in, "c_small.txt", kP2 + "\n");
+  clean::testing::WriteIn(in, "a_small.txt", kP1 + "\n");
+  clean::testing::WriteIn(in, "b_big.txt", ProsePage(60));  // ~9 KB of text
+  clean::testing::WriteIn(in, "c_small.txt", kP2 + "\n");
   std::string out = TempDir();
   auto r = RunLimited({"--out-dir", out, in}, TempDir() + "/stdout", 4096);
   INFO(r.err);

@@ -15,6 +15,8 @@
 namespace fs = std::filesystem;
 using namespace clean;
 using clean::testing::ProjectRules;
+using clean::testing::LoadRules;
+using clean::testing::kUpiPage;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
 using json = nlohmann::json;
@@ -27,27 +29,6 @@ using clean::testing::kP4;
 namespace {
 
 
-// A UPI-like page: date header, section label, dateline, title, byline,
-// share button, body, headline list.
-const std::string kUpiPage =
-    " date 2025-07-10 Trending\n"
-    "U.S. News\n"
-    "July 10, 2025 / 10:42 AM\n"
-    "\n"
-    "Rubio meets with Russian foreign minister to push Ukraine-war talks\n"
-    "\n"
-    "By Lisa Hornung\n"
-    "Share with X\n"
-    "\n"
-    "July 10 (UPI) -- Secretary of State Marco Rubio met with Russian Foreign Minister Sergey "
-    "Lavrov in Malaysia Thursday at a meeting of the Association of Southeast Asian Nations.\n"
-    "\n" +
-    kP1 + "\n\n" + kP2 + "\n\n" + kP3 +
-    "\n"
-    "\n"
-    "Latest Headlines\n"
-    "Farmers protest against new grain quotas in the north\n"
-    "Storm leaves thousands without power across the coast\n";
 
 struct Reported {
   json j;
@@ -72,18 +53,6 @@ Reported Report(const RuleSet& rs, const std::string& name, const std::string& b
   return out;
 }
 
-std::unique_ptr<RuleSet> LoadRules(const std::string& generic) {
-  std::string root = TempDir() + "/rules";
-  fs::create_directories(root);
-  fs::copy(std::string(CLEAN_RULES_DIR) + "/stopwords", root + "/stopwords",
-           fs::copy_options::recursive);
-  WriteFile(root + "/generic.rules", generic);
-  Diagnostics d;
-  auto rs = RuleSet::Load(root, Options(), &d);
-  INFO(d.Format());
-  REQUIRE(rs != nullptr);
-  return rs;
-}
 
 const std::vector<std::string> kClasses = {"body",       "title",   "meta", "headline_list",
                                            "navigation", "caption", "ad"};

@@ -15,6 +15,32 @@ namespace clean::testing {
 
 namespace fs = std::filesystem;
 
+std::string WriteIn(const std::string& dir, const std::string& name, const std::string& data) {
+  std::string p = dir + "/" + name;
+  WriteFile(p, data);
+  return p;
+}
+
+std::string RulesDir(const std::string& generic, const std::string& source_file,
+                     const std::string& source_text) {
+  std::string root = TempDir() + "/rules";
+  fs::create_directories(root);
+  fs::copy(std::string(CLEAN_RULES_DIR) + "/stopwords", root + "/stopwords",
+           fs::copy_options::recursive);
+  if (!generic.empty()) WriteFile(root + "/generic.rules", generic);
+  if (!source_file.empty()) WriteFile(root + "/" + source_file, source_text);
+  return root;
+}
+
+std::unique_ptr<RuleSet> LoadRules(const std::string& generic, const std::string& source_file,
+                                   const std::string& source_text) {
+  Diagnostics d;
+  auto rs = RuleSet::Load(RulesDir(generic, source_file, source_text), Options(), &d);
+  INFO(d.Format());
+  REQUIRE(rs != nullptr);
+  return rs;
+}
+
 const RuleSet& ProjectRules() {
   static std::unique_ptr<RuleSet> rules = [] {
     Diagnostics d;

@@ -1,6 +1,7 @@
 // Shared helpers for the tests: the project's rules loaded once, running the
 // built binary, reading files.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,18 @@ void WriteFile(const std::string& path, const std::string& data);
 // A fresh empty temporary directory (removed at exit).
 std::string TempDir();
 
+// Writes dir/name and returns that path.
+std::string WriteIn(const std::string& dir, const std::string& name, const std::string& data);
+
+// A temporary rules directory holding the project's stop-word lists, the
+// given generic.rules (none when empty) and, when source_file is given, that
+// file with source_text.
+std::string RulesDir(const std::string& generic, const std::string& source_file = "",
+                     const std::string& source_text = "");
+// The same, loaded (REQUIREs that it loads).
+std::unique_ptr<RuleSet> LoadRules(const std::string& generic, const std::string& source_file = "",
+                                   const std::string& source_text = "");
+
 // Prose lines shared by the tests: long, several stop words, ending in a
 // full stop, so the heuristics read them as article body.
 inline const std::string kP1 =
@@ -33,6 +46,31 @@ inline const std::string kP4 =
     "The government has also promised to review the rules for the export of grain before "
     "the end of the year, the minister added.";
 
+// A UPI-like page: date header, section label, dateline, title, byline,
+// share button, body, headline list.
+inline const std::string kUpiTitle =
+    "Rubio meets with Russian foreign minister to push Ukraine-war talks";
+inline const std::string kUpiPage =
+    " date 2025-07-10 Trending\n"
+    "U.S. News\n"
+    "July 10, 2025 / 10:42 AM\n"
+    "\n" +
+    kUpiTitle +
+    "\n"
+    "\n"
+    "By Lisa Hornung\n"
+    "Share with X\n"
+    "\n"
+    "July 10 (UPI) -- Secretary of State Marco Rubio met with Russian Foreign Minister Sergey "
+    "Lavrov in Malaysia Thursday at a meeting of the Association of Southeast Asian Nations.\n"
+    "\n" +
+    kP1 + "\n\n" + kP2 + "\n\n" + kP3 +
+    "\n"
+    "\n"
+    "Latest Headlines\n"
+    "Farmers protest against new grain quotas in the north\n"
+    "Storm leaves thousands without power across the coast\n";
+
 std::vector<std::string> SplitLines(const std::string& s);
 
 // Each non-blank input line exactly once: in order in the clean text, or in
@@ -47,5 +85,12 @@ struct RunResult {
 // Runs the built `clean` with `args` (shell-quoted here), `stdin_data` on
 // standard input.
 RunResult RunClean(const std::vector<std::string>& args, const std::string& stdin_data = "");
+
+// REQUIREs a RunResult's exit code, showing its stderr when it differs.
+#define REQUIRE_EXIT(run, code)         \
+  do {                                  \
+    INFO("stderr: " << (run).err);      \
+    REQUIRE((run).exit_code == (code)); \
+  } while (0)
 
 }  // namespace clean::testing
