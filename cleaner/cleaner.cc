@@ -1,5 +1,7 @@
 #include "cleaner/cleaner.h"
 
+#include "cleaner/url_source.h"
+
 #include <chrono>
 
 namespace clean {
@@ -53,7 +55,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   }
   if (!forced_ && detect_ && html && !out->source) {
     // HTML names its own domain (canonical URL or og:url).
-    if (const Source* s = rules_.FindSourceByDomain(html_.meta.domain)) {
+    if (const Source* s = SourceForHost(rules_, html_.meta.domain)) {
       out->source = s;
       out->detected_by = "domain";
     }

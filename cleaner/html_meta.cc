@@ -1,5 +1,7 @@
 #include "cleaner/html_meta.h"
 
+#include "cleaner/url_source.h"
+
 #include <algorithm>
 
 #include "cleaner/text_util.h"
@@ -101,6 +103,22 @@ std::string JsonField(std::string_view json, std::string_view key, size_t from =
   return {};
 }
 
+// Whitespace runs as one space, none at either end.
+std::string Collapse(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (IsAsciiSpace(static_cast<unsigned char>(c))) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 // Text content of an element, whitespace collapsed.
 std::string TextOf(const DomTree& t, uint32_t n) {
   std::string raw;
@@ -117,46 +135,14 @@ std::string TextOf(const DomTree& t, uint32_t n) {
       stack.push_back(c);
     std::reverse(stack.begin() + mark, stack.end());
   }
-  std::string out;
-  bool space = false;
-  for (char c : raw) {
-    if (IsAsciiSpace(static_cast<unsigned char>(c))) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
+  return Collapse(raw);
 }
 
-std::string Collapse(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (IsAsciiSpace(static_cast<unsigned char>(c))) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
 
 }  // namespace
 
 std::string UrlDomain(std::string_view url) {
-  size_t p = url.find("://");
-  if (p == std::string_view::npos) {
-    if (url.substr(0, 2) != "//") return {};
-    p = 0;
-  }
-  url.remove_prefix(p + (p ? 3 : 2));
-  size_t end = url.find_first_of("/?#:");
-  std::string host(url.substr(0, end));
+  std::string host(UrlHost(url));
   for (char& c : host) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
   if (host.rfind("www.", 0) == 0) host.erase(0, 4);
   return host;

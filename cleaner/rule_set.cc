@@ -301,18 +301,6 @@ const Prefilter& RuleSet::prefilter(const MatchPlan& plan) const {
   return plan.prefilter->value;
 }
 
-const Source* RuleSet::FindSourceByDomain(std::string_view host) const {
-  if (host.empty()) return nullptr;
-  for (const auto& s : sources_)
-    for (const auto& d : s.domains) {
-      if (host == d) return &s;
-      if (host.size() > d.size() && host.substr(host.size() - d.size()) == d &&
-          host[host.size() - d.size() - 1] == '.')
-        return &s;
-    }
-  return nullptr;
-}
-
 const Source* RuleSet::FindSource(std::string_view name) const {
   for (const auto& s : sources_)
     if (s.name == name) return &s;

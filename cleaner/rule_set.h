@@ -111,8 +111,6 @@ class RuleSet {
   const std::vector<Decider>& deciders() const { return deciders_; }
   const Lexicon& lexicon() const { return lexicon_; }
   const DomVocabulary& dom_vocab() const { return dom_vocab_; }
-  // The source whose `domain` list holds `host` or a parent domain of it.
-  const Source* FindSourceByDomain(std::string_view host) const;
   const MatchPlan& detect_plan() const { return detect_plan_; }
   const std::string& dir() const { return dir_; }
   // The plan's prefilter, compiled (or loaded from the cache) on first use;
