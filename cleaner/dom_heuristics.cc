@@ -1,5 +1,7 @@
 #include "cleaner/dom_heuristics.h"
 
+#include <optional>
+
 #include <chrono>
 
 #include "cleaner/heuristics.h"
@@ -34,15 +36,20 @@ bool ContainerTag(std::string_view t) {
          t == "body" || t == "content";
 }
 
-// An element whose class, id or role is in the boilerplate vocabulary, or
-// that is a nav, aside, footer, form or menu.
-bool BoilerplateNamed(const DomTree& t, uint32_t n, const DomVocabulary& vocab) {
-  if (StructuralTag(t.tag(n))) return true;
+// The vocabulary's class for an element's class, id or role, if any.
+std::optional<LineClass> VocabularyClass(const DomTree& t, uint32_t n, const DomVocabulary& vocab) {
   for (std::string_view a : {"class", "id", "role"}) {
     std::string_view v = t.attr(n, a);
-    if (!v.empty() && vocab.Match(v)) return true;
+    if (v.empty()) continue;
+    if (auto c = vocab.Match(v)) return c;
   }
-  return false;
+  return std::nullopt;
+}
+
+// An element named in the boilerplate vocabulary, or a nav, aside, footer,
+// form or menu.
+bool BoilerplateNamed(const DomTree& t, uint32_t n, const DomVocabulary& vocab) {
+  return StructuralTag(t.tag(n)) || VocabularyClass(t, n, vocab).has_value();
 }
 
 bool ProseKind(LineKind k) { return k == LineKind::kProse || k == LineKind::kMedium; }
@@ -189,10 +196,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       // whatever its class says (layout wrappers: "widget", "has-sidebar").
       bool small = prose_[n] <= box_max;
       if (!boiler && !structure && small) {
-        for (std::string_view a : {"class", "id", "role"}) {
-          std::string_view v = t.attr(n, a);
-          if (!v.empty() && (boiler = vocab.Match(v))) break;
-        }
+        boiler = VocabularyClass(t, n, vocab);
         if (!boiler && StructuralTag(tag)) structure = true;
       }
     }
