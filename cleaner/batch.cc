@@ -30,31 +30,15 @@ bool WriteAll(FILE* f, const std::string& data) {
   return data.empty() || std::fwrite(data.data(), 1, data.size(), f) == data.size();
 }
 
+// Through byte_stream's file output: written to NAME.tmp and renamed when
+// complete (a run cut short never leaves a truncated output), compressed
+// when the name ends in .gz or .zst.
 bool WriteFile(const fs::path& path, const std::string& data, std::string* error) {
-  // Written to a temporary name, then renamed: a run cut short never leaves
-  // a truncated output behind.
-  fs::path tmp = path;
-  tmp += ".tmp";
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) {
-    *error = "cannot write " + path.string() + ": " + std::strerror(errno);
-    return false;
-  }
-  bool ok = WriteAll(f, data);
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) {
-    *error = "cannot write " + path.string() + ": " + std::strerror(errno);
-    std::remove(tmp.c_str());
-    return false;
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    *error = "cannot write " + path.string() + ": " + ec.message();
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
+  std::string why;
+  auto out = OpenOutput(path.string(), &why);
+  if (out && out->Write(data, &why) && out->Close(&why)) return true;
+  *error = "cannot write " + path.string() + ": " + why;
+  return false;  // an unclosed output removes its temporary file
 }
 
 struct Input {
