@@ -2,7 +2,7 @@
 # from Debian's packages (only what is missing) and builds it.
 CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev libhyperscan-dev libgumbo-dev libxml2-dev catch2 nlohmann-json3-dev python3"
 # JSONL mode, the Python module and the Dask tool (issue 4)
-CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES zlib1g-dev libzstd-dev pybind11-dev python3-dev python3-distributed"
+CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES zlib1g-dev libzstd-dev zstd pybind11-dev python3-dev python3-distributed"
 # Reliability stages of tools/test (tools/sanitize, tools/fuzz): clang with
 # its sanitizer and libFuzzer runtimes, and llvm-symbolizer for stack traces.
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES clang libclang-rt-14-dev llvm-14"

@@ -12,8 +12,11 @@ import unittest
 
 ROOT = os.environ["CLEAN_ROOT"]
 BINARY = os.environ["CLEAN_BINARY"]
+# The dataset's text pages; without ../shared (a clone on its own), the
+# fixtures' pages.
 PAGES = sorted(glob.glob(os.path.join(os.environ["CLEAN_SHARED_DIR"],
-                                      "datasets/trafilatura-eval/text/*.txt")))
+                                      "datasets/trafilatura-eval/text/*.txt"))) or \
+    sorted(glob.glob(os.path.join(os.environ["CLEAN_ROOT"], "fixtures/*/*/input.txt")))
 
 
 def read_text(path):
@@ -29,7 +32,7 @@ class DaskTest(unittest.TestCase):
                 lines = "".join(
                     json.dumps({"id": "%d-%d" % (k, i), "text": read_text(p),
                                 "url": "https://www.upi.com/x" if i % 4 == 0 else None}) + "\n"
-                    for i, p in enumerate(PAGES[k * 20:(k + 1) * 20]))
+                    for i, p in enumerate(PAGES[(k * 20 + j) % len(PAGES)] for j in range(20)))
                 if k == 2:
                     lines += "not json\n"
                 path = os.path.join(d, name)
