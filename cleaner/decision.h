@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "cleaner/line_class.h"
 
@@ -16,7 +17,15 @@ struct Decider {
   std::string file;  // rule file as shown to users ("rules/upi.rules"); empty for heuristics
   int line = 0;      // line of the rule in that file
   std::string field; // report field the rule fills ("date", "byline", "title")
-  std::string where() const { return file.empty() ? id : file + ":" + std::to_string(line); }
+  std::string location;  // "file:line", or the id for heuristics (see Make)
+  // "rules/upi.rules:10" for a rule, the id for a heuristic.
+  const std::string& where() const { return location; }
+
+  static Decider Make(Kind kind, std::string id, std::string file, int line) {
+    Decider d{kind, std::move(id), std::move(file), line, "", ""};
+    d.location = d.file.empty() ? d.id : d.file + ":" + std::to_string(line);
+    return d;
+  }
 };
 
 std::string_view DeciderKindName(Decider::Kind k);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cleaner/fast_hash.h"
 #include "cleaner/text_util.h"
 
 namespace clean {
@@ -37,12 +38,6 @@ bool StartsWithListMarker(std::string_view s) {
   size_t i = 0;
   while (i < s.size() && i < 3 && s[i] >= '0' && s[i] <= '9') ++i;
   return i > 0 && i + 1 < s.size() && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
-}
-
-uint64_t HashBytes(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
 }
 
 }  // namespace
@@ -111,54 +106,53 @@ void FeatureExtractor::ComputeLine(std::string_view s, LineFeatures* f) {
   if (s.empty()) return;
   f->list_marker = StartsWithListMarker(s);
   const size_t max_word = std::min(lexicon_.max_word_bytes(), kMaxWordBytes);
+  // Counters live in locals (registers) while the line is read; the word
+  // buffer is char, which may alias anything the struct holds.
+  uint32_t chars = 0, words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0,
+           long_words = 0;
   // The current word: where it starts, its length in code points, and its
-  // lower-cased bytes and their hash, built as it is read (only while it
-  // can still be a stop word).
+  // lower-cased bytes, built as it is read (only while it can still be a
+  // stop word).
   size_t word_start = 0, word_len_cp = 0, lower_len = 0;
-  uint32_t hash = 0;
+  char* const low = lower_;
   bool in_word = false;
   uint32_t last_cp = 0, prev_cp = 0;
   bool after_terminal = false;  // saw ". " and waiting for a capital
-  auto end_word = [&](size_t end) {
-    if (!in_word) return;
+  auto end_word = [&](size_t end) __attribute__((always_inline)) {
     in_word = false;
-    ++f->words;
-    if (word_len_cp >= 4) ++f->long_words;
+    ++words;
+    long_words += word_len_cp >= 4;
     if (end - word_start <= max_word) {
-      LangMask m = lexicon_.Lookup(std::string_view(lower_, lower_len), hash);
+      LangMask m = lexicon_.LookupPadded(low, lower_len);
       while (m) {
-        int li = __builtin_ctz(m);
-        ++f->stop_by_lang[li];
+        ++f->stop_by_lang[__builtin_ctz(m)];
         m &= m - 1;
       }
     }
   };
-  for (size_t i = 0; i < s.size();) {
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (in_word && c < 0x80 && (kAscii.c[c] & kWord)) {
       // The hot path: the rest of an ASCII word, in a tight loop.
       const size_t room = word_start + max_word;  // bytes before this are lowered
       const size_t from = i;
       const uint32_t before = last_cp;
+      uint32_t run_digits = 0, run_uppers = 0;
       while (true) {
         uint8_t k = kAscii.c[c];
-        if (k & kDigit) {
-          ++f->digits;
-        } else {
-          ++f->letters;
-          if (k & kUpper) ++f->uppers;
-        }
-        if (i < room) {
-          char lc = static_cast<char>((k & kUpper) ? c + 32 : c);
-          lower_[lower_len++] = lc;
-          hash = Lexicon::HashStep(hash, static_cast<unsigned char>(lc));
-        }
-        if (++i == s.size()) break;
+        run_digits += (k & kDigit) != 0;
+        run_uppers += (k & kUpper) != 0;
+        if (i < room) low[lower_len++] = static_cast<char>((k & kUpper) ? c + 32 : c);
+        if (++i == n) break;
         c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80 || !(kAscii.c[c] & kWord)) break;
       }
-      size_t run = i - from;
-      f->chars += static_cast<uint32_t>(run);
+      uint32_t run = static_cast<uint32_t>(i - from);
+      digits += run_digits;
+      letters += run - run_digits;
+      uppers += run_uppers;
+      chars += run;
       word_len_cp += run;
       // Word characters are never ' ' or U+00A0: each shifts last_cp.
       last_cp = static_cast<unsigned char>(s[i - 1]);
@@ -185,34 +179,30 @@ void FeatureExtractor::ComputeLine(std::string_view s, LineFeatures* f) {
       terminal = IsTerminalCodePoint(cp);
       quote = IsClosingQuote(cp);
     }
-    ++f->chars;
+    ++chars;
     if (word) {
       if (!in_word) {
         in_word = true;
         word_start = i;
         word_len_cp = 0;
         lower_len = 0;
-        hash = Lexicon::kHashSeed;
-        if (upper) ++f->cap_words;
+        cap_words += upper;
         if (after_terminal && upper) f->has_sentence_break = true;
       }
       after_terminal = false;
       ++word_len_cp;
       if (i + len - word_start <= max_word) {
-        size_t n = c < 0x80 ? (lower_[lower_len] = static_cast<char>(upper ? c + 32 : c), 1)
-                            : EncodeTo(LowerCodePoint(cp), lower_ + lower_len);
-        for (size_t k = 0; k < n; ++k)
-          hash = Lexicon::HashStep(hash, static_cast<unsigned char>(lower_[lower_len + k]));
-        lower_len += n;
+        lower_len += c < 0x80 ? (low[lower_len] = static_cast<char>(upper ? c + 32 : c), 1)
+                              : EncodeTo(LowerCodePoint(cp), low + lower_len);
       }
       if (digit) {
-        ++f->digits;
+        ++digits;
       } else {
-        ++f->letters;
-        if (upper) ++f->uppers;
+        ++letters;
+        uppers += upper;
       }
     } else {
-      end_word(i);
+      if (in_word) end_word(i);
       if (cp == ' ') {
         uint32_t t = IsClosingQuote(last_cp) ? prev_cp : last_cp;  // `."` ends a sentence too
         if (IsTerminalCodePoint(t) && t != ':' && t != ';') after_terminal = true;
@@ -226,7 +216,15 @@ void FeatureExtractor::ComputeLine(std::string_view s, LineFeatures* f) {
     }
     i += len;
   }
-  end_word(s.size());
+  if (in_word) end_word(n);
+  auto u16 = [](uint32_t v) { return static_cast<uint16_t>(v); };
+  f->chars = chars;
+  f->words = u16(words);
+  f->letters = u16(letters);
+  f->uppers = u16(uppers);
+  f->digits = u16(digits);
+  f->cap_words = u16(cap_words);
+  f->long_words = u16(long_words);
   f->terminal = IsTerminalCodePoint(last_cp) ||
                 (IsClosingQuote(last_cp) && IsTerminalCodePoint(prev_cp));
 }
@@ -239,7 +237,7 @@ void FeatureExtractor::CountRepeats(const Page& page, PageFeatures* out) {
   for (size_t i = 0; i < n; ++i) {
     if (page.lines[i].blank()) continue;
     std::string_view l = page.line(i);
-    size_t h = HashBytes(l) & (cap - 1);
+    size_t h = FastHash(l) & (cap - 1);
     while (true) {
       uint32_t s = slots_[h];
       if (s == UINT32_MAX) {
@@ -259,7 +257,7 @@ void FeatureExtractor::CountRepeats(const Page& page, PageFeatures* out) {
   for (size_t i = 0; i < n; ++i) {
     if (page.lines[i].blank() || out->lines[i].repeats != 0) continue;
     std::string_view l = page.line(i);
-    size_t h = HashBytes(l) & (cap - 1);
+    size_t h = FastHash(l) & (cap - 1);
     while (page.line(slots_[h]) != l) h = (h + 1) & (cap - 1);
     out->lines[i].repeats = out->lines[slots_[h]].repeats;
   }

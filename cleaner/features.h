@@ -51,7 +51,8 @@ class FeatureExtractor {
   // Longer words are never looked up (no stop word is this long).
   static constexpr size_t kMaxWordBytes = 64;
   const Lexicon& lexicon_;
-  char lower_[kMaxWordBytes + 4];    // the current word, lower-cased
+  // The current word, lower-cased (8 bytes of slack for LookupPadded).
+  char lower_[kMaxWordBytes + 12] = {};
   std::vector<uint32_t> slots_;      // open-addressing table of line indices
 };
 

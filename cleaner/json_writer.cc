@@ -1,16 +1,41 @@
 #include "cleaner/json_writer.h"
 
+#include <charconv>
+#include <cstring>
+
 namespace clean {
+
+namespace {
+
+// True when one of the 8 bytes in v needs escaping: below 0x20, '"' or '\\'
+// (SWAR: a zero byte in v ^ pattern, or a byte below 0x20).
+inline bool AnyToEscape(uint64_t v) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto zero_byte = [&](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  uint64_t below_space = (v - kOnes * 0x20) & ~v & kHigh;
+  return (below_space | zero_byte(v ^ (kOnes * '"')) | zero_byte(v ^ (kOnes * '\\'))) != 0;
+}
+
+}  // namespace
 
 void AppendJsonEscaped(std::string_view s, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
   out->push_back('"');
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  size_t run = 0, i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    uint64_t v;
+    if (i + 8 <= n && (std::memcpy(&v, s.data() + i, 8), !AnyToEscape(v))) {
+      i += 8;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s.substr(run, i - run));
-    run = i + 1;
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out->append(s.data() + run, i - run);
+    run = ++i;
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;
@@ -23,7 +48,7 @@ void AppendJsonEscaped(std::string_view s, std::string* out) {
         out->push_back(kHex[c & 15]);
     }
   }
-  out->append(s.substr(run));
+  out->append(s.data() + run, n - run);
   out->push_back('"');
 }
 
@@ -103,7 +128,9 @@ JsonWriter& JsonWriter::String(std::string_view s) {
 
 JsonWriter& JsonWriter::Int(int64_t v) {
   BeforeValue();
-  out_->append(std::to_string(v));
+  char buf[24];
+  auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  out_->append(buf, static_cast<size_t>(end - buf));
   return *this;
 }
 

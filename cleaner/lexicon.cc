@@ -1,6 +1,7 @@
 #include "cleaner/lexicon.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -44,16 +45,19 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
   mask_ = static_cast<uint32_t>(cap - 1);
   for (auto& [word, li] : entries) {
     if (word.size() > UINT16_MAX) continue;  // no stop word is that long
-    uint32_t h = Hash(word);
-    uint32_t i = h & mask_;
-    while (slots_[i].len != 0 && !(slots_[i].hash == h && storage_[slots_[i].word] == word))
+    uint64_t head = 0;
+    std::memcpy(&head, word.data(), std::min<size_t>(word.size(), 8));
+    uint32_t i = SlotOf(head, word.size());
+    while (slots_[i].len != 0 &&
+           !(slots_[i].head == head &&
+             std::string_view(words_).substr(slots_[i].word, slots_[i].len) == word))
       i = (i + 1) & mask_;
     Slot& s = slots_[i];
     if (s.len == 0) {
-      s.hash = h;
-      s.word = static_cast<uint32_t>(storage_.size());
+      s.head = head;
+      s.word = static_cast<uint32_t>(words_.size());
       s.len = static_cast<uint16_t>(word.size());
-      storage_.push_back(word);
+      words_ += word;
       max_word_bytes_ = std::max(max_word_bytes_, word.size());
     }
     s.langs |= static_cast<LangMask>(1u << li);

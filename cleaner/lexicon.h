@@ -23,39 +23,46 @@ class Lexicon {
 
   // Languages (bit i = languages()[i]) whose list holds `lower_word`.
   LangMask Lookup(std::string_view lower_word) const {
-    return Lookup(lower_word, Hash(lower_word));
+    uint64_t head = 0;
+    std::memcpy(&head, lower_word.data(), lower_word.size() < 8 ? lower_word.size() : 8);
+    return Find(head, lower_word.data(), lower_word.size());
   }
-  // The same with the word's Hash, computed by the caller as it goes.
-  LangMask Lookup(std::string_view lower_word, uint32_t hash) const {
-    for (uint32_t i = hash & mask_;; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.len == 0) return 0;
-      if (s.hash == hash && s.len == lower_word.size() &&
-          std::memcmp(storage_[s.word].data(), lower_word.data(), s.len) == 0)
-        return s.langs;
-    }
-  }
-  // FNV-1a over the bytes; HashStep extends it by one byte.
-  static constexpr uint32_t kHashSeed = 2166136261u;
-  static uint32_t HashStep(uint32_t h, unsigned char c) { return (h ^ c) * 16777619u; }
-  static uint32_t Hash(std::string_view w) {
-    uint32_t h = kHashSeed;
-    for (unsigned char c : w) h = HashStep(h, c);
-    return h;
+  // The same for a word at p[0, n) followed by at least 8 - n readable
+  // bytes (the features' word buffer): no variable-length copy.
+  LangMask LookupPadded(const char* p, size_t n) const {
+    uint64_t head;
+    std::memcpy(&head, p, 8);
+    if (n < 8) head &= (uint64_t{1} << (8 * n)) - 1;
+    return Find(head, p, n);
   }
   const std::vector<std::string>& languages() const { return languages_; }
   size_t max_word_bytes() const { return max_word_bytes_; }
 
  private:
+  // A slot holds a word's first eight bytes (zero-padded) as `head`: most
+  // stop words fit, so a hit costs one slot read and one comparison.
+  LangMask Find(uint64_t head, const char* p, size_t n) const {
+    for (uint32_t i = SlotOf(head, n);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.len == 0) return 0;
+      if (s.head == head && s.len == n &&
+          (n <= 8 || std::memcmp(words_.data() + s.word + 8, p + 8, n - 8) == 0))
+        return s.langs;
+    }
+  }
+  uint32_t SlotOf(uint64_t head, size_t n) const {
+    uint64_t h = (head ^ (n << 56)) * 0x9E3779B97F4A7C15ull;
+    return static_cast<uint32_t>(h >> 40) & mask_;
+  }
   std::vector<std::string> languages_;
   // Open addressing, at most half full; len 0 marks an empty slot.
   struct Slot {
-    uint32_t hash = 0;
-    uint32_t word = 0;  // index into storage_
+    uint64_t head = 0;
+    uint32_t word = 0;  // offset of the word's bytes in words_
     uint16_t len = 0;
     LangMask langs = 0;
   };
-  std::vector<std::string> storage_;
+  std::string words_;  // every word's bytes, back to back
   std::vector<Slot> slots_;
   uint32_t mask_ = 0;
   size_t max_word_bytes_ = 0;

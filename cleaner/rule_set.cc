@@ -27,7 +27,7 @@ class RuleSetBuilder {
   void Build(const Options& base) {
     for (uint32_t h = 0; h < static_cast<uint32_t>(Heuristic::kCount); ++h) {
       const auto& info = GetHeuristicInfo(static_cast<Heuristic>(h));
-      rs_->deciders_.push_back({info.kind, std::string(info.name), "", 0, ""});
+      rs_->deciders_.push_back(Decider::Make(info.kind, std::string(info.name), "", 0));
     }
     rs_->dir_ = dir_.string();
     std::error_code ec;
@@ -185,7 +185,7 @@ class RuleSetBuilder {
             f.lines[line - 1]);
       return seen->second;
     }
-    rs_->deciders_.push_back({kind, id, f.path, line, ""});
+    rs_->deciders_.push_back(Decider::Make(kind, id, f.path, line));
     uint32_t idx = static_cast<uint32_t>(rs_->deciders_.size() - 1);
     ids_.emplace(id, idx);
     return idx;

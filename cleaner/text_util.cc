@@ -1,5 +1,7 @@
 #include "cleaner/text_util.h"
 
+#include <cstring>
+
 namespace clean {
 
 std::string_view TrimAscii(std::string_view s) {
@@ -61,34 +63,6 @@ void Utf8Append(uint32_t cp, std::string* out) {
   }
 }
 
-uint32_t LowerCodePoint(uint32_t cp) {
-  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
-  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;            // Latin-1
-  if (cp >= 0x100 && cp <= 0x137) return cp | 1;                         // Latin Ext-A
-  if (cp >= 0x139 && cp <= 0x148) return (cp & 1) ? cp + 1 : cp;         //   (odd upper)
-  if (cp >= 0x14A && cp <= 0x177) return cp | 1;
-  if (cp == 0x178) return 0xFF;
-  if (cp >= 0x179 && cp <= 0x17E) return (cp & 1) ? cp + 1 : cp;
-  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;         // Greek
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                        // Cyrillic
-  if (cp >= 0x400 && cp <= 0x40F) return cp + 80;
-  if (cp >= 0x460 && cp <= 0x4FF && !(cp >= 0x482 && cp <= 0x489)) return cp | 1;
-  return cp;
-}
-
-bool IsWordCodePoint(uint32_t cp) {
-  if (cp < 0x80)
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
-  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;  // Latin-1 punctuation
-  if (cp == 0xD7 || cp == 0xF7) return false;
-  if (cp >= 0x2000 && cp <= 0x2BFF) return false;  // punctuation, symbols, arrows
-  if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
-  if (cp >= 0xFE30 && cp <= 0xFE4F) return false;
-  if (cp >= 0xFF00 && cp <= 0xFF0F) return false;
-  if (cp >= 0x1F000) return false;                 // emoji and pictographs
-  return true;
-}
-
 void Utf8Lower(std::string_view s, std::string* out) {
   out->clear();
   for (size_t i = 0; i < s.size();) {
@@ -113,6 +87,11 @@ void Utf8Lower(std::string_view s, std::string* out) {
 size_t AppendRepaired(std::string_view s, std::string* out) {
   size_t bad = 0, i = 0, run = 0;
   while (i < s.size()) {
+    uint64_t v;
+    if (i + 8 <= s.size() && (std::memcpy(&v, s.data() + i, 8), (v & 0x8080808080808080ull) == 0)) {
+      i += 8;  // eight ASCII bytes
+      continue;
+    }
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;

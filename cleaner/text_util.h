@@ -25,14 +25,41 @@ uint32_t Utf8Decode(std::string_view s, size_t i, size_t len);
 void Utf8Append(uint32_t cp, std::string* out);
 
 // Simple lower-casing of one code point: ASCII, Latin-1, Latin Extended-A,
-// Greek and Cyrillic capitals (enough for the stop-word languages).
-uint32_t LowerCodePoint(uint32_t cp);
+// Greek and Cyrillic capitals (enough for the stop-word languages). Inline:
+// the features call these once per non-ASCII character.
+inline uint32_t LowerCodePoint(uint32_t cp) {
+  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;            // Latin-1
+  if (cp >= 0x100 && cp <= 0x137) return cp | 1;                         // Latin Ext-A
+  if (cp >= 0x139 && cp <= 0x148) return (cp & 1) ? cp + 1 : cp;         //   (odd upper)
+  if (cp >= 0x14A && cp <= 0x177) return cp | 1;
+  if (cp == 0x178) return 0xFF;
+  if (cp >= 0x179 && cp <= 0x17E) return (cp & 1) ? cp + 1 : cp;
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;         // Greek
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                        // Cyrillic
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 80;
+  if (cp >= 0x460 && cp <= 0x4FF && !(cp >= 0x482 && cp <= 0x489)) return cp | 1;
+  return cp;
+}
+
 // True when LowerCodePoint changes cp.
 inline bool IsUpperCodePoint(uint32_t cp) { return LowerCodePoint(cp) != cp; }
+
 // True for letters of the scripts LowerCodePoint knows, and for any code
 // point of other scripts above U+00FF that is not punctuation or a symbol
 // block we know (a cheap, script-agnostic "is word character").
-bool IsWordCodePoint(uint32_t cp);
+inline bool IsWordCodePoint(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;  // Latin-1 punctuation
+  if (cp == 0xD7 || cp == 0xF7) return false;
+  if (cp >= 0x2000 && cp <= 0x2BFF) return false;  // punctuation, symbols, arrows
+  if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
+  if (cp >= 0xFE30 && cp <= 0xFE4F) return false;
+  if (cp >= 0xFF00 && cp <= 0xFF0F) return false;
+  if (cp >= 0x1F000) return false;                 // emoji and pictographs
+  return true;
+}
 
 // Lower-cases valid UTF-8 `s` into *out (cleared first; capacity reused).
 void Utf8Lower(std::string_view s, std::string* out);
