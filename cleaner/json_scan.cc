@@ -1,5 +1,8 @@
 #include "cleaner/json_scan.h"
 
+#include <cstring>
+
+#include "cleaner/swar.h"
 #include "cleaner/text_util.h"
 
 namespace clean {
@@ -49,7 +52,12 @@ class Scanner {
     // At the opening quote.
     ++p_;
     while (true) {
-      // Fast path over plain ASCII.
+      // Fast path over plain ASCII, eight bytes at a time first.
+      while (p_ + 8 <= s_.size()) {
+        uint64_t v = swar::Load8(s_.data() + p_);
+        if (swar::AnyHigh(v) || swar::AnyJsonSpecial(v)) break;
+        p_ += 8;
+      }
       while (p_ < s_.size()) {
         unsigned char c = static_cast<unsigned char>(s_[p_]);
         if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
@@ -226,10 +234,9 @@ void DecodeJsonString(std::string_view token, std::string* out) {
     return v;
   };
   while (i < s.size()) {
-    if (s[i] != '\\') {
-      ++i;
-      continue;
-    }
+    const void* bs = std::memchr(s.data() + i, '\\', s.size() - i);
+    if (bs == nullptr) break;
+    i = static_cast<size_t>(static_cast<const char*>(bs) - s.data());
     out->append(s.substr(run, i - run));
     char e = s[i + 1];
     i += 2;

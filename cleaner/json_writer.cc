@@ -1,22 +1,10 @@
 #include "cleaner/json_writer.h"
 
 #include <charconv>
-#include <cstring>
+
+#include "cleaner/swar.h"
 
 namespace clean {
-
-namespace {
-
-// True when one of the 8 bytes in v needs escaping: below 0x20, '"' or '\\'
-// (SWAR: a zero byte in v ^ pattern, or a byte below 0x20).
-inline bool AnyToEscape(uint64_t v) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  auto zero_byte = [&](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
-  uint64_t below_space = (v - kOnes * 0x20) & ~v & kHigh;
-  return (below_space | zero_byte(v ^ (kOnes * '"')) | zero_byte(v ^ (kOnes * '\\'))) != 0;
-}
-
-}  // namespace
 
 void AppendJsonEscaped(std::string_view s, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
@@ -24,8 +12,7 @@ void AppendJsonEscaped(std::string_view s, std::string* out) {
   size_t run = 0, i = 0;
   const size_t n = s.size();
   while (i < n) {
-    uint64_t v;
-    if (i + 8 <= n && (std::memcpy(&v, s.data() + i, 8), !AnyToEscape(v))) {
+    if (i + 8 <= n && !swar::AnyJsonSpecial(swar::Load8(s.data() + i))) {
       i += 8;
       continue;
     }

@@ -1,6 +1,6 @@
 #include "cleaner/text_util.h"
 
-#include <cstring>
+#include "cleaner/swar.h"
 
 namespace clean {
 
@@ -87,8 +87,7 @@ void Utf8Lower(std::string_view s, std::string* out) {
 size_t AppendRepaired(std::string_view s, std::string* out) {
   size_t bad = 0, i = 0, run = 0;
   while (i < s.size()) {
-    uint64_t v;
-    if (i + 8 <= s.size() && (std::memcpy(&v, s.data() + i, 8), (v & 0x8080808080808080ull) == 0)) {
+    if (i + 8 <= s.size() && !swar::AnyHigh(swar::Load8(s.data() + i))) {
       i += 8;  // eight ASCII bytes
       continue;
     }
