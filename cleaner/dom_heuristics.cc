@@ -59,6 +59,23 @@ void Set(PageWork* w, uint32_t i, LineClass c, uint32_t decider) {
   w->decisions[i].decider = decider;
 }
 
+bool DomDecided(uint32_t d) {
+  return d == DeciderOf(Heuristic::kDomBoilerplate) || d == DeciderOf(Heuristic::kDomStructure) ||
+         d == DeciderOf(Heuristic::kDomCaption) || d == DeciderOf(Heuristic::kDomLinks);
+}
+
+// A line that may continue the article's body after its last prose line:
+// a plain paragraph of words that no rule or box claimed, not a link, not
+// repeated on the page, not a lead-in to a list.
+bool ContinuesBody(const DomTree& t, const DomLine& dl, std::string_view text,
+                   const PageWork* w, uint32_t i, const Options& o) {
+  if (w->by_rule[i] || DomDecided(w->decisions[i].decider)) return false;
+  if (t.tag(dl.block) != "p" || dl.link_density() >= o.dom_link_density) return false;
+  if (w->kinds[i] == LineKind::kNoWords || w->features.lines[i].repeats >= o.repeat_min)
+    return false;
+  return !text.empty() && text.back() != ':';
+}
+
 }  // namespace
 
 DomClassifier::DomClassifier(const RuleSet& rules) : rules_(rules), xml_(new XmlTree) {}
@@ -221,12 +238,24 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
         (!w->by_rule[i] || w->decisions[i].cls == LineClass::kBody))
       last_body = i;
   }
+  // Paragraphs right after the last body line go on with the article
+  // (a closing sentence in a language of few stop words, an update note,
+  // items written as paragraphs) while they are plain paragraphs, up to the
+  // last of them that ends a sentence: the run stops at a rule's or a box's
+  // line, a link, a repeated line, a lead-in ending in ':' ("Read more:"),
+  // a heading or another block, and credits, signatures and calls to action
+  // at its end rarely end a sentence.
+  int64_t tail_end = last_body;
+  if (last_body >= 0) {
+    for (uint32_t i = static_cast<uint32_t>(last_body) + 1; i < n_lines; ++i) {
+      if (w->decisions[i].blank) continue;
+      if (!in_main_[i] || !ContinuesBody(t, html.lines[i], page.line(i), w, i, o)) break;
+      if (w->features.lines[i].terminal) tail_end = i;
+    }
+  }
   for (uint32_t i = 0; i < n_lines; ++i) {
     if (w->decisions[i].blank || w->by_rule[i]) continue;
-    uint32_t d = w->decisions[i].decider;
-    if (d == DeciderOf(Heuristic::kDomBoilerplate) || d == DeciderOf(Heuristic::kDomStructure) ||
-        d == DeciderOf(Heuristic::kDomCaption) || d == DeciderOf(Heuristic::kDomLinks))
-      continue;
+    if (DomDecided(w->decisions[i].decider)) continue;
     const DomLine& dl = html.lines[i];
     LineKind k = w->kinds[i];
     bool linky = dl.link_density() >= o.dom_link_density;
@@ -235,7 +264,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       // After the last paragraph, lists and tables of the article (steps,
       // ingredients, references) are still its body.
       bool listed = ListBlockTag(t.tag(dl.block));
-      if ((static_cast<int64_t>(i) <= last_body || listed) && cls != LineClass::kBody &&
+      if ((static_cast<int64_t>(i) <= tail_end || listed) && cls != LineClass::kBody &&
           cls != LineClass::kTitle && !linky && k != LineKind::kNoWords &&
           w->features.lines[i].repeats < o.repeat_min && TextBlockTag(t.tag(dl.block)))
         Set(w, i, LineClass::kBody, DeciderOf(Heuristic::kDomInMain));

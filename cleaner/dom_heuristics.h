@@ -12,8 +12,9 @@
 //      role is in the boilerplate vocabulary (rules/dom/boilerplate.txt), or
 //      inside nav/aside/footer/form, get that class; figcaption is caption.
 //   4. Inside the main element, text blocks (paragraphs, list items,
-//      subheadings, quotes, cells) that are not link lists are body;
-//      outside it, only long prose stays body.
+//      subheadings, quotes, cells) that are not link lists are body up to
+//      its last prose line, and plain paragraphs after it up to the last
+//      one ending a sentence; outside it, only long prose stays body.
 #pragma once
 #include <cstdint>
 #include <vector>

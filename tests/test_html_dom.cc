@@ -103,6 +103,23 @@ TEST_CASE("dom: the main element is a container, not one dominant paragraph", "[
   CHECK(l.decider("A short subheading").substr(0, 4) == "body");
 }
 
+TEST_CASE("dom: paragraphs after the last prose line go on with the article up to the last "
+          "sentence", "[html][dom]") {
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><p>" + kP1 +
+                     "</p><p>" + kP2 + "</p><p>" + kP3 +
+                     "</p><p>Update: figures corrected.</p><p>Our thanks go to Ana Li</p>"
+                     "<p>Edited by Ana.</p><p>Photo credits: Agency</p></article></body>");
+  CHECK(l.decider("Update: figures corrected.") == "body dom.in-main");
+  CHECK(l.decider("Our thanks go to Ana Li") == "body dom.in-main");
+  CHECK(l.decider("Edited by Ana.") == "body dom.in-main");
+  CHECK(l.decider("Photo credits: Agency").substr(0, 4) != "body");  // past the last sentence
+  // The run stops at a lead-in ending in ':'.
+  l = Classify("<body><article><p>" + kP1 + "</p><p>" + kP2 +
+               "</p><p>Edited by Ana.</p><p>See also:</p><p>Lower taxes.</p></article></body>");
+  CHECK(l.decider("Edited by Ana.") == "body dom.in-main");
+  CHECK(l.decider("Lower taxes.").substr(0, 4) != "body");
+}
+
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
   Classify("<html><head><title>Site | Page</title>"
