@@ -260,6 +260,12 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     LineKind k = w->kinds[i];
     bool linky = dl.link_density() >= o.dom_link_density;
     LineClass cls = w->decisions[i].cls;
+    // The text heuristics take the title-like line nearest before the body
+    // text for the title; inside the main element that is a subheading
+    // unless it is the page's <h1> or its metadata title.
+    if (cls == LineClass::kTitle && in_main_[i] && t.tag(dl.block) != "h1" &&
+        page.line(i) != html.meta.title)
+      cls = LineClass::kNavigation;
     if (in_main_[i]) {
       // After the last paragraph, lists and tables of the article (steps,
       // ingredients, references) are still its body.

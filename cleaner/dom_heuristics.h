@@ -14,7 +14,9 @@
 //   4. Inside the main element, text blocks (paragraphs, list items,
 //      subheadings, quotes, cells) that are not link lists are body up to
 //      its last prose line, and plain paragraphs after it up to the last
-//      one ending a sentence; outside it, only long prose stays body.
+//      one ending a sentence (a subheading the text heuristics took for
+//      the title is one of its blocks unless it is the <h1> or the
+//      metadata title); outside it, only long prose stays body.
 #pragma once
 #include <cstdint>
 #include <vector>

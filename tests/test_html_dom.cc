@@ -120,6 +120,16 @@ TEST_CASE("dom: paragraphs after the last prose line go on with the article up t
   CHECK(l.decider("Lower taxes.").substr(0, 4) != "body");
 }
 
+TEST_CASE("dom: a subheading the text heuristics take for the title is body in the main element",
+          "[html][dom]") {
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article>"
+                     "<h1>Budget talks go on</h1><p>Short intro</p>"
+                     "<h3>What the minister said next</h3><p>" + kP1 + "</p><p>" + kP2 +
+                     "</p><p>" + kP3 + "</p></article></body>");
+  CHECK(l.decider("What the minister said next") == "body dom.in-main");
+  CHECK(l.decider("Budget talks go on").substr(0, 4) != "body");
+}
+
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
   Classify("<html><head><title>Site | Page</title>"
