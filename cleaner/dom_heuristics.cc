@@ -195,6 +195,8 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
   const DomVocabulary& vocab = rules_.dom_vocab();
   size_t n_lines = html.lines.size();
   in_main_.assign(n_lines, 0);
+  boxed_.clear();
+  uint64_t body_chars = 0;  // of the lines body after the DOM pass's boxes
   for (uint32_t i = 0; i < n_lines; ++i) {
     if (w->decisions[i].blank) continue;
     const DomLine& dl = html.lines[i];
@@ -220,12 +222,22 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     if (w->by_rule[i]) continue;
     LineKind k = w->kinds[i];
     bool linky = dl.link_density() >= o.dom_link_density;
+    if (boiler && w->decisions[i].cls == LineClass::kBody) boxed_.push_back({i, w->decisions[i]});
     if (boiler) Set(w, i, *boiler, DeciderOf(Heuristic::kDomBoilerplate));
     else if (structure) Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomStructure));
     else if (caption) Set(w, i, LineClass::kCaption, DeciderOf(Heuristic::kDomCaption));
     else if (linky && w->decisions[i].cls == LineClass::kBody && !ProseKind(k))
       Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomLinks));
+    if (w->decisions[i].cls == LineClass::kBody) body_chars += dl.chars;
   }
+  // Boxes named as boilerplate that would leave the page without body text
+  // are its content (live blogs whose posts are "comments", galleries of
+  // "caption" slides): the text heuristics' body decisions stand.
+  uint64_t boxed_chars = 0;
+  for (const auto& [i, d] : boxed_) boxed_chars += html.lines[i].chars;
+  if (body_chars < static_cast<uint64_t>(o.dom_min_body_chars) &&
+      boxed_chars >= static_cast<uint64_t>(o.dom_min_body_chars))
+    for (const auto& [i, d] : boxed_) w->decisions[i] = d;
   if (main_ == kNoNode) return;
   // The main text's extent in line order: its first line, and its last
   // body line (what follows it inside the element is bios, tags, prompts).

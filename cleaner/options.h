@@ -100,6 +100,11 @@ struct Options {
   // An element whose class/id/role is boilerplate but that holds more than
   // this share of the page's prose is a layout wrapper, not a box.
   double dom_boiler_max_share = 0.25;
+  // Boilerplate-named boxes that would leave a page with fewer body
+  // characters than this, while holding at least as many of the text
+  // heuristics' body characters, are its content (live blogs whose posts
+  // are named "comment", galleries of "caption" slides) and are not removed.
+  int dom_min_body_chars = 200;
 };
 
 // One named field of Options, for `set` in rule files and for documentation.

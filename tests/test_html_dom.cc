@@ -130,6 +130,25 @@ TEST_CASE("dom: a subheading the text heuristics take for the title is body in t
   CHECK(l.decider("Budget talks go on").substr(0, 4) != "body");
 }
 
+TEST_CASE("dom: boilerplate-named boxes that hold all the body text are the content",
+          "[html][dom]") {
+  // A live blog whose posts are named "comment": every post is a small box.
+  std::string posts;
+  const std::string minutes[] = {"12", "27", "41", "58", "73", "88"};
+  for (int i = 0; i < 6; ++i)
+    posts += "<div class=live-comment><span>" + minutes[i] + "'</span><p>Minute " + minutes[i] +
+             ": " + (i % 2 ? kP1 : kP2) + "</p></div>";
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><main>"
+                     "<div class=live-comments>" + posts + "</div></main></body>");
+  CHECK(l.decider("Minute 41: " + kP2).substr(0, 4) == "body");
+  CHECK(l.decider("Minute 88: " + kP1).substr(0, 4) == "body");
+  // With an article beside them, the same boxes are removed.
+  l = Classify("<body><main><article><p>" + kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 +
+               "</p></article><div class=live-comments>" + posts + "</div></main></body>");
+  CHECK(l.decider(kP3).substr(0, 4) == "body");
+  CHECK(l.decider("Minute 41: " + kP2) == "navigation dom.boilerplate");
+}
+
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
   Classify("<html><head><title>Site | Page</title>"
