@@ -85,6 +85,11 @@ struct Options {
   // rendered again with its <noscript> content (pages that show their text
   // only without JavaScript, or whose markup leaves the body in <noscript>).
   int html_noscript_min_chars = 200;
+  // A page whose JSON-LD articleBody has more than this many times the
+  // non-space characters of its whole rendering shows only a teaser (a
+  // paywall, an article rendered by JavaScript): the articleBody is rendered
+  // at the end of the page, as the element <json-ld-article-body>.
+  double html_article_body_ratio = 2.0;
   // Share of a line's characters inside links from which it is link-like
   // (menus, teasers); readability and boilerpipe use 0.25-0.5.
   double dom_link_density = 0.5;

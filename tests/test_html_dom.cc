@@ -149,6 +149,28 @@ TEST_CASE("dom: boilerplate-named boxes that hold all the body text are the cont
   CHECK(l.decider("Minute 41: " + kP2) == "navigation dom.boilerplate");
 }
 
+TEST_CASE("dom: a teaser page renders its JSON-LD articleBody", "[html][dom]") {
+  auto page = [](const std::string& body, const std::string& shown) {
+    return "<html><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\","
+           "\"articleBody\":\"" + body + "\"}</script></head><body><div class=menu>"
+           "<a href=/>Home</a></div><article><h1>The talks</h1><p>" + shown +
+           "</p><a href=/subscribe>Subscribe to read the full article</a></article></body></html>";
+  };
+  // Plain text: one paragraph per line.
+  Lines l = Classify(page(kP1 + "\\n" + kP2 + "\\n" + kP3, "A short teaser of the talks."));
+  CHECK(l.decider(kP2).substr(0, 4) == "body");
+  CHECK(l.decider(kP3).substr(0, 4) == "body");
+  // Escaped HTML.
+  l = Classify(page("&lt;p&gt;" + kP1 + "&lt;/p&gt;&lt;p class=&quot;x&quot;&gt;" + kP2 +
+                    "&lt;/p&gt;&lt;p&gt;" + kP3 + "&lt;/p&gt;", "A short teaser."));
+  CHECK(l.decider(kP2).substr(0, 4) == "body");
+  // A page that shows its article does not render the articleBody again.
+  l = Classify(page(kP1, kP1));
+  size_t n = 0;
+  for (const auto& [text, cls] : l.items) n += text == kP1;
+  CHECK(n == 1);
+}
+
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
   Classify("<html><head><title>Site | Page</title>"
