@@ -196,6 +196,8 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
   size_t n_lines = html.lines.size();
   in_main_.assign(n_lines, 0);
   boxed_.clear();
+  captions_.clear();
+  uint64_t caption_chars = 0;
   uint64_t body_chars = 0;  // of the lines body after the DOM pass's boxes
   for (uint32_t i = 0; i < n_lines; ++i) {
     if (w->decisions[i].blank) continue;
@@ -223,6 +225,11 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     LineKind k = w->kinds[i];
     bool linky = dl.link_density() >= o.dom_link_density;
     if (boiler && w->decisions[i].cls == LineClass::kBody) boxed_.push_back({i, w->decisions[i]});
+    bool captioned = caption || (boiler && *boiler == LineClass::kCaption);
+    if (captioned && in_main_[i] && ProseKind(k)) {
+      captions_.push_back({i, w->decisions[i]});
+      caption_chars += dl.chars;
+    }
     if (boiler) Set(w, i, *boiler, DeciderOf(Heuristic::kDomBoilerplate));
     else if (structure) Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomStructure));
     else if (caption) Set(w, i, LineClass::kCaption, DeciderOf(Heuristic::kDomCaption));
@@ -239,6 +246,11 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       boxed_chars >= static_cast<uint64_t>(o.dom_min_body_chars))
     for (const auto& [i, d] : boxed_) w->decisions[i] = d;
   if (main_ == kNoNode) return;
+  // A gallery: when captions (figcaption, or a box named as caption) hold
+  // most of the main element's prose, they are its text, and the text
+  // heuristics' decisions stand.
+  if (caption_chars > o.dom_gallery_caption_share * prose_[main_])
+    for (const auto& [i, d] : captions_) w->decisions[i] = d;
   // The main text's extent in line order: its first line, and its last
   // body line (what follows it inside the element is bios, tags, prompts).
   int64_t first_main = -1, last_main = -1, last_body = -1;

@@ -12,7 +12,8 @@
 //      role is in the boilerplate vocabulary (rules/dom/boilerplate.txt), or
 //      inside nav/aside/footer/form, get that class; figcaption is caption.
 //      Boxes that would leave the page without body text keep the text
-//      heuristics' decisions (Options::dom_min_body_chars).
+//      heuristics' decisions (Options::dom_min_body_chars), and so do the
+//      captions of a gallery (Options::dom_gallery_caption_share).
 //   4. Inside the main element, text blocks (paragraphs, list items,
 //      subheadings, quotes, cells) that are not link lists are body up to
 //      its last prose line, and plain paragraphs after it up to the last
@@ -51,6 +52,7 @@ class DomClassifier {
   std::vector<uint8_t> main_path_;   // per node: 1 for the main element and its ancestors
   std::vector<uint8_t> in_main_;     // per line: inside the main element
   std::vector<std::pair<uint32_t, Decision>> boxed_;  // body lines a box took, and their decision
+  std::vector<std::pair<uint32_t, Decision>> captions_;  // prose caption lines in the main element
   std::vector<int32_t> xpath_mark_;  // per node: index of the XPath rule, -1 none
   std::vector<uint32_t> matched_;    // XPath result scratch
 };

@@ -40,6 +40,7 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(dom_main_min_blocks, "prose lines the main content element holds at least"),
       CLEAN_OPT(dom_main_min_chars, "prose of a plain element that outranks a boilerplate-named sibling in the main search"),
       CLEAN_OPT(dom_min_body_chars, "body characters below which boilerplate-named boxes that took more are kept as the content"),
+      CLEAN_OPT(dom_gallery_caption_share, "share of the main element's prose in captions from which they are its text (a gallery)"),
 #undef CLEAN_OPT
   };
   return kFields;

@@ -110,6 +110,9 @@ struct Options {
   // heuristics' body characters, are its content (live blogs whose posts
   // are named "comment", galleries of "caption" slides) and are not removed.
   int dom_min_body_chars = 200;
+  // Prose captions inside the main element holding more than this share of
+  // its prose make a gallery: the captions are its text, not captions.
+  double dom_gallery_caption_share = 0.5;
 };
 
 // One named field of Options, for `set` in rule files and for documentation.

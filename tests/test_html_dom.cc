@@ -171,6 +171,23 @@ TEST_CASE("dom: a teaser page renders its JSON-LD articleBody", "[html][dom]") {
   CHECK(n == 1);
 }
 
+TEST_CASE("dom: the captions of a gallery are its text", "[html][dom]") {
+  std::string slides;
+  const std::string texts[] = {kP1, kP2, kP3};
+  for (int i = 0; i < 3; ++i)
+    slides += "<figure><img src=a.jpg><figcaption class=slide-caption><p>Look " +
+              std::to_string(i + 1) + ": " + texts[i] + "</p></figcaption></figure>";
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><h1>Ten looks</h1>"
+                     "<p>" + kP1 + "</p>" + slides + "</article></body>");
+  CHECK(l.decider("Look 2: " + kP2).substr(0, 4) == "body");
+  CHECK(l.decider("Look 3: " + kP3).substr(0, 4) == "body");
+  // One caption in an article stays a caption.
+  l = Classify("<body><article><p>" + kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 +
+               "</p><figure><img src=a.jpg><figcaption>The minister, on Monday.</figcaption>"
+               "</figure><p>" + kP1 + " Again.</p></article></body>");
+  CHECK(l.decider("The minister, on Monday.") == "caption dom.figcaption");
+}
+
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
   Classify("<html><head><title>Site | Page</title>"
