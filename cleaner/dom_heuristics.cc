@@ -28,6 +28,10 @@ bool ListBlockTag(std::string_view t) {
   return t == "li" || t == "td" || t == "th" || t == "dd" || t == "dt";
 }
 
+// Table cells: inside the main element, one of numbers only is a figure of
+// a body table, not a no-words line.
+bool TableCellTag(std::string_view t) { return t == "td" || t == "th"; }
+
 // Elements that can hold an article's several blocks (not a paragraph,
 // heading, list or table, whose parent is the container).
 bool ContainerTag(std::string_view t) {
@@ -295,7 +299,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       // ingredients, references) are still its body.
       bool listed = ListBlockTag(t.tag(dl.block));
       if ((static_cast<int64_t>(i) <= tail_end || listed) && cls != LineClass::kBody &&
-          cls != LineClass::kTitle && !linky && k != LineKind::kNoWords &&
+          cls != LineClass::kTitle && !linky && (k != LineKind::kNoWords || TableCellTag(t.tag(dl.block))) &&
           w->features.lines[i].repeats < o.repeat_min && TextBlockTag(t.tag(dl.block)))
         Set(w, i, LineClass::kBody, DeciderOf(Heuristic::kDomInMain));
     } else if (cls == LineClass::kBody) {

@@ -188,6 +188,16 @@ TEST_CASE("dom: the captions of a gallery are its text", "[html][dom]") {
   CHECK(l.decider("The minister, on Monday.") == "caption dom.figcaption");
 }
 
+TEST_CASE("dom: number-only cells of a table in the main element are body", "[html][dom]") {
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><p>" + kP1 +
+                     "</p><table><tr><th>Region</th><th>2023</th></tr><tr><td>North</td>"
+                     "<td>286,35</td></tr><tr><td>South</td><td>1.204</td></tr></table><p>" +
+                     kP2 + "</p></article><div class=footer><span>2024</span></div></body>");
+  CHECK(l.decider("286,35") == "body dom.in-main");
+  CHECK(l.decider("1.204") == "body dom.in-main");
+  CHECK(l.decider("2024").substr(0, 4) != "body");  // outside the main element
+}
+
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
   Classify("<html><head><title>Site | Page</title>"
