@@ -28,6 +28,10 @@ bool ListBlockTag(std::string_view t) {
   return t == "li" || t == "td" || t == "th" || t == "dd" || t == "dt";
 }
 
+// Table cells: inside the main element, one of numbers only is a figure of
+// a body table, not a no-words line.
+bool TableCellTag(std::string_view t) { return t == "td" || t == "th"; }
+
 // Elements that can hold an article's several blocks (not a paragraph,
 // heading, list or table, whose parent is the container).
 bool ContainerTag(std::string_view t) {
@@ -57,6 +61,23 @@ bool ProseKind(LineKind k) { return k == LineKind::kProse || k == LineKind::kMed
 void Set(PageWork* w, uint32_t i, LineClass c, uint32_t decider) {
   w->decisions[i].cls = c;
   w->decisions[i].decider = decider;
+}
+
+bool DomDecided(uint32_t d) {
+  return d == DeciderOf(Heuristic::kDomBoilerplate) || d == DeciderOf(Heuristic::kDomStructure) ||
+         d == DeciderOf(Heuristic::kDomCaption) || d == DeciderOf(Heuristic::kDomLinks);
+}
+
+// A line that may continue the article's body after its last prose line:
+// a plain paragraph of words that no rule or box claimed, not a link, not
+// repeated on the page, not a lead-in to a list.
+bool ContinuesBody(const DomTree& t, const DomLine& dl, std::string_view text,
+                   const PageWork* w, uint32_t i, const Options& o) {
+  if (w->by_rule[i] || DomDecided(w->decisions[i].decider)) return false;
+  if (t.tag(dl.block) != "p" || dl.link_density() >= o.dom_link_density) return false;
+  if (w->kinds[i] == LineKind::kNoWords || w->features.lines[i].repeats >= o.repeat_min)
+    return false;
+  return !text.empty() && text.back() != ':';
 }
 
 }  // namespace
@@ -178,6 +199,10 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
   const DomVocabulary& vocab = rules_.dom_vocab();
   size_t n_lines = html.lines.size();
   in_main_.assign(n_lines, 0);
+  boxed_.clear();
+  captions_.clear();
+  uint64_t caption_chars = 0;
+  uint64_t body_chars = 0;  // of the lines body after the DOM pass's boxes
   for (uint32_t i = 0; i < n_lines; ++i) {
     if (w->decisions[i].blank) continue;
     const DomLine& dl = html.lines[i];
@@ -203,13 +228,33 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     if (w->by_rule[i]) continue;
     LineKind k = w->kinds[i];
     bool linky = dl.link_density() >= o.dom_link_density;
+    if (boiler && w->decisions[i].cls == LineClass::kBody) boxed_.push_back({i, w->decisions[i]});
+    bool captioned = caption || (boiler && *boiler == LineClass::kCaption);
+    if (captioned && in_main_[i] && ProseKind(k)) {
+      captions_.push_back({i, w->decisions[i]});
+      caption_chars += dl.chars;
+    }
     if (boiler) Set(w, i, *boiler, DeciderOf(Heuristic::kDomBoilerplate));
     else if (structure) Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomStructure));
     else if (caption) Set(w, i, LineClass::kCaption, DeciderOf(Heuristic::kDomCaption));
     else if (linky && w->decisions[i].cls == LineClass::kBody && !ProseKind(k))
       Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomLinks));
+    if (w->decisions[i].cls == LineClass::kBody) body_chars += dl.chars;
   }
+  // Boxes named as boilerplate that would leave the page without body text
+  // are its content (live blogs whose posts are "comments", galleries of
+  // "caption" slides): the text heuristics' body decisions stand.
+  uint64_t boxed_chars = 0;
+  for (const auto& [i, d] : boxed_) boxed_chars += html.lines[i].chars;
+  if (body_chars < static_cast<uint64_t>(o.dom_min_body_chars) &&
+      boxed_chars >= static_cast<uint64_t>(o.dom_min_body_chars))
+    for (const auto& [i, d] : boxed_) w->decisions[i] = d;
   if (main_ == kNoNode) return;
+  // A gallery: when captions (figcaption, or a box named as caption) hold
+  // most of the main element's prose, they are its text, and the text
+  // heuristics' decisions stand.
+  if (caption_chars > o.dom_gallery_caption_share * prose_[main_])
+    for (const auto& [i, d] : captions_) w->decisions[i] = d;
   // The main text's extent in line order: its first line, and its last
   // body line (what follows it inside the element is bios, tags, prompts).
   int64_t first_main = -1, last_main = -1, last_body = -1;
@@ -221,22 +266,40 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
         (!w->by_rule[i] || w->decisions[i].cls == LineClass::kBody))
       last_body = i;
   }
+  // Paragraphs right after the last body line go on with the article
+  // (a closing sentence in a language of few stop words, an update note,
+  // items written as paragraphs) while they are plain paragraphs, up to the
+  // last of them that ends a sentence: the run stops at a rule's or a box's
+  // line, a link, a repeated line, a lead-in ending in ':' ("Read more:"),
+  // a heading or another block, and credits, signatures and calls to action
+  // at its end rarely end a sentence.
+  int64_t tail_end = last_body;
+  if (last_body >= 0) {
+    for (uint32_t i = static_cast<uint32_t>(last_body) + 1; i < n_lines; ++i) {
+      if (w->decisions[i].blank) continue;
+      if (!in_main_[i] || !ContinuesBody(t, html.lines[i], page.line(i), w, i, o)) break;
+      if (w->features.lines[i].terminal) tail_end = i;
+    }
+  }
   for (uint32_t i = 0; i < n_lines; ++i) {
     if (w->decisions[i].blank || w->by_rule[i]) continue;
-    uint32_t d = w->decisions[i].decider;
-    if (d == DeciderOf(Heuristic::kDomBoilerplate) || d == DeciderOf(Heuristic::kDomStructure) ||
-        d == DeciderOf(Heuristic::kDomCaption) || d == DeciderOf(Heuristic::kDomLinks))
-      continue;
+    if (DomDecided(w->decisions[i].decider)) continue;
     const DomLine& dl = html.lines[i];
     LineKind k = w->kinds[i];
     bool linky = dl.link_density() >= o.dom_link_density;
     LineClass cls = w->decisions[i].cls;
+    // The text heuristics take the title-like line nearest before the body
+    // text for the title; inside the main element that is a subheading
+    // unless it is the page's <h1> or its metadata title.
+    if (cls == LineClass::kTitle && in_main_[i] && t.tag(dl.block) != "h1" &&
+        page.line(i) != html.meta.title)
+      cls = LineClass::kNavigation;
     if (in_main_[i]) {
       // After the last paragraph, lists and tables of the article (steps,
       // ingredients, references) are still its body.
       bool listed = ListBlockTag(t.tag(dl.block));
-      if ((static_cast<int64_t>(i) <= last_body || listed) && cls != LineClass::kBody &&
-          cls != LineClass::kTitle && !linky && k != LineKind::kNoWords &&
+      if ((static_cast<int64_t>(i) <= tail_end || listed) && cls != LineClass::kBody &&
+          cls != LineClass::kTitle && !linky && (k != LineKind::kNoWords || TableCellTag(t.tag(dl.block))) &&
           w->features.lines[i].repeats < o.repeat_min && TextBlockTag(t.tag(dl.block)))
         Set(w, i, LineClass::kBody, DeciderOf(Heuristic::kDomInMain));
     } else if (cls == LineClass::kBody) {

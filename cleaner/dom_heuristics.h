@@ -11,9 +11,15 @@
 //   3. Lines inside an element outside the main content whose class, id or
 //      role is in the boilerplate vocabulary (rules/dom/boilerplate.txt), or
 //      inside nav/aside/footer/form, get that class; figcaption is caption.
+//      Boxes that would leave the page without body text keep the text
+//      heuristics' decisions (Options::dom_min_body_chars), and so do the
+//      captions of a gallery (Options::dom_gallery_caption_share).
 //   4. Inside the main element, text blocks (paragraphs, list items,
-//      subheadings, quotes, cells) that are not link lists are body;
-//      outside it, only long prose stays body.
+//      subheadings, quotes, cells) that are not link lists are body up to
+//      its last prose line, and plain paragraphs after it up to the last
+//      one ending a sentence (a subheading the text heuristics took for
+//      the title is one of its blocks unless it is the <h1> or the
+//      metadata title); outside it, only long prose stays body.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -45,6 +51,8 @@ class DomClassifier {
   std::vector<uint32_t> blocks_;     // per node: prose lines in its subtree
   std::vector<uint8_t> main_path_;   // per node: 1 for the main element and its ancestors
   std::vector<uint8_t> in_main_;     // per line: inside the main element
+  std::vector<std::pair<uint32_t, Decision>> boxed_;  // body lines a box took, and their decision
+  std::vector<std::pair<uint32_t, Decision>> captions_;  // prose caption lines in the main element
   std::vector<int32_t> xpath_mark_;  // per node: index of the XPath rule, -1 none
   std::vector<uint32_t> matched_;    // XPath result scratch
 };

@@ -163,7 +163,7 @@ void ReadHtmlMeta(const DomTree& tree, const HtmlHead& head, HtmlMeta* out) {
   for (const auto& j : head.json_ld) {
     if (out->date.empty()) out->date = FindIsoDate(JsonField(j, "datePublished"));
     if (out->author.empty()) out->author = JsonField(j, "author");
-    if (out->article_body.empty()) out->article_body = Collapse(JsonField(j, "articleBody"));
+    if (out->article_body.empty()) out->article_body = JsonField(j, "articleBody");
     if (out->site_name.empty()) {
       size_t pub = j.find("\"publisher\"");
       if (pub != std::string::npos) out->site_name = JsonField(j, "name", pub);

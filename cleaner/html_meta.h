@@ -12,7 +12,7 @@ namespace clean {
 
 struct HtmlMeta {
   std::string title, date, author, canonical_url, site_name, domain;
-  std::string article_body;  // JSON-LD articleBody (unescaped), "" when none
+  std::string article_body;  // JSON-LD articleBody (JSON-unescaped, as is), "" when none
   void Clear();
 };
 

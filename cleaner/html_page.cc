@@ -34,6 +34,51 @@ bool HasNoscript(const HtmlParseStats& stats) {
   return false;
 }
 
+// A JSON-LD articleBody as markup to append to the page, and its text's
+// non-space characters: HTML as is (unescaped once when it came escaped,
+// "&lt;p&gt;"), plain text as one paragraph per line, all inside a
+// <json-ld-article-body> element that is itemprop=articleBody (so it is
+// the main element, and the report's paths say where the lines came from).
+size_t ArticleBodyMarkup(std::string_view body, std::string* out) {
+  std::string unescaped;
+  if (body.find('<') == std::string_view::npos && body.find("&lt;") != std::string_view::npos) {
+    static constexpr std::pair<std::string_view, std::string_view> kEntities[] = {
+        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
+    for (size_t i = 0; i < body.size();) {
+      bool hit = false;
+      for (auto [from, to] : kEntities)
+        if (body.compare(i, from.size(), from) == 0) {
+          unescaped.append(to);
+          i += from.size();
+          hit = true;
+          break;
+        }
+      if (!hit) unescaped.push_back(body[i++]);
+    }
+    body = unescaped;
+  }
+  bool markup = body.find('<') != std::string_view::npos;
+  out->assign("<json-ld-article-body itemprop=\"articleBody\"><div><p>");
+  size_t solid = 0;
+  bool in_tag = false;
+  for (char c : body) {
+    if (markup) {
+      in_tag = c == '<' || (in_tag && c != '>');
+      solid += !in_tag && c != '>' && c != ' ' && c != '\n' && c != '\t' && c != '\r';
+      out->push_back(c);
+    } else if (c == '\n') {
+      out->append("</p><p>");
+    } else {
+      solid += c != ' ' && c != '\t' && c != '\r';
+      if (c == '<') out->append("&lt;");
+      else if (c == '&') out->append("&amp;");
+      else out->push_back(c);
+    }
+  }
+  out->append("</p></div></json-ld-article-body>");
+  return solid;
+}
+
 }  // namespace
 
 void HtmlPage::Clear() {
@@ -44,6 +89,7 @@ void HtmlPage::Clear() {
   meta.Clear();
   lines.clear();
   noscript_rendered = false;
+  article_body_rendered = false;
 }
 
 bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page,
@@ -82,6 +128,23 @@ bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page
     html->noscript_rendered = true;
   }
   ReadHtmlMeta(html->tree, html->head, &html->meta);
+  if (!html->meta.article_body.empty()) {
+    std::string markup;
+    size_t body = ArticleBodyMarkup(html->meta.article_body, &markup);
+    if (body > options.html_article_body_ratio * SolidChars(page->text)) {
+      // Parsed again with the articleBody appended: gumbo puts content after
+      // </body> or </html> into the body, as browsers do.
+      std::string doc(utf8);
+      doc += markup;
+      parser_.Parse(doc, options, &html->tree, &html->head, &html->stats);
+      page->text.clear();
+      page->lines.clear();
+      html->lines.clear();
+      linearizer_.Run(html->tree, page, &html->lines, html->noscript_rendered);
+      ReadHtmlMeta(html->tree, html->head, &html->meta);
+      html->article_body_rendered = true;
+    }
+  }
   times->linearize += Since(t2);
   return true;
 }

@@ -30,6 +30,7 @@ struct HtmlPage {
   HtmlMeta meta;
   std::vector<DomLine> lines;  // one per Page line
   bool noscript_rendered = false;  // the rendering was nearly empty: <noscript> content is in it
+  bool article_body_rendered = false;  // a teaser page: its JSON-LD articleBody is rendered too
   void Clear();
 };
 

@@ -33,11 +33,14 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(html_max_bytes, "bytes of an HTML page parsed; the rest is cut and reported"),
       CLEAN_OPT(html_max_depth, "HTML nesting depth past which start tags are dropped"),
       CLEAN_OPT(html_noscript_min_chars, "rendered characters below which <noscript> content is rendered too"),
+      CLEAN_OPT(html_article_body_ratio, "times the rendering's characters above which a JSON-LD articleBody is rendered too"),
       CLEAN_OPT(dom_link_density, "share of link text from which a line is link-like"),
       CLEAN_OPT(dom_boiler_max_share, "prose share above which a boilerplate-named element is a layout wrapper"),
       CLEAN_OPT(dom_main_share, "share of the page's prose the main content element holds"),
       CLEAN_OPT(dom_main_min_blocks, "prose lines the main content element holds at least"),
       CLEAN_OPT(dom_main_min_chars, "prose of a plain element that outranks a boilerplate-named sibling in the main search"),
+      CLEAN_OPT(dom_min_body_chars, "body characters below which boilerplate-named boxes that took more are kept as the content"),
+      CLEAN_OPT(dom_gallery_caption_share, "share of the main element's prose in captions from which they are its text (a gallery)"),
 #undef CLEAN_OPT
   };
   return kFields;

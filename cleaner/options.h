@@ -85,6 +85,11 @@ struct Options {
   // rendered again with its <noscript> content (pages that show their text
   // only without JavaScript, or whose markup leaves the body in <noscript>).
   int html_noscript_min_chars = 200;
+  // A page whose JSON-LD articleBody has more than this many times the
+  // non-space characters of its whole rendering shows only a teaser (a
+  // paywall, an article rendered by JavaScript): the articleBody is rendered
+  // at the end of the page, as the element <json-ld-article-body>.
+  double html_article_body_ratio = 2.0;
   // Share of a line's characters inside links from which it is link-like
   // (menus, teasers); readability and boilerpipe use 0.25-0.5.
   double dom_link_density = 0.5;
@@ -100,6 +105,14 @@ struct Options {
   // An element whose class/id/role is boilerplate but that holds more than
   // this share of the page's prose is a layout wrapper, not a box.
   double dom_boiler_max_share = 0.25;
+  // Boilerplate-named boxes that would leave a page with fewer body
+  // characters than this, while holding at least as many of the text
+  // heuristics' body characters, are its content (live blogs whose posts
+  // are named "comment", galleries of "caption" slides) and are not removed.
+  int dom_min_body_chars = 200;
+  // Prose captions inside the main element holding more than this share of
+  // its prose make a gallery: the captions are its text, not captions.
+  double dom_gallery_caption_share = 0.5;
 };
 
 // One named field of Options, for `set` in rule files and for documentation.

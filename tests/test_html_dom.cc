@@ -103,6 +103,101 @@ TEST_CASE("dom: the main element is a container, not one dominant paragraph", "[
   CHECK(l.decider("A short subheading").substr(0, 4) == "body");
 }
 
+TEST_CASE("dom: paragraphs after the last prose line go on with the article up to the last "
+          "sentence", "[html][dom]") {
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><p>" + kP1 +
+                     "</p><p>" + kP2 + "</p><p>" + kP3 +
+                     "</p><p>Update: figures corrected.</p><p>Our thanks go to Ana Li</p>"
+                     "<p>Edited by Ana.</p><p>Photo credits: Agency</p></article></body>");
+  CHECK(l.decider("Update: figures corrected.") == "body dom.in-main");
+  CHECK(l.decider("Our thanks go to Ana Li") == "body dom.in-main");
+  CHECK(l.decider("Edited by Ana.") == "body dom.in-main");
+  CHECK(l.decider("Photo credits: Agency").substr(0, 4) != "body");  // past the last sentence
+  // The run stops at a lead-in ending in ':'.
+  l = Classify("<body><article><p>" + kP1 + "</p><p>" + kP2 +
+               "</p><p>Edited by Ana.</p><p>See also:</p><p>Lower taxes.</p></article></body>");
+  CHECK(l.decider("Edited by Ana.") == "body dom.in-main");
+  CHECK(l.decider("Lower taxes.").substr(0, 4) != "body");
+}
+
+TEST_CASE("dom: a subheading the text heuristics take for the title is body in the main element",
+          "[html][dom]") {
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article>"
+                     "<h1>Budget talks go on</h1><p>Short intro</p>"
+                     "<h3>What the minister said next</h3><p>" + kP1 + "</p><p>" + kP2 +
+                     "</p><p>" + kP3 + "</p></article></body>");
+  CHECK(l.decider("What the minister said next") == "body dom.in-main");
+  CHECK(l.decider("Budget talks go on").substr(0, 4) != "body");
+}
+
+TEST_CASE("dom: boilerplate-named boxes that hold all the body text are the content",
+          "[html][dom]") {
+  // A live blog whose posts are named "comment": every post is a small box.
+  std::string posts;
+  const std::string minutes[] = {"12", "27", "41", "58", "73", "88"};
+  for (int i = 0; i < 6; ++i)
+    posts += "<div class=live-comment><span>" + minutes[i] + "'</span><p>Minute " + minutes[i] +
+             ": " + (i % 2 ? kP1 : kP2) + "</p></div>";
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><main>"
+                     "<div class=live-comments>" + posts + "</div></main></body>");
+  CHECK(l.decider("Minute 41: " + kP2).substr(0, 4) == "body");
+  CHECK(l.decider("Minute 88: " + kP1).substr(0, 4) == "body");
+  // With an article beside them, the same boxes are removed.
+  l = Classify("<body><main><article><p>" + kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 +
+               "</p></article><div class=live-comments>" + posts + "</div></main></body>");
+  CHECK(l.decider(kP3).substr(0, 4) == "body");
+  CHECK(l.decider("Minute 41: " + kP2) == "navigation dom.boilerplate");
+}
+
+TEST_CASE("dom: a teaser page renders its JSON-LD articleBody", "[html][dom]") {
+  auto page = [](const std::string& body, const std::string& shown) {
+    return "<html><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\","
+           "\"articleBody\":\"" + body + "\"}</script></head><body><div class=menu>"
+           "<a href=/>Home</a></div><article><h1>The talks</h1><p>" + shown +
+           "</p><a href=/subscribe>Subscribe to read the full article</a></article></body></html>";
+  };
+  // Plain text: one paragraph per line.
+  Lines l = Classify(page(kP1 + "\\n" + kP2 + "\\n" + kP3, "A short teaser of the talks."));
+  CHECK(l.decider(kP2).substr(0, 4) == "body");
+  CHECK(l.decider(kP3).substr(0, 4) == "body");
+  // Escaped HTML.
+  l = Classify(page("&lt;p&gt;" + kP1 + "&lt;/p&gt;&lt;p class=&quot;x&quot;&gt;" + kP2 +
+                    "&lt;/p&gt;&lt;p&gt;" + kP3 + "&lt;/p&gt;", "A short teaser."));
+  CHECK(l.decider(kP2).substr(0, 4) == "body");
+  // A page that shows its article does not render the articleBody again.
+  l = Classify(page(kP1, kP1));
+  size_t n = 0;
+  for (const auto& [text, cls] : l.items) n += text == kP1;
+  CHECK(n == 1);
+}
+
+TEST_CASE("dom: the captions of a gallery are its text", "[html][dom]") {
+  std::string slides;
+  const std::string texts[] = {kP1, kP2, kP3};
+  for (int i = 0; i < 3; ++i)
+    slides += "<figure><img src=a.jpg><figcaption class=slide-caption><p>Look " +
+              std::to_string(i + 1) + ": " + texts[i] + "</p></figcaption></figure>";
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><h1>Ten looks</h1>"
+                     "<p>" + kP1 + "</p>" + slides + "</article></body>");
+  CHECK(l.decider("Look 2: " + kP2).substr(0, 4) == "body");
+  CHECK(l.decider("Look 3: " + kP3).substr(0, 4) == "body");
+  // One caption in an article stays a caption.
+  l = Classify("<body><article><p>" + kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 +
+               "</p><figure><img src=a.jpg><figcaption>The minister, on Monday.</figcaption>"
+               "</figure><p>" + kP1 + " Again.</p></article></body>");
+  CHECK(l.decider("The minister, on Monday.") == "caption dom.figcaption");
+}
+
+TEST_CASE("dom: number-only cells of a table in the main element are body", "[html][dom]") {
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><p>" + kP1 +
+                     "</p><table><tr><th>Region</th><th>2023</th></tr><tr><td>North</td>"
+                     "<td>286,35</td></tr><tr><td>South</td><td>1.204</td></tr></table><p>" +
+                     kP2 + "</p></article><div class=footer><span>2024</span></div></body>");
+  CHECK(l.decider("286,35") == "body dom.in-main");
+  CHECK(l.decider("1.204") == "body dom.in-main");
+  CHECK(l.decider("2024").substr(0, 4) != "body");  // outside the main element
+}
+
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
   Classify("<html><head><title>Site | Page</title>"
