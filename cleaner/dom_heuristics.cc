@@ -65,7 +65,8 @@ void Set(PageWork* w, uint32_t i, LineClass c, uint32_t decider) {
 
 bool DomDecided(uint32_t d) {
   return d == DeciderOf(Heuristic::kDomBoilerplate) || d == DeciderOf(Heuristic::kDomStructure) ||
-         d == DeciderOf(Heuristic::kDomCaption) || d == DeciderOf(Heuristic::kDomLinks);
+         d == DeciderOf(Heuristic::kDomCaption) || d == DeciderOf(Heuristic::kDomLinks) ||
+         d == DeciderOf(Heuristic::kDomTitle);
 }
 
 // A line that may continue the article's body after its last prose line:
@@ -280,6 +281,20 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       if (!in_main_[i] || !ContinuesBody(t, html.lines[i], page.line(i), w, i, o)) break;
       if (w->features.lines[i].terminal) tail_end = i;
     }
+  }
+  // The page's title: its first <h1> when that is the metadata title (or a
+  // start of it: "Title | Site"), or when there is no metadata title. The
+  // text heuristics can take it for a headline next to a menu.
+  for (uint32_t i = 0; i < n_lines; ++i) {
+    if (w->decisions[i].blank || t.tag(html.lines[i].block) != "h1") continue;
+    std::string_view line = page.line(i);
+    const std::string& meta = html.meta.title;
+    bool is_title = meta.empty() || meta.compare(0, line.size(), line) == 0;
+    if (is_title && !w->by_rule[i] && !DomDecided(w->decisions[i].decider) &&
+        w->decisions[i].cls != LineClass::kBody && w->decisions[i].cls != LineClass::kTitle &&
+        html.lines[i].link_density() < o.dom_link_density)
+      Set(w, i, LineClass::kTitle, DeciderOf(Heuristic::kDomTitle));
+    break;
   }
   for (uint32_t i = 0; i < n_lines; ++i) {
     if (w->decisions[i].blank || w->by_rule[i]) continue;

@@ -25,6 +25,7 @@ constexpr HeuristicInfo kInfo[] = {
     {"dom.in-main", K::kHeuristic, "text block inside the page's main content element"},
     {"dom.outside-main", K::kHeuristic, "text outside the page's main content element"},
     {"heuristic.lead-in-list", K::kHeuristic, "item of a list introduced by a sentence ending in ':'"},
+    {"dom.title", K::kHeuristic, "the page's <h1> that is its metadata title"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Heuristic::kCount));
 }  // namespace

@@ -30,6 +30,7 @@ enum class Heuristic : uint32_t {
   kDomInMain,         // html: text block inside the main content element
   kDomOutsideMain,    // html: text outside the main content element
   kLeadInList,        // item of a list introduced by a sentence ending in ':'
+  kDomTitle,          // html: the page's <h1> that is its metadata title
   kCount
 };
 

@@ -198,6 +198,23 @@ TEST_CASE("dom: number-only cells of a table in the main element are body", "[ht
   CHECK(l.decider("2024").substr(0, 4) != "body");  // outside the main element
 }
 
+TEST_CASE("dom: the <h1> that is the metadata title is the title", "[html][dom]") {
+  // Between a bar of section links and a byline, the text heuristics take
+  // the heading for one more headline of a run.
+  auto page = [](const std::string& og_title) {
+    return "<head><meta property=og:title content='" + og_title +
+           "'></head><body><div class=top><a href=/>Portal</a> <a href=/w>World</a> "
+           "<a href=/p>Politics</a> <a href=/b>Business</a></div><div><h1>Ministers meet "
+           "again as ties sour</h1><div class=byline>By Staff writer</div><p>" +
+           std::string(kP1) + "</p><p>" + kP2 + "</p></div></body>";
+  };
+  Lines l = Classify(page("Ministers meet again as ties sour"));
+  CHECK(l.decider("Ministers meet again as ties sour") == "title dom.title");
+  // An <h1> that is not the metadata title keeps the text heuristics' class.
+  l = Classify(page("Something else entirely"));
+  CHECK(l.decider("Ministers meet again as ties sour") == "headline_list heuristic.headline-run");
+}
+
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
   Classify("<html><head><title>Site | Page</title>"
