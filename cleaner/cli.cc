@@ -68,7 +68,8 @@ const std::vector<Flag>& Flags() {
        [](CliOptions* o, const std::string& v, std::string*) { o->report = v; return true; }},
       {"", "--explain", "",
        "instead of the clean text, print every input line with its class and the rule or "
-       "heuristic that decided it (+ kept, - removed)",
+       "heuristic that decided it (+ kept, - removed); for HTML, also its element's path "
+       "(@ /html/body/...)",
        [](CliOptions* o, const std::string&, std::string*) { o->explain = true; return true; }},
       {"", "--input", "FORMAT",
        "html, text or auto (default): auto reads .html/.htm files and inputs that start like "

@@ -36,6 +36,7 @@ void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
               std::string(r.detected_by) + "), language " +
               (r.language.empty() ? std::string("unknown") : std::string(r.language)) + "\n");
   char num[32];
+  std::string path;
   for (size_t i = 0; i < ds.size(); ++i) {
     const Decision& d = ds[i];
     std::snprintf(num, sizeof num, "%6zu %c ", i + 1,
@@ -55,6 +56,11 @@ void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
     out->append(Cut(t, kMaxTextBytes));
     if (t.size() > kMaxTextBytes) out->append("…");
     if (d.regex_limit) out->append("  [regex limit hit]");
+    if (r.html) {  // the element's path, for writing xpath rules
+      path.clear();
+      r.html->tree.AppendPath(r.html->lines[i].block, &path);
+      out->append("  @ ").append(path);
+    }
     out->push_back('\n');
   }
 }

@@ -256,6 +256,19 @@ TEST_CASE("cli: --keep title,meta", "[cli]") {
   }
 }
 
+TEST_CASE("cli: --explain shows each HTML line's element path", "[cli][html]") {
+  std::string dir = TempDir();
+  std::string in = clean::testing::WriteIn(
+      dir, "in.html",
+      "<html><body><nav><a href=/>Home</a></nav><article><p>" + std::string(kP1) +
+          "</p><ul><li>First item of the list</li></ul></article></body></html>");
+  auto r = RunClean({"--explain", in});
+  REQUIRE_EXIT(r, 0);
+  CHECK_THAT(r.out, Catch::Contains("Home  @ /html/body/nav"));
+  CHECK_THAT(r.out, Catch::Contains("  @ /html/body/article/p\n"));
+  CHECK_THAT(r.out, Catch::Contains("First item of the list  @ /html/body/article/ul/li\n"));
+}
+
 TEST_CASE("cli: --explain prints one row per input line", "[cli]") {
   std::string dir = TempDir();
   std::string in = clean::testing::WriteIn(dir, "in.txt", kUpiPage);
