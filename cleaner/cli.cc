@@ -190,6 +190,15 @@ bool ParseArgs(int argc, char** argv, CliOptions* out, std::string* error) {
         a.resize(eq);
         has_value = true;
       }
+    } else if (a.size() > 2) {
+      // A short option with its value attached: -j4, -oout.txt.
+      for (const Flag& f : Flags())
+        if (!f.shorthand.empty() && !f.arg.empty() && a.rfind(f.shorthand, 0) == 0) {
+          value = a.substr(f.shorthand.size());
+          a = f.shorthand;
+          has_value = true;
+          break;
+        }
     }
     const Flag* flag = nullptr;
     for (const Flag& f : Flags())

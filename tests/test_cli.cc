@@ -186,7 +186,7 @@ TEST_CASE("cli: --out-dir with two inputs of the same name", "[cli]") {
   CHECK(ReadFile(out + "/page.txt") == kP1 + "\n");  // the first one wins
 }
 
-TEST_CASE("cli: -o FILE and --output=FILE", "[cli]") {
+TEST_CASE("cli: -o FILE and -oFILE and --output=FILE", "[cli]") {
   std::string dir = TempDir();
   std::string in = clean::testing::WriteIn(dir, "in.txt", kUpiPage);
   auto plain = RunClean({in});
@@ -199,6 +199,17 @@ TEST_CASE("cli: -o FILE and --output=FILE", "[cli]") {
   auto r2 = RunClean({"--output=" + dir + "/out2.txt", in});
   REQUIRE_EXIT(r2, 0);
   CHECK(ReadFile(dir + "/out2.txt") == plain.out);
+  // The value attached to a short option, as in -j4.
+  auto r3 = RunClean({"-o" + dir + "/out3.txt", in});
+  REQUIRE_EXIT(r3, 0);
+  CHECK(ReadFile(dir + "/out3.txt") == plain.out);
+  auto j = RunClean({"-j2", "--jsonl", "-o" + dir + "/out4.jsonl"},
+                    "{\"id\": 1, \"text\": \"" + std::string(kP1) + "\"}\n");
+  REQUIRE_EXIT(j, 0);
+  CHECK_THAT(ReadFile(dir + "/out4.jsonl"), Catch::Contains("\"id\": 1"));
+  // A switch takes no attached value.
+  auto bad_switch = RunClean({"-qx", in});
+  CHECK(bad_switch.exit_code == 2);
   // An unwritable output path.
   auto bad = RunClean({"-o", dir + "/no/such/dir/out.txt", in});
   CHECK(bad.exit_code == 2);
