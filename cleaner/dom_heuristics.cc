@@ -256,12 +256,11 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
   // heuristics' decisions stand.
   if (caption_chars > o.dom_gallery_caption_share * prose_[main_])
     for (const auto& [i, d] : captions_) w->decisions[i] = d;
-  // The main text's extent in line order: its first line, and its last
+  // The main text's extent in line order: its last line, and its last
   // body line (what follows it inside the element is bios, tags, prompts).
-  int64_t first_main = -1, last_main = -1, last_body = -1;
+  int64_t last_main = -1, last_body = -1;
   for (uint32_t i = 0; i < n_lines; ++i) {
     if (!in_main_[i]) continue;
-    if (first_main < 0) first_main = i;
     last_main = i;
     if (ProseKind(w->kinds[i]) && html.lines[i].link_density() < o.dom_link_density &&
         (!w->by_rule[i] || w->decisions[i].cls == LineClass::kBody))
@@ -325,7 +324,6 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
         Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomOutsideMain));
     }
   }
-  (void)first_main;
 }
 
 }  // namespace clean

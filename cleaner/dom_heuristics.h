@@ -19,7 +19,8 @@
 //      its last prose line, and plain paragraphs after it up to the last
 //      one ending a sentence (a subheading the text heuristics took for
 //      the title is one of its blocks unless it is the <h1> or the
-//      metadata title); outside it, only long prose stays body.
+//      metadata title); outside it, only long prose stays body. The first
+//      <h1>, when it is the metadata title, is the page's title.
 #pragma once
 #include <cstdint>
 #include <vector>

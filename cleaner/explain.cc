@@ -49,9 +49,7 @@ void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
     const Decider& who = deciders[d.decider];
     Pad(out, ClassName(d.cls), 13);
     Pad(out, who.id, id_w);
-    std::string where = who.where();
-    if (who.file.empty()) where = std::string(DeciderKindName(who.kind));
-    Pad(out, where, where_w);
+    Pad(out, who.file.empty() ? DeciderKindName(who.kind) : std::string_view(who.where()), where_w);
     std::string_view t = r.page->line(i);
     out->append(Cut(t, kMaxTextBytes));
     if (t.size() > kMaxTextBytes) out->append("…");

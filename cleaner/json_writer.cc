@@ -113,11 +113,14 @@ JsonWriter& JsonWriter::String(std::string_view s) {
   return *this;
 }
 
+void AppendJsonInt(int64_t v, std::string* out) {
+  char buf[24];
+  out->append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+}
+
 JsonWriter& JsonWriter::Int(int64_t v) {
   BeforeValue();
-  char buf[24];
-  auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-  out_->append(buf, static_cast<size_t>(end - buf));
+  AppendJsonInt(v, out_);
   return *this;
 }
 

@@ -39,5 +39,7 @@ class JsonWriter {
 };
 
 void AppendJsonEscaped(std::string_view s, std::string* out);
+// Appends v in decimal (no allocation).
+void AppendJsonInt(int64_t v, std::string* out);
 
 }  // namespace clean

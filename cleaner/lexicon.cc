@@ -1,7 +1,6 @@
 #include "cleaner/lexicon.h"
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -45,8 +44,7 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
   mask_ = static_cast<uint32_t>(cap - 1);
   for (auto& [word, li] : entries) {
     if (word.size() > UINT16_MAX) continue;  // no stop word is that long
-    uint64_t head = 0;
-    std::memcpy(&head, word.data(), std::min<size_t>(word.size(), 8));
+    const uint64_t head = Head(word);
     uint32_t i = SlotOf(head, word.size());
     while (slots_[i].len != 0 &&
            !(slots_[i].head == head &&

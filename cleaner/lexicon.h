@@ -23,9 +23,7 @@ class Lexicon {
 
   // Languages (bit i = languages()[i]) whose list holds `lower_word`.
   LangMask Lookup(std::string_view lower_word) const {
-    uint64_t head = 0;
-    std::memcpy(&head, lower_word.data(), lower_word.size() < 8 ? lower_word.size() : 8);
-    return Find(head, lower_word.data(), lower_word.size());
+    return Find(Head(lower_word), lower_word.data(), lower_word.size());
   }
   // The same for a word at p[0, n) followed by at least 8 - n readable
   // bytes (the features' word buffer): no variable-length copy.
@@ -41,6 +39,11 @@ class Lexicon {
  private:
   // A slot holds a word's first eight bytes (zero-padded) as `head`: most
   // stop words fit, so a hit costs one slot read and one comparison.
+  static uint64_t Head(std::string_view w) {
+    uint64_t head = 0;
+    std::memcpy(&head, w.data(), w.size() < 8 ? w.size() : 8);
+    return head;
+  }
   LangMask Find(uint64_t head, const char* p, size_t n) const {
     for (uint32_t i = SlotOf(head, n);; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];

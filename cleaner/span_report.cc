@@ -1,6 +1,5 @@
 #include "cleaner/span_report.h"
 
-#include <charconv>
 #include <cstring>
 
 #include "cleaner/json_writer.h"
@@ -21,11 +20,6 @@ uint64_t CodePoints(std::string_view s) {
   }
   for (; i < s.size(); ++i) n += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
   return n;
-}
-
-void AppendNumber(uint64_t v, std::string* out) {
-  char buf[24];
-  out->append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
 }
 
 void BeginLine(std::string_view id_json, std::string* out) {
@@ -76,9 +70,9 @@ void WriteSpanReport(std::string_view id_json, std::string_view original, const 
       if (!first) out->push_back(',');
       first = false;
       out->push_back('[');
-      AppendNumber(spans[i].start, out);
+      AppendJsonInt(static_cast<int64_t>(spans[i].start), out);
       out->push_back(',');
-      AppendNumber(spans[i].end, out);
+      AppendJsonInt(static_cast<int64_t>(spans[i].end), out);
       out->push_back(',');
       AppendJsonEscaped(deciders[ds[i].decider].id, out);
       out->push_back(']');
