@@ -198,8 +198,12 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
     if (w->decisions[i].blank) {
       s = 0;
     } else if (w->by_rule[i]) {
-      s = w->decisions[i].cls == LineClass::kBody ? f.chars * o.region_good_weight
-                                                  : -o.region_bad_penalty;
+      // Ads sit between paragraphs: a rule's ad line neither adds to nor
+      // breaks the stretch it sits in.
+      LineClass c = w->decisions[i].cls;
+      s = c == LineClass::kBody ? f.chars * o.region_good_weight
+          : c == LineClass::kAd ? 0.0
+                                : -o.region_bad_penalty;
     } else if (w->list_item[i]) {
       s = f.chars * o.region_list_weight;
     } else {
