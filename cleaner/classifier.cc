@@ -101,10 +101,10 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
     if (i == 0 && page.date_header) {  // an input-format fact, decided first
       d.cls = LineClass::kMeta;
       d.decider = DeciderOf(Heuristic::kDateHeader);
-      w->by_rule[i] = 1;
+      w->by_rule[i] = PageWork::kByLineRule;
       continue;
     }
-    bool decided = false;
+    bool decided = false, by_section = false;
     for (int li = 0; li < 2 && !decided; ++li) {
       if (!layers[li]) continue;
       const CompiledRule* opened = nullptr;
@@ -122,6 +122,7 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
           d.cls = r.cls;
           d.decider = r.decider;
           decided = true;
+          by_section = r.kind == RuleSpec::Kind::kSection;
           break;
         }
       }
@@ -133,9 +134,10 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
         d.cls = open[li]->cls;
         d.decider = open[li]->decider;
         decided = true;
+        by_section = true;
       }
     }
-    if (decided) w->by_rule[i] = 1;
+    if (decided) w->by_rule[i] = by_section ? PageWork::kBySection : PageWork::kByLineRule;
   }
 }
 
@@ -198,11 +200,14 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
     if (w->decisions[i].blank) {
       s = 0;
     } else if (w->by_rule[i]) {
-      // Ads sit between paragraphs: a rule's ad line neither adds to nor
-      // breaks the stretch it sits in.
+      // Ads and single promoted links ("Read more: ...") sit between
+      // paragraphs: such a rule line neither adds to nor breaks the stretch
+      // it sits in. A section's lines (a headline list) do break it.
       LineClass c = w->decisions[i].cls;
+      bool inserted = c == LineClass::kAd || (c == LineClass::kHeadlineList &&
+                                              w->by_rule[i] == PageWork::kByLineRule);
       s = c == LineClass::kBody ? f.chars * o.region_good_weight
-          : c == LineClass::kAd ? 0.0
+          : inserted            ? 0.0
                                 : -o.region_bad_penalty;
     } else if (w->list_item[i]) {
       s = f.chars * o.region_list_weight;

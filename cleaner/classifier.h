@@ -34,7 +34,10 @@ struct PageWork {
   ScanResult scan;
   std::vector<LineKind> kinds;
   std::vector<Decision> decisions;
-  std::vector<uint8_t> by_rule;  // 1 when a rule decided the line
+  // Non-zero when a rule decided the line: kByLineRule (a `line` rule, or
+  // the input's date header) or kBySection (an open section or its header).
+  std::vector<uint8_t> by_rule;
+  static constexpr uint8_t kByLineRule = 1, kBySection = 2;
   uint32_t region_begin = 0, region_end = 0;  // the best main text block [begin, end)
   std::vector<uint8_t> in_region;  // 1 for lines in the best or a secondary block
   std::vector<double> scores;      // per-line region score
