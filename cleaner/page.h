@@ -41,8 +41,4 @@ struct Page {
 // options.binary_sniff_bytes bytes) or too large for 32-bit offsets.
 bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error);
 
-// Reads a whole file or stdin ("-"). Returns false with *error set to a
-// message naming the problem (not found, a directory, unreadable).
-bool ReadInput(const std::string& path, std::string* bytes, std::string* error);
-
 }  // namespace clean
