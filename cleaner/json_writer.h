@@ -23,10 +23,20 @@ class JsonWriter {
   JsonWriter& Null();
   // Compact mode for the next container: written on one line.
   JsonWriter& Inline();
+  // For a hot loop writing many values of one shape by hand: writes what
+  // goes before the next value (separator, newline and indentation) and
+  // returns the output, to which the caller appends one complete value as
+  // an inline container of this writer's style would write it.
+  std::string* RawValue() {
+    BeforeValue();
+    return out_;
+  }
 
  private:
   void BeforeValue();
   void Newline();
+  JsonWriter& Begin(char open);
+  JsonWriter& End(char close);
   std::string* out_;
   bool pretty_;
   struct Level {

@@ -58,6 +58,45 @@ void WriteHtmlSection(const HtmlPage& h, JsonWriter& j) {
   j.EndObject();
 }
 
+// `, "class": "C", "rule": "ID", "kind": "K", "where": "W"` of removed
+// entries, per (decider, class) met in one report. Begin clears only the
+// slots the last report met, so the table costs nothing per report for the
+// deciders a page does not use.
+class EntryFragments {
+ public:
+  void Begin(size_t deciders) {
+    for (size_t k : used_) slots_[k] = Slot();
+    used_.clear();
+    text_.clear();
+    if (slots_.size() < deciders * kNumClasses) slots_.resize(deciders * kNumClasses);
+  }
+  std::string_view Get(const std::vector<Decider>& deciders, const Decision& d) {
+    Slot& s = slots_[d.decider * kNumClasses + static_cast<size_t>(d.cls)];
+    if (s.end == 0) {
+      const Decider& who = deciders[d.decider];
+      s.begin = static_cast<uint32_t>(text_.size());
+      text_.append(", \"class\": ");
+      AppendJsonEscaped(ClassName(d.cls), &text_);
+      text_.append(", \"rule\": ");
+      AppendJsonEscaped(who.id, &text_);
+      text_.append(", \"kind\": ");
+      AppendJsonEscaped(DeciderKindName(who.kind), &text_);
+      text_.append(", \"where\": ");
+      AppendJsonEscaped(who.where(), &text_);
+      s.end = static_cast<uint32_t>(text_.size());
+      used_.push_back(static_cast<size_t>(&s - slots_.data()));
+    }
+    return std::string_view(text_).substr(s.begin, s.end - s.begin);
+  }
+ private:
+  struct Slot {
+    uint32_t begin = 0, end = 0;  // end == 0: not written yet
+  };
+  std::vector<Slot> slots_;
+  std::vector<size_t> used_;
+  std::string text_;
+};
+
 }  // namespace
 
 void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
@@ -143,26 +182,30 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
     j.EndObject();
   }
 
+  // The removed lines: most of a report, so each entry is written by hand
+  // (the shape an inline object of the writer has), its class-and-decider
+  // part escaped once per report.
   j.Key("removed").BeginArray();
+  thread_local EntryFragments fragments;
+  fragments.Begin(deciders.size());
   std::string path;
   for (size_t i = 0; i < ds.size(); ++i) {
     const Decision& d = ds[i];
     if (d.blank || keep.Has(d.cls)) continue;
-    const Decider& who = deciders[d.decider];
-    j.Inline().BeginObject();
-    j.Key("line").Int(static_cast<int64_t>(i + 1));
-    j.Key("class").String(ClassName(d.cls));
-    j.Key("rule").String(who.id);
-    j.Key("kind").String(DeciderKindName(who.kind));
-    j.Key("where").String(who.where());
-    if (d.regex_limit) j.Key("regex_limit").Bool(true);
+    std::string* o = j.RawValue();
+    o->append("{\"line\": ");
+    AppendJsonInt(static_cast<int64_t>(i + 1), o);
+    o->append(fragments.Get(deciders, d));
+    if (d.regex_limit) o->append(", \"regex_limit\": true");
     if (r.html) {
       path.clear();
       r.html->tree.AppendPath(r.html->lines[i].block, &path);
-      j.Key("path").String(path);
+      o->append(", \"path\": ");
+      AppendJsonEscaped(path, o);
     }
-    j.Key("text").String(page.line(i));
-    j.EndObject();
+    o->append(", \"text\": ");
+    AppendJsonEscaped(page.line(i), o);
+    o->push_back('}');
   }
   j.EndArray();
   j.EndObject();
