@@ -80,6 +80,13 @@ void AppendJsonEscaped(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
+void FragmentCache::Reset(size_t keys) {
+  for (size_t k : used_) slots_[k] = Slot();
+  used_.clear();
+  text_.clear();
+  if (slots_.size() < keys) slots_.resize(keys);
+}
+
 void JsonWriter::Newline() {
   // '\n' and two spaces per level, in one append while they fit.
   static constexpr std::string_view kIndent =

@@ -58,45 +58,6 @@ void WriteHtmlSection(const HtmlPage& h, JsonWriter& j) {
   j.EndObject();
 }
 
-// `, "class": "C", "rule": "ID", "kind": "K", "where": "W"` of removed
-// entries, per (decider, class) met in one report. Begin clears only the
-// slots the last report met, so the table costs nothing per report for the
-// deciders a page does not use.
-class EntryFragments {
- public:
-  void Begin(size_t deciders) {
-    for (size_t k : used_) slots_[k] = Slot();
-    used_.clear();
-    text_.clear();
-    if (slots_.size() < deciders * kNumClasses) slots_.resize(deciders * kNumClasses);
-  }
-  std::string_view Get(const std::vector<Decider>& deciders, const Decision& d) {
-    Slot& s = slots_[d.decider * kNumClasses + static_cast<size_t>(d.cls)];
-    if (s.end == 0) {
-      const Decider& who = deciders[d.decider];
-      s.begin = static_cast<uint32_t>(text_.size());
-      text_.append(", \"class\": ");
-      AppendJsonEscaped(ClassName(d.cls), &text_);
-      text_.append(", \"rule\": ");
-      AppendJsonEscaped(who.id, &text_);
-      text_.append(", \"kind\": ");
-      AppendJsonEscaped(DeciderKindName(who.kind), &text_);
-      text_.append(", \"where\": ");
-      AppendJsonEscaped(who.where(), &text_);
-      s.end = static_cast<uint32_t>(text_.size());
-      used_.push_back(static_cast<size_t>(&s - slots_.data()));
-    }
-    return std::string_view(text_).substr(s.begin, s.end - s.begin);
-  }
- private:
-  struct Slot {
-    uint32_t begin = 0, end = 0;  // end == 0: not written yet
-  };
-  std::vector<Slot> slots_;
-  std::vector<size_t> used_;
-  std::string text_;
-};
-
 }  // namespace
 
 void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
@@ -183,11 +144,24 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   }
 
   // The removed lines: most of a report, so each entry is written by hand
-  // (the shape an inline object of the writer has), its class-and-decider
-  // part escaped once per report.
+  // (the shape an inline object of the writer has), its part that depends
+  // only on the class and decider written once per report.
   j.Key("removed").BeginArray();
-  thread_local EntryFragments fragments;
-  fragments.Begin(deciders.size());
+  thread_local FragmentCache fragments;
+  fragments.Reset(deciders.size() * kNumClasses);
+  auto class_and_decider = [&](const Decision& d) {
+    return fragments.Get(d.decider * kNumClasses + static_cast<size_t>(d.cls), [&](std::string* o) {
+      const Decider& who = deciders[d.decider];
+      o->append(", \"class\": ");
+      AppendJsonEscaped(ClassName(d.cls), o);
+      o->append(", \"rule\": ");
+      AppendJsonEscaped(who.id, o);
+      o->append(", \"kind\": ");
+      AppendJsonEscaped(DeciderKindName(who.kind), o);
+      o->append(", \"where\": ");
+      AppendJsonEscaped(who.where(), o);
+    });
+  };
   std::string path;
   for (size_t i = 0; i < ds.size(); ++i) {
     const Decision& d = ds[i];
@@ -195,7 +169,7 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
     std::string* o = j.RawValue();
     o->append("{\"line\": ");
     AppendJsonInt(static_cast<int64_t>(i + 1), o);
-    o->append(fragments.Get(deciders, d));
+    o->append(class_and_decider(d));
     if (d.regex_limit) o->append(", \"regex_limit\": true");
     if (r.html) {
       path.clear();
