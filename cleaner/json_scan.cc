@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "cleaner/swar.h"
+#include "cleaner/byte_scan.h"
 #include "cleaner/text_util.h"
 
 namespace clean {
@@ -51,42 +51,36 @@ class Scanner {
   bool String(bool* escaped) {
     // At the opening quote.
     ++p_;
+    const char* s = s_.data();
+    const size_t n = s_.size();
     while (true) {
-      // Fast path over plain ASCII, eight bytes at a time first.
-      while (p_ + 8 <= s_.size()) {
-        uint64_t v = swar::Load8(s_.data() + p_);
-        if (swar::AnyHigh(v) || swar::AnyJsonSpecial(v)) break;
-        p_ += 8;
-      }
-      while (p_ < s_.size()) {
-        unsigned char c = static_cast<unsigned char>(s_[p_]);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-        ++p_;
-      }
-      if (p_ >= s_.size()) return Fail(p_, "unterminated string");
-      unsigned char c = static_cast<unsigned char>(s_[p_]);
+      p_ = byte_scan::Find<byte_scan::JsonStringStop>(s, p_, n);  // over plain ASCII
+      if (p_ >= n) return Fail(p_, "unterminated string");
+      unsigned char c = static_cast<unsigned char>(s[p_]);
       if (c == '"') {
         ++p_;
         return true;
       }
-      if (c < 0x20) return Fail(p_, "control character in a string (must be escaped)");
       if (c >= 0x80) {
-        size_t len = Utf8SequenceLength(s_, p_);
-        if (!len) return Fail(p_, "invalid UTF-8 in a string");
-        p_ += len;
+        do {  // a run of non-ASCII characters
+          size_t len = Utf8SequenceLength(s_, p_);
+          if (!len) return Fail(p_, "invalid UTF-8 in a string");
+          p_ += len;
+        } while (p_ < n && static_cast<unsigned char>(s[p_]) >= 0x80);
         continue;
       }
+      if (c < 0x20) return Fail(p_, "control character in a string (must be escaped)");
       // A backslash escape.
       if (escaped) *escaped = true;
-      if (p_ + 1 >= s_.size()) return Fail(p_, "unterminated string");
-      char e = s_[p_ + 1];
+      if (p_ + 1 >= n) return Fail(p_, "unterminated string");
+      char e = s[p_ + 1];
       switch (e) {
         case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
           p_ += 2;
           break;
         case 'u':
           for (size_t k = 2; k < 6; ++k)
-            if (p_ + k >= s_.size() || HexValue(s_[p_ + k]) < 0)
+            if (p_ + k >= n || HexValue(s[p_ + k]) < 0)
               return Fail(p_, "\\u needs four hex digits");
           p_ += 6;
           break;
@@ -233,10 +227,7 @@ void DecodeJsonString(std::string_view token, std::string* out) {
     for (size_t k = 0; k < 4; ++k) v = v * 16 + static_cast<uint32_t>(HexValue(s[at + k]));
     return v;
   };
-  while (i < s.size()) {
-    const void* bs = std::memchr(s.data() + i, '\\', s.size() - i);
-    if (bs == nullptr) break;
-    i = static_cast<size_t>(static_cast<const char*>(bs) - s.data());
+  while ((i = byte_scan::Find<byte_scan::Backslash>(s.data(), i, s.size())) < s.size()) {
     out->append(s.substr(run, i - run));
     char e = s[i + 1];
     i += 2;

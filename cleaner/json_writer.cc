@@ -1,53 +1,12 @@
 #include "cleaner/json_writer.h"
 
-#include <array>
 #include <charconv>
 
-#include "cleaner/swar.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "cleaner/byte_scan.h"
 
 namespace clean {
 
 namespace {
-
-// 1 for the bytes JSON must escape in a string: control characters, '"'
-// and '\\'.
-constexpr std::array<uint8_t, 256> kMustEscape = [] {
-  std::array<uint8_t, 256> t{};
-  for (int c = 0; c < 0x20; ++c) t[c] = 1;
-  t['"'] = t['\\'] = 1;
-  return t;
-}();
-
-// The offset of the first byte in s[i, n) that JSON must escape, or n.
-inline size_t NextSpecial(const char* s, size_t i, size_t n) {
-#ifdef __SSE2__
-  if (n - i >= 16) {
-    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-    const __m128i control = _mm_set1_epi8(0x1F);
-    auto special = [&](size_t at) {  // a bit per byte of s[at, at + 16)
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + at));
-      __m128i m = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-          _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));  // v <= 0x1F
-      return static_cast<unsigned>(_mm_movemask_epi8(m));
-    };
-    for (; i + 16 <= n; i += 16)
-      if (unsigned bits = special(i)) return i + static_cast<size_t>(__builtin_ctz(bits));
-    if (i == n) return n;
-    // The last bytes: one load ending at n, the bits of bytes seen dropped.
-    unsigned bits = special(n - 16) >> (16 - (n - i));
-    return bits ? i + static_cast<size_t>(__builtin_ctz(bits)) : n;
-  }
-#else
-  while (i + 8 <= n && !swar::AnyJsonSpecial(swar::Load8(s + i))) i += 8;
-#endif
-  while (i < n && !kMustEscape[static_cast<unsigned char>(s[i])]) ++i;
-  return i;
-}
 
 void AppendEscape(unsigned char c, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
@@ -67,11 +26,12 @@ void AppendEscape(unsigned char c, std::string* out) {
 }  // namespace
 
 void AppendJsonEscaped(std::string_view s, std::string* out) {
+  constexpr auto Find = byte_scan::Find<byte_scan::JsonSpecial>;
   const char* p = s.data();
   const size_t n = s.size();
   out->push_back('"');
   size_t run = 0;
-  for (size_t i = NextSpecial(p, 0, n); i < n; i = NextSpecial(p, i, n)) {
+  for (size_t i = Find(p, 0, n); i < n; i = Find(p, i, n)) {
     out->append(p + run, i - run);
     AppendEscape(static_cast<unsigned char>(p[i]), out);
     run = ++i;
