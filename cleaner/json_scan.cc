@@ -1,5 +1,7 @@
 #include "cleaner/json_scan.h"
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 
 #include "cleaner/byte_scan.h"
@@ -22,12 +24,19 @@ std::string_view JsonTypeName(JsonType t) {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// The value of a hex digit, or -1 (a table: \u escapes are many in JSON
+// written with only ASCII).
+constexpr std::array<int8_t, 256> kHexValue = [] {
+  std::array<int8_t, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = static_cast<int8_t>(c >= '0' && c <= '9'   ? c - '0'
+                               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                      : -1);
+  return t;
+}();
+
+int HexValue(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -221,22 +230,29 @@ bool ScanJsonObject(std::string_view line, JsonObjectScan* out, std::string* err
 
 void DecodeJsonString(std::string_view token, std::string* out) {
   std::string_view s = token.substr(1, token.size() - 2);
-  size_t run = 0, i = 0;
+  // Decoded text is never longer than its token: written in place into room
+  // made first, then cut to size.
+  const size_t base = out->size();
+  out->resize(base + s.size());
+  char* const begin = out->data() + base;
+  char* d = begin;
   auto hex4 = [&](size_t at) {
     uint32_t v = 0;
     for (size_t k = 0; k < 4; ++k) v = v * 16 + static_cast<uint32_t>(HexValue(s[at + k]));
     return v;
   };
+  size_t run = 0, i = 0;
   while ((i = byte_scan::Find<byte_scan::Backslash>(s.data(), i, s.size())) < s.size()) {
-    out->append(s.substr(run, i - run));
+    std::memcpy(d, s.data() + run, i - run);
+    d += i - run;
     char e = s[i + 1];
     i += 2;
     switch (e) {
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      case 't': out->push_back('\t'); break;
+      case 'b': *d++ = '\b'; break;
+      case 'f': *d++ = '\f'; break;
+      case 'n': *d++ = '\n'; break;
+      case 'r': *d++ = '\r'; break;
+      case 't': *d++ = '\t'; break;
       case 'u': {
         uint32_t cp = hex4(i);
         i += 4;
@@ -249,14 +265,16 @@ void DecodeJsonString(std::string_view token, std::string* out) {
           }
         }
         if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // a lone surrogate
-        Utf8Append(cp, out);
+        d = Utf8Write(cp, d);
         break;
       }
-      default: out->push_back(e); break;  // '"', '\\', '/'
+      default: *d++ = e; break;  // '"', '\\', '/'
     }
     run = i;
   }
-  out->append(s.substr(run));
+  std::memcpy(d, s.data() + run, s.size() - run);
+  d += s.size() - run;
+  out->resize(base + static_cast<size_t>(d - begin));
 }
 
 const JsonMember* FindMember(std::string_view line, const JsonObjectScan& scan,

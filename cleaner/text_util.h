@@ -42,6 +42,27 @@ inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
 // Decodes the valid sequence of `len` bytes at s[i].
 uint32_t Utf8Decode(std::string_view s, size_t i, size_t len);
 
+// Writes the UTF-8 encoding of cp (1 to 4 bytes) at p; returns the end.
+inline char* Utf8Write(uint32_t cp, char* p) {
+  auto b = [](uint32_t v) { return static_cast<char>(v); };
+  if (cp < 0x80) {
+    *p++ = b(cp);
+  } else if (cp < 0x800) {
+    *p++ = b(0xC0 | (cp >> 6));
+    *p++ = b(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *p++ = b(0xE0 | (cp >> 12));
+    *p++ = b(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = b(0x80 | (cp & 0x3F));
+  } else {
+    *p++ = b(0xF0 | (cp >> 18));
+    *p++ = b(0x80 | ((cp >> 12) & 0x3F));
+    *p++ = b(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = b(0x80 | (cp & 0x3F));
+  }
+  return p;
+}
+
 // Appends the UTF-8 encoding of cp.
 void Utf8Append(uint32_t cp, std::string* out);
 
