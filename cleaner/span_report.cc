@@ -19,18 +19,16 @@ namespace {
 
 constexpr size_t kBlock = 64;
 
-// A bit per byte of a block of up to kBlock bytes: which are '\n', which
-// are not ASCII whitespace (IsAsciiSpace), which continue a UTF-8 sequence
+// A bit per byte of a block of kBlock bytes: which are '\n', which are not
+// ASCII whitespace (IsAsciiSpace), which continue a UTF-8 sequence
 // (10xxxxxx).
 struct BlockMasks {
   uint64_t newline = 0, text = 0, continuation = 0;
 };
 
-BlockMasks Classify(const char* p, size_t width) {
+BlockMasks Classify(const char* p) {
   BlockMasks m;
 #ifdef __SSE2__
-  alignas(16) char tail[kBlock] = {};
-  if (width < kBlock) p = static_cast<const char*>(std::memcpy(tail, p, width));
   for (int k = 0; k < 4; ++k) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
     __m128i t9 = _mm_sub_epi8(v, _mm_set1_epi8(9));  // '\t'..'\r' -> 0..4
@@ -47,19 +45,24 @@ BlockMasks Classify(const char* p, size_t width) {
   }
   m.text = ~m.text;
 #else
-  for (size_t k = 0; k < width; ++k) {
+  for (size_t k = 0; k < kBlock; ++k) {
     unsigned char c = static_cast<unsigned char>(p[k]);
     m.newline |= static_cast<uint64_t>(c == '\n') << k;
     m.text |= static_cast<uint64_t>(!IsAsciiSpace(c)) << k;
     m.continuation |= static_cast<uint64_t>((c & 0xC0) == 0x80) << k;
   }
 #endif
-  if (width < kBlock) {
-    uint64_t valid = (uint64_t{1} << width) - 1;
-    m.newline &= valid;
-    m.text &= valid;
-    m.continuation &= valid;
-  }
+  return m;
+}
+
+// The same for the last `width` (< kBlock) bytes of a text.
+BlockMasks ClassifyTail(const char* p, size_t width) {
+  char block[kBlock] = {};
+  BlockMasks m = Classify(static_cast<const char*>(std::memcpy(block, p, width)));
+  uint64_t valid = (uint64_t{1} << width) - 1;
+  m.newline &= valid;
+  m.text &= valid;
+  m.continuation &= valid;
   return m;
 }
 
@@ -92,7 +95,8 @@ void LineCodePointSpans(std::string_view original, size_t max_lines,
   size_t line_start = pos;
   for (size_t base = pos; base < n; base += kBlock) {
     size_t width = std::min(kBlock, n - base);
-    BlockMasks m = Classify(original.data() + base, width);
+    BlockMasks m = width == kBlock ? Classify(original.data() + base)
+                                   : ClassifyTail(original.data() + base, width);
     auto code_point = [&](uint32_t bit) {
       return base + bit - continuations -
              static_cast<uint64_t>(Popcount(m.continuation & Below(bit)));
