@@ -18,7 +18,9 @@ RecordCleaner::RecordCleaner(const RuleSet& rules, const Options& base, const So
       options_(options),
       keep_(keep),
       digest_(std::move(digest)),
-      cleaner_(rules, base, forced) {}
+      cleaner_(rules, base, forced) {
+  cleaner_.set_input_valid_utf8(true);  // text fields are decoded from validated strings
+}
 
 RecordOutcome RecordCleaner::Reject(RunStats* stats, std::string* message, std::string text) {
   ++stats->rejected;

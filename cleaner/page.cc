@@ -39,7 +39,8 @@ bool ParseDateHeader(std::string_view raw, std::string* date) {
 
 }  // namespace
 
-bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error) {
+bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error,
+               bool valid_utf8) {
   page->input_bytes = bytes.size();
   if (bytes.size() >= std::numeric_limits<uint32_t>::max() / 2) {
     *error = "input too large (" + std::to_string(bytes.size()) + " bytes; at most 2 GB a page)";
@@ -71,7 +72,8 @@ bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::
     std::string_view t = TrimAscii(raw);
     LineSpan span;
     span.begin = static_cast<uint32_t>(page->text.size());
-    page->invalid_utf8 += AppendRepaired(t, &page->text);
+    if (valid_utf8) page->text.append(t);
+    else page->invalid_utf8 += AppendRepaired(t, &page->text);
     span.end = static_cast<uint32_t>(page->text.size());
     page->text.push_back('\n');
     page->lines.push_back(span);
