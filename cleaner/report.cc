@@ -1,5 +1,6 @@
 #include "cleaner/report.h"
 
+#include <algorithm>
 #include <array>
 
 #include "cleaner/json_writer.h"
@@ -8,17 +9,30 @@ namespace clean {
 
 namespace {
 
-// The text of the first line decided by a rule tagged `as FIELD`; for
-// "title", the first title line otherwise.
-std::string_view FieldText(const CleanResult& r, std::string_view field) {
+// The texts of the first lines decided by rules tagged `as title`, `as
+// date` and `as byline`; for the title, the first title line otherwise.
+// One pass over the decisions for the three.
+struct FieldTexts {
+  std::string_view title, date, byline;
+};
+
+FieldTexts FindFieldTexts(const CleanResult& r) {
   const auto& ds = r.decisions();
   const auto& deciders = r.rules->deciders();
-  for (size_t i = 0; i < ds.size(); ++i)
-    if (!ds[i].blank && deciders[ds[i].decider].field == field) return r.page->line(i);
-  if (field == "title")
-    for (size_t i = 0; i < ds.size(); ++i)
-      if (!ds[i].blank && ds[i].cls == LineClass::kTitle) return r.page->line(i);
-  return {};
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t title = kNone, date = kNone, byline = kNone, title_line = kNone;
+  for (size_t i = 0; i < ds.size(); ++i) {
+    if (ds[i].blank) continue;
+    if (ds[i].cls == LineClass::kTitle && title_line == kNone) title_line = i;
+    const std::string& field = deciders[ds[i].decider].field;
+    if (field.empty()) continue;
+    if (field == "title") title = std::min(title, i);
+    else if (field == "date") date = std::min(date, i);
+    else if (field == "byline") byline = std::min(byline, i);
+  }
+  if (title == kNone) title = title_line;
+  auto text = [&](size_t i) { return i == kNone ? std::string_view() : r.page->line(i); };
+  return {text(title), text(date), text(byline)};
 }
 
 void OptionalString(JsonWriter& j, std::string_view key, std::string_view v) {
@@ -102,12 +116,13 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   j.EndObject();
 
   OptionalString(j, "language", r.language);
-  OptionalString(j, "title", FieldText(r, "title"));
+  FieldTexts fields = FindFieldTexts(r);
+  OptionalString(j, "title", fields.title);
   std::string_view date = page.header_date;
   if (date.empty() && r.html) date = r.html->meta.date;
-  if (date.empty()) date = FieldText(r, "date");
+  if (date.empty()) date = fields.date;
   OptionalString(j, "date", date);
-  OptionalString(j, "byline", FieldText(r, "byline"));
+  OptionalString(j, "byline", fields.byline);
 
   j.Key("kept_classes").Inline().BeginArray();
   for (int c = 0; c < kNumClasses; ++c)
