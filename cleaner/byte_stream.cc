@@ -1,14 +1,14 @@
 #include "cleaner/byte_stream.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-
-#include "cleaner/page.h"
 
 namespace clean {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -16,73 +16,143 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// File descriptors, not FILE*: an input is read with as few read calls as
+// its size allows and an output written with one write call per Write (or
+// per buffer of small ones), which matters when --out-dir writes two small
+// files per page.
+
+// Opens `path` for reading and checks that it is not a directory; -1 with
+// *error set (errno's text, or `directory` for a directory). *st is the
+// open file's.
+int OpenForReading(const std::string& path, std::string_view directory, struct stat* st,
+                   std::string* error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = std::strerror(errno);
+    return -1;
+  }
+  if (::fstat(fd, st) != 0) {
+    *error = std::strerror(errno);
+    ::close(fd);
+    return -1;
+  }
+  if (S_ISDIR(st->st_mode)) {
+    *error = directory;
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// read() retried on EINTR.
+ssize_t ReadSome(int fd, char* buf, size_t cap) {
+  while (true) {
+    ssize_t n = ::read(fd, buf, cap);
+    if (n >= 0 || errno != EINTR) return n;
+  }
+}
+
+// Writes all of [p, p + n) to fd; false with errno set.
+bool WriteAll(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
 class FileInput : public InputStream {
  public:
-  FileInput(FILE* f, bool owned) : f_(f), owned_(owned) {}
+  explicit FileInput(int fd, bool owned) : fd_(fd), owned_(owned) {}
   ~FileInput() override {
-    if (owned_) std::fclose(f_);
+    if (owned_) ::close(fd_);
   }
   bool Read(char* buf, size_t cap, size_t* got, std::string* error) override {
-    *got = std::fread(buf, 1, cap, f_);
-    pos_ += *got;
-    if (*got == 0 && std::ferror(f_)) {
+    ssize_t n = ReadSome(fd_, buf, cap);
+    if (n < 0) {
+      *got = 0;
       *error = std::string("read error: ") + std::strerror(errno);
       return false;
     }
+    *got = static_cast<size_t>(n);
+    pos_ += *got;
     return true;
   }
   uint64_t raw_position() const override { return pos_; }
 
  private:
-  FILE* f_;
+  int fd_;
   bool owned_;
   uint64_t pos_ = 0;
 };
 
-class FileOutput : public OutputStream {
+class StdoutOutput : public OutputStream {
  public:
-  // `path` empty: stdout.
-  FileOutput(FILE* f, std::string path) : f_(f), path_(std::move(path)) {}
-  ~FileOutput() override {
-    if (f_ && !path_.empty()) {  // not closed: an error path; leave nothing behind
-      std::fclose(f_);
-      std::remove((path_ + ".tmp").c_str());
-    }
-  }
   bool Write(std::string_view data, std::string* error) override {
-    if (data.empty() || std::fwrite(data.data(), 1, data.size(), f_) == data.size()) return true;
+    if (data.empty() || std::fwrite(data.data(), 1, data.size(), stdout) == data.size())
+      return true;
     *error = std::strerror(errno);
     return false;
   }
   bool Close(std::string* error) override {
-    if (path_.empty()) {
-      if (std::fflush(f_) != 0) {
-        *error = std::strerror(errno);
-        return false;
-      }
+    if (std::fflush(stdout) == 0) return true;
+    *error = std::strerror(errno);
+    return false;
+  }
+};
+
+// Writes to PATH.tmp, renamed to PATH on Close.
+class FileOutput : public OutputStream {
+ public:
+  FileOutput(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~FileOutput() override {
+    if (fd_ >= 0) {  // not closed: an error path; leave nothing behind
+      ::close(fd_);
+      ::unlink((path_ + ".tmp").c_str());
+    }
+  }
+  bool Write(std::string_view data, std::string* error) override {
+    if (data.size() < kSmall) {  // gathered, so that small writes cost no call each
+      if (buf_.size() + data.size() > kBuffer && !Flush(error)) return false;
+      buf_.append(data);
       return true;
     }
-    bool ok = std::fclose(f_) == 0;
-    f_ = nullptr;
+    return Flush(error) && Put(data, error);
+  }
+  bool Close(std::string* error) override {
+    bool ok = Flush(error);
+    if (::close(fd_) != 0 && ok) ok = Failed(error);
+    fd_ = -1;
     std::string tmp = path_ + ".tmp";
-    if (!ok) {
-      *error = std::strerror(errno);
-      std::remove(tmp.c_str());
-      return false;
-    }
-    std::error_code ec;
-    fs::rename(tmp, path_, ec);
-    if (ec) {
-      *error = ec.message();
-      std::remove(tmp.c_str());
-      return false;
-    }
-    return true;
+    if (ok && ::rename(tmp.c_str(), path_.c_str()) != 0) ok = Failed(error);
+    if (!ok) ::unlink(tmp.c_str());
+    return ok;
   }
 
  private:
-  FILE* f_;
+  static constexpr size_t kSmall = 1 << 13, kBuffer = 1 << 16;
+
+  static bool Failed(std::string* error) {
+    *error = std::strerror(errno);
+    return false;
+  }
+  bool Put(std::string_view data, std::string* error) {
+    return WriteAll(fd_, data.data(), data.size()) || Failed(error);
+  }
+  bool Flush(std::string* error) {
+    bool ok = Put(buf_, error);
+    buf_.clear();
+    return ok;
+  }
+
+  int fd_;
   std::string path_;
+  std::string buf_;
 };
 
 }  // namespace
@@ -103,18 +173,11 @@ std::string_view StripCompression(std::string_view path) {
 }
 
 std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* error) {
-  if (path == "-") return std::make_unique<FileInput>(stdin, false);
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    *error = "is a directory";
-    return nullptr;
-  }
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
-    *error = std::strerror(errno);
-    return nullptr;
-  }
-  std::unique_ptr<InputStream> raw = std::make_unique<FileInput>(f, true);
+  if (path == "-") return std::make_unique<FileInput>(STDIN_FILENO, false);
+  struct stat st;
+  int fd = OpenForReading(path, "is a directory", &st, error);
+  if (fd < 0) return nullptr;
+  std::unique_ptr<InputStream> raw = std::make_unique<FileInput>(fd, true);
   switch (CompressionOf(path)) {
     case Compression::kGzip: return NewGzipReader(std::move(raw));
     case Compression::kZstd: return NewZstdReader(std::move(raw));
@@ -124,19 +187,58 @@ std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* err
 }
 
 std::unique_ptr<OutputStream> OpenOutput(const std::string& path, std::string* error) {
-  if (path == "-") return std::make_unique<FileOutput>(stdout, "");
-  FILE* f = std::fopen((path + ".tmp").c_str(), "wb");
-  if (!f) {
+  if (path == "-") return std::make_unique<StdoutOutput>();
+  int fd = ::open((path + ".tmp").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
     *error = std::strerror(errno);
     return nullptr;
   }
-  std::unique_ptr<OutputStream> raw = std::make_unique<FileOutput>(f, path);
+  std::unique_ptr<OutputStream> raw = std::make_unique<FileOutput>(fd, path);
   switch (CompressionOf(path)) {
     case Compression::kGzip: return NewGzipWriter(std::move(raw));
     case Compression::kZstd: return NewZstdWriter(std::move(raw));
     case Compression::kNone: break;
   }
   return raw;
+}
+
+bool ReadInput(const std::string& path, std::string* bytes, std::string* error) {
+  int fd = STDIN_FILENO;
+  // A regular file is read in one call: its size and one byte more (which
+  // shows it did not grow), into the buffer as it is (no clearing first, so
+  // a reused buffer is not zero-filled again).
+  size_t want = 1 << 16;
+  bool sized = false;
+  if (path != "-") {
+    struct stat st;
+    fd = OpenForReading(
+        path, "is a directory (give the directory itself as an input to clean every file in it)",
+        &st, error);
+    if (fd < 0) return false;
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+      want = static_cast<size_t>(st.st_size);
+      sized = true;
+    }
+  }
+  size_t len = 0;
+  bool ok = true;
+  while (true) {
+    size_t cap = len + want + 1;
+    if (bytes->size() < cap) bytes->resize(cap);
+    ssize_t n = ReadSome(fd, bytes->data() + len, cap - len);
+    if (n < 0) {
+      ok = false;
+      *error = std::string("read error: ") + std::strerror(errno);
+      break;
+    }
+    len += static_cast<size_t>(n);
+    if (n == 0 || (sized && len == want)) break;  // the end, or all fstat promised
+    sized = false;
+    want = std::max(want, len);  // grow geometrically
+  }
+  if (fd != STDIN_FILENO) ::close(fd);
+  bytes->resize(ok ? len : 0);
+  return ok;
 }
 
 bool ReadAnyInput(const std::string& path, std::string* bytes, std::string* error) {

@@ -44,8 +44,13 @@ std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* err
 // Opens an output: "-" for stdout.
 std::unique_ptr<OutputStream> OpenOutput(const std::string& path, std::string* error);
 
+// Reads a whole file or stdin ("-") into *bytes (its buffer reused).
+// Returns false with *error set to a message naming the problem (not found,
+// a directory, unreadable).
+bool ReadInput(const std::string& path, std::string* bytes, std::string* error);
+
 // Reads a whole (possibly compressed) input into *bytes: the per-page mode's
-// reader for .gz and .zst files; other paths go to ReadInput (page.h).
+// reader (.gz and .zst decompressed, other paths as ReadInput).
 bool ReadAnyInput(const std::string& path, std::string* bytes, std::string* error);
 
 // Adapters (one file per library). They own `raw`.

@@ -39,7 +39,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
     html_.Clear();
     if (!html_reader_.Read(bytes, read_options, &page_, &html_, &times_, error)) return false;
     out->html = &html_;
-  } else if (!BuildPage(bytes, read_options, &page_, error)) {
+  } else if (!BuildPage(bytes, read_options, &page_, error, valid_utf8_)) {
     return false;
   }
   ApplyLimits(read_options, start);

@@ -61,6 +61,9 @@ class Cleaner {
   // Off: PCRE2 alone matches the rule regexes (see matcher_scan.h).
   void set_prefilter(bool on) { classifier_.set_prefilter(on); }
   void set_input_format(InputFormat f) { format_ = f; }
+  // On: the caller vouches that plain-text input is valid UTF-8 (JSONL text
+  // decoded from a validated JSON string); the reader skips its repair pass.
+  void set_input_valid_utf8(bool on) { valid_utf8_ = on; }
   InputFormat input_format() const { return format_; }
   // Time per stage over every page cleaned so far (HTML stages and classify).
   const StageTimes& times() const { return times_; }
@@ -77,6 +80,7 @@ class Cleaner {
   Page page_;
   PageWork work_;
   InputFormat format_ = InputFormat::kText;
+  bool valid_utf8_ = false;
   HtmlReader html_reader_;
   HtmlPage html_;
   DomClassifier dom_;

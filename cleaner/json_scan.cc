@@ -1,9 +1,15 @@
 #include "cleaner/json_scan.h"
 
+#include <array>
+#include <cstdint>
 #include <cstring>
 
-#include "cleaner/swar.h"
+#include "cleaner/byte_scan.h"
 #include "cleaner/text_util.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace clean {
 
@@ -22,12 +28,19 @@ std::string_view JsonTypeName(JsonType t) {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// The value of a hex digit, or -1 (a table: \u escapes are many in JSON
+// written with only ASCII).
+constexpr std::array<int8_t, 256> kHexValue = [] {
+  std::array<int8_t, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = static_cast<int8_t>(c >= '0' && c <= '9'   ? c - '0'
+                               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                      : -1);
+  return t;
+}();
+
+int HexValue(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -51,42 +64,36 @@ class Scanner {
   bool String(bool* escaped) {
     // At the opening quote.
     ++p_;
+    const char* s = s_.data();
+    const size_t n = s_.size();
     while (true) {
-      // Fast path over plain ASCII, eight bytes at a time first.
-      while (p_ + 8 <= s_.size()) {
-        uint64_t v = swar::Load8(s_.data() + p_);
-        if (swar::AnyHigh(v) || swar::AnyJsonSpecial(v)) break;
-        p_ += 8;
-      }
-      while (p_ < s_.size()) {
-        unsigned char c = static_cast<unsigned char>(s_[p_]);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-        ++p_;
-      }
-      if (p_ >= s_.size()) return Fail(p_, "unterminated string");
-      unsigned char c = static_cast<unsigned char>(s_[p_]);
+      p_ = byte_scan::Find<byte_scan::JsonStringStop>(s, p_, n);  // over plain ASCII
+      if (p_ >= n) return Fail(p_, "unterminated string");
+      unsigned char c = static_cast<unsigned char>(s[p_]);
       if (c == '"') {
         ++p_;
         return true;
       }
-      if (c < 0x20) return Fail(p_, "control character in a string (must be escaped)");
       if (c >= 0x80) {
-        size_t len = Utf8SequenceLength(s_, p_);
-        if (!len) return Fail(p_, "invalid UTF-8 in a string");
-        p_ += len;
+        do {  // a run of non-ASCII characters
+          size_t len = Utf8SequenceLength(s_, p_);
+          if (!len) return Fail(p_, "invalid UTF-8 in a string");
+          p_ += len;
+        } while (p_ < n && static_cast<unsigned char>(s[p_]) >= 0x80);
         continue;
       }
+      if (c < 0x20) return Fail(p_, "control character in a string (must be escaped)");
       // A backslash escape.
       if (escaped) *escaped = true;
-      if (p_ + 1 >= s_.size()) return Fail(p_, "unterminated string");
-      char e = s_[p_ + 1];
+      if (p_ + 1 >= n) return Fail(p_, "unterminated string");
+      char e = s[p_ + 1];
       switch (e) {
         case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
           p_ += 2;
           break;
         case 'u':
           for (size_t k = 2; k < 6; ++k)
-            if (p_ + k >= s_.size() || HexValue(s_[p_ + k]) < 0)
+            if (p_ + k >= n || HexValue(s[p_ + k]) < 0)
               return Fail(p_, "\\u needs four hex digits");
           p_ += 6;
           break;
@@ -225,27 +232,59 @@ bool ScanJsonObject(std::string_view line, JsonObjectScan* out, std::string* err
   return false;
 }
 
+namespace {
+
+// Copies s[*i, ...) to *d up to the next backslash or the end of s, moving
+// both on; the bytes between escapes. *d must have room for s.size() - *i
+// bytes more and never run ahead of s: sixteen bytes are stored at a time
+// while sixteen remain, then the search stops where the store need not.
+inline void CopyToBackslash(std::string_view s, size_t* i, char** d) {
+  const size_t n = s.size();
+#ifdef __SSE2__
+  while (*i + 16 <= n) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + *i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(*d), v);
+    unsigned bits =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+    size_t k = bits ? static_cast<size_t>(__builtin_ctz(bits)) : 16;
+    *i += k;
+    *d += k;
+    if (bits) return;
+  }
+#endif
+  size_t end = byte_scan::Find<byte_scan::Backslash>(s.data(), *i, n);
+  std::memcpy(*d, s.data() + *i, end - *i);
+  *d += end - *i;
+  *i = end;
+}
+
+}  // namespace
+
 void DecodeJsonString(std::string_view token, std::string* out) {
   std::string_view s = token.substr(1, token.size() - 2);
-  size_t run = 0, i = 0;
+  // Decoded text is never longer than its token: written in place into room
+  // made first, then cut to size.
+  const size_t base = out->size();
+  out->resize(base + s.size());
+  char* const begin = out->data() + base;
+  char* d = begin;
   auto hex4 = [&](size_t at) {
     uint32_t v = 0;
     for (size_t k = 0; k < 4; ++k) v = v * 16 + static_cast<uint32_t>(HexValue(s[at + k]));
     return v;
   };
-  while (i < s.size()) {
-    const void* bs = std::memchr(s.data() + i, '\\', s.size() - i);
-    if (bs == nullptr) break;
-    i = static_cast<size_t>(static_cast<const char*>(bs) - s.data());
-    out->append(s.substr(run, i - run));
+  size_t i = 0;
+  while (true) {
+    CopyToBackslash(s, &i, &d);
+    if (i >= s.size()) break;
     char e = s[i + 1];
     i += 2;
     switch (e) {
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
-      case 'n': out->push_back('\n'); break;
-      case 'r': out->push_back('\r'); break;
-      case 't': out->push_back('\t'); break;
+      case 'b': *d++ = '\b'; break;
+      case 'f': *d++ = '\f'; break;
+      case 'n': *d++ = '\n'; break;
+      case 'r': *d++ = '\r'; break;
+      case 't': *d++ = '\t'; break;
       case 'u': {
         uint32_t cp = hex4(i);
         i += 4;
@@ -258,14 +297,13 @@ void DecodeJsonString(std::string_view token, std::string* out) {
           }
         }
         if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // a lone surrogate
-        Utf8Append(cp, out);
+        d = Utf8Write(cp, d);
         break;
       }
-      default: out->push_back(e); break;  // '"', '\\', '/'
+      default: *d++ = e; break;  // '"', '\\', '/'
     }
-    run = i;
   }
-  out->append(s.substr(run));
+  out->resize(base + static_cast<size_t>(d - begin));
 }
 
 const JsonMember* FindMember(std::string_view line, const JsonObjectScan& scan,

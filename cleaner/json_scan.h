@@ -35,7 +35,8 @@ struct JsonObjectScan {
 bool ScanJsonObject(std::string_view line, JsonObjectScan* out, std::string* error);
 
 // Appends the decoded UTF-8 of a string token (quotes included) that
-// ScanJsonObject accepted. A lone UTF-16 surrogate escape becomes U+FFFD.
+// ScanJsonObject accepted. A lone UTF-16 surrogate escape becomes U+FFFD, so
+// what is appended is always valid UTF-8.
 void DecodeJsonString(std::string_view token, std::string* out);
 
 // The first member whose (decoded) key equals `key`, or null. *duplicate is

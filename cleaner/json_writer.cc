@@ -2,47 +2,62 @@
 
 #include <charconv>
 
-#include "cleaner/swar.h"
+#include "cleaner/byte_scan.h"
 
 namespace clean {
 
-void AppendJsonEscaped(std::string_view s, std::string* out) {
+namespace {
+
+void AppendEscape(unsigned char c, std::string* out) {
   static const char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t run = 0, i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    if (i + 8 <= n && !swar::AnyJsonSpecial(swar::Load8(s.data() + i))) {
-      i += 8;
-      continue;
-    }
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    out->append(s.data() + run, i - run);
-    run = ++i;
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
+  switch (c) {
+    case '"': out->append("\\\"", 2); break;
+    case '\\': out->append("\\\\", 2); break;
+    case '\n': out->append("\\n", 2); break;
+    case '\r': out->append("\\r", 2); break;
+    case '\t': out->append("\\t", 2); break;
+    default: {
+      char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      out->append(u, 6);
     }
   }
-  out->append(s.data() + run, n - run);
+}
+
+}  // namespace
+
+void AppendJsonEscaped(std::string_view s, std::string* out) {
+  constexpr auto Find = byte_scan::Find<byte_scan::JsonSpecial>;
+  const char* p = s.data();
+  const size_t n = s.size();
+  out->push_back('"');
+  size_t run = 0;
+  for (size_t i = Find(p, 0, n); i < n; i = Find(p, i, n)) {
+    out->append(p + run, i - run);
+    AppendEscape(static_cast<unsigned char>(p[i]), out);
+    run = ++i;
+  }
+  out->append(p + run, n - run);
   out->push_back('"');
 }
 
+void FragmentCache::Reset(size_t keys) {
+  for (size_t k : used_) slots_[k] = Slot();
+  used_.clear();
+  text_.clear();
+  if (slots_.size() < keys) slots_.resize(keys);
+}
+
 void JsonWriter::Newline() {
-  if (!pretty_ || (!stack_.empty() && stack_.back().inline_)) return;
-  out_->push_back('\n');
-  out_->append(stack_.size() * 2, ' ');
+  // '\n' and two spaces per level, in one append while they fit.
+  static constexpr std::string_view kIndent =
+      "\n                                                                ";
+  size_t n = 1 + stack_.size() * 2;
+  if (n <= kIndent.size()) {
+    out_->append(kIndent.data(), n);
+  } else {
+    out_->push_back('\n');
+    out_->append(n - 1, ' ');
+  }
 }
 
 void JsonWriter::BeforeValue() {
@@ -51,12 +66,15 @@ void JsonWriter::BeforeValue() {
     return;
   }
   if (stack_.empty()) return;
-  if (!stack_.back().first) {
-    out_->push_back(',');
-    if (stack_.back().inline_) out_->push_back(' ');
+  Level& level = stack_.back();
+  if (level.inline_) {
+    if (!level.first) out_->append(", ", 2);
+    level.first = false;
+    return;
   }
-  stack_.back().first = false;
-  Newline();
+  if (!level.first) out_->push_back(',');
+  level.first = false;
+  if (pretty_) Newline();
 }
 
 JsonWriter& JsonWriter::Inline() {
@@ -64,45 +82,38 @@ JsonWriter& JsonWriter::Inline() {
   return *this;
 }
 
-JsonWriter& JsonWriter::BeginObject() {
+JsonWriter& JsonWriter::Begin(char open) {
   BeforeValue();
-  out_->push_back('{');
+  out_->push_back(open);
   stack_.push_back({true, next_inline_ || (!stack_.empty() && stack_.back().inline_)});
   next_inline_ = false;
   return *this;
 }
 
-JsonWriter& JsonWriter::EndObject() {
-  bool empty = stack_.back().first;
-  bool inline_level = stack_.back().inline_;
+JsonWriter& JsonWriter::End(char close) {
+  Level level = stack_.back();
   stack_.pop_back();
-  if (!empty && !inline_level) Newline();
-  out_->push_back('}');
+  if (!level.first && !level.inline_ && pretty_) Newline();
+  out_->push_back(close);
+  return *this;
+}
+
+JsonWriter& JsonWriter::BeginObject() { return Begin('{'); }
+
+JsonWriter& JsonWriter::EndObject() {
+  End('}');
   if (stack_.empty() && pretty_) out_->push_back('\n');
   return *this;
 }
 
-JsonWriter& JsonWriter::BeginArray() {
-  BeforeValue();
-  out_->push_back('[');
-  stack_.push_back({true, next_inline_ || (!stack_.empty() && stack_.back().inline_)});
-  next_inline_ = false;
-  return *this;
-}
+JsonWriter& JsonWriter::BeginArray() { return Begin('['); }
 
-JsonWriter& JsonWriter::EndArray() {
-  bool empty = stack_.back().first;
-  bool inline_level = stack_.back().inline_;
-  stack_.pop_back();
-  if (!empty && !inline_level) Newline();
-  out_->push_back(']');
-  return *this;
-}
+JsonWriter& JsonWriter::EndArray() { return End(']'); }
 
 JsonWriter& JsonWriter::Key(std::string_view k) {
   BeforeValue();
   AppendJsonEscaped(k, out_);
-  out_->append(pretty_ ? ": " : ":");
+  out_->append(": ", pretty_ ? 2 : 1);
   after_key_ = true;
   return *this;
 }

@@ -23,10 +23,20 @@ class JsonWriter {
   JsonWriter& Null();
   // Compact mode for the next container: written on one line.
   JsonWriter& Inline();
+  // For a hot loop writing many values of one shape by hand: writes what
+  // goes before the next value (separator, newline and indentation) and
+  // returns the output, to which the caller appends one complete value as
+  // an inline container of this writer's style would write it.
+  std::string* RawValue() {
+    BeforeValue();
+    return out_;
+  }
 
  private:
   void BeforeValue();
   void Newline();
+  JsonWriter& Begin(char open);
+  JsonWriter& End(char close);
   std::string* out_;
   bool pretty_;
   struct Level {
@@ -39,6 +49,38 @@ class JsonWriter {
 };
 
 void AppendJsonEscaped(std::string_view s, std::string* out);
+
+// JSON text written once per key (a decider, a class) and reused, for
+// per-line output whose part depends only on such a key. Reset forgets only
+// the keys met since the last Reset, so a call costs nothing for the keys a
+// page does not meet.
+class FragmentCache {
+ public:
+  // Keys are below `keys` until the next Reset.
+  void Reset(size_t keys);
+  // The fragment of `key`, written by build(std::string*) the first time.
+  template <typename Build>
+  std::string_view Get(size_t key, Build&& build) {
+    Slot& s = slots_[key];
+    if (!s.set) {
+      s.begin = text_.size();
+      build(&text_);
+      s.end = text_.size();
+      s.set = true;
+      used_.push_back(key);
+    }
+    return std::string_view(text_).substr(s.begin, s.end - s.begin);
+  }
+
+ private:
+  struct Slot {
+    size_t begin = 0, end = 0;
+    bool set = false;
+  };
+  std::vector<Slot> slots_;
+  std::vector<size_t> used_;
+  std::string text_;
+};
 // Appends v in decimal (no allocation).
 void AppendJsonInt(int64_t v, std::string* out);
 

@@ -18,7 +18,9 @@ RecordCleaner::RecordCleaner(const RuleSet& rules, const Options& base, const So
       options_(options),
       keep_(keep),
       digest_(std::move(digest)),
-      cleaner_(rules, base, forced) {}
+      cleaner_(rules, base, forced) {
+  cleaner_.set_input_valid_utf8(true);  // text fields are decoded from validated strings
+}
 
 RecordOutcome RecordCleaner::Reject(RunStats* stats, std::string* message, std::string text) {
   ++stats->rejected;
@@ -59,39 +61,35 @@ void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
   // The edits in record order: the text value replaced (or, for an HTML
   // record without a text field, a text member added at the end), and the
   // summary (replacing an existing member's value, else added at the end).
+  // Each is written straight into *out, no copy of the new text between.
   struct Edit {
     size_t begin, end;
-    int order;  // among edits at the same place
-    std::string with;
+    bool summary;  // else the text; at one place the text comes first
+    bool add;      // a member added before the closing '}'
   };
-  std::vector<Edit> edits;
-  bool has_members = !scan_.members.empty();
-  auto add_member = [&](std::string_view key, int order, auto&& value) {
-    Edit e{scan_.close, scan_.close, order, has_members ? "," : ""};
-    AppendJsonEscaped(key, &e.with);
-    e.with.push_back(':');
-    value(&e.with);
-    edits.push_back(std::move(e));
-    has_members = true;
-  };
-  if (text) {
-    Edit e{text->value_begin, text->value_end, 0, ""};
-    AppendJsonEscaped(new_text, &e.with);
-    edits.push_back(std::move(e));
-  } else if (add_text) {
-    add_member(options_.text_field, 0, [&](std::string* o) { AppendJsonEscaped(new_text, o); });
-  }
+  Edit edits[2];
+  size_t n = 0;
+  const size_t close = scan_.close;
+  if (text) edits[n++] = {text->value_begin, text->value_end, false, false};
+  else if (add_text) edits[n++] = {close, close, false, true};
   if (const JsonMember* old = FindMember(line, scan_, options_.summary_key))
-    edits.push_back({old->value_begin, old->value_end, 1, std::string(summary)});
+    edits[n++] = {old->value_begin, old->value_end, true, false};
   else
-    add_member(options_.summary_key, 1, [&](std::string* o) { o->append(summary); });
-  std::sort(edits.begin(), edits.end(), [](const Edit& x, const Edit& y) {
-    return x.begin != y.begin ? x.begin < y.begin : x.order < y.order;
-  });
+    edits[n++] = {close, close, true, true};
+  if (n == 2 && edits[1].begin < edits[0].begin) std::swap(edits[0], edits[1]);
+  bool has_members = !scan_.members.empty();
   size_t pos = 0;
-  for (const Edit& e : edits) {
+  for (size_t k = 0; k < n; ++k) {
+    const Edit& e = edits[k];
     out->append(line.substr(pos, e.begin - pos));
-    out->append(e.with);
+    if (e.add) {
+      if (has_members) out->push_back(',');
+      has_members = true;
+      AppendJsonEscaped(e.summary ? options_.summary_key : options_.text_field, out);
+      out->push_back(':');
+    }
+    if (e.summary) out->append(summary);
+    else AppendJsonEscaped(new_text, out);
     pos = e.end;
   }
   out->append(line.substr(pos));

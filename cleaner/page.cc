@@ -1,9 +1,6 @@
 #include "cleaner/page.h"
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <limits>
 
 #include "cleaner/options.h"
@@ -42,7 +39,8 @@ bool ParseDateHeader(std::string_view raw, std::string* date) {
 
 }  // namespace
 
-bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error) {
+bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error,
+               bool valid_utf8) {
   page->input_bytes = bytes.size();
   if (bytes.size() >= std::numeric_limits<uint32_t>::max() / 2) {
     *error = "input too large (" + std::to_string(bytes.size()) + " bytes; at most 2 GB a page)";
@@ -74,40 +72,12 @@ bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::
     std::string_view t = TrimAscii(raw);
     LineSpan span;
     span.begin = static_cast<uint32_t>(page->text.size());
-    page->invalid_utf8 += AppendRepaired(t, &page->text);
+    if (valid_utf8) page->text.append(t);
+    else page->invalid_utf8 += AppendRepaired(t, &page->text);
     span.end = static_cast<uint32_t>(page->text.size());
     page->text.push_back('\n');
     page->lines.push_back(span);
     start = end + 1;
-  }
-  return true;
-}
-
-bool ReadInput(const std::string& path, std::string* bytes, std::string* error) {
-  namespace fs = std::filesystem;
-  bytes->clear();
-  FILE* f = stdin;
-  if (path != "-") {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      *error = "is a directory (give the directory itself as an input to clean every file in it)";
-      return false;
-    }
-    f = std::fopen(path.c_str(), "rb");
-    if (!f) {
-      *error = std::strerror(errno);
-      return false;
-    }
-  }
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes->append(buf, n);
-  bool failed = std::ferror(f);
-  int err = errno;
-  if (f != stdin) std::fclose(f);
-  if (failed) {
-    *error = std::string("read error: ") + std::strerror(err);
-    return false;
   }
   return true;
 }

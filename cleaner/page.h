@@ -39,10 +39,10 @@ struct Page {
 // Builds `page` from raw bytes (the page's buffers are reused). Returns false
 // with *error set when the input is not text (a NUL byte in the first
 // options.binary_sniff_bytes bytes) or too large for 32-bit offsets.
-bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error);
-
-// Reads a whole file or stdin ("-"). Returns false with *error set to a
-// message naming the problem (not found, a directory, unreadable).
-bool ReadInput(const std::string& path, std::string* bytes, std::string* error);
+// `valid_utf8`: the caller vouches that `bytes` is valid UTF-8 (JSONL text
+// decoded from a JSON string the scanner validated), so the repair pass,
+// which would find nothing, is skipped.
+bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error,
+               bool valid_utf8 = false);
 
 }  // namespace clean

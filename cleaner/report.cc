@@ -1,5 +1,6 @@
 #include "cleaner/report.h"
 
+#include <algorithm>
 #include <array>
 
 #include "cleaner/json_writer.h"
@@ -8,17 +9,30 @@ namespace clean {
 
 namespace {
 
-// The text of the first line decided by a rule tagged `as FIELD`; for
-// "title", the first title line otherwise.
-std::string_view FieldText(const CleanResult& r, std::string_view field) {
+// The texts of the first lines decided by rules tagged `as title`, `as
+// date` and `as byline`; for the title, the first title line otherwise.
+// One pass over the decisions for the three.
+struct FieldTexts {
+  std::string_view title, date, byline;
+};
+
+FieldTexts FindFieldTexts(const CleanResult& r) {
   const auto& ds = r.decisions();
   const auto& deciders = r.rules->deciders();
-  for (size_t i = 0; i < ds.size(); ++i)
-    if (!ds[i].blank && deciders[ds[i].decider].field == field) return r.page->line(i);
-  if (field == "title")
-    for (size_t i = 0; i < ds.size(); ++i)
-      if (!ds[i].blank && ds[i].cls == LineClass::kTitle) return r.page->line(i);
-  return {};
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t title = kNone, date = kNone, byline = kNone, title_line = kNone;
+  for (size_t i = 0; i < ds.size(); ++i) {
+    if (ds[i].blank) continue;
+    if (ds[i].cls == LineClass::kTitle && title_line == kNone) title_line = i;
+    const std::string& field = deciders[ds[i].decider].field;
+    if (field.empty()) continue;
+    if (field == "title") title = std::min(title, i);
+    else if (field == "date") date = std::min(date, i);
+    else if (field == "byline") byline = std::min(byline, i);
+  }
+  if (title == kNone) title = title_line;
+  auto text = [&](size_t i) { return i == kNone ? std::string_view() : r.page->line(i); };
+  return {text(title), text(date), text(byline)};
 }
 
 void OptionalString(JsonWriter& j, std::string_view key, std::string_view v) {
@@ -102,12 +116,13 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   j.EndObject();
 
   OptionalString(j, "language", r.language);
-  OptionalString(j, "title", FieldText(r, "title"));
+  FieldTexts fields = FindFieldTexts(r);
+  OptionalString(j, "title", fields.title);
   std::string_view date = page.header_date;
   if (date.empty() && r.html) date = r.html->meta.date;
-  if (date.empty()) date = FieldText(r, "date");
+  if (date.empty()) date = fields.date;
   OptionalString(j, "date", date);
-  OptionalString(j, "byline", FieldText(r, "byline"));
+  OptionalString(j, "byline", fields.byline);
 
   j.Key("kept_classes").Inline().BeginArray();
   for (int c = 0; c < kNumClasses; ++c)
@@ -143,26 +158,43 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
     j.EndObject();
   }
 
+  // The removed lines: most of a report, so each entry is written by hand
+  // (the shape an inline object of the writer has), its part that depends
+  // only on the class and decider written once per report.
   j.Key("removed").BeginArray();
+  thread_local FragmentCache fragments;
+  fragments.Reset(deciders.size() * kNumClasses);
+  auto class_and_decider = [&](const Decision& d) {
+    return fragments.Get(d.decider * kNumClasses + static_cast<size_t>(d.cls), [&](std::string* o) {
+      const Decider& who = deciders[d.decider];
+      o->append(", \"class\": ");
+      AppendJsonEscaped(ClassName(d.cls), o);
+      o->append(", \"rule\": ");
+      AppendJsonEscaped(who.id, o);
+      o->append(", \"kind\": ");
+      AppendJsonEscaped(DeciderKindName(who.kind), o);
+      o->append(", \"where\": ");
+      AppendJsonEscaped(who.where(), o);
+    });
+  };
   std::string path;
   for (size_t i = 0; i < ds.size(); ++i) {
     const Decision& d = ds[i];
     if (d.blank || keep.Has(d.cls)) continue;
-    const Decider& who = deciders[d.decider];
-    j.Inline().BeginObject();
-    j.Key("line").Int(static_cast<int64_t>(i + 1));
-    j.Key("class").String(ClassName(d.cls));
-    j.Key("rule").String(who.id);
-    j.Key("kind").String(DeciderKindName(who.kind));
-    j.Key("where").String(who.where());
-    if (d.regex_limit) j.Key("regex_limit").Bool(true);
+    std::string* o = j.RawValue();
+    o->append("{\"line\": ");
+    AppendJsonInt(static_cast<int64_t>(i + 1), o);
+    o->append(class_and_decider(d));
+    if (d.regex_limit) o->append(", \"regex_limit\": true");
     if (r.html) {
       path.clear();
       r.html->tree.AppendPath(r.html->lines[i].block, &path);
-      j.Key("path").String(path);
+      o->append(", \"path\": ");
+      AppendJsonEscaped(path, o);
     }
-    j.Key("text").String(page.line(i));
-    j.EndObject();
+    o->append(", \"text\": ");
+    AppendJsonEscaped(page.line(i), o);
+    o->push_back('}');
   }
   j.EndArray();
   j.EndObject();

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "cleaner/page.h"
+#include "cleaner/byte_stream.h"
 
 namespace clean {
 

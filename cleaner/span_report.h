@@ -8,12 +8,27 @@
 // Records over a limit get "over_limit": "max_bytes"|"time_budget" and no
 // spans, plus "dropped": true when they were dropped.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cleaner/cleaner.h"
 
 namespace clean {
+
+// A line of the original text in code points: [start, end) of the line
+// trimmed of ASCII whitespace; an empty span at the line's end when it is
+// all whitespace.
+struct CodePointSpan {
+  uint64_t start = 0, end = 0;
+};
+
+// The spans of the first `max_lines` lines of `original`, split as the page
+// reader splits (a leading BOM dropped, lines on '\n', ASCII whitespace
+// trimmed). A code point is a byte that does not continue a UTF-8 sequence.
+void LineCodePointSpans(std::string_view original, size_t max_lines,
+                        std::vector<CodePointSpan>* out);
 
 // `id_json`: the id member's raw JSON value, or "" for none (written null).
 // `original`: the text the page was built from.

@@ -30,4 +30,13 @@ inline bool AnyJsonSpecial(uint64_t v) {
   return AnyControl(v) || AnyEqual(v, '"') || AnyEqual(v, '\\');
 }
 
+// The number of bits set in v. Portable: the baseline x86-64 build has no
+// POPCNT instruction, and __builtin_popcount* then calls a libgcc routine.
+inline int Popcount(uint64_t v) {
+  v -= (v >> 1) & 0x5555555555555555ull;
+  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<int>((v * kOnes) >> 56);
+}
+
 }  // namespace clean::swar

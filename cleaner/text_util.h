@@ -15,11 +15,53 @@ inline bool IsAsciiSpace(unsigned char c) {
 std::string_view TrimAscii(std::string_view s);
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not valid
-// (overlong, surrogate, truncated, > U+10FFFF).
-size_t Utf8SequenceLength(std::string_view s, size_t i);
+// (overlong, surrogate, truncated, > U+10FFFF). Inline: the JSON scanner
+// and the page reader call it once per non-ASCII character.
+inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto u = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = u(i);
+  if (c < 0x80) return 1;
+  size_t n = s.size() - i;
+  auto cont = [&](size_t k) { return (u(k) & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return n >= 2 && cont(i + 1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (n < 3 || !cont(i + 1) || !cont(i + 2)) return 0;
+    if (c == 0xE0 && u(i + 1) < 0xA0) return 0;   // overlong
+    if (c == 0xED && u(i + 1) >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (n < 4 || !cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return 0;
+    if (c == 0xF0 && u(i + 1) < 0x90) return 0;   // overlong
+    if (c == 0xF4 && u(i + 1) >= 0x90) return 0;  // > U+10FFFF
+    return 4;
+  }
+  return 0;
+}
 
 // Decodes the valid sequence of `len` bytes at s[i].
 uint32_t Utf8Decode(std::string_view s, size_t i, size_t len);
+
+// Writes the UTF-8 encoding of cp (1 to 4 bytes) at p; returns the end.
+inline char* Utf8Write(uint32_t cp, char* p) {
+  auto b = [](uint32_t v) { return static_cast<char>(v); };
+  if (cp < 0x80) {
+    *p++ = b(cp);
+  } else if (cp < 0x800) {
+    *p++ = b(0xC0 | (cp >> 6));
+    *p++ = b(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *p++ = b(0xE0 | (cp >> 12));
+    *p++ = b(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = b(0x80 | (cp & 0x3F));
+  } else {
+    *p++ = b(0xF0 | (cp >> 18));
+    *p++ = b(0x80 | ((cp >> 12) & 0x3F));
+    *p++ = b(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = b(0x80 | (cp & 0x3F));
+  }
+  return p;
+}
 
 // Appends the UTF-8 encoding of cp.
 void Utf8Append(uint32_t cp, std::string* out);

@@ -1,9 +1,14 @@
 // Compressed streams (byte_stream.h, gzip_stream.cc, zstd_stream.cc) and the
 // streaming line reader: round trips through the real libraries, the
 // formats' own tools, concatenated members, and damaged input.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
+#include <random>
 #include <string>
+#include <thread>
 
 #include "cleaner/byte_stream.h"
 #include "cleaner/line_reader.h"
@@ -142,6 +147,54 @@ TEST_CASE("streams: an output not closed leaves no file behind", "[jsonl]") {
   std::string error;
   CHECK(OpenInput(dir + "/partial.jsonl.gz", &error) == nullptr);
   CHECK(OpenInput(dir + "/partial.jsonl.gz.tmp", &error) == nullptr);
+}
+
+TEST_CASE("streams: a file output keeps small (gathered) and large writes in order",
+          "[jsonl]") {
+  // Sizes around the gathering limits (8 KB direct, 64 KB buffer).
+  const std::vector<size_t> sizes = {0, 1, 100, 8191, 8192, 8193, 65535, 65536, 70000, 200000};
+  std::mt19937 rng(3);
+  std::string dir = TempDir();
+  for (int round = 0; round < 4; ++round) {
+    std::string path = dir + "/out" + std::to_string(round) + ".txt", want, error;
+    auto out = OpenOutput(path, &error);
+    REQUIRE(out);
+    for (int k = 0; k < 40; ++k) {
+      std::string piece = SampleText(sizes[rng() % sizes.size()]);
+      piece.resize(std::min(piece.size(), sizes[rng() % sizes.size()]));
+      want += piece;
+      REQUIRE(out->Write(piece, &error));
+    }
+    CHECK_FALSE(std::filesystem::exists(path));  // only NAME.tmp until closed
+    REQUIRE(out->Close(&error));
+    CHECK(ReadFile(path) == want);
+    CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+  }
+}
+
+TEST_CASE("streams: ReadInput reads files of any size into a reused buffer", "[jsonl]") {
+  std::string dir = TempDir();
+  std::string bytes = "stale", error;
+  // Large after small and small after large, at the edges of the sizes
+  // read at once.
+  for (size_t size : {size_t{3000000}, size_t{0}, size_t{65537}, size_t{1}, size_t{65536},
+                      size_t{65535}, size_t{100}}) {
+    std::string data = SampleText(size).substr(0, size);
+    std::string path = dir + "/in" + std::to_string(size) + ".txt";
+    WriteFile(path, data);
+    REQUIRE(ReadInput(path, &bytes, &error));
+    CHECK(bytes.size() == size);
+    CHECK(bytes == data);
+  }
+  // A pipe has no size to read at once: read until its end.
+  std::string fifo = dir + "/fifo";
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  std::string data = SampleText(300000);
+  std::thread writer([&] { WriteFile(fifo, data); });
+  bool ok = ReadInput(fifo, &bytes, &error);
+  writer.join();
+  REQUIRE(ok);
+  CHECK(bytes == data);
 }
 
 TEST_CASE("streams: line reader", "[jsonl]") {

@@ -303,6 +303,86 @@ TEST_CASE("report: an empty page", "[report]") {
   CHECK(r.j["title"].is_null());
 }
 
+// The "removed" list as JsonWriter calls write it, one inline object per
+// entry: the reference for the entries WriteReport writes by hand.
+std::string ReferenceRemoved(const CleanResult& r, const KeepSet& keep) {
+  std::string out, path;
+  JsonWriter j(&out);
+  j.BeginObject();
+  j.Key("removed").BeginArray();
+  const auto& deciders = r.rules->deciders();
+  for (size_t i = 0; i < r.decisions().size(); ++i) {
+    const Decision& d = r.decisions()[i];
+    if (d.blank || keep.Has(d.cls)) continue;
+    const Decider& who = deciders[d.decider];
+    j.Inline().BeginObject();
+    j.Key("line").Int(static_cast<int64_t>(i + 1));
+    j.Key("class").String(ClassName(d.cls));
+    j.Key("rule").String(who.id);
+    j.Key("kind").String(DeciderKindName(who.kind));
+    j.Key("where").String(who.where());
+    if (d.regex_limit) j.Key("regex_limit").Bool(true);
+    if (r.html) {
+      path.clear();
+      r.html->tree.AppendPath(r.html->lines[i].block, &path);
+      j.Key("path").String(path);
+    }
+    j.Key("text").String(r.page->line(i));
+    j.EndObject();
+  }
+  j.EndArray();
+  j.EndObject();
+  return out;
+}
+
+TEST_CASE("report: removed entries are what the writer's inline objects would be",
+          "[report][json]") {
+  // Pages one after another in one thread, with other rule sets between
+  // them (the per-report cache of class-and-decider parts must not carry
+  // over), text and HTML (paths), kept classes, a regex limit, a page with
+  // nothing removed.
+  auto limit_rules = LoadRules("line t.bad navigation /^(?=(a+)+$)a/\nline t.q ad /^Q:/\n");
+  std::string html = clean::testing::ReadFile(std::string(CLEAN_FIXTURES_DIR) +
+                                              "/_behaviors/html_nav_inside_article/input.html");
+  std::string limit_page = "Q: \"quoted\" \\ \x01\n" + kP1 + "\n" + kP2 + "\n" +
+                           std::string(5000, 'a') + "b\nQ: again\n";
+  KeepSet keep_nav;
+  keep_nav.keep[static_cast<int>(LineClass::kNavigation)] = true;
+  struct Case {
+    const RuleSet* rules;
+    std::string bytes;
+    InputFormat format;
+    KeepSet keep;
+  };
+  const std::vector<Case> cases = {
+      {&ProjectRules(), kUpiPage, InputFormat::kText, KeepSet()},
+      {limit_rules.get(), limit_page, InputFormat::kText, KeepSet()},
+      {&ProjectRules(), html, InputFormat::kHtml, KeepSet()},
+      {&ProjectRules(), kUpiPage, InputFormat::kText, keep_nav},
+      {limit_rules.get(), kP1 + "\n", InputFormat::kText, KeepSet()},
+      {&ProjectRules(), html, InputFormat::kHtml, keep_nav},
+  };
+  size_t entries = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (size_t k = 0; k < cases.size(); ++k) {
+      INFO("case " << k);
+      const Case& c = cases[k];
+      Cleaner cleaner(*c.rules, Options(), nullptr, c.rules == &ProjectRules());
+      cleaner.set_input_format(c.format);
+      CleanResult r;
+      std::string error, report;
+      REQUIRE(cleaner.Clean("page", c.bytes, &r, &error));
+      WriteReport(r, c.keep, &report);
+      std::string want = ReferenceRemoved(r, c.keep);
+      size_t at = report.find("\n  \"removed\": [");
+      REQUIRE(at != std::string::npos);
+      CHECK(report.substr(at) == want.substr(want.find("\n  \"removed\": [")));
+      entries += json::parse(report)["removed"].size();
+    }
+  }
+  CHECK(entries > 50);
+}
+
 // --- JsonWriter ----------------------------------------------------------------
 
 TEST_CASE("json_writer: escaping table", "[report][json]") {

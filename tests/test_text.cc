@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cleaner/byte_stream.h"
 #include "cleaner/options.h"
 #include "cleaner/page.h"
 #include "cleaner/text_util.h"

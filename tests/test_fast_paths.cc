@@ -1,0 +1,290 @@
+// The fast paths of the byte loops (SSE2 or SWAR blocks, tables, tails
+// read with overlapping loads), each against a simple byte-by-byte
+// reference on generated strings: specials at and across 8-, 16- and
+// 64-byte boundaries, multi-byte UTF-8 split by them, invalid bytes.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cleaner/byte_scan.h"
+#include "cleaner/json_scan.h"
+#include "cleaner/json_writer.h"
+#include "cleaner/span_report.h"
+#include "cleaner/swar.h"
+#include "cleaner/text_util.h"
+
+using namespace clean;
+
+namespace {
+
+// Strings of every length up to `max_len` and then some, drawn from
+// `alphabet` (whole pieces: a multi-byte character stays one piece).
+std::vector<std::string> Generate(const std::vector<std::string>& alphabet, size_t max_len,
+                                  size_t count, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<std::string> out;
+  for (size_t k = 0; k < count; ++k) {
+    size_t len = k <= max_len ? k : rng() % (max_len + 1);
+    std::string s;
+    while (s.size() < len) s += alphabet[rng() % alphabet.size()];
+    out.push_back(s);
+  }
+  // The same special at each offset of a plain run, and a 2-, 3- and
+  // 4-byte character across each block boundary.
+  for (const std::string& special : {std::string("\""), std::string("\\"), std::string("\n"),
+                                     std::string("\x01"), std::string("\xC3\xA9"),
+                                     std::string("\xE2\x82\xAC"), std::string("\xF0\x9F\x98\x80"),
+                                     std::string("\xFF")})
+    for (size_t at = 0; at < 70; ++at)
+      out.push_back(std::string(at, 'a') + special + std::string(70 - at, 'b'));
+  return out;
+}
+
+// Plain letters, spaces, every kind of byte the fast paths stop at, valid
+// multi-byte characters and invalid bytes.
+const std::vector<std::string> kMixed = {
+    "a", "b", "word ", " ", "\t", "\r", "\n", "\f", "\v", "\"", "\\", "/", "\x01", "\x1f",
+    std::string("\0", 1), "\x7f", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF",
+    "\x80", "\xC3", "\xED\xA0\x80", "\xEF\xBB\xBF", "0123456789abcdef"};
+
+std::string ReferenceEscaped(std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+size_t ReferenceRepaired(std::string_view s, std::string* out) {
+  size_t bad = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = Utf8SequenceLength(s, i);
+    if (len) {
+      out->append(s.substr(i, len));
+      i += len;
+    } else {
+      out->append("\xEF\xBF\xBD");
+      ++bad;
+      ++i;
+    }
+  }
+  return bad;
+}
+
+// The reader's split, line by line: a BOM dropped, lines on '\n', trimmed
+// of ASCII whitespace; code points counted byte by byte.
+std::vector<CodePointSpan> ReferenceSpans(std::string_view s, size_t max_lines) {
+  auto code_points = [](std::string_view t) {
+    uint64_t n = 0;
+    for (unsigned char c : t) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  std::vector<CodePointSpan> out;
+  uint64_t cp = 0;
+  size_t pos = 0;
+  if (s.substr(0, 3) == "\xEF\xBB\xBF") {
+    pos = 3;
+    cp = 1;
+  }
+  while (pos < s.size() && out.size() < max_lines) {
+    size_t end = s.find('\n', pos);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view raw = s.substr(pos, end - pos);
+    std::string_view t = TrimAscii(raw);
+    uint64_t start = cp + code_points(raw.substr(0, static_cast<size_t>(t.data() - raw.data())));
+    out.push_back({start, start + code_points(t)});
+    cp += code_points(raw) + 1;
+    pos = end + 1;
+  }
+  return out;
+}
+
+template <typename Kind>
+void CheckFind(const std::vector<std::string>& inputs) {
+  for (const std::string& s : inputs) {
+    for (size_t i = 0; i <= s.size(); ++i) {
+      size_t want = i;
+      while (want < s.size() && !Kind::Byte(static_cast<unsigned char>(s[want]))) ++want;
+      size_t got = byte_scan::Find<Kind>(s.data(), i, s.size());
+      if (got != want) {
+        INFO("input " << nlohmann::json(s).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)
+                      << " from " << i);
+        CHECK(got == want);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("fast paths: swar::Popcount equals the builtin", "[text]") {
+  std::mt19937_64 rng(1);
+  std::vector<uint64_t> values = {0, 1, ~uint64_t{0}, uint64_t{1} << 63, swar::kHigh, swar::kOnes};
+  for (int k = 0; k < 10000; ++k) values.push_back(rng() & rng());  // sparse and dense
+  for (int k = 0; k < 64; ++k) values.push_back((uint64_t{1} << k) - 1);
+  for (uint64_t v : values) {
+    INFO(v);
+    CHECK(swar::Popcount(v) == __builtin_popcountll(v));
+  }
+}
+
+TEST_CASE("fast paths: byte_scan::Find stops where a byte loop stops", "[text]") {
+  auto inputs = Generate(kMixed, 80, 600, 2);
+  CheckFind<byte_scan::JsonSpecial>(inputs);
+  CheckFind<byte_scan::JsonStringStop>(inputs);
+  CheckFind<byte_scan::NonAscii>(inputs);
+  CheckFind<byte_scan::Backslash>(inputs);
+}
+
+TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference", "[report][json]") {
+  for (const std::string& s : Generate(kMixed, 90, 3000, 3)) {
+    std::string got = "prefix";  // appends, keeping what is there
+    AppendJsonEscaped(s, &got);
+    CHECK(got == "prefix" + ReferenceEscaped(s));
+  }
+}
+
+TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text]") {
+  for (const std::string& s : Generate(kMixed, 90, 3000, 4)) {
+    std::string got = "x", want = "x";
+    size_t bad = AppendRepaired(s, &got);
+    CHECK(bad == ReferenceRepaired(s, &want));
+    CHECK(got == want);
+  }
+}
+
+TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl]") {
+  // Valid UTF-8 only (what a string token holds), each character written
+  // as the writer escapes it (raw, or its short escape) or as \u escapes (a
+  // surrogate pair above U+FFFF), chosen at random.
+  const std::vector<std::string> valid = {"a", "b", " ", "\t", "\n", "\r", "\b", "\f", "\"",
+                                          "\\", "/", "\x01", std::string("\0", 1), "\xC3\xA9",
+                                          "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "plain words"};
+  std::mt19937 rng(5);
+  for (const std::string& s : Generate(valid, 90, 2000, 5)) {
+    std::string repaired;
+    if (ReferenceRepaired(s, &repaired) != 0) continue;  // a boundary case with invalid bytes
+    std::string token = "\"";
+    for (size_t i = 0; i < s.size();) {
+      size_t len = Utf8SequenceLength(s, i);
+      REQUIRE(len);
+      uint32_t cp = Utf8Decode(s, i, len);
+      if (rng() % 2) {  // as the writer escapes it; "/" as "\/"
+        std::string one;
+        AppendJsonEscaped(s.substr(i, len), &one);
+        token += one == "\"/\"" ? "\\/" : one.substr(1, one.size() - 2);
+      } else {  // \u escapes
+        char buf[16];
+        if (cp < 0x10000) {
+          std::snprintf(buf, sizeof buf, "\\u%04X", cp);
+        } else {
+          uint32_t v = cp - 0x10000;
+          std::snprintf(buf, sizeof buf, "\\u%04x\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+        }
+        token += buf;
+      }
+      i += len;
+    }
+    token += "\"";
+    INFO("token " << token);
+    std::string got = "kept";
+    DecodeJsonString(token, &got);
+    CHECK(got == "kept" + s);
+  }
+}
+
+TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts", "[jsonl]") {
+  // Random string values (raw bytes: valid and invalid UTF-8, controls,
+  // escapes good and bad) in a record; no \u escapes, whose lone
+  // surrogates the two treat differently.
+  const std::vector<std::string> pieces = {
+      "a", "b c", "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\x", "\\", "\"", "\x01", "\x1f", "\x7f",
+      "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF", "\x80", "\xC3", "\xED\xA0\x80",
+      "\xE0\x80\x80", "\xF4\x90\x80\x80", "0123456789abcdef"};
+  JsonObjectScan scan;
+  std::string error;
+  size_t accepted = 0, rejected = 0;
+  for (const std::string& s : Generate(pieces, 60, 4000, 6)) {
+    std::string line = "{\"id\": 1, \"text\": \"" + s + "\", \"n\": [true, null]}";
+    bool want = nlohmann::json::accept(line);
+    bool got = ScanJsonObject(line, &scan, &error);
+    (got ? accepted : rejected) += 1;
+    if (got != want) {
+      INFO("record " << nlohmann::json(line).dump(-1, ' ', true,
+                                                  nlohmann::json::error_handler_t::replace));
+      CHECK(got == want);
+    }
+  }
+  CHECK(accepted > 100);  // both outcomes are exercised
+  CHECK(rejected > 100);
+}
+
+TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[jsonl]") {
+  const std::vector<std::string> pieces = {
+      "a", "word", " ", "  ", "\t", "\r", "\r\n", "\n", "\n\n", "\f", "\v", "\xC3\xA9",
+      "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF", "\x80", "\xC2\xA0",
+      "a long stretch of plain text that crosses a block boundary"};
+  auto inputs = Generate(pieces, 300, 3000, 7);
+  for (std::string& s : std::vector<std::string>(inputs)) inputs.push_back("\xEF\xBB\xBF" + s);
+  inputs.push_back("\xEF\xBB\xBF");
+  std::vector<CodePointSpan> got;
+  for (const std::string& s : inputs) {
+    for (size_t max_lines : {size_t{0}, size_t{1}, size_t{3}, size_t{1000}}) {
+      LineCodePointSpans(s, max_lines, &got);
+      std::vector<CodePointSpan> want = ReferenceSpans(s, max_lines);
+      bool same = got.size() == want.size();
+      for (size_t i = 0; same && i < got.size(); ++i)
+        same = got[i].start == want[i].start && got[i].end == want[i].end;
+      if (!same) {
+        INFO("text " << nlohmann::json(s).dump(-1, ' ', true,
+                                              nlohmann::json::error_handler_t::replace)
+                     << " max_lines " << max_lines);
+        CHECK(same);
+      }
+    }
+  }
+}
+
+TEST_CASE("fast paths: what DecodeJsonString appends is valid UTF-8 (JSONL skips the repair)",
+          "[jsonl]") {
+  // Cleaner::set_input_valid_utf8 lets JSONL records skip the reader's
+  // repair pass on that promise: every string the scanner accepts, lone
+  // surrogate escapes and raw bytes included, decodes to valid UTF-8.
+  const std::vector<std::string> pieces = {
+      "a", "\\n", "\\u0000", "\\u00e9", "\\u20ac", "\\ud800", "\\udc00", "\\udbff\\udfff",
+      "\\ud83d\\ude00", "\\ud83d", "\\ude00\\ud83d", "\\uDFFF", "\xC3\xA9", "\xF0\x9F\x98\x80",
+      "\xED\xA0\x80", "\xFF", "\\\\", "\\\""};
+  JsonObjectScan scan;
+  std::string error;
+  size_t decoded = 0;
+  for (const std::string& s : Generate(pieces, 60, 3000, 8)) {
+    std::string line = "{\"text\": \"" + s + "\"}";
+    if (!ScanJsonObject(line, &scan, &error)) continue;
+    const JsonMember& m = scan.members[0];
+    std::string out, repaired;
+    DecodeJsonString(std::string_view(line).substr(m.value_begin, m.value_end - m.value_begin),
+                     &out);
+    INFO("record " << line);
+    CHECK(AppendRepaired(out, &repaired) == 0);
+    ++decoded;
+  }
+  CHECK(decoded > 1000);
+}
