@@ -38,22 +38,36 @@ struct PageFeatures {
   uint32_t words = 0;
 };
 
-// Reusable computation state (the scratch for lower-casing and the table for
-// counting repeats keep their capacity across pages).
+// Reusable computation state (the scratch for lower-casing, the copy of a
+// page's last lines and the table for counting repeats keep their capacity
+// across pages).
+//
+// A line is read in 64-byte chunks: 16-byte blocks classified at once
+// (byte_classes.h) give masks of word bytes, capitals, digits and sentence
+// punctuation; counts are popcounts, words are found from the masks' edges
+// and each looked up once in the lexicon straight from the line's bytes.
+// Only non-ASCII code points, words and sentence punctuation are visited one
+// by one. The page's text must be valid UTF-8 (Page guarantees it).
 class FeatureExtractor {
  public:
-  explicit FeatureExtractor(const Lexicon& lexicon) : lexicon_(lexicon) {}
+  explicit FeatureExtractor(const Lexicon& lexicon);
   void Compute(const Page& page, PageFeatures* out);
 
  private:
-  void ComputeLine(std::string_view line, LineFeatures* f);
-  void CountRepeats(const Page& page, PageFeatures* out);
+  // Bytes after a line that ComputeLine may read (and ignore): whole
+  // 16-byte blocks, and each word as 16 bytes.
+  static constexpr size_t kSlack = 16;
   // Longer words are never looked up (no stop word is this long).
   static constexpr size_t kMaxWordBytes = 64;
+  // The line is p[0, n); p[n, n + kSlack) must be readable.
+  void ComputeLine(const char* p, size_t n, LineFeatures* f);
+  void CountRepeats(const Page& page, PageFeatures* out);
   const Lexicon& lexicon_;
-  // The current word, lower-cased (8 bytes of slack for LookupPadded).
-  char lower_[kMaxWordBytes + 12] = {};
-  std::vector<uint32_t> slots_;      // open-addressing table of line indices
+  const size_t max_word_;  // words of more bytes are not looked up
+  // A word with non-ASCII letters, lower-cased (zero-padded to 16 bytes).
+  char lower_[kMaxWordBytes + Lexicon::kShortBytes] = {};
+  std::string tail_;             // a line too close to the text's end, with kSlack zeros
+  std::vector<uint32_t> slots_;  // open-addressing table of line indices
 };
 
 }  // namespace clean
