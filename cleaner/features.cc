@@ -29,22 +29,25 @@ bool IsClosingQuote(uint32_t cp) {
          cp == 0x201C;
 }
 
+// A terminal that ends a sentence when a space follows it (':' and ';' do
+// not; they only keep a pending sentence end alive).
+bool EndsSentenceBeforeSpace(uint32_t cp) {
+  return IsTerminalCodePoint(cp) && cp != ':' && cp != ';';
+}
+
 bool StartsWithListMarker(std::string_view s) {
   if (s.size() < 2) return false;
   unsigned char c = static_cast<unsigned char>(s[0]);
   if ((c == '-' || c == '*' || c == '+') && s[1] == ' ') return true;
   // • ▪ ◦ · – —
-  for (std::string_view m : {"\xE2\x80\xA2", "\xE2\x96\xAA", "\xE2\x97\xA6", "\xC2\xB7",
-                             "\xE2\x80\x93", "\xE2\x80\x94"})
-    if (s.substr(0, m.size()) == m) return true;
+  if (c == 0xE2 || c == 0xC2)
+    for (std::string_view m : {"\xE2\x80\xA2", "\xE2\x96\xAA", "\xE2\x97\xA6", "\xC2\xB7",
+                               "\xE2\x80\x93", "\xE2\x80\x94"})
+      if (s.substr(0, m.size()) == m) return true;
   size_t i = 0;
   while (i < s.size() && i < 3 && s[i] >= '0' && s[i] <= '9') ++i;
   return i > 0 && i + 1 < s.size() && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
-
-}  // namespace
-
-namespace {
 
 // Decodes the code point at s[i] of text known to be valid UTF-8 (the
 // page's text is repaired when read); anything else reads as U+FFFD.
@@ -63,12 +66,6 @@ inline uint32_t DecodeAt(std::string_view s, size_t i, size_t* len) {
   uint32_t cp = c & (0x7F >> n);
   for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
   return cp;
-}
-
-// A terminal that ends a sentence when a space follows it (':' and ';' do
-// not; they only keep a pending sentence end alive).
-bool EndsSentenceBeforeSpace(uint32_t cp) {
-  return IsTerminalCodePoint(cp) && cp != ':' && cp != ';';
 }
 
 // U+0080..U+07FF (2-byte UTF-8), indexed by the sequence's 11 payload bits:
@@ -92,22 +89,26 @@ struct TwoByteTable {
 };
 constexpr TwoByteTable kTwoByte;
 
-// The first len bytes of a 16-byte word, as masks for its two halves.
-struct WordMask {
-  uint64_t lo = 0, hi = 0;
-};
+constexpr uint64_t kHighBits = 0x8080808080808080ull;
+constexpr uint64_t kCaseBits = 0x2020202020202020ull;  // lower-cases ASCII letters, keeps digits
+
+// The first len bytes of a 16-byte word, as masks for its two halves, and
+// the case bits of those bytes.
 struct WordMasks {
-  WordMask m[Lexicon::kShortBytes + 1] = {};
+  struct Mask {
+    uint64_t lo = 0, hi = 0, case_lo = 0, case_hi = 0;
+  };
+  Mask m[Lexicon::kShortBytes + 1] = {};
   constexpr WordMasks() {
     for (size_t len = 1; len <= Lexicon::kShortBytes; ++len) {
       m[len].lo = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
       m[len].hi = len <= 8 ? 0 : len >= 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
+      m[len].case_lo = m[len].lo & kCaseBits;
+      m[len].case_hi = m[len].hi & kCaseBits;
     }
   }
 };
 constexpr WordMasks kWordMasks;
-constexpr uint64_t kHighBits = 0x8080808080808080ull;
-constexpr uint64_t kCaseBits = 0x2020202020202020ull;  // lower-cases ASCII letters, keeps digits
 
 inline uint64_t Load8(const char* p) {
   uint64_t v;
@@ -115,47 +116,62 @@ inline uint64_t Load8(const char* p) {
   return v;
 }
 
-inline uint32_t PopCount(uint64_t x) {
+// POPCNT is not in baseline x86-64 (and without it the builtin calls
+// libgcc): the line pass is built twice there, with it and without.
 #if defined(__x86_64__) && !defined(__POPCNT__)
-  // Not in baseline x86-64, and the builtin would call libgcc.
-  x -= (x >> 1) & 0x5555555555555555ull;
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return static_cast<uint32_t>((x * 0x0101010101010101ull) >> 56);
-#else
-  return static_cast<uint32_t>(__builtin_popcountll(x));
+#define CLEAN_FEATURES_POPCNT_DISPATCH 1
 #endif
+
+template <bool kPopcnt>
+inline uint32_t PopCount(uint64_t x) {
+#ifdef CLEAN_FEATURES_POPCNT_DISPATCH
+  if constexpr (!kPopcnt) {
+    x -= (x >> 1) & 0x5555555555555555ull;
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return static_cast<uint32_t>((x * 0x0101010101010101ull) >> 56);
+  }
+#endif
+  return static_cast<uint32_t>(__builtin_popcountll(x));
 }
 
-// Stop words per language for one line: sixteen 16-bit counters (wrapping
-// as LineFeatures' do), one step per looked-up word whatever its mask.
+// Stop words per language for one line: sixteen 8-bit counters in two
+// words, one table read and add per looked-up word whatever its mask;
+// flushed into 16-bit counters (which wrap as LineFeatures' do) before
+// they can overflow.
+// Bit i of a byte -> byte i of a word.
+struct SpreadTable {
+  uint64_t v[256] = {};
+  constexpr SpreadTable() {
+    for (int m = 0; m < 256; ++m)
+      for (int i = 0; i < 8; ++i)
+        if (m & (1 << i)) v[m] |= uint64_t{1} << (8 * i);
+  }
+};
+constexpr SpreadTable kSpread;
+
 class LangCounts {
  public:
-#ifdef __SSE2__
   void Add(LangMask m) {
-    const __m128i v = _mm_set1_epi16(static_cast<short>(m));
-    const __m128i lo = _mm_setr_epi16(1, 2, 4, 8, 16, 32, 64, 128);
-    const __m128i hi = _mm_setr_epi16(256, 512, 1024, 2048, 4096, 8192, 16384, -32768);
-    lo_ = _mm_sub_epi16(lo_, _mm_cmpeq_epi16(_mm_and_si128(v, lo), lo));
-    hi_ = _mm_sub_epi16(hi_, _mm_cmpeq_epi16(_mm_and_si128(v, hi), hi));
+    lo_ += kSpread.v[m & 0xFF];
+    hi_ += kSpread.v[m >> 8];
   }
-  void Store(std::array<uint16_t, kMaxLanguages>* out) const {
+  void Flush() {
+    for (int i = 0; i < 8; ++i) {
+      wide_[i] = static_cast<uint16_t>(wide_[i] + ((lo_ >> (8 * i)) & 0xFF));
+      wide_[i + 8] = static_cast<uint16_t>(wide_[i + 8] + ((hi_ >> (8 * i)) & 0xFF));
+    }
+    lo_ = hi_ = 0;
+  }
+  void Store(std::array<uint16_t, kMaxLanguages>* out) {
     static_assert(kMaxLanguages == 16);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data()), lo_);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data() + 8), hi_);
+    Flush();
+    *out = wide_;
   }
 
  private:
-  __m128i lo_ = _mm_setzero_si128(), hi_ = _mm_setzero_si128();
-#else
-  void Add(LangMask m) {
-    for (; m; m &= m - 1) ++c_[__builtin_ctz(m)];
-  }
-  void Store(std::array<uint16_t, kMaxLanguages>* out) const { *out = c_; }
-
- private:
-  std::array<uint16_t, kMaxLanguages> c_{};
-#endif
+  uint64_t lo_ = 0, hi_ = 0;
+  std::array<uint16_t, kMaxLanguages> wide_{};
 };
 
 // Lower-cases the word w[0, len) (valid UTF-8, word characters only) into
@@ -181,12 +197,6 @@ size_t LowerWord(const char* w, size_t len, char* out) {
   return cps;
 }
 
-size_t CountCodePoints(const char* w, size_t len) {
-  size_t cps = 0;
-  for (size_t i = 0; i < len; ++i) cps += (static_cast<unsigned char>(w[i]) & 0xC0) != 0x80;
-  return cps;
-}
-
 // The last code point of s[0, end) other than ' ' and U+00A0 (what the
 // sentence rules look back at), 0 when there is none; *at = where it starts.
 uint32_t LastVisible(std::string_view s, size_t end, size_t* at) {
@@ -202,6 +212,14 @@ uint32_t LastVisible(std::string_view s, size_t end, size_t* at) {
     end = b;
   }
   return 0;
+}
+
+// The line ends a sentence: a terminal, or a closing quote after one.
+bool EndsWithTerminal(std::string_view s) {
+  size_t at;
+  const uint32_t last = LastVisible(s, s.size(), &at);
+  return IsTerminalCodePoint(last) ||
+         (IsClosingQuote(last) && IsTerminalCodePoint(LastVisible(s, at, &at)));
 }
 
 // The sentence state machine from just after a terminal code point `last`
@@ -238,59 +256,75 @@ bool BreakAfter(std::string_view s, size_t j, uint32_t last, size_t* stop) {
   return false;
 }
 
-}  // namespace
+// What the line pass needs, as plain values.
+struct LinePass {
+  Lexicon::ShortTable table;
+  const Lexicon* lexicon;
+  size_t max_word;  // words of more bytes are not looked up
+  char* lower;      // scratch for a lower-cased word (max_word + 16 bytes)
+};
 
-FeatureExtractor::FeatureExtractor(const Lexicon& lexicon)
-    : lexicon_(lexicon), max_word_(std::min(lexicon.max_word_bytes(), kMaxWordBytes)) {}
+// A word that is not pure ASCII or is longer than 16 bytes: lower-cased
+// into the scratch and looked up (when short enough); *cps = its length in
+// code points, at least 4 counted exactly.
+[[gnu::noinline]] LangMask OtherWord(const LinePass& pass, const char* w, size_t len,
+                                     size_t* cps) {
+  if (len > pass.max_word) {
+    *cps = 0;
+    if (len > 12) {  // 13+ bytes: 4+ code points
+      *cps = 4;
+    } else {
+      for (size_t i = 0; i < len; ++i) *cps += (static_cast<unsigned char>(w[i]) & 0xC0) != 0x80;
+    }
+    return 0;
+  }
+  std::memset(pass.lower, 0, Lexicon::kShortBytes);
+  *cps = LowerWord(w, len, pass.lower);
+  if (len <= Lexicon::kShortBytes)
+    return pass.table.Lookup(Load8(pass.lower), Load8(pass.lower + 8));
+  return pass.lexicon->Lookup(std::string_view(pass.lower, len));
+}
 
-void FeatureExtractor::ComputeLine(const char* p, size_t n, LineFeatures* f) {
+// One line, p[0, n) with p[n, n + 16) readable: read in 64-byte chunks of
+// four classified 16-byte blocks. Counts are popcounts of the chunk's
+// masks; word starts and ends are its word mask's edges; each word is
+// looked up once (a pure-ASCII word lower-cased and keyed straight from the
+// line). Only non-ASCII code points, words and sentence punctuation are
+// visited one by one.
+template <bool kPopcnt>
+[[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
+                                               LineFeatures* f) {
   *f = LineFeatures();
   if (n == 0) return;
   const std::string_view s(p, n);
   f->list_marker = StartsWithListMarker(s);
-  {
-    size_t at;
-    const uint32_t last = LastVisible(s, n, &at);
-    f->terminal = IsTerminalCodePoint(last) ||
-                  (IsClosingQuote(last) && IsTerminalCodePoint(LastVisible(s, at, &at)));
-  }
+  f->terminal = EndsWithTerminal(s);
+  auto pop = [](uint64_t x) { return PopCount<kPopcnt>(x); };
   // Counters live in locals (registers) while the line is read.
   uint32_t words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0, long_words = 0,
            continuation = 0;
   LangCounts langs;
-  const size_t max_word = max_word_;
-  // One word, [b, e): counted, and looked up when it is short enough. A
-  // pure-ASCII word is lower-cased and keyed straight from the line.
-  auto word = [&](size_t b, size_t e, uint32_t cap) __attribute__((always_inline)) {
+  const Lexicon::ShortTable table = pass.table;
+  const size_t max_word = pass.max_word;
+  auto word = [&](size_t b, size_t e) [[gnu::always_inline]] {
     const size_t len = e - b;
-    ++words;
-    cap_words += cap;
     if (len <= Lexicon::kShortBytes) {
-      const WordMask& m = kWordMasks.m[len];
+      const WordMasks::Mask& m = kWordMasks.m[len];
       const uint64_t lo = Load8(p + b) & m.lo, hi = Load8(p + b + 8) & m.hi;
       if (((lo | hi) & kHighBits) == 0) {
         long_words += len >= 4;
-        if (len <= max_word)
-          langs.Add(lexicon_.LookupShort(lo | (kCaseBits & m.lo), hi | (kCaseBits & m.hi)));
+        if (len <= max_word) langs.Add(table.Lookup(lo | m.case_lo, hi | m.case_hi));
         return;
       }
     }
     size_t cps;
-    if (len <= max_word) {
-      std::memset(lower_, 0, Lexicon::kShortBytes);
-      cps = LowerWord(p + b, len, lower_);
-      langs.Add(len <= Lexicon::kShortBytes
-                    ? lexicon_.LookupShort(Load8(lower_), Load8(lower_ + 8))
-                    : lexicon_.Lookup(std::string_view(lower_, len)));
-    } else {
-      cps = len > 12 ? 4 : CountCodePoints(p + b, len);  // 13+ bytes: 4+ code points
-    }
+    langs.Add(OtherWord(pass, p + b, len, &cps));
     long_words += cps >= 4;
   };
   bool in_word = false;      // a word runs on from an earlier chunk
   size_t word_begin = 0;     // ... starting here
-  uint32_t word_cap = 0;     // ... with a capital
   uint64_t carry = 0;        // the last byte of the previous chunk is part of a word
+  uint32_t unflushed = 0;    // words (at most) added to langs since its last flush
   bool sentence_break = false;
   size_t next_stop = 0;      // sentence punctuation before this was already followed
   for (size_t base = 0; base < n; base += 64) {
@@ -310,9 +344,9 @@ void FeatureExtractor::ComputeLine(const char* p, size_t n, LineFeatures* f) {
     upper &= in_line;
     digit &= in_line;
     stop &= in_line;
-    letters += PopCount(wordm & ~digit);
-    digits += PopCount(digit);
-    uppers += PopCount(upper);
+    letters += pop(wordm & ~digit);
+    digits += pop(digit);
+    uppers += pop(upper);
     if (high &= in_line) {
       // Each non-ASCII code point by its first byte; then its continuation
       // bytes take its word bit.
@@ -362,25 +396,30 @@ void FeatureExtractor::ComputeLine(const char* p, size_t n, LineFeatures* f) {
     const uint64_t before = (wordm << 1) | carry;
     uint64_t starts = wordm & ~before, ends = ~wordm & before & in_line;
     carry = wordm >> 63;
+    const uint32_t new_words = pop(starts);
+    words += new_words;
+    cap_words += pop(starts & upper);
+    if ((unflushed += new_words + 1) > 255) {
+      langs.Flush();
+      unflushed = new_words + 1;
+    }
     if (in_word && ends) {
-      word(word_begin, base + static_cast<size_t>(__builtin_ctzll(ends)), word_cap);
+      word(word_begin, base + static_cast<size_t>(__builtin_ctzll(ends)));
       ends &= ends - 1;
       in_word = false;
     }
     for (; starts; starts &= starts - 1) {
-      const int k = __builtin_ctzll(starts);
-      const uint32_t cap = static_cast<uint32_t>(upper >> k) & 1;
+      const size_t b = base + static_cast<size_t>(__builtin_ctzll(starts));
       if (!ends) {
         in_word = true;
-        word_begin = base + static_cast<size_t>(k);
-        word_cap = cap;
+        word_begin = b;
         break;
       }
-      word(base + static_cast<size_t>(k), base + static_cast<size_t>(__builtin_ctzll(ends)), cap);
+      word(b, base + static_cast<size_t>(__builtin_ctzll(ends)));
       ends &= ends - 1;
     }
   }
-  if (in_word) word(word_begin, n, word_cap);
+  if (in_word) word(word_begin, n);
   auto u16 = [](uint32_t v) { return static_cast<uint16_t>(v); };
   f->chars = static_cast<uint32_t>(n) - continuation;
   f->words = u16(words);
@@ -390,60 +429,116 @@ void FeatureExtractor::ComputeLine(const char* p, size_t n, LineFeatures* f) {
   f->cap_words = u16(cap_words);
   f->long_words = u16(long_words);
   f->has_sentence_break = sentence_break;
-  langs.Store(&f->stop_by_lang);
+  if (words) langs.Store(&f->stop_by_lang);
 }
 
+// Every line of the page: its features, its hash (for the repeats) and
+// the page's totals. A line too close to the end of the text to read 16
+// bytes past it is copied into *tail first.
+template <bool kPopcnt>
+[[gnu::always_inline]] inline void ComputeLines(const LinePass& pass, const Page& page,
+                                                PageFeatures* out, uint64_t* hashes,
+                                                std::string* tail,
+                                                std::array<uint32_t, kMaxLanguages>* per_lang) {
+  constexpr size_t kSlack = 16;
+  const size_t text_size = page.text.size();
+  uint32_t words = 0;
+  for (size_t i = 0; i < page.lines.size(); ++i) {
+    const LineSpan& span = page.lines[i];
+    LineFeatures& f = out->lines[i];
+    const char* p = page.text.data() + span.begin;
+    const size_t n = span.end - span.begin;
+    if (n == 0) {
+      f = LineFeatures();
+      continue;
+    }
+    if (span.end + kSlack > text_size) {  // the page's last line(s)
+      tail->assign(p, n);
+      tail->append(kSlack, '\0');
+      p = tail->data();
+    }
+    ComputeLine<kPopcnt>(pass, p, n, &f);
+    hashes[i] = FastHashPadded(p, n);
+    if (f.words) {
+      words += f.words;
+      for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += f.stop_by_lang[l];
+    }
+  }
+  out->words = words;
+}
+
+#ifdef CLEAN_FEATURES_POPCNT_DISPATCH
+[[gnu::target("popcnt")]] void ComputeLinesPopcnt(const LinePass& pass, const Page& page,
+                                                  PageFeatures* out, uint64_t* hashes,
+                                                  std::string* tail,
+                                                  std::array<uint32_t, kMaxLanguages>* per_lang) {
+  ComputeLines<true>(pass, page, out, hashes, tail, per_lang);
+}
+#endif
+
+void ComputeLinesBaseline(const LinePass& pass, const Page& page, PageFeatures* out,
+                          uint64_t* hashes, std::string* tail,
+                          std::array<uint32_t, kMaxLanguages>* per_lang) {
+  ComputeLines<false>(pass, page, out, hashes, tail, per_lang);
+}
+
+bool CpuHasPopcnt() {
+#ifdef CLEAN_FEATURES_POPCNT_DISPATCH
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("popcnt");
+#else
+  return false;  // the baseline build has it already, or is not x86-64
+#endif
+}
+
+}  // namespace
+
+FeatureExtractor::FeatureExtractor(const Lexicon& lexicon)
+    : lexicon_(lexicon),
+      max_word_(std::min(lexicon.max_word_bytes(), kMaxWordBytes)),
+      popcnt_(CpuHasPopcnt()) {}
+
 void FeatureExtractor::CountRepeats(const Page& page, PageFeatures* out) {
-  size_t n = page.lines.size();
+  const size_t n = page.lines.size();
   size_t cap = 16;
   while (cap < n * 2) cap <<= 1;
   slots_.assign(cap, UINT32_MAX);
+  // Each line finds the first line with its bytes (itself when none is
+  // before it) and counts there; the count is copied back afterwards.
   for (size_t i = 0; i < n; ++i) {
     if (page.lines[i].blank()) continue;
-    std::string_view l = page.line(i);
-    size_t h = FastHash(l) & (cap - 1);
-    while (true) {
-      uint32_t s = slots_[h];
+    const std::string_view l = page.line(i);
+    for (size_t h = hashes_[i] & (cap - 1);; h = (h + 1) & (cap - 1)) {
+      const uint32_t s = slots_[h];
       if (s == UINT32_MAX) {
         slots_[h] = static_cast<uint32_t>(i);
+        first_[i] = static_cast<uint32_t>(i);
         break;
       }
-      if (page.line(s) == l) {
+      if (hashes_[s] == hashes_[i] && page.line(s) == l) {
         ++out->lines[s].repeats;
-        // Keep the count on the first occurrence; copy it below.
-        out->lines[i].repeats = 0;
+        first_[i] = s;
         break;
       }
-      h = (h + 1) & (cap - 1);
     }
   }
-  // Second pass: every occurrence gets the total.
-  for (size_t i = 0; i < n; ++i) {
-    if (page.lines[i].blank() || out->lines[i].repeats != 0) continue;
-    std::string_view l = page.line(i);
-    size_t h = FastHash(l) & (cap - 1);
-    while (page.line(slots_[h]) != l) h = (h + 1) & (cap - 1);
-    out->lines[i].repeats = out->lines[slots_[h]].repeats;
-  }
+  for (size_t i = 0; i < n; ++i)
+    if (!page.lines[i].blank() && first_[i] != i) out->lines[i].repeats = out->lines[first_[i]].repeats;
 }
 
 void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   out->lines.resize(page.lines.size());
+  hashes_.resize(page.lines.size());
+  first_.resize(page.lines.size());
   std::array<uint32_t, kMaxLanguages> per_lang{};
-  out->words = 0;
-  const size_t text_size = page.text.size();
-  for (size_t i = 0; i < page.lines.size(); ++i) {
-    const LineSpan& span = page.lines[i];
-    const char* p = page.text.data() + span.begin;
-    const size_t n = span.end - span.begin;
-    if (span.end + kSlack > text_size) {  // the page's last line(s)
-      tail_.assign(p, n);
-      tail_.append(kSlack, '\0');
-      p = tail_.data();
-    }
-    ComputeLine(p, n, &out->lines[i]);
-    out->words += out->lines[i].words;
-    for (int l = 0; l < kMaxLanguages; ++l) per_lang[l] += out->lines[i].stop_by_lang[l];
+  const LinePass pass{lexicon_.short_table(), &lexicon_, max_word_, lower_};
+#ifdef CLEAN_FEATURES_POPCNT_DISPATCH
+  if (popcnt_) {
+    ComputeLinesPopcnt(pass, page, out, hashes_.data(), &tail_, &per_lang);
+  } else
+#endif
+  {
+    ComputeLinesBaseline(pass, page, out, hashes_.data(), &tail_, &per_lang);
   }
   int nl = static_cast<int>(lexicon_.languages().size());
   out->language = -1;

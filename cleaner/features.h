@@ -39,7 +39,7 @@ struct PageFeatures {
 };
 
 // Reusable computation state (the scratch for lower-casing, the copy of a
-// page's last lines and the table for counting repeats keep their capacity
+// page's last lines and the tables for counting repeats keep their capacity
 // across pages).
 //
 // A line is read in 64-byte chunks: 16-byte blocks classified at once
@@ -54,20 +54,18 @@ class FeatureExtractor {
   void Compute(const Page& page, PageFeatures* out);
 
  private:
-  // Bytes after a line that ComputeLine may read (and ignore): whole
-  // 16-byte blocks, and each word as 16 bytes.
-  static constexpr size_t kSlack = 16;
   // Longer words are never looked up (no stop word is this long).
   static constexpr size_t kMaxWordBytes = 64;
-  // The line is p[0, n); p[n, n + kSlack) must be readable.
-  void ComputeLine(const char* p, size_t n, LineFeatures* f);
   void CountRepeats(const Page& page, PageFeatures* out);
   const Lexicon& lexicon_;
   const size_t max_word_;  // words of more bytes are not looked up
+  const bool popcnt_;      // the CPU has POPCNT (x86-64 builds without it use it then)
   // A word with non-ASCII letters, lower-cased (zero-padded to 16 bytes).
   char lower_[kMaxWordBytes + Lexicon::kShortBytes] = {};
-  std::string tail_;             // a line too close to the text's end, with kSlack zeros
-  std::vector<uint32_t> slots_;  // open-addressing table of line indices
+  std::string tail_;              // a line too close to the text's end, with 16 zeros
+  std::vector<uint64_t> hashes_;  // per line of the page: its hash
+  std::vector<uint32_t> first_;   // ... and the first line with its bytes
+  std::vector<uint32_t> slots_;   // open-addressing table of line indices
 };
 
 }  // namespace clean

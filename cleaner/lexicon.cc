@@ -75,14 +75,16 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
 bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t seed,
                          uint32_t slots) {
   const uint32_t buckets = slots / 4;  // about two words a bucket
-  int bucket_bits = 0;
+  uint32_t bucket_bits = 0, slot_bits = 0;
   while ((1u << bucket_bits) < buckets) ++bucket_bits;
-  const uint32_t shift = 64 - static_cast<uint32_t>(bucket_bits);
+  while ((1u << slot_bits) < slots) ++slot_bits;
+  ShortTable t{nullptr, nullptr, nullptr, seed, slots - 1, 64 - bucket_bits,
+               64 - bucket_bits - slot_bits};
   std::vector<std::vector<uint32_t>> members(buckets);
   std::vector<uint64_t> hashes(words.size());
   for (uint32_t i = 0; i < words.size(); ++i) {
-    hashes[i] = Mix(words[i].first.lo, words[i].first.hi, seed);
-    members[hashes[i] >> shift].push_back(i);
+    hashes[i] = ShortTable::Hash(words[i].first.lo, words[i].first.hi, seed);
+    members[hashes[i] >> t.bucket_shift].push_back(i);
   }
   // The fullest buckets first, while most slots are free.
   std::vector<uint32_t> order(buckets);
@@ -99,7 +101,7 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
     for (uint32_t d = 0; d < slots && !placed; ++d) {
       tried.clear();
       for (uint32_t i : members[b]) {
-        uint32_t s = (static_cast<uint32_t>(hashes[i]) ^ d) & (slots - 1);
+        uint32_t s = (static_cast<uint32_t>(hashes[i] >> t.slot_shift) ^ d) & t.mask;
         if (taken[s] || std::find(tried.begin(), tried.end(), s) != tried.end()) break;
         tried.push_back(s);
       }
@@ -110,17 +112,19 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
     }
     if (!placed) return false;
   }
+  disp_ = std::move(disp);
+  t.disp = disp_.data();
   keys_.assign(slots, Key());
   langs_.assign(slots, 0);
   for (uint32_t i = 0; i < words.size(); ++i) {
-    uint32_t s = (static_cast<uint32_t>(hashes[i]) ^ disp[hashes[i] >> shift]) & (slots - 1);
+    const uint32_t s = t.Slot(hashes[i]);
     keys_[s] = words[i].first;
     langs_[s] = words[i].second;
   }
-  disp_ = std::move(disp);
   seed_ = seed;
-  mask_ = slots - 1;
-  bucket_shift_ = shift;
+  mask_ = t.mask;
+  bucket_shift_ = t.bucket_shift;
+  slot_shift_ = t.slot_shift;
   return true;
 }
 
@@ -131,7 +135,7 @@ LangMask Lexicon::Lookup(std::string_view w) const {
     uint64_t lo, hi;
     std::memcpy(&lo, padded, 8);
     std::memcpy(&hi, padded + 8, 8);
-    return LookupShort(lo, hi);
+    return short_table().Lookup(lo, hi);
   }
   auto it = std::lower_bound(long_.begin(), long_.end(), w,
                              [](const auto& e, std::string_view x) { return std::string_view(e.first) < x; });

@@ -34,28 +34,40 @@ class Lexicon {
   // Languages (bit i = languages()[i]) whose list holds `lower_word`.
   LangMask Lookup(std::string_view lower_word) const;
 
-  // The same for a word of 1..16 bytes with no NUL byte, given as its bytes
-  // zero-padded to 16 and loaded little-endian: lo = bytes 0-7, hi = 8-15.
-  LangMask LookupShort(uint64_t lo, uint64_t hi) const {
-    const uint64_t h = Mix(lo, hi, seed_);
-    const uint32_t slot = (static_cast<uint32_t>(h) ^ disp_[h >> bucket_shift_]) & mask_;
-    const Key& k = keys_[slot];
-    const uint64_t differ = (k.lo ^ lo) | (k.hi ^ hi);
-    return static_cast<LangMask>(langs_[slot] & -static_cast<uint32_t>(differ == 0));
+  // The short table: a word of 1..16 bytes with no NUL byte, given as its
+  // bytes zero-padded to 16 and loaded little-endian (lo = bytes 0-7, hi =
+  // bytes 8-15). Plain values, so that a loop can keep them in registers.
+  struct Key {
+    uint64_t lo = 0, hi = 0;  // all zero: an empty slot (no word is empty)
+  };
+  struct ShortTable {
+    const Key* keys;
+    const LangMask* langs;
+    const uint32_t* disp;  // per bucket
+    uint64_t seed;
+    uint32_t mask, bucket_shift, slot_shift;
+    // Top bits pick the bucket, the bits below them the slot before the
+    // bucket's displacement.
+    static uint64_t Hash(uint64_t lo, uint64_t hi, uint64_t seed) {
+      return (((lo ^ seed) * 0x9E3779B97F4A7C15ull) ^ hi) * 0xD6E8FEB86659FD93ull;
+    }
+    uint32_t Slot(uint64_t h) const {
+      return (static_cast<uint32_t>(h >> slot_shift) ^ disp[h >> bucket_shift]) & mask;
+    }
+    LangMask Lookup(uint64_t lo, uint64_t hi) const {
+      const uint32_t slot = Slot(Hash(lo, hi, seed));
+      const uint64_t differ = (keys[slot].lo ^ lo) | (keys[slot].hi ^ hi);
+      return static_cast<LangMask>(langs[slot] & -static_cast<uint32_t>(differ == 0));
+    }
+  };
+  ShortTable short_table() const {
+    return {keys_.data(), langs_.data(), disp_.data(), seed_, mask_, bucket_shift_, slot_shift_};
   }
 
   const std::vector<std::string>& languages() const { return languages_; }
   size_t max_word_bytes() const { return max_word_bytes_; }
 
  private:
-  struct Key {
-    uint64_t lo = 0, hi = 0;  // all zero: an empty slot (no word is empty)
-  };
-  static uint64_t Mix(uint64_t lo, uint64_t hi, uint64_t seed) {
-    uint64_t h = ((lo ^ seed) * 0x9E3779B97F4A7C15ull) ^ hi;
-    h = (h ^ (h >> 32)) * 0xD6E8FEB86659FD93ull;
-    return h ^ (h >> 29);
-  }
   // Builds the short table for `words` (distinct keys); false when this
   // seed and size leave two words no distinct slots.
   bool BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t seed,
@@ -68,7 +80,7 @@ class Lexicon {
   std::vector<uint32_t> disp_{0, 0};
   uint64_t seed_ = 0;
   uint32_t mask_ = 0;
-  uint32_t bucket_shift_ = 63;
+  uint32_t bucket_shift_ = 63, slot_shift_ = 0;
   // Words the short table cannot hold, sorted by their bytes.
   std::vector<std::pair<std::string, LangMask>> long_;
   size_t max_word_bytes_ = 0;
