@@ -116,6 +116,16 @@ inline uint64_t Load8(const char* p) {
   return v;
 }
 
+// The 64 bits from bit `at` (0..127) of the 128-bit value hi:lo.
+inline uint64_t Bits128(uint64_t lo, uint64_t hi, size_t at) {
+#ifdef __SIZEOF_INT128__
+  return static_cast<uint64_t>(((static_cast<unsigned __int128>(hi) << 64) | lo) >> at);
+#else
+  if (at >= 64) return hi >> (at - 64);
+  return at == 0 ? lo : (lo >> at) | (hi << (64 - at));
+#endif
+}
+
 // POPCNT is not in baseline x86-64 (and without it the builtin calls
 // libgcc): the line pass is built twice there, with it and without.
 #if defined(__x86_64__) && !defined(__POPCNT__)
@@ -306,6 +316,15 @@ template <bool kPopcnt>
   LangCounts langs;
   const Lexicon::ShortTable table = pass.table;
   const size_t max_word = pass.max_word;
+  // The chunk masks a word may need after the chunk it started in:
+  // capitals beyond ASCII, continuation bytes (this chunk's and the one
+  // before).
+  uint64_t upper_high = 0, prev_upper_high = 0, cont = 0, prev_cont = 0;
+  size_t base = 0;
+  // Bits [b, b + len) of a mask over the previous and this chunk (len <= 16).
+  auto bits = [&](uint64_t prev, uint64_t cur, size_t b, size_t len) {
+    return Bits128(prev, cur, b + 64 - base) & ((uint64_t{1} << len) - 1);
+  };
   auto word = [&](size_t b, size_t e) [[gnu::always_inline]] {
     const size_t len = e - b;
     if (len <= Lexicon::kShortBytes) {
@@ -314,6 +333,15 @@ template <bool kPopcnt>
       if (((lo | hi) & kHighBits) == 0) {
         long_words += len >= 4;
         if (len <= max_word) langs.Add(table.Lookup(lo | m.case_lo, hi | m.case_hi));
+        return;
+      }
+      if (!bits(prev_upper_high, upper_high, b, len)) {
+        // No capital beyond ASCII: the word's bytes with the ASCII letters
+        // lower-cased are its lower-case form.
+        long_words += len - pop(bits(prev_cont, cont, b, len)) >= 4;
+        if (len <= max_word)
+          langs.Add(table.Lookup(lo | (((~lo & kHighBits) >> 2) & m.lo),
+                                 hi | (((~hi & kHighBits) >> 2) & m.hi)));
         return;
       }
     }
@@ -327,9 +355,12 @@ template <bool kPopcnt>
   uint32_t unflushed = 0;    // words (at most) added to langs since its last flush
   bool sentence_break = false;
   size_t next_stop = 0;      // sentence punctuation before this was already followed
-  for (size_t base = 0; base < n; base += 64) {
+  for (; base < n; base += 64) {
     const size_t valid = n - base < 64 ? n - base : 64;
-    uint64_t wordm = 0, upper = 0, digit = 0, stop = 0, high = 0, cont = 0;
+    prev_upper_high = upper_high;
+    prev_cont = cont;
+    uint64_t wordm = 0, upper = 0, digit = 0, stop = 0, high = 0;
+    cont = 0;
     for (size_t b = 0; b < valid; b += 16) {
       const ByteMasks16 m = ClassifyBlock16(p + base + b);
       wordm |= uint64_t{m.word} << b;
@@ -376,6 +407,7 @@ template <bool kPopcnt>
       }
       for (int step = 0; step < 3; ++step) wordm |= ((wordm << 1) | carry) & cont;
     }
+    upper_high = upper & high;
     if (stop && !sentence_break) {
       // Sentence punctuation not yet followed: run the state machine on.
       auto unseen = [&](uint64_t bits) {
@@ -419,7 +451,10 @@ template <bool kPopcnt>
       ends &= ends - 1;
     }
   }
-  if (in_word) word(word_begin, n);
+  if (in_word) {
+    base -= 64;  // the last chunk's
+    word(word_begin, n);
+  }
   auto u16 = [](uint32_t v) { return static_cast<uint16_t>(v); };
   f->chars = static_cast<uint32_t>(n) - continuation;
   f->words = u16(words);
