@@ -18,6 +18,7 @@ struct ByteMasks16 {
   uint32_t stop = 0;   // . ! ? (what may end a sentence before a space)
   uint32_t high = 0;   // >= 0x80: part of a multi-byte UTF-8 sequence
   uint32_t cont = 0;   // 0x80-0xBF: a continuation byte
+  uint32_t space = 0;  // ' '
 };
 
 inline ByteMasks16 ClassifyBlock16Scalar(const char* p) {
@@ -33,6 +34,7 @@ inline ByteMasks16 ClassifyBlock16Scalar(const char* p) {
     if (c == '.' || c == '!' || c == '?') m.stop |= bit;
     if (c >= 0x80) m.high |= bit;
     if (c >= 0x80 && c < 0xC0) m.cont |= bit;
+    if (c == ' ') m.space |= bit;
   }
   return m;
 }
@@ -65,6 +67,7 @@ inline ByteMasks16 ClassifyBlock16(const char* p) {
   m.high = static_cast<uint32_t>(_mm_movemask_epi8(x));
   // Signed, 0x80-0xBF is -128..-65.
   m.cont = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(-64))));
+  m.space = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))));
   return m;
 }
 #else

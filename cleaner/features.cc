@@ -68,26 +68,53 @@ inline uint32_t DecodeAt(std::string_view s, size_t i, size_t* len) {
   return cp;
 }
 
-// U+0080..U+07FF (2-byte UTF-8), indexed by the sequence's 11 payload bits:
-// word character?, capital?, and the UTF-8 bytes of its lower-case form
-// (first byte in the low half).
-struct TwoByteTable {
-  struct Entry {
-    uint16_t lower = 0;
-    bool word = false, upper = false;
-  };
-  Entry e[2048] = {};
-  constexpr TwoByteTable() {
+// The lower-case form of U+0080..U+07FF (2-byte UTF-8, and so is the
+// result), indexed by the sequence's 11 payload bits: its two bytes, the
+// first in the low half.
+struct TwoByteLower {
+  uint16_t lower[2048] = {};
+  constexpr TwoByteLower() {
     for (uint32_t cp = 0x80; cp < 0x800; ++cp) {
-      const uint32_t l = LowerCodePoint(cp);  // stays below U+0800
-      e[cp].lower = static_cast<uint16_t>((0xC0 | (l >> 6)) | ((0x80 | (l & 0x3F)) << 8));
-      e[cp].word = IsWordCodePoint(cp);
-      e[cp].upper = IsUpperCodePoint(cp);
+      const uint32_t l = LowerCodePoint(cp);
+      lower[cp] = static_cast<uint16_t>((0xC0 | (l >> 6)) | ((0x80 | (l & 0x3F)) << 8));
     }
   }
-  const Entry& At(const unsigned char* q) const { return e[((q[0] & 0x1F) << 6) | (q[1] & 0x3F)]; }
+  uint16_t At(const unsigned char* q) const { return lower[((q[0] & 0x1F) << 6) | (q[1] & 0x3F)]; }
 };
-constexpr TwoByteTable kTwoByte;
+constexpr TwoByteLower kTwoByteLower;
+
+// Word characters and capitals among U+0080..U+07FF (2-byte UTF-8): bit b
+// of entry i is the code point with payload bits i:b (first byte 0xC0 + i).
+struct TwoByteBits {
+  uint64_t word[32] = {}, upper[32] = {};
+  constexpr TwoByteBits() {
+    for (uint32_t cp = 0x80; cp < 0x800; ++cp) {
+      if (IsWordCodePoint(cp)) word[cp >> 6] |= uint64_t{1} << (cp & 63);
+      if (IsWordCodePoint(cp) && IsUpperCodePoint(cp)) upper[cp >> 6] |= uint64_t{1} << (cp & 63);
+    }
+  }
+};
+constexpr TwoByteBits kTwoByteBits;
+
+// What the non-ASCII code point starting at q (valid UTF-8; 3 more bytes
+// readable) is, without branches: a word character (kLeadWord), a capital
+// (kLeadUpper, only word characters), sentence punctuation (kLeadStop).
+// Above U+07FF nothing is a capital (text_util.h lower-cases below U+0500).
+enum : uint32_t { kLeadWord = 1, kLeadUpper = 2, kLeadStop = 4 };
+inline uint32_t ClassifyLead(const unsigned char* q) {
+  const uint32_t c = q[0], b1 = q[1] & 0x3F, b2 = q[2] & 0x3F, b3 = q[3] & 0x3F;
+  const uint32_t r2 = static_cast<uint32_t>((kTwoByteBits.word[c & 0x1F] >> b1) & 1) |
+                      static_cast<uint32_t>((kTwoByteBits.upper[c & 0x1F] >> b1) & 1) << 1;
+  const uint32_t cp3 = ((c & 0x0F) << 12) | (b1 << 6) | b2;
+  const uint32_t not_word3 = (cp3 - 0x2000 < 0xC00) | (cp3 - 0x3000 < 0x40) |
+                             (cp3 - 0xFE30 < 0x20) | (cp3 - 0xFF00 < 0x10);
+  const uint32_t stop3 = (cp3 == 0x2026) | (cp3 == 0x3002) | (cp3 == 0xFF01) |
+                         (cp3 == 0xFF1F) | (cp3 == 0x0964);
+  const uint32_t r3 = (not_word3 ^ 1) | stop3 << 2;
+  const uint32_t cp4 = ((c & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3;
+  const uint32_t r4 = cp4 < 0x1F000;
+  return c < 0xE0 ? r2 : c < 0xF0 ? r3 : r4;
+}
 
 constexpr uint64_t kHighBits = 0x8080808080808080ull;
 constexpr uint64_t kCaseBits = 0x2020202020202020ull;  // lower-cases ASCII letters, keeps digits
@@ -194,7 +221,7 @@ size_t LowerWord(const char* w, size_t len, char* out) {
       out[i] = static_cast<char>(c | 0x20);  // a letter or a digit
       i += 1;
     } else if (c < 0xE0) {
-      const uint16_t l = kTwoByte.At(reinterpret_cast<const unsigned char*>(w + i)).lower;
+      const uint16_t l = kTwoByteLower.At(reinterpret_cast<const unsigned char*>(w + i));
       out[i] = static_cast<char>(l & 0xFF);
       out[i + 1] = static_cast<char>(l >> 8);
       i += 2;
@@ -359,7 +386,7 @@ template <bool kPopcnt>
     const size_t valid = n - base < 64 ? n - base : 64;
     prev_upper_high = upper_high;
     prev_cont = cont;
-    uint64_t wordm = 0, upper = 0, digit = 0, stop = 0, high = 0;
+    uint64_t wordm = 0, upper = 0, digit = 0, stop = 0, high = 0, m_space = 0;
     cont = 0;
     for (size_t b = 0; b < valid; b += 16) {
       const ByteMasks16 m = ClassifyBlock16(p + base + b);
@@ -369,6 +396,7 @@ template <bool kPopcnt>
       stop |= uint64_t{m.stop} << b;
       high |= uint64_t{m.high} << b;
       cont |= uint64_t{m.cont} << b;
+      m_space |= uint64_t{m.space} << b;
     }
     const uint64_t in_line = valid == 64 ? ~0ull : (1ull << valid) - 1;
     wordm &= in_line;
@@ -382,32 +410,33 @@ template <bool kPopcnt>
       // Each non-ASCII code point by its first byte; then its continuation
       // bytes take its word bit.
       cont &= in_line;
+      uint64_t high_word = 0, high_upper = 0, high_stop = 0;
       for (uint64_t lead = high & ~cont; lead; lead &= lead - 1) {
         const int k = __builtin_ctzll(lead);
-        const unsigned char* q = reinterpret_cast<const unsigned char*>(p + base + k);
-        bool is_word, is_upper, is_stop = false;
-        size_t len = 2;
-        if (q[0] < 0xE0) {
-          const TwoByteTable::Entry& e = kTwoByte.At(q);
-          is_word = e.word;
-          is_upper = e.upper;
-        } else {
-          const uint32_t cp = DecodeAt(s, base + k, &len);
-          is_word = IsWordCodePoint(cp);
-          is_upper = IsUpperCodePoint(cp);
-          is_stop = IsTerminalCodePoint(cp);
-        }
-        is_upper &= is_word;
-        wordm |= uint64_t{is_word} << k;
-        upper |= uint64_t{is_upper} << k;
-        stop |= uint64_t{is_stop} << k;
-        letters += is_word;
-        uppers += is_upper;
-        continuation += static_cast<uint32_t>(len - 1);
+        const uint32_t c = ClassifyLead(reinterpret_cast<const unsigned char*>(p + base + k));
+        high_word |= uint64_t{c & kLeadWord} << k;
+        high_upper |= uint64_t{(c & kLeadUpper) >> 1} << k;
+        high_stop |= uint64_t{(c & kLeadStop) >> 2} << k;
       }
+      letters += pop(high_word);
+      uppers += pop(high_upper);
+      continuation += pop(cont);
+      wordm |= high_word;
+      upper |= high_upper;
+      stop |= high_stop;
       for (int step = 0; step < 3; ++step) wordm |= ((wordm << 1) | carry) & cont;
     }
     upper_high = upper & high;
+    if (stop && !sentence_break) {
+      // ". x" and ".x" (ASCII punctuation; a word character right after it,
+      // or after one space) need no state machine: the first is a break
+      // when x is a capital, the second never (whatever came before, so in
+      // any order); the rest runs it on.
+      const uint64_t ascii = stop & ~high, space = m_space & in_line;
+      const uint64_t spaced = ascii & (space >> 1) & (wordm >> 2);
+      if (spaced & (upper >> 2)) sentence_break = true;
+      stop &= ~(spaced | (ascii & (wordm >> 1)));
+    }
     if (stop && !sentence_break) {
       // Sentence punctuation not yet followed: run the state machine on.
       auto unseen = [&](uint64_t bits) {

@@ -320,5 +320,6 @@ TEST_CASE("features reference: the SSE2 byte classes match the scalar ones", "[f
     REQUIRE(fast.stop == slow.stop);
     REQUIRE(fast.high == slow.high);
     REQUIRE(fast.cont == slow.cont);
+    REQUIRE(fast.space == slow.space);
   }
 }
