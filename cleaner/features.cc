@@ -38,6 +38,7 @@ bool EndsSentenceBeforeSpace(uint32_t cp) {
 bool StartsWithListMarker(std::string_view s) {
   if (s.size() < 2) return false;
   unsigned char c = static_cast<unsigned char>(s[0]);
+  if (c >= 'A' && c != 0xE2 && c != 0xC2) return false;  // most lines start with a letter
   if ((c == '-' || c == '*' || c == '+') && s[1] == ' ') return true;
   // • ▪ ◦ · – —
   if (c == 0xE2 || c == 0xC2)
@@ -199,15 +200,26 @@ class LangCounts {
       wide_[i + 8] = static_cast<uint16_t>(wide_[i + 8] + ((hi_ >> (8 * i)) & 0xFF));
     }
     lo_ = hi_ = 0;
+    flushed_ = true;
   }
   void Store(std::array<uint16_t, kMaxLanguages>* out) {
     static_assert(kMaxLanguages == 16);
+#ifdef __SSE2__
+    if (!flushed_) {  // the usual line: widen the bytes
+      const __m128i v = _mm_set_epi64x(static_cast<long long>(hi_), static_cast<long long>(lo_));
+      const __m128i zero = _mm_setzero_si128();
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data()), _mm_unpacklo_epi8(v, zero));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data() + 8), _mm_unpackhi_epi8(v, zero));
+      return;
+    }
+#endif
     Flush();
     *out = wide_;
   }
 
  private:
   uint64_t lo_ = 0, hi_ = 0;
+  bool flushed_ = false;
   std::array<uint16_t, kMaxLanguages> wide_{};
 };
 
@@ -252,11 +264,28 @@ uint32_t LastVisible(std::string_view s, size_t end, size_t* at) {
 }
 
 // The line ends a sentence: a terminal, or a closing quote after one.
-bool EndsWithTerminal(std::string_view s) {
+bool EndsWithTerminalSlow(std::string_view s) {
   size_t at;
   const uint32_t last = LastVisible(s, s.size(), &at);
   return IsTerminalCodePoint(last) ||
          (IsClosingQuote(last) && IsTerminalCodePoint(LastVisible(s, at, &at)));
+}
+
+// ASCII bytes a line may end with: 1 a terminal, 0 nothing of the sort, 2
+// look further back (a space or a closing quote).
+struct LineEndTable {
+  uint8_t c[128] = {};
+  constexpr LineEndTable() {
+    for (char t : {'.', '!', '?', ':', ';'}) c[static_cast<int>(t)] = 1;
+    for (char q : {' ', '"', '\'', ')'}) c[static_cast<int>(q)] = 2;
+  }
+};
+constexpr LineEndTable kLineEnd;
+
+inline bool EndsWithTerminal(std::string_view s) {
+  const unsigned char last = static_cast<unsigned char>(s.back());
+  const uint8_t k = last < 0x80 ? kLineEnd.c[last] : 2;
+  return k < 2 ? k : EndsWithTerminalSlow(s);
 }
 
 // The sentence state machine from just after a terminal code point `last`
@@ -330,9 +359,9 @@ struct LinePass {
 // visited one by one.
 template <bool kPopcnt>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
-                                               LineFeatures* f) {
+                                               LineFeatures* f, uint64_t* hash) {
   *f = LineFeatures();
-  if (n == 0) return;
+  FastHash16 hasher;
   const std::string_view s(p, n);
   f->list_marker = StartsWithListMarker(s);
   f->terminal = EndsWithTerminal(s);
@@ -397,6 +426,9 @@ template <bool kPopcnt>
       high |= uint64_t{m.high} << b;
       cont |= uint64_t{m.cont} << b;
       m_space |= uint64_t{m.space} << b;
+      const size_t rest = valid - b;  // the line's bytes in this block
+      const WordMasks::Mask& in = kWordMasks.m[rest < 16 ? rest : 16];
+      hasher.Add(Load8(p + base + b) & in.lo, Load8(p + base + b + 8) & in.hi);
     }
     const uint64_t in_line = valid == 64 ? ~0ull : (1ull << valid) - 1;
     wordm &= in_line;
@@ -494,6 +526,7 @@ template <bool kPopcnt>
   f->long_words = u16(long_words);
   f->has_sentence_break = sentence_break;
   if (words) langs.Store(&f->stop_by_lang);
+  *hash = hasher.Finish(n);
 }
 
 // Every line of the page: its features, its hash (for the repeats) and
@@ -521,8 +554,7 @@ template <bool kPopcnt>
       tail->append(kSlack, '\0');
       p = tail->data();
     }
-    ComputeLine<kPopcnt>(pass, p, n, &f);
-    hashes[i] = FastHashPadded(p, n);
+    ComputeLine<kPopcnt>(pass, p, n, &f, &hashes[i]);
     if (f.words) {
       words += f.words;
       for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += f.stop_by_lang[l];
