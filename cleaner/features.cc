@@ -188,6 +188,32 @@ struct SpreadTable {
 };
 constexpr SpreadTable kSpread;
 
+#ifdef __SSE2__
+class LangCounts {
+ public:
+  void Add(LangMask m) {
+    const __m128i lo = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&kSpread.v[m & 0xFF]));
+    const __m128i hi = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&kSpread.v[m >> 8]));
+    bytes_ = _mm_add_epi8(bytes_, _mm_unpacklo_epi64(lo, hi));
+  }
+  void Flush() {
+    const __m128i zero = _mm_setzero_si128();
+    wide_lo_ = _mm_add_epi16(wide_lo_, _mm_unpacklo_epi8(bytes_, zero));
+    wide_hi_ = _mm_add_epi16(wide_hi_, _mm_unpackhi_epi8(bytes_, zero));
+    bytes_ = zero;
+  }
+  void Store(std::array<uint16_t, kMaxLanguages>* out) {
+    static_assert(kMaxLanguages == 16);
+    Flush();
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data()), wide_lo_);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data() + 8), wide_hi_);
+  }
+
+ private:
+  __m128i bytes_ = _mm_setzero_si128();
+  __m128i wide_lo_ = _mm_setzero_si128(), wide_hi_ = _mm_setzero_si128();
+};
+#else
 class LangCounts {
  public:
   void Add(LangMask m) {
@@ -200,28 +226,17 @@ class LangCounts {
       wide_[i + 8] = static_cast<uint16_t>(wide_[i + 8] + ((hi_ >> (8 * i)) & 0xFF));
     }
     lo_ = hi_ = 0;
-    flushed_ = true;
   }
   void Store(std::array<uint16_t, kMaxLanguages>* out) {
-    static_assert(kMaxLanguages == 16);
-#ifdef __SSE2__
-    if (!flushed_) {  // the usual line: widen the bytes
-      const __m128i v = _mm_set_epi64x(static_cast<long long>(hi_), static_cast<long long>(lo_));
-      const __m128i zero = _mm_setzero_si128();
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data()), _mm_unpacklo_epi8(v, zero));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data() + 8), _mm_unpackhi_epi8(v, zero));
-      return;
-    }
-#endif
     Flush();
     *out = wide_;
   }
 
  private:
   uint64_t lo_ = 0, hi_ = 0;
-  bool flushed_ = false;
   std::array<uint16_t, kMaxLanguages> wide_{};
 };
+#endif
 
 // Lower-cases the word w[0, len) (valid UTF-8, word characters only) into
 // out; returns its length in code points.
@@ -360,11 +375,9 @@ struct LinePass {
 template <bool kPopcnt>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
                                                LineFeatures* f, uint64_t* hash) {
-  *f = LineFeatures();
   FastHash16 hasher;
   const std::string_view s(p, n);
-  f->list_marker = StartsWithListMarker(s);
-  f->terminal = EndsWithTerminal(s);
+  const bool list_marker = StartsWithListMarker(s), terminal = EndsWithTerminal(s);
   auto pop = [](uint64_t x) { return PopCount<kPopcnt>(x); };
   // Counters live in locals (registers) while the line is read.
   uint32_t words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0, long_words = 0,
@@ -516,16 +529,21 @@ template <bool kPopcnt>
     base -= 64;  // the last chunk's
     word(word_begin, n);
   }
+  // Every field, stored once (no zeroed copy first).
   auto u16 = [](uint32_t v) { return static_cast<uint16_t>(v); };
   f->chars = static_cast<uint32_t>(n) - continuation;
   f->words = u16(words);
+  f->stop_words = 0;
   f->letters = u16(letters);
   f->uppers = u16(uppers);
   f->digits = u16(digits);
   f->cap_words = u16(cap_words);
   f->long_words = u16(long_words);
+  f->terminal = terminal;
+  f->list_marker = list_marker;
   f->has_sentence_break = sentence_break;
-  if (words) langs.Store(&f->stop_by_lang);
+  f->repeats = 1;
+  langs.Store(&f->stop_by_lang);
   *hash = hasher.Finish(n);
 }
 
