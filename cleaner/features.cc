@@ -196,6 +196,15 @@ class LangCounts {
     const __m128i hi = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&kSpread.v[m >> 8]));
     bytes_ = _mm_add_epi8(bytes_, _mm_unpacklo_epi64(lo, hi));
   }
+  // Adds the slot's languages when its word is lo:hi.
+  void AddIfMatch(const Lexicon::Slot& s, uint64_t lo, uint64_t hi) {
+    const __m128i key = _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
+    __m128i eq = _mm_cmpeq_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(&s.lo)), key);
+    eq = _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0x4E));  // all four lanes equal
+    eq = _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0xB1));
+    bytes_ = _mm_add_epi8(bytes_, _mm_and_si128(eq, _mm_load_si128(
+                                                        reinterpret_cast<const __m128i*>(s.langs))));
+  }
   void Flush() {
     const __m128i zero = _mm_setzero_si128();
     wide_lo_ = _mm_add_epi16(wide_lo_, _mm_unpacklo_epi8(bytes_, zero));
@@ -219,6 +228,10 @@ class LangCounts {
   void Add(LangMask m) {
     lo_ += kSpread.v[m & 0xFF];
     hi_ += kSpread.v[m >> 8];
+  }
+  void AddIfMatch(const Lexicon::Slot& s, uint64_t lo, uint64_t hi) {
+    if (s.lo == lo && s.hi == hi)
+      for (int l = 0; l < kMaxLanguages; ++l) wide_[l] = static_cast<uint16_t>(wide_[l] + s.langs[l]);
   }
   void Flush() {
     for (int i = 0; i < 8; ++i) {
@@ -401,16 +414,21 @@ template <bool kPopcnt>
       const uint64_t lo = Load8(p + b) & m.lo, hi = Load8(p + b + 8) & m.hi;
       if (((lo | hi) & kHighBits) == 0) {
         long_words += len >= 4;
-        if (len <= max_word) langs.Add(table.Lookup(lo | m.case_lo, hi | m.case_hi));
+        if (len <= max_word) {
+          const uint64_t key_lo = lo | m.case_lo, key_hi = hi | m.case_hi;
+          langs.AddIfMatch(table.Candidate(key_lo, key_hi), key_lo, key_hi);
+        }
         return;
       }
       if (!bits(prev_upper_high, upper_high, b, len)) {
         // No capital beyond ASCII: the word's bytes with the ASCII letters
         // lower-cased are its lower-case form.
         long_words += len - pop(bits(prev_cont, cont, b, len)) >= 4;
-        if (len <= max_word)
-          langs.Add(table.Lookup(lo | (((~lo & kHighBits) >> 2) & m.lo),
-                                 hi | (((~hi & kHighBits) >> 2) & m.hi)));
+        if (len <= max_word) {
+          const uint64_t key_lo = lo | (((~lo & kHighBits) >> 2) & m.lo),
+                         key_hi = hi | (((~hi & kHighBits) >> 2) & m.hi);
+          langs.AddIfMatch(table.Candidate(key_lo, key_hi), key_lo, key_hi);
+        }
         return;
       }
     }

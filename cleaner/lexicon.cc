@@ -78,8 +78,7 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   uint32_t bucket_bits = 0, slot_bits = 0;
   while ((1u << bucket_bits) < buckets) ++bucket_bits;
   while ((1u << slot_bits) < slots) ++slot_bits;
-  ShortTable t{nullptr, nullptr, nullptr, seed, slots - 1, 64 - bucket_bits,
-               64 - bucket_bits - slot_bits};
+  ShortTable t{nullptr, nullptr, seed, slots - 1, 64 - bucket_bits, 64 - bucket_bits - slot_bits};
   std::vector<std::vector<uint32_t>> members(buckets);
   std::vector<uint64_t> hashes(words.size());
   for (uint32_t i = 0; i < words.size(); ++i) {
@@ -114,18 +113,26 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   }
   disp_ = std::move(disp);
   t.disp = disp_.data();
-  keys_.assign(slots, Key());
-  langs_.assign(slots, 0);
+  slots_.assign(slots, Slot());
   for (uint32_t i = 0; i < words.size(); ++i) {
-    const uint32_t s = t.Slot(hashes[i]);
-    keys_[s] = words[i].first;
-    langs_[s] = words[i].second;
+    Slot& s = slots_[t.SlotOf(hashes[i])];
+    s.lo = words[i].first.lo;
+    s.hi = words[i].first.hi;
+    for (int l = 0; l < kMaxLanguages; ++l) s.langs[l] = (words[i].second >> l) & 1;
   }
   seed_ = seed;
   mask_ = t.mask;
   bucket_shift_ = t.bucket_shift;
   slot_shift_ = t.slot_shift;
   return true;
+}
+
+LangMask Lexicon::ShortTable::Lookup(uint64_t lo, uint64_t hi) const {
+  const Slot& s = Candidate(lo, hi);
+  if (s.lo != lo || s.hi != hi) return 0;
+  LangMask m = 0;
+  for (int l = 0; l < kMaxLanguages; ++l) m |= static_cast<LangMask>(s.langs[l] << l);
+  return m;
 }
 
 LangMask Lexicon::Lookup(std::string_view w) const {

@@ -36,13 +36,15 @@ class Lexicon {
 
   // The short table: a word of 1..16 bytes with no NUL byte, given as its
   // bytes zero-padded to 16 and loaded little-endian (lo = bytes 0-7, hi =
-  // bytes 8-15). Plain values, so that a loop can keep them in registers.
-  struct Key {
-    uint64_t lo = 0, hi = 0;  // all zero: an empty slot (no word is empty)
+  // bytes 8-15). A slot holds a word and its languages as one byte each
+  // (what a line's per-language counters add), in 32 aligned bytes.
+  struct alignas(32) Slot {
+    uint64_t lo = 0, hi = 0;              // all zero: empty (no word is)
+    uint8_t langs[kMaxLanguages] = {};  // 1: that language's list holds it
   };
+  // The table as plain values, so that a loop can keep them in registers.
   struct ShortTable {
-    const Key* keys;
-    const LangMask* langs;
+    const Slot* slots;
     const uint32_t* disp;  // per bucket
     uint64_t seed;
     uint32_t mask, bucket_shift, slot_shift;
@@ -51,32 +53,34 @@ class Lexicon {
     static uint64_t Hash(uint64_t lo, uint64_t hi, uint64_t seed) {
       return (((lo ^ seed) * 0x9E3779B97F4A7C15ull) ^ hi) * 0xD6E8FEB86659FD93ull;
     }
-    uint32_t Slot(uint64_t h) const {
+    uint32_t SlotOf(uint64_t h) const {
       return (static_cast<uint32_t>(h >> slot_shift) ^ disp[h >> bucket_shift]) & mask;
     }
-    LangMask Lookup(uint64_t lo, uint64_t hi) const {
-      const uint32_t slot = Slot(Hash(lo, hi, seed));
-      const uint64_t differ = (keys[slot].lo ^ lo) | (keys[slot].hi ^ hi);
-      return static_cast<LangMask>(langs[slot] & -static_cast<uint32_t>(differ == 0));
+    // The one slot that can hold the word (compare its key).
+    const Slot& Candidate(uint64_t lo, uint64_t hi) const {
+      return slots[SlotOf(Hash(lo, hi, seed))];
     }
+    LangMask Lookup(uint64_t lo, uint64_t hi) const;
   };
   ShortTable short_table() const {
-    return {keys_.data(), langs_.data(), disp_.data(), seed_, mask_, bucket_shift_, slot_shift_};
+    return {slots_.data(), disp_.data(), seed_, mask_, bucket_shift_, slot_shift_};
   }
 
   const std::vector<std::string>& languages() const { return languages_; }
   size_t max_word_bytes() const { return max_word_bytes_; }
 
  private:
+  struct Key {
+    uint64_t lo = 0, hi = 0;
+  };
   // Builds the short table for `words` (distinct keys); false when this
   // seed and size leave two words no distinct slots.
   bool BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t seed,
                   uint32_t slots);
 
   std::vector<std::string> languages_;
-  // The short table: keys_[slot] and langs_[slot]; disp_ per bucket.
-  std::vector<Key> keys_{Key()};
-  std::vector<LangMask> langs_{0};
+  // The short table: slots_, disp_ per bucket.
+  std::vector<Slot> slots_{Slot()};
   std::vector<uint32_t> disp_{0, 0};
   uint64_t seed_ = 0;
   uint32_t mask_ = 0;
