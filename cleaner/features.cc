@@ -35,10 +35,9 @@ bool EndsSentenceBeforeSpace(uint32_t cp) {
   return IsTerminalCodePoint(cp) && cp != ':' && cp != ';';
 }
 
-bool StartsWithListMarker(std::string_view s) {
+bool StartsWithListMarkerSlow(std::string_view s) {
   if (s.size() < 2) return false;
   unsigned char c = static_cast<unsigned char>(s[0]);
-  if (c >= 'A' && c != 0xE2 && c != 0xC2) return false;  // most lines start with a letter
   if ((c == '-' || c == '*' || c == '+') && s[1] == ' ') return true;
   // • ▪ ◦ · – —
   if (c == 0xE2 || c == 0xC2)
@@ -48,6 +47,12 @@ bool StartsWithListMarker(std::string_view s) {
   size_t i = 0;
   while (i < s.size() && i < 3 && s[i] >= '0' && s[i] <= '9') ++i;
   return i > 0 && i + 1 < s.size() && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
+}
+
+inline bool StartsWithListMarker(std::string_view s) {
+  const unsigned char c = static_cast<unsigned char>(s[0]);
+  // Most lines start with a letter: no marker starts with one.
+  return (c < 'A' || c == 0xE2 || c == 0xC2) && StartsWithListMarkerSlow(s);
 }
 
 // Decodes the code point at s[i] of text known to be valid UTF-8 (the
@@ -565,12 +570,46 @@ template <bool kPopcnt>
   *hash = hasher.Finish(n);
 }
 
-// Every line of the page: its features, its hash (for the repeats) and
-// the page's totals. A line too close to the end of the text to read 16
+// Repeated lines, counted as the page's lines are read: an open-addressing
+// table of line indices by hash; each line finds the first line with its
+// bytes (itself when none is before it) and counts there; the counts are
+// copied to the later occurrences at the end.
+struct Repeats {
+  uint64_t* hashes;  // per line
+  uint32_t* first;   // per line: the first line with its bytes
+  uint32_t* slots;   // mask + 1 of them, UINT32_MAX: empty
+  size_t mask;
+  bool any = false;  // a line repeats an earlier one
+
+  void Add(const Page& page, uint32_t i, PageFeatures* out) {
+    const std::string_view l = page.line(i);
+    for (size_t h = hashes[i] & mask;; h = (h + 1) & mask) {
+      const uint32_t s = slots[h];
+      if (s == UINT32_MAX) {
+        slots[h] = first[i] = i;
+        return;
+      }
+      if (hashes[s] == hashes[i] && page.line(s) == l) {
+        ++out->lines[s].repeats;
+        first[i] = s;
+        any = true;
+        return;
+      }
+    }
+  }
+  void Finish(const Page& page, PageFeatures* out) const {
+    if (!any) return;
+    for (size_t i = 0; i < page.lines.size(); ++i)
+      if (!page.lines[i].blank() && first[i] != i) out->lines[i].repeats = out->lines[first[i]].repeats;
+  }
+};
+
+// Every line of the page: its features, its hash and repeats, and the
+// page's totals. A line too close to the end of the text to read 16
 // bytes past it is copied into *tail first.
 template <bool kPopcnt>
 [[gnu::always_inline]] inline void ComputeLines(const LinePass& pass, const Page& page,
-                                                PageFeatures* out, uint64_t* hashes,
+                                                PageFeatures* out, Repeats* repeats,
                                                 std::string* tail,
                                                 std::array<uint32_t, kMaxLanguages>* per_lang) {
   constexpr size_t kSlack = 16;
@@ -590,7 +629,8 @@ template <bool kPopcnt>
       tail->append(kSlack, '\0');
       p = tail->data();
     }
-    ComputeLine<kPopcnt>(pass, p, n, &f, &hashes[i]);
+    ComputeLine<kPopcnt>(pass, p, n, &f, &repeats->hashes[i]);
+    repeats->Add(page, static_cast<uint32_t>(i), out);
     if (f.words) {
       words += f.words;
       for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += f.stop_by_lang[l];
@@ -601,17 +641,17 @@ template <bool kPopcnt>
 
 #ifdef CLEAN_FEATURES_POPCNT_DISPATCH
 [[gnu::target("popcnt")]] void ComputeLinesPopcnt(const LinePass& pass, const Page& page,
-                                                  PageFeatures* out, uint64_t* hashes,
+                                                  PageFeatures* out, Repeats* repeats,
                                                   std::string* tail,
                                                   std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<true>(pass, page, out, hashes, tail, per_lang);
+  ComputeLines<true>(pass, page, out, repeats, tail, per_lang);
 }
 #endif
 
 void ComputeLinesBaseline(const LinePass& pass, const Page& page, PageFeatures* out,
-                          uint64_t* hashes, std::string* tail,
+                          Repeats* repeats, std::string* tail,
                           std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<false>(pass, page, out, hashes, tail, per_lang);
+  ComputeLines<false>(pass, page, out, repeats, tail, per_lang);
 }
 
 bool CpuHasPopcnt() {
@@ -630,48 +670,26 @@ FeatureExtractor::FeatureExtractor(const Lexicon& lexicon)
       max_word_(std::min(lexicon.max_word_bytes(), kMaxWordBytes)),
       popcnt_(CpuHasPopcnt()) {}
 
-void FeatureExtractor::CountRepeats(const Page& page, PageFeatures* out) {
+void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   const size_t n = page.lines.size();
+  out->lines.resize(n);
+  hashes_.resize(n);
+  first_.resize(n);
   size_t cap = 16;
   while (cap < n * 2) cap <<= 1;
   slots_.assign(cap, UINT32_MAX);
-  // Each line finds the first line with its bytes (itself when none is
-  // before it) and counts there; the count is copied back afterwards.
-  for (size_t i = 0; i < n; ++i) {
-    if (page.lines[i].blank()) continue;
-    const std::string_view l = page.line(i);
-    for (size_t h = hashes_[i] & (cap - 1);; h = (h + 1) & (cap - 1)) {
-      const uint32_t s = slots_[h];
-      if (s == UINT32_MAX) {
-        slots_[h] = static_cast<uint32_t>(i);
-        first_[i] = static_cast<uint32_t>(i);
-        break;
-      }
-      if (hashes_[s] == hashes_[i] && page.line(s) == l) {
-        ++out->lines[s].repeats;
-        first_[i] = s;
-        break;
-      }
-    }
-  }
-  for (size_t i = 0; i < n; ++i)
-    if (!page.lines[i].blank() && first_[i] != i) out->lines[i].repeats = out->lines[first_[i]].repeats;
-}
-
-void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
-  out->lines.resize(page.lines.size());
-  hashes_.resize(page.lines.size());
-  first_.resize(page.lines.size());
+  Repeats repeats{hashes_.data(), first_.data(), slots_.data(), cap - 1};
   std::array<uint32_t, kMaxLanguages> per_lang{};
   const LinePass pass{lexicon_.short_table(), &lexicon_, max_word_, lower_};
 #ifdef CLEAN_FEATURES_POPCNT_DISPATCH
   if (popcnt_) {
-    ComputeLinesPopcnt(pass, page, out, hashes_.data(), &tail_, &per_lang);
+    ComputeLinesPopcnt(pass, page, out, &repeats, &tail_, &per_lang);
   } else
 #endif
   {
-    ComputeLinesBaseline(pass, page, out, hashes_.data(), &tail_, &per_lang);
+    ComputeLinesBaseline(pass, page, out, &repeats, &tail_, &per_lang);
   }
+  repeats.Finish(page, out);
   int nl = static_cast<int>(lexicon_.languages().size());
   out->language = -1;
   out->stop_hits = 0;
@@ -682,8 +700,8 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
     }
   // Too few hits to trust: treat the language as unknown (CJK, Bengali...).
   if (out->stop_hits * 20 < out->words || out->stop_hits < 3) out->language = -1;
-  for (auto& f : out->lines) f.stop_words = out->language >= 0 ? f.stop_by_lang[out->language] : 0;
-  CountRepeats(page, out);
+  if (out->language >= 0)
+    for (auto& f : out->lines) f.stop_words = f.stop_by_lang[out->language];
 }
 
 }  // namespace clean

@@ -56,7 +56,6 @@ class FeatureExtractor {
  private:
   // Longer words are never looked up (no stop word is this long).
   static constexpr size_t kMaxWordBytes = 64;
-  void CountRepeats(const Page& page, PageFeatures* out);
   const Lexicon& lexicon_;
   const size_t max_word_;  // words of more bytes are not looked up
   const bool popcnt_;      // the CPU has POPCNT (x86-64 builds without it use it then)
