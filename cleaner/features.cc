@@ -6,6 +6,7 @@
 #include "cleaner/byte_classes.h"
 #include "cleaner/fast_hash.h"
 #include "cleaner/text_util.h"
+#include "cleaner/word_key.h"
 
 namespace clean {
 
@@ -201,14 +202,10 @@ class LangCounts {
     const __m128i hi = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&kSpread.v[m >> 8]));
     bytes_ = _mm_add_epi8(bytes_, _mm_unpacklo_epi64(lo, hi));
   }
-  // Adds the slot's languages when its word is lo:hi.
-  void AddIfMatch(const Lexicon::Slot& s, uint64_t lo, uint64_t hi) {
-    const __m128i key = _mm_set_epi64x(static_cast<long long>(hi), static_cast<long long>(lo));
-    __m128i eq = _mm_cmpeq_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(&s.lo)), key);
-    eq = _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0x4E));  // all four lanes equal
-    eq = _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0xB1));
-    bytes_ = _mm_add_epi8(bytes_, _mm_and_si128(eq, _mm_load_si128(
-                                                        reinterpret_cast<const __m128i*>(s.langs))));
+  // Adds the slot's languages when its word is `key`.
+  void AddIfMatch(const Lexicon::Slot& s, const WordKey& key) {
+    const __m128i langs = _mm_load_si128(reinterpret_cast<const __m128i*>(s.langs));
+    bytes_ = _mm_add_epi8(bytes_, _mm_and_si128(key.MatchMask(&s.lo), langs));
   }
   void Flush() {
     const __m128i zero = _mm_setzero_si128();
@@ -234,8 +231,8 @@ class LangCounts {
     lo_ += kSpread.v[m & 0xFF];
     hi_ += kSpread.v[m >> 8];
   }
-  void AddIfMatch(const Lexicon::Slot& s, uint64_t lo, uint64_t hi) {
-    if (s.lo == lo && s.hi == hi)
+  void AddIfMatch(const Lexicon::Slot& s, const WordKey& key) {
+    if (key.Equals(&s.lo))
       for (int l = 0; l < kMaxLanguages; ++l) wide_[l] = static_cast<uint16_t>(wide_[l] + s.langs[l]);
   }
   void Flush() {
@@ -415,24 +412,15 @@ template <bool kPopcnt>
   auto word = [&](size_t b, size_t e) [[gnu::always_inline]] {
     const size_t len = e - b;
     if (len <= Lexicon::kShortBytes) {
-      const WordMasks::Mask& m = kWordMasks.m[len];
-      const uint64_t lo = Load8(p + b) & m.lo, hi = Load8(p + b + 8) & m.hi;
-      if (((lo | hi) & kHighBits) == 0) {
-        long_words += len >= 4;
+      const WordKey w = WordKey::Load(p + b, len);
+      const bool ascii = w.ascii();
+      // With no capital beyond ASCII, the word's bytes with the ASCII
+      // letters lower-cased are its lower-case form.
+      if (ascii || !bits(prev_upper_high, upper_high, b, len)) {
+        long_words += (ascii ? len : len - pop(bits(prev_cont, cont, b, len))) >= 4;
         if (len <= max_word) {
-          const uint64_t key_lo = lo | m.case_lo, key_hi = hi | m.case_hi;
-          langs.AddIfMatch(table.Candidate(key_lo, key_hi), key_lo, key_hi);
-        }
-        return;
-      }
-      if (!bits(prev_upper_high, upper_high, b, len)) {
-        // No capital beyond ASCII: the word's bytes with the ASCII letters
-        // lower-cased are its lower-case form.
-        long_words += len - pop(bits(prev_cont, cont, b, len)) >= 4;
-        if (len <= max_word) {
-          const uint64_t key_lo = lo | (((~lo & kHighBits) >> 2) & m.lo),
-                         key_hi = hi | (((~hi & kHighBits) >> 2) & m.hi);
-          langs.AddIfMatch(table.Candidate(key_lo, key_hi), key_lo, key_hi);
+          const WordKey key = w.LowerAscii();
+          langs.AddIfMatch(table.Candidate(key.lo(), key.hi()), key);
         }
         return;
       }
