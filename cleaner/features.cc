@@ -123,26 +123,6 @@ inline uint32_t ClassifyLead(const unsigned char* q) {
   return c < 0xE0 ? r2 : c < 0xF0 ? r3 : r4;
 }
 
-constexpr uint64_t kHighBits = 0x8080808080808080ull;
-constexpr uint64_t kCaseBits = 0x2020202020202020ull;  // lower-cases ASCII letters, keeps digits
-
-// The first len bytes of a 16-byte word, as masks for its two halves, and
-// the case bits of those bytes.
-struct WordMasks {
-  struct Mask {
-    uint64_t lo = 0, hi = 0, case_lo = 0, case_hi = 0;
-  };
-  Mask m[Lexicon::kShortBytes + 1] = {};
-  constexpr WordMasks() {
-    for (size_t len = 1; len <= Lexicon::kShortBytes; ++len) {
-      m[len].lo = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
-      m[len].hi = len <= 8 ? 0 : len >= 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
-      m[len].case_lo = m[len].lo & kCaseBits;
-      m[len].case_hi = m[len].hi & kCaseBits;
-    }
-  }
-};
-constexpr WordMasks kWordMasks;
 
 inline uint64_t Load8(const char* p) {
   uint64_t v;
@@ -450,9 +430,8 @@ template <bool kPopcnt>
       high |= uint64_t{m.high} << b;
       cont |= uint64_t{m.cont} << b;
       m_space |= uint64_t{m.space} << b;
-      const size_t rest = valid - b;  // the line's bytes in this block
-      const WordMasks::Mask& in = kWordMasks.m[rest < 16 ? rest : 16];
-      hasher.Add(Load8(p + base + b) & in.lo, Load8(p + base + b + 8) & in.hi);
+      const WordKey bytes = WordKey::Load(p + base + b, valid - b < 16 ? valid - b : 16);
+      hasher.Add(bytes.lo(), bytes.hi());
     }
     const uint64_t in_line = valid == 64 ? ~0ull : (1ull << valid) - 1;
     wordm &= in_line;
