@@ -140,16 +140,18 @@ inline uint64_t Bits128(uint64_t lo, uint64_t hi, size_t at) {
 #endif
 }
 
-// POPCNT is not in baseline x86-64 (and without it the builtin calls
-// libgcc): the line pass is built twice there, with it and without.
-#if defined(__x86_64__) && !defined(__POPCNT__)
-#define CLEAN_FEATURES_POPCNT_DISPATCH 1
+// POPCNT, BMI1 and BMI2 (bit counts, lowest-bit clears, shifts by any
+// register) are not in baseline x86-64 (and without POPCNT the builtin
+// calls libgcc): the line pass is built twice there, for CPUs with them
+// (2013 on) and without.
+#if defined(__x86_64__) && !(defined(__POPCNT__) && defined(__BMI__) && defined(__BMI2__))
+#define CLEAN_FEATURES_BITOPS_DISPATCH 1
 #endif
 
-template <bool kPopcnt>
+template <bool kBitOps>
 inline uint32_t PopCount(uint64_t x) {
-#ifdef CLEAN_FEATURES_POPCNT_DISPATCH
-  if constexpr (!kPopcnt) {
+#ifdef CLEAN_FEATURES_BITOPS_DISPATCH
+  if constexpr (!kBitOps) {
     x -= (x >> 1) & 0x5555555555555555ull;
     x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
@@ -367,13 +369,13 @@ struct LinePass {
 // looked up once (a pure-ASCII word lower-cased and keyed straight from the
 // line). Only non-ASCII code points, words and sentence punctuation are
 // visited one by one.
-template <bool kPopcnt>
+template <bool kBitOps>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
                                                LineFeatures* f, uint64_t* hash) {
   FastHash16 hasher;
   const std::string_view s(p, n);
   const bool list_marker = StartsWithListMarker(s), terminal = EndsWithTerminal(s);
-  auto pop = [](uint64_t x) { return PopCount<kPopcnt>(x); };
+  auto pop = [](uint64_t x) { return PopCount<kBitOps>(x); };
   // Counters live in locals (registers) while the line is read.
   uint32_t words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0, long_words = 0,
            continuation = 0;
@@ -574,7 +576,7 @@ struct Repeats {
 // Every line of the page: its features, its hash and repeats, and the
 // page's totals. A line too close to the end of the text to read 16
 // bytes past it is copied into *tail first.
-template <bool kPopcnt>
+template <bool kBitOps>
 [[gnu::always_inline]] inline void ComputeLines(const LinePass& pass, const Page& page,
                                                 PageFeatures* out, Repeats* repeats,
                                                 std::string* tail,
@@ -596,7 +598,7 @@ template <bool kPopcnt>
       tail->append(kSlack, '\0');
       p = tail->data();
     }
-    ComputeLine<kPopcnt>(pass, p, n, &f, &repeats->hashes[i]);
+    ComputeLine<kBitOps>(pass, p, n, &f, &repeats->hashes[i]);
     repeats->Add(page, static_cast<uint32_t>(i), out);
     if (f.words) {
       words += f.words;
@@ -606,8 +608,8 @@ template <bool kPopcnt>
   out->words = words;
 }
 
-#ifdef CLEAN_FEATURES_POPCNT_DISPATCH
-[[gnu::target("popcnt")]] void ComputeLinesPopcnt(const LinePass& pass, const Page& page,
+#ifdef CLEAN_FEATURES_BITOPS_DISPATCH
+[[gnu::target("popcnt,bmi,bmi2")]] void ComputeLinesBitOps(const LinePass& pass, const Page& page,
                                                   PageFeatures* out, Repeats* repeats,
                                                   std::string* tail,
                                                   std::array<uint32_t, kMaxLanguages>* per_lang) {
@@ -621,12 +623,13 @@ void ComputeLinesBaseline(const LinePass& pass, const Page& page, PageFeatures* 
   ComputeLines<false>(pass, page, out, repeats, tail, per_lang);
 }
 
-bool CpuHasPopcnt() {
-#ifdef CLEAN_FEATURES_POPCNT_DISPATCH
+bool CpuHasBitOps() {
+#ifdef CLEAN_FEATURES_BITOPS_DISPATCH
   __builtin_cpu_init();
-  return __builtin_cpu_supports("popcnt");
+  return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
+         __builtin_cpu_supports("bmi2");
 #else
-  return false;  // the baseline build has it already, or is not x86-64
+  return false;  // the baseline build has them already, or is not x86-64
 #endif
 }
 
@@ -635,7 +638,7 @@ bool CpuHasPopcnt() {
 FeatureExtractor::FeatureExtractor(const Lexicon& lexicon)
     : lexicon_(lexicon),
       max_word_(std::min(lexicon.max_word_bytes(), kMaxWordBytes)),
-      popcnt_(CpuHasPopcnt()) {}
+      bit_ops_(CpuHasBitOps()) {}
 
 void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   const size_t n = page.lines.size();
@@ -648,9 +651,9 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   Repeats repeats{hashes_.data(), first_.data(), slots_.data(), cap - 1};
   std::array<uint32_t, kMaxLanguages> per_lang{};
   const LinePass pass{lexicon_.short_table(), &lexicon_, max_word_, lower_};
-#ifdef CLEAN_FEATURES_POPCNT_DISPATCH
-  if (popcnt_) {
-    ComputeLinesPopcnt(pass, page, out, &repeats, &tail_, &per_lang);
+#ifdef CLEAN_FEATURES_BITOPS_DISPATCH
+  if (bit_ops_) {
+    ComputeLinesBitOps(pass, page, out, &repeats, &tail_, &per_lang);
   } else
 #endif
   {

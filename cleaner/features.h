@@ -58,7 +58,7 @@ class FeatureExtractor {
   static constexpr size_t kMaxWordBytes = 64;
   const Lexicon& lexicon_;
   const size_t max_word_;  // words of more bytes are not looked up
-  const bool popcnt_;      // the CPU has POPCNT (x86-64 builds without it use it then)
+  const bool bit_ops_;     // the CPU has POPCNT, BMI1, BMI2 (x86-64 builds without them use them then)
   // A word with non-ASCII letters, lower-cased (zero-padded to 16 bytes).
   char lower_[kMaxWordBytes + Lexicon::kShortBytes] = {};
   std::string tail_;              // a line too close to the text's end, with 16 zeros
