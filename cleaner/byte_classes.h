@@ -1,9 +1,12 @@
-// Classes of the bytes of a 16-byte block, one bit per byte (bit i: byte i),
-// for the features' block pass: SSE2 on x86-64 (its baseline), a byte loop
-// elsewhere. Only ASCII bytes get word/upper/digit/stop bits; what a
-// non-ASCII byte is needs its whole code point (the caller decodes those).
+// What the features' block pass needs to know of bytes and code points.
+// ClassifyBlock16: classes of the bytes of a 16-byte block, one bit per
+// byte (bit i: byte i), SSE2 on x86-64 (its baseline), a byte loop
+// elsewhere; only ASCII bytes get word/upper/digit/stop bits. What a
+// non-ASCII code point is comes from ClassifyLead, by its first byte.
 #pragma once
 #include <cstdint>
+
+#include "cleaner/text_util.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -37,6 +40,40 @@ inline ByteMasks16 ClassifyBlock16Scalar(const char* p) {
     if (c == ' ') m.space |= bit;
   }
   return m;
+}
+
+// Word characters and capitals among U+0080..U+07FF (2-byte UTF-8): bit b
+// of entry i is the code point with payload bits i:b (first byte 0xC0 + i).
+struct TwoByteBits {
+  uint64_t word[32] = {}, upper[32] = {};
+  constexpr TwoByteBits() {
+    for (uint32_t cp = 0x80; cp < 0x800; ++cp) {
+      if (IsWordCodePoint(cp)) word[cp >> 6] |= uint64_t{1} << (cp & 63);
+      if (IsWordCodePoint(cp) && IsUpperCodePoint(cp)) upper[cp >> 6] |= uint64_t{1} << (cp & 63);
+    }
+  }
+};
+inline constexpr TwoByteBits kTwoByteBits;
+
+// What the non-ASCII code point starting at q is (valid UTF-8, 4 bytes
+// readable), without branches: a word character (kLeadWord), a capital
+// (kLeadUpper, word characters only), what may end a sentence before a
+// space (kLeadStop: … 。 ！ ？ ।). Above U+07FF nothing is a capital
+// (text_util.h lower-cases below U+0500 only).
+enum : uint32_t { kLeadWord = 1, kLeadUpper = 2, kLeadStop = 4 };
+inline uint32_t ClassifyLead(const unsigned char* q) {
+  const uint32_t c = q[0], b1 = q[1] & 0x3F, b2 = q[2] & 0x3F, b3 = q[3] & 0x3F;
+  const uint32_t r2 = static_cast<uint32_t>((kTwoByteBits.word[c & 0x1F] >> b1) & 1) |
+                      static_cast<uint32_t>((kTwoByteBits.upper[c & 0x1F] >> b1) & 1) << 1;
+  const uint32_t cp3 = ((c & 0x0F) << 12) | (b1 << 6) | b2;
+  const uint32_t not_word3 = (cp3 - 0x2000 < 0xC00) | (cp3 - 0x3000 < 0x40) |
+                             (cp3 - 0xFE30 < 0x20) | (cp3 - 0xFF00 < 0x10);
+  const uint32_t stop3 = (cp3 == 0x2026) | (cp3 == 0x3002) | (cp3 == 0xFF01) |
+                         (cp3 == 0xFF1F) | (cp3 == 0x0964);
+  const uint32_t r3 = (not_word3 ^ 1) | stop3 << 2;
+  const uint32_t cp4 = ((c & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3;
+  const uint32_t r4 = cp4 < 0x1F000;
+  return c < 0xE0 ? r2 : c < 0xF0 ? r3 : r4;
 }
 
 #ifdef __SSE2__

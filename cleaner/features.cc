@@ -5,6 +5,7 @@
 
 #include "cleaner/byte_classes.h"
 #include "cleaner/fast_hash.h"
+#include "cleaner/lang_counts.h"
 #include "cleaner/text_util.h"
 #include "cleaner/word_key.h"
 
@@ -90,46 +91,6 @@ struct TwoByteLower {
 };
 constexpr TwoByteLower kTwoByteLower;
 
-// Word characters and capitals among U+0080..U+07FF (2-byte UTF-8): bit b
-// of entry i is the code point with payload bits i:b (first byte 0xC0 + i).
-struct TwoByteBits {
-  uint64_t word[32] = {}, upper[32] = {};
-  constexpr TwoByteBits() {
-    for (uint32_t cp = 0x80; cp < 0x800; ++cp) {
-      if (IsWordCodePoint(cp)) word[cp >> 6] |= uint64_t{1} << (cp & 63);
-      if (IsWordCodePoint(cp) && IsUpperCodePoint(cp)) upper[cp >> 6] |= uint64_t{1} << (cp & 63);
-    }
-  }
-};
-constexpr TwoByteBits kTwoByteBits;
-
-// What the non-ASCII code point starting at q (valid UTF-8; 3 more bytes
-// readable) is, without branches: a word character (kLeadWord), a capital
-// (kLeadUpper, only word characters), sentence punctuation (kLeadStop).
-// Above U+07FF nothing is a capital (text_util.h lower-cases below U+0500).
-enum : uint32_t { kLeadWord = 1, kLeadUpper = 2, kLeadStop = 4 };
-inline uint32_t ClassifyLead(const unsigned char* q) {
-  const uint32_t c = q[0], b1 = q[1] & 0x3F, b2 = q[2] & 0x3F, b3 = q[3] & 0x3F;
-  const uint32_t r2 = static_cast<uint32_t>((kTwoByteBits.word[c & 0x1F] >> b1) & 1) |
-                      static_cast<uint32_t>((kTwoByteBits.upper[c & 0x1F] >> b1) & 1) << 1;
-  const uint32_t cp3 = ((c & 0x0F) << 12) | (b1 << 6) | b2;
-  const uint32_t not_word3 = (cp3 - 0x2000 < 0xC00) | (cp3 - 0x3000 < 0x40) |
-                             (cp3 - 0xFE30 < 0x20) | (cp3 - 0xFF00 < 0x10);
-  const uint32_t stop3 = (cp3 == 0x2026) | (cp3 == 0x3002) | (cp3 == 0xFF01) |
-                         (cp3 == 0xFF1F) | (cp3 == 0x0964);
-  const uint32_t r3 = (not_word3 ^ 1) | stop3 << 2;
-  const uint32_t cp4 = ((c & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3;
-  const uint32_t r4 = cp4 < 0x1F000;
-  return c < 0xE0 ? r2 : c < 0xF0 ? r3 : r4;
-}
-
-
-inline uint64_t Load8(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-
 // The 64 bits from bit `at` (0..127) of the 128-bit value hi:lo.
 inline uint64_t Bits128(uint64_t lo, uint64_t hi, size_t at) {
 #ifdef __SIZEOF_INT128__
@@ -160,80 +121,6 @@ inline uint32_t PopCount(uint64_t x) {
 #endif
   return static_cast<uint32_t>(__builtin_popcountll(x));
 }
-
-// Stop words per language for one line: sixteen 8-bit counters in two
-// words, one table read and add per looked-up word whatever its mask;
-// flushed into 16-bit counters (which wrap as LineFeatures' do) before
-// they can overflow.
-// Bit i of a byte -> byte i of a word.
-struct SpreadTable {
-  uint64_t v[256] = {};
-  constexpr SpreadTable() {
-    for (int m = 0; m < 256; ++m)
-      for (int i = 0; i < 8; ++i)
-        if (m & (1 << i)) v[m] |= uint64_t{1} << (8 * i);
-  }
-};
-constexpr SpreadTable kSpread;
-
-#ifdef __SSE2__
-class LangCounts {
- public:
-  void Add(LangMask m) {
-    const __m128i lo = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&kSpread.v[m & 0xFF]));
-    const __m128i hi = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&kSpread.v[m >> 8]));
-    bytes_ = _mm_add_epi8(bytes_, _mm_unpacklo_epi64(lo, hi));
-  }
-  // Adds the slot's languages when its word is `key`.
-  void AddIfMatch(const Lexicon::Slot& s, const WordKey& key) {
-    const __m128i langs = _mm_load_si128(reinterpret_cast<const __m128i*>(s.langs));
-    bytes_ = _mm_add_epi8(bytes_, _mm_and_si128(key.MatchMask(&s.lo), langs));
-  }
-  void Flush() {
-    const __m128i zero = _mm_setzero_si128();
-    wide_lo_ = _mm_add_epi16(wide_lo_, _mm_unpacklo_epi8(bytes_, zero));
-    wide_hi_ = _mm_add_epi16(wide_hi_, _mm_unpackhi_epi8(bytes_, zero));
-    bytes_ = zero;
-  }
-  void Store(std::array<uint16_t, kMaxLanguages>* out) {
-    static_assert(kMaxLanguages == 16);
-    Flush();
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data()), wide_lo_);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out->data() + 8), wide_hi_);
-  }
-
- private:
-  __m128i bytes_ = _mm_setzero_si128();
-  __m128i wide_lo_ = _mm_setzero_si128(), wide_hi_ = _mm_setzero_si128();
-};
-#else
-class LangCounts {
- public:
-  void Add(LangMask m) {
-    lo_ += kSpread.v[m & 0xFF];
-    hi_ += kSpread.v[m >> 8];
-  }
-  void AddIfMatch(const Lexicon::Slot& s, const WordKey& key) {
-    if (key.Equals(&s.lo))
-      for (int l = 0; l < kMaxLanguages; ++l) wide_[l] = static_cast<uint16_t>(wide_[l] + s.langs[l]);
-  }
-  void Flush() {
-    for (int i = 0; i < 8; ++i) {
-      wide_[i] = static_cast<uint16_t>(wide_[i] + ((lo_ >> (8 * i)) & 0xFF));
-      wide_[i + 8] = static_cast<uint16_t>(wide_[i + 8] + ((hi_ >> (8 * i)) & 0xFF));
-    }
-    lo_ = hi_ = 0;
-  }
-  void Store(std::array<uint16_t, kMaxLanguages>* out) {
-    Flush();
-    *out = wide_;
-  }
-
- private:
-  uint64_t lo_ = 0, hi_ = 0;
-  std::array<uint16_t, kMaxLanguages> wide_{};
-};
-#endif
 
 // Lower-cases the word w[0, len) (valid UTF-8, word characters only) into
 // out; returns its length in code points.
@@ -356,11 +243,10 @@ struct LinePass {
     }
     return 0;
   }
-  std::memset(pass.lower, 0, Lexicon::kShortBytes);
   *cps = LowerWord(w, len, pass.lower);
-  if (len <= Lexicon::kShortBytes)
-    return pass.table.Lookup(Load8(pass.lower), Load8(pass.lower + 8));
-  return pass.lexicon->Lookup(std::string_view(pass.lower, len));
+  if (len > Lexicon::kShortBytes) return pass.lexicon->Lookup(std::string_view(pass.lower, len));
+  const WordKey key = WordKey::Load(pass.lower, len);
+  return pass.table.Lookup(key.lo(), key.hi());
 }
 
 // One line, p[0, n) with p[n, n + 16) readable: read in 64-byte chunks of
@@ -624,12 +510,12 @@ void ComputeLinesBaseline(const LinePass& pass, const Page& page, PageFeatures* 
 }
 
 bool CpuHasBitOps() {
-#ifdef CLEAN_FEATURES_BITOPS_DISPATCH
+#if defined(CLEAN_FEATURES_BITOPS_DISPATCH) && !defined(CLEAN_FEATURES_BASELINE_ONLY)
   __builtin_cpu_init();
   return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
          __builtin_cpu_supports("bmi2");
 #else
-  return false;  // the baseline build has them already, or is not x86-64
+  return false;  // built with them already, or not x86-64, or testing the baseline
 #endif
 }
 
