@@ -229,9 +229,9 @@ struct LinePass {
   char* lower;      // scratch for a lower-cased word (max_word + 16 bytes)
 };
 
-// A word that is not pure ASCII or is longer than 16 bytes: lower-cased
-// into the scratch and looked up (when short enough); *cps = its length in
-// code points, at least 4 counted exactly.
+// A word with a capital beyond ASCII, or longer than 16 bytes: lower-cased
+// into the scratch one code point at a time and looked up (when short
+// enough); *cps = its length in code points (counted exactly up to 4).
 [[gnu::noinline]] LangMask OtherWord(const LinePass& pass, const char* w, size_t len,
                                      size_t* cps) {
   if (len > pass.max_word) {
@@ -249,12 +249,13 @@ struct LinePass {
   return pass.table.Lookup(key.lo(), key.hi());
 }
 
-// One line, p[0, n) with p[n, n + 16) readable: read in 64-byte chunks of
-// four classified 16-byte blocks. Counts are popcounts of the chunk's
-// masks; word starts and ends are its word mask's edges; each word is
-// looked up once (a pure-ASCII word lower-cased and keyed straight from the
-// line). Only non-ASCII code points, words and sentence punctuation are
-// visited one by one.
+// One line, p[0, n) (n > 0) with p[n, n + 16) readable, read in 64-byte
+// chunks of four classified 16-byte blocks. Counts are popcounts of the
+// chunk's masks; word starts and ends are its word mask's edges; each word
+// is looked up once (with no capital beyond ASCII, keyed straight from the
+// line: ASCII letters lower-cased in the key). Sentence punctuation is
+// settled from the masks or by BreakAfter. Only non-ASCII code points,
+// words and sentence punctuation are visited one by one.
 template <bool kBitOps>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
                                                LineFeatures* f, uint64_t* hash) {
@@ -455,7 +456,8 @@ struct Repeats {
   void Finish(const Page& page, PageFeatures* out) const {
     if (!any) return;
     for (size_t i = 0; i < page.lines.size(); ++i)
-      if (!page.lines[i].blank() && first[i] != i) out->lines[i].repeats = out->lines[first[i]].repeats;
+      if (!page.lines[i].blank() && first[i] != i)
+        out->lines[i].repeats = out->lines[first[i]].repeats;
   }
 };
 

@@ -45,9 +45,12 @@ struct PageFeatures {
 // A line is read in 64-byte chunks: 16-byte blocks classified at once
 // (byte_classes.h) give masks of word bytes, capitals, digits and sentence
 // punctuation; counts are popcounts, words are found from the masks' edges
-// and each looked up once in the lexicon straight from the line's bytes.
-// Only non-ASCII code points, words and sentence punctuation are visited one
-// by one. The page's text must be valid UTF-8 (Page guarantees it).
+// and each is looked up once in the lexicon, keyed straight from the line's
+// bytes (word_key.h) unless it has a capital beyond ASCII. Only non-ASCII
+// code points, words and sentence punctuation are visited one by one. The
+// page's text must be valid UTF-8 (Page guarantees it).
+// tests/test_features_reference.cc holds the plain per-code-point
+// definition every field must match.
 class FeatureExtractor {
  public:
   explicit FeatureExtractor(const Lexicon& lexicon);
@@ -58,8 +61,8 @@ class FeatureExtractor {
   static constexpr size_t kMaxWordBytes = 64;
   const Lexicon& lexicon_;
   const size_t max_word_;  // words of more bytes are not looked up
-  const bool bit_ops_;     // the CPU has POPCNT, BMI1, BMI2 (x86-64 builds without them use them then)
-  // A word with non-ASCII letters, lower-cased (zero-padded to 16 bytes).
+  const bool bit_ops_;     // the CPU has POPCNT, BMI1 and BMI2 (x86-64: then they are used)
+  // A word with a capital beyond ASCII, lower-cased (16 bytes readable).
   char lower_[kMaxWordBytes + Lexicon::kShortBytes] = {};
   std::string tail_;              // a line too close to the text's end, with 16 zeros
   std::vector<uint64_t> hashes_;  // per line of the page: its hash

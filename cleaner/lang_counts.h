@@ -51,7 +51,8 @@ class LangCounts {
     bytes_ = _mm_add_epi8(bytes_, _mm_and_si128(key.MatchMask(&s.lo), langs));
 #else
     if (key.Equals(&s.lo))
-      for (int l = 0; l < kMaxLanguages; ++l) wide_[l] = static_cast<uint16_t>(wide_[l] + s.langs[l]);
+      for (int l = 0; l < kMaxLanguages; ++l)
+        wide_[l] = static_cast<uint16_t>(wide_[l] + s.langs[l]);
 #endif
   }
   void Flush() {

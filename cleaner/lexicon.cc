@@ -144,8 +144,9 @@ LangMask Lexicon::Lookup(std::string_view w) const {
     std::memcpy(&hi, padded + 8, 8);
     return short_table().Lookup(lo, hi);
   }
-  auto it = std::lower_bound(long_.begin(), long_.end(), w,
-                             [](const auto& e, std::string_view x) { return std::string_view(e.first) < x; });
+  auto it = std::lower_bound(long_.begin(), long_.end(), w, [](const auto& e, std::string_view x) {
+    return std::string_view(e.first) < x;
+  });
   return it != long_.end() && it->first == w ? it->second : 0;
 }
 

@@ -301,6 +301,14 @@ TEST_CASE("features reference: generated lines of every length and at every offs
     }
     bad += Compare(&fx, lexicon, "shifted page " + std::to_string(shift), page);
   }
+  // More stop words in a line than the fast path's 8-bit counters hold, and
+  // more words than LineFeatures' 16-bit counts (they wrap).
+  std::string many;
+  for (int k = 0; k < 1000; ++k) many += k % 3 ? "the " : "und Der ";
+  bad += Compare(&fx, lexicon, "many stop words", many + "\n" + many + "\n");
+  std::string wrap;
+  for (int k = 0; k < 70000; ++k) wrap += "a ";
+  bad += Compare(&fx, lexicon, "70000 words", wrap);
   CHECK(bad == 0);
 }
 
