@@ -14,6 +14,16 @@ bool FitsShort(std::string_view w) {
          w.find('\0') == std::string_view::npos;
 }
 
+// A short word's bytes zero-padded to 16, as two little-endian halves.
+std::pair<uint64_t, uint64_t> ShortKey(std::string_view w) {
+  char padded[Lexicon::kShortBytes] = {};
+  std::memcpy(padded, w.data(), w.size());
+  uint64_t lo, hi;
+  std::memcpy(&lo, padded, 8);
+  std::memcpy(&hi, padded + 8, 8);
+  return {lo, hi};
+}
+
 }  // namespace
 
 bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
@@ -54,12 +64,8 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
       long_.emplace_back(word, langs);  // sorted: the map is
       continue;
     }
-    Key k;
-    char padded[kShortBytes] = {};
-    std::memcpy(padded, word.data(), word.size());
-    std::memcpy(&k.lo, padded, 8);
-    std::memcpy(&k.hi, padded + 8, 8);
-    short_words.emplace_back(k, langs);
+    const auto [lo, hi] = ShortKey(word);
+    short_words.push_back({Key{lo, hi}, langs});
   }
   // Half full at most; a new seed when two words cannot be separated, a
   // bigger table when many seeds fail.
@@ -137,11 +143,7 @@ LangMask Lexicon::ShortTable::Lookup(uint64_t lo, uint64_t hi) const {
 
 LangMask Lexicon::Lookup(std::string_view w) const {
   if (FitsShort(w)) {
-    char padded[kShortBytes] = {};
-    std::memcpy(padded, w.data(), w.size());
-    uint64_t lo, hi;
-    std::memcpy(&lo, padded, 8);
-    std::memcpy(&hi, padded + 8, 8);
+    const auto [lo, hi] = ShortKey(w);
     return short_table().Lookup(lo, hi);
   }
   auto it = std::lower_bound(long_.begin(), long_.end(), w, [](const auto& e, std::string_view x) {

@@ -312,6 +312,54 @@ TEST_CASE("features reference: generated lines of every length and at every offs
   CHECK(bad == 0);
 }
 
+TEST_CASE("features reference: a lexicon with long words and many words", "[features]") {
+  // Stop words of 1..40 bytes (beyond the short table's 16 and the 64-byte
+  // cap on looked-up words), non-ASCII ones, capitals (which no lower-cased
+  // word matches), and thousands more: the table's larger sizes.
+  std::string dir = clean::testing::TempDir();
+  std::string en = "# test list\nthe\na\nnevertheless\ninternationalization\n"
+                   "nichtsdestoweniger\nпожалуйстапожалуйста\nThe\nüberraschenderweise\n" +
+                   std::string(40, 'x') + "\n" + std::string(70, 'y') + "\n";
+  std::string de = "der\nund\nüber\nnichtsdestoweniger\n";
+  for (int k = 0; k < 6000; ++k) {
+    de += 'w';
+    de += std::to_string(k * 7919);
+    de += '\n';
+  }
+  clean::testing::WriteIn(dir, "en.txt", en);
+  clean::testing::WriteIn(dir, "de.txt", de);
+  Lexicon lexicon;
+  Diagnostics diags;
+  REQUIRE(lexicon.Load(dir, &diags));
+  REQUIRE(lexicon.languages() == std::vector<std::string>{"de", "en"});
+  CHECK(lexicon.Lookup("internationalization") == 2);
+  CHECK(lexicon.Lookup("nichtsdestoweniger") == 3);
+  CHECK(lexicon.Lookup("w7919") == 1);
+  CHECK(lexicon.Lookup(std::string(40, 'x')) == 2);
+  CHECK(lexicon.Lookup("internationalisation") == 0);
+  CHECK(lexicon.Lookup("w7918") == 0);
+  FeatureExtractor fx(lexicon);
+  std::mt19937 rng(99);
+  size_t bad = 0;
+  for (int round = 0; round < 100; ++round) {
+    std::string page;
+    for (int k = 0; k < 10; ++k) {
+      std::string line = RandomLine(&rng, 120);
+      for (const std::string& w : std::vector<std::string>{
+               "Internationalization", "NICHTSDESTOWENIGER", "nevertheless",
+               "ПОЖАЛУЙСТАпожалуйста", "überraschenderweise", "w15838", "W23757",
+               std::string(40, 'x'), std::string(70, 'y')})
+        if (rng() % 3 == 0) {
+          const size_t at = rng() % (line.size() + 1);
+          line = line.substr(0, at) + " " + w + " " + line.substr(at);
+        }
+      page += line + "\n";
+    }
+    bad += Compare(&fx, lexicon, "long-word page " + std::to_string(round), page);
+  }
+  CHECK(bad == 0);
+}
+
 TEST_CASE("features reference: the SSE2 byte classes match the scalar ones", "[features]") {
   std::mt19937 rng(7);
   std::uniform_int_distribution<int> byte(0, 255);
