@@ -34,15 +34,16 @@ bool RefClosingQuote(uint32_t cp) {
          cp == 0x201C;
 }
 
+// "- ", "* ", "+ ", a bullet or dash (• ▪ ◦ · – —), or 1-3 digits and ". "
+// or ") ".
 bool RefListMarker(std::string_view s) {
-  if (s.size() < 2) return false;
-  if ((s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ') return true;
-  for (std::string_view m : {"\xE2\x80\xA2", "\xE2\x96\xAA", "\xE2\x97\xA6", "\xC2\xB7",
-                             "\xE2\x80\x93", "\xE2\x80\x94"})
-    if (s.substr(0, m.size()) == m) return true;
-  size_t i = 0;
-  while (i < s.size() && i < 3 && s[i] >= '0' && s[i] <= '9') ++i;
-  return i > 0 && i + 1 < s.size() && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
+  for (std::string_view m : {"- ", "* ", "+ ", "\xE2\x80\xA2", "\xE2\x96\xAA", "\xE2\x97\xA6",
+                             "\xC2\xB7", "\xE2\x80\x93", "\xE2\x80\x94"})
+    if (s.starts_with(m)) return true;
+  size_t digits = 0;
+  while (digits < 3 && digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  const std::string_view after = s.substr(digits, 2);
+  return digits > 0 && (after == ". " || after == ") ");
 }
 
 // One line, one code point at a time.
