@@ -278,7 +278,7 @@ template <bool kBitOps>
   auto bits = [&](uint64_t prev, uint64_t cur, size_t b, size_t len) {
     return Bits128(prev, cur, b + 64 - base) & ((uint64_t{1} << len) - 1);
   };
-  auto word = [&](size_t b, size_t e) [[gnu::always_inline]] {
+  auto word = [&](size_t b, size_t e) __attribute__((always_inline)) {
     const size_t len = e - b;
     if (len <= Lexicon::kShortBytes) {
       const WordKey w = WordKey::Load(p + b, len);
