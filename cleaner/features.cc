@@ -1,9 +1,13 @@
 #include "cleaner/features.h"
 
 #include <algorithm>
+#include <cstring>
 
+#include "cleaner/byte_classes.h"
 #include "cleaner/fast_hash.h"
+#include "cleaner/lang_counts.h"
 #include "cleaner/text_util.h"
+#include "cleaner/word_key.h"
 
 namespace clean {
 
@@ -27,46 +31,42 @@ bool IsClosingQuote(uint32_t cp) {
          cp == 0x201C;
 }
 
-bool StartsWithListMarker(std::string_view s) {
+// A terminal that ends a sentence when a space follows it (':' and ';' do
+// not; they only keep a pending sentence end alive).
+bool EndsSentenceBeforeSpace(uint32_t cp) {
+  return IsTerminalCodePoint(cp) && cp != ':' && cp != ';';
+}
+
+bool StartsWithListMarkerSlow(std::string_view s) {
   if (s.size() < 2) return false;
   unsigned char c = static_cast<unsigned char>(s[0]);
   if ((c == '-' || c == '*' || c == '+') && s[1] == ' ') return true;
   // • ▪ ◦ · – —
-  for (std::string_view m : {"\xE2\x80\xA2", "\xE2\x96\xAA", "\xE2\x97\xA6", "\xC2\xB7",
-                             "\xE2\x80\x93", "\xE2\x80\x94"})
-    if (s.substr(0, m.size()) == m) return true;
+  if (c == 0xE2 || c == 0xC2)
+    for (std::string_view m : {"\xE2\x80\xA2", "\xE2\x96\xAA", "\xE2\x97\xA6", "\xC2\xB7",
+                               "\xE2\x80\x93", "\xE2\x80\x94"})
+      if (s.substr(0, m.size()) == m) return true;
   size_t i = 0;
   while (i < s.size() && i < 3 && s[i] >= '0' && s[i] <= '9') ++i;
   return i > 0 && i + 1 < s.size() && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
-}  // namespace
-
-namespace {
-
-// Per-ASCII-byte classes, so the common case needs one table load.
-enum : uint8_t { kWord = 1, kUpper = 2, kDigit = 4, kTerminal = 8, kQuote = 16 };
-
-struct AsciiTable {
-  uint8_t c[128] = {};
-  constexpr AsciiTable() {
-    for (int i = 0; i < 128; ++i) {
-      if ((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') || (i >= '0' && i <= '9')) c[i] |= kWord;
-      if (i >= 'A' && i <= 'Z') c[i] |= kUpper;
-      if (i >= '0' && i <= '9') c[i] |= kDigit;
-    }
-    for (char t : {'.', '!', '?', ':', ';'}) c[static_cast<int>(t)] |= kTerminal;
-    for (char q : {'"', '\'', ')'}) c[static_cast<int>(q)] |= kQuote;
-  }
-};
-constexpr AsciiTable kAscii;
+inline bool StartsWithListMarker(std::string_view s) {
+  const unsigned char c = static_cast<unsigned char>(s[0]);
+  // Most lines start with a letter: no marker starts with one.
+  return (c < 'A' || c == 0xE2 || c == 0xC2) && StartsWithListMarkerSlow(s);
+}
 
 // Decodes the code point at s[i] of text known to be valid UTF-8 (the
 // page's text is repaired when read); anything else reads as U+FFFD.
 inline uint32_t DecodeAt(std::string_view s, size_t i, size_t* len) {
   unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) {
+    *len = 1;
+    return c;
+  }
   size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-  if (n == 0 || n > 4 || i + n > s.size()) {
+  if (n == 0 || i + n > s.size()) {
     *len = 1;
     return 0xFFFD;
   }
@@ -76,202 +76,478 @@ inline uint32_t DecodeAt(std::string_view s, size_t i, size_t* len) {
   return cp;
 }
 
-inline size_t EncodeTo(uint32_t cp, char* out) {
-  if (cp < 0x80) {
-    out[0] = static_cast<char>(cp);
-    return 1;
+// The lower-case form of U+0080..U+07FF (2-byte UTF-8, and so is the
+// result), indexed by the sequence's 11 payload bits: its two bytes, the
+// first in the low half.
+struct TwoByteLower {
+  uint16_t lower[2048] = {};
+  constexpr TwoByteLower() {
+    for (uint32_t cp = 0x80; cp < 0x800; ++cp) {
+      const uint32_t l = LowerCodePoint(cp);
+      lower[cp] = static_cast<uint16_t>((0xC0 | (l >> 6)) | ((0x80 | (l & 0x3F)) << 8));
+    }
   }
-  if (cp < 0x800) {
-    out[0] = static_cast<char>(0xC0 | (cp >> 6));
-    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = static_cast<char>(0xE0 | (cp >> 12));
-    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = static_cast<char>(0xF0 | (cp >> 18));
-  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
-  return 4;
+  uint16_t At(const unsigned char* q) const { return lower[((q[0] & 0x1F) << 6) | (q[1] & 0x3F)]; }
+};
+constexpr TwoByteLower kTwoByteLower;
+
+// The 64 bits from bit `at` (0..127) of the 128-bit value hi:lo.
+inline uint64_t Bits128(uint64_t lo, uint64_t hi, size_t at) {
+#ifdef __SIZEOF_INT128__
+  return static_cast<uint64_t>(((static_cast<unsigned __int128>(hi) << 64) | lo) >> at);
+#else
+  if (at >= 64) return hi >> (at - 64);
+  return at == 0 ? lo : (lo >> at) | (hi << (64 - at));
+#endif
 }
 
-}  // namespace
+// POPCNT, BMI1 and BMI2 (bit counts, lowest-bit clears, shifts by any
+// register) are not in baseline x86-64 (and without POPCNT the builtin
+// calls libgcc): the line pass is built twice there, for CPUs with them
+// (2013 on) and without.
+#if defined(__x86_64__) && !(defined(__POPCNT__) && defined(__BMI__) && defined(__BMI2__))
+#define CLEAN_FEATURES_BITOPS_DISPATCH 1
+#endif
 
-void FeatureExtractor::ComputeLine(std::string_view s, LineFeatures* f) {
-  *f = LineFeatures();
-  if (s.empty()) return;
-  f->list_marker = StartsWithListMarker(s);
-  const size_t max_word = std::min(lexicon_.max_word_bytes(), kMaxWordBytes);
-  // Counters live in locals (registers) while the line is read; the word
-  // buffer is char, which may alias anything the struct holds.
-  uint32_t chars = 0, words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0,
-           long_words = 0;
-  // The current word: where it starts, its length in code points, and its
-  // lower-cased bytes, built as it is read (only while it can still be a
-  // stop word).
-  size_t word_start = 0, word_len_cp = 0, lower_len = 0;
-  char* const low = lower_;
-  bool in_word = false;
-  uint32_t last_cp = 0, prev_cp = 0;
-  bool after_terminal = false;  // saw ". " and waiting for a capital
-  auto end_word = [&](size_t end) __attribute__((always_inline)) {
-    in_word = false;
-    ++words;
-    long_words += word_len_cp >= 4;
-    if (end - word_start <= max_word) {
-      LangMask m = lexicon_.LookupPadded(low, lower_len);
-      while (m) {
-        ++f->stop_by_lang[__builtin_ctz(m)];
-        m &= m - 1;
-      }
-    }
-  };
-  const size_t n = s.size();
-  for (size_t i = 0; i < n;) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (in_word && c < 0x80 && (kAscii.c[c] & kWord)) {
-      // The hot path: the rest of an ASCII word, in a tight loop.
-      const size_t room = word_start + max_word;  // bytes before this are lowered
-      const size_t from = i;
-      const uint32_t before = last_cp;
-      uint32_t run_digits = 0, run_uppers = 0;
-      while (true) {
-        uint8_t k = kAscii.c[c];
-        run_digits += (k & kDigit) != 0;
-        run_uppers += (k & kUpper) != 0;
-        if (i < room) low[lower_len++] = static_cast<char>((k & kUpper) ? c + 32 : c);
-        if (++i == n) break;
-        c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80 || !(kAscii.c[c] & kWord)) break;
-      }
-      uint32_t run = static_cast<uint32_t>(i - from);
-      digits += run_digits;
-      letters += run - run_digits;
-      uppers += run_uppers;
-      chars += run;
-      word_len_cp += run;
-      // Word characters are never ' ' or U+00A0: each shifts last_cp.
-      last_cp = static_cast<unsigned char>(s[i - 1]);
-      prev_cp = run >= 2 ? static_cast<unsigned char>(s[i - 2]) : before;
-      continue;
-    }
-    uint32_t cp;
-    size_t len;
-    bool word, upper, digit, terminal, quote;
-    if (c < 0x80) {
-      cp = c;
-      len = 1;
-      uint8_t k = kAscii.c[c];
-      word = k & kWord;
-      upper = k & kUpper;
-      digit = k & kDigit;
-      terminal = k & kTerminal;
-      quote = k & kQuote;
-    } else {
-      cp = DecodeAt(s, i, &len);
-      word = IsWordCodePoint(cp);
-      upper = IsUpperCodePoint(cp);
-      digit = false;
-      terminal = IsTerminalCodePoint(cp);
-      quote = IsClosingQuote(cp);
-    }
-    ++chars;
-    if (word) {
-      if (!in_word) {
-        in_word = true;
-        word_start = i;
-        word_len_cp = 0;
-        lower_len = 0;
-        cap_words += upper;
-        if (after_terminal && upper) f->has_sentence_break = true;
-      }
-      after_terminal = false;
-      ++word_len_cp;
-      if (i + len - word_start <= max_word) {
-        lower_len += c < 0x80 ? (low[lower_len] = static_cast<char>(upper ? c + 32 : c), 1)
-                              : EncodeTo(LowerCodePoint(cp), low + lower_len);
-      }
-      if (digit) {
-        ++digits;
-      } else {
-        ++letters;
-        uppers += upper;
-      }
-    } else {
-      if (in_word) end_word(i);
-      if (cp == ' ') {
-        uint32_t t = IsClosingQuote(last_cp) ? prev_cp : last_cp;  // `."` ends a sentence too
-        if (IsTerminalCodePoint(t) && t != ':' && t != ';') after_terminal = true;
-      } else if (!quote) {
-        after_terminal = terminal ? after_terminal : false;
-      }
-    }
-    if (cp != ' ' && cp != 0xA0) {
-      prev_cp = last_cp;
-      last_cp = cp;
-    }
-    i += len;
+template <bool kBitOps>
+inline uint32_t PopCount(uint64_t x) {
+#ifdef CLEAN_FEATURES_BITOPS_DISPATCH
+  if constexpr (!kBitOps) {
+    x -= (x >> 1) & 0x5555555555555555ull;
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return static_cast<uint32_t>((x * 0x0101010101010101ull) >> 56);
   }
-  if (in_word) end_word(n);
+#endif
+  return static_cast<uint32_t>(__builtin_popcountll(x));
+}
+
+// Lower-cases the word w[0, len) (valid UTF-8, word characters only) into
+// out; returns its length in code points.
+size_t LowerWord(const char* w, size_t len, char* out) {
+  size_t cps = 0;
+  for (size_t i = 0; i < len; ++cps) {
+    const unsigned char c = static_cast<unsigned char>(w[i]);
+    if (c < 0x80) {
+      out[i] = static_cast<char>(c | 0x20);  // a letter or a digit
+      i += 1;
+    } else if (c < 0xE0) {
+      const uint16_t l = kTwoByteLower.At(reinterpret_cast<const unsigned char*>(w + i));
+      out[i] = static_cast<char>(l & 0xFF);
+      out[i + 1] = static_cast<char>(l >> 8);
+      i += 2;
+    } else {  // 3 and 4 bytes: above U+07FF nothing lower-cases
+      const size_t n = c >= 0xF0 ? 4 : 3;
+      std::memcpy(out + i, w + i, n);
+      i += n;
+    }
+  }
+  return cps;
+}
+
+// The last code point of s[0, end) other than ' ' and U+00A0 (what the
+// sentence rules look back at), 0 when there is none; *at = where it starts.
+uint32_t LastVisible(std::string_view s, size_t end, size_t* at) {
+  while (end > 0) {
+    size_t b = end - 1;
+    while (b > 0 && end - b < 4 && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80) --b;
+    size_t len;
+    const uint32_t cp = DecodeAt(s, b, &len);
+    if (cp != ' ' && cp != 0xA0) {
+      *at = b;
+      return cp;
+    }
+    end = b;
+  }
+  return 0;
+}
+
+// The line ends a sentence: a terminal, or a closing quote after one.
+bool EndsWithTerminalSlow(std::string_view s) {
+  size_t at;
+  const uint32_t last = LastVisible(s, s.size(), &at);
+  return IsTerminalCodePoint(last) ||
+         (IsClosingQuote(last) && IsTerminalCodePoint(LastVisible(s, at, &at)));
+}
+
+// ASCII bytes a line may end with: 1 a terminal, 0 nothing of the sort, 2
+// look further back (a space or a closing quote).
+struct LineEndTable {
+  uint8_t c[128] = {};
+  constexpr LineEndTable() {
+    for (char t : {'.', '!', '?', ':', ';'}) c[static_cast<int>(t)] = 1;
+    for (char q : {' ', '"', '\'', ')'}) c[static_cast<int>(q)] = 2;
+  }
+};
+constexpr LineEndTable kLineEnd;
+
+inline bool EndsWithTerminal(std::string_view s) {
+  const unsigned char last = static_cast<unsigned char>(s.back());
+  const uint8_t k = last < 0x80 ? kLineEnd.c[last] : 2;
+  return k < 2 ? k : EndsWithTerminalSlow(s);
+}
+
+// The sentence state machine from just after a terminal code point `last`
+// (at s[j]): spaces arm it when the last code point other than a space or
+// U+00A0 (or the one before it, when that is a closing quote) ends a
+// sentence; quotes and terminals keep it armed; U+00A0 disarms it; a
+// capital starting a word while armed is a sentence break. Stops at the
+// first word character or at another character after which nothing can
+// arm it before the next terminal; *stop = that position.
+bool BreakAfter(std::string_view s, size_t j, uint32_t last, size_t* stop) {
+  uint32_t prev = 0;
+  bool armed = false;
+  while (j < s.size()) {
+    size_t len;
+    const uint32_t cp = DecodeAt(s, j, &len);
+    if (IsWordCodePoint(cp)) {
+      *stop = j;
+      return armed && IsUpperCodePoint(cp);
+    }
+    if (cp == ' ') {
+      armed |= EndsSentenceBeforeSpace(IsClosingQuote(last) ? prev : last);
+    } else if (cp == 0xA0) {
+      armed = false;
+    } else if (IsClosingQuote(cp) || IsTerminalCodePoint(cp)) {
+      prev = last;
+      last = cp;
+    } else {
+      *stop = j;
+      return false;
+    }
+    j += len;
+  }
+  *stop = s.size();
+  return false;
+}
+
+// What the line pass needs, as plain values.
+struct LinePass {
+  Lexicon::ShortTable table;
+  const Lexicon* lexicon;
+  size_t max_word;  // words of more bytes are not looked up
+  char* lower;      // scratch for a lower-cased word (max_word + 16 bytes)
+};
+
+// A word with a capital beyond ASCII, or longer than 16 bytes: lower-cased
+// into the scratch one code point at a time and looked up (when short
+// enough); *cps = its length in code points (counted exactly up to 4).
+[[gnu::noinline]] LangMask OtherWord(const LinePass& pass, const char* w, size_t len,
+                                     size_t* cps) {
+  if (len > pass.max_word) {
+    *cps = 0;
+    if (len > 12) {  // 13+ bytes: 4+ code points
+      *cps = 4;
+    } else {
+      for (size_t i = 0; i < len; ++i) *cps += (static_cast<unsigned char>(w[i]) & 0xC0) != 0x80;
+    }
+    return 0;
+  }
+  *cps = LowerWord(w, len, pass.lower);
+  if (len > Lexicon::kShortBytes) return pass.lexicon->Lookup(std::string_view(pass.lower, len));
+  const WordKey key = WordKey::Load(pass.lower, len);
+  return pass.table.Lookup(key.lo(), key.hi());
+}
+
+// One line, p[0, n) (n > 0) with p[n, n + 16) readable, read in 64-byte
+// chunks of four classified 16-byte blocks. Counts are popcounts of the
+// chunk's masks; word starts and ends are its word mask's edges; each word
+// is looked up once (with no capital beyond ASCII, keyed straight from the
+// line: ASCII letters lower-cased in the key). Sentence punctuation is
+// settled from the masks or by BreakAfter. Only non-ASCII code points,
+// words and sentence punctuation are visited one by one.
+template <bool kBitOps>
+[[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
+                                               LineFeatures* f, uint64_t* hash) {
+  FastHash16 hasher;
+  const std::string_view s(p, n);
+  const bool list_marker = StartsWithListMarker(s), terminal = EndsWithTerminal(s);
+  auto pop = [](uint64_t x) { return PopCount<kBitOps>(x); };
+  // Counters live in locals (registers) while the line is read.
+  uint32_t words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0, long_words = 0,
+           continuation = 0;
+  LangCounts langs;
+  const Lexicon::ShortTable table = pass.table;
+  const size_t max_word = pass.max_word;
+  // The chunk masks a word may need after the chunk it started in:
+  // capitals beyond ASCII, continuation bytes (this chunk's and the one
+  // before).
+  uint64_t upper_high = 0, prev_upper_high = 0, cont = 0, prev_cont = 0;
+  size_t base = 0;
+  // Bits [b, b + len) of a mask over the previous and this chunk (len <= 16).
+  auto bits = [&](uint64_t prev, uint64_t cur, size_t b, size_t len) {
+    return Bits128(prev, cur, b + 64 - base) & ((uint64_t{1} << len) - 1);
+  };
+  auto word = [&](size_t b, size_t e) __attribute__((always_inline)) {
+    const size_t len = e - b;
+    if (len <= Lexicon::kShortBytes) {
+      const WordKey w = WordKey::Load(p + b, len);
+      const bool ascii = w.ascii();
+      // With no capital beyond ASCII, the word's bytes with the ASCII
+      // letters lower-cased are its lower-case form.
+      if (ascii || !bits(prev_upper_high, upper_high, b, len)) {
+        long_words += (ascii ? len : len - pop(bits(prev_cont, cont, b, len))) >= 4;
+        if (len <= max_word) {
+          const WordKey key = w.LowerAscii();
+          langs.AddIfMatch(table.Candidate(key.lo(), key.hi()), key);
+        }
+        return;
+      }
+    }
+    size_t cps;
+    langs.Add(OtherWord(pass, p + b, len, &cps));
+    long_words += cps >= 4;
+  };
+  bool in_word = false;      // a word runs on from an earlier chunk
+  size_t word_begin = 0;     // ... starting here
+  uint64_t carry = 0;        // the last byte of the previous chunk is part of a word
+  uint32_t unflushed = 0;    // words (at most) added to langs since its last flush
+  bool sentence_break = false;
+  size_t next_stop = 0;      // sentence punctuation before this was already followed
+  for (; base < n; base += 64) {
+    const size_t valid = n - base < 64 ? n - base : 64;
+    prev_upper_high = upper_high;
+    prev_cont = cont;
+    uint64_t wordm = 0, upper = 0, digit = 0, stop = 0, high = 0, m_space = 0;
+    cont = 0;
+    for (size_t b = 0; b < valid; b += 16) {
+      const ByteMasks16 m = ClassifyBlock16(p + base + b);
+      wordm |= uint64_t{m.word} << b;
+      upper |= uint64_t{m.upper} << b;
+      digit |= uint64_t{m.digit} << b;
+      stop |= uint64_t{m.stop} << b;
+      high |= uint64_t{m.high} << b;
+      cont |= uint64_t{m.cont} << b;
+      m_space |= uint64_t{m.space} << b;
+      const WordKey bytes = WordKey::Load(p + base + b, valid - b < 16 ? valid - b : 16);
+      hasher.Add(bytes.lo(), bytes.hi());
+    }
+    const uint64_t in_line = valid == 64 ? ~0ull : (1ull << valid) - 1;
+    wordm &= in_line;
+    upper &= in_line;
+    digit &= in_line;
+    stop &= in_line;
+    letters += pop(wordm & ~digit);
+    digits += pop(digit);
+    uppers += pop(upper);
+    if (high &= in_line) {
+      // Each non-ASCII code point by its first byte; then its continuation
+      // bytes take its word bit.
+      cont &= in_line;
+      uint64_t high_word = 0, high_upper = 0, high_stop = 0;
+      for (uint64_t lead = high & ~cont; lead; lead &= lead - 1) {
+        const int k = __builtin_ctzll(lead);
+        const uint32_t c = ClassifyLead(reinterpret_cast<const unsigned char*>(p + base + k));
+        high_word |= uint64_t{c & kLeadWord} << k;
+        high_upper |= uint64_t{(c & kLeadUpper) >> 1} << k;
+        high_stop |= uint64_t{(c & kLeadStop) >> 2} << k;
+      }
+      letters += pop(high_word);
+      uppers += pop(high_upper);
+      continuation += pop(cont);
+      wordm |= high_word;
+      upper |= high_upper;
+      stop |= high_stop;
+      for (int step = 0; step < 3; ++step) wordm |= ((wordm << 1) | carry) & cont;
+    }
+    upper_high = upper & high;
+    if (stop && !sentence_break) {
+      // ". x" and ".x" (ASCII punctuation; a word character right after it,
+      // or after one space) need no state machine: the first is a break
+      // when x is a capital, the second never (whatever came before, so in
+      // any order); the rest runs it on.
+      const uint64_t ascii = stop & ~high, space = m_space & in_line;
+      const uint64_t spaced = ascii & (space >> 1) & (wordm >> 2);
+      if (spaced & (upper >> 2)) sentence_break = true;
+      stop &= ~(spaced | (ascii & (wordm >> 1)));
+    }
+    if (stop && !sentence_break) {
+      // Sentence punctuation not yet followed: run the state machine on.
+      auto unseen = [&](uint64_t bits) {
+        const size_t from = next_stop > base ? next_stop - base : 0;
+        return from >= 64 ? 0 : bits & (~0ull << from);
+      };
+      for (uint64_t q = unseen(stop); q; q = unseen(q)) {
+        size_t at = base + static_cast<size_t>(__builtin_ctzll(q)), len;
+        const uint32_t cp = DecodeAt(s, at, &len);
+        if (BreakAfter(s, at + len, cp, &next_stop)) {
+          sentence_break = true;
+          break;
+        }
+      }
+    }
+    // Words: a start is a word byte after a non-word byte, an end the first
+    // non-word byte after a word byte.
+    const uint64_t before = (wordm << 1) | carry;
+    uint64_t starts = wordm & ~before, ends = ~wordm & before & in_line;
+    carry = wordm >> 63;
+    const uint32_t new_words = pop(starts);
+    words += new_words;
+    cap_words += pop(starts & upper);
+    if ((unflushed += new_words + 1) > 255) {
+      langs.Flush();
+      unflushed = new_words + 1;
+    }
+    if (in_word && ends) {
+      word(word_begin, base + static_cast<size_t>(__builtin_ctzll(ends)));
+      ends &= ends - 1;
+      in_word = false;
+    }
+    for (; starts; starts &= starts - 1) {
+      const size_t b = base + static_cast<size_t>(__builtin_ctzll(starts));
+      if (!ends) {
+        in_word = true;
+        word_begin = b;
+        break;
+      }
+      word(b, base + static_cast<size_t>(__builtin_ctzll(ends)));
+      ends &= ends - 1;
+    }
+  }
+  if (in_word) {
+    base -= 64;  // the last chunk's
+    word(word_begin, n);
+  }
+  // Every field, stored once (no zeroed copy first).
   auto u16 = [](uint32_t v) { return static_cast<uint16_t>(v); };
-  f->chars = chars;
+  f->chars = static_cast<uint32_t>(n) - continuation;
   f->words = u16(words);
+  f->stop_words = 0;
   f->letters = u16(letters);
   f->uppers = u16(uppers);
   f->digits = u16(digits);
   f->cap_words = u16(cap_words);
   f->long_words = u16(long_words);
-  f->terminal = IsTerminalCodePoint(last_cp) ||
-                (IsClosingQuote(last_cp) && IsTerminalCodePoint(prev_cp));
+  f->terminal = terminal;
+  f->list_marker = list_marker;
+  f->has_sentence_break = sentence_break;
+  f->repeats = 1;
+  langs.Store(&f->stop_by_lang);
+  *hash = hasher.Finish(n);
 }
 
-void FeatureExtractor::CountRepeats(const Page& page, PageFeatures* out) {
-  size_t n = page.lines.size();
+// Repeated lines, counted as the page's lines are read: an open-addressing
+// table of line indices by hash; each line finds the first line with its
+// bytes (itself when none is before it) and counts there; the counts are
+// copied to the later occurrences at the end.
+struct Repeats {
+  uint64_t* hashes;  // per line
+  uint32_t* first;   // per line: the first line with its bytes
+  uint32_t* slots;   // mask + 1 of them, UINT32_MAX: empty
+  size_t mask;
+  bool any = false;  // a line repeats an earlier one
+
+  void Add(const Page& page, uint32_t i, PageFeatures* out) {
+    const std::string_view l = page.line(i);
+    for (size_t h = hashes[i] & mask;; h = (h + 1) & mask) {
+      const uint32_t s = slots[h];
+      if (s == UINT32_MAX) {
+        slots[h] = first[i] = i;
+        return;
+      }
+      if (hashes[s] == hashes[i] && page.line(s) == l) {
+        ++out->lines[s].repeats;
+        first[i] = s;
+        any = true;
+        return;
+      }
+    }
+  }
+  void Finish(const Page& page, PageFeatures* out) const {
+    if (!any) return;
+    for (size_t i = 0; i < page.lines.size(); ++i)
+      if (!page.lines[i].blank() && first[i] != i)
+        out->lines[i].repeats = out->lines[first[i]].repeats;
+  }
+};
+
+// Every line of the page: its features, its hash and repeats, and the
+// page's totals. A line too close to the end of the text to read 16
+// bytes past it is copied into *tail first.
+template <bool kBitOps>
+[[gnu::always_inline]] inline void ComputeLines(const LinePass& pass, const Page& page,
+                                                PageFeatures* out, Repeats* repeats,
+                                                std::string* tail,
+                                                std::array<uint32_t, kMaxLanguages>* per_lang) {
+  constexpr size_t kSlack = 16;
+  const size_t text_size = page.text.size();
+  uint32_t words = 0;
+  for (size_t i = 0; i < page.lines.size(); ++i) {
+    const LineSpan& span = page.lines[i];
+    LineFeatures& f = out->lines[i];
+    const char* p = page.text.data() + span.begin;
+    const size_t n = span.end - span.begin;
+    if (n == 0) {
+      f = LineFeatures();
+      continue;
+    }
+    if (span.end + kSlack > text_size) {  // the page's last line(s)
+      tail->assign(p, n);
+      tail->append(kSlack, '\0');
+      p = tail->data();
+    }
+    ComputeLine<kBitOps>(pass, p, n, &f, &repeats->hashes[i]);
+    repeats->Add(page, static_cast<uint32_t>(i), out);
+    if (f.words) {
+      words += f.words;
+      for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += f.stop_by_lang[l];
+    }
+  }
+  out->words = words;
+}
+
+#ifdef CLEAN_FEATURES_BITOPS_DISPATCH
+[[gnu::target("popcnt,bmi,bmi2")]] void ComputeLinesBitOps(const LinePass& pass, const Page& page,
+                                                  PageFeatures* out, Repeats* repeats,
+                                                  std::string* tail,
+                                                  std::array<uint32_t, kMaxLanguages>* per_lang) {
+  ComputeLines<true>(pass, page, out, repeats, tail, per_lang);
+}
+#endif
+
+void ComputeLinesBaseline(const LinePass& pass, const Page& page, PageFeatures* out,
+                          Repeats* repeats, std::string* tail,
+                          std::array<uint32_t, kMaxLanguages>* per_lang) {
+  ComputeLines<false>(pass, page, out, repeats, tail, per_lang);
+}
+
+bool CpuHasBitOps() {
+#if defined(CLEAN_FEATURES_BITOPS_DISPATCH) && !defined(CLEAN_FEATURES_BASELINE_ONLY)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
+         __builtin_cpu_supports("bmi2");
+#else
+  return false;  // built with them already, or not x86-64, or testing the baseline
+#endif
+}
+
+}  // namespace
+
+FeatureExtractor::FeatureExtractor(const Lexicon& lexicon)
+    : lexicon_(lexicon),
+      max_word_(std::min(lexicon.max_word_bytes(), kMaxWordBytes)),
+      bit_ops_(CpuHasBitOps()) {}
+
+void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
+  const size_t n = page.lines.size();
+  out->lines.resize(n);
+  hashes_.resize(n);
+  first_.resize(n);
   size_t cap = 16;
   while (cap < n * 2) cap <<= 1;
   slots_.assign(cap, UINT32_MAX);
-  for (size_t i = 0; i < n; ++i) {
-    if (page.lines[i].blank()) continue;
-    std::string_view l = page.line(i);
-    size_t h = FastHash(l) & (cap - 1);
-    while (true) {
-      uint32_t s = slots_[h];
-      if (s == UINT32_MAX) {
-        slots_[h] = static_cast<uint32_t>(i);
-        break;
-      }
-      if (page.line(s) == l) {
-        ++out->lines[s].repeats;
-        // Keep the count on the first occurrence; copy it below.
-        out->lines[i].repeats = 0;
-        break;
-      }
-      h = (h + 1) & (cap - 1);
-    }
-  }
-  // Second pass: every occurrence gets the total.
-  for (size_t i = 0; i < n; ++i) {
-    if (page.lines[i].blank() || out->lines[i].repeats != 0) continue;
-    std::string_view l = page.line(i);
-    size_t h = FastHash(l) & (cap - 1);
-    while (page.line(slots_[h]) != l) h = (h + 1) & (cap - 1);
-    out->lines[i].repeats = out->lines[slots_[h]].repeats;
-  }
-}
-
-void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
-  out->lines.resize(page.lines.size());
+  Repeats repeats{hashes_.data(), first_.data(), slots_.data(), cap - 1};
   std::array<uint32_t, kMaxLanguages> per_lang{};
-  out->words = 0;
-  for (size_t i = 0; i < page.lines.size(); ++i) {
-    ComputeLine(page.line(i), &out->lines[i]);
-    out->words += out->lines[i].words;
-    for (int l = 0; l < kMaxLanguages; ++l) per_lang[l] += out->lines[i].stop_by_lang[l];
+  const LinePass pass{lexicon_.short_table(), &lexicon_, max_word_, lower_};
+#ifdef CLEAN_FEATURES_BITOPS_DISPATCH
+  if (bit_ops_) {
+    ComputeLinesBitOps(pass, page, out, &repeats, &tail_, &per_lang);
+  } else
+#endif
+  {
+    ComputeLinesBaseline(pass, page, out, &repeats, &tail_, &per_lang);
   }
+  repeats.Finish(page, out);
   int nl = static_cast<int>(lexicon_.languages().size());
   out->language = -1;
   out->stop_hits = 0;
@@ -282,8 +558,8 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
     }
   // Too few hits to trust: treat the language as unknown (CJK, Bengali...).
   if (out->stop_hits * 20 < out->words || out->stop_hits < 3) out->language = -1;
-  for (auto& f : out->lines) f.stop_words = out->language >= 0 ? f.stop_by_lang[out->language] : 0;
-  CountRepeats(page, out);
+  if (out->language >= 0)
+    for (auto& f : out->lines) f.stop_words = f.stop_by_lang[out->language];
 }
 
 }  // namespace clean

@@ -38,22 +38,36 @@ struct PageFeatures {
   uint32_t words = 0;
 };
 
-// Reusable computation state (the scratch for lower-casing and the table for
-// counting repeats keep their capacity across pages).
+// Reusable computation state (the scratch for lower-casing, the copy of a
+// page's last lines and the tables for counting repeats keep their capacity
+// across pages).
+//
+// A line is read in 64-byte chunks: 16-byte blocks classified at once
+// (byte_classes.h) give masks of word bytes, capitals, digits and sentence
+// punctuation; counts are popcounts, words are found from the masks' edges
+// and each is looked up once in the lexicon, keyed straight from the line's
+// bytes (word_key.h) unless it has a capital beyond ASCII. Only non-ASCII
+// code points, words and sentence punctuation are visited one by one. The
+// page's text must be valid UTF-8 (Page guarantees it).
+// tests/test_features_reference.cc holds the plain per-code-point
+// definition every field must match.
 class FeatureExtractor {
  public:
-  explicit FeatureExtractor(const Lexicon& lexicon) : lexicon_(lexicon) {}
+  explicit FeatureExtractor(const Lexicon& lexicon);
   void Compute(const Page& page, PageFeatures* out);
 
  private:
-  void ComputeLine(std::string_view line, LineFeatures* f);
-  void CountRepeats(const Page& page, PageFeatures* out);
   // Longer words are never looked up (no stop word is this long).
   static constexpr size_t kMaxWordBytes = 64;
   const Lexicon& lexicon_;
-  // The current word, lower-cased (8 bytes of slack for LookupPadded).
-  char lower_[kMaxWordBytes + 12] = {};
-  std::vector<uint32_t> slots_;      // open-addressing table of line indices
+  const size_t max_word_;  // words of more bytes are not looked up
+  const bool bit_ops_;     // the CPU has POPCNT, BMI1 and BMI2 (x86-64: then they are used)
+  // A word with a capital beyond ASCII, lower-cased (16 bytes readable).
+  char lower_[kMaxWordBytes + Lexicon::kShortBytes] = {};
+  std::string tail_;              // a line too close to the text's end, with 16 zeros
+  std::vector<uint64_t> hashes_;  // per line of the page: its hash
+  std::vector<uint32_t> first_;   // ... and the first line with its bytes
+  std::vector<uint32_t> slots_;   // open-addressing table of line indices
 };
 
 }  // namespace clean

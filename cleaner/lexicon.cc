@@ -3,9 +3,28 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <map>
 
 namespace clean {
+
+namespace {
+
+bool FitsShort(std::string_view w) {
+  return !w.empty() && w.size() <= Lexicon::kShortBytes &&
+         w.find('\0') == std::string_view::npos;
+}
+
+// A short word's bytes zero-padded to 16, as two little-endian halves.
+std::pair<uint64_t, uint64_t> ShortKey(std::string_view w) {
+  char padded[Lexicon::kShortBytes] = {};
+  std::memcpy(padded, w.data(), w.size());
+  uint64_t lo, hi;
+  std::memcpy(&lo, padded, 8);
+  std::memcpy(&hi, padded + 8, 8);
+  return {lo, hi};
+}
+
+}  // namespace
 
 bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
   namespace fs = std::filesystem;
@@ -23,7 +42,7 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
                             "at most " + std::to_string(kMaxLanguages) + " stop-word lists", ""});
     return false;
   }
-  std::vector<std::pair<std::string, int>> entries;
+  std::map<std::string, LangMask> entries;  // word -> languages
   for (size_t li = 0; li < files.size(); ++li) {
     languages_.push_back(files[li].stem().string());
     std::ifstream in(files[li]);
@@ -35,32 +54,102 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
         line.pop_back();
       size_t b = line.find_first_not_of(" \t");
       if (b == std::string::npos) continue;
-      entries.emplace_back(line.substr(b), static_cast<int>(li));
+      entries[line.substr(b)] |= static_cast<LangMask>(1u << li);
     }
   }
-  size_t cap = 16;
-  while (cap < entries.size() * 2) cap <<= 1;
-  slots_.assign(cap, Slot());
-  mask_ = static_cast<uint32_t>(cap - 1);
-  for (auto& [word, li] : entries) {
-    if (word.size() > UINT16_MAX) continue;  // no stop word is that long
-    const uint64_t head = Head(word);
-    uint32_t i = SlotOf(head, word.size());
-    while (slots_[i].len != 0 &&
-           !(slots_[i].head == head &&
-             std::string_view(words_).substr(slots_[i].word, slots_[i].len) == word))
-      i = (i + 1) & mask_;
-    Slot& s = slots_[i];
-    if (s.len == 0) {
-      s.head = head;
-      s.word = static_cast<uint32_t>(words_.size());
-      s.len = static_cast<uint16_t>(word.size());
-      words_ += word;
-      max_word_bytes_ = std::max(max_word_bytes_, word.size());
+  std::vector<std::pair<Key, LangMask>> short_words;
+  for (auto& [word, langs] : entries) {
+    max_word_bytes_ = std::max(max_word_bytes_, word.size());
+    if (!FitsShort(word)) {
+      long_.emplace_back(word, langs);  // sorted: the map is
+      continue;
     }
-    s.langs |= static_cast<LangMask>(1u << li);
+    const auto [lo, hi] = ShortKey(word);
+    short_words.push_back({Key{lo, hi}, langs});
+  }
+  // Half full at most; a new seed when two words cannot be separated, a
+  // bigger table when many seeds fail.
+  uint32_t slots = 16;
+  while (slots < short_words.size() * 2) slots <<= 1;
+  for (uint64_t attempt = 0;; ++attempt) {
+    if (attempt > 0 && attempt % 32 == 0) slots <<= 1;
+    if (BuildShort(short_words, 0x2545F4914F6CDD1Dull * (attempt + 1), slots)) break;
   }
   return true;
+}
+
+bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t seed,
+                         uint32_t slots) {
+  const uint32_t buckets = slots / 4;  // about two words a bucket
+  uint32_t bucket_bits = 0, slot_bits = 0;
+  while ((1u << bucket_bits) < buckets) ++bucket_bits;
+  while ((1u << slot_bits) < slots) ++slot_bits;
+  ShortTable t{nullptr, nullptr, seed, slots - 1, 64 - bucket_bits, 64 - bucket_bits - slot_bits};
+  std::vector<std::vector<uint32_t>> members(buckets);
+  std::vector<uint64_t> hashes(words.size());
+  for (uint32_t i = 0; i < words.size(); ++i) {
+    hashes[i] = ShortTable::Hash(words[i].first.lo, words[i].first.hi, seed);
+    members[hashes[i] >> t.bucket_shift].push_back(i);
+  }
+  // The fullest buckets first, while most slots are free.
+  std::vector<uint32_t> order(buckets);
+  for (uint32_t b = 0; b < buckets; ++b) order[b] = b;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return members[a].size() > members[b].size();
+  });
+  std::vector<uint32_t> disp(buckets, 0);
+  std::vector<char> taken(slots, 0);
+  std::vector<uint32_t> tried;
+  for (uint32_t b : order) {
+    if (members[b].empty()) break;
+    bool placed = false;
+    for (uint32_t d = 0; d < slots && !placed; ++d) {
+      tried.clear();
+      for (uint32_t i : members[b]) {
+        uint32_t s = (static_cast<uint32_t>(hashes[i] >> t.slot_shift) ^ d) & t.mask;
+        if (taken[s] || std::find(tried.begin(), tried.end(), s) != tried.end()) break;
+        tried.push_back(s);
+      }
+      if (tried.size() != members[b].size()) continue;
+      for (uint32_t s : tried) taken[s] = 1;
+      disp[b] = d;
+      placed = true;
+    }
+    if (!placed) return false;
+  }
+  disp_ = std::move(disp);
+  t.disp = disp_.data();
+  slots_.assign(slots, Slot());
+  for (uint32_t i = 0; i < words.size(); ++i) {
+    Slot& s = slots_[t.SlotOf(hashes[i])];
+    s.lo = words[i].first.lo;
+    s.hi = words[i].first.hi;
+    for (int l = 0; l < kMaxLanguages; ++l) s.langs[l] = (words[i].second >> l) & 1;
+  }
+  seed_ = seed;
+  mask_ = t.mask;
+  bucket_shift_ = t.bucket_shift;
+  slot_shift_ = t.slot_shift;
+  return true;
+}
+
+LangMask Lexicon::ShortTable::Lookup(uint64_t lo, uint64_t hi) const {
+  const Slot& s = Candidate(lo, hi);
+  if (s.lo != lo || s.hi != hi) return 0;
+  LangMask m = 0;
+  for (int l = 0; l < kMaxLanguages; ++l) m |= static_cast<LangMask>(s.langs[l] << l);
+  return m;
+}
+
+LangMask Lexicon::Lookup(std::string_view w) const {
+  if (FitsShort(w)) {
+    const auto [lo, hi] = ShortKey(w);
+    return short_table().Lookup(lo, hi);
+  }
+  auto it = std::lower_bound(long_.begin(), long_.end(), w, [](const auto& e, std::string_view x) {
+    return std::string_view(e.first) < x;
+  });
+  return it != long_.end() && it->first == w ? it->second : 0;
 }
 
 }  // namespace clean

@@ -67,9 +67,9 @@ inline char* Utf8Write(uint32_t cp, char* p) {
 void Utf8Append(uint32_t cp, std::string* out);
 
 // Simple lower-casing of one code point: ASCII, Latin-1, Latin Extended-A,
-// Greek and Cyrillic capitals (enough for the stop-word languages). Inline:
-// the features call these once per non-ASCII character.
-inline uint32_t LowerCodePoint(uint32_t cp) {
+// Greek and Cyrillic capitals (enough for the stop-word languages). Inline
+// and constexpr: the features build their 2-byte UTF-8 table from these.
+constexpr uint32_t LowerCodePoint(uint32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
   if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;            // Latin-1
   if (cp >= 0x100 && cp <= 0x137) return cp | 1;                         // Latin Ext-A
@@ -85,12 +85,12 @@ inline uint32_t LowerCodePoint(uint32_t cp) {
 }
 
 // True when LowerCodePoint changes cp.
-inline bool IsUpperCodePoint(uint32_t cp) { return LowerCodePoint(cp) != cp; }
+constexpr bool IsUpperCodePoint(uint32_t cp) { return LowerCodePoint(cp) != cp; }
 
 // True for letters of the scripts LowerCodePoint knows, and for any code
 // point of other scripts above U+00FF that is not punctuation or a symbol
 // block we know (a cheap, script-agnostic "is word character").
-inline bool IsWordCodePoint(uint32_t cp) {
+constexpr bool IsWordCodePoint(uint32_t cp) {
   if (cp < 0x80)
     return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
   if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;  // Latin-1 punctuation

@@ -1,0 +1,114 @@
+// What the features' block pass needs to know of bytes and code points.
+// ClassifyBlock16: classes of the bytes of a 16-byte block, one bit per
+// byte (bit i: byte i), SSE2 on x86-64 (its baseline), a byte loop
+// elsewhere; only ASCII bytes get word/upper/digit/stop bits. What a
+// non-ASCII code point is comes from ClassifyLead, by its first byte.
+#pragma once
+#include <cstdint>
+
+#include "cleaner/text_util.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+namespace clean {
+
+struct ByteMasks16 {
+  uint32_t word = 0;   // ASCII letter or digit
+  uint32_t upper = 0;  // A-Z
+  uint32_t digit = 0;  // 0-9
+  uint32_t stop = 0;   // . ! ? (what may end a sentence before a space)
+  uint32_t high = 0;   // >= 0x80: part of a multi-byte UTF-8 sequence
+  uint32_t cont = 0;   // 0x80-0xBF: a continuation byte
+  uint32_t space = 0;  // ' '
+};
+
+inline ByteMasks16 ClassifyBlock16Scalar(const char* p) {
+  ByteMasks16 m;
+  for (int i = 0; i < 16; ++i) {
+    const unsigned char c = static_cast<unsigned char>(p[i]);
+    const uint32_t bit = uint32_t{1} << i;
+    const bool lower = c >= 'a' && c <= 'z', upper = c >= 'A' && c <= 'Z',
+               digit = c >= '0' && c <= '9';
+    if (lower || upper || digit) m.word |= bit;
+    if (upper) m.upper |= bit;
+    if (digit) m.digit |= bit;
+    if (c == '.' || c == '!' || c == '?') m.stop |= bit;
+    if (c >= 0x80) m.high |= bit;
+    if (c >= 0x80 && c < 0xC0) m.cont |= bit;
+    if (c == ' ') m.space |= bit;
+  }
+  return m;
+}
+
+// Word characters and capitals among U+0080..U+07FF (2-byte UTF-8): bit b
+// of entry i is the code point with payload bits i:b (first byte 0xC0 + i).
+struct TwoByteBits {
+  uint64_t word[32] = {}, upper[32] = {};
+  constexpr TwoByteBits() {
+    for (uint32_t cp = 0x80; cp < 0x800; ++cp) {
+      if (IsWordCodePoint(cp)) word[cp >> 6] |= uint64_t{1} << (cp & 63);
+      if (IsWordCodePoint(cp) && IsUpperCodePoint(cp)) upper[cp >> 6] |= uint64_t{1} << (cp & 63);
+    }
+  }
+};
+inline constexpr TwoByteBits kTwoByteBits;
+
+// What the non-ASCII code point starting at q is (valid UTF-8, 4 bytes
+// readable), without branches: a word character (kLeadWord), a capital
+// (kLeadUpper, word characters only), what may end a sentence before a
+// space (kLeadStop: … 。 ！ ？ ।). Above U+07FF nothing is a capital
+// (text_util.h lower-cases below U+0500 only).
+enum : uint32_t { kLeadWord = 1, kLeadUpper = 2, kLeadStop = 4 };
+inline uint32_t ClassifyLead(const unsigned char* q) {
+  const uint32_t c = q[0], b1 = q[1] & 0x3F, b2 = q[2] & 0x3F, b3 = q[3] & 0x3F;
+  const uint32_t r2 = static_cast<uint32_t>((kTwoByteBits.word[c & 0x1F] >> b1) & 1) |
+                      static_cast<uint32_t>((kTwoByteBits.upper[c & 0x1F] >> b1) & 1) << 1;
+  const uint32_t cp3 = ((c & 0x0F) << 12) | (b1 << 6) | b2;
+  const uint32_t not_word3 = (cp3 - 0x2000 < 0xC00) | (cp3 - 0x3000 < 0x40) |
+                             (cp3 - 0xFE30 < 0x20) | (cp3 - 0xFF00 < 0x10);
+  const uint32_t stop3 = (cp3 == 0x2026) | (cp3 == 0x3002) | (cp3 == 0xFF01) |
+                         (cp3 == 0xFF1F) | (cp3 == 0x0964);
+  const uint32_t r3 = (not_word3 ^ 1) | stop3 << 2;
+  const uint32_t cp4 = ((c & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3;
+  const uint32_t r4 = cp4 < 0x1F000;
+  return c < 0xE0 ? r2 : c < 0xF0 ? r3 : r4;
+}
+
+#ifdef __SSE2__
+namespace byte_classes_detail {
+// Bytes in [lo, lo + width): shifted so the range starts at -128, then one
+// signed compare.
+inline __m128i InRange(__m128i x, char lo, char width) {
+  const __m128i shifted = _mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(-128 - lo)));
+  return _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(-128 + width)));
+}
+}  // namespace byte_classes_detail
+
+inline ByteMasks16 ClassifyBlock16(const char* p) {
+  using byte_classes_detail::InRange;
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i upper = InRange(x, 'A', 26);
+  const __m128i letter = InRange(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 26);
+  const __m128i digit = InRange(x, '0', 10);
+  const __m128i stop =
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+                                _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
+                   _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
+  ByteMasks16 m;
+  m.word = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+  m.upper = static_cast<uint32_t>(_mm_movemask_epi8(upper));
+  m.digit = static_cast<uint32_t>(_mm_movemask_epi8(digit));
+  m.stop = static_cast<uint32_t>(_mm_movemask_epi8(stop));
+  m.high = static_cast<uint32_t>(_mm_movemask_epi8(x));
+  // Signed, 0x80-0xBF is -128..-65.
+  m.cont = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(-64))));
+  m.space = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' '))));
+  return m;
+}
+#else
+inline ByteMasks16 ClassifyBlock16(const char* p) { return ClassifyBlock16Scalar(p); }
+#endif
+
+}  // namespace clean
