@@ -16,8 +16,8 @@
 #include "cleaner/diagnostics.h"
 #include "cleaner/dom_vocab.h"
 #include "cleaner/lexicon.h"
-#include "cleaner/multi_regex.h"
 #include "cleaner/options.h"
+#include "cleaner/plan_prefilter.h"
 #include "cleaner/regex.h"
 #include "cleaner/rule_file.h"
 #include "cleaner/xml_tree.h"
@@ -50,13 +50,7 @@ struct Layer {
   std::vector<CompiledRule> rules;
 };
 
-// A plan's regexes in Hyperscan's one-pass prefilter: database pattern i is
-// matcher regexes[i] of the plan; pcre_only holds the regexes Hyperscan
-// cannot take, which PCRE2 scans alone. No database: all go to PCRE2.
-struct Prefilter {
-  std::unique_ptr<MultiRegex> db;
-  std::vector<int> pcre_only;
-};
+// A plan's prefilter (plan_prefilter.h), built on first use.
 struct LazyPrefilter {
   std::once_flag once;
   Prefilter value;

@@ -1,0 +1,262 @@
+#include "cleaner/line_head.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+namespace clean {
+
+namespace {
+
+using Kind = BytePattern::Kind;
+
+// Thompson automaton of all patterns: a state either reads one byte of a
+// set, or moves on without reading (eps), or only at the line end (eol).
+struct NfaState {
+  int set = -1;  // reads a byte of sets[set] and goes to `next`
+  int next = -1;
+  std::vector<int> eps, eol;
+  int accept = -1;  // the pattern matched
+  int owner = 0;    // the pattern this state belongs to
+};
+
+struct Nfa {
+  std::vector<NfaState> states;
+  std::vector<ByteSet> sets;
+  std::unordered_map<ByteSet, int> set_ids;
+  std::vector<int> starts;
+  int owner = 0;
+
+  int New() {
+    states.emplace_back();
+    states.back().owner = owner;
+    return static_cast<int>(states.size() - 1);
+  }
+  int Intern(const ByteSet& s) {
+    auto [it, added] = set_ids.emplace(s, static_cast<int>(sets.size()));
+    if (added) sets.push_back(s);
+    return it->second;
+  }
+  // The entry state of `n`, which continues to `out`.
+  int Build(const BytePattern& n, int out) {
+    switch (n.kind) {
+      case Kind::kBytes: {
+        int s = New();
+        states[s].set = Intern(n.bytes);
+        states[s].next = out;
+        return s;
+      }
+      case Kind::kConcat:
+        for (size_t i = n.kids.size(); i-- > 0;) out = Build(n.kids[i], out);
+        return out;
+      case Kind::kAlt: {
+        int s = New();
+        for (const auto& k : n.kids) {
+          int e = Build(k, out);
+          states[s].eps.push_back(e);
+        }
+        return s;
+      }
+      case Kind::kRepeat: {
+        const BytePattern& kid = n.kids[0];
+        int tail = out;
+        if (n.max == BytePattern::kUnbounded) {
+          int loop = New();
+          int body = Build(kid, loop);
+          states[loop].eps = {body, out};
+          tail = loop;
+        } else {
+          for (int k = 0; k < n.max - n.min; ++k) {
+            int body = Build(kid, tail);
+            int s = New();
+            states[s].eps = {body, out};
+            tail = s;
+          }
+        }
+        for (int k = 0; k < n.min; ++k) tail = Build(kid, tail);
+        return tail;
+      }
+      case Kind::kLineStart:
+        // The automaton starts at the line start; elsewhere ^ cannot hold
+        // in a line alone, and "anywhere" is a sound reading.
+        return out;
+      case Kind::kLineEnd: {
+        int s = New();
+        states[s].eol.push_back(out);
+        return s;
+      }
+    }
+    return out;
+  }
+};
+
+struct VecHash {
+  size_t operator()(const std::vector<int>& v) const {
+    uint64_t h = 14695981039346656037ull;
+    for (int x : v) h = (h ^ static_cast<uint32_t>(x)) * 1099511628211ull;
+    return static_cast<size_t>(h);
+  }
+};
+
+class Closure {
+ public:
+  explicit Closure(const Nfa& nfa) : nfa_(nfa), mark_(nfa.states.size(), 0) {}
+  // The states reachable from `seeds` without reading a byte (also through
+  // the line end when `at_end`) that read a byte, accept or wait for the
+  // line end: a DFA state, sorted.
+  void Run(const std::vector<int>& seeds, bool at_end, std::vector<int>* out) {
+    ++gen_;
+    out->clear();
+    stack_ = seeds;
+    while (!stack_.empty()) {
+      int s = stack_.back();
+      stack_.pop_back();
+      if (mark_[s] == gen_) continue;
+      mark_[s] = gen_;
+      const NfaState& st = nfa_.states[s];
+      if (st.set >= 0 || st.accept >= 0 || !st.eol.empty()) out->push_back(s);
+      for (int e : st.eps) stack_.push_back(e);
+      if (at_end)
+        for (int e : st.eol) stack_.push_back(e);
+    }
+    std::sort(out->begin(), out->end());
+  }
+
+ private:
+  const Nfa& nfa_;
+  std::vector<uint32_t> mark_;
+  uint32_t gen_ = 0;
+  std::vector<int> stack_;
+};
+
+}  // namespace
+
+std::unique_ptr<LineHeadDfa> LineHeadDfa::Build(const std::vector<const BytePattern*>& patterns,
+                                                size_t max_states) {
+  if (patterns.size() > kMaxPatterns || max_states > 65535) return nullptr;
+  Nfa nfa;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    nfa.owner = static_cast<int>(i);
+    int accept = nfa.New();
+    nfa.states[accept].accept = static_cast<int>(i);
+    nfa.starts.push_back(nfa.Build(*patterns[i], accept));
+  }
+
+  // Bytes that every set treats alike share a class; '\n' (never in a
+  // line) has a class of its own.
+  std::unique_ptr<LineHeadDfa> d(new LineHeadDfa);
+  std::unordered_map<std::string, int> signatures;
+  std::vector<int> representative;
+  uint8_t class_of[256];
+  for (int b = 0; b < 256; ++b) {
+    std::string sig(nfa.sets.size() + 1, '0');
+    for (size_t k = 0; k < nfa.sets.size(); ++k)
+      if (nfa.sets[k][b]) sig[k] = '1';
+    if (b == '\n') sig.back() = 'n';
+    auto [it, added] = signatures.emplace(sig, static_cast<int>(representative.size()));
+    if (added) representative.push_back(b);
+    class_of[b] = static_cast<uint8_t>(it->second);
+  }
+  const uint32_t classes = static_cast<uint32_t>(representative.size());
+  const uint32_t newline_class = class_of[static_cast<unsigned char>('\n')];
+  std::vector<std::vector<uint32_t>> set_classes(nfa.sets.size());
+  for (size_t k = 0; k < nfa.sets.size(); ++k)
+    for (uint32_t c = 0; c < classes; ++c)
+      if (nfa.sets[k][representative[c]]) set_classes[k].push_back(c);
+
+  // Subset construction; state 0 is the dead state.
+  Closure closure(nfa);
+  std::vector<std::vector<int>> dstates(2);
+  std::unordered_map<std::vector<int>, uint32_t, VecHash> index;
+  closure.Run(nfa.starts, false, &dstates[1]);
+  index.emplace(dstates[0], 0);
+  index.emplace(dstates[1], 1);
+  std::vector<uint32_t> next(2 * classes, 0);
+  std::vector<std::vector<int>> moves(classes);
+  std::vector<uint32_t> touched;
+  std::vector<int> key;
+  for (uint32_t s = 1; s < dstates.size(); ++s) {
+    touched.clear();
+    for (int n : dstates[s]) {
+      const NfaState& st = nfa.states[n];
+      if (st.set < 0) continue;
+      for (uint32_t c : set_classes[st.set]) {
+        if (moves[c].empty()) touched.push_back(c);
+        moves[c].push_back(st.next);
+      }
+    }
+    for (uint32_t c : touched) {
+      closure.Run(moves[c], false, &key);
+      moves[c].clear();
+      auto it = index.find(key);
+      if (it == index.end()) {
+        if (dstates.size() >= max_states) return nullptr;
+        it = index.emplace(key, static_cast<uint32_t>(dstates.size())).first;
+        dstates.push_back(key);
+        next.resize(dstates.size() * classes, 0);
+      }
+      next[s * classes + c] = it->second;
+    }
+  }
+
+  size_t n = dstates.size();
+  std::vector<uint64_t> now(n, 0), at_end(n, 0), live(n, 0);
+  for (size_t s = 0; s < n; ++s) {
+    for (int x : dstates[s]) {
+      const NfaState& st = nfa.states[x];
+      live[s] |= uint64_t{1} << st.owner;
+      if (st.accept >= 0) now[s] |= uint64_t{1} << st.accept;
+    }
+    closure.Run(dstates[s], true, &key);
+    for (int x : key)
+      if (nfa.states[x].accept >= 0) at_end[s] |= uint64_t{1} << nfa.states[x].accept;
+  }
+  // A pattern that matches whatever the rest of the line is (".{0,300}$"
+  // after its head) is known here: the greatest set with
+  //   sure[s] = now[s] | (at_end[s] & sure[next(s, c)] for every c).
+  std::vector<uint64_t> sure(n);
+  for (size_t s = 0; s < n; ++s) sure[s] = now[s] | at_end[s];
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t s = 0; s < n; ++s) {
+      uint64_t g = at_end[s];
+      for (uint32_t c = 0; c < classes && g; ++c)
+        if (c != newline_class) g &= sure[next[s * classes + c]];
+      g = (g | now[s]) & sure[s];
+      if (g != sure[s]) sure[s] = g, changed = true;
+    }
+  }
+  // Numbered in three runs, so that the scan loop tells them apart by one
+  // comparison: states with nothing to report, states that report
+  // patterns, states after which nothing more can be learnt (the dead
+  // state among them).
+  std::vector<int> group(n);
+  for (size_t s = 0; s < n; ++s) {
+    now[s] |= sure[s];
+    group[s] = (live[s] & ~now[s]) == 0 ? 2 : now[s] != 0 ? 1 : 0;
+  }
+  std::vector<uint32_t> id(n);
+  uint32_t next_id = 0;
+  for (int g = 0; g < 3; ++g) {
+    if (g == 1) d->first_reporting_ = next_id;
+    if (g == 2) d->first_final_ = next_id;
+    for (size_t s = 0; s < n; ++s)
+      if (group[s] == g) id[s] = next_id++;
+  }
+  d->shift_ = 0;
+  while ((1u << d->shift_) < classes) ++d->shift_;
+  for (int b = 0; b < 256; ++b) d->class_of_[b] = class_of[b];
+  d->start_ = id[1];
+  d->next_.assign(n << d->shift_, 0);
+  d->now_.assign(n, 0);
+  d->at_end_.assign(n, 0);
+  for (size_t s = 0; s < n; ++s) {
+    for (uint32_t c = 0; c < classes; ++c)
+      d->next_[(id[s] << d->shift_) | c] = static_cast<uint16_t>(id[next[s * classes + c]]);
+    d->now_[id[s]] = now[s];
+    d->at_end_[id[s]] = at_end[s];
+  }
+  return d;
+}
+
+}  // namespace clean
