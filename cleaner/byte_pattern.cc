@@ -1,6 +1,8 @@
 #include "cleaner/byte_pattern.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cctype>
 #include <cmath>
 
@@ -19,13 +21,15 @@ constexpr uint32_t kLongS = 0x17F;    // caseless: s S
 // range becomes "any non-ASCII character".
 constexpr uint32_t kMaxExactChars = 32;
 
-using Ascii = std::bitset<128>;
+// ASCII members of a character set, as bytes 0..127 of a byte set.
+using Ascii = ByteSet;
 
 Ascii AsciiRange(uint32_t lo, uint32_t hi) {
   Ascii a;
   for (uint32_t c = lo; c <= hi && c < 128; ++c) a.set(c);
   return a;
 }
+const Ascii kAllAscii = AsciiRange(0, 127);
 const Ascii kDigits = AsciiRange('0', '9');
 const Ascii kUpper = AsciiRange('A', 'Z');
 const Ascii kLower = AsciiRange('a', 'z');
@@ -67,9 +71,12 @@ Node Of(Kind k, std::vector<Node> kids) {
   n.kids = std::move(kids);
   return n;
 }
-// One UTF-8 encoded non-ASCII character (the text is valid UTF-8).
+// One UTF-8 encoded non-ASCII character: a lead byte and its continuation
+// bytes (the text is valid UTF-8, so they stop where the next character
+// starts).
 Node AnyNonAscii() {
-  return Of(Kind::kConcat, {ByteRange(0xC0, 0xFF), Repeat(ByteRange(0x80, 0xBF), 0, 3)});
+  return Of(Kind::kConcat,
+            {ByteRange(0xC0, 0xFF), Repeat(ByteRange(0x80, 0xBF), 0, BytePattern::kUnbounded)});
 }
 
 // The characters one class (or escape, or literal) may match. `hi` is a
@@ -129,7 +136,7 @@ struct CharSet {
     }
   }
   void Negate() {
-    Ascii h = ~lo, l = ~hi;
+    Ascii h = ~lo & kAllAscii, l = ~hi & kAllAscii;
     hi = h;
     lo = l;
     any = true;
@@ -137,9 +144,7 @@ struct CharSet {
   }
   // The node matching one of these characters.
   Node ToNode() const {
-    ByteSet b;
-    for (int c = 0; c < 128; ++c)
-      if (hi[c]) b.set(c);
+    ByteSet b = hi;
     std::vector<Node> alts;
     b.reset('\n');
     if (b.any()) alts.push_back(Bytes(b));
@@ -164,11 +169,8 @@ struct CharSet {
   // For an unbounded repeat: one byte class holding every byte of every
   // member (n characters are at least n bytes of it).
   Node ToByteLoopBody() const {
-    ByteSet b;
-    for (int c = 0; c < 128; ++c)
-      if (hi[c]) b.set(c);
-    if (any || !chars.empty())
-      for (int c = 0x80; c < 0x100; ++c) b.set(c);
+    ByteSet b = hi;
+    if (any || !chars.empty()) b |= ~kAllAscii;
     return Bytes(b);
   }
 };
@@ -189,9 +191,9 @@ void PropertyAscii(std::string_view name, bool caseless, Ascii* hi, Ascii* lo) {
   } else if (n == "n" || n == "nd") {
     *hi = *lo = kDigits;
   } else if (n == "any") {
-    *hi = *lo = ~Ascii();
+    *hi = *lo = kAllAscii;
   } else {
-    *hi = ~Ascii();
+    *hi = kAllAscii;
     *lo = Ascii();
   }
 }
@@ -320,7 +322,7 @@ class Parser {
       case '.': {
         ++i_;
         CharSet s;
-        s.AddSet(~Ascii(), ~Ascii(), true);
+        s.AddSet(kAllAscii, kAllAscii, true);
         *set = s;
         *out = s.ToNode();
         return;
@@ -514,7 +516,7 @@ class Parser {
     }
     if (e == 'N' && Peek() != '{') {
       CharSet dot;
-      dot.AddSet(~Ascii(), ~Ascii(), true);
+      dot.AddSet(kAllAscii, kAllAscii, true);
       *set = dot;
       *out = dot.ToNode();
       return;
@@ -684,9 +686,16 @@ double ByteFreq(int b) {
 }
 
 double SetProb(const ByteSet& s) {
+  static const auto freq = [] {
+    std::array<double, 256> f{};
+    for (int b = 0; b < 256; ++b) f[b] = ByteFreq(b);
+    return f;
+  }();
+  static const ByteSet kWord(~uint64_t{0});
   double p = 0;
-  for (int b = 0; b < 256; ++b)
-    if (s[b]) p += ByteFreq(b);
+  for (int w = 0; w < 4; ++w)
+    for (uint64_t bits = ((s >> (64 * w)) & kWord).to_ullong(); bits != 0; bits &= bits - 1)
+      p += freq[64 * w + std::countr_zero(bits)];
   return std::min(p, 1.0);
 }
 
@@ -908,30 +917,32 @@ void EmitBytes(const ByteSet& s, std::string* out) {
     *out += d[b >> 4];
     *out += d[b & 15];
   };
-  if (s.count() == 1) {
-    for (int b = 0; b < 256; ++b)
-      if (s[b]) hex(b);
+  // The set's runs of consecutive bytes, from its four 64-bit words.
+  static const ByteSet kWord(~uint64_t{0});
+  std::vector<std::pair<int, int>> runs;
+  for (int w = 0; w < 4; ++w) {
+    for (uint64_t bits = ((s >> (64 * w)) & kWord).to_ullong(); bits != 0; bits &= bits - 1) {
+      int b = 64 * w + std::countr_zero(bits);
+      if (!runs.empty() && runs.back().second == b - 1) runs.back().second = b;
+      else runs.push_back({b, b});
+    }
+  }
+  if (runs.size() == 1 && runs[0].first == runs[0].second) {
+    hex(runs[0].first);
     return;
   }
   *out += '[';
-  for (int b = 0; b < 256;) {
-    if (!s[b]) {
-      ++b;
-      continue;
-    }
-    int e = b;
-    while (e + 1 < 256 && s[e + 1]) ++e;
+  for (auto [b, e] : runs) {
     hex(b);
     if (e > b) {
       *out += '-';
       hex(e);
     }
-    b = e + 1;
   }
   *out += ']';
 }
 
-void Emit(const Node& n, bool first, bool last, std::string* out) {
+void Emit(const Node& n, bool first, bool last, std::string* out) {  // first/last: may hold ^/$
   switch (n.kind) {
     case Kind::kBytes:
       EmitBytes(n.bytes, out);
@@ -969,6 +980,40 @@ void Emit(const Node& n, bool first, bool last, std::string* out) {
   }
 }
 
+// Emit with every anchor kept, and ε shown: a canonical dump.
+void Dump(const Node& n, std::string* out) {
+  switch (n.kind) {
+    case Kind::kBytes:
+      EmitBytes(n.bytes, out);
+      return;
+    case Kind::kConcat:
+      if (n.kids.empty()) *out += "(?:)";
+      for (const auto& k : n.kids) Dump(k, out);
+      return;
+    case Kind::kAlt:
+      *out += "(?:";
+      for (size_t i = 0; i < n.kids.size(); ++i) {
+        if (i) *out += '|';
+        Dump(n.kids[i], out);
+      }
+      *out += ')';
+      return;
+    case Kind::kRepeat: {
+      *out += "(?:";
+      Dump(n.kids[0], out);
+      *out += "){" + std::to_string(n.min) + ',' +
+              (n.max == Node::kUnbounded ? std::string() : std::to_string(n.max)) + '}';
+      return;
+    }
+    case Kind::kLineStart:
+      *out += '^';
+      return;
+    case Kind::kLineEnd:
+      *out += '$';
+      return;
+  }
+}
+
 }  // namespace
 
 bool CaselessInvariant(uint32_t cp) {
@@ -990,6 +1035,12 @@ std::optional<BytePattern> BytePattern::Parse(std::string_view regex, bool casel
   std::optional<Node> n = Parser(regex, caseless).Run();
   if (!n) return std::nullopt;
   return Simplify(std::move(*n));
+}
+
+std::string BytePattern::Dump() const {
+  std::string out;
+  clean::Dump(*this, &out);
+  return out;
 }
 
 bool BytePattern::Nullable() const {

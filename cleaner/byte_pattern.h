@@ -47,6 +47,9 @@ struct BytePattern {
   // Whether it can match the empty string; whether it can match anything.
   bool Nullable() const;
   bool Never() const;
+  // A canonical text of the pattern (byte classes as \xHH, repeats as
+  // {m,n}, every anchor): equal dumps, equal patterns.
+  std::string Dump() const;
   bool operator==(const BytePattern& o) const = default;
 };
 

@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,9 +20,10 @@ class LineHeadDfa {
  public:
   static constexpr size_t kMaxPatterns = 64;
   // Null when there are more than kMaxPatterns patterns, or the automaton
-  // would have more than `max_states` states.
+  // would have more than `max_states` (at most 65535) states. With a cache
+  // directory (prefilter_cache.h), an automaton built before is loaded.
   static std::unique_ptr<LineHeadDfa> Build(const std::vector<const BytePattern*>& patterns,
-                                            size_t max_states);
+                                            size_t max_states, const std::string& cache_dir = "");
 
   // Bit i set: pattern i may match `line` (one line, without its '\n').
   uint64_t Candidates(std::string_view line) const {
@@ -43,6 +45,10 @@ class LineHeadDfa {
 
  private:
   LineHeadDfa() = default;
+  static std::unique_ptr<LineHeadDfa> Compile(const std::vector<const BytePattern*>& patterns,
+                                              size_t max_states);
+  std::string Save() const;
+  bool Load(std::string_view bytes);  // false: not a valid saved automaton
   // States are numbered: [0, first_reporting_) report nothing when entered,
   // [first_reporting_, first_final_) report now_, the rest also end the
   // scan: every pattern still alive is reported (the dead state is one).

@@ -46,7 +46,7 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   while (!read.empty()) {
     std::vector<const BytePattern*> ptrs;
     for (const auto& p : read) ptrs.push_back(&p);
-    pf.head = LineHeadDfa::Build(ptrs, kMaxHeadStates);
+    pf.head = LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
     if (pf.head) break;
     size_t worst = 0, worst_states = 0;
     for (size_t i = 0; i < read.size(); ++i) {
