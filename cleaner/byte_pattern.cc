@@ -1079,8 +1079,11 @@ bool SuitsLineHead(const BytePattern& p) {
 }
 
 std::optional<BytePattern> RarePart(const BytePattern& p) {
+  // A part that matches at most positions would only name every line, at
+  // great cost: better none.
+  constexpr double kMaxPartProb = 0.25;
   auto b = Best(p);
-  if (!b) return std::nullopt;
+  if (!b || b->prob > kMaxPartProb) return std::nullopt;
   return std::move(b->node);
 }
 

@@ -72,7 +72,7 @@ bool SuitsLineHead(const BytePattern& p);
 // A part every match must contain, chosen to be rare in text: for
 // /^.{0,80}\b(?:Akismet|reCAPTCHA)\b.{0,200}$/ the alternation. A line
 // holding a match of the pattern holds a match of this part, ending on
-// that line. Nothing when no such part can match less than "any line".
+// that line. Nothing when every such part is common (/^.{3,}$/).
 std::optional<BytePattern> RarePart(const BytePattern& p);
 
 // The pattern in Hyperscan syntax, to compile in byte mode (no UTF-8 flag)

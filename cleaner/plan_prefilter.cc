@@ -20,9 +20,15 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   std::vector<std::string> exprs;
   std::vector<MultiRegex::Pattern> patterns;
   std::vector<int> matchers;  // of `patterns`
+  // Without a rare part, Hyperscan would report nearly every byte: PCRE2
+  // finds the lines faster on its own.
   auto to_db = [&](const BytePattern& p, int matcher) {
     std::optional<BytePattern> part = RarePart(p);
-    exprs.push_back(ToHyperscan(part && !part->Nullable() ? *part : p));
+    if (!part || part->Nullable()) {
+      pf.pcre_only.push_back(matcher);
+      return;
+    }
+    exprs.push_back(ToHyperscan(*part));
     matchers.push_back(matcher);
   };
   std::vector<const Regex*> legacy;
