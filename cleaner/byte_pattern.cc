@@ -903,6 +903,13 @@ std::optional<Part> Best(const Node& n) {
       std::optional<Part> whole;
       if (!HasBroad(n) && !n.Nullable()) whole = Part{n, Prob(n)};
       auto inner = Best(n.kids[0]);
+      if (inner && n.min >= 2) {
+        // Two matches of the part, anything between them on the line
+        // (Hyperscan runs "[/>].*[/>]" much faster than "[/>]").
+        ByteSet line = ~ByteSet();
+        Node two = Of(Kind::kConcat, {inner->node, Repeat(Bytes(line), 0, Node::kUnbounded), inner->node});
+        inner = Part{std::move(two), inner->prob * inner->prob};
+      }
       return Better(inner, whole) ? inner : whole;
     }
     default:
