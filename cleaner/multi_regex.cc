@@ -218,8 +218,14 @@ std::unique_ptr<MultiRegex> MultiRegex::Build(const std::vector<Pattern>& patter
   std::vector<unsigned> flags, ids;
   exprs.reserve(patterns.size());
   // The entry format and the reading of the patterns (Loosen, byte
-  // patterns) are part of the key, with every expression and its flags.
-  uint64_t key = StableHash(std::string("clean-prefilter-2:") + hs_version());
+  // patterns) are part of the key, with every expression and its flags, and
+  // the machine the database is compiled for (one compiled for AVX2 cannot
+  // run, or runs slowly, where Hyperscan finds other features).
+  hs_platform_info_t platform{};
+  hs_populate_platform(&platform);
+  uint64_t key = StableHash(std::string("clean-prefilter-2:") + hs_version() + ":" +
+                            std::to_string(platform.tune) + ":" +
+                            std::to_string(platform.cpu_features));
   for (size_t i = 0; i < patterns.size(); ++i) {
     std::string e;
     unsigned f = FlagsFor(patterns[i]);
