@@ -25,7 +25,7 @@ void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* o
     for (size_t i = 0; i < page.lines.size(); ++i) {
       const LineSpan& l = page.lines[i];
       size_t len = l.end - l.begin;
-      if (len == 0 || len > plan.max_exact_bytes) continue;
+      if (len == 0 || len > plan.max_exact_bytes || !plan.exact_length[len]) continue;
       std::string_view text = page.line(i);
       auto it = plan.exact.find(text);
       if (it != plan.exact.end())

@@ -255,6 +255,8 @@ class RuleSetBuilder {
     auto& v = plan->exact[mt.text];
     if (std::find(v.begin(), v.end(), m) == v.end()) v.push_back(m);
     plan->max_exact_bytes = std::max(plan->max_exact_bytes, mt.text.size());
+    if (plan->exact_length.size() <= mt.text.size()) plan->exact_length.resize(mt.text.size() + 1);
+    plan->exact_length[mt.text.size()] = true;
   }
 
   void BuildPlan(const Layer& first, const Layer* second, MatchPlan* plan) {

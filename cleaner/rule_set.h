@@ -63,6 +63,9 @@ struct MatchPlan {
   // exact text (lower-cased for caseless matchers) -> matcher ids
   std::unordered_map<std::string_view, std::vector<int>> exact;
   size_t max_exact_bytes = 0;
+  // exact_length[n]: some exact text is n bytes long. Lower-casing keeps a
+  // line's length (text_util.h), so other lines need no lookup.
+  std::vector<bool> exact_length;
 };
 
 struct Expectation {

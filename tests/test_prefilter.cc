@@ -9,6 +9,7 @@
 
 #include "cleaner/matcher_scan.h"
 #include "cleaner/plan_prefilter.h"
+#include "cleaner/text_util.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;
@@ -127,4 +128,17 @@ TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
   CHECK(pf.db_matchers == std::vector<int>{101, 102});
   CHECK(pf.db->size() == 2);
   CHECK(pf.pcre_only == std::vector<int>{104});
+}
+
+TEST_CASE("prefilter: lower-casing keeps a line's length in bytes (the exact texts rely on it)",
+          "[prefilter]") {
+  // MatchPlan::exact_length skips the lines of other lengths.
+  auto bytes = [](uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; };
+  size_t changed = 0;
+  for (uint32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    uint32_t lower = LowerCodePoint(cp);
+    changed += lower != cp;
+    if (bytes(lower) != bytes(cp)) FAIL("U+" << std::hex << cp << " -> U+" << lower);
+  }
+  CHECK(changed > 100);
 }
