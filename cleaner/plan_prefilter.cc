@@ -11,6 +11,8 @@ namespace {
 // states for the generic rules); a pattern set that would exceed it gives
 // its widest patterns to the Hyperscan database instead.
 constexpr size_t kMaxHeadStates = 60000;
+// Fewer line-head patterns than this go to the Hyperscan database.
+constexpr size_t kMinHeadPatterns = 8;
 }  // namespace
 
 Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir) {
@@ -46,6 +48,13 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
     } else {
       to_db(*p, r.matcher);
     }
+  }
+  // The automaton reads every line, whatever it holds: for a few patterns
+  // one Hyperscan pass over the page costs less.
+  if (read.size() < kMinHeadPatterns) {
+    for (size_t i = 0; i < read.size(); ++i) to_db(read[i], head[i]);
+    read.clear();
+    head.clear();
   }
   // The automaton; should it grow too large, the patterns with the largest
   // automata of their own go to the database until it fits.

@@ -116,11 +116,14 @@ TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
       "[a-z]{3,}",                            // 4: no rare part: PCRE2 alone
       "^.{3,}$",                              // 5: line head (any line of 3 bytes or more)
   };
+  // Enough line-head regexes for the automaton to pay (fewer go to Hyperscan).
+  for (const char* word : {"Werbung", "Menu", "Home", "Search", "Share", "Follow"})
+    texts.push_back(std::string("^") + word + "$");
   std::vector<Prefilter::Regex> regexes;
   for (size_t i = 0; i < texts.size(); ++i)
     regexes.push_back({static_cast<int>(i) + 100, texts[i], true});
   Prefilter pf = Prefilter::Build(regexes, "");
-  CHECK(pf.head_matchers == std::vector<int>{100, 105});
+  CHECK(pf.head_matchers == std::vector<int>{100, 105, 106, 107, 108, 109, 110, 111});
   REQUIRE(pf.head != nullptr);
   CHECK(pf.head->Candidates("ANZEIGE") == 3);
   CHECK(pf.head->Candidates("ab") == 0);
@@ -128,6 +131,14 @@ TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
   CHECK(pf.db_matchers == std::vector<int>{101, 102});
   CHECK(pf.db->size() == 2);
   CHECK(pf.pcre_only == std::vector<int>{104});
+
+  // A few line-head regexes: all in the Hyperscan database.
+  regexes.resize(6);
+  Prefilter few = Prefilter::Build(regexes, "");
+  CHECK(few.head == nullptr);
+  CHECK(few.head_matchers.empty());
+  CHECK(few.db_matchers == std::vector<int>{101, 100, 102});
+  CHECK(few.pcre_only == std::vector<int>{104, 105});  // ^.{3,}$ has no rare part
 }
 
 TEST_CASE("prefilter: lower-casing keeps a line's length in bytes (the exact texts rely on it)",
