@@ -1,6 +1,6 @@
 // A rule regex read into a pattern over bytes that matches at least every
 // line the regex matches: the form the prefilters (line_head.h, the
-// Hyperscan database of multi_regex.h) work on. The regex is taken as
+// Hyperscan database of multi_regex.h; prefilter_choice.h picks) work on. The regex is taken as
 // Regex::Compile takes it (PCRE2: UTF-8, multiline, \w \d \s \b ASCII-only,
 // optionally caseless) and matched, as the rules are, against one line
 // alone (no '\n' in the subject). The reading is sound, never exact:
@@ -44,6 +44,13 @@ struct BytePattern {
   // Reads `regex`; nothing when it uses syntax this reader does not take.
   static std::optional<BytePattern> Parse(std::string_view regex, bool caseless);
 
+  // Builders: one byte of `b` (never '\n': a line holds none); the parts
+  // in sequence; one of the parts (each once); p repeated min..max times.
+  static BytePattern OfBytes(const ByteSet& b);
+  static BytePattern Sequence(std::vector<BytePattern> parts);
+  static BytePattern Alternatives(std::vector<BytePattern> parts);
+  static BytePattern Repeated(BytePattern p, int min, int max);
+
   // Whether it can match the empty string; whether it can match anything.
   bool Nullable() const;
   bool Never() const;
@@ -62,18 +69,6 @@ bool CaselessInvariant(uint32_t cp);
 // Bounded repeats wider than this become unbounded in the prefilters
 // (X{2,60} -> X{2,}): matching more is sound, and automata stay small.
 constexpr int kMaxExactRepeat = 8;
-
-// True when every match starts at the line start (^) and the pattern is
-// selective from there: a line-head automaton (line_head.h) decides most
-// lines after a few bytes. False for patterns that open with a broad run
-// (^.{0,150}..., ^[\p{L} ]{1,30}...) or are not anchored.
-bool SuitsLineHead(const BytePattern& p);
-
-// A part every match must contain, chosen to be rare in text: for
-// /^.{0,80}\b(?:Akismet|reCAPTCHA)\b.{0,200}$/ the alternation. A line
-// holding a match of the pattern holds a match of this part, ending on
-// that line. Nothing when every such part is common (/^.{3,}$/).
-std::optional<BytePattern> RarePart(const BytePattern& p);
 
 // The pattern in Hyperscan syntax, to compile in byte mode (no UTF-8 flag)
 // with HS_FLAG_MULTILINE: bytes as \xHH, no byte class holds '\n', wide

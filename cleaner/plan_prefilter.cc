@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "cleaner/byte_pattern.h"
+#include "cleaner/prefilter_choice.h"
 
 namespace clean {
 

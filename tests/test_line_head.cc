@@ -7,6 +7,7 @@
 #include <random>
 
 #include "cleaner/byte_pattern.h"
+#include "cleaner/prefilter_choice.h"
 #include "cleaner/line_head.h"
 #include "cleaner/prefilter_cache.h"
 #include "cleaner/regex.h"

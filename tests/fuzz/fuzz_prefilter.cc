@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "cleaner/byte_pattern.h"
+#include "cleaner/prefilter_choice.h"
 #include "cleaner/line_head.h"
 #include "cleaner/multi_regex.h"
 #include "cleaner/regex.h"
@@ -21,12 +22,8 @@ using namespace clean;
 namespace {
 
 bool ValidUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
+  std::string repaired;
+  return AppendRepaired(s, &repaired) == 0;
 }
 
 void Sink(void* ctx, uint32_t, size_t) { *static_cast<bool*>(ctx) = true; }
