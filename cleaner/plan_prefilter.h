@@ -1,12 +1,14 @@
 // The prefilter of a match plan's regexes: for each regex, how the lines
 // it may match are found before PCRE2 confirms them one by one.
 //   head       regexes anchored at the line start with a selective head
-//              (byte_pattern.h SuitsLineHead): one automaton run from the
-//              start of each line (line_head.h) for all of them;
+//              (prefilter_choice.h SuitsLineHead): one automaton run from
+//              the start of each line (line_head.h) for all of them, when
+//              there are enough of them to pay for reading every line;
 //   db         the others, in one Hyperscan pass over the page: each by a
-//              rare part of its byte reading (byte_pattern.h RarePart), or,
-//              when byte_pattern cannot read it, loosened in UTF-8 mode;
-//   pcre_only  regexes neither can take: PCRE2 scans the page for them.
+//              rare part of its byte reading (prefilter_choice.h RarePart),
+//              or, when byte_pattern cannot read it, loosened in UTF-8 mode;
+//   pcre_only  regexes neither can take (no rare part; Hyperscan refuses
+//              it): PCRE2 scans the page for them.
 // A regex that cannot match any line (it needs a '\n') is in none of them.
 #pragma once
 #include <memory>
