@@ -1,6 +1,7 @@
 #include "cleaner/matcher_scan.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "cleaner/text_util.h"
 
@@ -24,7 +25,7 @@ void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* o
     for (size_t i = 0; i < page.lines.size(); ++i) {
       const LineSpan& l = page.lines[i];
       size_t len = l.end - l.begin;
-      if (len == 0 || len > plan.max_exact_bytes) continue;
+      if (len == 0 || len > plan.max_exact_bytes || !plan.exact_length[len]) continue;
       std::string_view text = page.line(i);
       auto it = plan.exact.find(text);
       if (it != plan.exact.end())
@@ -39,12 +40,8 @@ void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* o
     }
   }
   const Prefilter* pf = prefilter_ && !plan.regexes.empty() ? &rules_.prefilter(plan) : nullptr;
-  if (pf && pf->db) {
-    if (std::find(fitted_.begin(), fitted_.end(), pf->db.get()) == fitted_.end()) {
-      multi_scratch_.Fit(*pf->db);
-      fitted_.push_back(pf->db.get());
-    }
-    RunPrefilter(*pf->db, plan, page, out);
+  if (pf) {
+    RunPrefilter(*pf, page, out);
     for (int m : pf->pcre_only) {
       if (out->out_of_time) break;  // the page's time budget is spent
       ScanRegex(m, page, out);
@@ -71,23 +68,44 @@ void MatcherScanner::OnCandidate(void* ctx, uint32_t pattern, size_t end) {
   uint32_t line = static_cast<uint32_t>(li);
   if (self->last_line_[pattern] == line + 1) return;
   self->last_line_[pattern] = line + 1;
-  self->candidates_.push_back({line, static_cast<int32_t>(pattern)});
+  self->candidates_.push_back({line, (*self->scan_matchers_)[pattern]});
 }
 
-void MatcherScanner::RunPrefilter(const MultiRegex& db, const MatchPlan& plan, const Page& page,
-                                  ScanResult* out) {
+void MatcherScanner::RunPrefilter(const Prefilter& pf, const Page& page, ScanResult* out) {
   if (page.lines.empty()) return;
-  scan_page_ = &page;
-  scan_line_ = 0;
-  last_line_.assign(plan.regexes.size(), 0);
   candidates_.clear();
-  if (!db.Scan(multi_scratch_, page.text, &OnCandidate, this)) {
-    for (int m : plan.regexes) ScanRegex(m, page, out);  // Hyperscan failed: PCRE2 alone
-    return;
+  if (pf.db) {
+    const MultiRegex& db = *pf.db;
+    if (std::find(fitted_.begin(), fitted_.end(), &db) == fitted_.end()) {
+      multi_scratch_.Fit(db);
+      fitted_.push_back(&db);
+    }
+    scan_page_ = &page;
+    scan_line_ = 0;
+    scan_matchers_ = &pf.db_matchers;
+    last_line_.assign(pf.db_matchers.size(), 0);
+    if (!db.Scan(multi_scratch_, page.text, &OnCandidate, this)) {
+      // Hyperscan failed: PCRE2 alone.
+      for (const auto* ms : {&pf.db_matchers, &pf.head_matchers})
+        for (int m : *ms)
+          if (std::find(pf.pcre_only.begin(), pf.pcre_only.end(), m) == pf.pcre_only.end())
+            ScanRegex(m, page, out);
+      return;
+    }
+  }
+  if (pf.head) {
+    const LineHeadDfa& head = *pf.head;
+    for (size_t i = 0; i < page.lines.size(); ++i) {
+      const LineSpan& l = page.lines[i];
+      if (l.blank()) continue;
+      uint64_t found = head.Candidates(std::string_view(page.text).substr(l.begin, l.end - l.begin));
+      for (; found != 0; found &= found - 1)
+        candidates_.push_back({static_cast<uint32_t>(i), pf.head_matchers[std::countr_zero(found)]});
+    }
   }
   for (const Hit& c : candidates_) {
     if (out->out_of_time) break;
-    Confirm(plan.regexes[c.matcher], page, c.line, out);
+    Confirm(c.matcher, page, c.line, out);
   }
 }
 

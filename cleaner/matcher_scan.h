@@ -1,9 +1,10 @@
 // Runs every matcher of a plan over a page: exact texts by one hash lookup
-// per line; regexes by one Hyperscan pass over the whole page text for all
-// of them at once, each candidate line then confirmed by PCRE2 on that line
-// alone. Regexes Hyperscan cannot take (and all of them with the prefilter
-// off) are run by PCRE2 once over the whole page text (multiline). Either
-// way the hits are the lines each regex matches on its own.
+// per line; regexes through the plan's prefilter (plan_prefilter.h): one
+// automaton run over the head of each line and one Hyperscan pass over the
+// whole page text name candidate lines, each then confirmed by PCRE2 on that
+// line alone. Regexes the prefilter cannot take (and all of them with the
+// prefilter off) are run by PCRE2 once over the whole page text (multiline).
+// Either way the hits are the lines each regex matches on its own.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -42,8 +43,7 @@ class MatcherScanner {
   void set_prefilter(bool on) { prefilter_ = on; }
 
  private:
-  void RunPrefilter(const MultiRegex& db, const MatchPlan& plan, const Page& page,
-                    ScanResult* out);
+  void RunPrefilter(const Prefilter& pf, const Page& page, ScanResult* out);
   void Confirm(int matcher, const Page& page, uint32_t line, ScanResult* out);
   void ScanRegex(int matcher, const Page& page, ScanResult* out);
   void ScanRegexByLine(int matcher, const Page& page, size_t from_line, ScanResult* out);
@@ -57,8 +57,9 @@ class MatcherScanner {
   // Candidate collection during a prefilter pass.
   const Page* scan_page_ = nullptr;
   size_t scan_line_ = 0;
+  const std::vector<int>* scan_matchers_ = nullptr;  // database pattern -> matcher
   std::vector<uint32_t> last_line_;  // per database pattern: last candidate line + 1
-  std::vector<Hit> candidates_;      // matcher = database pattern index
+  std::vector<Hit> candidates_;      // (line, matcher) for PCRE2 to confirm
 };
 
 // A cursor over sorted hits, for the classifier's walk in line order.

@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "cleaner/prefilter_cache.h"
 #include <cstdint>
+
+#include "cleaner/prefilter_cache.h"
 
 namespace clean {
 
@@ -27,6 +28,10 @@ void MultiScratch::Fit(const MultiRegex& db) {
 namespace {
 
 unsigned FlagsFor(const MultiRegex::Pattern& p) {
+  // A byte pattern is sound as it stands (Compile adds prefilter mode only
+  // if Hyperscan cannot take it exactly); byte mode is much faster than
+  // UTF-8 mode, which has to track the encoding.
+  if (p.bytes) return HS_FLAG_MULTILINE;
   // Same semantics as Regex::Compile: UTF-8, ^ and $ at line breaks, no
   // Unicode classes for \w \d \s \b (PCRE2 runs without UCP). Prefilter
   // mode approximates what Hyperscan cannot do exactly (lookarounds,
@@ -152,6 +157,10 @@ hs_database_t* Compile(std::vector<std::string>* exprs, std::vector<unsigned>* f
     int bad = err->expression;
     hs_free_compile_error(err);
     if (bad < 0 || static_cast<size_t>(bad) >= exprs->size()) return nullptr;
+    if (!((*flags)[bad] & HS_FLAG_PREFILTER)) {
+      (*flags)[bad] |= HS_FLAG_PREFILTER;  // taken approximately, if at all
+      continue;
+    }
     exprs->erase(exprs->begin() + bad);
     flags->erase(flags->begin() + bad);
     ids->erase(ids->begin() + bad);
@@ -208,11 +217,19 @@ std::unique_ptr<MultiRegex> MultiRegex::Build(const std::vector<Pattern>& patter
   std::vector<std::string> exprs;  // NUL-terminated, loosened
   std::vector<unsigned> flags, ids;
   exprs.reserve(patterns.size());
-  uint64_t key = StableHash(hs_version());
+  // The entry format and the reading of the patterns (Loosen, byte
+  // patterns) are part of the key, with every expression and its flags, and
+  // the machine the database is compiled for (one compiled for AVX2 cannot
+  // run, or runs slowly, where Hyperscan finds other features).
+  hs_platform_info_t platform{};
+  hs_populate_platform(&platform);
+  uint64_t key = StableHash(std::string("clean-prefilter-2:") + hs_version() + ":" +
+                            std::to_string(platform.tune) + ":" +
+                            std::to_string(platform.cpu_features));
   for (size_t i = 0; i < patterns.size(); ++i) {
     std::string e;
     unsigned f = FlagsFor(patterns[i]);
-    bool ok = Loosen(patterns[i].expr, &e);
+    bool ok = patterns[i].bytes ? (e = patterns[i].expr, true) : Loosen(patterns[i].expr, &e);
     key = StableHash(std::to_string(ok ? f : 0) + ":" + e + '\0', key);
     if (!ok) continue;
     exprs.push_back(std::move(e));

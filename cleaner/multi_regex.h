@@ -2,8 +2,10 @@
 // is compiled into one database and scanned over a whole page in one pass.
 // It is a prefilter: it reports candidate (pattern, end offset) pairs, a
 // superset of the matches PCRE2 finds, which the caller confirms with PCRE2
-// (regex.h) on the candidate line. Patterns Hyperscan cannot take, even in
-// prefilter mode, are left out and stay with PCRE2 alone.
+// (regex.h) on the candidate line. A pattern is either a rule regex, loosened
+// and compiled in UTF-8 mode, or already a sound byte-level pattern
+// (byte_pattern.h). Patterns Hyperscan cannot take, even in prefilter mode,
+// are left out and stay with PCRE2 alone.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +39,10 @@ class MultiRegex {
   struct Pattern {
     std::string_view expr;  // PCRE syntax, as given to Regex::Compile
     bool caseless = false;
+    // expr is in Hyperscan's byte syntax already (byte_pattern.h
+    // ToHyperscan): compiled as it is, without the UTF-8 flag; text is
+    // matched byte by byte.
+    bool bytes = false;
   };
   // Compiles the patterns Hyperscan accepts; (*accepted)[i] says whether
   // pattern i is in the database. Returns null when none is (or Hyperscan

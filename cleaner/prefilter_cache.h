@@ -1,8 +1,9 @@
-// An on-disk cache of compiled Hyperscan databases. Compiling the prefilter
-// of a rule set costs about half a second per plan; loading it back from the
-// cache costs a millisecond, so single-page runs stay fast. The cache is an
-// optimisation only: a missing, unwritable or corrupt cache changes nothing
-// but the time taken.
+// An on-disk cache of the compiled prefilters (plan_prefilter.h): Hyperscan
+// databases and line-head automata. Building them costs tens of
+// milliseconds per plan; loading them back from the cache about a
+// millisecond, so single-page runs stay fast. The cache is an optimisation
+// only: a missing, unwritable or corrupt cache changes nothing but the
+// time taken.
 //   $CLEAN_CACHE_DIR, else $XDG_CACHE_HOME/clean, else $HOME/.cache/clean;
 //   CLEAN_CACHE_DIR set to the empty string turns the cache off.
 #pragma once

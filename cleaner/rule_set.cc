@@ -255,6 +255,8 @@ class RuleSetBuilder {
     auto& v = plan->exact[mt.text];
     if (std::find(v.begin(), v.end(), m) == v.end()) v.push_back(m);
     plan->max_exact_bytes = std::max(plan->max_exact_bytes, mt.text.size());
+    if (plan->exact_length.size() <= mt.text.size()) plan->exact_length.resize(mt.text.size() + 1);
+    plan->exact_length[mt.text.size()] = true;
   }
 
   void BuildPlan(const Layer& first, const Layer* second, MatchPlan* plan) {
@@ -289,14 +291,10 @@ std::unique_ptr<RuleSet> RuleSet::Load(const std::string& dir, const Options& ba
 
 const Prefilter& RuleSet::prefilter(const MatchPlan& plan) const {
   std::call_once(plan.prefilter->once, [&] {
-    std::vector<MultiRegex::Pattern> patterns;
-    for (int m : plan.regexes) patterns.push_back({matchers_[m].regex->pattern(), matchers_[m].caseless});
-    std::vector<bool> accepted;
-    Prefilter& p = plan.prefilter->value;
-    if (!patterns.empty()) p.db = MultiRegex::Build(patterns, &accepted, cache_dir_);
-    accepted.resize(patterns.size(), false);
-    for (size_t i = 0; i < plan.regexes.size(); ++i)
-      if (!accepted[i]) p.pcre_only.push_back(plan.regexes[i]);
+    std::vector<Prefilter::Regex> regexes;
+    for (int m : plan.regexes)
+      regexes.push_back({m, matchers_[m].regex->pattern(), matchers_[m].caseless});
+    plan.prefilter->value = Prefilter::Build(regexes, cache_dir_);
   });
   return plan.prefilter->value;
 }

@@ -16,8 +16,8 @@
 #include "cleaner/diagnostics.h"
 #include "cleaner/dom_vocab.h"
 #include "cleaner/lexicon.h"
-#include "cleaner/multi_regex.h"
 #include "cleaner/options.h"
+#include "cleaner/plan_prefilter.h"
 #include "cleaner/regex.h"
 #include "cleaner/rule_file.h"
 #include "cleaner/xml_tree.h"
@@ -50,13 +50,7 @@ struct Layer {
   std::vector<CompiledRule> rules;
 };
 
-// A plan's regexes in Hyperscan's one-pass prefilter: database pattern i is
-// matcher regexes[i] of the plan; pcre_only holds the regexes Hyperscan
-// cannot take, which PCRE2 scans alone. No database: all go to PCRE2.
-struct Prefilter {
-  std::unique_ptr<MultiRegex> db;
-  std::vector<int> pcre_only;
-};
+// A plan's prefilter (plan_prefilter.h), built on first use.
 struct LazyPrefilter {
   std::once_flag once;
   Prefilter value;
@@ -69,6 +63,9 @@ struct MatchPlan {
   // exact text (lower-cased for caseless matchers) -> matcher ids
   std::unordered_map<std::string_view, std::vector<int>> exact;
   size_t max_exact_bytes = 0;
+  // exact_length[n]: some exact text is n bytes long. Lower-casing keeps a
+  // line's length (text_util.h), so other lines need no lookup.
+  std::vector<bool> exact_length;
 };
 
 struct Expectation {

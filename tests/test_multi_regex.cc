@@ -132,3 +132,24 @@ TEST_CASE("prefilter_cache: stable hash and entry round trip", "[multi_regex]") 
   CHECK_FALSE(CacheRead(dir, 43, &back));
   CHECK_FALSE(CacheRead("", 42, &back));
 }
+
+TEST_CASE("multi_regex: byte patterns are matched byte by byte, as they stand", "[multi_regex]") {
+  // [\x80-\xff]+ stands for "non-ASCII letters": in byte mode it matches
+  // the bytes of any of them; a pattern Hyperscan takes only approximately
+  // (a backreference) is retried in prefilter mode.
+  std::vector<bool> accepted;
+  auto db = MultiRegex::Build({{"^\\x42\\x79 [\\x80-\\xff]+$", false, true},
+                               {"(\\x61)\\1", false, true}},
+                              &accepted);
+  REQUIRE(db != nullptr);
+  CHECK(accepted[0]);
+  CHECK(accepted[1]);
+  MultiScratch scratch;
+  scratch.Fit(*db);
+  Ends ends;
+  std::string text = "x\nBy \xc5\x81\xc3\x93\xc5\xb9\nBy Lodz\naa";  // By ŁÓŹ
+  REQUIRE(db->Scan(scratch, text, &Ends::Sink, &ends));
+  CHECK(ends.Has(0, 11));
+  for (auto& e : ends.v) CHECK((e.first != 0 || e.second <= 11));  // not "By Lodz"
+  CHECK(ends.Has(1, text.size()));  // "aa"
+}

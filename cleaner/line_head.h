@@ -1,0 +1,63 @@
+// A deterministic automaton over bytes, run from the start of each line,
+// for the plan regexes whose every match starts there (SuitsLineHead in
+// byte_pattern.h): it tells which of them may match the line. Most lines
+// are decided after a few bytes ("The minister said..." leaves no
+// pattern alive after "Th"). It is a prefilter like the Hyperscan database:
+// every line a pattern matches is reported for it (the automaton accepts
+// the pattern's byte reading, a superset), and PCRE2 confirms each one.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cleaner/byte_pattern.h"
+
+namespace clean {
+
+class LineHeadDfa {
+ public:
+  static constexpr size_t kMaxPatterns = 64;
+  // Null when there are more than kMaxPatterns patterns, or the automaton
+  // would have more than `max_states` (at most 65535) states. With a cache
+  // directory (prefilter_cache.h), an automaton built before is loaded.
+  static std::unique_ptr<LineHeadDfa> Build(const std::vector<const BytePattern*>& patterns,
+                                            size_t max_states, const std::string& cache_dir = "");
+
+  // Bit i set: pattern i may match `line` (one line, without its '\n').
+  uint64_t Candidates(std::string_view line) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(line.data());
+    const auto* end = p + line.size();
+    uint32_t s = start_;
+    uint64_t found = 0;
+    for (; p < end; ++p) {
+      s = next_[(s << shift_) | class_of_[*p]];
+      if (s >= first_reporting_) {
+        found |= now_[s];
+        if (s >= first_final_) return found;
+      }
+    }
+    return found | at_end_[s];
+  }
+
+  size_t states() const { return now_.size(); }
+
+ private:
+  LineHeadDfa() = default;
+  static std::unique_ptr<LineHeadDfa> Compile(const std::vector<const BytePattern*>& patterns,
+                                              size_t max_states);
+  std::string Save() const;
+  bool Load(std::string_view bytes);  // false: not a valid saved automaton
+  // States are numbered: [0, first_reporting_) report nothing when entered,
+  // [first_reporting_, first_final_) report now_, the rest also end the
+  // scan: every pattern still alive is reported (the dead state is one).
+  uint32_t start_ = 0, first_reporting_ = 0, first_final_ = 0;
+  uint32_t shift_ = 0;            // row length: 1 << shift_ byte classes
+  uint8_t class_of_[256] = {};
+  std::vector<uint16_t> next_;    // (state << shift_) | class -> state
+  std::vector<uint64_t> now_;     // patterns known to match once here
+  std::vector<uint64_t> at_end_;  // patterns that match if the line ends here
+};
+
+}  // namespace clean

@@ -1,0 +1,96 @@
+#include "cleaner/plan_prefilter.h"
+
+#include <optional>
+
+#include "cleaner/byte_pattern.h"
+#include "cleaner/prefilter_choice.h"
+
+namespace clean {
+
+namespace {
+// The line-head automaton of a plan stays far below this (a few thousand
+// states for the generic rules); a pattern set that would exceed it gives
+// its widest patterns to the Hyperscan database instead.
+constexpr size_t kMaxHeadStates = 60000;
+// Fewer line-head patterns than this go to the Hyperscan database.
+constexpr size_t kMinHeadPatterns = 8;
+}  // namespace
+
+Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir) {
+  Prefilter pf;
+  std::vector<BytePattern> read;  // the head patterns
+  std::vector<int> head;          // their matchers
+  std::vector<std::string> exprs;
+  std::vector<MultiRegex::Pattern> patterns;
+  std::vector<int> matchers;  // of `patterns`
+  // Without a rare part, Hyperscan would report nearly every byte: PCRE2
+  // finds the lines faster on its own.
+  auto to_db = [&](const BytePattern& p, int matcher) {
+    std::optional<BytePattern> part = RarePart(p);
+    if (!part || part->Nullable()) {
+      pf.pcre_only.push_back(matcher);
+      return;
+    }
+    exprs.push_back(ToHyperscan(*part));
+    matchers.push_back(matcher);
+  };
+  std::vector<const Regex*> legacy;
+  for (const Regex& r : regexes) {
+    std::optional<BytePattern> p = BytePattern::Parse(r.pattern, r.caseless);
+    if (!p) {
+      legacy.push_back(&r);
+    } else if (p->Never()) {
+      continue;  // needs a '\n': no line can match
+    } else if (p->Nullable()) {
+      pf.pcre_only.push_back(r.matcher);
+    } else if (SuitsLineHead(*p) && read.size() < LineHeadDfa::kMaxPatterns) {
+      read.push_back(std::move(*p));
+      head.push_back(r.matcher);
+    } else {
+      to_db(*p, r.matcher);
+    }
+  }
+  // The automaton reads every line, whatever it holds: for a few patterns
+  // one Hyperscan pass over the page costs less.
+  if (read.size() < kMinHeadPatterns) {
+    for (size_t i = 0; i < read.size(); ++i) to_db(read[i], head[i]);
+    read.clear();
+    head.clear();
+  }
+  // The automaton; should it grow too large, the patterns with the largest
+  // automata of their own go to the database until it fits.
+  while (!read.empty()) {
+    std::vector<const BytePattern*> ptrs;
+    for (const auto& p : read) ptrs.push_back(&p);
+    pf.head = LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
+    if (pf.head) break;
+    size_t worst = 0, worst_states = 0;
+    for (size_t i = 0; i < read.size(); ++i) {
+      auto one = LineHeadDfa::Build({&read[i]}, kMaxHeadStates);
+      size_t states = one ? one->states() : kMaxHeadStates;
+      if (states >= worst_states) worst = i, worst_states = states;
+    }
+    to_db(read[worst], head[worst]);
+    read.erase(read.begin() + static_cast<long>(worst));
+    head.erase(head.begin() + static_cast<long>(worst));
+  }
+  pf.head_matchers = head;
+
+  for (size_t i = 0; i < exprs.size(); ++i) patterns.push_back({exprs[i], false, true});
+  for (const Regex* r : legacy) {
+    patterns.push_back({r->pattern, r->caseless, false});
+    matchers.push_back(r->matcher);
+  }
+  if (!patterns.empty()) {
+    std::vector<bool> accepted;
+    auto db = MultiRegex::Build(patterns, &accepted, cache_dir);
+    accepted.resize(patterns.size(), false);
+    for (size_t i = 0; i < patterns.size(); ++i)
+      if (!accepted[i]) pf.pcre_only.push_back(matchers[i]);
+    pf.db = std::move(db);
+    if (pf.db) pf.db_matchers = matchers;  // database pattern i is patterns[i]
+  }
+  return pf;
+}
+
+}  // namespace clean

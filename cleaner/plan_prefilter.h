@@ -1,0 +1,40 @@
+// The prefilter of a match plan's regexes: for each regex, how the lines
+// it may match are found before PCRE2 confirms them one by one.
+//   head       regexes anchored at the line start with a selective head
+//              (prefilter_choice.h SuitsLineHead): one automaton run from
+//              the start of each line (line_head.h) for all of them, when
+//              there are enough of them to pay for reading every line;
+//   db         the others, in one Hyperscan pass over the page: each by a
+//              rare part of its byte reading (prefilter_choice.h RarePart),
+//              or, when byte_pattern cannot read it, loosened in UTF-8 mode;
+//   pcre_only  regexes neither can take (no rare part; Hyperscan refuses
+//              it): PCRE2 scans the page for them.
+// A regex that cannot match any line (it needs a '\n') is in none of them.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cleaner/line_head.h"
+#include "cleaner/multi_regex.h"
+
+namespace clean {
+
+struct Prefilter {
+  struct Regex {
+    int matcher = -1;
+    std::string_view pattern;
+    bool caseless = false;
+  };
+  // With a cache directory, the Hyperscan database is cached (prefilter_cache.h).
+  static Prefilter Build(const std::vector<Regex>& regexes, const std::string& cache_dir);
+
+  std::unique_ptr<LineHeadDfa> head;
+  std::vector<int> head_matchers;  // automaton pattern i -> matcher id
+  std::unique_ptr<MultiRegex> db;
+  std::vector<int> db_matchers;  // database pattern i -> matcher id
+  std::vector<int> pcre_only;
+};
+
+}  // namespace clean

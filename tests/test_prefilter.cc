@@ -1,0 +1,155 @@
+// plan_prefilter: which regex goes where, and that every plan of the
+// project's rules finds exactly the hits and limits PCRE2 alone finds, on
+// every dataset page and fixture, as they are and with their letters'
+// case and encoding changed (caseless rules, long s, Kelvin sign).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <random>
+
+#include "cleaner/matcher_scan.h"
+#include "cleaner/plan_prefilter.h"
+#include "cleaner/text_util.h"
+#include "tests/test_support.h"
+
+namespace fs = std::filesystem;
+using namespace clean;
+
+namespace {
+
+std::vector<std::string> Pages() {
+  std::vector<std::string> pages;
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  fs::path data = fs::path(CLEAN_SHARED_DIR) / "datasets" / "trafilatura-eval" / "text";
+  for (auto& e : fs::directory_iterator(data, ec))
+    if (e.path().extension() == ".txt") paths.push_back(e.path());
+  for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
+    if (e.path().filename() == "input.txt") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  for (const auto& p : paths) pages.push_back(clean::testing::ReadFile(p.string()));
+  return pages;
+}
+
+// The page with some letters' case flipped (ASCII and Cyrillic), some s and
+// k written as U+017F and U+212A, and some lines in capitals.
+std::string Mutate(const std::string& page, std::mt19937& rng) {
+  std::string out;
+  bool caps = false;
+  for (size_t i = 0; i < page.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(page[i]);
+    if (c == '\n') caps = rng() % 4 == 0;
+    int roll = static_cast<int>(rng() % 16);
+    if (c < 0x80 && std::isalpha(c) && (caps || roll == 0)) {
+      out += static_cast<char>(caps ? std::toupper(c) : c ^ 0x20);
+    } else if ((c == 's' || c == 'S') && roll == 1) {
+      out += "\xc5\xbf";
+    } else if ((c == 'k' || c == 'K') && roll == 1) {
+      out += "\xe2\x84\xaa";
+    } else if (c == 0xD0 && i + 1 < page.size() && (caps || roll < 2)) {
+      unsigned char d = static_cast<unsigned char>(page[i + 1]);
+      if (d >= 0xB0 && d <= 0xBF) d -= 0x20;  // а..п -> А..П
+      else if (!caps && d >= 0x90 && d <= 0x9F) d += 0x20;
+      out += static_cast<char>(c);
+      out += static_cast<char>(d);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::vector<const MatchPlan*> Plans(const RuleSet& rules) {
+  std::vector<const MatchPlan*> plans = {&rules.detect_plan(), &rules.generic().plan};
+  for (const auto& s : rules.sources()) plans.push_back(&s.plan);
+  return plans;
+}
+
+}  // namespace
+
+TEST_CASE("prefilter: every plan finds what PCRE2 alone finds, on every page", "[prefilter]") {
+  const RuleSet& rules = clean::testing::ProjectRules();
+  std::vector<std::string> pages = Pages();
+  REQUIRE(pages.size() >= 40);
+  Options o;
+  MatchScratch sa(o.regex_match_limit, o.regex_heap_limit_kib);
+  MatchScratch sb(o.regex_match_limit, o.regex_heap_limit_kib);
+  MatcherScanner with(rules, sa), without(rules, sb);
+  without.set_prefilter(false);
+  std::mt19937 rng(11);
+  Page page;
+  ScanResult a, b;
+  size_t hits = 0;
+  for (int mutated = 0; mutated < 2; ++mutated) {
+    for (size_t i = 0; i < pages.size(); ++i) {
+      std::string text = mutated ? Mutate(pages[i], rng) : pages[i];
+      std::string err;
+      page.Clear();
+      REQUIRE(BuildPage(text, o, &page, &err));
+      for (const MatchPlan* plan : Plans(rules)) {
+        with.Scan(*plan, page, &a);
+        without.Scan(*plan, page, &b);
+        INFO("page " << i << (mutated ? " (mutated)" : ""));
+        REQUIRE(a.hits.size() == b.hits.size());
+        for (size_t k = 0; k < a.hits.size(); ++k) {
+          INFO("line " << b.hits[k].line << ": " << page.line(b.hits[k].line));
+          const Matcher& m = rules.matcher(b.hits[k].matcher);
+          INFO("matcher " << (m.regex ? m.regex->pattern() : m.text));
+          REQUIRE(a.hits[k].line == b.hits[k].line);
+          REQUIRE(a.hits[k].matcher == b.hits[k].matcher);
+        }
+        CHECK(a.limits.size() == b.limits.size());
+        hits += a.hits.size();
+      }
+    }
+  }
+  CHECK(hits > 10000);
+}
+
+TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
+  std::vector<std::string> texts = {
+      "^(?:Advertisement|Anzeige)\\s*:?$",    // 0: line head
+      "^.{0,80}\\b(?:Akismet|reCAPTCHA)\\b",  // 1: Hyperscan, by its rare part
+      "(a)\\1",                               // 2: not read: Hyperscan, loosened in UTF-8 mode
+      "a\\nb",                                // 3: needs a '\\n': nowhere
+      "[a-z]{3,}",                            // 4: no rare part: PCRE2 alone
+      "^.{3,}$",                              // 5: line head (any line of 3 bytes or more)
+  };
+  // Enough line-head regexes for the automaton to pay (fewer go to Hyperscan).
+  for (const char* word : {"Werbung", "Menu", "Home", "Search", "Share", "Follow"})
+    texts.push_back(std::string("^") + word + "$");
+  std::vector<Prefilter::Regex> regexes;
+  for (size_t i = 0; i < texts.size(); ++i)
+    regexes.push_back({static_cast<int>(i) + 100, texts[i], true});
+  Prefilter pf = Prefilter::Build(regexes, "");
+  CHECK(pf.head_matchers == std::vector<int>{100, 105, 106, 107, 108, 109, 110, 111});
+  REQUIRE(pf.head != nullptr);
+  CHECK(pf.head->Candidates("ANZEIGE") == 3);
+  CHECK(pf.head->Candidates("ab") == 0);
+  REQUIRE(pf.db != nullptr);
+  CHECK(pf.db_matchers == std::vector<int>{101, 102});
+  CHECK(pf.db->size() == 2);
+  CHECK(pf.pcre_only == std::vector<int>{104});
+
+  // A few line-head regexes: all in the Hyperscan database.
+  regexes.resize(6);
+  Prefilter few = Prefilter::Build(regexes, "");
+  CHECK(few.head == nullptr);
+  CHECK(few.head_matchers.empty());
+  CHECK(few.db_matchers == std::vector<int>{101, 100, 102});
+  CHECK(few.pcre_only == std::vector<int>{104, 105});  // ^.{3,}$ has no rare part
+}
+
+TEST_CASE("prefilter: lower-casing keeps a line's length in bytes (the exact texts rely on it)",
+          "[prefilter]") {
+  // MatchPlan::exact_length skips the lines of other lengths.
+  auto bytes = [](uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; };
+  size_t changed = 0;
+  for (uint32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    uint32_t lower = LowerCodePoint(cp);
+    changed += lower != cp;
+    if (bytes(lower) != bytes(cp)) FAIL("U+" << std::hex << cp << " -> U+" << lower);
+  }
+  CHECK(changed > 100);
+}
