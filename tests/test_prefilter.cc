@@ -17,13 +17,16 @@ using namespace clean;
 
 namespace {
 
-std::vector<std::string> Pages() {
+// Every dataset page (when ../shared/datasets is there; *dataset_pages
+// says how many) and every fixture input.
+std::vector<std::string> Pages(size_t* dataset_pages) {
   std::vector<std::string> pages;
   std::vector<fs::path> paths;
   std::error_code ec;
   fs::path data = fs::path(CLEAN_SHARED_DIR) / "datasets" / "trafilatura-eval" / "text";
   for (auto& e : fs::directory_iterator(data, ec))
     if (e.path().extension() == ".txt") paths.push_back(e.path());
+  *dataset_pages = paths.size();
   for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
     if (e.path().filename() == "input.txt") paths.push_back(e.path());
   std::sort(paths.begin(), paths.end());
@@ -68,9 +71,11 @@ std::vector<const MatchPlan*> Plans(const RuleSet& rules) {
 
 }  // namespace
 
-TEST_CASE("prefilter: every plan finds what PCRE2 alone finds, on every page", "[prefilter]") {
+TEST_CASE("prefilter: every plan finds what PCRE2 alone finds on every page", "[prefilter]") {
   const RuleSet& rules = clean::testing::ProjectRules();
-  std::vector<std::string> pages = Pages();
+  size_t dataset_pages = 0;
+  std::vector<std::string> pages = Pages(&dataset_pages);
+  if (dataset_pages == 0) WARN("no dataset at " CLEAN_SHARED_DIR "/datasets: fixtures only");
   REQUIRE(pages.size() >= 40);
   Options o;
   MatchScratch sa(o.regex_match_limit, o.regex_heap_limit_kib);
@@ -104,7 +109,9 @@ TEST_CASE("prefilter: every plan finds what PCRE2 alone finds, on every page", "
       }
     }
   }
-  CHECK(hits > 10000);
+  // The pages must exercise the rules: the fixtures alone give about 2,300
+  // hits, with the dataset about 40,000.
+  CHECK(hits > (dataset_pages > 0 ? 10000u : 1000u));
 }
 
 TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
