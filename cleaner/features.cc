@@ -6,6 +6,7 @@
 #include "cleaner/byte_classes.h"
 #include "cleaner/fast_hash.h"
 #include "cleaner/lang_counts.h"
+#include "cleaner/swar.h"
 #include "cleaner/text_util.h"
 #include "cleaner/word_key.h"
 
@@ -112,12 +113,7 @@ inline uint64_t Bits128(uint64_t lo, uint64_t hi, size_t at) {
 template <bool kBitOps>
 inline uint32_t PopCount(uint64_t x) {
 #ifdef CLEAN_FEATURES_BITOPS_DISPATCH
-  if constexpr (!kBitOps) {
-    x -= (x >> 1) & 0x5555555555555555ull;
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-    return static_cast<uint32_t>((x * 0x0101010101010101ull) >> 56);
-  }
+  if constexpr (!kBitOps) return static_cast<uint32_t>(swar::Popcount(x));
 #endif
   return static_cast<uint32_t>(__builtin_popcountll(x));
 }

@@ -98,7 +98,7 @@ void MatcherScanner::RunPrefilter(const Prefilter& pf, const Page& page, ScanRes
     for (size_t i = 0; i < page.lines.size(); ++i) {
       const LineSpan& l = page.lines[i];
       if (l.blank()) continue;
-      uint64_t found = head.Candidates(std::string_view(page.text).substr(l.begin, l.end - l.begin));
+      uint64_t found = head.Candidates(page.line(i));
       for (; found != 0; found &= found - 1)
         candidates_.push_back({static_cast<uint32_t>(i), pf.head_matchers[std::countr_zero(found)]});
     }

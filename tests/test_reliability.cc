@@ -35,8 +35,6 @@ using json = nlohmann::json;
 
 namespace {
 
-
-
 // Runs the built binary in a child with stdout on `stdout_path` and, when
 // `fsize_limit` > 0, RLIMIT_FSIZE set to that many bytes (SIGXFSZ ignored,
 // so writes past it fail with EFBIG as on a full quota).
