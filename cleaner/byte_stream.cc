@@ -106,14 +106,16 @@ class StdoutOutput : public OutputStream {
   }
 };
 
-// Writes to PATH.tmp, renamed to PATH on Close.
+// Writes to PATH.tmp, renamed to PATH on Close; or, when PATH is a device
+// or a pipe (in_place), to PATH itself.
 class FileOutput : public OutputStream {
  public:
-  FileOutput(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  FileOutput(int fd, std::string path, bool in_place)
+      : fd_(fd), path_(std::move(path)), in_place_(in_place) {}
   ~FileOutput() override {
     if (fd_ >= 0) {  // not closed: an error path; leave nothing behind
       ::close(fd_);
-      ::unlink((path_ + ".tmp").c_str());
+      if (!in_place_) ::unlink((path_ + ".tmp").c_str());
     }
   }
   bool Write(std::string_view data, std::string* error) override {
@@ -128,6 +130,7 @@ class FileOutput : public OutputStream {
     bool ok = Flush(error);
     if (::close(fd_) != 0 && ok) ok = Failed(error);
     fd_ = -1;
+    if (in_place_) return ok;
     std::string tmp = path_ + ".tmp";
     if (ok && ::rename(tmp.c_str(), path_.c_str()) != 0) ok = Failed(error);
     if (!ok) ::unlink(tmp.c_str());
@@ -152,6 +155,7 @@ class FileOutput : public OutputStream {
 
   int fd_;
   std::string path_;
+  bool in_place_;
   std::string buf_;
 };
 
@@ -188,12 +192,21 @@ std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* err
 
 std::unique_ptr<OutputStream> OpenOutput(const std::string& path, std::string* error) {
   if (path == "-") return std::make_unique<StdoutOutput>();
-  int fd = ::open((path + ".tmp").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  // An existing device or pipe (/dev/null, /dev/stdout, a FIFO) is written
+  // in place: a NAME.tmp renamed over it would replace the device by a file.
+  struct stat st;
+  bool in_place = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  if (in_place && S_ISDIR(st.st_mode)) {
+    *error = "is a directory";
+    return nullptr;
+  }
+  int fd = in_place ? ::open(path.c_str(), O_WRONLY | O_CLOEXEC)
+                    : ::open((path + ".tmp").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) {
     *error = std::strerror(errno);
     return nullptr;
   }
-  std::unique_ptr<OutputStream> raw = std::make_unique<FileOutput>(fd, path);
+  std::unique_ptr<OutputStream> raw = std::make_unique<FileOutput>(fd, path, in_place);
   switch (CompressionOf(path)) {
     case Compression::kGzip: return NewGzipWriter(std::move(raw));
     case Compression::kZstd: return NewZstdWriter(std::move(raw));

@@ -35,7 +35,8 @@ class OutputStream {
   virtual ~OutputStream() = default;
   virtual bool Write(std::string_view data, std::string* error) = 0;
   // Flushes and finishes the stream (the compressed trailer). For a file:
-  // renames NAME.tmp to NAME, so a run cut short leaves no truncated output.
+  // renames NAME.tmp to NAME, so a run cut short leaves no truncated output
+  // (an existing device or pipe, such as /dev/null, is written in place).
   virtual bool Close(std::string* error) = 0;
 };
 

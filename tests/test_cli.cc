@@ -1,11 +1,13 @@
 // The `clean` command line, run as the built binary: flags, exit codes,
 // messages, outputs, and robustness on large or hostile inputs.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -29,15 +31,6 @@ using clean::testing::kP1;
 using clean::testing::kP2;
 using clean::testing::kP3;
 using clean::testing::kP4;
-
-namespace {
-
-
-
-
-
-
-}  // namespace
 
 TEST_CASE("cli: --help mentions every flag", "[cli]") {
   auto r = RunClean({"--help"});
@@ -214,6 +207,54 @@ TEST_CASE("cli: -o FILE and -oFILE and --output=FILE", "[cli]") {
   auto bad = RunClean({"-o", dir + "/no/such/dir/out.txt", in});
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.err, Catch::StartsWith("clean: ") && Catch::Contains("cannot write"));
+}
+
+TEST_CASE("cli: an output that is a pipe is written in place", "[cli]") {
+  // Like /dev/null or /dev/stdout: no NAME.tmp renamed over it, which would
+  // replace the device by a regular file (as root, even /dev/null).
+  std::string dir = TempDir();
+  std::string in = clean::testing::WriteIn(dir, "in.txt", kUpiPage);
+  std::string text_fifo = dir + "/text.fifo", report_fifo = dir + "/report.fifo";
+  REQUIRE(::mkfifo(text_fifo.c_str(), 0600) == 0);
+  REQUIRE(::mkfifo(report_fifo.c_str(), 0600) == 0);
+  // Each pipe is opened here for reading, and for writing too, so that its
+  // reader sees the end only when both this test and clean have closed it
+  // (and an empty text, not a hang, if clean wrote somewhere else).
+  struct Pipe {
+    int read_fd, write_fd;
+    std::string bytes;
+    std::thread reader;
+  };
+  auto open_pipe = [](const std::string& path, Pipe* p) {
+    p->read_fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+    p->write_fd = ::open(path.c_str(), O_WRONLY);
+    ::fcntl(p->read_fd, F_SETFL, 0);
+    p->reader = std::thread([p] {
+      char buf[4096];
+      ssize_t n;
+      while ((n = ::read(p->read_fd, buf, sizeof buf)) > 0) p->bytes.append(buf, size_t(n));
+    });
+  };
+  Pipe text_pipe, report_pipe;
+  open_pipe(text_fifo, &text_pipe);
+  open_pipe(report_fifo, &report_pipe);
+  auto r = RunClean({"-o", text_fifo, "--report", report_fifo, in});
+  for (Pipe* p : {&text_pipe, &report_pipe}) {
+    ::close(p->write_fd);
+    p->reader.join();
+    ::close(p->read_fd);
+  }
+  const std::string& text = text_pipe.bytes;
+  const std::string& report = report_pipe.bytes;
+  REQUIRE_EXIT(r, 0);
+  CHECK(text == RunClean({in}).out);
+  CHECK(json::parse(report)["input"]["name"] == in);
+  struct stat st;
+  REQUIRE(::stat(text_fifo.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+  REQUIRE(::stat(report_fifo.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+  CHECK_FALSE(fs::exists(text_fifo + ".tmp"));
 }
 
 TEST_CASE("cli: --report FILE", "[cli]") {
