@@ -229,8 +229,9 @@ std::string HelpText() {
       "Removes boilerplate (navigation, headline lists, captions, ads, metadata) from\n"
       "scraped news pages given as HTML or as plain text (one page block per line),\n"
       "and accounts for every removed line in a report: its class and the rule or\n"
-      "heuristic that removed it (for HTML, also the element's path). With no input, or '-', reads stdin. The clean text holds the body\n"
-      "lines in order, each as in the input less surrounding whitespace.\n"
+      "heuristic that removed it (for HTML, also the element's path). With no input,\n"
+      "or '-', reads stdin. The clean text holds the body lines in order, each as in\n"
+      "the input less surrounding whitespace.\n"
       "\n"
       "options:\n";
   for (const Flag& f : Flags()) {
@@ -240,22 +241,23 @@ std::string HelpText() {
     if (!f.arg.empty()) left.append(" ").append(f.arg);
     if (left.size() < 26) left.append(26 - left.size(), ' ');
     else left.append("\n").append(26, ' ');
-    // Wrap the help text at 80 columns.
+    // Wrap the help text within 80 columns (at most 79 characters a line).
     std::string_view h = f.help;
     size_t col = 26;
     std::string line = left;
     while (!h.empty()) {
       size_t sp = h.find(' ');
       std::string_view word = h.substr(0, sp);
-      if (col + word.size() > 79 && col > 26) {
+      if (col > 26 && col + 1 + word.size() > 79) {
         line.append("\n").append(26, ' ');
         col = 26;
+      } else if (col > 26) {
+        line += ' ';
+        ++col;
       }
       line += word;
       col += word.size();
       if (sp == std::string_view::npos) break;
-      line += ' ';
-      ++col;
       h.remove_prefix(sp + 1);
     }
     s.append(line).append("\n");
@@ -268,13 +270,13 @@ std::string HelpText() {
       "cleaned); 2 usage or rule-file error. Messages on stderr start with 'clean:'.\n"
       "\n"
       "examples:\n"
-      "  clean --source upi page.txt              clean one page with the UPI rules\n"
-      "  clean page.txt --report page.json        auto-detect the source, write a report\n"
-      "  clean --explain page.txt | less          see why each line was kept or removed\n"
-      "  clean --out-dir out/ pages/              clean a directory\n"
-      "  clean --check-rules                      validate the rule files\n"
+      "  clean --source upi page.txt         clean one page with the UPI rules\n"
+      "  clean page.txt --report page.json   auto-detect the source, write a report\n"
+      "  clean --explain page.txt | less     see why each line was kept or removed\n"
+      "  clean --out-dir out/ pages/         clean a directory\n"
+      "  clean --check-rules                 validate the rule files\n"
       "  clean --jsonl -j 4 in.jsonl.zst -o out.jsonl.zst --report spans.jsonl\n"
-      "                                           clean JSONL records (README: JSONL mode)\n"
+      "                                      clean JSONL records (README: JSONL mode)\n"
       "\n"
       "The rule format and the report are documented in rules/README.md.\n";
   return s;

@@ -43,6 +43,12 @@ TEST_CASE("cli: --help mentions every flag", "[cli]") {
   }
   CHECK_THAT(r.out, Catch::StartsWith("usage: clean"));
   CHECK(r.err.empty());
+  // Fits an 80-column terminal, without trailing blanks.
+  for (const std::string& line : SplitLines(r.out)) {
+    INFO(line);
+    CHECK(line.size() < 80);
+    CHECK((line.empty() || line.back() != ' '));
+  }
   // -h is the same.
   auto h = RunClean({"-h"});
   CHECK(h.exit_code == 0);
