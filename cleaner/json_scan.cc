@@ -1,6 +1,7 @@
 #include "cleaner/json_scan.h"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -41,6 +42,41 @@ constexpr std::array<int8_t, 256> kHexValue = [] {
 }();
 
 int HexValue(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
+
+// The byte a two-character escape stands for ("\n": '\n'), by its second
+// character; -1 for none ("\u" is not one).
+constexpr std::array<int8_t, 256> kShortEscape = [] {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  t['"'] = '"';
+  t['\\'] = '\\';
+  t['/'] = '/';
+  t['b'] = '\b';
+  t['f'] = '\f';
+  t['n'] = '\n';
+  t['r'] = '\r';
+  t['t'] = '\t';
+  return t;
+}();
+
+// Utf8Write without branches on the length: the bytes of every length
+// worked out, the right ones stored as one four-byte word. Needs room for four bytes at p.
+inline char* Utf8WriteFour(uint32_t cp, char* p) {
+  if constexpr (std::endian::native != std::endian::little) {
+    return Utf8Write(cp, p);
+  } else {
+    const uint32_t c1 = 0x80 | (cp & 0x3F), c2 = 0x80 | ((cp >> 6) & 0x3F),
+                   c3 = 0x80 | ((cp >> 12) & 0x3F);
+    // Selected by conditional moves, not a table (a store and a load).
+    uint32_t w = cp;
+    w = cp >= 0x80 ? (0xC0 | (cp >> 6)) | c1 << 8 : w;
+    w = cp >= 0x800 ? (0xE0 | (cp >> 12)) | c2 << 8 | c1 << 16 : w;
+    w = cp >= 0x10000 ? (0xF0 | (cp >> 18)) | c3 << 8 | c2 << 16 | c1 << 24 : w;
+    const size_t len = 1 + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000);
+    std::memcpy(p, &w, 4);
+    return p + len;
+  }
+}
 
 // The value of the four hex digits at s[at, at + 4), or -1 when they are
 // not four hex digits before n.
@@ -135,42 +171,31 @@ class Scanner {
         continue;
       }
       if (c < 0x20) return fail(p, "control character in a string (must be escaped)");
-      // A backslash escape.
+      // A backslash escape, decoded without branching on its kind: "\n" and
+      // "\uXXXX" alternate unpredictably in text written with only ASCII.
       if (escaped) *escaped = true;
       if (p + 1 >= n) return fail(p, "unterminated string");
-      char e = s[p + 1];
-      char byte;
-      switch (e) {
-        case '"': case '\\': case '/': byte = e; break;
-        case 'b': byte = '\b'; break;
-        case 'f': byte = '\f'; break;
-        case 'n': byte = '\n'; break;
-        case 'r': byte = '\r'; break;
-        case 't': byte = '\t'; break;
-        case 'u': {
-          int32_t v = Hex4(s, p + 2, n);
-          if (v < 0) return fail(p, "\\u needs four hex digits");
-          p += 6;
-          if constexpr (kDecode) {
-            uint32_t cp = static_cast<uint32_t>(v);
-            if (cp >= 0xD800 && cp <= 0xDBFF && n - p >= 6 && s[p] == '\\' &&
-                s[p + 1] == 'u') {  // a pair: the low half is validated here
-              int32_t lo = Hex4(s, p + 2, n);
-              if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<uint32_t>(lo) - 0xDC00);
-                p += 6;
-              }
+      const unsigned char e = static_cast<unsigned char>(s[p + 1]);
+      const bool u = e == 'u';
+      const int32_t cp = u ? Hex4(s, p + 2, n) : kShortEscape[e];
+      if (cp < 0)
+        return fail(p, u ? std::string("\\u needs four hex digits")
+                         : "invalid escape '\\" + std::string(1, static_cast<char>(e)) + "'");
+      p += u ? 6 : 2;
+      if constexpr (kDecode) {
+        uint32_t c32 = static_cast<uint32_t>(cp);
+        if ((c32 & 0xF800) == 0xD800) {  // a UTF-16 surrogate
+          if (c32 <= 0xDBFF && n - p >= 6 && s[p] == '\\' && s[p + 1] == 'u') {
+            int32_t lo = Hex4(s, p + 2, n);  // a pair: the low half validated here
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+              c32 = 0x10000 + ((c32 - 0xD800) << 10) + (static_cast<uint32_t>(lo) - 0xDC00);
+              p += 6;
             }
-            if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // a lone surrogate
-            o = Utf8Write(cp, o);
           }
-          continue;
+          if (c32 >= 0xD800 && c32 <= 0xDFFF) c32 = 0xFFFD;  // a lone surrogate
         }
-        default:
-          return fail(p, "invalid escape '\\" + std::string(1, e) + "'");
+        o = Utf8WriteFour(c32, o);
       }
-      p += 2;
-      if constexpr (kDecode) *o++ = byte;
     }
   }
 
