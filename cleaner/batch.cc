@@ -41,6 +41,16 @@ bool WriteFile(const fs::path& path, const std::string& data, std::string* error
   return false;  // an unclosed output removes its temporary file
 }
 
+// The same for NAME in --out-dir (`shown`: the directory as given).
+bool WriteFile(const OutputDir& dir, const std::string& shown, const std::string& name,
+               const std::string& data, std::string* error) {
+  std::string why;
+  auto out = dir.OpenOutput(name, &why);
+  if (out && out->Write(data, &why) && out->Close(&why)) return true;
+  *error = "cannot write " + (fs::path(shown) / name).string() + ": " + why;
+  return false;
+}
+
 struct Input {
   std::string path;  // "-" for stdin
   std::string name;  // file name without extension, for --out-dir
@@ -175,11 +185,16 @@ int RunCli(const CliOptions& o) {
     Message("--report takes one input; for several, use --out-dir DIR (a report per input)");
     return 2;
   }
+  OutputDir out_dir;  // --out-dir: opened once for all the outputs
   if (!o.out_dir.empty()) {
     std::error_code ec;
     fs::create_directories(o.out_dir, ec);
     if (ec || !fs::is_directory(o.out_dir)) {
       Message("cannot create output directory " + o.out_dir + ": " + ec.message());
+      return 2;
+    }
+    if (!out_dir.Open(o.out_dir, &error)) {
+      Message("cannot open output directory " + o.out_dir + ": " + error);
       return 2;
     }
   }
@@ -256,9 +271,8 @@ int RunCli(const CliOptions& o) {
     if (want_report) WriteReport(r, o.keep, &report);
 
     if (!o.out_dir.empty()) {
-      fs::path dir(o.out_dir);
-      if (!WriteFile(dir / (in.name + ".txt"), text, &error) ||
-          !WriteFile(dir / (in.name + ".report.json"), report, &error)) {
+      if (!WriteFile(out_dir, o.out_dir, in.name + ".txt", text, &error) ||
+          !WriteFile(out_dir, o.out_dir, in.name + ".report.json", report, &error)) {
         Message(shown + ": " + error);
         ++failed;
         continue;

@@ -1,5 +1,6 @@
 #include "cleaner/byte_stream.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -107,15 +108,16 @@ class StdoutOutput : public OutputStream {
 };
 
 // Writes to PATH.tmp, renamed to PATH on Close; or, when PATH is a device
-// or a pipe (in_place), to PATH itself.
+// or a pipe (in_place), to PATH itself. PATH is relative to the directory
+// dir_fd (AT_FDCWD: the working directory).
 class FileOutput : public OutputStream {
  public:
-  FileOutput(int fd, std::string path, bool in_place)
-      : fd_(fd), path_(std::move(path)), in_place_(in_place) {}
+  FileOutput(int fd, int dir_fd, std::string path, bool in_place)
+      : fd_(fd), dir_fd_(dir_fd), path_(std::move(path)), in_place_(in_place) {}
   ~FileOutput() override {
     if (fd_ >= 0) {  // not closed: an error path; leave nothing behind
       ::close(fd_);
-      if (!in_place_) ::unlink((path_ + ".tmp").c_str());
+      if (!in_place_) ::unlinkat(dir_fd_, (path_ + ".tmp").c_str(), 0);
     }
   }
   bool Write(std::string_view data, std::string* error) override {
@@ -132,8 +134,8 @@ class FileOutput : public OutputStream {
     fd_ = -1;
     if (in_place_) return ok;
     std::string tmp = path_ + ".tmp";
-    if (ok && ::rename(tmp.c_str(), path_.c_str()) != 0) ok = Failed(error);
-    if (!ok) ::unlink(tmp.c_str());
+    if (ok && ::renameat(dir_fd_, tmp.c_str(), dir_fd_, path_.c_str()) != 0) ok = Failed(error);
+    if (!ok) ::unlinkat(dir_fd_, tmp.c_str(), 0);
     return ok;
   }
 
@@ -154,10 +156,44 @@ class FileOutput : public OutputStream {
   }
 
   int fd_;
+  int dir_fd_;
   std::string path_;
   bool in_place_;
   std::string buf_;
 };
+
+// Opens `path` (relative to dir_fd) for writing as FileOutput does, the
+// compression its extension asks for on top. `existing`: what is at path,
+// as stat says: 0 for nothing or a regular file (written to PATH.tmp, then
+// renamed), else its st_mode (a directory is refused, anything else is
+// written in place).
+std::unique_ptr<OutputStream> OpenFileOutput(int dir_fd, const std::string& path,
+                                             mode_t existing, std::string* error) {
+  // An existing device or pipe (/dev/null, /dev/stdout, a FIFO) is written
+  // in place: a NAME.tmp renamed over it would replace the device by a file.
+  bool in_place = existing != 0;
+  if (in_place && S_ISDIR(existing)) {
+    *error = "is a directory";
+    return nullptr;
+  }
+  int fd = in_place ? ::openat(dir_fd, path.c_str(), O_WRONLY | O_CLOEXEC)
+                    : ::openat(dir_fd, (path + ".tmp").c_str(),
+                               O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    *error = std::strerror(errno);
+    return nullptr;
+  }
+  std::unique_ptr<OutputStream> raw = std::make_unique<FileOutput>(fd, dir_fd, path, in_place);
+  switch (CompressionOf(path)) {
+    case Compression::kGzip: return NewGzipWriter(std::move(raw));
+    case Compression::kZstd: return NewZstdWriter(std::move(raw));
+    case Compression::kNone: break;
+  }
+  return raw;
+}
+
+// What OpenFileOutput's `existing` is for the stat of a path.
+mode_t NonRegular(const struct stat& st) { return S_ISREG(st.st_mode) ? 0 : st.st_mode; }
 
 }  // namespace
 
@@ -192,27 +228,38 @@ std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* err
 
 std::unique_ptr<OutputStream> OpenOutput(const std::string& path, std::string* error) {
   if (path == "-") return std::make_unique<StdoutOutput>();
-  // An existing device or pipe (/dev/null, /dev/stdout, a FIFO) is written
-  // in place: a NAME.tmp renamed over it would replace the device by a file.
   struct stat st;
-  bool in_place = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
-  if (in_place && S_ISDIR(st.st_mode)) {
-    *error = "is a directory";
-    return nullptr;
-  }
-  int fd = in_place ? ::open(path.c_str(), O_WRONLY | O_CLOEXEC)
-                    : ::open((path + ".tmp").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) {
+  return OpenFileOutput(AT_FDCWD, path, ::stat(path.c_str(), &st) == 0 ? NonRegular(st) : 0,
+                        error);
+}
+
+OutputDir::~OutputDir() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool OutputDir::Open(const std::string& path, std::string* error) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR* d = fd_ < 0 ? nullptr : ::fdopendir(::dup(fd_));
+  if (!d) {
     *error = std::strerror(errno);
-    return nullptr;
+    return false;
   }
-  std::unique_ptr<OutputStream> raw = std::make_unique<FileOutput>(fd, path, in_place);
-  switch (CompressionOf(path)) {
-    case Compression::kGzip: return NewGzipWriter(std::move(raw));
-    case Compression::kZstd: return NewZstdWriter(std::move(raw));
-    case Compression::kNone: break;
+  while (const dirent* e = ::readdir(d)) {
+    if (e->d_type == DT_REG) continue;
+    std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st;  // as OpenOutput's stat: through a symbolic link
+    if (::fstatat(fd_, e->d_name, &st, 0) == 0 && NonRegular(st))
+      non_regular_.emplace(std::string(name), NonRegular(st));
   }
-  return raw;
+  ::closedir(d);
+  return true;
+}
+
+std::unique_ptr<OutputStream> OutputDir::OpenOutput(const std::string& name,
+                                                    std::string* error) const {
+  auto it = non_regular_.find(name);
+  return OpenFileOutput(fd_, name, it == non_regular_.end() ? 0 : it->second, error);
 }
 
 bool ReadInput(const std::string& path, std::string* bytes, std::string* error) {

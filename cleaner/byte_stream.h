@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace clean {
 
@@ -44,6 +45,27 @@ class OutputStream {
 std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* error);
 // Opens an output: "-" for stdout.
 std::unique_ptr<OutputStream> OpenOutput(const std::string& path, std::string* error);
+
+// A directory that receives many outputs (--out-dir): opened once and its
+// entries listed once, so that an output in it costs no walk of the
+// directory's path and no stat (whether NAME is a device or a pipe is known
+// from the listing). Outputs behave as OpenOutput's.
+class OutputDir {
+ public:
+  OutputDir() = default;
+  OutputDir(const OutputDir&) = delete;
+  OutputDir& operator=(const OutputDir&) = delete;
+  ~OutputDir();
+  // False with *error set (errno's text) when `path` cannot be opened as a
+  // directory.
+  bool Open(const std::string& path, std::string* error);
+  // As OpenOutput(PATH/name); `name` has no '/'.
+  std::unique_ptr<OutputStream> OpenOutput(const std::string& name, std::string* error) const;
+
+ private:
+  int fd_ = -1;
+  std::unordered_map<std::string, unsigned> non_regular_;  // name -> st_mode
+};
 
 // Reads a whole file or stdin ("-") into *bytes (its buffer reused).
 // Returns false with *error set to a message naming the problem (not found,

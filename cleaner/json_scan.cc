@@ -1,6 +1,7 @@
 #include "cleaner/json_scan.h"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -42,6 +43,76 @@ constexpr std::array<int8_t, 256> kHexValue = [] {
 
 int HexValue(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
 
+// The byte a two-character escape stands for ("\n": '\n'), by its second
+// character; -1 for none ("\u" is not one).
+constexpr std::array<int8_t, 256> kShortEscape = [] {
+  std::array<int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  t['"'] = '"';
+  t['\\'] = '\\';
+  t['/'] = '/';
+  t['b'] = '\b';
+  t['f'] = '\f';
+  t['n'] = '\n';
+  t['r'] = '\r';
+  t['t'] = '\t';
+  return t;
+}();
+
+// Utf8Write without branches on the length: the bytes of every length
+// worked out, the right ones stored as one four-byte word. Needs room for four bytes at p.
+inline char* Utf8WriteFour(uint32_t cp, char* p) {
+  if constexpr (std::endian::native != std::endian::little) {
+    return Utf8Write(cp, p);
+  } else {
+    const uint32_t c1 = 0x80 | (cp & 0x3F), c2 = 0x80 | ((cp >> 6) & 0x3F),
+                   c3 = 0x80 | ((cp >> 12) & 0x3F);
+    // Selected by conditional moves, not a table (a store and a load).
+    uint32_t w = cp;
+    w = cp >= 0x80 ? (0xC0 | (cp >> 6)) | c1 << 8 : w;
+    w = cp >= 0x800 ? (0xE0 | (cp >> 12)) | c2 << 8 | c1 << 16 : w;
+    w = cp >= 0x10000 ? (0xF0 | (cp >> 18)) | c3 << 8 | c2 << 16 | c1 << 24 : w;
+    const size_t len = 1 + (cp >= 0x80) + (cp >= 0x800) + (cp >= 0x10000);
+    std::memcpy(p, &w, 4);
+    return p + len;
+  }
+}
+
+// The value of the four hex digits at s[at, at + 4), or -1 when they are
+// not four hex digits before n.
+inline int32_t Hex4(const char* s, size_t at, size_t n) {
+  if (n - at < 4) return -1;
+  int a = HexValue(s[at]), b = HexValue(s[at + 1]), c = HexValue(s[at + 2]),
+      d = HexValue(s[at + 3]);
+  if ((a | b | c | d) < 0) return -1;
+  return (a << 12) | (b << 8) | (c << 4) | d;
+}
+
+// Moves *p past the plain ASCII bytes at s[*p, n) (none a JsonStringStop),
+// copying them to *d and moving it on when kCopy. The copy stores sixteen
+// bytes at a time, some past the run: *d must have room for sixteen bytes
+// more than the run.
+template <bool kCopy>
+inline void PlainRun(const char* s, size_t n, size_t* p, char** d) {
+#ifdef __SSE2__
+  while (*p + 16 <= n) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + *p));
+    if constexpr (kCopy) _mm_storeu_si128(reinterpret_cast<__m128i*>(*d), v);
+    unsigned bits = byte_scan::JsonStringStop::Vector(v);
+    size_t k = bits ? static_cast<size_t>(__builtin_ctz(bits)) : 16;
+    *p += k;
+    if constexpr (kCopy) *d += k;
+    if (bits) return;
+  }
+#endif
+  size_t end = byte_scan::Find<byte_scan::JsonStringStop>(s, *p, n);
+  if constexpr (kCopy) {
+    std::memcpy(*d, s + *p, end - *p);
+    *d += end - *p;
+  }
+  *p = end;
+}
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // A recursive-descent validator over one line; positions are byte offsets.
@@ -61,44 +132,69 @@ class Scanner {
       ++p_;
   }
 
-  bool String(bool* escaped) {
-    // At the opening quote.
-    ++p_;
+  // At the opening quote of a string token: validates it and moves past its
+  // closing quote. kDecode: also writes its decoded text at *d and moves *d
+  // to the end of it; *d must have room for the rest of the line and
+  // sixteen bytes (decoded text is never longer than its token). A lone
+  // UTF-16 surrogate escape decodes to U+FFFD.
+  template <bool kDecode>
+  bool String(bool* escaped, char** d = nullptr) {
+    // Positions in locals (registers), stored back at the end.
     const char* s = s_.data();
     const size_t n = s_.size();
+    size_t p = p_ + 1;
+    char* o = kDecode ? *d : nullptr;
+    auto fail = [&](size_t at, std::string_view what) {
+      p_ = p;
+      return Fail(at, what);
+    };
     while (true) {
-      p_ = byte_scan::Find<byte_scan::JsonStringStop>(s, p_, n);  // over plain ASCII
-      if (p_ >= n) return Fail(p_, "unterminated string");
-      unsigned char c = static_cast<unsigned char>(s[p_]);
+      PlainRun<kDecode>(s, n, &p, &o);
+      if (p >= n) return fail(p, "unterminated string");
+      unsigned char c = static_cast<unsigned char>(s[p]);
       if (c == '"') {
-        ++p_;
+        p_ = p + 1;
+        if constexpr (kDecode) *d = o;
         return true;
       }
       if (c >= 0x80) {
+        size_t start = p;
         do {  // a run of non-ASCII characters
-          size_t len = Utf8SequenceLength(s_, p_);
-          if (!len) return Fail(p_, "invalid UTF-8 in a string");
-          p_ += len;
-        } while (p_ < n && static_cast<unsigned char>(s[p_]) >= 0x80);
+          size_t len = Utf8SequenceLength(s_, p);
+          if (!len) return fail(p, "invalid UTF-8 in a string");
+          p += len;
+        } while (p < n && static_cast<unsigned char>(s[p]) >= 0x80);
+        if constexpr (kDecode) {
+          std::memcpy(o, s + start, p - start);
+          o += p - start;
+        }
         continue;
       }
-      if (c < 0x20) return Fail(p_, "control character in a string (must be escaped)");
-      // A backslash escape.
+      if (c < 0x20) return fail(p, "control character in a string (must be escaped)");
+      // A backslash escape, decoded without branching on its kind: "\n" and
+      // "\uXXXX" alternate unpredictably in text written with only ASCII.
       if (escaped) *escaped = true;
-      if (p_ + 1 >= n) return Fail(p_, "unterminated string");
-      char e = s[p_ + 1];
-      switch (e) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-          p_ += 2;
-          break;
-        case 'u':
-          for (size_t k = 2; k < 6; ++k)
-            if (p_ + k >= n || HexValue(s[p_ + k]) < 0)
-              return Fail(p_, "\\u needs four hex digits");
-          p_ += 6;
-          break;
-        default:
-          return Fail(p_, "invalid escape '\\" + std::string(1, e) + "'");
+      if (p + 1 >= n) return fail(p, "unterminated string");
+      const unsigned char e = static_cast<unsigned char>(s[p + 1]);
+      const bool u = e == 'u';
+      const int32_t cp = u ? Hex4(s, p + 2, n) : kShortEscape[e];
+      if (cp < 0)
+        return fail(p, u ? std::string("\\u needs four hex digits")
+                         : "invalid escape '\\" + std::string(1, static_cast<char>(e)) + "'");
+      p += u ? 6 : 2;
+      if constexpr (kDecode) {
+        uint32_t c32 = static_cast<uint32_t>(cp);
+        if ((c32 & 0xF800) == 0xD800) {  // a UTF-16 surrogate
+          if (c32 <= 0xDBFF && n - p >= 6 && s[p] == '\\' && s[p + 1] == 'u') {
+            int32_t lo = Hex4(s, p + 2, n);  // a pair: the low half validated here
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+              c32 = 0x10000 + ((c32 - 0xD800) << 10) + (static_cast<uint32_t>(lo) - 0xDC00);
+              p += 6;
+            }
+          }
+          if (c32 >= 0xD800 && c32 <= 0xDFFF) c32 = 0xFFFD;  // a lone surrogate
+        }
+        o = Utf8WriteFour(c32, o);
       }
     }
   }
@@ -134,7 +230,7 @@ class Scanner {
   bool Value(int depth, JsonType* type) {
     if (p_ >= s_.size()) return Fail(p_, "a value is missing");
     switch (s_[p_]) {
-      case '"': *type = JsonType::kString; return String(nullptr);
+      case '"': *type = JsonType::kString; return String<false>(nullptr);
       case '{': *type = JsonType::kObject; return Object(depth + 1, nullptr, nullptr);
       case '[': *type = JsonType::kArray; return Array(depth + 1);
       case 't': *type = JsonType::kTrue; return Literal("true");
@@ -184,14 +280,21 @@ class Scanner {
       if (p_ >= s_.size() || s_[p_] != '"') return Fail(p_, "expected a string key");
       JsonMember m;
       m.key_begin = p_;
-      if (!String(&m.key_escaped)) return false;
+      if (!String<false>(&m.key_escaped)) return false;
       m.key_end = p_;
       SkipSpace();
       if (p_ >= s_.size() || s_[p_] != ':') return Fail(p_, "expected ':'");
       ++p_;
       SkipSpace();
       m.value_begin = p_;
-      if (!Value(depth, &m.type)) return false;
+      if (members && p_ < s_.size() && s_[p_] == '"') {  // a top-level string: decoded
+        m.type = JsonType::kString;
+        m.decoded_begin = static_cast<size_t>(decoded_ - decoded_base_);
+        if (!String<true>(nullptr, &decoded_)) return false;
+        m.decoded_end = static_cast<size_t>(decoded_ - decoded_base_);
+      } else if (!Value(depth, &m.type)) {
+        return false;
+      }
       m.value_end = p_;
       if (members) members->push_back(m);
       SkipSpace();
@@ -210,6 +313,9 @@ class Scanner {
     SkipSpace();
     if (p_ >= s_.size()) return Fail(p_, "empty record");
     if (s_[p_] != '{') return Fail(p_, "a record must be a JSON object");
+    // Room for every string value decoded (see String).
+    if (out->decoded.size() < s_.size() + 16) out->decoded.resize(s_.size() + 16);
+    decoded_base_ = decoded_ = out->decoded.data();
     if (!Object(1, &out->members, &out->close)) return false;
     SkipSpace();
     if (p_ != s_.size()) return Fail(p_, "text after the record's object");
@@ -220,6 +326,8 @@ class Scanner {
   std::string_view s_;
   size_t p_ = 0;
   std::string error_;
+  char* decoded_base_ = nullptr;  // JsonObjectScan::decoded
+  char* decoded_ = nullptr;       // where the next string value is decoded to
 };
 
 }  // namespace
@@ -232,77 +340,15 @@ bool ScanJsonObject(std::string_view line, JsonObjectScan* out, std::string* err
   return false;
 }
 
-namespace {
-
-// Copies s[*i, ...) to *d up to the next backslash or the end of s, moving
-// both on; the bytes between escapes. *d must have room for s.size() - *i
-// bytes more and never run ahead of s: sixteen bytes are stored at a time
-// while sixteen remain, then the search stops where the store need not.
-inline void CopyToBackslash(std::string_view s, size_t* i, char** d) {
-  const size_t n = s.size();
-#ifdef __SSE2__
-  while (*i + 16 <= n) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + *i));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(*d), v);
-    unsigned bits =
-        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
-    size_t k = bits ? static_cast<size_t>(__builtin_ctz(bits)) : 16;
-    *i += k;
-    *d += k;
-    if (bits) return;
-  }
-#endif
-  size_t end = byte_scan::Find<byte_scan::Backslash>(s.data(), *i, n);
-  std::memcpy(*d, s.data() + *i, end - *i);
-  *d += end - *i;
-  *i = end;
-}
-
-}  // namespace
-
 void DecodeJsonString(std::string_view token, std::string* out) {
-  std::string_view s = token.substr(1, token.size() - 2);
-  // Decoded text is never longer than its token: written in place into room
-  // made first, then cut to size.
+  // The scanner's decoding, into room made first (decoded text is never
+  // longer than its token), then cut to size.
   const size_t base = out->size();
-  out->resize(base + s.size());
+  out->resize(base + token.size() + 16);
   char* const begin = out->data() + base;
   char* d = begin;
-  auto hex4 = [&](size_t at) {
-    uint32_t v = 0;
-    for (size_t k = 0; k < 4; ++k) v = v * 16 + static_cast<uint32_t>(HexValue(s[at + k]));
-    return v;
-  };
-  size_t i = 0;
-  while (true) {
-    CopyToBackslash(s, &i, &d);
-    if (i >= s.size()) break;
-    char e = s[i + 1];
-    i += 2;
-    switch (e) {
-      case 'b': *d++ = '\b'; break;
-      case 'f': *d++ = '\f'; break;
-      case 'n': *d++ = '\n'; break;
-      case 'r': *d++ = '\r'; break;
-      case 't': *d++ = '\t'; break;
-      case 'u': {
-        uint32_t cp = hex4(i);
-        i += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= s.size() && s[i] == '\\' &&
-            s[i + 1] == 'u') {
-          uint32_t lo = hex4(i + 2);
-          if (lo >= 0xDC00 && lo <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            i += 6;
-          }
-        }
-        if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;  // a lone surrogate
-        d = Utf8Write(cp, d);
-        break;
-      }
-      default: *d++ = e; break;  // '"', '\\', '/'
-    }
-  }
+  Scanner sc(token);
+  sc.String<true>(nullptr, &d);
   out->resize(base + static_cast<size_t>(d - begin));
 }
 

@@ -21,17 +21,30 @@ struct JsonMember {
   size_t value_begin = 0, value_end = 0;  // the value token
   JsonType type = JsonType::kNull;
   bool key_escaped = false;               // the key holds a backslash escape
+  // A string value's decoded text: [decoded_begin, decoded_end) in
+  // JsonObjectScan::decoded (see JsonObjectScan::Decoded).
+  size_t decoded_begin = 0, decoded_end = 0;
 };
 
 struct JsonObjectScan {
   std::vector<JsonMember> members;  // in record order
   size_t close = 0;                 // offset of the object's closing '}'
+  // The decoded top-level string values, back to back, as DecodeJsonString
+  // writes them: decoded in the same pass that validates them. A buffer
+  // reused from record to record (never shrunk: its size is not the text's).
+  std::string decoded;
+  // The decoded text of a member whose type is kString; valid until the
+  // next scan.
+  std::string_view Decoded(const JsonMember& m) const {
+    return std::string_view(decoded).substr(m.decoded_begin, m.decoded_end - m.decoded_begin);
+  }
   void Clear() { members.clear(); }
 };
 
 // Scans `line`; true when it holds exactly one JSON object (surrounded by
 // optional whitespace). Otherwise false with *error = "column N: problem"
-// (1-based byte column).
+// (1-based byte column). The top-level string values are decoded on the
+// way (JsonObjectScan::Decoded).
 bool ScanJsonObject(std::string_view line, JsonObjectScan* out, std::string* error);
 
 // Appends the decoded UTF-8 of a string token (quotes included) that

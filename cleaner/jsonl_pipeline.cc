@@ -8,9 +8,11 @@
 namespace clean {
 
 struct JsonlPipeline::Batch {
-  // Input: lines, each followed by '\n', from input line first_line on.
+  // Input: lines, each followed by '\n', from input line first_line on
+  // (left empty when the calling thread cleans them as they are read).
   std::string data;
   size_t records = 0;
+  uint64_t input_bytes = 0;  // the lines' bytes, '\n' included
   uint64_t first_line = 0;
   bool want_report = false;
   // Output, filled by a worker.
@@ -26,6 +28,7 @@ struct JsonlPipeline::Batch {
     rejects.clear();
     messages.clear();
     records = 0;
+    input_bytes = 0;
     stats = RunStats();
     done = false;
   }
@@ -40,7 +43,11 @@ JsonlPipeline::JsonlPipeline(const RuleSet& rules, const Options& base, const So
       options_(options),
       digest_(RulesDigest(rules.dir())),
       window_(kWindowPerJob * static_cast<size_t>(std::max(jobs, 1))) {
-  for (int i = 0; i < std::max(jobs, 1); ++i) threads_.emplace_back([this] { Worker(); });
+  if (jobs <= 1) {  // no hand-off: the calling thread cleans
+    inline_ = std::make_unique<RecordCleaner>(rules_, base_, forced_, keep_, options_, digest_);
+    return;
+  }
+  for (int i = 0; i < jobs; ++i) threads_.emplace_back([this] { Worker(); });
 }
 
 JsonlPipeline::~JsonlPipeline() {
@@ -50,6 +57,16 @@ JsonlPipeline::~JsonlPipeline() {
   }
   work_cv_.notify_all();
   for (auto& t : threads_) t.join();
+}
+
+void JsonlPipeline::ProcessLine(RecordCleaner& cleaner, std::string_view line,
+                                uint64_t line_no, Batch* b, std::string* message) {
+  RecordOutcome k = cleaner.Process(line, &b->out, b->want_report ? &b->report : nullptr,
+                                    &b->stats, message);
+  if (k == RecordOutcome::kRejected) {
+    b->messages.push_back(std::to_string(line_no) + ": " + *message);
+    b->rejects.append(line).push_back('\n');
+  }
 }
 
 void JsonlPipeline::Worker() {
@@ -70,13 +87,7 @@ void JsonlPipeline::Worker() {
       size_t nl = data.find('\n');
       std::string_view line = data.substr(0, nl);
       data.remove_prefix(nl + 1);
-      RecordOutcome k = cleaner.Process(line, &b->out, b->want_report ? &b->report : nullptr,
-                                        &b->stats, &message);
-      if (k == RecordOutcome::kRejected) {
-        b->messages.push_back(std::to_string(line_no) + ": " + message);
-        b->rejects.append(line).push_back('\n');
-      }
-      ++line_no;
+      ProcessLine(cleaner, line, line_no++, b, &message);
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -95,7 +106,7 @@ bool JsonlPipeline::Flush(Batch* b, const std::string& name, const Sinks& sinks,
   for (const std::string& m : b->messages)
     if (on_reject) on_reject(name + ":" + m);
   stats_.Merge(b->stats);
-  input_bytes_ += b->data.size();
+  input_bytes_ += b->input_bytes;
   if (!sinks.out->Write(b->out, error)) return false;
   if (sinks.report && !sinks.report->Write(b->report, error)) return false;
   if (sinks.rejects && !sinks.rejects->Write(b->rejects, error)) return false;
@@ -134,6 +145,12 @@ bool JsonlPipeline::Run(const std::string& name, LineReader* in, const Sinks& si
     free_.push_back(std::move(b));
   };
   auto submit = [&] {
+    if (inline_) {  // cleaned already: written at once
+      current->done = true;
+      ok = Flush(current.get(), name, sinks, error);
+      free_.push_back(std::move(current));
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       todo_.push_back(current.get());
@@ -144,13 +161,15 @@ bool JsonlPipeline::Run(const std::string& name, LineReader* in, const Sinks& si
   };
 
   std::string_view line;
-  std::string read_error;
+  std::string read_error, message;
   while (ok && in->Next(&line, &read_error)) {
     if (!current) current = take();
-    current->data.append(line).push_back('\n');
+    if (inline_) ProcessLine(*inline_, line, line_no, current.get(), &message);
+    else current->data.append(line).push_back('\n');
+    current->input_bytes += line.size() + 1;
     ++current->records;
     ++line_no;
-    if (current->data.size() >= kBatchBytes || current->records >= kBatchRecords) submit();
+    if (current->input_bytes >= kBatchBytes || current->records >= kBatchRecords) submit();
   }
   if (ok && current) submit();
   while (!inflight.empty()) flush_front();

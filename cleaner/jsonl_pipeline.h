@@ -1,6 +1,7 @@
 // Streams JSONL through worker threads: the calling thread reads lines and
 // writes results, N workers clean batches of records, each with its own
-// RecordCleaner (the rules are shared read-only). Results are written in
+// RecordCleaner (the rules are shared read-only). With one job there is no
+// worker: the calling thread cleans each line where the reader holds it. Results are written in
 // input order, so the output bytes are the same for any number of workers;
 // at most a window of batches (kWindowPerJob per worker) is in flight, so
 // memory stays bounded whatever the input's size.
@@ -22,6 +23,8 @@
 #include "cleaner/run_stats.h"
 
 namespace clean {
+
+class RecordCleaner;
 
 // A batch is cut after this many bytes or records (whichever comes first).
 inline constexpr size_t kBatchBytes = 1 << 20;
@@ -53,6 +56,8 @@ class JsonlPipeline {
  private:
   struct Batch;
   void Worker();
+  void ProcessLine(RecordCleaner& cleaner, std::string_view line, uint64_t line_no, Batch* b,
+                   std::string* message);
   bool Flush(Batch* b, const std::string& name, const Sinks& sinks, std::string* error);
 
   const RuleSet& rules_;
@@ -68,6 +73,7 @@ class JsonlPipeline {
   std::deque<Batch*> todo_;
   bool stop_ = false;
   std::vector<std::thread> threads_;
+  std::unique_ptr<RecordCleaner> inline_;  // one job: the calling thread's
   std::vector<std::unique_ptr<Batch>> free_;
   RunStats stats_;
   uint64_t input_bytes_ = 0;

@@ -135,22 +135,21 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
   // overrides both inside the Cleaner).
   const Source* hint = nullptr;
   std::string_view hint_by;
-  auto string_field = [&](const std::string& key, std::string* value) {
+  // String values come decoded from the scan (JsonObjectScan::Decoded).
+  auto string_field = [&](const std::string& key, std::string_view* value) {
     const JsonMember* m = key.empty() ? nullptr : FindMember(line, scan_, key);
     if (!m || m->type != JsonType::kString) return false;
-    value->clear();
-    DecodeJsonString(line.substr(m->value_begin, m->value_end - m->value_begin), value);
+    *value = scan_.Decoded(*m);
     return true;
   };
-  if (string_field(options_.source_field, &field_) && (hint = rules_.FindSource(field_)))
+  std::string_view field;
+  if (string_field(options_.source_field, &field) && (hint = rules_.FindSource(field)))
     hint_by = "field";
-  if (!hint && string_field(options_.url_field, &field_) &&
-      (hint = SourceForHost(rules_, UrlHost(field_))))
+  if (!hint && string_field(options_.url_field, &field) &&
+      (hint = SourceForHost(rules_, UrlHost(field))))
     hint_by = "domain";
 
-  text_.clear();
-  DecodeJsonString(line.substr(input->value_begin, input->value_end - input->value_begin),
-                   &text_);
+  const std::string_view input_text = scan_.Decoded(*input);
 
   auto over_limit = [&](std::string_view limit) {
     ++stats->over_limit;
@@ -163,12 +162,12 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
     AppendRecord(line, nullptr, false, {}, summary_, out);
     return RecordOutcome::kPassed;
   };
-  if (options_.max_bytes && text_.size() > options_.max_bytes) return over_limit("max_bytes");
+  if (options_.max_bytes && input_text.size() > options_.max_bytes) return over_limit("max_bytes");
 
   auto started = std::chrono::steady_clock::now();
   CleanResult r;
-  bool ok = html ? CleanHtmlRecord(cleaner_, "record", text_, hint, hint_by, &r, &error)
-                 : cleaner_.Clean("record", text_, &r, &error, hint, hint_by);
+  bool ok = html ? CleanHtmlRecord(cleaner_, "record", input_text, hint, hint_by, &r, &error)
+                 : cleaner_.Clean("record", input_text, &r, &error, hint, hint_by);
   if (!ok) return Reject(stats, message, "field '" + input_name + "': " + error);
   if (options_.time_budget_ms > 0) {
     std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
@@ -181,7 +180,7 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
   Summary(&r, {}, &summary_);
   // An HTML record's clean text goes to the text field (replaced, or added).
   AppendRecord(line, text, html && !text, clean_, summary_, out);
-  if (report) WriteSpanReport(id_json, text_, r, report);
+  if (report) WriteSpanReport(id_json, input_text, r, report);
   return RecordOutcome::kCleaned;
 }
 

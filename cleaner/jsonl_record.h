@@ -40,7 +40,7 @@ class RecordCleaner {
   std::string digest_;
   Cleaner cleaner_;
   JsonObjectScan scan_;
-  std::string text_, clean_, summary_, field_;
+  std::string clean_, summary_;
 };
 
 }  // namespace clean

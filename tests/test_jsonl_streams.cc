@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -218,4 +219,51 @@ TEST_CASE("streams: line reader", "[jsonl]") {
     CHECK(lines[4] == "last");
     CHECK(reader.bytes() == data.size());
   }
+}
+
+TEST_CASE("streams: outputs in an OutputDir behave as OpenOutput's on every kind of entry",
+          "[jsonl]") {
+  // Two twin directories: NAME absent, a regular file, a symbolic link to
+  // /dev/null (a device: written in place), a directory (refused), a .gz
+  // name; one written through OpenOutput(DIR/NAME), one through OutputDir.
+  namespace fs = std::filesystem;
+  std::string base = TempDir();
+  auto make = [&](const std::string& dir) {
+    fs::create_directories(dir + "/sub");
+    WriteFile(dir + "/old.txt", "old bytes");
+    fs::create_symlink("/dev/null", dir + "/null.txt");
+    return dir;
+  };
+  std::string a = make(base + "/paths"), b = make(base + "/dir");
+  OutputDir out_dir;
+  std::string error;
+  REQUIRE(out_dir.Open(b, &error));
+  for (const std::string name : {"new.txt", "old.txt", "null.txt", "sub", "packed.txt.gz"}) {
+    INFO("name " << name);
+    std::string ea, eb;
+    auto sa = OpenOutput(a + "/" + name, &ea);
+    auto sb = out_dir.OpenOutput(name, &eb);
+    REQUIRE(bool(sa) == bool(sb));
+    CHECK(ea == eb);
+    if (!sa) {
+      CHECK(ea == "is a directory");
+      continue;
+    }
+    for (auto* s : {sa.get(), sb.get()}) {
+      REQUIRE(s->Write("clean text\n", &error));
+      REQUIRE(s->Close(&error));
+    }
+    auto type = [](const std::string& p) { return fs::symlink_status(p).type(); };
+    CHECK(type(a + "/" + name) == type(b + "/" + name));
+    CHECK_FALSE(fs::exists(b + "/" + name + ".tmp"));
+    if (name != "null.txt") {
+      std::string got = ReadFile(b + "/" + name);
+      CHECK(got == ReadFile(a + "/" + name));
+      if (name.find(".gz") == std::string::npos) CHECK(got == "clean text\n");
+    }
+  }
+  CHECK(fs::is_symlink(b + "/null.txt"));  // the device kept, not replaced by a file
+  OutputDir missing;
+  CHECK_FALSE(missing.Open(base + "/no/such/dir", &error));
+  CHECK(error == std::strerror(ENOENT));
 }
