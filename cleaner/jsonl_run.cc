@@ -194,10 +194,14 @@ int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
     if (in != "-" && per_file) raw_before += fs::file_size(in, ec);
   }
   progress.Finish();
-  for (auto* s : {out.get(), report.get(), rejects.get()}) {
+  const std::pair<OutputStream*, std::string> outputs[] = {
+      {out.get(), o.output.empty() || o.output == "-" ? "the clean text" : o.output},
+      {report.get(), o.report},
+      {rejects.get(), o.jsonl.rejects}};
+  for (const auto& [s, shown] : outputs) {
     if (s && !s->Close(&error)) {
       if (errno == EPIPE) return failed || pipeline.stats().rejected ? 1 : 0;
-      Message("cannot write: " + error);
+      Message("cannot write " + shown + ": " + error);
       return 1;
     }
   }
@@ -206,8 +210,12 @@ int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
     std::string json;
     stats.WriteJson(rules, &json);
     auto s = Open(o.jsonl.stats, &error);
-    if (!s || !s->Write(json, &error) || !s->Close(&error)) {
+    if (!s) {
       Message(error);
+      return 1;
+    }
+    if (!s->Write(json, &error) || !s->Close(&error)) {
+      Message("cannot write " + o.jsonl.stats + ": " + error);
       return 1;
     }
   }

@@ -1,5 +1,6 @@
 // `clean --jsonl` as the built binary: outputs, report, rejects, stats,
 // compressed files, --jobs determinism, flags and exit codes.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
@@ -301,4 +302,21 @@ TEST_CASE("jsonl cli: a closed output pipe stops quietly", "[jsonl][cli]") {
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(ReadFile(err).find("cannot write") == std::string::npos);
+}
+
+TEST_CASE("jsonl cli: a full device fails with a message naming the output", "[jsonl][cli]") {
+  struct stat st;
+  if (::stat("/dev/full", &st) != 0 || !S_ISCHR(st.st_mode)) {
+    WARN("no /dev/full character device on this machine: skipped");
+    return;
+  }
+  std::string in = Write("one.jsonl", "{\"id\": 1, \"text\": \"" + std::string(kP1) + "\"}\n");
+  for (const char* flag : {"-o", "--report", "--stats"}) {
+    INFO(flag);
+    auto r = RunClean({"--jsonl", "-q", flag, "/dev/full", in});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("clean: cannot write /dev/full: "));
+  }
+  REQUIRE(::stat("/dev/full", &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));  // written in place, not replaced
 }
