@@ -8,7 +8,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "cleaner/byte_scan.h"
+#include "cleaner/byte_classes.h"
 #include "cleaner/options.h"
 #include "cleaner/text_util.h"
 
@@ -43,39 +43,42 @@ bool ParseDateHeader(std::string_view raw, std::string* date) {
   return true;
 }
 
-// The length of the valid UTF-8 sequence at q (4 bytes readable), 0 when
-// it is not valid, as Utf8SequenceLength (text_util.h) says, with one
-// branch: by tables of the first byte (the length, the range of the
-// second byte) and a mask test of the third and fourth.
-struct LeadTable {
-  uint8_t len[256] = {}, lo[256] = {}, hi[256] = {};
-  constexpr LeadTable() {
-    for (int c = 0xC2; c <= 0xF4; ++c) {
-      len[c] = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-      lo[c] = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
-      hi[c] = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
-    }
-  }
-  size_t Length(const unsigned char* q) const {
-    // Bytes 2 and 3 (of those the length takes) are continuation bytes.
-    static constexpr uint32_t kMask[5] = {0, 0, 0, 0xC00000, 0xC0C00000};
-    static constexpr uint32_t kCont[5] = {0, 0, 0, 0x800000, 0x80800000};
-    const unsigned c = q[0];
-    const uint32_t w = uint32_t{q[2]} << 16 | uint32_t{q[3]} << 24;
-    const size_t l = len[c];
-    const bool ok = (w & kMask[l]) == kCont[l] && q[1] >= lo[c] && q[1] <= hi[c];
-    return ok ? l : 0;
-  }
-};
-inline constexpr LeadTable kLeads;
+#ifdef __SSE2__
+// Bytes of a 16-byte block x (after the block prev) that break UTF-8 as
+// Utf8SequenceLength (text_util.h) defines it: a continuation byte where
+// none is due or none where one is (each lead takes 1 to 3), a byte no
+// sequence has (C0, C1, F5-FF), an overlong or surrogate second byte or
+// one beyond U+10FFFF. All ones where broken; no branch.
+inline __m128i Utf8Errors(__m128i x, __m128i prev) {
+  using byte_classes_detail::InRange;
+  // The bytes 1, 2 and 3 places before each of x's.
+  const __m128i p1 = _mm_or_si128(_mm_slli_si128(x, 1), _mm_srli_si128(prev, 15));
+  const __m128i p2 = _mm_or_si128(_mm_slli_si128(x, 2), _mm_srli_si128(prev, 14));
+  const __m128i p3 = _mm_or_si128(_mm_slli_si128(x, 3), _mm_srli_si128(prev, 13));
+  auto is = [](__m128i v, int c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c))); };
+  auto in = [](__m128i v, int lo, int width) {
+    return InRange(v, static_cast<char>(lo), static_cast<char>(width));
+  };
+  const __m128i due = _mm_or_si128(_mm_or_si128(in(p1, 0xC0, 0x40), in(p2, 0xE0, 0x20)),
+                                   in(p3, 0xF0, 0x10));
+  __m128i e = _mm_xor_si128(due, in(x, 0x80, 0x40));
+  e = _mm_or_si128(e, _mm_or_si128(in(x, 0xC0, 2), in(x, 0xF5, 11)));
+  e = _mm_or_si128(e, _mm_and_si128(is(p1, 0xE0), in(x, 0x80, 0x20)));  // overlong
+  e = _mm_or_si128(e, _mm_and_si128(is(p1, 0xED), in(x, 0xA0, 0x20)));  // surrogate
+  e = _mm_or_si128(e, _mm_and_si128(is(p1, 0xF0), in(x, 0x80, 0x10)));  // overlong
+  e = _mm_or_si128(e, _mm_and_si128(is(p1, 0xF4), in(x, 0x90, 0x30)));  // > U+10FFFF
+  return e;
+}
+#endif
 
 // Splits text into lines in one scan of 16-byte blocks (SSE2 on x86-64, a
 // byte loop elsewhere): their newlines as a bit mask, with no call per
-// line, and (kCheck) the UTF-8 sequences of blocks with non-ASCII bytes.
-// Lines with nothing to trim are already in the text's form (joined by
-// '\n'): runs of them are copied at once. Returns false, with the page as
-// it was, at the first invalid sequence (a valid one never spans a '\n',
-// and trimming ASCII spaces cuts none: valid input needs no repair).
+// line, and (kCheck) UTF-8 checked in blocks with non-ASCII bytes and the
+// block after each. Lines with nothing to trim are already in the text's
+// form (joined by '\n'): runs of them are copied at once. Returns false,
+// with the page as it was, when a sequence is invalid (a valid one never
+// spans a '\n', and trimming ASCII spaces cuts none: valid input needs no
+// repair).
 template <bool kCheck>
 bool SplitValid(std::string_view bytes, Page* page) {
   const char* d = bytes.data();
@@ -83,7 +86,8 @@ bool SplitValid(std::string_view bytes, Page* page) {
   std::string& text = page->text;
   const size_t text_at = text.size(), lines_at = page->lines.size();
   size_t copied = 0;  // bytes[copied, ...) are not yet in the text
-  auto add = [&](size_t start, size_t end) {  // one line, without its '\n'
+  // One line, without its '\n'.
+  auto add = [&](size_t start, size_t end) __attribute__((always_inline)) {
     if (end > start && d[end - 1] == '\r') page->had_crlf = true;
     if (page->lines.empty())
       page->date_header = ParseDateHeader(bytes.substr(start, end - start), &page->header_date);
@@ -104,49 +108,59 @@ bool SplitValid(std::string_view bytes, Page* page) {
     }
     page->lines.push_back(span);
   };
-  struct Block {
-    uint32_t newline = 0, high = 0;
-  };
-  auto classify = [](const char* p, size_t len) {
-    Block m;
+  bool valid = true;
 #ifdef __SSE2__
-    if (len == 16) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      m.newline = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
-      m.high = static_cast<uint32_t>(_mm_movemask_epi8(x));
-      return m;
-    }
+  __m128i prev = _mm_setzero_si128(), errors = _mm_setzero_si128();
+  bool prev_high = false;
+#else
+  size_t checked = 0;  // sequences before this were found valid
 #endif
-    for (size_t k = 0; k < len; ++k) {
-      m.newline |= uint32_t{p[k] == '\n'} << k;
-      m.high |= uint32_t{static_cast<unsigned char>(p[k]) >= 0x80} << k;
-    }
-    return m;
-  };
-  size_t start = 0, checked = 0;  // sequences before `checked` are valid
+  size_t start = 0;
   for (size_t base = 0; base < n; base += 16) {
     const size_t len = n - base < 16 ? n - base : 16;
-    const Block m = classify(d + base, len);
-    if (kCheck && m.high) {
-      // Each sequence starting in this block (the one that began before
-      // it was checked whole).
-      uint32_t lead = checked > base ? m.high & (~0u << (checked - base)) : m.high;
-      while (lead) {
-        const size_t i = base + static_cast<size_t>(__builtin_ctz(lead));
-        const size_t seq = i + 4 <= n ? kLeads.Length(reinterpret_cast<const unsigned char*>(d + i))
-                                      : Utf8SequenceLength(bytes, i);
-        if (seq == 0) {
-          text.resize(text_at);
-          page->lines.resize(lines_at);
-          page->had_crlf = page->date_header = false;
-          page->header_date.clear();
-          return false;
-        }
-        checked = i + seq;
-        lead = checked - base >= 16 ? 0 : lead & (~0u << (checked - base));
-      }
+    uint32_t newline = 0;
+#ifdef __SSE2__
+    __m128i x;
+    if (len == 16) {
+      x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + base));
+    } else {  // the last bytes, zero-padded (a sequence cut short then shows)
+      alignas(16) char last[16] = {};
+      std::memcpy(last, d + base, len);
+      x = _mm_load_si128(reinterpret_cast<const __m128i*>(last));
     }
-    for (uint32_t nl = m.newline; nl; nl &= nl - 1) {
+    newline = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+    if (kCheck) {
+      const bool high = _mm_movemask_epi8(x) != 0;
+      if (high || prev_high) errors = _mm_or_si128(errors, Utf8Errors(x, prev));
+      prev = x;
+      prev_high = high;
+    }
+#else
+    uint32_t high = 0;
+    for (size_t k = 0; k < len; ++k) {
+      newline |= uint32_t{d[base + k] == '\n'} << k;
+      high |= uint32_t{static_cast<unsigned char>(d[base + k]) >= 0x80} << k;
+    }
+    // Each sequence starting in this block (one that began before it was
+    // checked whole).
+    if (kCheck && valid && high) {
+      size_t i = std::max(checked, base);
+      while (i < base + len) {
+        if (static_cast<unsigned char>(d[i]) < 0x80) {
+          ++i;
+          continue;
+        }
+        const size_t seq = Utf8SequenceLength(bytes, i);
+        if (seq == 0) {
+          valid = false;
+          break;
+        }
+        i += seq;
+      }
+      checked = i;
+    }
+#endif
+    for (uint32_t nl = newline; nl; nl &= nl - 1) {
       const size_t end = base + static_cast<size_t>(__builtin_ctz(nl));
       add(start, end);
       start = end + 1;
@@ -157,7 +171,19 @@ bool SplitValid(std::string_view bytes, Page* page) {
     text.append(d + copied, n - copied);
     if (d[n - 1] != '\n') text.push_back('\n');
   }
-  return true;
+#ifdef __SSE2__
+  // A sequence cut short by the end of a whole last block.
+  if (kCheck && prev_high && n % 16 == 0)
+    errors = _mm_or_si128(errors, Utf8Errors(_mm_setzero_si128(), prev));
+  valid = _mm_movemask_epi8(errors) == 0;
+#endif
+  if (!valid) {
+    text.resize(text_at);
+    page->lines.resize(lines_at);
+    page->had_crlf = page->date_header = false;
+    page->header_date.clear();
+  }
+  return valid;
 }
 
 }  // namespace

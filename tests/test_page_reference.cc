@@ -146,6 +146,10 @@ TEST_CASE("page reference: generated inputs at every block offset", "[text][page
       // invalid: stray continuation, truncated, overlong, surrogate, too big, bad leads
       "\x80", "\xBF", "\xC3", "\xE2\x80", "\xF0\x9F\x98", "\xC0\xAF", "\xE0\x80\xAF",
       "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "\xC1\xBF",
+      "\xE0\x9F\xBF", "\xED\xBF\xBF", "\xF0\x8F\xBF\xBF", "\xF8\x88\x80\x80\x80", "\xE2\x28\xA1",
+      // valid at the edges of those ranges
+      "\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+      "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF",
       " date 2025-07-10 ", " date 2025-07-1x"};
   std::mt19937 rng(5151);
   std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1), invalid_odds(0, 3);
@@ -165,6 +169,10 @@ TEST_CASE("page reference: generated inputs at every block offset", "[text][page
     if (round % 7 == 0) bytes = " date 2025-07-10 x\r\n" + bytes;
     bad += Compare("generated input " + std::to_string(round), bytes);
   }
+  // Sequences cut short by the end of the input, at every offset in a block.
+  for (size_t pad = 0; pad < 20; ++pad)
+    for (std::string_view cut : {"\xC3", "\xE2\x80", "\xF0\x9F\x98", "\xF0\x9F", "\xE2"})
+      bad += Compare("cut at " + std::to_string(pad), std::string(pad, 'a') + std::string(cut));
   for (std::string_view edge : {"", "\n", "\n\n", "\r\n", " ", "x", "x\n", "\xEF\xBB\xBF",
                                 "\xEF\xBB\xBF\n", "\xC3", "a\n\xC3", "\xC3\n", " date 2025-07-10",
                                 " date 2025-07-10\r", " date 2025-07-10\r\nx"})
