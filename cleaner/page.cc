@@ -1,8 +1,14 @@
 #include "cleaner/page.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "cleaner/byte_classes.h"
 #include "cleaner/options.h"
 #include "cleaner/text_util.h"
 
@@ -25,6 +31,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // " date YYYY-MM-DD" at the very start of the first line, as written by the
 // datasets' render_text.py.
 bool ParseDateHeader(std::string_view raw, std::string* date) {
+  if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
   constexpr std::string_view kPrefix = " date ";
   if (raw.substr(0, kPrefix.size()) != kPrefix || raw.size() < kPrefix.size() + 10) return false;
   std::string_view d = raw.substr(kPrefix.size(), 10);
@@ -36,6 +43,148 @@ bool ParseDateHeader(std::string_view raw, std::string* date) {
   return true;
 }
 
+#ifdef __SSE2__
+// Bytes of a 16-byte block x (after the block prev) that break UTF-8 as
+// Utf8SequenceLength (text_util.h) defines it: a continuation byte where
+// none is due or none where one is (each lead takes 1 to 3), a byte no
+// sequence has (C0, C1, F5-FF), an overlong or surrogate second byte or
+// one beyond U+10FFFF. All ones where broken; no branch.
+inline __m128i Utf8Errors(__m128i x, __m128i prev) {
+  using byte_classes_detail::InRange;
+  // The bytes 1, 2 and 3 places before each of x's.
+  const __m128i p1 = _mm_or_si128(_mm_slli_si128(x, 1), _mm_srli_si128(prev, 15));
+  const __m128i p2 = _mm_or_si128(_mm_slli_si128(x, 2), _mm_srli_si128(prev, 14));
+  const __m128i p3 = _mm_or_si128(_mm_slli_si128(x, 3), _mm_srli_si128(prev, 13));
+  auto is = [](__m128i v, int c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c))); };
+  auto in = [](__m128i v, int lo, int width) {
+    return InRange(v, static_cast<char>(lo), static_cast<char>(width));
+  };
+  const __m128i due = _mm_or_si128(_mm_or_si128(in(p1, 0xC0, 0x40), in(p2, 0xE0, 0x20)),
+                                   in(p3, 0xF0, 0x10));
+  __m128i e = _mm_xor_si128(due, in(x, 0x80, 0x40));
+  e = _mm_or_si128(e, _mm_or_si128(in(x, 0xC0, 2), in(x, 0xF5, 11)));
+  e = _mm_or_si128(e, _mm_and_si128(is(p1, 0xE0), in(x, 0x80, 0x20)));  // overlong
+  e = _mm_or_si128(e, _mm_and_si128(is(p1, 0xED), in(x, 0xA0, 0x20)));  // surrogate
+  e = _mm_or_si128(e, _mm_and_si128(is(p1, 0xF0), in(x, 0x80, 0x10)));  // overlong
+  e = _mm_or_si128(e, _mm_and_si128(is(p1, 0xF4), in(x, 0x90, 0x30)));  // > U+10FFFF
+  return e;
+}
+#endif
+
+// Splits text into lines in one scan of 16-byte blocks (SSE2 on x86-64, a
+// byte loop elsewhere): their newlines as a bit mask, with no call per
+// line, and (kCheck) UTF-8 checked in blocks with non-ASCII bytes and the
+// block after each. Lines with nothing to trim are already in the text's
+// form (joined by '\n'): runs of them are copied at once. Returns false,
+// with the page as it was, when a sequence is invalid (a valid one never
+// spans a '\n', and trimming ASCII spaces cuts none: valid input needs no
+// repair).
+template <bool kCheck>
+bool SplitValid(std::string_view bytes, Page* page) {
+  const char* d = bytes.data();
+  const size_t n = bytes.size();
+  std::string& text = page->text;
+  const size_t text_at = text.size(), lines_at = page->lines.size();
+  size_t copied = 0;  // bytes[copied, ...) are not yet in the text
+  // One line, without its '\n'.
+  auto add = [&](size_t start, size_t end) __attribute__((always_inline)) {
+    if (end > start && d[end - 1] == '\r') page->had_crlf = true;
+    if (page->lines.empty())
+      page->date_header = ParseDateHeader(bytes.substr(start, end - start), &page->header_date);
+    size_t b = start, e = end;
+    while (b < e && IsAsciiSpace(static_cast<unsigned char>(d[b]))) ++b;
+    while (e > b && IsAsciiSpace(static_cast<unsigned char>(d[e - 1]))) --e;
+    LineSpan span;
+    if (b == start && e == end) {  // copied later, with the lines around it
+      span.begin = static_cast<uint32_t>(text.size() + (start - copied));
+      span.end = static_cast<uint32_t>(span.begin + (end - start));
+    } else {
+      text.append(d + copied, start - copied);
+      span.begin = static_cast<uint32_t>(text.size());
+      text.append(d + b, e - b);
+      span.end = static_cast<uint32_t>(text.size());
+      text.push_back('\n');
+      copied = end + 1;
+    }
+    page->lines.push_back(span);
+  };
+  bool valid = true;
+#ifdef __SSE2__
+  __m128i prev = _mm_setzero_si128(), errors = _mm_setzero_si128();
+  bool prev_high = false;
+#else
+  size_t checked = 0;  // sequences before this were found valid
+#endif
+  size_t start = 0;
+  for (size_t base = 0; base < n; base += 16) {
+    const size_t len = n - base < 16 ? n - base : 16;
+    uint32_t newline = 0;
+#ifdef __SSE2__
+    __m128i x;
+    if (len == 16) {
+      x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + base));
+    } else {  // the last bytes, zero-padded (a sequence cut short then shows)
+      alignas(16) char last[16] = {};
+      std::memcpy(last, d + base, len);
+      x = _mm_load_si128(reinterpret_cast<const __m128i*>(last));
+    }
+    newline = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+    if (kCheck) {
+      const bool high = _mm_movemask_epi8(x) != 0;
+      if (high || prev_high) errors = _mm_or_si128(errors, Utf8Errors(x, prev));
+      prev = x;
+      prev_high = high;
+    }
+#else
+    uint32_t high = 0;
+    for (size_t k = 0; k < len; ++k) {
+      newline |= uint32_t{d[base + k] == '\n'} << k;
+      high |= uint32_t{static_cast<unsigned char>(d[base + k]) >= 0x80} << k;
+    }
+    // Each sequence starting in this block (one that began before it was
+    // checked whole).
+    if (kCheck && valid && high) {
+      size_t i = std::max(checked, base);
+      while (i < base + len) {
+        if (static_cast<unsigned char>(d[i]) < 0x80) {
+          ++i;
+          continue;
+        }
+        const size_t seq = Utf8SequenceLength(bytes, i);
+        if (seq == 0) {
+          valid = false;
+          break;
+        }
+        i += seq;
+      }
+      checked = i;
+    }
+#endif
+    for (uint32_t nl = newline; nl; nl &= nl - 1) {
+      const size_t end = base + static_cast<size_t>(__builtin_ctz(nl));
+      add(start, end);
+      start = end + 1;
+    }
+  }
+  if (start < n) add(start, n);  // no final newline
+  if (copied < n) {
+    text.append(d + copied, n - copied);
+    if (d[n - 1] != '\n') text.push_back('\n');
+  }
+#ifdef __SSE2__
+  // A sequence cut short by the end of a whole last block.
+  if (kCheck && prev_high && n % 16 == 0)
+    errors = _mm_or_si128(errors, Utf8Errors(_mm_setzero_si128(), prev));
+  valid = _mm_movemask_epi8(errors) == 0;
+#endif
+  if (!valid) {
+    text.resize(text_at);
+    page->lines.resize(lines_at);
+    page->had_crlf = page->date_header = false;
+    page->header_date.clear();
+  }
+  return valid;
+}
 
 }  // namespace
 
@@ -58,22 +207,20 @@ bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::
   }
   page->final_newline = !bytes.empty() && bytes.back() == '\n';
   page->text.reserve(bytes.size() + 16);
+  // Valid UTF-8 (the usual case) needs no repair: its lines are found in
+  // one scan; otherwise each line is repaired.
+  if (valid_utf8 ? SplitValid<false>(bytes, page) : SplitValid<true>(bytes, page)) return true;
   size_t start = 0;
   while (start < bytes.size()) {
     const void* nl = std::memchr(bytes.data() + start, '\n', bytes.size() - start);
     size_t end = nl ? static_cast<const char*>(nl) - bytes.data() : bytes.size();
     std::string_view raw = bytes.substr(start, end - start);
     if (!raw.empty() && raw.back() == '\r') page->had_crlf = true;
-    if (page->lines.empty()) {
-      std::string_view first = raw;
-      if (!first.empty() && first.back() == '\r') first.remove_suffix(1);
-      page->date_header = ParseDateHeader(first, &page->header_date);
-    }
+    if (page->lines.empty()) page->date_header = ParseDateHeader(raw, &page->header_date);
     std::string_view t = TrimAscii(raw);
     LineSpan span;
     span.begin = static_cast<uint32_t>(page->text.size());
-    if (valid_utf8) page->text.append(t);
-    else page->invalid_utf8 += AppendRepaired(t, &page->text);
+    page->invalid_utf8 += AppendRepaired(t, &page->text);
     span.end = static_cast<uint32_t>(page->text.size());
     page->text.push_back('\n');
     page->lines.push_back(span);
