@@ -33,13 +33,17 @@ const Source* Classifier::Detect(const Page& page, uint32_t* decider) {
   const MatchPlan& plan = rules_.detect_plan();
   if (plan.regexes.empty() && plan.exact.empty()) return nullptr;
   scanner_.Scan(plan, page, &detect_scan_);
+  return BestSource(detect_scan_.hits, decider);
+}
+
+const Source* Classifier::BestSource(const std::vector<Hit>& hits, uint32_t* decider) const {
   const Source* best = nullptr;
   size_t best_score = 0;
   for (const Source& s : rules_.sources()) {
     size_t score = 0;
     uint32_t first = 0;
     for (auto [m, d] : s.fingerprints) {
-      bool hit = std::any_of(detect_scan_.hits.begin(), detect_scan_.hits.end(),
+      bool hit = std::any_of(hits.begin(), hits.end(),
                              [m = m](const Hit& h) { return h.matcher == m; });
       if (hit && score++ == 0) first = d;
     }
@@ -50,6 +54,48 @@ const Source* Classifier::Detect(const Page& page, uint32_t* decider) {
     }
   }
   return best;
+}
+
+bool Classifier::CanMergeDetect() {
+  if (merge_detect_ < 0) {
+    const MatchPlan& generic = rules_.generic().plan;
+    const MatchPlan& merged = rules_.detect_generic_plan();
+    bool same = true;
+    if (!generic.regexes.empty()) {
+      const Prefilter& a = rules_.prefilter(generic);
+      const Prefilter& b = rules_.prefilter(merged);
+      for (int m : generic.regexes) same = same && a.RouteOf(m) == b.RouteOf(m);
+    }
+    merge_detect_ = same;
+    auto mark = [this](int m) {
+      if (in_generic_.size() <= static_cast<size_t>(m)) in_generic_.resize(m + 1, 0);
+      in_generic_[m] = 1;
+    };
+    for (int m : generic.regexes) mark(m);
+    for (const auto& [text, ms] : generic.exact)
+      for (int m : ms) mark(m);
+  }
+  return merge_detect_ == 1;
+}
+
+const Source* Classifier::DetectAndScan(const Page& page, uint32_t* decider, PageWork* w) {
+  w->scanned = nullptr;
+  const MatchPlan& plan = rules_.detect_generic_plan();
+  if (!CanMergeDetect() || (rules_.detect_plan().regexes.empty() && rules_.detect_plan().exact.empty()))
+    return Detect(page, decider);
+  scanner_.Scan(plan, page, &w->scan);
+  // A fingerprint's hits are those the detect plan would find.
+  const Source* s = BestSource(w->scan.hits, decider);
+  if (s) return s;  // Classify scans the source's plan
+  // Only the generic plan's matchers stay (a fingerprint's limit is no
+  // limit of the generic rules).
+  auto foreign = [this](const Hit& h) {
+    return static_cast<size_t>(h.matcher) >= in_generic_.size() || !in_generic_[h.matcher];
+  };
+  std::erase_if(w->scan.hits, foreign);
+  std::erase_if(w->scan.limits, foreign);
+  w->scanned = &rules_.generic().plan;
+  return nullptr;
 }
 
 void Classifier::Classify(const Page& page, const Source* source, const Options& o,
@@ -69,7 +115,8 @@ void Classifier::Classify(const Page& page, const Source* source, const Options&
 
 void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {
   const MatchPlan& plan = source ? source->plan : rules_.generic().plan;
-  scanner_.Scan(plan, page, &w->scan);
+  if (w->scanned != &plan) scanner_.Scan(plan, page, &w->scan);
+  w->scanned = nullptr;
   const Layer* layers[2] = {source ? &source->layer : nullptr, &rules_.generic().layer};
   const CompiledRule* open[2] = {nullptr, nullptr};
   HitCursor cursor(w->scan.hits);

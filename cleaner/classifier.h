@@ -42,6 +42,9 @@ struct PageWork {
   std::vector<uint8_t> in_region;  // 1 for lines in the best or a secondary block
   std::vector<double> scores;      // per-line region score
   std::vector<uint8_t> list_item;  // 1 for items of a list after a lead-in ending in ':'
+  // Set by Classifier::DetectAndScan: `scan` holds this plan's hits for the
+  // page already (Classify then does not scan again, and clears it).
+  const MatchPlan* scanned = nullptr;
   bool title_like(uint32_t i, const Options& o) const;
 };
 
@@ -58,6 +61,10 @@ class Classifier {
   // page (at least one); null when none does. *decider names the winning
   // fingerprint.
   const Source* Detect(const Page& page, uint32_t* decider);
+  // The same, found with the generic plan's scan in one pass (when the
+  // rules allow it): when no source is found, work->scan holds the generic
+  // plan's hits for the Classify of this page with the generic rules.
+  const Source* DetectAndScan(const Page& page, uint32_t* decider, PageWork* work);
 
   void set_prefilter(bool on) { scanner_.set_prefilter(on); }
 
@@ -66,11 +73,19 @@ class Classifier {
   void LocateRegion(const Page& page, const Options& o, PageWork* w);
   void MarkLeadInLists(const Page& page, const Options& o, PageWork* w);
   void ApplyHeuristics(const Page& page, const Options& o, PageWork* w);
+  // The source whose fingerprints have most hits among `hits` (see Detect).
+  const Source* BestSource(const std::vector<Hit>& hits, uint32_t* decider) const;
+  // Whether DetectAndScan may use detect_generic_plan: every generic
+  // regex takes the same prefilter route there as in the generic plan, so
+  // its hits and limits are the same (decided on first use).
+  bool CanMergeDetect();
 
   const RuleSet& rules_;
   FeatureExtractor features_;
   MatcherScanner scanner_;
   ScanResult detect_scan_;
+  int merge_detect_ = -1;            // CanMergeDetect: -1 not known yet
+  std::vector<uint8_t> in_generic_;  // per matcher id: 1 when the generic plan has it
   struct Segment {
     uint32_t begin, end;
     double score;

@@ -26,9 +26,16 @@ struct Prefilter {
     int matcher = -1;
     std::string_view pattern;
     bool caseless = false;
+    bool head_ok = true;  // false: never in the line-head automaton
   };
   // With a cache directory, the Hyperscan database is cached (prefilter_cache.h).
   static Prefilter Build(const std::vector<Regex>& regexes, const std::string& cache_dir);
+
+  // How the candidate lines of `matcher` are found. A regex taking the same
+  // route in two prefilters gets the same candidates (and so the same hits
+  // and limits) from both.
+  enum class Route { kNone, kHead, kDb, kPcreOnly };
+  Route RouteOf(int matcher) const;
 
   std::unique_ptr<LineHeadDfa> head;
   std::vector<int> head_matchers;  // automaton pattern i -> matcher id

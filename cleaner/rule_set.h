@@ -58,6 +58,9 @@ struct LazyPrefilter {
 
 struct MatchPlan {
   std::vector<int> regexes;  // matcher ids
+  // Only regexes[0, head_regexes) may join the line-head automaton of the
+  // prefilter; the others go to its Hyperscan database.
+  size_t head_regexes = SIZE_MAX;
   // Built on first use by RuleSet::prefilter (compiling it takes time).
   std::unique_ptr<struct LazyPrefilter> prefilter;
   // exact text (lower-cased for caseless matchers) -> matcher ids
@@ -109,6 +112,10 @@ class RuleSet {
   const Lexicon& lexicon() const { return lexicon_; }
   const DomVocabulary& dom_vocab() const { return dom_vocab_; }
   const MatchPlan& detect_plan() const { return detect_plan_; }
+  // The generic plan with the fingerprints added: one scan of a page both
+  // detects its source and, when none is found, gives the generic plan's
+  // hits (the hits of a matcher do not depend on the plan it is in).
+  const MatchPlan& detect_generic_plan() const { return detect_generic_plan_; }
   const std::string& dir() const { return dir_; }
   // The plan's prefilter, compiled (or loaded from the cache) on first use;
   // safe to call from many threads.
@@ -124,6 +131,7 @@ class RuleSet {
   std::vector<Source> sources_;
   Source generic_;
   MatchPlan detect_plan_;
+  MatchPlan detect_generic_plan_;
   Lexicon lexicon_;
   DomVocabulary dom_vocab_;
   friend class RuleSetBuilder;

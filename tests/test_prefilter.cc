@@ -64,7 +64,8 @@ std::string Mutate(const std::string& page, std::mt19937& rng) {
 }
 
 std::vector<const MatchPlan*> Plans(const RuleSet& rules) {
-  std::vector<const MatchPlan*> plans = {&rules.detect_plan(), &rules.generic().plan};
+  std::vector<const MatchPlan*> plans = {&rules.detect_plan(), &rules.generic().plan,
+                                         &rules.detect_generic_plan()};
   for (const auto& s : rules.sources()) plans.push_back(&s.plan);
   return plans;
 }
