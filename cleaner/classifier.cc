@@ -23,12 +23,6 @@ LineKind KindOf(const LineFeatures& f, bool lang_known, const Options& o) {
 
 }  // namespace
 
-bool PageWork::title_like(uint32_t i, const Options& o) const {
-  const LineFeatures& f = features.lines[i];
-  return f.letters > 0 && f.words >= 1 && f.words <= o.title_max_words && !f.has_sentence_break &&
-         kinds[i] != LineKind::kProse;
-}
-
 const Source* Classifier::Detect(const Page& page, uint32_t* decider) {
   const MatchPlan& plan = rules_.detect_plan();
   if (plan.regexes.empty() && plan.exact.empty()) return nullptr;
@@ -100,17 +94,39 @@ const Source* Classifier::DetectAndScan(const Page& page, uint32_t* decider, Pag
 
 void Classifier::Classify(const Page& page, const Source* source, const Options& o,
                           PageWork* w) {
-  size_t n = page.lines.size();
   features_.Compute(page, &w->features);
-  bool lang_known = w->features.language >= 0;
-  w->kinds.resize(n);
-  for (size_t i = 0; i < n; ++i) w->kinds[i] = KindOf(w->features.lines[i], lang_known, o);
-  w->decisions.assign(n, Decision());
-  w->by_rule.assign(n, 0);
+  Describe(page, o, w);
   ApplyRules(page, source, w);
   LocateRegion(page, o, w);
   ApplyHeuristics(page, o, w);
   ApplyContext(page, o, w);
+}
+
+void Classifier::Describe(const Page& page, const Options& o, PageWork* w) {
+  size_t n = page.lines.size();
+  bool lang_known = w->features.language >= 0;
+  w->kinds.resize(n);
+  w->facts.resize(n);
+  w->decisions.assign(n, Decision());
+  w->by_rule.assign(n, 0);
+  const uint32_t title_max = static_cast<uint32_t>(std::max(o.title_max_words, 0));
+  for (size_t i = 0; i < n; ++i) {
+    const LineFeatures& f = w->features.lines[i];
+    LineKind k = KindOf(f, lang_known, o);
+    w->kinds[i] = k;
+    uint8_t x = 0;
+    if (f.repeats >= o.repeat_min) x |= PageWork::kRepeated;
+    if (f.letters > 0 && f.words >= 1 && f.words <= title_max && !f.has_sentence_break &&
+        k != LineKind::kProse) {
+      x |= PageWork::kTitleLike;
+      if (!f.terminal && f.words >= 4) x |= PageWork::kHeadlineLike;
+      if (!f.terminal && f.words >= 3) x |= PageWork::kTitleShape;
+    }
+    if (f.list_marker) x |= PageWork::kListMarker;
+    if (f.words <= 4) x |= PageWork::kFewWords;
+    w->facts[i] = x;
+    w->decisions[i].blank = page.lines[i].blank();
+  }
 }
 
 void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {
@@ -123,6 +139,13 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
   HitCursor limits(w->scan.limits);
   size_t n = page.lines.size();
   for (uint32_t i = 0; i < n; ++i) {
+    if (i > 0 && !open[0] && !open[1]) {
+      // No section open: nothing happens before the next line with a hit
+      // or a limit (Describe set every line's blank flag).
+      uint32_t next = std::min(cursor.Upcoming(), limits.Upcoming());
+      if (next >= n) break;
+      i = next;
+    }
     Decision& d = w->decisions[i];
     bool blank = page.lines[i].blank();
     cursor.Seek(i);
@@ -195,7 +218,7 @@ void Classifier::MarkLeadInLists(const Page& page, const Options& o, PageWork* w
   size_t n = w->decisions.size();
   w->list_item.assign(n, 0);
   auto item = [&](uint32_t k) {
-    return !w->by_rule[k] && w->features.lines[k].repeats < o.repeat_min &&
+    return !w->by_rule[k] && !w->has(k, PageWork::kRepeated) &&
            (w->kinds[k] == LineKind::kShort || w->kinds[k] == LineKind::kMedium);
   };
   for (uint32_t i = 0; i < n; ++i) {
@@ -218,7 +241,7 @@ void Classifier::MarkLeadInLists(const Page& page, const Options& o, PageWork* w
     uint32_t marked = 0, enumerated = 0;
     for (uint32_t j = i + 1; j < e; ++j) {
       if (w->decisions[j].blank) continue;
-      marked += w->features.lines[j].list_marker;
+      marked += w->has(j, PageWork::kListMarker);
       char last = page.line(j).back();
       enumerated += last == ';' || last == ',';
     }
@@ -263,7 +286,7 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
         case LineKind::kProse: s = f.chars * o.region_good_weight; break;
         case LineKind::kMedium: s = 0.5 * f.chars * o.region_good_weight; break;
         case LineKind::kShort:
-          s = (f.repeats >= o.repeat_min) ? -o.region_bad_penalty : -o.region_short_penalty;
+          s = w->has(i, PageWork::kRepeated) ? -o.region_bad_penalty : -o.region_short_penalty;
           break;
         case LineKind::kNoWords: s = -o.region_short_penalty; break;
         case LineKind::kBlank: break;
@@ -327,7 +350,7 @@ void Classifier::ApplyHeuristics(const Page& page, const Options& o, PageWork* w
     };
     if (k == LineKind::kNoWords) {
       set(LineClass::kNavigation, Heuristic::kNoWords);
-    } else if (f.repeats >= o.repeat_min && k != LineKind::kProse) {
+    } else if (w->has(i, PageWork::kRepeated) && k != LineKind::kProse) {
       set(LineClass::kNavigation, Heuristic::kRepeated);
     } else if (inside && w->list_item[i]) {
       set(LineClass::kBody, Heuristic::kLeadInList);
