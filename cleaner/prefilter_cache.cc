@@ -17,7 +17,9 @@ constexpr std::string_view kMagic = "clean-prefilter-2\n";
 
 std::string EntryPath(const std::string& dir, uint64_t key) {
   char name[32];
-  std::snprintf(name, sizeof name, "%016llx.hsdb", static_cast<unsigned long long>(key));
+  // The entry format is in the name too: builds of another format keep
+  // their own entries instead of replacing these.
+  std::snprintf(name, sizeof name, "%016llx.2.hsdb", static_cast<unsigned long long>(key));
   return (fs::path(dir) / name).string();
 }
 
