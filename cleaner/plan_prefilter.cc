@@ -34,6 +34,11 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
     }
     exprs.push_back(ToHyperscan(*part));
     matchers.push_back(matcher);
+    if (std::optional<ByteSet> bytes = LineAlphabet(p)) {
+      Alphabet a{matcher, {}};
+      for (int b = 0; b < 256; ++b) a.allowed[b] = (*bytes)[b];
+      pf.alphabets.push_back(a);
+    }
   };
   std::vector<const Regex*> legacy;
   for (const Regex& r : regexes) {

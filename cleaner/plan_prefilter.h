@@ -11,6 +11,7 @@
 //              it): PCRE2 scans the page for them.
 // A regex that cannot match any line (it needs a '\n') is in none of them.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,24 @@ struct Prefilter {
   // and limits) from both.
   enum class Route { kNone, kHead, kDb, kPcreOnly };
   Route RouteOf(int matcher) const;
+
+  // False when `line` cannot match database regex `matcher`: it holds a
+  // byte no match of a whole-line regex (/^...$/) holds (LineAlphabet in
+  // prefilter_choice.h). Checked before PCRE2 confirms a candidate.
+  bool MayMatch(int matcher, std::string_view line) const {
+    for (const auto& a : alphabets) {
+      if (a.matcher != matcher) continue;
+      for (unsigned char c : line)
+        if (!a.allowed[c]) return false;
+      return true;
+    }
+    return true;
+  }
+  struct Alphabet {
+    int matcher = -1;
+    std::array<bool, 256> allowed{};
+  };
+  std::vector<Alphabet> alphabets;
 
   std::unique_ptr<LineHeadDfa> head;
   std::vector<int> head_matchers;  // automaton pattern i -> matcher id

@@ -286,4 +286,25 @@ std::optional<BytePattern> RarePart(const BytePattern& p) {
   return std::move(b->node);
 }
 
+namespace {
+void AddBytes(const Node& n, ByteSet* out) {
+  if (n.kind == Kind::kBytes) *out |= n.bytes;
+  for (const auto& k : n.kids) AddBytes(k, out);
+}
+}  // namespace
+
+std::optional<ByteSet> LineAlphabet(const BytePattern& p) {
+  // ^ first and $ last in the top sequence: a match runs from the line's
+  // start to its end, every byte read by some byte set in between.
+  if (p.kind != Kind::kConcat || p.kids.size() < 2 || p.kids.front().kind != Kind::kLineStart ||
+      p.kids.back().kind != Kind::kLineEnd)
+    return std::nullopt;
+  ByteSet bytes;
+  AddBytes(p, &bytes);
+  ByteSet line_bytes = ~ByteSet();
+  line_bytes.reset('\n');
+  if ((bytes & line_bytes) == line_bytes) return std::nullopt;
+  return bytes;
+}
+
 }  // namespace clean

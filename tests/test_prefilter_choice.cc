@@ -50,3 +50,27 @@ TEST_CASE("prefilter_choice: the rare part of a pattern", "[prefilter_choice]") 
   // Nothing but a broad run: no part.
   CHECK(part("^.{3,}$") == "<none>");
 }
+
+TEST_CASE("prefilter_choice: the bytes a whole-line pattern may hold", "[prefilter_choice]") {
+  auto alphabet = [](const char* regex, bool caseless = false) {
+    auto p = BytePattern::Parse(regex, caseless);
+    REQUIRE(p.has_value());
+    return LineAlphabet(*p);
+  };
+  auto crumbs = alphabet("^(?:[a-z ]{1,30}\\s*[>/]\\s*){2,}[a-z ]{1,60}$");
+  REQUIRE(crumbs.has_value());
+  CHECK((*crumbs)['a']);
+  CHECK((*crumbs)['/']);
+  CHECK((*crumbs)['\t']);  // \s
+  CHECK_FALSE((*crumbs)['A']);
+  CHECK_FALSE((*crumbs)[',']);
+  auto caseless = alphabet("^(?:Home|Menu)$", true);
+  REQUIRE(caseless.has_value());
+  CHECK((*caseless)['H']);
+  CHECK((*caseless)['h']);
+  CHECK_FALSE((*caseless)['x']);
+  CHECK_FALSE(alphabet("\\bPhoto by\\b").has_value());        // not anchored
+  CHECK_FALSE(alphabet("^Photo by").has_value());                // not to the end
+  CHECK_FALSE(alphabet("^(?:a$|b)").has_value());                // not every branch
+  CHECK_FALSE(alphabet("^.{0,150}reserved$").has_value());       // any byte
+}
