@@ -27,7 +27,7 @@ void BetweenBody(const Options& o, PageWork* w) {
   size_t n = w->decisions.size();
   uint32_t i = 0;
   while (i < n) {
-    if (!Revisable(*w, i) || w->kinds[i] != LineKind::kShort || w->has(i, PageWork::kRepeated)) {
+    if (w->kinds[i] != LineKind::kShort || w->has(i, PageWork::kRepeated) || !Revisable(*w, i)) {
       ++i;
       continue;
     }
@@ -66,8 +66,6 @@ void BetweenBody(const Options& o, PageWork* w) {
 // The title: the nearest title-like removed line before the main region,
 // and every repeat of it.
 void FindTitle(const Page& page, PageWork* w) {
-  for (const Decision& d : w->decisions)
-    if (!d.blank && d.cls == LineClass::kTitle) return;  // a rule found it
   if (w->region_end == 0) return;
   int steps = 0;
   for (int i = static_cast<int>(w->region_begin) - 1; i >= 0 && steps < 8; --i) {
@@ -87,7 +85,7 @@ void HeadlineRuns(const Options& o, PageWork* w) {
   size_t n = w->decisions.size();
   uint32_t i = 0;
   while (i < n) {
-    if (!Revisable(*w, i) || w->decisions[i].cls == LineClass::kTitle || !HeadlineLike(*w, i)) {
+    if (!HeadlineLike(*w, i) || !Revisable(*w, i) || w->decisions[i].cls == LineClass::kTitle) {
       ++i;
       continue;
     }
@@ -128,10 +126,17 @@ void CaptionCredits(PageWork* w) {
 }  // namespace
 
 void ApplyContext(const Page& page, const Options& o, PageWork* w) {
+  // Titles and captions here are the rules' (no pass below turns a line
+  // into a caption, nor one before FindTitle into a title).
+  bool title = false, caption = false;
+  for (const Decision& d : w->decisions) {
+    title = title || (!d.blank && d.cls == LineClass::kTitle);
+    caption = caption || (!d.blank && d.cls == LineClass::kCaption);
+  }
   BetweenBody(o, w);
-  FindTitle(page, w);
+  if (!title) FindTitle(page, w);  // else a rule found it
   HeadlineRuns(o, w);
-  CaptionCredits(w);
+  if (caption) CaptionCredits(w);
 }
 
 }  // namespace clean
