@@ -70,9 +70,11 @@ std::unique_ptr<Regex> Regex::Compile(std::string_view pattern, bool caseless,
     *error_offset = offset;
     return nullptr;
   }
-  pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);  // falls back to the interpreter
+  // Without JIT code (unsupported CPU, out of memory) the interpreter runs.
+  bool jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
   std::unique_ptr<Regex> r(new Regex);
   r->code_ = re;
+  r->jit_ = jit;
   r->pattern_ = std::string(pattern);
   return r;
 }
@@ -96,9 +98,13 @@ Regex::Result Regex::Find(MatchScratch& scratch, std::string_view subject,
     --s->until_clock;
     if (s->expired) return Result::kBudget;
   }
-  int rc = pcre2_match(static_cast<pcre2_code*>(code_),
-                       reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
-                       start, PCRE2_NO_UTF_CHECK, s->data, s->context);
+  // pcre2_jit_match is pcre2_match's JIT path without its checks of the
+  // arguments (valid here: start <= subject.size(), UTF-8 not re-checked).
+  auto* code = static_cast<pcre2_code*>(code_);
+  auto* text = reinterpret_cast<PCRE2_SPTR>(subject.data());
+  int rc = jit_ ? pcre2_jit_match(code, text, subject.size(), start, 0, s->data, s->context)
+                : pcre2_match(code, text, subject.size(), start, PCRE2_NO_UTF_CHECK, s->data,
+                              s->context);
   if (rc >= 0) {
     PCRE2_SIZE* ov = pcre2_get_ovector_pointer(s->data);
     *begin = ov[0];

@@ -59,6 +59,7 @@ class Regex {
  private:
   Regex() = default;
   void* code_ = nullptr;  // pcre2_code*
+  bool jit_ = false;      // JIT-compiled: matched by pcre2_jit_match
   std::string pattern_;
 };
 
