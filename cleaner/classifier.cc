@@ -12,12 +12,15 @@ namespace {
 LineKind KindOf(const LineFeatures& f, bool lang_known, const Options& o) {
   if (f.chars == 0) return LineKind::kBlank;
   if (f.letters == 0) return LineKind::kNoWords;
-  bool stop_ok = !lang_known || f.stop_share() >= o.stopword_low;
   bool sentence = f.terminal || f.has_sentence_break;
-  if (f.chars >= static_cast<uint32_t>(o.long_line_chars) && stop_ok &&
+  bool long_line = f.chars >= static_cast<uint32_t>(o.long_line_chars);
+  bool medium = f.words >= o.sentence_min_words && sentence;
+  if (!long_line && !medium) return LineKind::kShort;  // the stop words cannot matter
+  bool stop_ok = !lang_known || f.stop_share() >= o.stopword_low;
+  if (long_line && stop_ok &&
       (sentence || f.chars >= 2 * static_cast<uint32_t>(o.long_line_chars)))
     return LineKind::kProse;
-  if (f.words >= o.sentence_min_words && stop_ok && sentence) return LineKind::kMedium;
+  if (medium && stop_ok) return LineKind::kMedium;
   return LineKind::kShort;
 }
 

@@ -73,8 +73,11 @@ void FindTitle(const Page& page, PageWork* w) {
     ++steps;
     if (!Revisable(*w, i) || !w->has(i, PageWork::kTitleShape)) continue;
     std::string_view t = page.line(i);
-    for (uint32_t k = 0; k < w->decisions.size(); ++k)
-      if (Revisable(*w, k) && page.line(k) == t) Set(w, k, LineClass::kTitle, Heuristic::kTitle);
+    for (uint32_t k = 0; k < w->decisions.size(); ++k) {
+      const LineSpan& l = page.lines[k];
+      if (l.end - l.begin == t.size() && Revisable(*w, k) && page.line(k) == t)
+        Set(w, k, LineClass::kTitle, Heuristic::kTitle);
+    }
     return;
   }
 }
