@@ -184,19 +184,27 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
       if (cursor.Any()) {
         // A section opens on its start line even when a line rule decides
         // that line (a `start` header then takes the line rule's class).
-        for (const CompiledRule& r : layers[li]->rules)
-          if (r.kind == RuleSpec::Kind::kSection && cursor.Has(r.matcher)) {
-            opened = &r;
-            break;
+        // Of the rules the line's hits name, the first in the layer's
+        // order wins (a `start` header that is not part of its section
+        // decides nothing).
+        const Layer& layer = *layers[li];
+        uint32_t first_section = UINT32_MAX, first_rule = UINT32_MAX;
+        for (const Hit& h : cursor) {
+          if (static_cast<size_t>(h.matcher) >= layer.rules_of.size()) continue;
+          for (uint32_t k : layer.rules_of[h.matcher]) {
+            const CompiledRule& r = layer.rules[k];
+            bool section = r.kind == RuleSpec::Kind::kSection;
+            if (section) first_section = std::min(first_section, k);
+            if (!section || r.header_in_section) first_rule = std::min(first_rule, k);
           }
-        for (const CompiledRule& r : layers[li]->rules) {
-          if (!cursor.Has(r.matcher)) continue;
-          if (r.kind == RuleSpec::Kind::kSection && !r.header_in_section) continue;
+        }
+        if (first_section != UINT32_MAX) opened = &layer.rules[first_section];
+        if (first_rule != UINT32_MAX) {
+          const CompiledRule& r = layer.rules[first_rule];
           d.cls = r.cls;
           d.decider = r.decider;
           decided = true;
           by_section = r.kind == RuleSpec::Kind::kSection;
-          break;
         }
       }
       if (opened) {

@@ -64,6 +64,8 @@ class RuleSetBuilder {
       }
       rs_->sources_.push_back(std::move(s));
     }
+    rs_->generic_.layer.Index();
+    for (auto& s : rs_->sources_) s.layer.Index();
     // Plans: each source with the generic layer after it.
     BuildPlan(rs_->generic_.layer, nullptr, &rs_->generic_.plan);
     for (auto& s : rs_->sources_) BuildPlan(s.layer, &rs_->generic_.layer, &s.plan);

@@ -48,6 +48,18 @@ struct CompiledRule {
 // matcher scan must run for them.
 struct Layer {
   std::vector<CompiledRule> rules;
+  // Matcher id -> the indices (ascending) of the rules it opens or decides
+  // with: the first rule of a line's hits is found from its hits.
+  std::vector<std::vector<uint32_t>> rules_of;
+  void Index() {
+    rules_of.clear();
+    for (uint32_t i = 0; i < rules.size(); ++i) {
+      int m = rules[i].matcher;
+      if (m < 0) continue;
+      if (rules_of.size() <= static_cast<size_t>(m)) rules_of.resize(m + 1);
+      rules_of[m].push_back(i);
+    }
+  }
 };
 
 // A plan's prefilter (plan_prefilter.h), built on first use.
