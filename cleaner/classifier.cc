@@ -272,13 +272,25 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
   // Other stretches scoring a good share of the best one join it.
   size_t n = w->decisions.size();
   MarkLeadInLists(page, o, w);
-  w->scores.assign(n, 0.0);
+  w->scores.resize(n);
+  // A line no rule decided scores by its kind: per character (prose,
+  // medium), else a fixed amount (by whether it repeats): looked up, not
+  // branched on.
+  constexpr int kKinds = 5;
+  static_assert(static_cast<int>(LineKind::kNoWords) == kKinds - 1);
+  double per_char[kKinds] = {}, fixed[kKinds][2] = {};
+  bool by_chars[kKinds] = {};
+  per_char[static_cast<int>(LineKind::kProse)] = o.region_good_weight;
+  per_char[static_cast<int>(LineKind::kMedium)] = 0.5 * o.region_good_weight;
+  by_chars[static_cast<int>(LineKind::kProse)] = by_chars[static_cast<int>(LineKind::kMedium)] = true;
+  fixed[static_cast<int>(LineKind::kShort)][0] = -o.region_short_penalty;
+  fixed[static_cast<int>(LineKind::kShort)][1] = -o.region_bad_penalty;
+  fixed[static_cast<int>(LineKind::kNoWords)][0] = fixed[static_cast<int>(LineKind::kNoWords)][1] =
+      -o.region_short_penalty;
   for (uint32_t i = 0; i < n; ++i) {
     const LineFeatures& f = w->features.lines[i];
-    double s = 0;
-    if (w->decisions[i].blank) {
-      s = 0;
-    } else if (w->by_rule[i]) {
+    double s;
+    if (w->by_rule[i] && !w->decisions[i].blank) {
       // Ads and single promoted links ("Read more: ...") sit between
       // paragraphs: such a rule line neither adds to nor breaks the stretch
       // it sits in. A section's lines (a headline list) do break it.
@@ -289,17 +301,11 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
           : inserted            ? 0.0
                                 : -o.region_bad_penalty;
     } else if (w->list_item[i]) {
-      s = f.chars * o.region_list_weight;
+      s = f.chars * o.region_list_weight;  // never blank
     } else {
-      switch (w->kinds[i]) {
-        case LineKind::kProse: s = f.chars * o.region_good_weight; break;
-        case LineKind::kMedium: s = 0.5 * f.chars * o.region_good_weight; break;
-        case LineKind::kShort:
-          s = w->has(i, PageWork::kRepeated) ? -o.region_bad_penalty : -o.region_short_penalty;
-          break;
-        case LineKind::kNoWords: s = -o.region_short_penalty; break;
-        case LineKind::kBlank: break;
-      }
+      // Blank lines are of kind kBlank: 0.
+      int k = static_cast<int>(w->kinds[i]);
+      s = by_chars[k] ? f.chars * per_char[k] : fixed[k][w->has(i, PageWork::kRepeated)];
     }
     w->scores[i] = s;
   }
