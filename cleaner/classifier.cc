@@ -9,37 +9,37 @@ namespace clean {
 
 namespace {
 
+// Written without branches on the line's features (a branch per test was
+// mispredicted about twice a line).
 LineKind KindOf(const LineFeatures& f, bool lang_known, const Options& o) {
-  if (f.chars == 0) return LineKind::kBlank;
-  if (f.letters == 0) return LineKind::kNoWords;
-  bool stop_ok = !lang_known || f.stop_share() >= o.stopword_low;
-  bool sentence = f.terminal || f.has_sentence_break;
-  if (f.chars >= static_cast<uint32_t>(o.long_line_chars) && stop_ok &&
-      (sentence || f.chars >= 2 * static_cast<uint32_t>(o.long_line_chars)))
-    return LineKind::kProse;
-  if (f.words >= o.sentence_min_words && stop_ok && sentence) return LineKind::kMedium;
-  return LineKind::kShort;
+  bool sentence = f.terminal | f.has_sentence_break;
+  bool long_line = f.chars >= static_cast<uint32_t>(o.long_line_chars);
+  bool stop_ok = !lang_known | (f.stop_share() >= o.stopword_low);
+  bool prose = long_line & stop_ok &
+               (sentence | (f.chars >= 2 * static_cast<uint32_t>(o.long_line_chars)));
+  bool medium = (f.words >= o.sentence_min_words) & stop_ok & sentence;
+  LineKind k = prose ? LineKind::kProse : medium ? LineKind::kMedium : LineKind::kShort;
+  k = f.letters == 0 ? LineKind::kNoWords : k;
+  return f.chars == 0 ? LineKind::kBlank : k;
 }
 
 }  // namespace
-
-bool PageWork::title_like(uint32_t i, const Options& o) const {
-  const LineFeatures& f = features.lines[i];
-  return f.letters > 0 && f.words >= 1 && f.words <= o.title_max_words && !f.has_sentence_break &&
-         kinds[i] != LineKind::kProse;
-}
 
 const Source* Classifier::Detect(const Page& page, uint32_t* decider) {
   const MatchPlan& plan = rules_.detect_plan();
   if (plan.regexes.empty() && plan.exact.empty()) return nullptr;
   scanner_.Scan(plan, page, &detect_scan_);
+  return BestSource(detect_scan_.hits, decider);
+}
+
+const Source* Classifier::BestSource(const std::vector<Hit>& hits, uint32_t* decider) const {
   const Source* best = nullptr;
   size_t best_score = 0;
   for (const Source& s : rules_.sources()) {
     size_t score = 0;
     uint32_t first = 0;
     for (auto [m, d] : s.fingerprints) {
-      bool hit = std::any_of(detect_scan_.hits.begin(), detect_scan_.hits.end(),
+      bool hit = std::any_of(hits.begin(), hits.end(),
                              [m = m](const Hit& h) { return h.matcher == m; });
       if (hit && score++ == 0) first = d;
     }
@@ -52,30 +52,101 @@ const Source* Classifier::Detect(const Page& page, uint32_t* decider) {
   return best;
 }
 
+bool Classifier::CanMergeDetect() {
+  if (merge_detect_ < 0) {
+    const MatchPlan& generic = rules_.generic().plan;
+    const MatchPlan& merged = rules_.detect_generic_plan();
+    bool same = true;
+    if (!generic.regexes.empty()) {
+      const Prefilter& a = rules_.prefilter(generic);
+      const Prefilter& b = rules_.prefilter(merged);
+      for (int m : generic.regexes) same = same && a.RouteOf(m) == b.RouteOf(m);
+    }
+    merge_detect_ = same;
+    auto mark = [this](int m) {
+      if (in_generic_.size() <= static_cast<size_t>(m)) in_generic_.resize(m + 1, 0);
+      in_generic_[m] = 1;
+    };
+    for (int m : generic.regexes) mark(m);
+    for (const auto& [text, ms] : generic.exact)
+      for (int m : ms) mark(m);
+  }
+  return merge_detect_ == 1;
+}
+
+const Source* Classifier::DetectAndScan(const Page& page, uint32_t* decider, PageWork* w) {
+  w->scanned = nullptr;
+  const MatchPlan& plan = rules_.detect_generic_plan();
+  if (!CanMergeDetect() || (rules_.detect_plan().regexes.empty() && rules_.detect_plan().exact.empty()))
+    return Detect(page, decider);
+  scanner_.Scan(plan, page, &w->scan);
+  // A fingerprint's hits are those the detect plan would find.
+  const Source* s = BestSource(w->scan.hits, decider);
+  if (s) return s;  // Classify scans the source's plan
+  // Only the generic plan's matchers stay (a fingerprint's limit is no
+  // limit of the generic rules).
+  auto foreign = [this](const Hit& h) {
+    return static_cast<size_t>(h.matcher) >= in_generic_.size() || !in_generic_[h.matcher];
+  };
+  std::erase_if(w->scan.hits, foreign);
+  std::erase_if(w->scan.limits, foreign);
+  w->scanned = &rules_.generic().plan;
+  return nullptr;
+}
+
 void Classifier::Classify(const Page& page, const Source* source, const Options& o,
                           PageWork* w) {
-  size_t n = page.lines.size();
   features_.Compute(page, &w->features);
-  bool lang_known = w->features.language >= 0;
-  w->kinds.resize(n);
-  for (size_t i = 0; i < n; ++i) w->kinds[i] = KindOf(w->features.lines[i], lang_known, o);
-  w->decisions.assign(n, Decision());
-  w->by_rule.assign(n, 0);
+  Describe(page, o, w);
   ApplyRules(page, source, w);
   LocateRegion(page, o, w);
   ApplyHeuristics(page, o, w);
   ApplyContext(page, o, w);
 }
 
+void Classifier::Describe(const Page& page, const Options& o, PageWork* w) {
+  size_t n = page.lines.size();
+  bool lang_known = w->features.language >= 0;
+  w->kinds.resize(n);
+  w->facts.resize(n);
+  w->decisions.resize(n);
+  w->by_rule.assign(n, 0);
+  const uint32_t title_max = static_cast<uint32_t>(std::max(o.title_max_words, 0));
+  for (size_t i = 0; i < n; ++i) {
+    const LineFeatures& f = w->features.lines[i];
+    LineKind k = KindOf(f, lang_known, o);
+    w->kinds[i] = k;
+    bool title = (f.letters > 0) & (f.words >= 1) & (f.words <= title_max) &
+                 !f.has_sentence_break & (k != LineKind::kProse);
+    bool open_end = title & !f.terminal;
+    w->facts[i] = static_cast<uint8_t>(
+        (f.repeats >= o.repeat_min) * PageWork::kRepeated | title * PageWork::kTitleLike |
+        (open_end & (f.words >= 4)) * PageWork::kHeadlineLike |
+        (open_end & (f.words >= 3)) * PageWork::kTitleShape |
+        f.list_marker * PageWork::kListMarker | (f.words <= 4) * PageWork::kFewWords);
+    Decision d;
+    d.blank = page.lines[i].blank();
+    w->decisions[i] = d;
+  }
+}
+
 void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {
   const MatchPlan& plan = source ? source->plan : rules_.generic().plan;
-  scanner_.Scan(plan, page, &w->scan);
+  if (w->scanned != &plan) scanner_.Scan(plan, page, &w->scan);
+  w->scanned = nullptr;
   const Layer* layers[2] = {source ? &source->layer : nullptr, &rules_.generic().layer};
   const CompiledRule* open[2] = {nullptr, nullptr};
   HitCursor cursor(w->scan.hits);
   HitCursor limits(w->scan.limits);
   size_t n = page.lines.size();
   for (uint32_t i = 0; i < n; ++i) {
+    if (i > 0 && !open[0] && !open[1]) {
+      // No section open: nothing happens before the next line with a hit
+      // or a limit (Describe set every line's blank flag).
+      uint32_t next = std::min(cursor.Upcoming(), limits.Upcoming());
+      if (next >= n) break;
+      i = next;
+    }
     Decision& d = w->decisions[i];
     bool blank = page.lines[i].blank();
     cursor.Seek(i);
@@ -111,19 +182,27 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
       if (cursor.Any()) {
         // A section opens on its start line even when a line rule decides
         // that line (a `start` header then takes the line rule's class).
-        for (const CompiledRule& r : layers[li]->rules)
-          if (r.kind == RuleSpec::Kind::kSection && cursor.Has(r.matcher)) {
-            opened = &r;
-            break;
+        // Of the rules the line's hits name, the first in the layer's
+        // order wins (a `start` header that is not part of its section
+        // decides nothing).
+        const Layer& layer = *layers[li];
+        uint32_t first_section = UINT32_MAX, first_rule = UINT32_MAX;
+        for (const Hit& h : cursor) {
+          if (static_cast<size_t>(h.matcher) >= layer.rules_of.size()) continue;
+          for (uint32_t k : layer.rules_of[h.matcher]) {
+            const CompiledRule& r = layer.rules[k];
+            bool section = r.kind == RuleSpec::Kind::kSection;
+            if (section) first_section = std::min(first_section, k);
+            if (!section || r.header_in_section) first_rule = std::min(first_rule, k);
           }
-        for (const CompiledRule& r : layers[li]->rules) {
-          if (!cursor.Has(r.matcher)) continue;
-          if (r.kind == RuleSpec::Kind::kSection && !r.header_in_section) continue;
+        }
+        if (first_section != UINT32_MAX) opened = &layer.rules[first_section];
+        if (first_rule != UINT32_MAX) {
+          const CompiledRule& r = layer.rules[first_rule];
           d.cls = r.cls;
           d.decider = r.decider;
           decided = true;
           by_section = r.kind == RuleSpec::Kind::kSection;
-          break;
         }
       }
       if (opened) {
@@ -148,7 +227,7 @@ void Classifier::MarkLeadInLists(const Page& page, const Options& o, PageWork* w
   size_t n = w->decisions.size();
   w->list_item.assign(n, 0);
   auto item = [&](uint32_t k) {
-    return !w->by_rule[k] && w->features.lines[k].repeats < o.repeat_min &&
+    return !w->by_rule[k] && !w->has(k, PageWork::kRepeated) &&
            (w->kinds[k] == LineKind::kShort || w->kinds[k] == LineKind::kMedium);
   };
   for (uint32_t i = 0; i < n; ++i) {
@@ -171,7 +250,7 @@ void Classifier::MarkLeadInLists(const Page& page, const Options& o, PageWork* w
     uint32_t marked = 0, enumerated = 0;
     for (uint32_t j = i + 1; j < e; ++j) {
       if (w->decisions[j].blank) continue;
-      marked += w->features.lines[j].list_marker;
+      marked += w->has(j, PageWork::kListMarker);
       char last = page.line(j).back();
       enumerated += last == ';' || last == ',';
     }
@@ -193,13 +272,25 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
   // Other stretches scoring a good share of the best one join it.
   size_t n = w->decisions.size();
   MarkLeadInLists(page, o, w);
-  w->scores.assign(n, 0.0);
+  w->scores.resize(n);
+  // A line no rule decided scores by its kind: per character (prose,
+  // medium), else a fixed amount (by whether it repeats): looked up, not
+  // branched on.
+  constexpr int kKinds = 5;
+  static_assert(static_cast<int>(LineKind::kNoWords) == kKinds - 1);
+  double per_char[kKinds] = {}, fixed[kKinds][2] = {};
+  bool by_chars[kKinds] = {};
+  per_char[static_cast<int>(LineKind::kProse)] = o.region_good_weight;
+  per_char[static_cast<int>(LineKind::kMedium)] = 0.5 * o.region_good_weight;
+  by_chars[static_cast<int>(LineKind::kProse)] = by_chars[static_cast<int>(LineKind::kMedium)] = true;
+  fixed[static_cast<int>(LineKind::kShort)][0] = -o.region_short_penalty;
+  fixed[static_cast<int>(LineKind::kShort)][1] = -o.region_bad_penalty;
+  fixed[static_cast<int>(LineKind::kNoWords)][0] = fixed[static_cast<int>(LineKind::kNoWords)][1] =
+      -o.region_short_penalty;
   for (uint32_t i = 0; i < n; ++i) {
     const LineFeatures& f = w->features.lines[i];
-    double s = 0;
-    if (w->decisions[i].blank) {
-      s = 0;
-    } else if (w->by_rule[i]) {
+    double s;
+    if (w->by_rule[i] && !w->decisions[i].blank) {
       // Ads and single promoted links ("Read more: ...") sit between
       // paragraphs: such a rule line neither adds to nor breaks the stretch
       // it sits in. A section's lines (a headline list) do break it.
@@ -210,17 +301,11 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
           : inserted            ? 0.0
                                 : -o.region_bad_penalty;
     } else if (w->list_item[i]) {
-      s = f.chars * o.region_list_weight;
+      s = f.chars * o.region_list_weight;  // never blank
     } else {
-      switch (w->kinds[i]) {
-        case LineKind::kProse: s = f.chars * o.region_good_weight; break;
-        case LineKind::kMedium: s = 0.5 * f.chars * o.region_good_weight; break;
-        case LineKind::kShort:
-          s = (f.repeats >= o.repeat_min) ? -o.region_bad_penalty : -o.region_short_penalty;
-          break;
-        case LineKind::kNoWords: s = -o.region_short_penalty; break;
-        case LineKind::kBlank: break;
-      }
+      // Blank lines are of kind kBlank: 0.
+      int k = static_cast<int>(w->kinds[i]);
+      s = by_chars[k] ? f.chars * per_char[k] : fixed[k][w->has(i, PageWork::kRepeated)];
     }
     w->scores[i] = s;
   }
@@ -280,7 +365,7 @@ void Classifier::ApplyHeuristics(const Page& page, const Options& o, PageWork* w
     };
     if (k == LineKind::kNoWords) {
       set(LineClass::kNavigation, Heuristic::kNoWords);
-    } else if (f.repeats >= o.repeat_min && k != LineKind::kProse) {
+    } else if (w->has(i, PageWork::kRepeated) && k != LineKind::kProse) {
       set(LineClass::kNavigation, Heuristic::kRepeated);
     } else if (inside && w->list_item[i]) {
       set(LineClass::kBody, Heuristic::kLeadInList);

@@ -42,7 +42,21 @@ struct PageWork {
   std::vector<uint8_t> in_region;  // 1 for lines in the best or a secondary block
   std::vector<double> scores;      // per-line region score
   std::vector<uint8_t> list_item;  // 1 for items of a list after a lead-in ending in ':'
-  bool title_like(uint32_t i, const Options& o) const;
+  // Per line, what the later passes ask of its features, computed once
+  // with its kind (bits below).
+  std::vector<uint8_t> facts;
+  static constexpr uint8_t kRepeated = 1;      // repeats >= repeat_min
+  static constexpr uint8_t kTitleLike = 2;     // title_like
+  static constexpr uint8_t kHeadlineLike = 4;  // title_like, 4+ words, no terminal punctuation
+  static constexpr uint8_t kTitleShape = 8;    // title_like, 3+ words, no terminal punctuation
+  static constexpr uint8_t kListMarker = 16;   // starts with a list marker
+  static constexpr uint8_t kFewWords = 32;     // at most 4 words
+  bool has(uint32_t i, uint8_t fact) const { return (facts[i] & fact) != 0; }
+  // Set by Classifier::DetectAndScan: `scan` holds this plan's hits for the
+  // page already (Classify then does not scan again, and clears it).
+  const MatchPlan* scanned = nullptr;
+  // A few words, no sentence: a title or headline may look so.
+  bool title_like(uint32_t i) const { return has(i, kTitleLike); }
 };
 
 class Classifier {
@@ -58,6 +72,10 @@ class Classifier {
   // page (at least one); null when none does. *decider names the winning
   // fingerprint.
   const Source* Detect(const Page& page, uint32_t* decider);
+  // The same, found with the generic plan's scan in one pass (when the
+  // rules allow it): when no source is found, work->scan holds the generic
+  // plan's hits for the Classify of this page with the generic rules.
+  const Source* DetectAndScan(const Page& page, uint32_t* decider, PageWork* work);
 
   void set_prefilter(bool on) { scanner_.set_prefilter(on); }
 
@@ -66,11 +84,21 @@ class Classifier {
   void LocateRegion(const Page& page, const Options& o, PageWork* w);
   void MarkLeadInLists(const Page& page, const Options& o, PageWork* w);
   void ApplyHeuristics(const Page& page, const Options& o, PageWork* w);
+  // Kinds, facts and blank flags of every line, from the features.
+  void Describe(const Page& page, const Options& o, PageWork* w);
+  // The source whose fingerprints have most hits among `hits` (see Detect).
+  const Source* BestSource(const std::vector<Hit>& hits, uint32_t* decider) const;
+  // Whether DetectAndScan may use detect_generic_plan: every generic
+  // regex takes the same prefilter route there as in the generic plan, so
+  // its hits and limits are the same (decided on first use).
+  bool CanMergeDetect();
 
   const RuleSet& rules_;
   FeatureExtractor features_;
   MatcherScanner scanner_;
   ScanResult detect_scan_;
+  int merge_detect_ = -1;            // CanMergeDetect: -1 not known yet
+  std::vector<uint8_t> in_generic_;  // per matcher id: 1 when the generic plan has it
   struct Segment {
     uint32_t begin, end;
     double score;

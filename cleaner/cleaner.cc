@@ -20,6 +20,7 @@ Cleaner::~Cleaner() = default;
 bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* out,
                     std::string* error, const Source* hint, std::string_view hint_by) {
   page_.Clear();
+  work_.scanned = nullptr;
   page_.name = std::string(name);
   // The reader runs before the source is known: it takes the generic
   // layer's options (base + generic.rules `set`), or the forced source's.
@@ -62,7 +63,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   }
   if (!forced_ && detect_ && !out->source) {
     uint32_t d = 0;
-    if (const Source* s = classifier_.Detect(page_, &d)) {
+    if (const Source* s = classifier_.DetectAndScan(page_, &d, &work_)) {
       out->source = s;
       out->detected_by = "fingerprint";
       out->detect_decider = d;

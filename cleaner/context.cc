@@ -15,10 +15,7 @@ bool Revisable(const PageWork& w, uint32_t i) {
   return !w.decisions[i].blank && !w.by_rule[i] && w.decisions[i].cls != LineClass::kBody;
 }
 
-bool HeadlineLike(const PageWork& w, uint32_t i, const Options& o) {
-  const LineFeatures& f = w.features.lines[i];
-  return w.title_like(i, o) && f.words >= 4 && !f.terminal;
-}
+bool HeadlineLike(const PageWork& w, uint32_t i) { return w.has(i, PageWork::kHeadlineLike); }
 
 void Set(PageWork* w, uint32_t i, LineClass c, Heuristic h) {
   w->decisions[i].cls = c;
@@ -30,8 +27,7 @@ void BetweenBody(const Options& o, PageWork* w) {
   size_t n = w->decisions.size();
   uint32_t i = 0;
   while (i < n) {
-    if (!Revisable(*w, i) || w->kinds[i] != LineKind::kShort ||
-        w->features.lines[i].repeats >= o.repeat_min) {
+    if (w->kinds[i] != LineKind::kShort || w->has(i, PageWork::kRepeated) || !Revisable(*w, i)) {
       ++i;
       continue;
     }
@@ -43,8 +39,7 @@ void BetweenBody(const Options& o, PageWork* w) {
         ++e;
         continue;
       }
-      if (Revisable(*w, e) && w->kinds[e] == LineKind::kShort &&
-          w->features.lines[e].repeats < o.repeat_min) {
+      if (Revisable(*w, e) && w->kinds[e] == LineKind::kShort && !w->has(e, PageWork::kRepeated)) {
         ++count;
         ++e;
         continue;
@@ -63,26 +58,26 @@ void BetweenBody(const Options& o, PageWork* w) {
       for (uint32_t k = b; k < e; ++k)
         if (!w->decisions[k].blank)
           Set(w, k, LineClass::kBody,
-              w->features.lines[k].list_marker ? Heuristic::kListInBody : Heuristic::kBetweenBody);
+              w->has(k, PageWork::kListMarker) ? Heuristic::kListInBody : Heuristic::kBetweenBody);
     i = e;
   }
 }
 
 // The title: the nearest title-like removed line before the main region,
 // and every repeat of it.
-void FindTitle(const Page& page, const Options& o, PageWork* w) {
-  for (const Decision& d : w->decisions)
-    if (!d.blank && d.cls == LineClass::kTitle) return;  // a rule found it
+void FindTitle(const Page& page, PageWork* w) {
   if (w->region_end == 0) return;
   int steps = 0;
   for (int i = static_cast<int>(w->region_begin) - 1; i >= 0 && steps < 8; --i) {
     if (w->decisions[i].blank) continue;
     ++steps;
-    const LineFeatures& f = w->features.lines[i];
-    if (!Revisable(*w, i) || !w->title_like(i, o) || f.words < 3 || f.terminal) continue;
+    if (!Revisable(*w, i) || !w->has(i, PageWork::kTitleShape)) continue;
     std::string_view t = page.line(i);
-    for (uint32_t k = 0; k < w->decisions.size(); ++k)
-      if (Revisable(*w, k) && page.line(k) == t) Set(w, k, LineClass::kTitle, Heuristic::kTitle);
+    for (uint32_t k = 0; k < w->decisions.size(); ++k) {
+      const LineSpan& l = page.lines[k];
+      if (l.end - l.begin == t.size() && Revisable(*w, k) && page.line(k) == t)
+        Set(w, k, LineClass::kTitle, Heuristic::kTitle);
+    }
     return;
   }
 }
@@ -93,14 +88,14 @@ void HeadlineRuns(const Options& o, PageWork* w) {
   size_t n = w->decisions.size();
   uint32_t i = 0;
   while (i < n) {
-    if (!Revisable(*w, i) || w->decisions[i].cls == LineClass::kTitle || !HeadlineLike(*w, i, o)) {
+    if (!HeadlineLike(*w, i) || !Revisable(*w, i) || w->decisions[i].cls == LineClass::kTitle) {
       ++i;
       continue;
     }
     uint32_t b = i, e = i, count = 0;
     while (e < n && (w->decisions[e].blank ||
                      (Revisable(*w, e) && w->decisions[e].cls != LineClass::kTitle &&
-                      HeadlineLike(*w, e, o)))) {
+                      HeadlineLike(*w, e)))) {
       if (!w->decisions[e].blank) ++count;
       ++e;
     }
@@ -110,7 +105,7 @@ void HeadlineRuns(const Options& o, PageWork* w) {
       int h = static_cast<int>(b) - 1;
       while (h >= 0 && w->decisions[h].blank) --h;
       if (h >= 0 && Revisable(*w, h) && w->kinds[h] == LineKind::kShort &&
-          w->features.lines[h].words <= 4 && w->decisions[h].cls != LineClass::kTitle)
+          w->has(h, PageWork::kFewWords) && w->decisions[h].cls != LineClass::kTitle)
         Set(w, h, LineClass::kHeadlineList, Heuristic::kSectionHeader);
     }
     i = e;
@@ -134,10 +129,17 @@ void CaptionCredits(PageWork* w) {
 }  // namespace
 
 void ApplyContext(const Page& page, const Options& o, PageWork* w) {
+  // Titles and captions here are the rules' (no pass below turns a line
+  // into a caption, nor one before FindTitle into a title).
+  bool title = false, caption = false;
+  for (const Decision& d : w->decisions) {
+    title = title || (!d.blank && d.cls == LineClass::kTitle);
+    caption = caption || (!d.blank && d.cls == LineClass::kCaption);
+  }
   BetweenBody(o, w);
-  FindTitle(page, o, w);
+  if (!title) FindTitle(page, w);  // else a rule found it
   HeadlineRuns(o, w);
-  CaptionCredits(w);
+  if (caption) CaptionCredits(w);
 }
 
 }  // namespace clean

@@ -105,7 +105,7 @@ void MatcherScanner::RunPrefilter(const Prefilter& pf, const Page& page, ScanRes
   }
   for (const Hit& c : candidates_) {
     if (out->out_of_time) break;
-    Confirm(c.matcher, page, c.line, out);
+    if (pf.MayMatch(c.matcher, page.line(c.line))) Confirm(c.matcher, page, c.line, out);
   }
 }
 

@@ -73,6 +73,11 @@ class HitCursor {
     while (end_ < hits_.size() && hits_[end_].line == line) ++end_;
   }
   bool Any() const { return end_ > pos_; }
+  // The hits of the line sought last.
+  const Hit* begin() const { return hits_.data() + pos_; }
+  const Hit* end() const { return hits_.data() + end_; }
+  // The first line after the one sought last with a hit (UINT32_MAX: none).
+  uint32_t Upcoming() const { return end_ < hits_.size() ? hits_[end_].line : UINT32_MAX; }
   bool Has(int matcher) const {
     for (size_t i = pos_; i < end_; ++i)
       if (hits_[i].matcher == matcher) return true;

@@ -1,5 +1,6 @@
 #include "cleaner/plan_prefilter.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "cleaner/byte_pattern.h"
@@ -33,6 +34,11 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
     }
     exprs.push_back(ToHyperscan(*part));
     matchers.push_back(matcher);
+    if (std::optional<ByteSet> bytes = LineAlphabet(p)) {
+      Alphabet a{matcher, {}};
+      for (int b = 0; b < 256; ++b) a.allowed[b] = (*bytes)[b];
+      pf.alphabets.push_back(a);
+    }
   };
   std::vector<const Regex*> legacy;
   for (const Regex& r : regexes) {
@@ -43,7 +49,7 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
       continue;  // needs a '\n': no line can match
     } else if (p->Nullable()) {
       pf.pcre_only.push_back(r.matcher);
-    } else if (SuitsLineHead(*p) && read.size() < LineHeadDfa::kMaxPatterns) {
+    } else if (r.head_ok && SuitsLineHead(*p) && read.size() < LineHeadDfa::kMaxPatterns) {
       read.push_back(std::move(*p));
       head.push_back(r.matcher);
     } else {
@@ -91,6 +97,17 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
     if (pf.db) pf.db_matchers = matchers;  // database pattern i is patterns[i]
   }
   return pf;
+}
+
+Prefilter::Route Prefilter::RouteOf(int matcher) const {
+  auto in = [matcher](const std::vector<int>& v) {
+    return std::find(v.begin(), v.end(), matcher) != v.end();
+  };
+  // A pattern the database did not take is in db_matchers and pcre_only.
+  if (in(pcre_only)) return Route::kPcreOnly;
+  if (in(head_matchers)) return Route::kHead;
+  if (in(db_matchers)) return Route::kDb;
+  return Route::kNone;
 }
 
 }  // namespace clean

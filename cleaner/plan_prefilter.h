@@ -11,6 +11,7 @@
 //              it): PCRE2 scans the page for them.
 // A regex that cannot match any line (it needs a '\n') is in none of them.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,9 +27,34 @@ struct Prefilter {
     int matcher = -1;
     std::string_view pattern;
     bool caseless = false;
+    bool head_ok = true;  // false: never in the line-head automaton
   };
   // With a cache directory, the Hyperscan database is cached (prefilter_cache.h).
   static Prefilter Build(const std::vector<Regex>& regexes, const std::string& cache_dir);
+
+  // How the candidate lines of `matcher` are found. A regex taking the same
+  // route in two prefilters gets the same candidates (and so the same hits
+  // and limits) from both.
+  enum class Route { kNone, kHead, kDb, kPcreOnly };
+  Route RouteOf(int matcher) const;
+
+  // False when `line` cannot match database regex `matcher`: it holds a
+  // byte no match of a whole-line regex (/^...$/) holds (LineAlphabet in
+  // prefilter_choice.h). Checked before PCRE2 confirms a candidate.
+  bool MayMatch(int matcher, std::string_view line) const {
+    for (const auto& a : alphabets) {
+      if (a.matcher != matcher) continue;
+      for (unsigned char c : line)
+        if (!a.allowed[c]) return false;
+      return true;
+    }
+    return true;
+  }
+  struct Alphabet {
+    int matcher = -1;
+    std::array<bool, 256> allowed{};
+  };
+  std::vector<Alphabet> alphabets;
 
   std::unique_ptr<LineHeadDfa> head;
   std::vector<int> head_matchers;  // automaton pattern i -> matcher id

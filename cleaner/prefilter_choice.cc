@@ -187,6 +187,9 @@ struct Part {
   double prob = 1;
 };
 
+// A second part this common is not added to the one chosen.
+constexpr double kMaxSecondProb = 0.25;
+
 bool Better(const std::optional<Part>& a, const std::optional<Part>& b) {
   return a && (!b || a->prob < b->prob);
 }
@@ -196,13 +199,22 @@ std::optional<Part> Best(const Node& n) {
     case Kind::kBytes:
       return Part{n, Prob(n)};
     case Kind::kConcat: {
-      std::optional<Part> best;
+      // The two rarest parts found among the kids, each with its kid index.
+      std::optional<Part> best, second;
+      size_t best_at = 0, second_at = 0;
+      auto consider = [&](std::optional<Part> p, size_t at) {
+        if (Better(p, best)) {
+          second = std::move(best), second_at = best_at;
+          best = std::move(p), best_at = at;
+        } else if (Better(p, second)) {
+          second = std::move(p), second_at = at;
+        }
+      };
       // Runs of parts without a broad loop, as they stand.
       size_t i = 0;
       while (i < n.kids.size()) {
         if (HasBroad(n.kids[i])) {
-          auto inner = Best(n.kids[i]);
-          if (Better(inner, best)) best = std::move(inner);
+          consider(Best(n.kids[i]), i);
           ++i;
           continue;
         }
@@ -216,12 +228,19 @@ std::optional<Part> Best(const Node& n) {
         for (size_t k = b; k < e; ++k) run.kids.push_back(n.kids[k]);
         if (!run.Nullable()) {
           Node r = run.kids.size() == 1 ? run.kids[0] : run;
-          std::optional<Part> p = Part{r, Prob(r)};
-          if (Better(p, best)) best = std::move(p);
+          consider(Part{r, Prob(r)}, i);
         }
         i = j;
       }
-      return best;
+      if (!best || !second || second->prob > kMaxSecondProb) return best;
+      // Parts of different kids occur in their order, apart, on the line:
+      // both, with anything between (/\bPhoto\b.{0,80}\bAFP\b/ gives
+      // "Photo.*AFP", far rarer than "Photo").
+      bool best_first = best_at < second_at;
+      Node any = Node::Repeated(Node::OfBytes(~ByteSet()), 0, Node::kUnbounded);
+      Node both = Node::Sequence({best_first ? best->node : second->node, any,
+                                  best_first ? second->node : best->node});
+      return Part{std::move(both), best->prob * second->prob};
     }
     case Kind::kAlt: {
       if (!HasBroad(n)) return Part{n, Prob(n)};
@@ -240,14 +259,10 @@ std::optional<Part> Best(const Node& n) {
       if (n.min == 0) return std::nullopt;
       std::optional<Part> whole;
       if (!HasBroad(n) && !n.Nullable()) whole = Part{n, Prob(n)};
+      // One match of the part, even where two are needed: with the rules'
+      // other parts, Hyperscan ran "[/>]" faster than "[/>].*[/>]", and
+      // the extra candidate lines cost PCRE2 less than that.
       auto inner = Best(n.kids[0]);
-      if (inner && n.min >= 2) {
-        // Two matches of the part, anything between them on the line
-        // (Hyperscan runs "[/>].*[/>]" much faster than "[/>]").
-        Node any = Node::Repeated(Node::OfBytes(~ByteSet()), 0, Node::kUnbounded);
-        Node two = Node::Sequence({inner->node, any, inner->node});
-        inner = Part{std::move(two), inner->prob * inner->prob};
-      }
       return Better(inner, whole) ? inner : whole;
     }
     default:
@@ -269,6 +284,27 @@ std::optional<BytePattern> RarePart(const BytePattern& p) {
   auto b = Best(p);
   if (!b || b->prob > kMaxPartProb) return std::nullopt;
   return std::move(b->node);
+}
+
+namespace {
+void AddBytes(const Node& n, ByteSet* out) {
+  if (n.kind == Kind::kBytes) *out |= n.bytes;
+  for (const auto& k : n.kids) AddBytes(k, out);
+}
+}  // namespace
+
+std::optional<ByteSet> LineAlphabet(const BytePattern& p) {
+  // ^ first and $ last in the top sequence: a match runs from the line's
+  // start to its end, every byte read by some byte set in between.
+  if (p.kind != Kind::kConcat || p.kids.size() < 2 || p.kids.front().kind != Kind::kLineStart ||
+      p.kids.back().kind != Kind::kLineEnd)
+    return std::nullopt;
+  ByteSet bytes;
+  AddBytes(p, &bytes);
+  ByteSet line_bytes = ~ByteSet();
+  line_bytes.reset('\n');
+  if ((bytes & line_bytes) == line_bytes) return std::nullopt;
+  return bytes;
 }
 
 }  // namespace clean

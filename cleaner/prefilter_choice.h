@@ -20,4 +20,9 @@ bool SuitsLineHead(const BytePattern& p);
 // that line. Nothing when every such part is common (/^.{3,}$/).
 std::optional<BytePattern> RarePart(const BytePattern& p);
 
+// When every match of the pattern is its whole line (/^...$/), the bytes a
+// match may hold: a line with any other byte cannot match. Nothing when
+// the pattern is not so anchored or may hold any byte.
+std::optional<ByteSet> LineAlphabet(const BytePattern& p);
+
 }  // namespace clean

@@ -9,6 +9,12 @@ struct MatchScratch::Impl {
   pcre2_match_context* context = nullptr;
   pcre2_jit_stack* jit_stack = nullptr;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // The clock is read on every kCallsPerClock-th match call only (reading
+  // it cost as much as a short match); once past the deadline, every call
+  // returns kBudget.
+  static constexpr uint32_t kCallsPerClock = 8;
+  uint32_t until_clock = 0;
+  bool expired = false;
 };
 
 MatchScratch::MatchScratch(int match_limit, int heap_limit_kib) : impl_(new Impl) {
@@ -33,6 +39,8 @@ void MatchScratch::SetDepthLimit(int depth_limit) {
 
 void MatchScratch::SetDeadline(std::chrono::steady_clock::time_point deadline) {
   impl_->deadline = deadline;
+  impl_->until_clock = 0;
+  impl_->expired = false;
 }
 
 MatchScratch::~MatchScratch() {
@@ -62,9 +70,11 @@ std::unique_ptr<Regex> Regex::Compile(std::string_view pattern, bool caseless,
     *error_offset = offset;
     return nullptr;
   }
-  pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);  // falls back to the interpreter
+  // Without JIT code (unsupported CPU, out of memory) the interpreter runs.
+  bool jit = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
   std::unique_ptr<Regex> r(new Regex);
   r->code_ = re;
+  r->jit_ = jit;
   r->pattern_ = std::string(pattern);
   return r;
 }
@@ -80,12 +90,21 @@ bool Regex::CanMatchEmpty() const {
 Regex::Result Regex::Find(MatchScratch& scratch, std::string_view subject,
                           size_t start, size_t* begin, size_t* end) const {
   auto* s = scratch.impl();
-  if (s->deadline != std::chrono::steady_clock::time_point::max() &&
-      std::chrono::steady_clock::now() > s->deadline)
-    return Result::kBudget;
-  int rc = pcre2_match(static_cast<pcre2_code*>(code_),
-                       reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(),
-                       start, PCRE2_NO_UTF_CHECK, s->data, s->context);
+  if (s->deadline != std::chrono::steady_clock::time_point::max()) {
+    if (s->until_clock == 0) {
+      s->expired = s->expired || std::chrono::steady_clock::now() > s->deadline;
+      s->until_clock = MatchScratch::Impl::kCallsPerClock;
+    }
+    --s->until_clock;
+    if (s->expired) return Result::kBudget;
+  }
+  // pcre2_jit_match is pcre2_match's JIT path without its checks of the
+  // arguments (valid here: start <= subject.size(), UTF-8 not re-checked).
+  auto* code = static_cast<pcre2_code*>(code_);
+  auto* text = reinterpret_cast<PCRE2_SPTR>(subject.data());
+  int rc = jit_ ? pcre2_jit_match(code, text, subject.size(), start, 0, s->data, s->context)
+                : pcre2_match(code, text, subject.size(), start, PCRE2_NO_UTF_CHECK, s->data,
+                              s->context);
   if (rc >= 0) {
     PCRE2_SIZE* ov = pcre2_get_ovector_pointer(s->data);
     *begin = ov[0];

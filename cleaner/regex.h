@@ -19,7 +19,9 @@ class MatchScratch {
   // Changes PCRE2's depth limit (the interpreter's; the JIT is bounded by
   // its stack) for the following match calls.
   void SetDepthLimit(int depth_limit);
-  // Past `deadline`, Regex::Find returns kBudget at once without matching;
+  // Past `deadline`, Regex::Find returns kBudget at once without matching
+  // (the clock is read on the first call after SetDeadline and every few
+  // calls after that, so a few more calls may still match);
   // time_point::max() (the default) means no deadline.
   void SetDeadline(std::chrono::steady_clock::time_point deadline);
   ~MatchScratch();
@@ -57,6 +59,7 @@ class Regex {
  private:
   Regex() = default;
   void* code_ = nullptr;  // pcre2_code*
+  bool jit_ = false;      // JIT-compiled: matched by pcre2_jit_match
   std::string pattern_;
 };
 

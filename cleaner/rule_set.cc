@@ -64,14 +64,24 @@ class RuleSetBuilder {
       }
       rs_->sources_.push_back(std::move(s));
     }
+    rs_->generic_.layer.Index();
+    for (auto& s : rs_->sources_) s.layer.Index();
     // Plans: each source with the generic layer after it.
     BuildPlan(rs_->generic_.layer, nullptr, &rs_->generic_.plan);
     for (auto& s : rs_->sources_) BuildPlan(s.layer, &rs_->generic_.layer, &s.plan);
+    // The fingerprints take the route they take in the detect plan (the
+    // database: too few for an automaton), the generic regexes theirs.
+    BuildPlan(rs_->generic_.layer, nullptr, &rs_->detect_generic_plan_);
+    rs_->detect_generic_plan_.head_regexes = rs_->detect_generic_plan_.regexes.size();
     for (const auto& s : rs_->sources_)
-      for (auto [m, d] : s.fingerprints) AddToPlan(m, &rs_->detect_plan_);
+      for (auto [m, d] : s.fingerprints) {
+        AddToPlan(m, &rs_->detect_plan_);
+        AddToPlan(m, &rs_->detect_generic_plan_);
+      }
     rs_->generic_.plan.prefilter = std::make_unique<LazyPrefilter>();
     for (auto& s : rs_->sources_) s.plan.prefilter = std::make_unique<LazyPrefilter>();
     rs_->detect_plan_.prefilter = std::make_unique<LazyPrefilter>();
+    rs_->detect_generic_plan_.prefilter = std::make_unique<LazyPrefilter>();
     rs_->cache_dir_ = DefaultCacheDir();
   }
 
@@ -292,8 +302,11 @@ std::unique_ptr<RuleSet> RuleSet::Load(const std::string& dir, const Options& ba
 const Prefilter& RuleSet::prefilter(const MatchPlan& plan) const {
   std::call_once(plan.prefilter->once, [&] {
     std::vector<Prefilter::Regex> regexes;
-    for (int m : plan.regexes)
-      regexes.push_back({m, matchers_[m].regex->pattern(), matchers_[m].caseless});
+    for (size_t i = 0; i < plan.regexes.size(); ++i) {
+      int m = plan.regexes[i];
+      regexes.push_back({m, matchers_[m].regex->pattern(), matchers_[m].caseless,
+                         i < plan.head_regexes});
+    }
     plan.prefilter->value = Prefilter::Build(regexes, cache_dir_);
   });
   return plan.prefilter->value;

@@ -48,6 +48,18 @@ struct CompiledRule {
 // matcher scan must run for them.
 struct Layer {
   std::vector<CompiledRule> rules;
+  // Matcher id -> the indices (ascending) of the rules it opens or decides
+  // with: the first rule of a line's hits is found from its hits.
+  std::vector<std::vector<uint32_t>> rules_of;
+  void Index() {
+    rules_of.clear();
+    for (uint32_t i = 0; i < rules.size(); ++i) {
+      int m = rules[i].matcher;
+      if (m < 0) continue;
+      if (rules_of.size() <= static_cast<size_t>(m)) rules_of.resize(m + 1);
+      rules_of[m].push_back(i);
+    }
+  }
 };
 
 // A plan's prefilter (plan_prefilter.h), built on first use.
@@ -58,6 +70,9 @@ struct LazyPrefilter {
 
 struct MatchPlan {
   std::vector<int> regexes;  // matcher ids
+  // Only regexes[0, head_regexes) may join the line-head automaton of the
+  // prefilter; the others go to its Hyperscan database.
+  size_t head_regexes = SIZE_MAX;
   // Built on first use by RuleSet::prefilter (compiling it takes time).
   std::unique_ptr<struct LazyPrefilter> prefilter;
   // exact text (lower-cased for caseless matchers) -> matcher ids
@@ -109,6 +124,10 @@ class RuleSet {
   const Lexicon& lexicon() const { return lexicon_; }
   const DomVocabulary& dom_vocab() const { return dom_vocab_; }
   const MatchPlan& detect_plan() const { return detect_plan_; }
+  // The generic plan with the fingerprints added: one scan of a page both
+  // detects its source and, when none is found, gives the generic plan's
+  // hits (the hits of a matcher do not depend on the plan it is in).
+  const MatchPlan& detect_generic_plan() const { return detect_generic_plan_; }
   const std::string& dir() const { return dir_; }
   // The plan's prefilter, compiled (or loaded from the cache) on first use;
   // safe to call from many threads.
@@ -124,6 +143,7 @@ class RuleSet {
   std::vector<Source> sources_;
   Source generic_;
   MatchPlan detect_plan_;
+  MatchPlan detect_generic_plan_;
   Lexicon lexicon_;
   DomVocabulary dom_vocab_;
   friend class RuleSetBuilder;

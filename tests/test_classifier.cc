@@ -493,3 +493,67 @@ TEST_CASE("classifier: set binary_sniff_bytes in generic.rules reaches the reade
   CHECK(c.Clean("p", bytes, &r, &error));
   CHECK(error.empty());
 }
+
+TEST_CASE("classifier: detecting in the generic scan gives what detecting, then scanning gives",
+          "[classifier]") {
+  const RuleSet& rules = ProjectRules();
+  // The project's rules take the one-pass route: every generic regex finds
+  // its candidates the same way in both plans.
+  const Prefilter& generic = rules.prefilter(rules.generic().plan);
+  const Prefilter& merged = rules.prefilter(rules.detect_generic_plan());
+  for (int m : rules.generic().plan.regexes) CHECK(generic.RouteOf(m) == merged.RouteOf(m));
+
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  fs::path data = fs::path(CLEAN_SHARED_DIR) / "datasets" / "trafilatura-eval" / "text";
+  for (auto& e : fs::directory_iterator(data, ec))
+    if (e.path().extension() == ".txt") paths.push_back(e.path());
+  if (paths.empty()) WARN("no dataset at " CLEAN_SHARED_DIR "/datasets: fixtures only");
+  for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
+    if (e.path().filename() == "input.txt") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  REQUIRE(paths.size() >= 40);
+
+  Options o;
+  MatchScratch sa(o.regex_match_limit, o.regex_heap_limit_kib);
+  MatchScratch sb(o.regex_match_limit, o.regex_heap_limit_kib);
+  Classifier one_pass(rules, sa), two_pass(rules, sb);
+  PageWork wa, wb;
+  Page page;
+  size_t detected = 0, hits = 0;
+  for (const auto& p : paths) {
+    std::string err;
+    page.Clear();
+    REQUIRE(BuildPage(ReadFile(p.string()), o, &page, &err));
+    uint32_t da = 0, db = 0;
+    const Source* a = one_pass.DetectAndScan(page, &da, &wa);
+    const Source* b = two_pass.Detect(page, &db);
+    INFO(p.string());
+    REQUIRE(a == b);
+    if (a) {
+      CHECK(da == db);
+      ++detected;
+    }
+    const Options& so = a ? a->options : rules.generic().options;
+    one_pass.Classify(page, a, so, &wa);
+    two_pass.Classify(page, b, so, &wb);
+    CHECK(wa.scanned == nullptr);
+    REQUIRE(wa.scan.hits.size() == wb.scan.hits.size());
+    for (size_t k = 0; k < wa.scan.hits.size(); ++k) {
+      CHECK(wa.scan.hits[k].line == wb.scan.hits[k].line);
+      CHECK(wa.scan.hits[k].matcher == wb.scan.hits[k].matcher);
+    }
+    CHECK(wa.scan.limits.size() == wb.scan.limits.size());
+    REQUIRE(wa.decisions.size() == wb.decisions.size());
+    for (size_t k = 0; k < wa.decisions.size(); ++k) {
+      CHECK(wa.decisions[k].cls == wb.decisions[k].cls);
+      CHECK(wa.decisions[k].decider == wb.decisions[k].decider);
+      CHECK(wa.decisions[k].regex_limit == wb.decisions[k].regex_limit);
+    }
+    hits += wa.scan.hits.size();
+  }
+  // Both ways are exercised: pages of a detected source and generic pages.
+  CHECK(detected > 0);
+  CHECK(detected < paths.size());
+  CHECK(hits > 1000);
+}

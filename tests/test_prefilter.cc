@@ -64,7 +64,8 @@ std::string Mutate(const std::string& page, std::mt19937& rng) {
 }
 
 std::vector<const MatchPlan*> Plans(const RuleSet& rules) {
-  std::vector<const MatchPlan*> plans = {&rules.detect_plan(), &rules.generic().plan};
+  std::vector<const MatchPlan*> plans = {&rules.detect_plan(), &rules.generic().plan,
+                                         &rules.detect_generic_plan()};
   for (const auto& s : rules.sources()) plans.push_back(&s.plan);
   return plans;
 }
@@ -146,6 +147,28 @@ TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
   CHECK(few.head_matchers.empty());
   CHECK(few.db_matchers == std::vector<int>{101, 100, 102});
   CHECK(few.pcre_only == std::vector<int>{104, 105});  // ^.{3,}$ has no rare part
+  // Route: where each regex went.
+  CHECK(pf.RouteOf(100) == Prefilter::Route::kHead);
+  CHECK(pf.RouteOf(101) == Prefilter::Route::kDb);
+  CHECK(pf.RouteOf(103) == Prefilter::Route::kNone);
+  CHECK(pf.RouteOf(104) == Prefilter::Route::kPcreOnly);
+  CHECK(few.RouteOf(100) == Prefilter::Route::kDb);
+}
+
+TEST_CASE("prefilter: a whole-line database regex skips lines with bytes it cannot hold",
+          "[prefilter]") {
+  std::vector<Prefilter::Regex> regexes = {
+      {7, "^(?:[\\p{L}0-9 -]{1,30}\\s*[»>/]\\s*){2,}[\\p{L}0-9 -]{1,60}$", false},  // breadcrumbs
+      {8, "\\bPhoto by\\b", false},  // not a whole line: no check
+  };
+  Prefilter pf = Prefilter::Build(regexes, "");
+  REQUIRE(pf.RouteOf(7) == Prefilter::Route::kDb);
+  REQUIRE(pf.alphabets.size() == 1);
+  CHECK(pf.MayMatch(7, "Home > World News > Europe"));
+  CHECK(pf.MayMatch(7, "Start » Kraków 2024"));
+  CHECK_FALSE(pf.MayMatch(7, "Prices rose, then fell (again) / said the bank."));
+  CHECK_FALSE(pf.MayMatch(7, "https://example.com/a/b"));
+  CHECK(pf.MayMatch(8, "https://example.com/a/b, (any line)"));
 }
 
 TEST_CASE("prefilter: lower-casing keeps a line's length in bytes (the exact texts rely on it)",

@@ -2,8 +2,9 @@
 // what is built from it must be sound. Input: a regex on the first line
 // (caseless when it starts with "i "), then subject lines. For every line
 // PCRE2 matches, the line-head automaton (when the regex suits one) and the
-// Hyperscan pattern of its rare part must both report the line, and the
-// reading must not claim that nothing can match.
+// Hyperscan pattern of its rare part must both report the line, the reading
+// must not claim that nothing can match, and a whole-line pattern's bytes
+// (LineAlphabet) must hold every byte of the line.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -59,6 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<bool> accepted;
     db = MultiRegex::Build({{part_expr, false, true}}, &accepted);
   }
+  std::optional<ByteSet> alphabet = LineAlphabet(*p);
   MultiScratch hs;
   if (db) hs.Fit(*db);
 
@@ -74,6 +76,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (p->Never()) fuzz::Fail("a matching regex is not read as matching nothing", what);
     if (head && (head->Candidates(line) & 1) == 0)
       fuzz::Fail("the line-head automaton reports every line the regex matches", what);
+    if (alphabet)
+      for (unsigned char c : line)
+        if (!(*alphabet)[c])
+          fuzz::Fail("a whole-line pattern's matches hold only its bytes", what);
     if (db) {
       bool reported = false;
       if (db->Scan(hs, line, &Sink, &reported) && !reported)
