@@ -3,6 +3,7 @@
 // UTF-8 (pages are repaired on reading).
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,7 +49,53 @@ class JsonWriter {
   bool next_inline_ = false;
 };
 
+// Appends to a string through a block on the stack: a writer asks for room
+// by pointer, writes there and commits, and the block goes to the string in
+// one append when full (and at the end), so that output made of many small
+// pieces costs one append per block, not one per piece.
+class StagedAppend {
+ public:
+  static constexpr size_t kSize = 1 << 13;
+  explicit StagedAppend(std::string* out) : out_(out) {}
+  StagedAppend(const StagedAppend&) = delete;
+  StagedAppend& operator=(const StagedAppend&) = delete;
+  ~StagedAppend() { Flush(); }
+  // Room for n (<= kSize) bytes at the returned pointer; Commit(the end of
+  // what was written there) before the next call.
+  char* Room(size_t n) {
+    if (static_cast<size_t>(buf_ + kSize - p_) < n) Flush();
+    return p_;
+  }
+  void Commit(char* end) { p_ = end; }
+  // The end of the block: a writer that commits only now and then writes
+  // at most up to here after a Room.
+  const char* end() const { return buf_ + kSize; }
+  void Append(std::string_view s) {
+    if (static_cast<size_t>(buf_ + kSize - p_) < s.size()) {
+      Flush();
+      if (s.size() > kSize / 2) {  // large: straight to the string
+        out_->append(s);
+        return;
+      }
+    }
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  void Append(char c) { *Room(1) = c, ++p_; }
+  void Flush() {
+    out_->append(buf_, static_cast<size_t>(p_ - buf_));
+    p_ = buf_;
+  }
+
+ private:
+  std::string* out_;
+  char* p_ = buf_;
+  char buf_[kSize];
+};
+
+// Appends s as a JSON string (quoted, escaped).
 void AppendJsonEscaped(std::string_view s, std::string* out);
+void AppendJsonEscaped(std::string_view s, StagedAppend* out);
 
 // JSON text written once per key (a decider, a class) and reused, for
 // per-line output whose part depends only on such a key. Reset forgets only
@@ -83,5 +130,6 @@ class FragmentCache {
 };
 // Appends v in decimal (no allocation).
 void AppendJsonInt(int64_t v, std::string* out);
+void AppendJsonInt(int64_t v, StagedAppend* out);
 
 }  // namespace clean
