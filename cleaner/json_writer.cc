@@ -49,9 +49,22 @@ inline char* PutEscape(unsigned char c, char* d) {
   return d + e.len;
 }
 
+// c as JSON string text at d (escaped or not); needs eight bytes of room.
+inline char* PutByte(unsigned char c, char* d) {
+  if (byte_scan::JsonSpecial::Byte(c)) return PutEscape(c, d);
+  *d = static_cast<char>(c);
+  return d + 1;
+}
+
 // The most one step of the loops below writes: sixteen bytes stored, or
 // fewer and an escape; eight bytes stored with up to eight escapes.
 constexpr size_t kMaxStep = 8 * 8;
+
+// Commits what was written up to d and returns where to go on writing.
+char* Refill(StagedAppend* out, char* d) {
+  out->Commit(d);
+  return out->Room(kMaxStep);
+}
 
 }  // namespace
 
@@ -65,16 +78,13 @@ void AppendJsonEscaped(std::string_view s, StagedAppend* out) {
   // Bytes are stored a block at a time whatever they are; where the block
   // holds a byte to escape, the output moves on only to that byte, and its
   // escape is written over what follows.
+  // `d` stays a local whose address is not taken (no lambda holds it):
+  // the stores through it could otherwise alias it, and it would go
+  // through memory on every step.
   const char* const stop = out->end() - kMaxStep;
-  auto room = [&] {
-    if (d > stop) {
-      out->Commit(d);
-      d = out->Room(kMaxStep);
-    }
-  };
 #ifdef __SSE2__
   while (i + 16 <= n) {
-    room();
+    if (d > stop) d = Refill(out, d);
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
     unsigned bits = JsonSpecial::Vector(v);
@@ -89,7 +99,7 @@ void AppendJsonEscaped(std::string_view s, StagedAppend* out) {
   }
 #endif
   while (i + 8 <= n) {
-    room();
+    if (d > stop) d = Refill(out, d);
     uint64_t v = swar::Load8(p + i);
     std::memcpy(d, &v, 8);
     if (!JsonSpecial::Word(v)) {  // may say yes falsely: then byte by byte
@@ -97,25 +107,30 @@ void AppendJsonEscaped(std::string_view s, StagedAppend* out) {
       d += 8;
       continue;
     }
-    for (size_t end = i + 8; i < end; ++i) {
-      unsigned char c = static_cast<unsigned char>(p[i]);
-      if (JsonSpecial::Byte(c)) d = PutEscape(c, d);
-      else *d++ = static_cast<char>(c);
-    }
+    for (size_t end = i + 8; i < end; ++i) d = PutByte(static_cast<unsigned char>(p[i]), d);
   }
-  room();
-  for (; i < n; ++i) {  // fewer than eight bytes
-    unsigned char c = static_cast<unsigned char>(p[i]);
-    if (JsonSpecial::Byte(c)) d = PutEscape(c, d);
-    else *d++ = static_cast<char>(c);
-  }
+  if (d > stop) d = Refill(out, d);
+  for (; i < n; ++i) d = PutByte(static_cast<unsigned char>(p[i]), d);  // fewer than eight
   *d++ = '"';
   out->Commit(d);
 }
 
 void AppendJsonEscaped(std::string_view s, std::string* out) {
-  StagedAppend staged(out);
-  AppendJsonEscaped(s, &staged);
+  // Straight to the string, for long text (the clean text of a record)
+  // where the bytes to escape are far apart: a scan for the next one, and
+  // the run before it appended whole.
+  constexpr auto Find = byte_scan::Find<byte_scan::JsonSpecial>;
+  const char* p = s.data();
+  const size_t n = s.size();
+  out->push_back('"');
+  size_t run = 0;
+  for (size_t i = Find(p, 0, n); i < n; i = Find(p, i, n)) {
+    const Escape& e = kEscape[static_cast<unsigned char>(p[i])];
+    out->append(p + run, i - run).append(e.text, e.len);
+    run = ++i;
+  }
+  out->append(p + run, n - run);
+  out->push_back('"');
 }
 
 void FragmentCache::Reset(size_t keys) {
@@ -153,6 +168,14 @@ void JsonWriter::BeforeValue() {
   if (!level.first) out_->push_back(',');
   level.first = false;
   if (pretty_) Newline();
+}
+
+std::string JsonWriter::Separator() const {
+  if (stack_.empty()) return {};
+  if (stack_.back().inline_) return ", ";
+  std::string s = ",";
+  if (pretty_) s.append("\n").append(stack_.size() * 2, ' ');
+  return s;
 }
 
 JsonWriter& JsonWriter::Inline() {
@@ -202,15 +225,24 @@ JsonWriter& JsonWriter::String(std::string_view s) {
   return *this;
 }
 
+namespace {
+
+// v in decimal at p (room for kMaxDecimal bytes and a sign).
+char* WriteInt(int64_t v, char* p) {
+  if (v < 0) return std::to_chars(p, p + kMaxDecimal + 1, v).ptr;
+  return WriteDecimal(static_cast<uint64_t>(v), p);
+}
+
+}  // namespace
+
 void AppendJsonInt(int64_t v, std::string* out) {
-  char buf[24];
-  out->append(buf, static_cast<size_t>(std::to_chars(buf, buf + sizeof buf, v).ptr - buf));
+  char buf[kMaxDecimal + 1];
+  out->append(buf, static_cast<size_t>(WriteInt(v, buf) - buf));
 }
 
 void AppendJsonInt(int64_t v, StagedAppend* out) {
-  constexpr size_t kDigits = 20;  // and a sign
-  char* d = out->Room(kDigits + 1);
-  out->Commit(std::to_chars(d, d + kDigits + 1, v).ptr);
+  char* d = out->Room(kMaxDecimal + 1);
+  out->Commit(WriteInt(v, d));
 }
 
 JsonWriter& JsonWriter::Int(int64_t v) {

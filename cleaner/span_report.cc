@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstring>
 
 #include "cleaner/json_writer.h"
@@ -123,24 +122,53 @@ void BeginLine(std::string_view id_json, StagedAppend* out) {
 
 }  // namespace
 
+namespace {
+
+// The class of each line as a byte, kNoClass for a blank line.
+constexpr char kNoClass = -1;
+
+// Writes each i < n where codes[i] == c at `to`, in order, and returns the
+// end: sixteen codes compared at a time (the lines of a class are mostly
+// in runs or far apart).
+uint32_t* AppendEqual(const char* codes, size_t n, char c, uint32_t* to) {
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i want = _mm_set1_epi8(c);
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i));
+    for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, want))); bits;
+         bits &= bits - 1)
+      *to++ = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(bits)));
+  }
+#endif
+  for (; i < n; ++i)
+    if (codes[i] == c) *to++ = static_cast<uint32_t>(i);
+  return to;
+}
+
+}  // namespace
+
 void WriteSpanReport(std::string_view id_json, std::string_view original, const CleanResult& r,
                      std::string* out) {
   const auto& ds = r.decisions();
   const auto& deciders = r.rules->deciders();
   thread_local std::vector<CodePointSpan> spans;
   LineCodePointSpans(original, ds.size(), &spans);
-  // The spanned lines grouped by class (a counting sort, input order kept).
+  // The spanned lines grouped by class, input order kept: the classes as
+  // bytes, then the lines of each class picked from them.
   const size_t lines = std::min(ds.size(), spans.size());
-  std::array<size_t, kNumClasses + 1> from{};
-  for (size_t i = 0; i < lines; ++i)
-    if (!ds[i].blank) ++from[static_cast<size_t>(ds[i].cls) + 1];
-  for (int c = 0; c < kNumClasses; ++c) from[c + 1] += from[c];
+  thread_local std::string codes;
   thread_local std::vector<uint32_t> order;
-  order.resize(from[kNumClasses]);
-  std::array<size_t, kNumClasses> next{};
-  std::copy(from.begin(), from.end() - 1, next.begin());
+  if (codes.size() < lines) {
+    codes.resize(lines);
+    order.resize(lines);
+  }
   for (size_t i = 0; i < lines; ++i)
-    if (!ds[i].blank) order[next[static_cast<size_t>(ds[i].cls)]++] = static_cast<uint32_t>(i);
+    codes[i] = ds[i].blank ? kNoClass : static_cast<char>(ds[i].cls);
+  std::array<const uint32_t*, kNumClasses + 1> from{};
+  from[0] = order.data();
+  for (int c = 0; c < kNumClasses; ++c)
+    from[c + 1] = AppendEqual(codes.data(), lines, static_cast<char>(c), order.data() + (from[c] - order.data()));
   // `,"RULE"]` per decider, escaped once per record.
   thread_local FragmentCache ids;
   ids.Reset(deciders.size());
@@ -148,28 +176,48 @@ void WriteSpanReport(std::string_view id_json, std::string_view original, const 
   StagedAppend o(out);
   BeginLine(id_json, &o);
   o.Append(",\"attributes\":{");
+  // Per line, written at `p`, a local (no lambda holds it: the stores
+  // through it could alias it), committed to `o` only when its block is
+  // full. Local copies of the arrays' addresses for the same reason.
+  constexpr size_t kPad = FragmentCache::kPad;
+  constexpr size_t kEntry = 2 * kMaxDecimal + 3 + kPad;  // ,[START,END,"RULE"]
+  const char* const stop = o.end() - kEntry;
+  const CodePointSpan* const span = spans.data();
+  const Decision* const decision = ds.data();
   for (int c = 0; c < kNumClasses; ++c) {
     if (c) o.Append(',');
     o.Append("\"clean__");
     o.Append(ClassName(static_cast<LineClass>(c)));
     o.Append("\":[");
-    for (size_t k = from[c]; k < from[c + 1]; ++k) {
-      uint32_t i = order[k];
-      constexpr size_t kDigits = 20;  // of a uint64_t
-      char* p = o.Room(2 * kDigits + 3);  // ,[START,END
+    char* p = o.Room(kEntry);
+    for (const uint32_t* at = from[c]; at != from[c + 1]; ++at) {
+      if (p > stop) {
+        o.Commit(p);
+        p = o.Room(kEntry);
+      }
+      const uint32_t i = *at;
       *p = ',';
-      p += k != from[c];
+      p += at != from[c];
       *p++ = '[';
-      p = std::to_chars(p, p + kDigits, spans[i].start).ptr;
+      p = WriteDecimal(span[i].start, p);
       *p++ = ',';
-      p = std::to_chars(p, p + kDigits, spans[i].end).ptr;
-      o.Commit(p);
-      o.Append(ids.Get(ds[i].decider, [&](std::string* f) {
+      p = WriteDecimal(span[i].end, p);
+      const size_t decider = decision[i].decider;
+      std::string_view id = ids.Get(decider, [&](std::string* f) {
         f->push_back(',');
-        AppendJsonEscaped(deciders[ds[i].decider].id, f);
+        AppendJsonEscaped(deciders[decider].id, f);
         f->push_back(']');
-      }));
+      });
+      if (id.size() <= kPad) {
+        std::memcpy(p, id.data(), kPad);
+        p += id.size();
+      } else {
+        o.Commit(p);
+        o.Append(id);
+        p = o.Room(kEntry);
+      }
     }
+    o.Commit(p);
     o.Append(']');
   }
   o.Append("}}\n");
