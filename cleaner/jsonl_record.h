@@ -32,7 +32,9 @@ class RecordCleaner {
   RecordOutcome Reject(RunStats* stats, std::string* message, std::string text);
   void AppendRecord(std::string_view line, const JsonMember* text, bool add_text,
                     std::string_view new_text, std::string_view summary, std::string* out) const;
-  void Summary(const CleanResult* r, std::string_view limit, std::string* out) const;
+  // `counts`: r's (RunStats::Add), when r is not null.
+  void Summary(const CleanResult* r, const ClassCounts* counts, std::string_view limit,
+               std::string* out) const;
 
   const RuleSet& rules_;
   const JsonlOptions& options_;

@@ -32,11 +32,11 @@ void WriteCounts(JsonWriter& j, uint64_t lines, uint64_t bytes) {
 
 }  // namespace
 
-void RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out_bytes) {
+ClassCounts RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out_bytes) {
   ++cleaned;
   text_bytes_in += r.page->input_bytes;
   text_bytes_out += out_bytes;
-  size_t n = rules.deciders().size() * kNumClasses;
+  const size_t n = rules.deciders().size() * kNumClasses;
   if (rule_lines.size() < n) {
     rule_lines.resize(n);
     rule_bytes.resize(n);
@@ -44,17 +44,39 @@ void RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out_bytes)
   if (source_records.size() < rules.sources().size() + 1)
     source_records.resize(rules.sources().size() + 1);
   ++source_records[r.source ? r.source - rules.sources().data() + 1 : 0];
-  const auto& ds = r.decisions();
-  for (size_t i = 0; i < ds.size(); ++i) {
+  // Lines come in runs of one decider and class: counted in locals while
+  // the run lasts, added to the arrays when it ends (an increment in
+  // memory per line would wait on the last one's store, line after line).
+  ClassCounts page;
+  const Decision* const ds = r.decisions().data();
+  const LineSpan* const lines = r.page->lines.data();
+  const size_t count = r.decisions().size();
+  size_t run = n;  // none yet
+  uint64_t run_lines = 0, run_bytes = 0;
+  for (size_t i = 0; i < count; ++i) {
     if (ds[i].blank) continue;
-    int k = static_cast<int>(ds[i].cls);
-    uint64_t b = r.page->lines[i].end - r.page->lines[i].begin;
-    ++classes.lines[k];
-    classes.bytes[k] += b;
-    size_t slot = ds[i].decider * kNumClasses + k;
-    ++rule_lines[slot];
-    rule_bytes[slot] += b;
+    const size_t slot = ds[i].decider * kNumClasses + static_cast<size_t>(ds[i].cls);
+    if (slot != run) {
+      if (run_lines) AddRun(run, run_lines, run_bytes, &page);
+      run = slot;
+      run_lines = run_bytes = 0;
+    }
+    ++run_lines;
+    run_bytes += lines[i].end - lines[i].begin;
   }
+  if (run_lines) AddRun(run, run_lines, run_bytes, &page);
+  for (int c = 0; c < kNumClasses; ++c) {
+    classes.lines[c] += page.lines[c];
+    classes.bytes[c] += page.bytes[c];
+  }
+  return page;
+}
+
+void RunStats::AddRun(size_t slot, uint64_t lines, uint64_t bytes, ClassCounts* page) {
+  rule_lines[slot] += lines;
+  rule_bytes[slot] += bytes;
+  page->lines[slot % kNumClasses] += lines;
+  page->bytes[slot % kNumClasses] += bytes;
 }
 
 void RunStats::Merge(const RunStats& o) {

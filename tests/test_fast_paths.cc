@@ -4,7 +4,9 @@
 // 64-byte boundaries, multi-byte UTF-8 split by them, invalid bytes.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -12,9 +14,11 @@
 #include "cleaner/byte_scan.h"
 #include "cleaner/json_scan.h"
 #include "cleaner/json_writer.h"
+#include "cleaner/run_stats.h"
 #include "cleaner/span_report.h"
 #include "cleaner/swar.h"
 #include "cleaner/text_util.h"
+#include "tests/test_support.h"
 
 using namespace clean;
 
@@ -217,6 +221,142 @@ TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference", "[rep
   }
 }
 
+TEST_CASE("fast paths: AppendJsonEscaped through a StagedAppend equals the reference",
+          "[report][json][fast]") {
+  // Many strings through one StagedAppend, its block filled and flushed
+  // mid-string, with plain appends of every size between them.
+  std::vector<std::string> inputs = Generate(kMixed, 90, 3000, 5);
+  for (const std::string& s : Generate(kMixed, 30000, 40, 6)) inputs.push_back(s);
+  std::string got = "prefix", want = "prefix";
+  {
+    StagedAppend staged(&got);
+    size_t k = 0;
+    for (const std::string& s : inputs) {
+      AppendJsonEscaped(s, &staged);
+      want += ReferenceEscaped(s);
+      std::string plain(k++ % (StagedAppend::kSize + 100), 'p');
+      staged.Append(plain);
+      staged.Append(',');
+      want += plain + ",";
+    }
+  }
+  CHECK(got.size() == want.size());
+  CHECK(got == want);
+}
+
+TEST_CASE("fast paths: WriteDecimal equals std::to_chars", "[report][json][fast]") {
+  std::vector<uint64_t> values;
+  for (uint64_t v = 0; v < 200000; ++v) values.push_back(v);
+  for (uint64_t p = 1; p <= 10000000000000000000u; p *= 10)
+    for (uint64_t v : {p - 1, p, p + 1, 2 * p - 1, 9 * p}) values.push_back(v);
+  values.push_back(~uint64_t{0});
+  std::mt19937_64 rng(7);
+  for (int k = 0; k < 100000; ++k) values.push_back(rng() >> (rng() % 64));
+  for (uint64_t v : values) {
+    char got[kMaxDecimal + 8], want[kMaxDecimal + 8];
+    std::string_view a(got, static_cast<size_t>(WriteDecimal(v, got) - got));
+    std::string_view b(want, static_cast<size_t>(std::to_chars(want, want + sizeof want, v).ptr - want));
+    if (a != b) {
+      INFO(v);
+      CHECK(a == b);
+    }
+  }
+}
+
+namespace {
+
+// The span report line as a plain writer makes it: the spans from
+// ReferenceSpans, the lines grouped by class in ClassName order.
+std::string ReferenceSpanReport(std::string_view id_json, std::string_view original,
+                                const CleanResult& r) {
+  const auto& ds = r.decisions();
+  std::vector<CodePointSpan> spans = ReferenceSpans(original, ds.size());
+  nlohmann::ordered_json attributes = nlohmann::ordered_json::object();
+  for (int c = 0; c < kNumClasses; ++c) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < std::min(ds.size(), spans.size()); ++i)
+      if (!ds[i].blank && ds[i].cls == static_cast<LineClass>(c))
+        list.push_back({spans[i].start, spans[i].end, r.rules->deciders()[ds[i].decider].id});
+    attributes["clean__" + std::string(ClassName(static_cast<LineClass>(c)))] = list;
+  }
+  nlohmann::ordered_json line;
+  line["id"] = nlohmann::ordered_json::parse(id_json.empty() ? "null" : id_json);
+  line["attributes"] = attributes;
+  return line.dump() + "\n";
+}
+
+// The fixtures' input pages (in the repository: always there).
+std::vector<std::string> FixturePages() {
+  std::vector<std::string> pages;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
+    if (e.path().filename() == "input.txt") pages.push_back(testing::ReadFile(e.path().string()));
+  REQUIRE(pages.size() > 10);
+  return pages;
+}
+
+}  // namespace
+
+TEST_CASE("fast paths: RunStats::Add counts as a line-by-line loop", "[jsonl][fast]") {
+  const RuleSet& rules = testing::ProjectRules();
+  Cleaner cleaner(rules, Options(), nullptr);
+  CleanResult r;
+  std::string error;
+  RunStats stats;
+  ClassCounts total;
+  std::vector<uint64_t> rule_lines(rules.deciders().size() * kNumClasses),
+      rule_bytes(rule_lines.size());
+  for (const std::string& text : FixturePages()) {
+    REQUIRE(cleaner.Clean("x", text, &r, &error));
+    ClassCounts page = stats.Add(rules, r, 1);
+    ClassCounts want = CountClasses(r);
+    CHECK(page.lines == want.lines);
+    CHECK(page.bytes == want.bytes);
+    for (size_t i = 0; i < r.decisions().size(); ++i) {
+      const Decision& d = r.decisions()[i];
+      if (d.blank) continue;
+      size_t slot = d.decider * kNumClasses + static_cast<size_t>(d.cls);
+      ++rule_lines[slot];
+      rule_bytes[slot] += r.page->line(i).size();
+      ++total.lines[static_cast<size_t>(d.cls)];
+      total.bytes[static_cast<size_t>(d.cls)] += r.page->line(i).size();
+    }
+  }
+  CHECK(stats.rule_lines == rule_lines);
+  CHECK(stats.rule_bytes == rule_bytes);
+  CHECK(stats.classes.lines == total.lines);
+  CHECK(stats.classes.bytes == total.bytes);
+}
+
+TEST_CASE("fast paths: WriteSpanReport equals a plain writer's line", "[jsonl][fast]") {
+  // Pages of the fixtures (every class the rules give), each also behind a
+  // BOM and with CRLF, blank and space-only lines, and many times over (an
+  // output longer than a StagedAppend block, lines past every 16-line
+  // group of the class pass).
+  const std::vector<std::string> pages = FixturePages();
+  std::vector<std::string> variants;
+  for (const std::string& p : pages) {
+    variants.push_back(p);
+    std::string crlf = "\xEF\xBB\xBF  \t\n";
+    for (char c : p) crlf += c == '\n' ? std::string(" \r\n\n   \n") : std::string(1, c);
+    variants.push_back(crlf);
+  }
+  std::string big;
+  for (const std::string& p : pages) big += p + "\n\xC3\xA9 caf\xC3\xA9\n";
+  variants.push_back(big);
+  Cleaner cleaner(testing::ProjectRules(), Options(), nullptr);
+  CleanResult r;
+  std::string error;
+  for (const std::string& text : variants) {
+    REQUIRE(cleaner.Clean("x", text, &r, &error));
+    for (std::string_view id : {std::string_view("\"doc-1\""), std::string_view("17"),
+                                std::string_view("")}) {
+      std::string got = "prefix";
+      WriteSpanReport(id, text, r, &got);
+      CHECK(got == "prefix" + ReferenceSpanReport(id, text, r));
+    }
+  }
+}
+
 TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text]") {
   for (const std::string& s : Generate(kMixed, 90, 3000, 4)) {
     std::string got = "x", want = "x";
@@ -296,7 +436,8 @@ TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[js
   const std::vector<std::string> pieces = {
       "a", "word", " ", "  ", "\t", "\r", "\r\n", "\n", "\n\n", "\f", "\v", "\xC3\xA9",
       "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF", "\x80", "\xC2\xA0",
-      "a long stretch of plain text that crosses a block boundary"};
+      "a long stretch of plain text that crosses a block boundary",
+      "                                                                         \t"};
   auto inputs = Generate(pieces, 300, 3000, 7);
   for (std::string& s : std::vector<std::string>(inputs)) inputs.push_back("\xEF\xBB\xBF" + s);
   inputs.push_back("\xEF\xBB\xBF");
