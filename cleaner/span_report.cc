@@ -102,7 +102,8 @@ void LineCodePointSpans(std::string_view original, size_t max_lines,
     for (uint64_t nl = m.newline; nl; nl &= nl - 1) {
       uint32_t bit = static_cast<uint32_t>(__builtin_ctzll(nl));
       size_t at = base + bit;
-      uint64_t at_cp = at - continuations - static_cast<uint64_t>(Popcount(m.continuation & Below(bit)));
+      uint64_t at_cp =
+          at - continuations - static_cast<uint64_t>(Popcount(m.continuation & Below(bit)));
       emit(at, at_cp);
       if (out->size() == max_lines) return;
       line_start = at + 1;
@@ -165,10 +166,11 @@ void WriteSpanReport(std::string_view id_json, std::string_view original, const 
   }
   for (size_t i = 0; i < lines; ++i)
     codes[i] = ds[i].blank ? kNoClass : static_cast<char>(ds[i].cls);
-  std::array<const uint32_t*, kNumClasses + 1> from{};
-  from[0] = order.data();
+  std::array<const uint32_t*, kNumClasses + 1> from{};  // class c: [from[c], from[c + 1])
+  uint32_t* to = order.data();
+  from[0] = to;
   for (int c = 0; c < kNumClasses; ++c)
-    from[c + 1] = AppendEqual(codes.data(), lines, static_cast<char>(c), order.data() + (from[c] - order.data()));
+    from[c + 1] = to = AppendEqual(codes.data(), lines, static_cast<char>(c), to);
   // `,"RULE"]` per decider, escaped once per record.
   thread_local FragmentCache ids;
   ids.Reset(deciders.size());

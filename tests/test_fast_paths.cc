@@ -194,7 +194,7 @@ bool ReferenceJsonDecode(std::string_view body, std::string* out) {
 
 }  // namespace
 
-TEST_CASE("fast paths: swar::Popcount equals the builtin", "[text]") {
+TEST_CASE("fast paths: swar::Popcount equals the builtin", "[text][fast]") {
   std::mt19937_64 rng(1);
   std::vector<uint64_t> values = {0, 1, ~uint64_t{0}, uint64_t{1} << 63, swar::kHigh, swar::kOnes};
   for (int k = 0; k < 10000; ++k) values.push_back(rng() & rng());  // sparse and dense
@@ -205,7 +205,7 @@ TEST_CASE("fast paths: swar::Popcount equals the builtin", "[text]") {
   }
 }
 
-TEST_CASE("fast paths: byte_scan::Find stops where a byte loop stops", "[text]") {
+TEST_CASE("fast paths: byte_scan::Find stops where a byte loop stops", "[text][fast]") {
   auto inputs = Generate(kMixed, 80, 600, 2);
   CheckFind<byte_scan::JsonSpecial>(inputs);
   CheckFind<byte_scan::JsonStringStop>(inputs);
@@ -213,7 +213,8 @@ TEST_CASE("fast paths: byte_scan::Find stops where a byte loop stops", "[text]")
   CheckFind<byte_scan::Backslash>(inputs);
 }
 
-TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference", "[report][json]") {
+TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference",
+          "[report][json][fast]") {
   for (const std::string& s : Generate(kMixed, 90, 3000, 3)) {
     std::string got = "prefix";  // appends, keeping what is there
     AppendJsonEscaped(s, &got);
@@ -255,7 +256,8 @@ TEST_CASE("fast paths: WriteDecimal equals std::to_chars", "[report][json][fast]
   for (uint64_t v : values) {
     char got[kMaxDecimal + 8], want[kMaxDecimal + 8];
     std::string_view a(got, static_cast<size_t>(WriteDecimal(v, got) - got));
-    std::string_view b(want, static_cast<size_t>(std::to_chars(want, want + sizeof want, v).ptr - want));
+    char* want_end = std::to_chars(want, want + sizeof want, v).ptr;
+    std::string_view b(want, static_cast<size_t>(want_end - want));
     if (a != b) {
       INFO(v);
       CHECK(a == b);
@@ -357,7 +359,7 @@ TEST_CASE("fast paths: WriteSpanReport equals a plain writer's line", "[jsonl][f
   }
 }
 
-TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text]") {
+TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text][fast]") {
   for (const std::string& s : Generate(kMixed, 90, 3000, 4)) {
     std::string got = "x", want = "x";
     size_t bad = AppendRepaired(s, &got);
@@ -366,7 +368,7 @@ TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text]"
   }
 }
 
-TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl]") {
+TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl][fast]") {
   // Valid UTF-8 only (what a string token holds), each character written
   // as the writer escapes it (raw, or its short escape) or as \u escapes (a
   // surrogate pair above U+FFFF), chosen at random.
@@ -406,7 +408,8 @@ TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl]")
   }
 }
 
-TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts", "[jsonl]") {
+TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts",
+          "[jsonl][fast]") {
   // Random string values (raw bytes: valid and invalid UTF-8, controls,
   // escapes good and bad) in a record; no \u escapes, whose lone
   // surrogates the two treat differently.
@@ -432,7 +435,7 @@ TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts
   CHECK(rejected > 100);
 }
 
-TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[jsonl]") {
+TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[jsonl][fast]") {
   const std::vector<std::string> pieces = {
       "a", "word", " ", "  ", "\t", "\r", "\r\n", "\n", "\n\n", "\f", "\v", "\xC3\xA9",
       "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF", "\x80", "\xC2\xA0",
@@ -460,7 +463,7 @@ TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[js
 }
 
 TEST_CASE("fast paths: what DecodeJsonString appends is valid UTF-8 (JSONL skips the repair)",
-          "[jsonl]") {
+          "[jsonl][fast]") {
   // Cleaner::set_input_valid_utf8 lets JSONL records skip the reader's
   // repair pass on that promise: every string the scanner accepts, lone
   // surrogate escapes and raw bytes included, decodes to valid UTF-8.
@@ -486,7 +489,7 @@ TEST_CASE("fast paths: what DecodeJsonString appends is valid UTF-8 (JSONL skips
 }
 
 TEST_CASE("fast paths: the scanner's decoded string values equal a byte-by-byte reference",
-          "[jsonl]") {
+          "[jsonl][fast]") {
   // Bodies of two string members: escapes of every kind (good, bad,
   // surrogate pairs and lone halves, \u cut short), raw UTF-8 valid and
   // not, control bytes; each escape also at every offset across the
