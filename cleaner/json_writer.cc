@@ -126,7 +126,9 @@ void AppendJsonEscaped(std::string_view s, std::string* out) {
   size_t run = 0;
   for (size_t i = Find(p, 0, n); i < n; i = Find(p, i, n)) {
     const Escape& e = kEscape[static_cast<unsigned char>(p[i])];
-    out->append(p + run, i - run).append(e.text, e.len);
+    out->append(p + run, i - run);
+    if (e.len == 2) out->append(e.text, 2);  // sizes known here: copied inline
+    else out->append(e.text, 6);
     run = ++i;
   }
   out->append(p + run, n - run);

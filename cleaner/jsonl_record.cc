@@ -163,6 +163,10 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
   };
   if (options_.max_bytes && input_text.size() > options_.max_bytes) return over_limit("max_bytes");
 
+  // A text record's report spans, while its text is in the cache (after
+  // cleaning it would be read again from memory). All its lines: as many
+  // as the page will have.
+  if (report && !html) LineCodePointSpans(input_text, input_text.size() + 1, &spans_);
   auto started = std::chrono::steady_clock::now();
   CleanResult r;
   bool ok = html ? CleanHtmlRecord(cleaner_, "record", input_text, hint, hint_by, &r, &error)
@@ -179,7 +183,8 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
   Summary(&r, &counts, {}, &summary_);
   // An HTML record's clean text goes to the text field (replaced, or added).
   AppendRecord(line, text, html && !text, clean_, summary_, out);
-  if (report) WriteSpanReport(id_json, input_text, r, report);
+  if (report && html) WriteSpanReport(id_json, input_text, r, report);
+  else if (report) WriteSpanReport(id_json, spans_, r, report);
   return RecordOutcome::kCleaned;
 }
 

@@ -5,11 +5,13 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cleaner/cleaner.h"
 #include "cleaner/json_scan.h"
 #include "cleaner/jsonl_options.h"
 #include "cleaner/run_stats.h"
+#include "cleaner/span_report.h"
 
 namespace clean {
 
@@ -43,6 +45,7 @@ class RecordCleaner {
   Cleaner cleaner_;
   JsonObjectScan scan_;
   std::string clean_, summary_;
+  std::vector<CodePointSpan> spans_;  // of a text record's text, for the report
 };
 
 }  // namespace clean

@@ -44,39 +44,34 @@ ClassCounts RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out
   if (source_records.size() < rules.sources().size() + 1)
     source_records.resize(rules.sources().size() + 1);
   ++source_records[r.source ? r.source - rules.sources().data() + 1 : 0];
-  // Lines come in runs of one decider and class: counted in locals while
-  // the run lasts, added to the arrays when it ends (an increment in
-  // memory per line would wait on the last one's store, line after line).
-  ClassCounts page;
+  // Without a branch per line (blank lines, which come unpredictably, are
+  // counted in a slot of their own that is thrown away).
+  std::array<uint64_t, kNumClasses + 1> page_lines{}, page_bytes{};
+  uint64_t blank_slot[2] = {};
   const Decision* const ds = r.decisions().data();
   const LineSpan* const lines = r.page->lines.data();
   const size_t count = r.decisions().size();
-  size_t run = n;  // none yet
-  uint64_t run_lines = 0, run_bytes = 0;
   for (size_t i = 0; i < count; ++i) {
-    if (ds[i].blank) continue;
-    const size_t slot = ds[i].decider * kNumClasses + static_cast<size_t>(ds[i].cls);
-    if (slot != run) {
-      if (run_lines) AddRun(run, run_lines, run_bytes, &page);
-      run = slot;
-      run_lines = run_bytes = 0;
-    }
-    ++run_lines;
-    run_bytes += lines[i].end - lines[i].begin;
+    const Decision& d = ds[i];
+    const size_t k = static_cast<size_t>(d.cls);
+    const uint64_t b = lines[i].end - lines[i].begin;
+    const size_t slot = d.decider * kNumClasses + k;
+    uint64_t* l = d.blank ? &blank_slot[0] : &rule_lines[slot];
+    uint64_t* y = d.blank ? &blank_slot[1] : &rule_bytes[slot];
+    ++*l;
+    *y += b;
+    const size_t pk = d.blank ? kNumClasses : k;
+    ++page_lines[pk];
+    page_bytes[pk] += b;
   }
-  if (run_lines) AddRun(run, run_lines, run_bytes, &page);
+  ClassCounts page;
   for (int c = 0; c < kNumClasses; ++c) {
-    classes.lines[c] += page.lines[c];
-    classes.bytes[c] += page.bytes[c];
+    page.lines[c] = page_lines[c];
+    page.bytes[c] = page_bytes[c];
+    classes.lines[c] += page_lines[c];
+    classes.bytes[c] += page_bytes[c];
   }
   return page;
-}
-
-void RunStats::AddRun(size_t slot, uint64_t lines, uint64_t bytes, ClassCounts* page) {
-  rule_lines[slot] += lines;
-  rule_bytes[slot] += bytes;
-  page->lines[slot % kNumClasses] += lines;
-  page->bytes[slot % kNumClasses] += bytes;
 }
 
 void RunStats::Merge(const RunStats& o) {

@@ -36,10 +36,6 @@ struct RunStats {
   void Merge(const RunStats& other);
   // The --stats JSON (documented in README.md, "JSONL mode").
   void WriteJson(const RuleSet& rules, std::string* out) const;
-
- private:
-  // `lines` lines of `bytes` bytes decided by rule-and-class `slot`.
-  void AddRun(size_t slot, uint64_t lines, uint64_t bytes, ClassCounts* page);
 };
 
 }  // namespace clean

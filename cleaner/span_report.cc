@@ -60,7 +60,9 @@ BlockMasks ClassifyTail(const char* p, size_t width) {
 // Bits [0, hi) of a block mask (hi < kBlock).
 uint64_t Below(uint32_t hi) { return (uint64_t{1} << hi) - 1; }
 
-int Popcount(uint64_t v) { return v ? swar::Popcount(v) : 0; }  // ASCII text: mostly 0
+// No branch on v == 0: blocks with and without non-ASCII text alternate
+// unpredictably.
+int Popcount(uint64_t v) { return swar::Popcount(v); }
 
 }  // namespace
 
@@ -85,15 +87,13 @@ void LineCodePointSpans(std::string_view original, size_t max_lines,
   size_t line_start = pos;
   uint64_t line_start_cp = pos - continuations;
   // The line [line_start, at), `at` being code point at_cp.
+  // A blank line needs no case of its own (first == end == at gives the
+  // empty span at its end), so no branch that blank lines would mispredict.
   auto emit = [&](size_t at, uint64_t at_cp) {
     size_t first = line_start;
     while (first < at && IsAsciiSpace(static_cast<unsigned char>(s[first]))) ++first;
-    if (first == at) {
-      out->push_back({at_cp, at_cp});
-      return;
-    }
     size_t end = at;
-    while (IsAsciiSpace(static_cast<unsigned char>(s[end - 1]))) --end;  // stops at `first`
+    while (end > first && IsAsciiSpace(static_cast<unsigned char>(s[end - 1]))) --end;
     out->push_back({line_start_cp + (first - line_start), at_cp - (at - end)});
   };
   for (size_t base = pos; base < n; base += kBlock) {
@@ -151,10 +151,15 @@ uint32_t* AppendEqual(const char* codes, size_t n, char c, uint32_t* to) {
 
 void WriteSpanReport(std::string_view id_json, std::string_view original, const CleanResult& r,
                      std::string* out) {
+  thread_local std::vector<CodePointSpan> spans;
+  LineCodePointSpans(original, r.decisions().size(), &spans);
+  WriteSpanReport(id_json, spans, r, out);
+}
+
+void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>& spans,
+                     const CleanResult& r, std::string* out) {
   const auto& ds = r.decisions();
   const auto& deciders = r.rules->deciders();
-  thread_local std::vector<CodePointSpan> spans;
-  LineCodePointSpans(original, ds.size(), &spans);
   // The spanned lines grouped by class, input order kept: the classes as
   // bytes, then the lines of each class picked from them.
   const size_t lines = std::min(ds.size(), spans.size());
