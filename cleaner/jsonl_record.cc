@@ -28,8 +28,8 @@ RecordOutcome RecordCleaner::Reject(RunStats* stats, std::string* message, std::
   return RecordOutcome::kRejected;
 }
 
-void RecordCleaner::Summary(const CleanResult* r, std::string_view limit,
-                            std::string* out) const {
+void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
+                            std::string_view limit, std::string* out) const {
   out->clear();
   JsonWriter j(out, /*pretty=*/false);
   j.BeginObject();
@@ -43,12 +43,11 @@ void RecordCleaner::Summary(const CleanResult* r, std::string_view limit,
   if (r->source) j.Key("source").String(r->source->name);
   else j.Key("source").Null();
   j.Key("detected_by").String(r->detected_by);
-  ClassCounts counts = CountClasses(*r);
   j.Key("counts").BeginObject();
   for (int c = 0; c < kNumClasses; ++c) {
     j.Key(ClassName(static_cast<LineClass>(c))).BeginObject();
-    j.Key("lines").Int(static_cast<int64_t>(counts.lines[c]));
-    j.Key("bytes").Int(static_cast<int64_t>(counts.bytes[c]));
+    j.Key("lines").Int(static_cast<int64_t>(counts->lines[c]));
+    j.Key("bytes").Int(static_cast<int64_t>(counts->bytes[c]));
     j.EndObject();
   }
   j.EndObject();
@@ -158,12 +157,16 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
       ++stats->dropped;
       return RecordOutcome::kDropped;
     }
-    Summary(nullptr, limit, &summary_);
+    Summary(nullptr, nullptr, limit, &summary_);
     AppendRecord(line, nullptr, false, {}, summary_, out);
     return RecordOutcome::kPassed;
   };
   if (options_.max_bytes && input_text.size() > options_.max_bytes) return over_limit("max_bytes");
 
+  // A text record's report spans, while its text is in the cache (after
+  // cleaning it would be read again from memory). All its lines: as many
+  // as the page will have.
+  if (report && !html) LineCodePointSpans(input_text, input_text.size() + 1, &spans_);
   auto started = std::chrono::steady_clock::now();
   CleanResult r;
   bool ok = html ? CleanHtmlRecord(cleaner_, "record", input_text, hint, hint_by, &r, &error)
@@ -176,11 +179,12 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
 
   clean_.clear();
   WriteCleanText(r, keep_, &clean_);
-  stats->Add(rules_, r, clean_.size());
-  Summary(&r, {}, &summary_);
+  const ClassCounts counts = stats->Add(rules_, r, clean_.size());
+  Summary(&r, &counts, {}, &summary_);
   // An HTML record's clean text goes to the text field (replaced, or added).
   AppendRecord(line, text, html && !text, clean_, summary_, out);
-  if (report) WriteSpanReport(id_json, input_text, r, report);
+  if (report && html) WriteSpanReport(id_json, input_text, r, report);
+  else if (report) WriteSpanReport(id_json, spans_, r, report);
   return RecordOutcome::kCleaned;
 }
 

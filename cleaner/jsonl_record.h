@@ -5,11 +5,13 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cleaner/cleaner.h"
 #include "cleaner/json_scan.h"
 #include "cleaner/jsonl_options.h"
 #include "cleaner/run_stats.h"
+#include "cleaner/span_report.h"
 
 namespace clean {
 
@@ -32,7 +34,9 @@ class RecordCleaner {
   RecordOutcome Reject(RunStats* stats, std::string* message, std::string text);
   void AppendRecord(std::string_view line, const JsonMember* text, bool add_text,
                     std::string_view new_text, std::string_view summary, std::string* out) const;
-  void Summary(const CleanResult* r, std::string_view limit, std::string* out) const;
+  // `counts`: r's (RunStats::Add), when r is not null.
+  void Summary(const CleanResult* r, const ClassCounts* counts, std::string_view limit,
+               std::string* out) const;
 
   const RuleSet& rules_;
   const JsonlOptions& options_;
@@ -41,6 +45,7 @@ class RecordCleaner {
   Cleaner cleaner_;
   JsonObjectScan scan_;
   std::string clean_, summary_;
+  std::vector<CodePointSpan> spans_;  // of a text record's text, for the report
 };
 
 }  // namespace clean

@@ -177,24 +177,37 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
       AppendJsonEscaped(who.where(), o);
     });
   };
-  std::string path;
-  for (size_t i = 0; i < ds.size(); ++i) {
-    const Decision& d = ds[i];
-    if (d.blank || keep.Has(d.cls)) continue;
-    std::string* o = j.RawValue();
-    o->append("{\"line\": ");
-    AppendJsonInt(static_cast<int64_t>(i + 1), o);
-    o->append(class_and_decider(d));
-    if (d.regex_limit) o->append(", \"regex_limit\": true");
-    if (r.html) {
-      path.clear();
-      r.html->tree.AppendPath(r.html->lines[i].block, &path);
-      o->append(", \"path\": ");
-      AppendJsonEscaped(path, o);
+  std::string path, separator;
+  {
+    StagedAppend o(out);
+    bool first = true;
+    for (size_t i = 0; i < ds.size(); ++i) {
+      const Decision& d = ds[i];
+      if (d.blank || keep.Has(d.cls)) continue;
+      if (first) {  // the writer's separator, newline and indentation
+        o.Flush();
+        j.RawValue();
+        separator = j.Separator();
+        first = false;
+      } else {
+        o.Append(separator);
+      }
+      static constexpr std::string_view kLine = "{\"line\": ";
+      char* p = o.Room(kLine.size() + kMaxDecimal);
+      p = WriteDecimal(i + 1, std::copy(kLine.begin(), kLine.end(), p));
+      o.Commit(p);
+      o.Append(class_and_decider(d));
+      if (d.regex_limit) o.Append(", \"regex_limit\": true");
+      if (r.html) {
+        path.clear();
+        r.html->tree.AppendPath(r.html->lines[i].block, &path);
+        o.Append(", \"path\": ");
+        AppendJsonEscaped(path, &o);
+      }
+      o.Append(", \"text\": ");
+      AppendJsonEscaped(page.line(i), &o);
+      o.Append('}');
     }
-    o->append(", \"text\": ");
-    AppendJsonEscaped(page.line(i), o);
-    o->push_back('}');
   }
   j.EndArray();
   j.EndObject();

@@ -32,11 +32,11 @@ void WriteCounts(JsonWriter& j, uint64_t lines, uint64_t bytes) {
 
 }  // namespace
 
-void RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out_bytes) {
+ClassCounts RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out_bytes) {
   ++cleaned;
   text_bytes_in += r.page->input_bytes;
   text_bytes_out += out_bytes;
-  size_t n = rules.deciders().size() * kNumClasses;
+  const size_t n = rules.deciders().size() * kNumClasses;
   if (rule_lines.size() < n) {
     rule_lines.resize(n);
     rule_bytes.resize(n);
@@ -44,17 +44,34 @@ void RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out_bytes)
   if (source_records.size() < rules.sources().size() + 1)
     source_records.resize(rules.sources().size() + 1);
   ++source_records[r.source ? r.source - rules.sources().data() + 1 : 0];
-  const auto& ds = r.decisions();
-  for (size_t i = 0; i < ds.size(); ++i) {
-    if (ds[i].blank) continue;
-    int k = static_cast<int>(ds[i].cls);
-    uint64_t b = r.page->lines[i].end - r.page->lines[i].begin;
-    ++classes.lines[k];
-    classes.bytes[k] += b;
-    size_t slot = ds[i].decider * kNumClasses + k;
-    ++rule_lines[slot];
-    rule_bytes[slot] += b;
+  // Without a branch per line (blank lines, which come unpredictably, are
+  // counted in a slot of their own that is thrown away).
+  std::array<uint64_t, kNumClasses + 1> page_lines{}, page_bytes{};
+  uint64_t blank_slot[2] = {};
+  const Decision* const ds = r.decisions().data();
+  const LineSpan* const lines = r.page->lines.data();
+  const size_t count = r.decisions().size();
+  for (size_t i = 0; i < count; ++i) {
+    const Decision& d = ds[i];
+    const size_t k = static_cast<size_t>(d.cls);
+    const uint64_t b = lines[i].end - lines[i].begin;
+    const size_t slot = d.decider * kNumClasses + k;
+    uint64_t* l = d.blank ? &blank_slot[0] : &rule_lines[slot];
+    uint64_t* y = d.blank ? &blank_slot[1] : &rule_bytes[slot];
+    ++*l;
+    *y += b;
+    const size_t pk = d.blank ? kNumClasses : k;
+    ++page_lines[pk];
+    page_bytes[pk] += b;
   }
+  ClassCounts page;
+  for (int c = 0; c < kNumClasses; ++c) {
+    page.lines[c] = page_lines[c];
+    page.bytes[c] = page_bytes[c];
+    classes.lines[c] += page_lines[c];
+    classes.bytes[c] += page_bytes[c];
+  }
+  return page;
 }
 
 void RunStats::Merge(const RunStats& o) {

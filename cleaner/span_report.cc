@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstring>
 
 #include "cleaner/json_writer.h"
@@ -19,11 +18,10 @@ namespace {
 
 constexpr size_t kBlock = 64;
 
-// A bit per byte of a block of kBlock bytes: which are '\n', which are not
-// ASCII whitespace (IsAsciiSpace), which continue a UTF-8 sequence
-// (10xxxxxx).
+// A bit per byte of a block of kBlock bytes: which are '\n', which continue
+// a UTF-8 sequence (10xxxxxx).
 struct BlockMasks {
-  uint64_t newline = 0, text = 0, continuation = 0;
+  uint64_t newline = 0, continuation = 0;
 };
 
 BlockMasks Classify(const char* p) {
@@ -31,24 +29,18 @@ BlockMasks Classify(const char* p) {
 #ifdef __SSE2__
   for (int k = 0; k < 4; ++k) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-    __m128i t9 = _mm_sub_epi8(v, _mm_set1_epi8(9));  // '\t'..'\r' -> 0..4
-    __m128i space = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
-                                 _mm_cmpeq_epi8(_mm_min_epu8(t9, _mm_set1_epi8(4)), t9));
     __m128i newline = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
     __m128i continuation = _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(0xC0)));
     auto bits = [&](__m128i x) {
       return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(x))) << (16 * k);
     };
     m.newline |= bits(newline);
-    m.text |= bits(space);  // inverted below
     m.continuation |= bits(continuation);
   }
-  m.text = ~m.text;
 #else
   for (size_t k = 0; k < kBlock; ++k) {
     unsigned char c = static_cast<unsigned char>(p[k]);
     m.newline |= static_cast<uint64_t>(c == '\n') << k;
-    m.text |= static_cast<uint64_t>(!IsAsciiSpace(c)) << k;
     m.continuation |= static_cast<uint64_t>((c & 0xC0) == 0x80) << k;
   }
 #endif
@@ -61,18 +53,16 @@ BlockMasks ClassifyTail(const char* p, size_t width) {
   BlockMasks m = Classify(static_cast<const char*>(std::memcpy(block, p, width)));
   uint64_t valid = (uint64_t{1} << width) - 1;
   m.newline &= valid;
-  m.text &= valid;
   m.continuation &= valid;
   return m;
 }
 
-// Bits [0, hi) of a block mask (hi <= kBlock).
-uint64_t Below(uint32_t hi) { return hi >= 64 ? ~uint64_t{0} : (uint64_t{1} << hi) - 1; }
+// Bits [0, hi) of a block mask (hi < kBlock).
+uint64_t Below(uint32_t hi) { return (uint64_t{1} << hi) - 1; }
 
-// Bits [lo, hi) of a block mask.
-uint64_t Bits(uint32_t lo, uint32_t hi) { return Below(hi) & ~Below(lo); }
-
-int Popcount(uint64_t v) { return v ? swar::Popcount(v) : 0; }  // ASCII text: mostly 0
+// No branch on v == 0: blocks with and without non-ASCII text alternate
+// unpredictably.
+int Popcount(uint64_t v) { return swar::Popcount(v); }
 
 }  // namespace
 
@@ -88,115 +78,166 @@ void LineCodePointSpans(std::string_view original, size_t max_lines,
   const size_t n = original.size();
   if (pos >= n || max_lines == 0) return;
   // The code point index of a byte offset is the offset less the
-  // continuation bytes before it. Per line: the code points of its first
-  // text byte and of the end of its last one, once seen.
-  bool seen_text = false;
-  uint64_t first = 0, last_end = 0;
+  // continuation bytes before it, which the blocks count for the newlines.
+  // The whitespace a line is trimmed of is ASCII (one byte, one code
+  // point), so its text's first and last code points are found from the
+  // code points of the line's start and of its newline by stepping over
+  // that whitespace byte by byte (mostly none).
+  const char* s = original.data();
   size_t line_start = pos;
+  uint64_t line_start_cp = pos - continuations;
+  // The line [line_start, at), `at` being code point at_cp.
+  // A blank line needs no case of its own (first == end == at gives the
+  // empty span at its end), so no branch that blank lines would mispredict.
+  auto emit = [&](size_t at, uint64_t at_cp) {
+    size_t first = line_start;
+    while (first < at && IsAsciiSpace(static_cast<unsigned char>(s[first]))) ++first;
+    size_t end = at;
+    while (end > first && IsAsciiSpace(static_cast<unsigned char>(s[end - 1]))) --end;
+    out->push_back({line_start_cp + (first - line_start), at_cp - (at - end)});
+  };
   for (size_t base = pos; base < n; base += kBlock) {
     size_t width = std::min(kBlock, n - base);
-    BlockMasks m = width == kBlock ? Classify(original.data() + base)
-                                   : ClassifyTail(original.data() + base, width);
-    auto code_point = [&](uint32_t bit) {
-      return base + bit - continuations -
-             static_cast<uint64_t>(Popcount(m.continuation & Below(bit)));
-    };
-    auto see_text = [&](uint32_t lo, uint32_t hi) {  // bytes [lo, hi) of the current line
-      uint64_t t = m.text & Bits(lo, hi);
-      if (!t) return;
-      if (!seen_text) first = code_point(static_cast<uint32_t>(__builtin_ctzll(t)));
-      seen_text = true;
-      last_end = code_point(64 - static_cast<uint32_t>(__builtin_clzll(t)));
-    };
-    uint32_t lo = 0;
+    BlockMasks m = width == kBlock ? Classify(s + base) : ClassifyTail(s + base, width);
     for (uint64_t nl = m.newline; nl; nl &= nl - 1) {
-      uint32_t at = static_cast<uint32_t>(__builtin_ctzll(nl));
-      see_text(lo, at);
-      if (seen_text) {
-        out->push_back({first, last_end});
-      } else {
-        uint64_t end = code_point(at);
-        out->push_back({end, end});
-      }
+      uint32_t bit = static_cast<uint32_t>(__builtin_ctzll(nl));
+      size_t at = base + bit;
+      uint64_t at_cp =
+          at - continuations - static_cast<uint64_t>(Popcount(m.continuation & Below(bit)));
+      emit(at, at_cp);
       if (out->size() == max_lines) return;
-      seen_text = false;
-      lo = at + 1;
-      line_start = base + lo;
+      line_start = at + 1;
+      line_start_cp = at_cp + 1;
     }
-    see_text(lo, static_cast<uint32_t>(width));
     continuations += static_cast<uint64_t>(Popcount(m.continuation));
   }
-  if (line_start < n) {  // a last line without '\n'
-    uint64_t end = n - continuations;
-    out->push_back(seen_text ? CodePointSpan{first, last_end} : CodePointSpan{end, end});
-  }
+  if (line_start < n) emit(n, n - continuations);  // a last line without '\n'
 }
 
 namespace {
 
-void BeginLine(std::string_view id_json, std::string* out) {
-  out->append("{\"id\":");
-  out->append(id_json.empty() ? std::string_view("null") : id_json);
+void BeginLine(std::string_view id_json, StagedAppend* out) {
+  out->Append("{\"id\":");
+  out->Append(id_json.empty() ? std::string_view("null") : id_json);
+}
+
+}  // namespace
+
+namespace {
+
+// The class of each line as a byte, kNoClass for a blank line.
+constexpr char kNoClass = -1;
+
+// Writes each i < n where codes[i] == c at `to`, in order, and returns the
+// end: sixteen codes compared at a time (the lines of a class are mostly
+// in runs or far apart).
+uint32_t* AppendEqual(const char* codes, size_t n, char c, uint32_t* to) {
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i want = _mm_set1_epi8(c);
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i));
+    for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, want))); bits;
+         bits &= bits - 1)
+      *to++ = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(bits)));
+  }
+#endif
+  for (; i < n; ++i)
+    if (codes[i] == c) *to++ = static_cast<uint32_t>(i);
+  return to;
 }
 
 }  // namespace
 
 void WriteSpanReport(std::string_view id_json, std::string_view original, const CleanResult& r,
                      std::string* out) {
+  thread_local std::vector<CodePointSpan> spans;
+  LineCodePointSpans(original, r.decisions().size(), &spans);
+  WriteSpanReport(id_json, spans, r, out);
+}
+
+void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>& spans,
+                     const CleanResult& r, std::string* out) {
   const auto& ds = r.decisions();
   const auto& deciders = r.rules->deciders();
-  thread_local std::vector<CodePointSpan> spans;
-  LineCodePointSpans(original, ds.size(), &spans);
-  // The spanned lines grouped by class (a counting sort, input order kept).
+  // The spanned lines grouped by class, input order kept: the classes as
+  // bytes, then the lines of each class picked from them.
   const size_t lines = std::min(ds.size(), spans.size());
-  std::array<size_t, kNumClasses + 1> from{};
-  for (size_t i = 0; i < lines; ++i)
-    if (!ds[i].blank) ++from[static_cast<size_t>(ds[i].cls) + 1];
-  for (int c = 0; c < kNumClasses; ++c) from[c + 1] += from[c];
+  thread_local std::string codes;
   thread_local std::vector<uint32_t> order;
-  order.resize(from[kNumClasses]);
-  std::array<size_t, kNumClasses> next{};
-  std::copy(from.begin(), from.end() - 1, next.begin());
+  if (codes.size() < lines) {
+    codes.resize(lines);
+    order.resize(lines);
+  }
   for (size_t i = 0; i < lines; ++i)
-    if (!ds[i].blank) order[next[static_cast<size_t>(ds[i].cls)]++] = static_cast<uint32_t>(i);
+    codes[i] = ds[i].blank ? kNoClass : static_cast<char>(ds[i].cls);
+  std::array<const uint32_t*, kNumClasses + 1> from{};  // class c: [from[c], from[c + 1])
+  uint32_t* to = order.data();
+  from[0] = to;
+  for (int c = 0; c < kNumClasses; ++c)
+    from[c + 1] = to = AppendEqual(codes.data(), lines, static_cast<char>(c), to);
   // `,"RULE"]` per decider, escaped once per record.
   thread_local FragmentCache ids;
   ids.Reset(deciders.size());
 
-  BeginLine(id_json, out);
-  out->append(",\"attributes\":{");
+  StagedAppend o(out);
+  BeginLine(id_json, &o);
+  o.Append(",\"attributes\":{");
+  // Per line, written at `p`, a local (no lambda holds it: the stores
+  // through it could alias it), committed to `o` only when its block is
+  // full. Local copies of the arrays' addresses for the same reason.
+  constexpr size_t kPad = FragmentCache::kPad;
+  constexpr size_t kEntry = 2 * kMaxDecimal + 3 + kPad;  // ,[START,END,"RULE"]
+  const char* const stop = o.end() - kEntry;
+  const CodePointSpan* const span = spans.data();
+  const Decision* const decision = ds.data();
   for (int c = 0; c < kNumClasses; ++c) {
-    if (c) out->push_back(',');
-    out->append("\"clean__").append(ClassName(static_cast<LineClass>(c))).append("\":[");
-    for (size_t k = from[c]; k < from[c + 1]; ++k) {
-      uint32_t i = order[k];
-      constexpr int kDigits = 20;  // of a uint64_t
-      char buf[2 * kDigits + 4];   // [START,END
-      char* p = buf;
-      if (k != from[c]) *p++ = ',';
+    if (c) o.Append(',');
+    o.Append("\"clean__");
+    o.Append(ClassName(static_cast<LineClass>(c)));
+    o.Append("\":[");
+    char* p = o.Room(kEntry);
+    for (const uint32_t* at = from[c]; at != from[c + 1]; ++at) {
+      if (p > stop) {
+        o.Commit(p);
+        p = o.Room(kEntry);
+      }
+      const uint32_t i = *at;
+      *p = ',';
+      p += at != from[c];
       *p++ = '[';
-      p = std::to_chars(p, p + kDigits, spans[i].start).ptr;
+      p = WriteDecimal(span[i].start, p);
       *p++ = ',';
-      p = std::to_chars(p, p + kDigits, spans[i].end).ptr;
-      out->append(buf, static_cast<size_t>(p - buf));
-      out->append(ids.Get(ds[i].decider, [&](std::string* o) {
-        o->push_back(',');
-        AppendJsonEscaped(deciders[ds[i].decider].id, o);
-        o->push_back(']');
-      }));
+      p = WriteDecimal(span[i].end, p);
+      const size_t decider = decision[i].decider;
+      std::string_view id = ids.Get(decider, [&](std::string* f) {
+        f->push_back(',');
+        AppendJsonEscaped(deciders[decider].id, f);
+        f->push_back(']');
+      });
+      if (id.size() <= kPad) {
+        std::memcpy(p, id.data(), kPad);
+        p += id.size();
+      } else {
+        o.Commit(p);
+        o.Append(id);
+        p = o.Room(kEntry);
+      }
     }
-    out->push_back(']');
+    o.Commit(p);
+    o.Append(']');
   }
-  out->append("}}\n");
+  o.Append("}}\n");
 }
 
 void WriteLimitReport(std::string_view id_json, std::string_view limit, bool dropped,
                       std::string* out) {
-  BeginLine(id_json, out);
-  out->append(",\"attributes\":{},\"over_limit\":");
-  AppendJsonEscaped(limit, out);
-  if (dropped) out->append(",\"dropped\":true");
-  out->append("}\n");
+  StagedAppend o(out);
+  BeginLine(id_json, &o);
+  o.Append(",\"attributes\":{},\"over_limit\":");
+  AppendJsonEscaped(limit, &o);
+  if (dropped) o.Append(",\"dropped\":true");
+  o.Append("}\n");
 }
 
 }  // namespace clean

@@ -34,6 +34,11 @@ void LineCodePointSpans(std::string_view original, size_t max_lines,
 // `original`: the text the page was built from.
 void WriteSpanReport(std::string_view id_json, std::string_view original, const CleanResult& r,
                      std::string* out);
+// The same with the spans of `original` worked out before (LineCodePointSpans
+// with max_lines at least r's line count): JSONL mode does it while the
+// record's text is still in the cache, before cleaning.
+void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>& spans,
+                     const CleanResult& r, std::string* out);
 void WriteLimitReport(std::string_view id_json, std::string_view limit, bool dropped,
                       std::string* out);
 

@@ -4,7 +4,9 @@
 // 64-byte boundaries, multi-byte UTF-8 split by them, invalid bytes.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -12,9 +14,11 @@
 #include "cleaner/byte_scan.h"
 #include "cleaner/json_scan.h"
 #include "cleaner/json_writer.h"
+#include "cleaner/run_stats.h"
 #include "cleaner/span_report.h"
 #include "cleaner/swar.h"
 #include "cleaner/text_util.h"
+#include "tests/test_support.h"
 
 using namespace clean;
 
@@ -190,7 +194,7 @@ bool ReferenceJsonDecode(std::string_view body, std::string* out) {
 
 }  // namespace
 
-TEST_CASE("fast paths: swar::Popcount equals the builtin", "[text]") {
+TEST_CASE("fast paths: swar::Popcount equals the builtin", "[text][fast]") {
   std::mt19937_64 rng(1);
   std::vector<uint64_t> values = {0, 1, ~uint64_t{0}, uint64_t{1} << 63, swar::kHigh, swar::kOnes};
   for (int k = 0; k < 10000; ++k) values.push_back(rng() & rng());  // sparse and dense
@@ -201,7 +205,7 @@ TEST_CASE("fast paths: swar::Popcount equals the builtin", "[text]") {
   }
 }
 
-TEST_CASE("fast paths: byte_scan::Find stops where a byte loop stops", "[text]") {
+TEST_CASE("fast paths: byte_scan::Find stops where a byte loop stops", "[text][fast]") {
   auto inputs = Generate(kMixed, 80, 600, 2);
   CheckFind<byte_scan::JsonSpecial>(inputs);
   CheckFind<byte_scan::JsonStringStop>(inputs);
@@ -209,7 +213,8 @@ TEST_CASE("fast paths: byte_scan::Find stops where a byte loop stops", "[text]")
   CheckFind<byte_scan::Backslash>(inputs);
 }
 
-TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference", "[report][json]") {
+TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference",
+          "[report][json][fast]") {
   for (const std::string& s : Generate(kMixed, 90, 3000, 3)) {
     std::string got = "prefix";  // appends, keeping what is there
     AppendJsonEscaped(s, &got);
@@ -217,7 +222,144 @@ TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference", "[rep
   }
 }
 
-TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text]") {
+TEST_CASE("fast paths: AppendJsonEscaped through a StagedAppend equals the reference",
+          "[report][json][fast]") {
+  // Many strings through one StagedAppend, its block filled and flushed
+  // mid-string, with plain appends of every size between them.
+  std::vector<std::string> inputs = Generate(kMixed, 90, 3000, 5);
+  for (const std::string& s : Generate(kMixed, 30000, 40, 6)) inputs.push_back(s);
+  std::string got = "prefix", want = "prefix";
+  {
+    StagedAppend staged(&got);
+    size_t k = 0;
+    for (const std::string& s : inputs) {
+      AppendJsonEscaped(s, &staged);
+      want += ReferenceEscaped(s);
+      std::string plain(k++ % (StagedAppend::kSize + 100), 'p');
+      staged.Append(plain);
+      staged.Append(',');
+      want += plain + ",";
+    }
+  }
+  CHECK(got.size() == want.size());
+  CHECK(got == want);
+}
+
+TEST_CASE("fast paths: WriteDecimal equals std::to_chars", "[report][json][fast]") {
+  std::vector<uint64_t> values;
+  for (uint64_t v = 0; v < 200000; ++v) values.push_back(v);
+  for (uint64_t p = 1; p <= 10000000000000000000u; p *= 10)
+    for (uint64_t v : {p - 1, p, p + 1, 2 * p - 1, 9 * p}) values.push_back(v);
+  values.push_back(~uint64_t{0});
+  std::mt19937_64 rng(7);
+  for (int k = 0; k < 100000; ++k) values.push_back(rng() >> (rng() % 64));
+  for (uint64_t v : values) {
+    char got[kMaxDecimal + 8], want[kMaxDecimal + 8];
+    std::string_view a(got, static_cast<size_t>(WriteDecimal(v, got) - got));
+    char* want_end = std::to_chars(want, want + sizeof want, v).ptr;
+    std::string_view b(want, static_cast<size_t>(want_end - want));
+    if (a != b) {
+      INFO(v);
+      CHECK(a == b);
+    }
+  }
+}
+
+namespace {
+
+// The span report line as a plain writer makes it: the spans from
+// ReferenceSpans, the lines grouped by class in ClassName order.
+std::string ReferenceSpanReport(std::string_view id_json, std::string_view original,
+                                const CleanResult& r) {
+  const auto& ds = r.decisions();
+  std::vector<CodePointSpan> spans = ReferenceSpans(original, ds.size());
+  nlohmann::ordered_json attributes = nlohmann::ordered_json::object();
+  for (int c = 0; c < kNumClasses; ++c) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < std::min(ds.size(), spans.size()); ++i)
+      if (!ds[i].blank && ds[i].cls == static_cast<LineClass>(c))
+        list.push_back({spans[i].start, spans[i].end, r.rules->deciders()[ds[i].decider].id});
+    attributes["clean__" + std::string(ClassName(static_cast<LineClass>(c)))] = list;
+  }
+  nlohmann::ordered_json line;
+  line["id"] = nlohmann::ordered_json::parse(id_json.empty() ? "null" : id_json);
+  line["attributes"] = attributes;
+  return line.dump() + "\n";
+}
+
+// The fixtures' input pages (in the repository: always there).
+std::vector<std::string> FixturePages() {
+  std::vector<std::string> pages;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
+    if (e.path().filename() == "input.txt") pages.push_back(testing::ReadFile(e.path().string()));
+  REQUIRE(pages.size() > 10);
+  return pages;
+}
+
+}  // namespace
+
+TEST_CASE("fast paths: RunStats::Add counts as a line-by-line loop", "[jsonl][fast]") {
+  const RuleSet& rules = testing::ProjectRules();
+  Cleaner cleaner(rules, Options(), nullptr);
+  CleanResult r;
+  std::string error;
+  RunStats stats;
+  ClassCounts total;
+  std::vector<uint64_t> rule_lines(rules.deciders().size() * kNumClasses),
+      rule_bytes(rule_lines.size());
+  for (const std::string& text : FixturePages()) {
+    REQUIRE(cleaner.Clean("x", text, &r, &error));
+    ClassCounts page = stats.Add(rules, r, 1);
+    ClassCounts want = CountClasses(r);
+    CHECK(page.lines == want.lines);
+    CHECK(page.bytes == want.bytes);
+    for (size_t i = 0; i < r.decisions().size(); ++i) {
+      const Decision& d = r.decisions()[i];
+      if (d.blank) continue;
+      size_t slot = d.decider * kNumClasses + static_cast<size_t>(d.cls);
+      ++rule_lines[slot];
+      rule_bytes[slot] += r.page->line(i).size();
+      ++total.lines[static_cast<size_t>(d.cls)];
+      total.bytes[static_cast<size_t>(d.cls)] += r.page->line(i).size();
+    }
+  }
+  CHECK(stats.rule_lines == rule_lines);
+  CHECK(stats.rule_bytes == rule_bytes);
+  CHECK(stats.classes.lines == total.lines);
+  CHECK(stats.classes.bytes == total.bytes);
+}
+
+TEST_CASE("fast paths: WriteSpanReport equals a plain writer's line", "[jsonl][fast]") {
+  // Pages of the fixtures (every class the rules give), each also behind a
+  // BOM and with CRLF, blank and space-only lines, and many times over (an
+  // output longer than a StagedAppend block, lines past every 16-line
+  // group of the class pass).
+  const std::vector<std::string> pages = FixturePages();
+  std::vector<std::string> variants;
+  for (const std::string& p : pages) {
+    variants.push_back(p);
+    std::string crlf = "\xEF\xBB\xBF  \t\n";
+    for (char c : p) crlf += c == '\n' ? std::string(" \r\n\n   \n") : std::string(1, c);
+    variants.push_back(crlf);
+  }
+  std::string big;
+  for (const std::string& p : pages) big += p + "\n\xC3\xA9 caf\xC3\xA9\n";
+  variants.push_back(big);
+  Cleaner cleaner(testing::ProjectRules(), Options(), nullptr);
+  CleanResult r;
+  std::string error;
+  for (const std::string& text : variants) {
+    REQUIRE(cleaner.Clean("x", text, &r, &error));
+    for (std::string_view id : {std::string_view("\"doc-1\""), std::string_view("17"),
+                                std::string_view("")}) {
+      std::string got = "prefix";
+      WriteSpanReport(id, text, r, &got);
+      CHECK(got == "prefix" + ReferenceSpanReport(id, text, r));
+    }
+  }
+}
+
+TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text][fast]") {
   for (const std::string& s : Generate(kMixed, 90, 3000, 4)) {
     std::string got = "x", want = "x";
     size_t bad = AppendRepaired(s, &got);
@@ -226,7 +368,7 @@ TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text]"
   }
 }
 
-TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl]") {
+TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl][fast]") {
   // Valid UTF-8 only (what a string token holds), each character written
   // as the writer escapes it (raw, or its short escape) or as \u escapes (a
   // surrogate pair above U+FFFF), chosen at random.
@@ -266,7 +408,8 @@ TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl]")
   }
 }
 
-TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts", "[jsonl]") {
+TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts",
+          "[jsonl][fast]") {
   // Random string values (raw bytes: valid and invalid UTF-8, controls,
   // escapes good and bad) in a record; no \u escapes, whose lone
   // surrogates the two treat differently.
@@ -292,11 +435,12 @@ TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts
   CHECK(rejected > 100);
 }
 
-TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[jsonl]") {
+TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[jsonl][fast]") {
   const std::vector<std::string> pieces = {
       "a", "word", " ", "  ", "\t", "\r", "\r\n", "\n", "\n\n", "\f", "\v", "\xC3\xA9",
       "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF", "\x80", "\xC2\xA0",
-      "a long stretch of plain text that crosses a block boundary"};
+      "a long stretch of plain text that crosses a block boundary",
+      "                                                                         \t"};
   auto inputs = Generate(pieces, 300, 3000, 7);
   for (std::string& s : std::vector<std::string>(inputs)) inputs.push_back("\xEF\xBB\xBF" + s);
   inputs.push_back("\xEF\xBB\xBF");
@@ -319,7 +463,7 @@ TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[js
 }
 
 TEST_CASE("fast paths: what DecodeJsonString appends is valid UTF-8 (JSONL skips the repair)",
-          "[jsonl]") {
+          "[jsonl][fast]") {
   // Cleaner::set_input_valid_utf8 lets JSONL records skip the reader's
   // repair pass on that promise: every string the scanner accepts, lone
   // surrogate escapes and raw bytes included, decodes to valid UTF-8.
@@ -345,7 +489,7 @@ TEST_CASE("fast paths: what DecodeJsonString appends is valid UTF-8 (JSONL skips
 }
 
 TEST_CASE("fast paths: the scanner's decoded string values equal a byte-by-byte reference",
-          "[jsonl]") {
+          "[jsonl][fast]") {
   // Bodies of two string members: escapes of every kind (good, bad,
   // surrogate pairs and lone halves, \u cut short), raw UTF-8 valid and
   // not, control bytes; each escape also at every offset across the
