@@ -494,7 +494,7 @@ TEST_CASE("classifier: set binary_sniff_bytes in generic.rules reaches the reade
   CHECK(error.empty());
 }
 
-TEST_CASE("classifier: detecting in the generic scan gives what detecting, then scanning gives",
+TEST_CASE("classifier: detecting in the generic scan gives what detecting then scanning gives",
           "[classifier]") {
   const RuleSet& rules = ProjectRules();
   // The project's rules take the one-pass route: every generic regex finds
@@ -508,7 +508,8 @@ TEST_CASE("classifier: detecting in the generic scan gives what detecting, then 
   fs::path data = fs::path(CLEAN_SHARED_DIR) / "datasets" / "trafilatura-eval" / "text";
   for (auto& e : fs::directory_iterator(data, ec))
     if (e.path().extension() == ".txt") paths.push_back(e.path());
-  if (paths.empty()) WARN("no dataset at " CLEAN_SHARED_DIR "/datasets: fixtures only");
+  bool with_dataset = !paths.empty();
+  if (!with_dataset) WARN("no dataset at " CLEAN_SHARED_DIR "/datasets: fixtures only");
   for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
     if (e.path().filename() == "input.txt") paths.push_back(e.path());
   std::sort(paths.begin(), paths.end());
@@ -555,5 +556,6 @@ TEST_CASE("classifier: detecting in the generic scan gives what detecting, then 
   // Both ways are exercised: pages of a detected source and generic pages.
   CHECK(detected > 0);
   CHECK(detected < paths.size());
-  CHECK(hits > 1000);
+  // The fixtures alone give some 370 hits; the dataset pages thousands more.
+  CHECK(hits > (with_dataset ? 1000u : 300u));
 }
