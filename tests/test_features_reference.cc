@@ -194,16 +194,6 @@ size_t Compare(FeatureExtractor* fx, const Lexicon& lexicon, const std::string& 
   return bad;
 }
 
-std::vector<fs::path> Inputs() {
-  std::vector<fs::path> v;
-  std::error_code ec;
-  for (const char* sub : {"datasets/trafilatura-eval/text", "seeds"})
-    for (auto& e : fs::directory_iterator(fs::path(CLEAN_SHARED_DIR) / sub, ec))
-      if (e.path().extension() == ".txt") v.push_back(e.path());
-  std::sort(v.begin(), v.end());
-  return v;
-}
-
 // Pieces the generated lines are made of: words of every script the
 // features know, the punctuation the sentence rules look at, and spaces.
 const std::vector<std::string>& Pieces() {
@@ -238,7 +228,7 @@ std::string RandomLine(std::mt19937* rng, size_t max_bytes) {
 }  // namespace
 
 TEST_CASE("features reference: every line of every dataset page and seed", "[features]") {
-  auto inputs = Inputs();
+  auto inputs = clean::testing::SharedTextPages();
   if (inputs.empty()) {
     WARN("no dataset at " CLEAN_SHARED_DIR ": skipped");
     return;

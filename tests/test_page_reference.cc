@@ -105,20 +105,10 @@ size_t Compare(const std::string& name, std::string_view bytes) {
   return bad;
 }
 
-std::vector<fs::path> Inputs() {
-  std::vector<fs::path> v;
-  std::error_code ec;
-  for (const char* sub : {"datasets/trafilatura-eval/text", "seeds"})
-    for (auto& e : fs::directory_iterator(fs::path(CLEAN_SHARED_DIR) / sub, ec))
-      if (e.path().extension() == ".txt") v.push_back(e.path());
-  std::sort(v.begin(), v.end());
-  return v;
-}
-
 }  // namespace
 
 TEST_CASE("page reference: every dataset page and seed", "[text][page]") {
-  auto inputs = Inputs();
+  auto inputs = clean::testing::SharedTextPages();
   if (inputs.empty()) {
     WARN("no dataset at " CLEAN_SHARED_DIR ": skipped");
     return;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -62,6 +63,16 @@ std::string ReadFile(const std::string& path) {
 void WriteFile(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary);
   out << data;
+}
+
+std::vector<fs::path> SharedTextPages() {
+  std::vector<fs::path> v;
+  std::error_code ec;
+  for (const char* sub : {"datasets/trafilatura-eval/text", "seeds"})
+    for (auto& e : fs::directory_iterator(fs::path(CLEAN_SHARED_DIR) / sub, ec))
+      if (e.path().extension() == ".txt") v.push_back(e.path());
+  std::sort(v.begin(), v.end());
+  return v;
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // Shared helpers for the tests: the project's rules loaded once, running the
 // built binary, reading files.
 #pragma once
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ const RuleSet& ProjectRules();
 
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& data);
+
+// The plain-text pages of ../shared: every datasets/trafilatura-eval/text
+// and seeds *.txt, sorted; empty when ../shared is absent.
+std::vector<std::filesystem::path> SharedTextPages();
 
 // A fresh empty temporary directory (removed at exit).
 std::string TempDir();
