@@ -8,8 +8,10 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "cleaner/byte_pattern.h"
@@ -24,6 +26,8 @@ class LineHeadDfa {
   // directory (prefilter_cache.h), an automaton built before is loaded.
   static std::unique_ptr<LineHeadDfa> Build(const std::vector<const BytePattern*>& patterns,
                                             size_t max_states, const std::string& cache_dir = "");
+  // What Build depends on, hashed: its cache key.
+  static uint64_t Key(const std::vector<const BytePattern*>& patterns, size_t max_states);
 
   // Bit i set: pattern i may match `line` (one line, without its '\n').
   // The first four bytes are read without a test between them: most lines
@@ -88,6 +92,20 @@ class LineHeadDfa {
   std::vector<uint16_t> next_;    // (state << shift_) | class -> state
   std::vector<uint64_t> now_;     // patterns known to match once here
   std::vector<uint64_t> at_end_;  // patterns that match if the line ends here
+};
+
+// The automata a rule set has built, by Key: plans that read the same
+// patterns at the line head (every plan reads the generic rules' there)
+// share one automaton instead of loading a copy each. Thread-safe.
+class LineHeadPool {
+ public:
+  // The automaton of Build(patterns, max_states, cache_dir), built once.
+  std::shared_ptr<const LineHeadDfa> Get(const std::vector<const BytePattern*>& patterns,
+                                         size_t max_states, const std::string& cache_dir);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<uint64_t, std::shared_ptr<const LineHeadDfa>> built_;  // null: too large
 };
 
 }  // namespace clean

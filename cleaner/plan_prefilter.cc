@@ -17,7 +17,8 @@ constexpr size_t kMaxHeadStates = 60000;
 constexpr size_t kMinHeadPatterns = 8;
 }  // namespace
 
-Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir) {
+Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir,
+                           LineHeadPool* pool) {
   Prefilter pf;
   std::vector<BytePattern> read;  // the head patterns
   std::vector<int> head;          // their matchers
@@ -68,7 +69,8 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   while (!read.empty()) {
     std::vector<const BytePattern*> ptrs;
     for (const auto& p : read) ptrs.push_back(&p);
-    pf.head = LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
+    pf.head = pool ? pool->Get(ptrs, kMaxHeadStates, cache_dir)
+                   : LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
     if (pf.head) break;
     size_t worst = 0, worst_states = 0;
     for (size_t i = 0; i < read.size(); ++i) {

@@ -30,7 +30,10 @@ struct Prefilter {
     bool head_ok = true;  // false: never in the line-head automaton
   };
   // With a cache directory, the Hyperscan database is cached (prefilter_cache.h).
-  static Prefilter Build(const std::vector<Regex>& regexes, const std::string& cache_dir);
+  // With a pool, the line-head automaton comes from it (and is shared with
+  // the other prefilters built from that pool).
+  static Prefilter Build(const std::vector<Regex>& regexes, const std::string& cache_dir,
+                         LineHeadPool* pool = nullptr);
 
   // How the candidate lines of `matcher` are found. A regex taking the same
   // route in two prefilters gets the same candidates (and so the same hits
@@ -56,7 +59,7 @@ struct Prefilter {
   };
   std::vector<Alphabet> alphabets;
 
-  std::unique_ptr<LineHeadDfa> head;
+  std::shared_ptr<const LineHeadDfa> head;
   std::vector<int> head_matchers;  // automaton pattern i -> matcher id
   std::unique_ptr<MultiRegex> db;
   std::vector<int> db_matchers;  // database pattern i -> matcher id

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <bit>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -27,9 +29,11 @@ void AppendU64(std::string* s, uint64_t v) {
   for (int i = 0; i < 8; ++i) s->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
-uint64_t ReadU64(std::string_view s) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[i]);
+// A little-endian word (one load on little-endian machines).
+uint64_t ReadU64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
   return v;
 }
 
@@ -42,7 +46,7 @@ uint64_t PayloadSum(std::string_view bytes) {
   size_t i = 0;
   for (; i + 32 <= bytes.size(); i += 32)
     for (int k = 0; k < 4; ++k) {
-      uint64_t w = ReadU64(bytes.substr(i + 8 * k, 8));
+      uint64_t w = ReadU64(bytes.data() + i + 8 * k);
       lane[k] = (lane[k] ^ w ^ (w >> 29)) * kPrime;
     }
   uint64_t h = StableHash(bytes.substr(i));
@@ -71,19 +75,24 @@ bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes) {
   std::ifstream in(EntryPath(dir, key), std::ios::binary | std::ios::ate);
   if (!in) return false;
   std::streamoff size = in.tellg();
-  if (size < 0) return false;
-  std::string all(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(all.data(), size)) return false;
   // magic, key, payload length, payload hash, payload
-  size_t head = kMagic.size() + 24;
-  if (all.size() < head || std::string_view(all).substr(0, kMagic.size()) != kMagic) return false;
-  std::string_view rest = std::string_view(all).substr(kMagic.size());
-  uint64_t k = ReadU64(rest), len = ReadU64(rest.substr(8)), sum = ReadU64(rest.substr(16));
-  std::string_view payload = rest.substr(24);
-  if (k != key || len != payload.size() || PayloadSum(payload) != sum) return false;
-  all.erase(0, head);
-  *bytes = std::move(all);
+  const size_t head = kMagic.size() + 24;
+  if (size < static_cast<std::streamoff>(head)) return false;
+  char h[kMagic.size() + 24];
+  in.seekg(0);
+  if (!in.read(h, sizeof h)) return false;
+  std::string_view hv(h, sizeof h);
+  if (hv.substr(0, kMagic.size()) != kMagic) return false;
+  std::string_view rest = hv.substr(kMagic.size());
+  uint64_t k = ReadU64(rest.data()), len = ReadU64(rest.data() + 8), sum = ReadU64(rest.data() + 16);
+  if (k != key || len != static_cast<uint64_t>(size) - head) return false;
+  // The payload is read straight into place (entries are megabytes: no
+  // second copy).
+  bytes->resize(static_cast<size_t>(len));
+  if (!in.read(bytes->data(), static_cast<std::streamsize>(len)) || PayloadSum(*bytes) != sum) {
+    bytes->clear();
+    return false;
+  }
   return true;
 }
 

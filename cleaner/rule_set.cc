@@ -72,7 +72,6 @@ class RuleSetBuilder {
     // The fingerprints take the route they take in the detect plan (the
     // database: too few for an automaton), the generic regexes theirs.
     BuildPlan(rs_->generic_.layer, nullptr, &rs_->detect_generic_plan_);
-    rs_->detect_generic_plan_.head_regexes = rs_->detect_generic_plan_.regexes.size();
     for (const auto& s : rs_->sources_)
       for (auto [m, d] : s.fingerprints) {
         AddToPlan(m, &rs_->detect_plan_);
@@ -301,13 +300,13 @@ std::unique_ptr<RuleSet> RuleSet::Load(const std::string& dir, const Options& ba
 
 const Prefilter& RuleSet::prefilter(const MatchPlan& plan) const {
   std::call_once(plan.prefilter->once, [&] {
+    const std::vector<int>& generic = generic_.plan.regexes;
     std::vector<Prefilter::Regex> regexes;
-    for (size_t i = 0; i < plan.regexes.size(); ++i) {
-      int m = plan.regexes[i];
-      regexes.push_back({m, matchers_[m].regex->pattern(), matchers_[m].caseless,
-                         i < plan.head_regexes});
+    for (int m : plan.regexes) {
+      bool head_ok = std::find(generic.begin(), generic.end(), m) != generic.end();
+      regexes.push_back({m, matchers_[m].regex->pattern(), matchers_[m].caseless, head_ok});
     }
-    plan.prefilter->value = Prefilter::Build(regexes, cache_dir_);
+    plan.prefilter->value = Prefilter::Build(regexes, cache_dir_, &head_pool_);
   });
   return plan.prefilter->value;
 }

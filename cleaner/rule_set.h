@@ -69,10 +69,11 @@ struct LazyPrefilter {
 };
 
 struct MatchPlan {
-  std::vector<int> regexes;  // matcher ids
-  // Only regexes[0, head_regexes) may join the line-head automaton of the
-  // prefilter; the others go to its Hyperscan database.
-  size_t head_regexes = SIZE_MAX;
+  // Matcher ids. Only the generic layer's regexes may join the line-head
+  // automaton of a plan's prefilter (the others go to its Hyperscan
+  // database), so that every plan has the same automaton: a rule set
+  // loads one (RuleSet::prefilter).
+  std::vector<int> regexes;
   // Built on first use by RuleSet::prefilter (compiling it takes time).
   std::unique_ptr<struct LazyPrefilter> prefilter;
   // exact text (lower-cased for caseless matchers) -> matcher ids
@@ -138,6 +139,7 @@ class RuleSet {
   RuleSet() = default;
   std::string dir_;
   std::string cache_dir_;  // for compiled prefilters ("" = none)
+  mutable LineHeadPool head_pool_;  // the plans' line-head automata
   std::vector<Matcher> matchers_;
   std::vector<Decider> deciders_;
   std::vector<Source> sources_;

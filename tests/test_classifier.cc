@@ -1,6 +1,7 @@
 // The classifier's precedence, through Cleaner: source rules, then generic
 // rules (sections and line rules), then heuristics, then context; plus the
 // date header, source detection, regex limits and determinism.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
@@ -502,6 +503,19 @@ TEST_CASE("classifier: detecting in the generic scan gives what detecting then s
   const Prefilter& generic = rules.prefilter(rules.generic().plan);
   const Prefilter& merged = rules.prefilter(rules.detect_generic_plan());
   for (int m : rules.generic().plan.regexes) CHECK(generic.RouteOf(m) == merged.RouteOf(m));
+  // Every plan reads the generic rules' line heads with one shared
+  // automaton (a source's own regexes go to its database).
+  REQUIRE(generic.head != nullptr);
+  CHECK(merged.head == generic.head);
+  for (const Source& s : rules.sources()) {
+    INFO(s.name);
+    const Prefilter& own = rules.prefilter(s.plan);
+    CHECK(own.head == generic.head);
+    for (int m : s.plan.regexes)
+      if (own.RouteOf(m) == Prefilter::Route::kHead)
+        CHECK(std::find(rules.generic().plan.regexes.begin(), rules.generic().plan.regexes.end(), m) !=
+              rules.generic().plan.regexes.end());
+  }
 
   std::vector<fs::path> paths;
   std::error_code ec;
