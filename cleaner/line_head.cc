@@ -132,12 +132,37 @@ class Closure {
   std::vector<int> stack_;
 };
 
+// Saved as the tables are in memory, so that loading is a read into place
+// and a check: a byte-order mark (u32 1), start, first_reporting,
+// first_final, shift, states (u32 each), the 256 byte classes, 8 bytes of
+// padding, now_ and at_end_ (u64 per state), then next_ (u16, 1 << shift
+// per state). Native byte order: an entry written on a machine of the
+// other order fails the mark and is built again. (Unpacking a compact form
+// byte by byte, into fresh small pages, cost 7-16 ms per plan.)
+constexpr size_t kSavedHead = 6 * 4 + 256 + 8;
+
+std::string Save(uint32_t start, uint32_t first_reporting, uint32_t first_final, uint32_t shift,
+                 const uint8_t* class_of, const std::vector<uint64_t>& now,
+                 const std::vector<uint64_t>& at_end, const std::vector<uint16_t>& next) {
+  const uint32_t n = static_cast<uint32_t>(now.size());
+  const uint32_t head[6] = {1, start, first_reporting, first_final, shift, n};
+  std::string out;
+  auto put = [&out](const void* p, size_t bytes) { out.append(static_cast<const char*>(p), bytes); };
+  put(head, sizeof head);
+  put(class_of, 256);
+  out.append(kSavedHead - out.size(), '\0');
+  put(now.data(), n * sizeof(uint64_t));
+  put(at_end.data(), n * sizeof(uint64_t));
+  put(next.data(), next.size() * sizeof(uint16_t));
+  return out;
+}
+
 }  // namespace
 
 // The subset construction. Transitions are kept sparse (most lead to the
 // dead state, 0) until the table is laid out.
-std::unique_ptr<LineHeadDfa> LineHeadDfa::Compile(const std::vector<const BytePattern*>& patterns,
-                                                  size_t max_states) {
+std::string LineHeadDfa::Compile(const std::vector<const BytePattern*>& patterns,
+                                 size_t max_states) {
   Nfa nfa;
   for (size_t i = 0; i < patterns.size(); ++i) {
     nfa.owner = static_cast<int>(i);
@@ -198,7 +223,7 @@ std::unique_ptr<LineHeadDfa> LineHeadDfa::Compile(const std::vector<const BytePa
       closure.Run(moves[c], false, &key);
       moves[c].clear();
       trans[s].push_back({c, intern(key)});
-      if (dstates.size() > max_states) return nullptr;
+      if (dstates.size() > max_states) return {};
     }
   }
 
@@ -256,27 +281,24 @@ std::unique_ptr<LineHeadDfa> LineHeadDfa::Compile(const std::vector<const BytePa
     now[s] |= sure[s];
     group[s] = (live[s] & ~now[s]) == 0 ? 2 : now[s] != 0 ? 1 : 0;
   }
-  std::unique_ptr<LineHeadDfa> d(new LineHeadDfa);
   std::vector<uint32_t> id(n);
-  uint32_t next_id = 0;
+  uint32_t next_id = 0, first_reporting = 0, first_final = 0;
   for (int g = 0; g < 3; ++g) {
-    if (g == 1) d->first_reporting_ = next_id;
-    if (g == 2) d->first_final_ = next_id;
+    if (g == 1) first_reporting = next_id;
+    if (g == 2) first_final = next_id;
     for (size_t s = 0; s < n; ++s)
       if (group[s] == g) id[s] = next_id++;
   }
-  while ((1u << d->shift_) < classes) ++d->shift_;
-  for (int b = 0; b < 256; ++b) d->class_of_[b] = class_of[b];
-  d->start_ = id[start];
-  d->next_.assign(n << d->shift_, static_cast<uint16_t>(id[0]));
-  d->now_.assign(n, 0);
-  d->at_end_.assign(n, 0);
+  uint32_t shift = 0;
+  while ((1u << shift) < classes) ++shift;
+  std::vector<uint16_t> next(n << shift, static_cast<uint16_t>(id[0]));
+  std::vector<uint64_t> now_of(n, 0), at_end_of(n, 0);
   for (size_t s = 0; s < n; ++s) {
-    for (auto [c, t] : trans[s]) d->next_[(id[s] << d->shift_) | c] = static_cast<uint16_t>(id[t]);
-    d->now_[id[s]] = now[s];
-    d->at_end_[id[s]] = at_end[s];
+    for (auto [c, t] : trans[s]) next[(id[s] << shift) | c] = static_cast<uint16_t>(id[t]);
+    now_of[id[s]] = now[s];
+    at_end_of[id[s]] = at_end[s];
   }
-  return d;
+  return Save(id[start], first_reporting, first_final, shift, class_of, now_of, at_end_of, next);
 }
 
 uint64_t LineHeadDfa::Key(const std::vector<const BytePattern*>& patterns, size_t max_states) {
@@ -289,70 +311,51 @@ std::unique_ptr<LineHeadDfa> LineHeadDfa::Build(const std::vector<const BytePatt
                                                 size_t max_states, const std::string& cache_dir) {
   if (patterns.size() > kMaxPatterns || max_states > 65535) return nullptr;
   uint64_t key = Key(patterns, max_states);
-  std::string bytes;
-  if (CacheRead(cache_dir, key, &bytes)) {
-    std::unique_ptr<LineHeadDfa> d(new LineHeadDfa);
-    if (d->Load(bytes)) return d;
-  }
-  auto d = Compile(patterns, max_states);
-  if (d) CacheWrite(cache_dir, key, d->Save());
+  std::unique_ptr<LineHeadDfa> d(new LineHeadDfa);
+  auto place = [&d](size_t bytes) {
+    d->table_ = HugeBuffer(bytes);
+    return d->table_.data();
+  };
+  if (CacheReadInto(cache_dir, key, place) && d->Adopt()) return d;
+  std::string saved = Compile(patterns, max_states);
+  if (saved.empty()) return nullptr;
+  CacheWrite(cache_dir, key, saved);
+  std::memcpy(place(saved.size()), saved.data(), saved.size());
+  if (!d->Adopt()) return nullptr;  // cannot happen: Compile writes what Adopt takes
   return d;
 }
 
-// Saved as the tables are in memory, so that loading is a copy and a
-// check: a byte-order mark (u32 1), start, first_reporting, first_final,
-// shift, states (u32 each), the 256 byte classes, now_ and at_end_ (u64
-// per state), then next_ (u16, 1 << shift per state). Native byte order:
-// an entry written on a machine of the other order fails the mark and is
-// built again. (Unpacking a compact form byte by byte cost 7-16 ms per
-// plan, a sixth of a 51 MB batch that loads six plans.)
-std::string LineHeadDfa::Save() const {
-  uint32_t n = static_cast<uint32_t>(now_.size());
-  const uint32_t head[6] = {1, start_, first_reporting_, first_final_, shift_, n};
-  std::string out;
-  auto put = [&out](const void* p, size_t bytes) { out.append(static_cast<const char*>(p), bytes); };
-  put(head, sizeof head);
-  put(class_of_, sizeof class_of_);
-  put(now_.data(), n * sizeof(uint64_t));
-  put(at_end_.data(), n * sizeof(uint64_t));
-  put(next_.data(), next_.size() * sizeof(uint16_t));
-  return out;
-}
-
-bool LineHeadDfa::Load(std::string_view in) {
+bool LineHeadDfa::Adopt() {
+  const char* in = table_.data();
+  const size_t size = table_.size();
   uint32_t head[6];
-  if (in.size() < sizeof head + sizeof class_of_) return false;
-  std::memcpy(head, in.data(), sizeof head);
+  if (size < kSavedHead) return false;
+  std::memcpy(head, in, sizeof head);
   const uint32_t mark = head[0], start = head[1], reporting = head[2], final = head[3],
                  shift = head[4], n = head[5];
   if (mark != 1 || n == 0 || n > 65535 || shift > 8 || start >= n || reporting > final || final > n)
     return false;
   const size_t row = size_t{1} << shift;
-  if (in.size() != sizeof head + sizeof class_of_ + 2 * n * sizeof(uint64_t) +
-                       n * row * sizeof(uint16_t))
-    return false;
-  const char* p = in.data() + sizeof head;
-  std::memcpy(class_of_, p, sizeof class_of_);
-  p += sizeof class_of_;
+  if (size != kSavedHead + 2 * n * sizeof(uint64_t) + n * row * sizeof(uint16_t)) return false;
+  std::memcpy(class_of_, in + sizeof head, sizeof class_of_);
   uint8_t bad = 0;
   for (uint8_t c : class_of_) bad |= c >= row;
-  if (bad) return false;
+  // The buffer is 2 MiB- (or new[]-) aligned and kSavedHead a multiple of 8.
+  const auto* now = reinterpret_cast<const uint64_t*>(in + kSavedHead);
+  const auto* next = reinterpret_cast<const uint16_t*>(in + kSavedHead + 2 * n * sizeof(uint64_t));
+  // Every transition must name a state (the scan indexes by it unchecked).
+  uint16_t top = 0;
+  for (size_t i = 0; i < n * row; ++i) top = std::max(top, next[i]);
+  if (bad || top >= n) return false;
   start_ = start;
   first_reporting_ = reporting;
   first_final_ = final;
   shift_ = shift;
-  now_.resize(n);
-  at_end_.resize(n);
-  next_.resize(n * row);
-  std::memcpy(now_.data(), p, n * sizeof(uint64_t));
-  p += n * sizeof(uint64_t);
-  std::memcpy(at_end_.data(), p, n * sizeof(uint64_t));
-  p += n * sizeof(uint64_t);
-  std::memcpy(next_.data(), p, next_.size() * sizeof(uint16_t));
-  // Every transition must name a state (the scan indexes by it unchecked).
-  uint16_t top = 0;
-  for (uint16_t t : next_) top = std::max(top, t);
-  return top < n;
+  states_ = n;
+  now_ = now;
+  at_end_ = now + n;
+  next_ = next;
+  return true;
 }
 
 std::shared_ptr<const LineHeadDfa> LineHeadPool::Get(const std::vector<const BytePattern*>& patterns,

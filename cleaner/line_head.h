@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cleaner/byte_pattern.h"
+#include "cleaner/huge_buffer.h"
 
 namespace clean {
 
@@ -38,8 +39,8 @@ class LineHeadDfa {
   uint64_t Candidates(std::string_view line) const {
     const auto* p = reinterpret_cast<const unsigned char*>(line.data());
     const auto* end = p + line.size();
-    const uint16_t* next = next_.data();
-    const uint64_t* now = now_.data();
+    const uint16_t* next = next_;
+    const uint64_t* now = now_;
     uint32_t s = start_;
     uint64_t found = 0;
     if (line.size() >= 4) {
@@ -75,23 +76,27 @@ class LineHeadDfa {
     return found | at_end_[s];
   }
 
-  size_t states() const { return now_.size(); }
+  size_t states() const { return states_; }
 
  private:
   LineHeadDfa() = default;
-  static std::unique_ptr<LineHeadDfa> Compile(const std::vector<const BytePattern*>& patterns,
-                                              size_t max_states);
-  std::string Save() const;
-  bool Load(std::string_view bytes);  // false: not a valid saved automaton
+  // The saved form of the automaton of `patterns` (see Save in
+  // line_head.cc); empty when it would have more than `max_states` states.
+  static std::string Compile(const std::vector<const BytePattern*>& patterns, size_t max_states);
+  // Points the tables into table_, which holds a saved automaton; false
+  // when it is not a valid one.
+  bool Adopt();
   // States are numbered: [0, first_reporting_) report nothing when entered,
   // [first_reporting_, first_final_) report now_, the rest also end the
   // scan: every pattern still alive is reported (the dead state is one).
   uint32_t start_ = 0, first_reporting_ = 0, first_final_ = 0;
   uint32_t shift_ = 0;            // row length: 1 << shift_ byte classes
+  uint32_t states_ = 0;
   uint8_t class_of_[256] = {};
-  std::vector<uint16_t> next_;    // (state << shift_) | class -> state
-  std::vector<uint64_t> now_;     // patterns known to match once here
-  std::vector<uint64_t> at_end_;  // patterns that match if the line ends here
+  HugeBuffer table_;              // the saved automaton; the tables below point into it
+  const uint16_t* next_ = nullptr;    // (state << shift_) | class -> state
+  const uint64_t* now_ = nullptr;     // patterns known to match once here
+  const uint64_t* at_end_ = nullptr;  // patterns that match if the line ends here
 };
 
 // The automata a rule set has built, by Key: plans that read the same

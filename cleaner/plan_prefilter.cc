@@ -17,50 +17,73 @@ constexpr size_t kMaxHeadStates = 60000;
 constexpr size_t kMinHeadPatterns = 8;
 }  // namespace
 
+RegexReading RegexReading::Of(std::string_view regex, bool caseless) {
+  RegexReading r;
+  r.pattern = BytePattern::Parse(regex, caseless);
+  if (!r.pattern) return r;
+  r.never = r.pattern->Never();
+  r.nullable = r.pattern->Nullable();
+  if (r.never || r.nullable) return r;
+  r.suits_head = SuitsLineHead(*r.pattern);
+  // Without a rare part, Hyperscan would report nearly every byte: PCRE2
+  // finds the lines faster on its own.
+  if (std::optional<BytePattern> part = RarePart(*r.pattern); part && !part->Nullable())
+    r.rare = ToHyperscan(*part);
+  r.alphabet = LineAlphabet(*r.pattern);
+  return r;
+}
+
+const RegexReading& PrefilterParts::Reading(int matcher, std::string_view regex, bool caseless) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = readings_[matcher];
+  if (!slot) slot = std::make_unique<RegexReading>(RegexReading::Of(regex, caseless));
+  return *slot;
+}
+
 Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir,
-                           LineHeadPool* pool) {
+                           PrefilterParts* parts) {
   Prefilter pf;
-  std::vector<BytePattern> read;  // the head patterns
-  std::vector<int> head;          // their matchers
+  std::vector<const RegexReading*> read;  // the head patterns
+  std::vector<int> head;                  // their matchers
   std::vector<std::string> exprs;
   std::vector<MultiRegex::Pattern> patterns;
   std::vector<int> matchers;  // of `patterns`
-  // Without a rare part, Hyperscan would report nearly every byte: PCRE2
-  // finds the lines faster on its own.
-  auto to_db = [&](const BytePattern& p, int matcher) {
-    std::optional<BytePattern> part = RarePart(p);
-    if (!part || part->Nullable()) {
+  auto to_db = [&](const RegexReading& r, int matcher) {
+    if (r.rare.empty()) {
       pf.pcre_only.push_back(matcher);
       return;
     }
-    exprs.push_back(ToHyperscan(*part));
+    exprs.push_back(r.rare);
     matchers.push_back(matcher);
-    if (std::optional<ByteSet> bytes = LineAlphabet(p)) {
+    if (r.alphabet) {
       Alphabet a{matcher, {}};
-      for (int b = 0; b < 256; ++b) a.allowed[b] = (*bytes)[b];
+      for (int b = 0; b < 256; ++b) a.allowed[b] = (*r.alphabet)[b];
       pf.alphabets.push_back(a);
     }
   };
+  std::vector<RegexReading> own;  // without parts: the readings made here
+  own.reserve(regexes.size());
   std::vector<const Regex*> legacy;
   for (const Regex& r : regexes) {
-    std::optional<BytePattern> p = BytePattern::Parse(r.pattern, r.caseless);
-    if (!p) {
+    const RegexReading& rd = parts ? parts->Reading(r.matcher, r.pattern, r.caseless)
+                                   : own.emplace_back(RegexReading::Of(r.pattern, r.caseless));
+    if (!rd.pattern) {
       legacy.push_back(&r);
-    } else if (p->Never()) {
+    } else if (rd.never) {
       continue;  // needs a '\n': no line can match
-    } else if (p->Nullable()) {
+    } else if (rd.nullable) {
       pf.pcre_only.push_back(r.matcher);
-    } else if (r.head_ok && SuitsLineHead(*p) && read.size() < LineHeadDfa::kMaxPatterns) {
-      read.push_back(std::move(*p));
+    } else if (r.head_ok && rd.suits_head && read.size() < LineHeadDfa::kMaxPatterns) {
+      read.push_back(&rd);
       head.push_back(r.matcher);
     } else {
-      to_db(*p, r.matcher);
+      to_db(rd, r.matcher);
     }
   }
   // The automaton reads every line, whatever it holds: for a few patterns
   // one Hyperscan pass over the page costs less.
   if (read.size() < kMinHeadPatterns) {
-    for (size_t i = 0; i < read.size(); ++i) to_db(read[i], head[i]);
+    for (size_t i = 0; i < read.size(); ++i) to_db(*read[i], head[i]);
     read.clear();
     head.clear();
   }
@@ -68,17 +91,17 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   // automata of their own go to the database until it fits.
   while (!read.empty()) {
     std::vector<const BytePattern*> ptrs;
-    for (const auto& p : read) ptrs.push_back(&p);
-    pf.head = pool ? pool->Get(ptrs, kMaxHeadStates, cache_dir)
-                   : LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
+    for (const RegexReading* r : read) ptrs.push_back(&*r->pattern);
+    pf.head = parts ? parts->heads.Get(ptrs, kMaxHeadStates, cache_dir)
+                    : LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
     if (pf.head) break;
     size_t worst = 0, worst_states = 0;
     for (size_t i = 0; i < read.size(); ++i) {
-      auto one = LineHeadDfa::Build({&read[i]}, kMaxHeadStates);
+      auto one = LineHeadDfa::Build({ptrs[i]}, kMaxHeadStates);
       size_t states = one ? one->states() : kMaxHeadStates;
       if (states >= worst_states) worst = i, worst_states = states;
     }
-    to_db(read[worst], head[worst]);
+    to_db(*read[worst], head[worst]);
     read.erase(read.begin() + static_cast<long>(worst));
     head.erase(head.begin() + static_cast<long>(worst));
   }

@@ -13,14 +13,44 @@
 #pragma once
 #include <array>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "cleaner/byte_pattern.h"
 #include "cleaner/line_head.h"
 #include "cleaner/multi_regex.h"
 
 namespace clean {
+
+// What one regex's byte reading says about its route: computed once per
+// regex of a rule set (a generic regex is in every plan).
+struct RegexReading {
+  std::optional<BytePattern> pattern;  // nothing: byte_pattern cannot read it
+  bool never = false;                  // needs a '\n': no line can match
+  bool nullable = false;               // matches the empty string: any line
+  bool suits_head = false;             // SuitsLineHead
+  std::string rare;                    // ToHyperscan(RarePart); "" when none
+  std::optional<ByteSet> alphabet;     // LineAlphabet
+  static RegexReading Of(std::string_view regex, bool caseless);
+};
+
+// What the prefilters of one rule set share: the readings of its regexes
+// and the line-head automata. Thread-safe.
+class PrefilterParts {
+ public:
+  // The reading of the regex of matcher `matcher` (a rule set's matcher
+  // ids name one regex each), made on first use.
+  const RegexReading& Reading(int matcher, std::string_view regex, bool caseless);
+  LineHeadPool heads;
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<int, std::unique_ptr<RegexReading>> readings_;
+};
 
 struct Prefilter {
   struct Regex {
@@ -30,10 +60,10 @@ struct Prefilter {
     bool head_ok = true;  // false: never in the line-head automaton
   };
   // With a cache directory, the Hyperscan database is cached (prefilter_cache.h).
-  // With a pool, the line-head automaton comes from it (and is shared with
-  // the other prefilters built from that pool).
+  // With `parts`, the readings and the line-head automaton come from there
+  // (shared with the other prefilters built with those parts).
   static Prefilter Build(const std::vector<Regex>& regexes, const std::string& cache_dir,
-                         LineHeadPool* pool = nullptr);
+                         PrefilterParts* parts = nullptr);
 
   // How the candidate lines of `matcher` are found. A regex taking the same
   // route in two prefilters gets the same candidates (and so the same hits

@@ -70,7 +70,7 @@ uint64_t StableHash(std::string_view bytes, uint64_t h) {
   return h;
 }
 
-bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes) {
+bool CacheReadInto(const std::string& dir, uint64_t key, const std::function<char*(size_t)>& place) {
   if (dir.empty()) return false;
   std::ifstream in(EntryPath(dir, key), std::ios::binary | std::ios::ate);
   if (!in) return false;
@@ -87,13 +87,20 @@ bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes) {
   uint64_t k = ReadU64(rest.data()), len = ReadU64(rest.data() + 8), sum = ReadU64(rest.data() + 16);
   if (k != key || len != static_cast<uint64_t>(size) - head) return false;
   // The payload is read straight into place (entries are megabytes: no
-  // second copy).
-  bytes->resize(static_cast<size_t>(len));
-  if (!in.read(bytes->data(), static_cast<std::streamsize>(len)) || PayloadSum(*bytes) != sum) {
-    bytes->clear();
-    return false;
-  }
-  return true;
+  // second copy) and checked there.
+  char* to = place(static_cast<size_t>(len));
+  if (!to) return false;
+  return in.read(to, static_cast<std::streamsize>(len)) &&
+         PayloadSum(std::string_view(to, static_cast<size_t>(len))) == sum;
+}
+
+bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes) {
+  bool ok = CacheReadInto(dir, key, [bytes](size_t len) {
+    bytes->resize(len);
+    return bytes->data();
+  });
+  if (!ok) bytes->clear();
+  return ok;
 }
 
 void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes) {

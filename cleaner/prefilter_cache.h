@@ -8,6 +8,7 @@
 //   CLEAN_CACHE_DIR set to the empty string turns the cache off.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,10 @@ uint64_t StableHash(std::string_view bytes, uint64_t seed = 14695981039346656037
 
 // Reads the entry `key` into *bytes; false when absent or damaged.
 bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes);
+// The same into the caller's memory: `place(length)` returns where the
+// payload goes (null: not wanted). False when absent or damaged, and then
+// the placed bytes mean nothing.
+bool CacheReadInto(const std::string& dir, uint64_t key, const std::function<char*(size_t)>& place);
 // Writes the entry `key` (a temporary file renamed into place, so readers
 // never see half an entry). Failures are ignored.
 void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes);

@@ -306,7 +306,7 @@ const Prefilter& RuleSet::prefilter(const MatchPlan& plan) const {
       bool head_ok = std::find(generic.begin(), generic.end(), m) != generic.end();
       regexes.push_back({m, matchers_[m].regex->pattern(), matchers_[m].caseless, head_ok});
     }
-    plan.prefilter->value = Prefilter::Build(regexes, cache_dir_, &head_pool_);
+    plan.prefilter->value = Prefilter::Build(regexes, cache_dir_, &prefilter_parts_);
   });
   return plan.prefilter->value;
 }

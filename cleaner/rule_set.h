@@ -139,7 +139,7 @@ class RuleSet {
   RuleSet() = default;
   std::string dir_;
   std::string cache_dir_;  // for compiled prefilters ("" = none)
-  mutable LineHeadPool head_pool_;  // the plans' line-head automata
+  mutable PrefilterParts prefilter_parts_;  // what the plans' prefilters share
   std::vector<Matcher> matchers_;
   std::vector<Decider> deciders_;
   std::vector<Source> sources_;
