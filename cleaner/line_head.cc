@@ -358,14 +358,4 @@ bool LineHeadDfa::Adopt() {
   return true;
 }
 
-std::shared_ptr<const LineHeadDfa> LineHeadPool::Get(const std::vector<const BytePattern*>& patterns,
-                                                     size_t max_states, const std::string& cache_dir) {
-  uint64_t key = LineHeadDfa::Key(patterns, max_states);
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = built_.find(key);
-  if (it == built_.end())
-    it = built_.emplace(key, LineHeadDfa::Build(patterns, max_states, cache_dir)).first;
-  return it->second;
-}
-
 }  // namespace clean

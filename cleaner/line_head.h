@@ -8,10 +8,8 @@
 #pragma once
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "cleaner/byte_pattern.h"
@@ -97,20 +95,6 @@ class LineHeadDfa {
   const uint16_t* next_ = nullptr;    // (state << shift_) | class -> state
   const uint64_t* now_ = nullptr;     // patterns known to match once here
   const uint64_t* at_end_ = nullptr;  // patterns that match if the line ends here
-};
-
-// The automata a rule set has built, by Key: plans that read the same
-// patterns at the line head (every plan reads the generic rules' there)
-// share one automaton instead of loading a copy each. Thread-safe.
-class LineHeadPool {
- public:
-  // The automaton of Build(patterns, max_states, cache_dir), built once.
-  std::shared_ptr<const LineHeadDfa> Get(const std::vector<const BytePattern*>& patterns,
-                                         size_t max_states, const std::string& cache_dir);
-
- private:
-  std::mutex mu_;
-  std::unordered_map<uint64_t, std::shared_ptr<const LineHeadDfa>> built_;  // null: too large
 };
 
 }  // namespace clean

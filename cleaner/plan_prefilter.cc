@@ -40,6 +40,19 @@ const RegexReading& PrefilterParts::Reading(int matcher, std::string_view regex,
   return *slot;
 }
 
+std::shared_ptr<const LineHeadDfa> PrefilterParts::Head(
+    const std::vector<const RegexReading*>& readings, size_t max_states,
+    const std::string& cache_dir) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [it, added] = heads_.try_emplace({readings, max_states});
+  if (added) {
+    std::vector<const BytePattern*> patterns;
+    for (const RegexReading* r : readings) patterns.push_back(&*r->pattern);
+    it->second = LineHeadDfa::Build(patterns, max_states, cache_dir);
+  }
+  return it->second;
+}
+
 Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir,
                            PrefilterParts* parts) {
   Prefilter pf;
@@ -92,7 +105,7 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   while (!read.empty()) {
     std::vector<const BytePattern*> ptrs;
     for (const RegexReading* r : read) ptrs.push_back(&*r->pattern);
-    pf.head = parts ? parts->heads.Get(ptrs, kMaxHeadStates, cache_dir)
+    pf.head = parts ? parts->Head(read, kMaxHeadStates, cache_dir)
                     : LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
     if (pf.head) break;
     size_t worst = 0, worst_states = 0;

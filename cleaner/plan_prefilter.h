@@ -12,6 +12,7 @@
 // A regex that cannot match any line (it needs a '\n') is in none of them.
 #pragma once
 #include <array>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -39,17 +40,23 @@ struct RegexReading {
 };
 
 // What the prefilters of one rule set share: the readings of its regexes
-// and the line-head automata. Thread-safe.
+// and the line-head automata (every plan reads the generic regexes at the
+// line head: one automaton serves them all). Thread-safe.
 class PrefilterParts {
  public:
   // The reading of the regex of matcher `matcher` (a rule set's matcher
   // ids name one regex each), made on first use.
   const RegexReading& Reading(int matcher, std::string_view regex, bool caseless);
-  LineHeadPool heads;
+  // LineHeadDfa::Build of these readings' patterns, built on first use
+  // (readings are this object's: the same list, the same patterns).
+  std::shared_ptr<const LineHeadDfa> Head(const std::vector<const RegexReading*>& readings,
+                                          size_t max_states, const std::string& cache_dir);
 
  private:
   std::mutex mu_;
   std::unordered_map<int, std::unique_ptr<RegexReading>> readings_;
+  std::map<std::pair<std::vector<const RegexReading*>, size_t>, std::shared_ptr<const LineHeadDfa>>
+      heads_;  // null: too large
 };
 
 struct Prefilter {

@@ -178,25 +178,14 @@ TEST_CASE("line_head: the automaton is cached, and a damaged entry is rebuilt", 
   for (const auto& l : kLines) CHECK(again.dfa->Candidates(l) == first.dfa->Candidates(l));
 }
 
-TEST_CASE("line_head: a pool builds each automaton once and shares it", "[line_head]") {
+TEST_CASE("line_head: the key names the patterns and the state limit", "[line_head]") {
   Compiled c = CompileAll();
   std::vector<const BytePattern*> all, fewer;
   for (const auto& p : c.patterns) all.push_back(&p);
   fewer.assign(all.begin(), all.end() - 1);
-  LineHeadPool pool;
-  auto a = pool.Get(all, 60000, "");
-  auto b = pool.Get(all, 60000, "");
-  auto f = pool.Get(fewer, 60000, "");
-  REQUIRE(a != nullptr);
-  REQUIRE(f != nullptr);
-  CHECK(a == b);
-  CHECK(a != f);
+  CHECK(LineHeadDfa::Key(all, 60000) == LineHeadDfa::Key(all, 60000));
   CHECK(LineHeadDfa::Key(all, 60000) != LineHeadDfa::Key(fewer, 60000));
   CHECK(LineHeadDfa::Key(all, 60000) != LineHeadDfa::Key(all, 5));
-  for (const auto& l : kLines) CHECK(a->Candidates(l) == c.dfa->Candidates(l));
-  // Too large is remembered too: null, every time.
-  CHECK(pool.Get(all, 5, "") == nullptr);
-  CHECK(pool.Get(all, 5, "") == nullptr);
 }
 
 TEST_CASE("line_head: too many states or patterns is refused", "[line_head]") {

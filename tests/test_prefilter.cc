@@ -155,6 +155,44 @@ TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
   CHECK(few.RouteOf(100) == Prefilter::Route::kDb);
 }
 
+TEST_CASE("prefilter: prefilters built with the same parts share readings and automata",
+          "[prefilter]") {
+  // Stored apart: Prefilter::Regex holds a view of its pattern.
+  std::vector<std::string> texts;
+  for (const char* word : {"Werbung", "Menu", "Home", "Search", "Share", "Follow", "Login", "Top"})
+    texts.push_back(std::string("^") + word + "$");
+  std::vector<Prefilter::Regex> regexes;
+  for (size_t i = 0; i < texts.size(); ++i) regexes.push_back({static_cast<int>(i), texts[i], true});
+  PrefilterParts parts;
+  const RegexReading& a = parts.Reading(3, texts[3], true);
+  CHECK(&parts.Reading(3, texts[3], true) == &a);
+  CHECK(a.pattern.has_value());
+  CHECK(a.suits_head);
+  Prefilter one = Prefilter::Build(regexes, "", &parts);
+  Prefilter two = Prefilter::Build(regexes, "", &parts);
+  REQUIRE(one.head != nullptr);
+  CHECK(one.head == two.head);
+  CHECK(one.head_matchers == two.head_matchers);
+  // One regex more that may not join the automaton: the same automaton.
+  std::string extra = "^Werbung und mehr$";
+  regexes.push_back({100, extra, true, false});
+  Prefilter three = Prefilter::Build(regexes, "", &parts);
+  CHECK(three.head == one.head);
+  CHECK(three.RouteOf(100) == Prefilter::Route::kDb);
+  // Without the parts: an automaton of its own that says the same.
+  Prefilter alone = Prefilter::Build(regexes, "");
+  REQUIRE(alone.head != nullptr);
+  CHECK(alone.head != one.head);
+  for (const char* line : {"Menu", "MENU", "Home page", "Top", "Werbung und mehr", "x"})
+    CHECK(alone.head->Candidates(line) == one.head->Candidates(line));
+  // Fewer head regexes: another automaton.
+  regexes.resize(7);
+  regexes.push_back({101, "^Other$", true});
+  Prefilter four = Prefilter::Build(regexes, "", &parts);
+  REQUIRE(four.head != nullptr);
+  CHECK(four.head != one.head);
+}
+
 TEST_CASE("prefilter: a whole-line database regex skips lines with bytes it cannot hold",
           "[prefilter]") {
   std::vector<Prefilter::Regex> regexes = {
