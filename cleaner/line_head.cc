@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <tuple>
 #include <string>
 #include <unordered_map>
 
@@ -101,6 +103,14 @@ struct VecHash {
   }
 };
 
+struct VecHash32 {
+  size_t operator()(const std::vector<uint32_t>& v) const {
+    uint64_t h = 14695981039346656037ull;
+    for (uint32_t x : v) h = (h ^ x) * 1099511628211ull;
+    return static_cast<size_t>(h);
+  }
+};
+
 class Closure {
  public:
   explicit Closure(const Nfa& nfa) : nfa_(nfa), mark_(nfa.states.size(), 0) {}
@@ -155,6 +165,112 @@ std::string Save(uint32_t start, uint32_t first_reporting, uint32_t first_final,
   put(at_end.data(), n * sizeof(uint64_t));
   put(next.data(), next.size() * sizeof(uint16_t));
   return out;
+}
+
+// A dense automaton before it is laid out: next[s * classes + c].
+struct Table {
+  uint32_t states = 0, classes = 0, start = 0;
+  std::vector<uint32_t> next;
+  std::vector<uint64_t> now, at_end;
+  std::vector<uint8_t> group;  // 0 reports nothing, 1 reports, 2 ends the scan
+};
+
+// Merges the states no line tells apart: Moore's partition refinement,
+// starting from what a state shows (now, at_end, group), until each
+// block's states go to the same blocks on every class. Candidates is the
+// same for every line; the subset construction leaves many such states
+// (one per position in a pattern's tail that ends alike).
+Table Minimize(const Table& t) {
+  const uint32_t n = t.states, k = t.classes;
+  std::vector<uint32_t> block(n), sig(k + 1);
+  std::vector<uint32_t> start_sig;
+  uint32_t blocks = 0;
+  {
+    std::map<std::tuple<uint64_t, uint64_t, uint8_t>, uint32_t> ids;
+    for (uint32_t s = 0; s < n; ++s)
+      block[s] = ids.try_emplace({t.now[s], t.at_end[s], t.group[s]}, static_cast<uint32_t>(ids.size()))
+                     .first->second;
+    blocks = static_cast<uint32_t>(ids.size());
+  }
+  for (;;) {
+    std::unordered_map<std::vector<uint32_t>, uint32_t, VecHash32> ids;
+    std::vector<uint32_t> refined(n);
+    for (uint32_t s = 0; s < n; ++s) {
+      sig[0] = block[s];
+      for (uint32_t c = 0; c < k; ++c) sig[c + 1] = block[t.next[s * k + c]];
+      refined[s] = ids.try_emplace(sig, static_cast<uint32_t>(ids.size())).first->second;
+    }
+    const uint32_t now_blocks = static_cast<uint32_t>(ids.size());
+    block.swap(refined);
+    if (now_blocks == blocks) break;
+    blocks = now_blocks;
+  }
+  // The blocks numbered by their first state (the dead state, 0, stays 0).
+  std::vector<uint32_t> id(blocks, UINT32_MAX), first;
+  for (uint32_t s = 0; s < n; ++s)
+    if (id[block[s]] == UINT32_MAX) {
+      id[block[s]] = static_cast<uint32_t>(first.size());
+      first.push_back(s);
+    }
+  Table m;
+  m.states = blocks;
+  m.classes = k;
+  m.start = id[block[t.start]];
+  m.next.resize(size_t{blocks} * k);
+  for (uint32_t b = 0; b < blocks; ++b) {
+    const uint32_t s = first[b];
+    for (uint32_t c = 0; c < k; ++c) m.next[b * k + c] = id[block[t.next[s * k + c]]];
+    m.now.push_back(t.now[s]);
+    m.at_end.push_back(t.at_end[s]);
+    m.group.push_back(t.group[s]);
+  }
+  return m;
+}
+
+// Classes every state treats alike become one: narrower rows.
+Table MergeColumns(const Table& t, uint8_t (&class_of)[256]) {
+  const uint32_t n = t.states, k = t.classes;
+  std::map<std::vector<uint32_t>, uint32_t> ids;
+  std::vector<uint32_t> merged(k), column(n);
+  for (uint32_t c = 0; c < k; ++c) {
+    for (uint32_t s = 0; s < n; ++s) column[s] = t.next[s * k + c];
+    merged[c] = ids.try_emplace(column, static_cast<uint32_t>(ids.size())).first->second;
+  }
+  const uint32_t k2 = static_cast<uint32_t>(ids.size());
+  Table m = t;
+  m.classes = k2;
+  m.next.assign(size_t{n} * k2, 0);
+  for (uint32_t s = 0; s < n; ++s)
+    for (uint32_t c = 0; c < k; ++c) m.next[s * k2 + merged[c]] = t.next[s * k + c];
+  for (auto& c : class_of) c = static_cast<uint8_t>(merged[c]);
+  return m;
+}
+
+// The saved form: states numbered in three runs, so that the scan loop
+// tells them apart by one comparison (states with nothing to report,
+// states that report patterns, states after which nothing more can be
+// learnt, the dead state among them), rows of 1 << shift classes.
+std::string Lay(const Table& t, const uint8_t (&class_of)[256]) {
+  const uint32_t n = t.states;
+  std::vector<uint32_t> id(n);
+  uint32_t next_id = 0, first_reporting = 0, first_final = 0;
+  for (int g = 0; g < 3; ++g) {
+    if (g == 1) first_reporting = next_id;
+    if (g == 2) first_final = next_id;
+    for (uint32_t s = 0; s < n; ++s)
+      if (t.group[s] == g) id[s] = next_id++;
+  }
+  uint32_t shift = 0;
+  while ((1u << shift) < t.classes) ++shift;
+  std::vector<uint16_t> next(size_t{n} << shift, static_cast<uint16_t>(id[0]));
+  std::vector<uint64_t> now(n, 0), at_end(n, 0);
+  for (uint32_t s = 0; s < n; ++s) {
+    for (uint32_t c = 0; c < t.classes; ++c)
+      next[(size_t{id[s]} << shift) | c] = static_cast<uint16_t>(id[t.next[s * t.classes + c]]);
+    now[id[s]] = t.now[s];
+    at_end[id[s]] = t.at_end[s];
+  }
+  return Save(id[t.start], first_reporting, first_final, shift, class_of, now, at_end, next);
 }
 
 }  // namespace
@@ -276,33 +392,27 @@ std::string LineHeadDfa::Compile(const std::vector<const BytePattern*>& patterns
   // comparison: states with nothing to report, states that report
   // patterns, states after which nothing more can be learnt (the dead
   // state among them).
-  std::vector<int> group(n);
+  std::vector<uint8_t> group(n);
   for (size_t s = 0; s < n; ++s) {
     now[s] |= sure[s];
     group[s] = (live[s] & ~now[s]) == 0 ? 2 : now[s] != 0 ? 1 : 0;
   }
-  std::vector<uint32_t> id(n);
-  uint32_t next_id = 0, first_reporting = 0, first_final = 0;
-  for (int g = 0; g < 3; ++g) {
-    if (g == 1) first_reporting = next_id;
-    if (g == 2) first_final = next_id;
-    for (size_t s = 0; s < n; ++s)
-      if (group[s] == g) id[s] = next_id++;
-  }
-  uint32_t shift = 0;
-  while ((1u << shift) < classes) ++shift;
-  std::vector<uint16_t> next(n << shift, static_cast<uint16_t>(id[0]));
-  std::vector<uint64_t> now_of(n, 0), at_end_of(n, 0);
-  for (size_t s = 0; s < n; ++s) {
-    for (auto [c, t] : trans[s]) next[(id[s] << shift) | c] = static_cast<uint16_t>(id[t]);
-    now_of[id[s]] = now[s];
-    at_end_of[id[s]] = at_end[s];
-  }
-  return Save(id[start], first_reporting, first_final, shift, class_of, now_of, at_end_of, next);
+  Table t;
+  t.states = static_cast<uint32_t>(n);
+  t.classes = classes;
+  t.start = start;
+  t.next.assign(n * classes, 0);  // state 0 is the dead state
+  for (size_t s = 0; s < n; ++s)
+    for (auto [c, to] : trans[s]) t.next[s * classes + c] = to;
+  t.now = now;
+  t.at_end = at_end;
+  t.group = std::move(group);
+  t = MergeColumns(Minimize(t), class_of);
+  return Lay(t, class_of);
 }
 
 uint64_t LineHeadDfa::Key(const std::vector<const BytePattern*>& patterns, size_t max_states) {
-  std::string id = "clean-line-head-3:" + std::to_string(max_states) + "\n";
+  std::string id = "clean-line-head-4:" + std::to_string(max_states) + "\n";
   for (const BytePattern* p : patterns) id += p->Dump() + "\n";
   return StableHash(id);
 }
