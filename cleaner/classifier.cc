@@ -52,37 +52,30 @@ const Source* Classifier::BestSource(const std::vector<Hit>& hits, uint32_t* dec
   return best;
 }
 
-bool Classifier::CanMergeDetect() {
-  if (merge_detect_ < 0) {
-    const MatchPlan& generic = rules_.generic().plan;
-    const MatchPlan& merged = rules_.detect_generic_plan();
-    bool same = true;
-    if (!generic.regexes.empty()) {
-      const Prefilter& a = rules_.prefilter(generic);
-      const Prefilter& b = rules_.prefilter(merged);
-      for (int m : generic.regexes) same = same && a.RouteOf(m) == b.RouteOf(m);
-    }
-    merge_detect_ = same;
-    auto mark = [this](int m) {
-      if (in_generic_.size() <= static_cast<size_t>(m)) in_generic_.resize(m + 1, 0);
-      in_generic_[m] = 1;
-    };
-    for (int m : generic.regexes) mark(m);
-    for (const auto& [text, ms] : generic.exact)
-      for (int m : ms) mark(m);
-  }
-  return merge_detect_ == 1;
+void Classifier::MarkGeneric() {
+  if (!in_generic_.empty()) return;
+  const MatchPlan& generic = rules_.generic().plan;
+  in_generic_.assign(generic.has.size() + 1, 0);  // never empty once marked
+  for (int m : generic.regexes) in_generic_[m] = 1;
+  for (const auto& [text, ms] : generic.exact)
+    for (int m : ms) in_generic_[m] = 1;
 }
 
+// One scan of the detect-and-generic plan both detects the page's source
+// and, when none is found, gives the generic plan's hits: every plan's
+// regexes find their candidates through the rule set's one prefilter, so
+// a matcher's hits do not depend on the plan it is in.
 const Source* Classifier::DetectAndScan(const Page& page, uint32_t* decider, PageWork* w) {
   w->scanned = nullptr;
   const MatchPlan& plan = rules_.detect_generic_plan();
-  if (!CanMergeDetect() || (rules_.detect_plan().regexes.empty() && rules_.detect_plan().exact.empty()))
+  if (rules_.detect_plan().regexes.empty() && rules_.detect_plan().exact.empty())
     return Detect(page, decider);
+  MarkGeneric();
   scanner_.Scan(plan, page, &w->scan);
+  w->prefiltered = true;
   // A fingerprint's hits are those the detect plan would find.
   const Source* s = BestSource(w->scan.hits, decider);
-  if (s) return s;  // Classify scans the source's plan
+  if (s) return s;  // Classify scans the source's plan (from the same candidates)
   // Only the generic plan's matchers stay (a fingerprint's limit is no
   // limit of the generic rules).
   auto foreign = [this](const Hit& h) {
@@ -132,8 +125,9 @@ void Classifier::Describe(const Page& page, const Options& o, PageWork* w) {
 
 void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {
   const MatchPlan& plan = source ? source->plan : rules_.generic().plan;
-  if (w->scanned != &plan) scanner_.Scan(plan, page, &w->scan);
+  if (w->scanned != &plan) scanner_.Scan(plan, page, &w->scan, w->prefiltered);
   w->scanned = nullptr;
+  w->prefiltered = false;
   const Layer* layers[2] = {source ? &source->layer : nullptr, &rules_.generic().layer};
   const CompiledRule* open[2] = {nullptr, nullptr};
   HitCursor cursor(w->scan.hits);

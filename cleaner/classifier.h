@@ -55,6 +55,10 @@ struct PageWork {
   // Set by Classifier::DetectAndScan: `scan` holds this plan's hits for the
   // page already (Classify then does not scan again, and clears it).
   const MatchPlan* scanned = nullptr;
+  // Set by Classifier::DetectAndScan: the page was scanned, so the
+  // prefilter's candidates are there for another plan (MatcherScanner::Scan
+  // `again`).
+  bool prefiltered = false;
   // A few words, no sentence: a title or headline may look so.
   bool title_like(uint32_t i) const { return has(i, kTitleLike); }
 };
@@ -72,9 +76,10 @@ class Classifier {
   // page (at least one); null when none does. *decider names the winning
   // fingerprint.
   const Source* Detect(const Page& page, uint32_t* decider);
-  // The same, found with the generic plan's scan in one pass (when the
-  // rules allow it): when no source is found, work->scan holds the generic
-  // plan's hits for the Classify of this page with the generic rules.
+  // The same, found with the generic plan's scan in one pass: when no
+  // source is found, work->scan holds the generic plan's hits for the
+  // Classify of this page with the generic rules; when one is, Classify
+  // confirms its plan's candidates of that scan (no second pass).
   const Source* DetectAndScan(const Page& page, uint32_t* decider, PageWork* work);
 
   void set_prefilter(bool on) { scanner_.set_prefilter(on); }
@@ -88,16 +93,13 @@ class Classifier {
   void Describe(const Page& page, const Options& o, PageWork* w);
   // The source whose fingerprints have most hits among `hits` (see Detect).
   const Source* BestSource(const std::vector<Hit>& hits, uint32_t* decider) const;
-  // Whether DetectAndScan may use detect_generic_plan: every generic
-  // regex takes the same prefilter route there as in the generic plan, so
-  // its hits and limits are the same (decided on first use).
-  bool CanMergeDetect();
+  // in_generic_, on first use.
+  void MarkGeneric();
 
   const RuleSet& rules_;
   FeatureExtractor features_;
   MatcherScanner scanner_;
   ScanResult detect_scan_;
-  int merge_detect_ = -1;            // CanMergeDetect: -1 not known yet
   std::vector<uint8_t> in_generic_;  // per matcher id: 1 when the generic plan has it
   struct Segment {
     uint32_t begin, end;

@@ -21,6 +21,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
                     std::string* error, const Source* hint, std::string_view hint_by) {
   page_.Clear();
   work_.scanned = nullptr;
+  work_.prefiltered = false;
   page_.name = std::string(name);
   // The reader runs before the source is known: it takes the generic
   // layer's options (base + generic.rules `set`), or the forced source's.

@@ -19,7 +19,7 @@ size_t LineOf(const Page& page, size_t pos) {
 MatcherScanner::MatcherScanner(const RuleSet& rules, MatchScratch& scratch)
     : rules_(rules), scratch_(scratch) {}
 
-void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* out) {
+void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* out, bool again) {
   out->Clear();
   if (!plan.exact.empty()) {
     for (size_t i = 0; i < page.lines.size(); ++i) {
@@ -39,12 +39,13 @@ void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* o
       }
     }
   }
-  const Prefilter* pf = prefilter_ && !plan.regexes.empty() ? &rules_.prefilter(plan) : nullptr;
-  if (pf) {
-    RunPrefilter(*pf, page, out);
-    for (int m : pf->pcre_only) {
-      if (out->out_of_time) break;  // the page's time budget is spent
-      ScanRegex(m, page, out);
+  if (prefilter_ && !plan.regexes.empty()) {
+    const Prefilter& pf = rules_.prefilter();
+    if (!again) candidates_ok_ = FindCandidates(pf, page, &candidates_);
+    Confirm(pf, candidates_ok_, candidates_, plan, page, out);
+    if (const Prefilter* own = rules_.own_prefilter(plan)) {
+      bool ok = FindCandidates(*own, page, &own_candidates_);
+      Confirm(*own, ok, own_candidates_, plan, page, out);
     }
   } else {
     for (int m : plan.regexes) {
@@ -68,12 +69,13 @@ void MatcherScanner::OnCandidate(void* ctx, uint32_t pattern, size_t end) {
   uint32_t line = static_cast<uint32_t>(li);
   if (self->last_line_[pattern] == line + 1) return;
   self->last_line_[pattern] = line + 1;
-  self->candidates_.push_back({line, (*self->scan_matchers_)[pattern]});
+  self->scan_found_->push_back({line, (*self->scan_matchers_)[pattern]});
 }
 
-void MatcherScanner::RunPrefilter(const Prefilter& pf, const Page& page, ScanResult* out) {
-  if (page.lines.empty()) return;
-  candidates_.clear();
+bool MatcherScanner::FindCandidates(const Prefilter& pf, const Page& page,
+                                    std::vector<Hit>* found) {
+  found->clear();
+  if (page.lines.empty()) return true;
   if (pf.db) {
     const MultiRegex& db = *pf.db;
     if (std::find(fitted_.begin(), fitted_.end(), &db) == fitted_.end()) {
@@ -83,29 +85,42 @@ void MatcherScanner::RunPrefilter(const Prefilter& pf, const Page& page, ScanRes
     scan_page_ = &page;
     scan_line_ = 0;
     scan_matchers_ = &pf.db_matchers;
+    scan_found_ = found;
     last_line_.assign(pf.db_matchers.size(), 0);
-    if (!db.Scan(multi_scratch_, page.text, &OnCandidate, this)) {
-      // Hyperscan failed: PCRE2 alone.
-      for (const auto* ms : {&pf.db_matchers, &pf.head_matchers})
-        for (int m : *ms)
-          if (std::find(pf.pcre_only.begin(), pf.pcre_only.end(), m) == pf.pcre_only.end())
-            ScanRegex(m, page, out);
-      return;
-    }
+    if (!db.Scan(multi_scratch_, page.text, &OnCandidate, this)) return false;
   }
   if (pf.head) {
     const LineHeadDfa& head = *pf.head;
     for (size_t i = 0; i < page.lines.size(); ++i) {
       const LineSpan& l = page.lines[i];
       if (l.blank()) continue;
-      uint64_t found = head.Candidates(page.line(i));
-      for (; found != 0; found &= found - 1)
-        candidates_.push_back({static_cast<uint32_t>(i), pf.head_matchers[std::countr_zero(found)]});
+      uint64_t bits = head.Candidates(page.line(i));
+      for (; bits != 0; bits &= bits - 1)
+        found->push_back({static_cast<uint32_t>(i), pf.head_matchers[std::countr_zero(bits)]});
     }
   }
-  for (const Hit& c : candidates_) {
-    if (out->out_of_time) break;
-    if (pf.MayMatch(c.matcher, page.line(c.line))) Confirm(c.matcher, page, c.line, out);
+  return true;
+}
+
+void MatcherScanner::Confirm(const Prefilter& pf, bool ok, const std::vector<Hit>& found,
+                             const MatchPlan& plan, const Page& page, ScanResult* out) {
+  if (!ok) {
+    // Hyperscan failed: PCRE2 alone.
+    for (const auto* ms : {&pf.db_matchers, &pf.head_matchers})
+      for (int m : *ms)
+        if (plan.has[m] &&
+            std::find(pf.pcre_only.begin(), pf.pcre_only.end(), m) == pf.pcre_only.end())
+          ScanRegex(m, page, out);
+  } else {
+    for (const Hit& c : found) {
+      if (out->out_of_time) break;
+      if (plan.has[c.matcher] && pf.MayMatch(c.matcher, page.line(c.line)))
+        Confirm(c.matcher, page, c.line, out);
+    }
+  }
+  for (int m : pf.pcre_only) {
+    if (out->out_of_time) break;  // the page's time budget is spent
+    if (plan.has[m]) ScanRegex(m, page, out);
   }
 }
 

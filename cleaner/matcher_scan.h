@@ -1,10 +1,12 @@
 // Runs every matcher of a plan over a page: exact texts by one hash lookup
-// per line; regexes through the plan's prefilter (plan_prefilter.h): one
+// per line; regexes through the rule set's prefilter (plan_prefilter.h): one
 // automaton run over the head of each line and one Hyperscan pass over the
-// whole page text name candidate lines, each then confirmed by PCRE2 on that
-// line alone. Regexes the prefilter cannot take (and all of them with the
-// prefilter off) are run by PCRE2 once over the whole page text (multiline).
-// Either way the hits are the lines each regex matches on its own.
+// whole page text name candidate lines (of every plan: a second plan on the
+// same page confirms from them), each then confirmed by PCRE2 on that line
+// alone; a source's own regexes have a small prefilter of their own.
+// Regexes a prefilter cannot take (and all of them with the prefilter off)
+// are run by PCRE2 once over the whole page text (multiline). Either way
+// the hits are the lines each regex matches on its own.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -38,12 +40,21 @@ struct ScanResult {
 class MatcherScanner {
  public:
   MatcherScanner(const RuleSet& rules, MatchScratch& scratch);
-  void Scan(const MatchPlan& plan, const Page& page, ScanResult* out);
+  // `again`: `page` is the page of the previous Scan, unchanged: the
+  // prefilter's candidates of that scan serve this plan too (the rule
+  // set's prefilter names the candidates of every plan's regexes).
+  void Scan(const MatchPlan& plan, const Page& page, ScanResult* out, bool again = false);
   // Off: PCRE2 scans every regex (slower, same hits); for checks and benchmarks.
   void set_prefilter(bool on) { prefilter_ = on; }
 
  private:
-  void RunPrefilter(const Prefilter& pf, const Page& page, ScanResult* out);
+  // The candidates of every regex of `pf` into *found (false: Hyperscan
+  // failed, and nothing is found).
+  bool FindCandidates(const Prefilter& pf, const Page& page, std::vector<Hit>* found);
+  // Confirms the plan's regexes among `found` (from `pf`; !ok: PCRE2
+  // alone), then runs the ones pf leaves to PCRE2.
+  void Confirm(const Prefilter& pf, bool ok, const std::vector<Hit>& found, const MatchPlan& plan,
+               const Page& page, ScanResult* out);
   void Confirm(int matcher, const Page& page, uint32_t line, ScanResult* out);
   void ScanRegex(int matcher, const Page& page, ScanResult* out);
   void ScanRegexByLine(int matcher, const Page& page, size_t from_line, ScanResult* out);
@@ -59,7 +70,11 @@ class MatcherScanner {
   size_t scan_line_ = 0;
   const std::vector<int>* scan_matchers_ = nullptr;  // database pattern -> matcher
   std::vector<uint32_t> last_line_;  // per database pattern: last candidate line + 1
-  std::vector<Hit> candidates_;      // (line, matcher) for PCRE2 to confirm
+  std::vector<Hit>* scan_found_ = nullptr;  // where OnCandidate puts them
+  // (line, matcher) for PCRE2 to confirm: of the rule set's prefilter (every
+  // plan's), and of a plan's own.
+  std::vector<Hit> candidates_, own_candidates_;
+  bool candidates_ok_ = false;  // Hyperscan did not fail on the page of candidates_
 };
 
 // A cursor over sorted hits, for the classifier's walk in line order.

@@ -33,28 +33,7 @@ RegexReading RegexReading::Of(std::string_view regex, bool caseless) {
   return r;
 }
 
-const RegexReading& PrefilterParts::Reading(int matcher, std::string_view regex, bool caseless) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& slot = readings_[matcher];
-  if (!slot) slot = std::make_unique<RegexReading>(RegexReading::Of(regex, caseless));
-  return *slot;
-}
-
-std::shared_ptr<const LineHeadDfa> PrefilterParts::Head(
-    const std::vector<const RegexReading*>& readings, size_t max_states,
-    const std::string& cache_dir) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto [it, added] = heads_.try_emplace({readings, max_states});
-  if (added) {
-    std::vector<const BytePattern*> patterns;
-    for (const RegexReading* r : readings) patterns.push_back(&*r->pattern);
-    it->second = LineHeadDfa::Build(patterns, max_states, cache_dir);
-  }
-  return it->second;
-}
-
-Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir,
-                           PrefilterParts* parts) {
+Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir) {
   Prefilter pf;
   std::vector<const RegexReading*> read;  // the head patterns
   std::vector<int> head;                  // their matchers
@@ -74,12 +53,11 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
       pf.alphabets.push_back(a);
     }
   };
-  std::vector<RegexReading> own;  // without parts: the readings made here
-  own.reserve(regexes.size());
+  std::vector<RegexReading> readings;
+  readings.reserve(regexes.size());  // `read` points into it
   std::vector<const Regex*> legacy;
   for (const Regex& r : regexes) {
-    const RegexReading& rd = parts ? parts->Reading(r.matcher, r.pattern, r.caseless)
-                                   : own.emplace_back(RegexReading::Of(r.pattern, r.caseless));
+    const RegexReading& rd = readings.emplace_back(RegexReading::Of(r.pattern, r.caseless));
     if (!rd.pattern) {
       legacy.push_back(&r);
     } else if (rd.never) {
@@ -105,8 +83,7 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   while (!read.empty()) {
     std::vector<const BytePattern*> ptrs;
     for (const RegexReading* r : read) ptrs.push_back(&*r->pattern);
-    pf.head = parts ? parts->Head(read, kMaxHeadStates, cache_dir)
-                    : LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
+    pf.head = LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
     if (pf.head) break;
     size_t worst = 0, worst_states = 0;
     for (size_t i = 0; i < read.size(); ++i) {

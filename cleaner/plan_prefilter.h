@@ -12,13 +12,10 @@
 // A regex that cannot match any line (it needs a '\n') is in none of them.
 #pragma once
 #include <array>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "cleaner/byte_pattern.h"
@@ -27,8 +24,7 @@
 
 namespace clean {
 
-// What one regex's byte reading says about its route: computed once per
-// regex of a rule set (a generic regex is in every plan).
+// What one regex's byte reading says about its route.
 struct RegexReading {
   std::optional<BytePattern> pattern;  // nothing: byte_pattern cannot read it
   bool never = false;                  // needs a '\n': no line can match
@@ -39,26 +35,6 @@ struct RegexReading {
   static RegexReading Of(std::string_view regex, bool caseless);
 };
 
-// What the prefilters of one rule set share: the readings of its regexes
-// and the line-head automata (every plan reads the generic regexes at the
-// line head: one automaton serves them all). Thread-safe.
-class PrefilterParts {
- public:
-  // The reading of the regex of matcher `matcher` (a rule set's matcher
-  // ids name one regex each), made on first use.
-  const RegexReading& Reading(int matcher, std::string_view regex, bool caseless);
-  // LineHeadDfa::Build of these readings' patterns, built on first use
-  // (readings are this object's: the same list, the same patterns).
-  std::shared_ptr<const LineHeadDfa> Head(const std::vector<const RegexReading*>& readings,
-                                          size_t max_states, const std::string& cache_dir);
-
- private:
-  std::mutex mu_;
-  std::unordered_map<int, std::unique_ptr<RegexReading>> readings_;
-  std::map<std::pair<std::vector<const RegexReading*>, size_t>, std::shared_ptr<const LineHeadDfa>>
-      heads_;  // null: too large
-};
-
 struct Prefilter {
   struct Regex {
     int matcher = -1;
@@ -66,11 +42,9 @@ struct Prefilter {
     bool caseless = false;
     bool head_ok = true;  // false: never in the line-head automaton
   };
-  // With a cache directory, the Hyperscan database is cached (prefilter_cache.h).
-  // With `parts`, the readings and the line-head automaton come from there
-  // (shared with the other prefilters built with those parts).
-  static Prefilter Build(const std::vector<Regex>& regexes, const std::string& cache_dir,
-                         PrefilterParts* parts = nullptr);
+  // With a cache directory, the automaton and the Hyperscan database are
+  // cached (prefilter_cache.h).
+  static Prefilter Build(const std::vector<Regex>& regexes, const std::string& cache_dir);
 
   // How the candidate lines of `matcher` are found. A regex taking the same
   // route in two prefilters gets the same candidates (and so the same hits
@@ -96,7 +70,7 @@ struct Prefilter {
   };
   std::vector<Alphabet> alphabets;
 
-  std::shared_ptr<const LineHeadDfa> head;
+  std::unique_ptr<LineHeadDfa> head;
   std::vector<int> head_matchers;  // automaton pattern i -> matcher id
   std::unique_ptr<MultiRegex> db;
   std::vector<int> db_matchers;  // database pattern i -> matcher id

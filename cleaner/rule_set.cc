@@ -77,10 +77,20 @@ class RuleSetBuilder {
         AddToPlan(m, &rs_->detect_plan_);
         AddToPlan(m, &rs_->detect_generic_plan_);
       }
-    rs_->generic_.plan.prefilter = std::make_unique<LazyPrefilter>();
-    for (auto& s : rs_->sources_) s.plan.prefilter = std::make_unique<LazyPrefilter>();
-    rs_->detect_plan_.prefilter = std::make_unique<LazyPrefilter>();
-    rs_->detect_generic_plan_.prefilter = std::make_unique<LazyPrefilter>();
+    std::vector<MatchPlan*> plans = {&rs_->generic_.plan, &rs_->detect_plan_,
+                                     &rs_->detect_generic_plan_};
+    for (auto& s : rs_->sources_) plans.push_back(&s.plan);
+    rs_->shared_regexes_ = rs_->detect_generic_plan_.regexes;
+    std::vector<uint8_t> shared(rs_->matchers_.size(), 0);
+    for (int m : rs_->shared_regexes_) shared[m] = 1;
+    for (MatchPlan* plan : plans) {
+      plan->has.assign(rs_->matchers_.size(), 0);
+      for (int m : plan->regexes) {
+        plan->has[m] = 1;
+        if (!shared[m]) plan->own.push_back(m);
+      }
+      if (!plan->own.empty()) plan->own_prefilter = std::make_unique<LazyPrefilter>();
+    }
     rs_->cache_dir_ = DefaultCacheDir();
   }
 
@@ -298,17 +308,28 @@ std::unique_ptr<RuleSet> RuleSet::Load(const std::string& dir, const Options& ba
   return rs;
 }
 
-const Prefilter& RuleSet::prefilter(const MatchPlan& plan) const {
-  std::call_once(plan.prefilter->once, [&] {
+const Prefilter& RuleSet::prefilter() const {
+  std::call_once(prefilter_.once, [&] {
     const std::vector<int>& generic = generic_.plan.regexes;
     std::vector<Prefilter::Regex> regexes;
-    for (int m : plan.regexes) {
+    for (int m : shared_regexes_) {
       bool head_ok = std::find(generic.begin(), generic.end(), m) != generic.end();
       regexes.push_back({m, matchers_[m].regex->pattern(), matchers_[m].caseless, head_ok});
     }
-    plan.prefilter->value = Prefilter::Build(regexes, cache_dir_, &prefilter_parts_);
+    prefilter_.value = Prefilter::Build(regexes, cache_dir_);
   });
-  return plan.prefilter->value;
+  return prefilter_.value;
+}
+
+const Prefilter* RuleSet::own_prefilter(const MatchPlan& plan) const {
+  if (!plan.own_prefilter) return nullptr;
+  std::call_once(plan.own_prefilter->once, [&] {
+    std::vector<Prefilter::Regex> regexes;
+    for (int m : plan.own)
+      regexes.push_back({m, matchers_[m].regex->pattern(), matchers_[m].caseless, false});
+    plan.own_prefilter->value = Prefilter::Build(regexes, cache_dir_);
+  });
+  return &plan.own_prefilter->value;
 }
 
 const Source* RuleSet::FindSource(std::string_view name) const {

@@ -62,20 +62,24 @@ struct Layer {
   }
 };
 
-// A plan's prefilter (plan_prefilter.h), built on first use.
+// The rule set's prefilter (plan_prefilter.h), built on first use.
 struct LazyPrefilter {
   std::once_flag once;
   Prefilter value;
 };
 
 struct MatchPlan {
-  // Matcher ids. Only the generic layer's regexes may join the line-head
-  // automaton of a plan's prefilter (the others go to its Hyperscan
-  // database), so that every plan has the same automaton: a rule set
-  // loads one (RuleSet::prefilter).
+  // Matcher ids. The candidates of the generic regexes and the
+  // fingerprints, in every plan, come from one prefilter, the rule set's
+  // (RuleSet::prefilter: one automaton and one Hyperscan database to load,
+  // and a page scanned once serves every plan); a source's plan has a
+  // small prefilter of its own for the source's other regexes
+  // (RuleSet::own_prefilter), run only on that source's pages. A plan
+  // confirms the candidates of its own regexes.
   std::vector<int> regexes;
-  // Built on first use by RuleSet::prefilter (compiling it takes time).
-  std::unique_ptr<struct LazyPrefilter> prefilter;
+  std::vector<uint8_t> has;  // by matcher id: 1 for the plan's regexes
+  std::vector<int> own;      // the plan's regexes the rule set's prefilter lacks
+  std::unique_ptr<struct LazyPrefilter> own_prefilter;  // of `own`, built on first use
   // exact text (lower-cased for caseless matchers) -> matcher ids
   std::unordered_map<std::string_view, std::vector<int>> exact;
   size_t max_exact_bytes = 0;
@@ -130,16 +134,21 @@ class RuleSet {
   // hits (the hits of a matcher do not depend on the plan it is in).
   const MatchPlan& detect_generic_plan() const { return detect_generic_plan_; }
   const std::string& dir() const { return dir_; }
-  // The plan's prefilter, compiled (or loaded from the cache) on first use;
-  // safe to call from many threads.
-  const Prefilter& prefilter(const MatchPlan& plan) const;
+  // The prefilter of the generic regexes and the fingerprints, compiled
+  // (or loaded from the cache) on first use; safe to call from many
+  // threads. The fingerprints go to its Hyperscan database.
+  const Prefilter& prefilter() const;
+  // The prefilter of plan.own (null when it is empty), the same way; all
+  // in its Hyperscan database (or PCRE2 alone).
+  const Prefilter* own_prefilter(const MatchPlan& plan) const;
 
 
  private:
   RuleSet() = default;
   std::string dir_;
   std::string cache_dir_;  // for compiled prefilters ("" = none)
-  mutable PrefilterParts prefilter_parts_;  // what the plans' prefilters share
+  std::vector<int> shared_regexes_;  // of prefilter(): the detect-and-generic plan's
+  mutable LazyPrefilter prefilter_;
   std::vector<Matcher> matchers_;
   std::vector<Decider> deciders_;
   std::vector<Source> sources_;

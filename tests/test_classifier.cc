@@ -498,23 +498,33 @@ TEST_CASE("classifier: set binary_sniff_bytes in generic.rules reaches the reade
 TEST_CASE("classifier: detecting in the generic scan gives what detecting then scanning gives",
           "[classifier]") {
   const RuleSet& rules = ProjectRules();
-  // The project's rules take the one-pass route: every generic regex finds
-  // its candidates the same way in both plans.
-  const Prefilter& generic = rules.prefilter(rules.generic().plan);
-  const Prefilter& merged = rules.prefilter(rules.detect_generic_plan());
-  for (int m : rules.generic().plan.regexes) CHECK(generic.RouteOf(m) == merged.RouteOf(m));
-  // Every plan reads the generic rules' line heads with one shared
-  // automaton (a source's own regexes go to its database).
-  REQUIRE(generic.head != nullptr);
-  CHECK(merged.head == generic.head);
+  // One prefilter serves every plan: the generic rules' line heads in its
+  // automaton, the other generic regexes and the fingerprints in its
+  // database. A source's page is scanned once with it: the source plan
+  // confirms the candidates of the detecting scan, and runs its own small
+  // prefilter for the rest.
+  const Prefilter& pf = rules.prefilter();
+  REQUIRE(pf.head != nullptr);
+  REQUIRE(pf.db != nullptr);
+  const auto& generic = rules.generic().plan.regexes;
+  for (const MatchPlan* plan : {&rules.detect_plan(), &rules.detect_generic_plan()}) {
+    for (int m : plan->regexes) CHECK(pf.RouteOf(m) != Prefilter::Route::kNone);
+  }
   for (const Source& s : rules.sources()) {
     INFO(s.name);
-    const Prefilter& own = rules.prefilter(s.plan);
-    CHECK(own.head == generic.head);
-    for (int m : s.plan.regexes)
-      if (own.RouteOf(m) == Prefilter::Route::kHead)
-        CHECK(std::find(rules.generic().plan.regexes.begin(), rules.generic().plan.regexes.end(), m) !=
-              rules.generic().plan.regexes.end());
+    // A source's other regexes are in a prefilter of its own, never in an
+    // automaton.
+    const Prefilter* own = rules.own_prefilter(s.plan);
+    CHECK((own != nullptr) == !s.plan.own.empty());
+    for (int m : s.plan.regexes) {
+      CHECK(s.plan.has[m] == 1);
+      bool is_own = std::find(s.plan.own.begin(), s.plan.own.end(), m) != s.plan.own.end();
+      const Prefilter& where = is_own ? *own : pf;
+      CHECK(where.RouteOf(m) != Prefilter::Route::kNone);
+      if (own) CHECK((is_own ? pf : *own).RouteOf(m) == Prefilter::Route::kNone);
+      if (where.RouteOf(m) == Prefilter::Route::kHead)
+        CHECK(std::find(generic.begin(), generic.end(), m) != generic.end());
+    }
   }
 
   std::vector<fs::path> paths;
