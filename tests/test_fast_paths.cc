@@ -1,7 +1,9 @@
-// The fast paths of the byte loops (SSE2 or SWAR blocks, tables, tails
+// The fast paths of the byte loops (AVX2, SSE2 or SWAR blocks, tables, tails
 // read with overlapping loads), each against a simple byte-by-byte
-// reference on generated strings: specials at and across 8-, 16- and
-// 64-byte boundaries, multi-byte UTF-8 split by them, invalid bytes.
+// reference on generated strings: specials at and across 8-, 16-, 32- and
+// 64-byte boundaries, multi-byte UTF-8 split by them, invalid bytes. The
+// tests of the paths with AVX2 variants run twice (VARIANT): with them
+// (where the CPU has AVX2) and with the baseline.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <charconv>
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "cleaner/avx2_dispatch.h"
 #include "cleaner/byte_scan.h"
 #include "cleaner/json_scan.h"
 #include "cleaner/json_writer.h"
@@ -21,6 +24,13 @@
 #include "tests/test_support.h"
 
 using namespace clean;
+
+// Runs the rest of the test case twice: with the AVX2 variants of the byte
+// loops (where the CPU has them) and without.
+#define VARIANT()                                        \
+  const bool use_avx2 = GENERATE(true, false);           \
+  avx2::ScopedForTesting avx2_variant(use_avx2);         \
+  INFO("AVX2 variants " << (avx2::Enabled() ? "on" : "off"))
 
 namespace {
 
@@ -194,6 +204,24 @@ bool ReferenceJsonDecode(std::string_view body, std::string* out) {
 
 }  // namespace
 
+TEST_CASE("fast paths: the AVX2 variants run where the CPU has AVX2", "[text][fast]") {
+#if defined(__x86_64__) && defined(__SSE2__)
+  __builtin_cpu_init();
+  const bool cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+                   __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+  CHECK(avx2::Supported() == cpu);
+  CHECK(avx2::Enabled() == cpu);
+  if (!cpu) WARN("no AVX2 here: the tests check the baseline paths only");
+#else
+  CHECK_FALSE(avx2::Supported());  // the portable build: baseline only
+#endif
+  {
+    avx2::ScopedForTesting off(false);
+    CHECK_FALSE(avx2::Enabled());
+  }
+  CHECK(avx2::Enabled() == avx2::Supported());
+}
+
 TEST_CASE("fast paths: swar::Popcount equals the builtin", "[text][fast]") {
   std::mt19937_64 rng(1);
   std::vector<uint64_t> values = {0, 1, ~uint64_t{0}, uint64_t{1} << 63, swar::kHigh, swar::kOnes};
@@ -215,7 +243,10 @@ TEST_CASE("fast paths: byte_scan::Find stops where a byte loop stops", "[text][f
 
 TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference",
           "[report][json][fast]") {
-  for (const std::string& s : Generate(kMixed, 90, 3000, 3)) {
+  VARIANT();
+  std::vector<std::string> inputs = Generate(kMixed, 90, 3000, 3);
+  for (const std::string& s : Generate(kMixed, 3000, 60, 13)) inputs.push_back(s);
+  for (const std::string& s : inputs) {
     std::string got = "prefix";  // appends, keeping what is there
     AppendJsonEscaped(s, &got);
     CHECK(got == "prefix" + ReferenceEscaped(s));
@@ -224,6 +255,7 @@ TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference",
 
 TEST_CASE("fast paths: AppendJsonEscaped through a StagedAppend equals the reference",
           "[report][json][fast]") {
+  VARIANT();
   // Many strings through one StagedAppend, its block filled and flushed
   // mid-string, with plain appends of every size between them.
   std::vector<std::string> inputs = Generate(kMixed, 90, 3000, 5);
@@ -330,6 +362,7 @@ TEST_CASE("fast paths: RunStats::Add counts as a line-by-line loop", "[jsonl][fa
 }
 
 TEST_CASE("fast paths: WriteSpanReport equals a plain writer's line", "[jsonl][fast]") {
+  VARIANT();
   // Pages of the fixtures (every class the rules give), each also behind a
   // BOM and with CRLF, blank and space-only lines, and many times over (an
   // output longer than a StagedAppend block, lines past every 16-line
@@ -369,6 +402,7 @@ TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text][
 }
 
 TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl][fast]") {
+  VARIANT();
   // Valid UTF-8 only (what a string token holds), each character written
   // as the writer escapes it (raw, or its short escape) or as \u escapes (a
   // surrogate pair above U+FFFF), chosen at random.
@@ -410,6 +444,7 @@ TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl][f
 
 TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts",
           "[jsonl][fast]") {
+  VARIANT();
   // Random string values (raw bytes: valid and invalid UTF-8, controls,
   // escapes good and bad) in a record; no \u escapes, whose lone
   // surrogates the two treat differently.
@@ -436,6 +471,7 @@ TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts
 }
 
 TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[jsonl][fast]") {
+  VARIANT();
   const std::vector<std::string> pieces = {
       "a", "word", " ", "  ", "\t", "\r", "\r\n", "\n", "\n\n", "\f", "\v", "\xC3\xA9",
       "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF", "\x80", "\xC2\xA0",
@@ -464,6 +500,7 @@ TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[js
 
 TEST_CASE("fast paths: what DecodeJsonString appends is valid UTF-8 (JSONL skips the repair)",
           "[jsonl][fast]") {
+  VARIANT();
   // Cleaner::set_input_valid_utf8 lets JSONL records skip the reader's
   // repair pass on that promise: every string the scanner accepts, lone
   // surrogate escapes and raw bytes included, decodes to valid UTF-8.
@@ -490,6 +527,7 @@ TEST_CASE("fast paths: what DecodeJsonString appends is valid UTF-8 (JSONL skips
 
 TEST_CASE("fast paths: the scanner's decoded string values equal a byte-by-byte reference",
           "[jsonl][fast]") {
+  VARIANT();
   // Bodies of two string members: escapes of every kind (good, bad,
   // surrogate pairs and lone halves, \u cut short), raw UTF-8 valid and
   // not, control bytes; each escape also at every offset across the
@@ -504,8 +542,13 @@ TEST_CASE("fast paths: the scanner's decoded string values equal a byte-by-byte 
   for (const char* esc :
        {"\\n", "\\u00fc", "\\u2019", "\\ud83d\\ude00", "\\ud800", "\\u12", "\\q", "\xC3\xA9",
         "\xF0\x9F\x98\x80", "\xC3", "\x02", "\\", "\\u00e9\\n\\u00e4"})
-    for (size_t at = 0; at < 40; ++at)
-      bodies.push_back(std::string(at, 'a') + esc + std::string(40 - at, 'b'));
+    for (size_t at = 0; at < 80; ++at)
+      bodies.push_back(std::string(at, 'a') + esc + std::string(80 - at, 'b'));
+  for (const std::string& b : Generate(pieces, 1500, 150, 19)) bodies.push_back(b);
+  // Long plain runs (many whole 32-byte blocks) between escapes.
+  for (size_t run : {31, 32, 33, 63, 64, 65, 200})
+    bodies.push_back(std::string(run, 'x') + "\\n" + std::string(run, 'y') + "\\u00e9" +
+                     std::string(run, 'z') + "\xC3\xA9" + std::string(run, 'w'));
   bodies.push_back("");
   JsonObjectScan scan;
   std::string error, want1, want2;
