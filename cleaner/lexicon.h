@@ -6,10 +6,10 @@
 // table: a hash picks a bucket, the bucket's displacement (chosen when the
 // lists load) picks the one slot that can hold the word, and one 16-byte
 // comparison decides; no loop, no branch. Each bucket also holds a 32-bit
-// filter (two bits set per word of the bucket, picked by other bits of the
-// hash), in the same 8 bytes as its displacement: a word whose two bits are
-// not both set is in no list, and its lookup reads slot 0, which is always
-// empty, instead of its own. Most words of a text that are not stop words
+// filter (a bit set per word of the bucket, picked by other bits of the
+// hash), in the same 8 bytes as its displacement: a word whose bit is not
+// set is in no list, and its lookup reads slot 0, which is always empty,
+// instead of its own. Most words of a text that are not stop words
 // are ruled out this way without touching the slots (128 KB for the shipped
 // lists, more than a level-1 cache), and the stop words' slots are few and
 // stay cached. Longer words (and words holding a NUL byte, which a line's
@@ -61,18 +61,15 @@ class Lexicon {
     uint64_t seed;
     uint32_t mask, bucket_shift, slot_shift;
     // Top bits pick the bucket, the bits below them the slot before the
-    // bucket's displacement; bits 32-36 and 37-41 the word's two filter
-    // bits (below the slot bits for tables of up to 4,096 slots; bigger
-    // ones share some, which only makes the filter let more words by).
-    static constexpr uint32_t kFilterShift1 = 32, kFilterShift2 = 37;
+    // bucket's displacement; bits 27-31 the word's filter bit (one bit, not
+    // two: 5 fewer instructions a word for 6% of the words of no list let
+    // by instead of 2%, which measured faster).
     static uint64_t Hash(uint64_t lo, uint64_t hi, uint64_t seed) {
       return (((lo ^ seed) * 0x9E3779B97F4A7C15ull) ^ hi) * 0xD6E8FEB86659FD93ull;
     }
-    // The word's filter bits, as a bucket holds them.
-    static uint64_t FilterBits(uint64_t h) {
-      return (uint64_t{1} << ((h >> kFilterShift1) & 31)) |
-             (uint64_t{1} << ((h >> kFilterShift2) & 31));
-    }
+    // The word's filter bit (0..31), and as a bucket's filter holds it.
+    static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h) >> 27; }
+    static uint64_t FilterBits(uint64_t h) { return uint64_t{1} << FilterBit(h); }
     // The one slot that can hold the word of hash h (unfiltered).
     uint32_t SlotOf(uint64_t h) const {
       return (static_cast<uint32_t>(h >> slot_shift) ^
@@ -82,16 +79,13 @@ class Lexicon {
     // The bucket's filter lets the word of hash h through (every word of
     // the table passes; most others do not).
     bool MayHold(uint64_t h) const {
-      return ((buckets[h >> bucket_shift] >> ((h >> kFilterShift1) & 31)) &
-              (buckets[h >> bucket_shift] >> ((h >> kFilterShift2) & 31)) & 1) != 0;
+      return ((buckets[h >> bucket_shift] >> FilterBit(h)) & 1) != 0;
     }
     // SlotOf(h) when the filter lets the word through, else 0 (the empty
     // slot); without a branch.
     uint32_t FilteredSlotOf(uint64_t h) const {
       const uint64_t b = buckets[h >> bucket_shift];
-      const uint32_t pass =
-          static_cast<uint32_t>((b >> ((h >> kFilterShift1) & 31)) &
-                                (b >> ((h >> kFilterShift2) & 31))) & 1;
+      const uint32_t pass = static_cast<uint32_t>(b >> FilterBit(h)) & 1;
       const uint32_t slot =
           (static_cast<uint32_t>(h >> slot_shift) ^ static_cast<uint32_t>(b >> 32)) & mask;
       return slot & (0u - pass);
