@@ -264,7 +264,6 @@ template <bool kBitOps>
            continuation = 0;
   LangCounts langs;
   const Lexicon::ShortTable table = pass.table;
-  const size_t max_word = pass.max_word;
   // The chunk masks a word may need after the chunk it started in:
   // capitals beyond ASCII, continuation bytes (this chunk's and the one
   // before).
@@ -283,10 +282,11 @@ template <bool kBitOps>
       // letters lower-cased are its lower-case form.
       if (ascii || !bits(prev_upper_high, upper_high, b, len)) {
         long_words += (ascii ? len : len - pop(bits(prev_cont, cont, b, len))) >= 4;
-        if (len <= max_word) {
-          const WordKey key = w.LowerAscii();
-          langs.AddIfMatch(table.Candidate(key.lo(), key.hi()), key);
-        }
+        // Looked up whatever max_word says: a word longer than every stop
+        // word matches no slot (keys are zero-padded, and no word holds a
+        // zero byte).
+        const WordKey key = w.LowerAscii();
+        langs.AddIfMatch(table.Candidate(key.lo(), key.hi()), key);
         return;
       }
     }

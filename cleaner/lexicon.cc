@@ -67,10 +67,10 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
     const auto [lo, hi] = ShortKey(word);
     short_words.push_back({Key{lo, hi}, langs});
   }
-  // Half full at most; a new seed when two words cannot be separated, a
-  // bigger table when many seeds fail.
+  // Two thirds full at most (slot 0 is kept empty); a new seed when two
+  // words cannot be separated, a bigger table when many seeds fail.
   uint32_t slots = 16;
-  while (slots < short_words.size() * 2) slots <<= 1;
+  while (slots < (short_words.size() + 1) * 3 / 2) slots <<= 1;
   for (uint64_t attempt = 0;; ++attempt) {
     if (attempt > 0 && attempt % 32 == 0) slots <<= 1;
     if (BuildShort(short_words, 0x2545F4914F6CDD1Dull * (attempt + 1), slots)) break;
@@ -99,6 +99,7 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   });
   std::vector<uint32_t> disp(buckets, 0);
   std::vector<char> taken(slots, 0);
+  taken[0] = 1;  // the slot a filtered-out word reads
   std::vector<uint32_t> tried;
   for (uint32_t b : order) {
     if (members[b].empty()) break;
@@ -117,8 +118,11 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
     }
     if (!placed) return false;
   }
-  disp_ = std::move(disp);
-  t.disp = disp_.data();
+  buckets_.assign(buckets, 0);
+  for (uint32_t b = 0; b < buckets; ++b) buckets_[b] = uint64_t{disp[b]} << 32;
+  for (uint32_t i = 0; i < words.size(); ++i)
+    buckets_[hashes[i] >> t.bucket_shift] |= ShortTable::FilterBits(hashes[i]);
+  t.buckets = buckets_.data();
   slots_.assign(slots, Slot());
   for (uint32_t i = 0; i < words.size(); ++i) {
     Slot& s = slots_[t.SlotOf(hashes[i])];
@@ -133,18 +137,47 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   return true;
 }
 
-LangMask Lexicon::ShortTable::Lookup(uint64_t lo, uint64_t hi) const {
-  const Slot& s = Candidate(lo, hi);
+namespace {
+
+LangMask MaskIfKey(const Lexicon::Slot& s, uint64_t lo, uint64_t hi) {
   if (s.lo != lo || s.hi != hi) return 0;
   LangMask m = 0;
   for (int l = 0; l < kMaxLanguages; ++l) m |= static_cast<LangMask>(s.langs[l] << l);
   return m;
 }
 
+}  // namespace
+
+LangMask Lexicon::ShortTable::Lookup(uint64_t lo, uint64_t hi) const {
+  return MaskIfKey(Candidate(lo, hi), lo, hi);
+}
+
+LangMask Lexicon::ShortTable::LookupUnfiltered(uint64_t lo, uint64_t hi) const {
+  return MaskIfKey(slots[SlotOf(Hash(lo, hi, seed))], lo, hi);
+}
+
+LangMask Lexicon::LookupFiltered(std::string_view w) const {
+  if (!FitsShort(w)) return Lookup(w);
+  const auto [lo, hi] = ShortKey(w);
+  return short_table().Lookup(lo, hi);
+}
+
+std::vector<std::string> Lexicon::ShortWords() const {
+  std::vector<std::string> out;
+  for (const Slot& s : slots_) {
+    if (s.lo == 0 && s.hi == 0) continue;
+    char bytes[kShortBytes];
+    std::memcpy(bytes, &s.lo, 8);
+    std::memcpy(bytes + 8, &s.hi, 8);
+    out.emplace_back(bytes, strnlen(bytes, kShortBytes));
+  }
+  return out;
+}
+
 LangMask Lexicon::Lookup(std::string_view w) const {
   if (FitsShort(w)) {
     const auto [lo, hi] = ShortKey(w);
-    return short_table().Lookup(lo, hi);
+    return short_table().LookupUnfiltered(lo, hi);
   }
   auto it = std::lower_bound(long_.begin(), long_.end(), w, [](const auto& e, std::string_view x) {
     return std::string_view(e.first) < x;

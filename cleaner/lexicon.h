@@ -5,8 +5,15 @@
 // Words of up to 16 bytes (every shipped stop word) sit in a minimal-probe
 // table: a hash picks a bucket, the bucket's displacement (chosen when the
 // lists load) picks the one slot that can hold the word, and one 16-byte
-// comparison decides; no loop, no branch. Longer words (and words holding a
-// NUL byte, which a line's word never does) are kept sorted on the side.
+// comparison decides; no loop, no branch. Each bucket also holds a 32-bit
+// filter (a bit set per word of the bucket, picked by other bits of the
+// hash), in the same 8 bytes as its displacement: a word whose bit is not
+// set is in no list, and its lookup reads slot 0, which is always empty,
+// instead of its own. Most words of a text that are not stop words
+// are ruled out this way without touching the slots (128 KB for the shipped
+// lists, more than a level-1 cache), and the stop words' slots are few and
+// stay cached. Longer words (and words holding a NUL byte, which a line's
+// word never does) are kept sorted on the side.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -31,8 +38,13 @@ class Lexicon {
   // to *diags.
   bool Load(const std::string& dir, Diagnostics* diags);
 
-  // Languages (bit i = languages()[i]) whose list holds `lower_word`.
+  // Languages (bit i = languages()[i]) whose list holds `lower_word` (the
+  // short table read without its filter).
   LangMask Lookup(std::string_view lower_word) const;
+  // The same through the short table's filter (as the features look up).
+  LangMask LookupFiltered(std::string_view lower_word) const;
+  // The words of the short table (tests).
+  std::vector<std::string> ShortWords() const;
 
   // The short table: a word of 1..16 bytes with no NUL byte, given as its
   // bytes zero-padded to 16 and loaded little-endian (lo = bytes 0-7, hi =
@@ -44,26 +56,52 @@ class Lexicon {
   };
   // The table as plain values, so that a loop can keep them in registers.
   struct ShortTable {
-    const Slot* slots;
-    const uint32_t* disp;  // per bucket
+    const Slot* slots;        // slots[0] is always empty
+    const uint64_t* buckets;  // per bucket: filter bits (low 32), displacement (high 32)
     uint64_t seed;
     uint32_t mask, bucket_shift, slot_shift;
     // Top bits pick the bucket, the bits below them the slot before the
-    // bucket's displacement.
+    // bucket's displacement; bits 27-31 the word's filter bit (one bit, not
+    // two: 5 fewer instructions a word for 6% of the words of no list let
+    // by instead of 2%, which measured faster).
     static uint64_t Hash(uint64_t lo, uint64_t hi, uint64_t seed) {
       return (((lo ^ seed) * 0x9E3779B97F4A7C15ull) ^ hi) * 0xD6E8FEB86659FD93ull;
     }
+    // The word's filter bit (0..31), and as a bucket's filter holds it.
+    static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h) >> 27; }
+    static uint64_t FilterBits(uint64_t h) { return uint64_t{1} << FilterBit(h); }
+    // The one slot that can hold the word of hash h (unfiltered).
     uint32_t SlotOf(uint64_t h) const {
-      return (static_cast<uint32_t>(h >> slot_shift) ^ disp[h >> bucket_shift]) & mask;
+      return (static_cast<uint32_t>(h >> slot_shift) ^
+              static_cast<uint32_t>(buckets[h >> bucket_shift] >> 32)) &
+             mask;
     }
-    // The one slot that can hold the word (compare its key).
+    // The bucket's filter lets the word of hash h through (every word of
+    // the table passes; most others do not).
+    bool MayHold(uint64_t h) const {
+      return ((buckets[h >> bucket_shift] >> FilterBit(h)) & 1) != 0;
+    }
+    // SlotOf(h) when the filter lets the word through, else 0 (the empty
+    // slot); without a branch.
+    uint32_t FilteredSlotOf(uint64_t h) const {
+      const uint64_t b = buckets[h >> bucket_shift];
+      const uint32_t pass = static_cast<uint32_t>(b >> FilterBit(h)) & 1;
+      const uint32_t slot =
+          (static_cast<uint32_t>(h >> slot_shift) ^ static_cast<uint32_t>(b >> 32)) & mask;
+      return slot & (0u - pass);
+    }
+    // The one slot whose key can be the word (compare it): its own slot,
+    // or slot 0 (empty) when the filter rules the word out.
     const Slot& Candidate(uint64_t lo, uint64_t hi) const {
-      return slots[SlotOf(Hash(lo, hi, seed))];
+      return slots[FilteredSlotOf(Hash(lo, hi, seed))];
     }
+    // Through Candidate (filtered).
     LangMask Lookup(uint64_t lo, uint64_t hi) const;
+    // The word's own slot, with no filter (what the filter must agree with).
+    LangMask LookupUnfiltered(uint64_t lo, uint64_t hi) const;
   };
   ShortTable short_table() const {
-    return {slots_.data(), disp_.data(), seed_, mask_, bucket_shift_, slot_shift_};
+    return {slots_.data(), buckets_.data(), seed_, mask_, bucket_shift_, slot_shift_};
   }
 
   const std::vector<std::string>& languages() const { return languages_; }
@@ -79,9 +117,9 @@ class Lexicon {
                   uint32_t slots);
 
   std::vector<std::string> languages_;
-  // The short table: slots_, disp_ per bucket.
+  // The short table: slots_, buckets_ (filter and displacement).
   std::vector<Slot> slots_{Slot()};
-  std::vector<uint32_t> disp_{0, 0};
+  std::vector<uint64_t> buckets_{0, 0};
   uint64_t seed_ = 0;
   uint32_t mask_ = 0;
   uint32_t bucket_shift_ = 63, slot_shift_ = 0;

@@ -2,7 +2,9 @@
 // word and character counts, stop words, the page language, sentence
 // punctuation, list markers, capitals, repeated lines.
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "cleaner/features.h"
 #include "cleaner/options.h"
@@ -289,4 +291,61 @@ TEST_CASE("features: an extractor can be reused across pages", "[features]") {
   CHECK(f.lines[0].repeats == 2);
   CHECK(f.lines[1].repeats == 1);
   CHECK(f.words == 3);
+}
+
+TEST_CASE("lexicon: the short table's filter lets every stop word through", "[features]") {
+  const Lexicon& lexicon = ProjectRules().lexicon();
+  const std::vector<std::string> words = lexicon.ShortWords();
+  // Every shipped stop word is short (the short table holds them all).
+  CHECK(words.size() > 1500);
+  const Lexicon::ShortTable t = lexicon.short_table();
+  CHECK(t.slots[0].lo == 0);  // the slot a filtered-out word reads: empty
+  CHECK(t.slots[0].hi == 0);
+  for (const std::string& w : words) {
+    INFO(w);
+    REQUIRE(lexicon.Lookup(w) != 0);
+    CHECK(lexicon.LookupFiltered(w) == lexicon.Lookup(w));
+    uint64_t lo = 0, hi = 0;
+    char padded[Lexicon::kShortBytes] = {};
+    std::memcpy(padded, w.data(), w.size());
+    std::memcpy(&lo, padded, 8);
+    std::memcpy(&hi, padded + 8, 8);
+    const uint64_t h = Lexicon::ShortTable::Hash(lo, hi, t.seed);
+    CHECK(t.MayHold(h));
+    CHECK(t.FilteredSlotOf(h) == t.SlotOf(h));
+    CHECK(t.SlotOf(h) != 0);
+  }
+}
+
+TEST_CASE("lexicon: the filter holds for a big table and for an empty one", "[features]") {
+  // Thousands of words (slot bits overlap the filter bits): every word
+  // passes; words of no list read as none.
+  std::string dir = clean::testing::TempDir();
+  std::string de = "der\nund\nüber\n", en = "the\nand\n";
+  for (int k = 0; k < 9000; ++k) {
+    std::string& list = k % 2 ? de : en;
+    list += 'w';
+    list += std::to_string(k * 7919);
+    list += '\n';
+  }
+  clean::testing::WriteIn(dir, "de.txt", de);
+  clean::testing::WriteIn(dir, "en.txt", en);
+  Lexicon lexicon;
+  Diagnostics diags;
+  REQUIRE(lexicon.Load(dir, &diags));
+  const std::vector<std::string> words = lexicon.ShortWords();
+  CHECK(words.size() == 9005);
+  for (const std::string& w : words) CHECK(lexicon.LookupFiltered(w) == lexicon.Lookup(w));
+  for (int k = 0; k < 9000; ++k) {
+    std::string w = std::to_string(k * 7919 + 1);
+    w.insert(w.begin(), 'w');
+    CHECK(lexicon.LookupFiltered(w) == 0);
+    CHECK(lexicon.Lookup(w) == 0);
+  }
+  CHECK(lexicon.LookupFiltered("der") == 1);
+  CHECK(lexicon.LookupFiltered("and") == 2);
+  // A lexicon that loaded nothing matches nothing.
+  Lexicon empty;
+  CHECK(empty.LookupFiltered("the") == 0);
+  CHECK(empty.Lookup("the") == 0);
 }

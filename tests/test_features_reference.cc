@@ -7,6 +7,7 @@
 // U+00A0, list markers, very long words).
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -369,4 +370,57 @@ TEST_CASE("features reference: the SSE2 byte classes match the scalar ones", "[f
     REQUIRE(fast.cont == slow.cont);
     REQUIRE(fast.space == slow.space);
   }
+}
+
+TEST_CASE("features reference: filtered lexicon lookups of every dataset word", "[features]") {
+  // Every word of every dataset page, lower-cased as the reference does:
+  // the short table's filtered lookup (what the line pass reads) equals the
+  // plain one, and the filter rules out most words of no list (what it is
+  // for).
+  auto inputs = clean::testing::SharedTextPages();
+  if (inputs.empty()) {
+    WARN("no dataset at " CLEAN_SHARED_DIR ": skipped");
+    return;
+  }
+  const Lexicon& lexicon = clean::testing::ProjectRules().lexicon();
+  const Lexicon::ShortTable t = lexicon.short_table();
+  size_t words = 0, stop = 0, other_short = 0, other_passed = 0, bad = 0;
+  std::string lower;
+  auto check = [&]() {
+    if (lower.empty()) return;
+    ++words;
+    const LangMask plain = lexicon.Lookup(lower);
+    if (lexicon.LookupFiltered(lower) != plain && ++bad <= 5) FAIL_CHECK("word \"" << lower << "\"");
+    stop += plain != 0;
+    if (plain == 0 && lower.size() <= Lexicon::kShortBytes) {
+      char padded[Lexicon::kShortBytes] = {};
+      std::memcpy(padded, lower.data(), lower.size());
+      uint64_t lo, hi;
+      std::memcpy(&lo, padded, 8);
+      std::memcpy(&hi, padded + 8, 8);
+      ++other_short;
+      other_passed += t.MayHold(Lexicon::ShortTable::Hash(lo, hi, t.seed));
+    }
+    lower.clear();
+  };
+  for (const auto& p : inputs) {
+    const std::string text = clean::testing::ReadFile(p.string());
+    for (size_t i = 0; i < text.size();) {
+      size_t len = Utf8SequenceLength(text, i);
+      const uint32_t cp = len ? Utf8Decode(text, i, len) : 0xFFFD;
+      if (!len) len = 1;
+      if (IsWordCodePoint(cp)) {
+        Utf8Append(LowerCodePoint(cp), &lower);
+      } else {
+        check();
+      }
+      i += len;
+    }
+    check();
+  }
+  CHECK(bad == 0);
+  CHECK(words > 100000);
+  CHECK(stop > words / 10);
+  INFO("words of no list the filter let through: " << other_passed << " of " << other_short);
+  CHECK(other_passed * 10 < other_short);
 }
