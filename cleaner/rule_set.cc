@@ -69,8 +69,7 @@ class RuleSetBuilder {
     // Plans: each source with the generic layer after it.
     BuildPlan(rs_->generic_.layer, nullptr, &rs_->generic_.plan);
     for (auto& s : rs_->sources_) BuildPlan(s.layer, &rs_->generic_.layer, &s.plan);
-    // The fingerprints take the route they take in the detect plan (the
-    // database: too few for an automaton), the generic regexes theirs.
+    // The generic regexes and the fingerprints: what RuleSet::prefilter reads.
     BuildPlan(rs_->generic_.layer, nullptr, &rs_->detect_generic_plan_);
     for (const auto& s : rs_->sources_)
       for (auto [m, d] : s.fingerprints) {
@@ -80,14 +79,15 @@ class RuleSetBuilder {
     std::vector<MatchPlan*> plans = {&rs_->generic_.plan, &rs_->detect_plan_,
                                      &rs_->detect_generic_plan_};
     for (auto& s : rs_->sources_) plans.push_back(&s.plan);
-    rs_->shared_regexes_ = rs_->detect_generic_plan_.regexes;
-    std::vector<uint8_t> shared(rs_->matchers_.size(), 0);
-    for (int m : rs_->shared_regexes_) shared[m] = 1;
+    // A plan's regexes beyond the rule set's prefilter (that of the
+    // detect-and-generic plan) are its own.
+    const MatchPlan& shared = rs_->detect_generic_plan_;
     for (MatchPlan* plan : plans) {
       plan->has.assign(rs_->matchers_.size(), 0);
       for (int m : plan->regexes) {
         plan->has[m] = 1;
-        if (!shared[m]) plan->own.push_back(m);
+        if (std::find(shared.regexes.begin(), shared.regexes.end(), m) == shared.regexes.end())
+          plan->own.push_back(m);
       }
       if (!plan->own.empty()) plan->own_prefilter = std::make_unique<LazyPrefilter>();
     }
@@ -312,7 +312,7 @@ const Prefilter& RuleSet::prefilter() const {
   std::call_once(prefilter_.once, [&] {
     const std::vector<int>& generic = generic_.plan.regexes;
     std::vector<Prefilter::Regex> regexes;
-    for (int m : shared_regexes_) {
+    for (int m : detect_generic_plan_.regexes) {
       bool head_ok = std::find(generic.begin(), generic.end(), m) != generic.end();
       regexes.push_back({m, matchers_[m].regex->pattern(), matchers_[m].caseless, head_ok});
     }

@@ -134,7 +134,8 @@ class RuleSet {
   // hits (the hits of a matcher do not depend on the plan it is in).
   const MatchPlan& detect_generic_plan() const { return detect_generic_plan_; }
   const std::string& dir() const { return dir_; }
-  // The prefilter of the generic regexes and the fingerprints, compiled
+  // The prefilter of the generic regexes and the fingerprints (the
+  // detect-and-generic plan's regexes), compiled
   // (or loaded from the cache) on first use; safe to call from many
   // threads. The fingerprints go to its Hyperscan database.
   const Prefilter& prefilter() const;
@@ -147,7 +148,6 @@ class RuleSet {
   RuleSet() = default;
   std::string dir_;
   std::string cache_dir_;  // for compiled prefilters ("" = none)
-  std::vector<int> shared_regexes_;  // of prefilter(): the detect-and-generic plan's
   mutable LazyPrefilter prefilter_;
   std::vector<Matcher> matchers_;
   std::vector<Decider> deciders_;

@@ -320,19 +320,11 @@ TEST_CASE("lexicon: the short table's filter lets every stop word through", "[fe
 TEST_CASE("lexicon: the filter holds for a big table and for an empty one", "[features]") {
   // Thousands of words (slot bits overlap the filter bits): every word
   // passes; words of no list read as none.
-  std::string dir = clean::testing::TempDir();
-  std::string de = "der\nund\nüber\n", en = "the\nand\n";
-  for (int k = 0; k < 9000; ++k) {
-    std::string& list = k % 2 ? de : en;
-    list += 'w';
-    list += std::to_string(k * 7919);
-    list += '\n';
-  }
-  clean::testing::WriteIn(dir, "de.txt", de);
-  clean::testing::WriteIn(dir, "en.txt", en);
+  using clean::testing::NumberedWords;
   Lexicon lexicon;
-  Diagnostics diags;
-  REQUIRE(lexicon.Load(dir, &diags));
+  clean::testing::LoadLexicon({{"de.txt", "der\nund\nüber\n" + NumberedWords(4500, 2, 1)},
+                               {"en.txt", "the\nand\n" + NumberedWords(4500, 2, 0)}},
+                              &lexicon);
   const std::vector<std::string> words = lexicon.ShortWords();
   CHECK(words.size() == 9005);
   for (const std::string& w : words) CHECK(lexicon.LookupFiltered(w) == lexicon.Lookup(w));

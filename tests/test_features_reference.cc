@@ -308,21 +308,14 @@ TEST_CASE("features reference: a lexicon with long words and many words", "[feat
   // Stop words of 1..40 bytes (beyond the short table's 16 and the 64-byte
   // cap on looked-up words), non-ASCII ones, capitals (which no lower-cased
   // word matches), and thousands more: the table's larger sizes.
-  std::string dir = clean::testing::TempDir();
   std::string en = "# test list\nthe\na\nnevertheless\ninternationalization\n"
                    "nichtsdestoweniger\nпожалуйстапожалуйста\nThe\nüberraschenderweise\n" +
                    std::string(40, 'x') + "\n" + std::string(70, 'y') + "\n";
-  std::string de = "der\nund\nüber\nnichtsdestoweniger\n";
-  for (int k = 0; k < 6000; ++k) {
-    de += 'w';
-    de += std::to_string(k * 7919);
-    de += '\n';
-  }
-  clean::testing::WriteIn(dir, "en.txt", en);
-  clean::testing::WriteIn(dir, "de.txt", de);
   Lexicon lexicon;
-  Diagnostics diags;
-  REQUIRE(lexicon.Load(dir, &diags));
+  clean::testing::LoadLexicon(
+      {{"en.txt", en},
+       {"de.txt", "der\nund\nüber\nnichtsdestoweniger\n" + clean::testing::NumberedWords(6000)}},
+      &lexicon);
   REQUIRE(lexicon.languages() == std::vector<std::string>{"de", "en"});
   CHECK(lexicon.Lookup("internationalization") == 2);
   CHECK(lexicon.Lookup("nichtsdestoweniger") == 3);

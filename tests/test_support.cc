@@ -22,6 +22,23 @@ std::string WriteIn(const std::string& dir, const std::string& name, const std::
   return p;
 }
 
+void LoadLexicon(const std::vector<std::pair<std::string, std::string>>& lists, Lexicon* lexicon) {
+  std::string dir = TempDir();
+  for (const auto& [name, text] : lists) WriteIn(dir, name, text);
+  Diagnostics diags;
+  REQUIRE(lexicon->Load(dir, &diags));
+}
+
+std::string NumberedWords(int count, int stride, int first) {
+  std::string out;
+  for (int k = first; k < first + count * stride; k += stride) {
+    out += 'w';
+    out += std::to_string(k * 7919);
+    out += '\n';
+  }
+  return out;
+}
+
 std::string RulesDir(const std::string& generic, const std::string& source_file,
                      const std::string& source_text) {
   std::string root = TempDir() + "/rules";

@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "cleaner/lexicon.h"
 #include "cleaner/page.h"
 #include "cleaner/rule_set.h"
 
@@ -26,6 +28,13 @@ std::string TempDir();
 
 // Writes dir/name and returns that path.
 std::string WriteIn(const std::string& dir, const std::string& name, const std::string& data);
+
+// Stop-word lists (file name -> its text) written into a fresh temporary
+// directory and loaded into *lexicon (REQUIREs that they load).
+void LoadLexicon(const std::vector<std::pair<std::string, std::string>>& lists, Lexicon* lexicon);
+// `count` made-up words, one a line: "w0", "w7919", "w15838", ... (every
+// stride-th multiple of 7919), for lexicons of thousands of words.
+std::string NumberedWords(int count, int stride = 1, int first = 0);
 
 // A temporary rules directory holding the project's stop-word lists, the
 // given generic.rules (none when empty) and, when source_file is given, that
