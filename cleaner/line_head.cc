@@ -421,18 +421,25 @@ std::unique_ptr<LineHeadDfa> LineHeadDfa::Build(const std::vector<const BytePatt
                                                 size_t max_states, const std::string& cache_dir) {
   if (patterns.size() > kMaxPatterns || max_states > 65535) return nullptr;
   uint64_t key = Key(patterns, max_states);
+  if (std::unique_ptr<LineHeadDfa> d = Load(key, cache_dir)) return d;
+  std::string saved = Compile(patterns, max_states);
+  if (saved.empty()) return nullptr;
+  CacheWrite(cache_dir, key, saved);
+  std::unique_ptr<LineHeadDfa> d(new LineHeadDfa);
+  d->table_ = HugeBuffer(saved.size());
+  std::memcpy(d->table_.data(), saved.data(), saved.size());
+  if (!d->Adopt()) return nullptr;  // cannot happen: Compile writes what Adopt takes
+  return d;
+}
+
+std::unique_ptr<LineHeadDfa> LineHeadDfa::Load(uint64_t key, const std::string& cache_dir) {
   std::unique_ptr<LineHeadDfa> d(new LineHeadDfa);
   auto place = [&d](size_t bytes) {
     d->table_ = HugeBuffer(bytes);
     return d->table_.data();
   };
   if (CacheReadInto(cache_dir, key, place) && d->Adopt()) return d;
-  std::string saved = Compile(patterns, max_states);
-  if (saved.empty()) return nullptr;
-  CacheWrite(cache_dir, key, saved);
-  std::memcpy(place(saved.size()), saved.data(), saved.size());
-  if (!d->Adopt()) return nullptr;  // cannot happen: Compile writes what Adopt takes
-  return d;
+  return nullptr;
 }
 
 bool LineHeadDfa::Adopt() {

@@ -27,6 +27,8 @@ class LineHeadDfa {
                                             size_t max_states, const std::string& cache_dir = "");
   // What Build depends on, hashed: its cache key.
   static uint64_t Key(const std::vector<const BytePattern*>& patterns, size_t max_states);
+  // The automaton Build cached under `key`; null when the cache has none.
+  static std::unique_ptr<LineHeadDfa> Load(uint64_t key, const std::string& cache_dir);
 
   // Bit i set: pattern i may match `line` (one line, without its '\n').
   // The first four bytes are read without a test between them: most lines

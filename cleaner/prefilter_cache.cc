@@ -1,5 +1,6 @@
 #include "cleaner/prefilter_cache.h"
 
+#include <link.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -53,7 +54,54 @@ uint64_t PayloadSum(std::string_view bytes) {
   for (uint64_t l : lane) h = (h ^ l ^ (l >> 32)) * kPrime;
   return h;
 }
+// dl_iterate_phdr's visitor: the build ID note of the loaded object whose
+// segments hold BuildId's code (the executable, or the Python module when
+// the library is linked into one).
+int FindBuildId(dl_phdr_info* info, size_t, void* out) {
+  const auto here = reinterpret_cast<ElfW(Addr)>(&BuildId);
+  bool mine = false;
+  for (int i = 0; i < info->dlpi_phnum && !mine; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    const ElfW(Addr) begin = info->dlpi_addr + ph.p_vaddr;
+    mine = ph.p_type == PT_LOAD && here >= begin && here < begin + ph.p_memsz;
+  }
+  if (!mine) return 0;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_NOTE) continue;
+    const char* p = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+    const char* end = p + ph.p_memsz;
+    auto align4 = [](size_t n) { return (n + 3) & ~size_t{3}; };
+    while (p + sizeof(ElfW(Nhdr)) <= end) {
+      ElfW(Nhdr) nh;
+      std::memcpy(&nh, p, sizeof nh);
+      const char* name = p + sizeof nh;
+      const char* desc = name + align4(nh.n_namesz);
+      if (desc + nh.n_descsz > end) break;
+      if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+        auto* id = static_cast<std::string*>(out);
+        for (size_t k = 0; k < nh.n_descsz; ++k) {
+          char hex[3];
+          std::snprintf(hex, sizeof hex, "%02x", static_cast<unsigned char>(desc[k]));
+          id->append(hex);
+        }
+        return 1;
+      }
+      p = desc + align4(nh.n_descsz);
+    }
+  }
+  return 1;  // this object, but without an ID
+}
 }  // namespace
+
+const std::string& BuildId() {
+  static const std::string id = [] {
+    std::string s;
+    dl_iterate_phdr(&FindBuildId, &s);
+    return s;
+  }();
+  return id;
+}
 
 std::string DefaultCacheDir() {
   if (const char* d = std::getenv("CLEAN_CACHE_DIR")) return d;

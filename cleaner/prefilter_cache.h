@@ -17,6 +17,11 @@ namespace clean {
 // The cache directory from the environment ("" when there is none).
 std::string DefaultCacheDir();
 
+// The GNU build ID of the binary holding this code (hex; "" when it has
+// none): a key for cache entries that depend on the code itself, not only
+// on what they are built from.
+const std::string& BuildId();
+
 // FNV-1a, 64 bits: stable across builds and machines (std::hash is not).
 uint64_t StableHash(std::string_view bytes, uint64_t seed = 14695981039346656037ull);
 

@@ -6,9 +6,11 @@
 
 #include <filesystem>
 #include <random>
+#include <sstream>
 
 #include "cleaner/matcher_scan.h"
 #include "cleaner/plan_prefilter.h"
+#include "cleaner/prefilter_cache.h"
 #include "cleaner/text_util.h"
 #include "tests/test_support.h"
 
@@ -161,6 +163,66 @@ TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
   CHECK(pf.RouteOf(103) == Prefilter::Route::kNone);
   CHECK(pf.RouteOf(104) == Prefilter::Route::kPcreOnly);
   CHECK(few.RouteOf(100) == Prefilter::Route::kDb);
+}
+
+// Everything Build decides, as one comparable value.
+std::string Describe(const Prefilter& pf) {
+  std::ostringstream s;
+  s << "head";
+  for (int m : pf.head_matchers) s << ' ' << m;
+  s << "\ndb";
+  for (int m : pf.db_matchers) s << ' ' << m;
+  s << " (" << (pf.db ? pf.db->size() : 0) << " accepted)\npcre";
+  for (int m : pf.pcre_only) s << ' ' << m;
+  for (const auto& a : pf.alphabets) {
+    s << "\nalphabet " << a.matcher << ' ';
+    for (bool b : a.allowed) s << (b ? '1' : '0');
+  }
+  for (const char* line : {"ANZEIGE", "Werbung", "Home > World > Europe", "ab", "x reCAPTCHA"})
+    s << '\n' << (pf.head ? pf.head->Candidates(line) : 0);
+  return s.str();
+}
+
+TEST_CASE("prefilter: a warm cache gives what the readings give, and a damaged one is rebuilt",
+          "[prefilter]") {
+  REQUIRE(BuildId().size() >= 16);  // the layout's key needs it (-Wl,--build-id)
+  std::vector<std::string> texts = {
+      "^(?:Advertisement|Anzeige)\\s*:?$", "^.{0,80}\\b(?:Akismet|reCAPTCHA)\\b", "(a)\\1", "a\\nb",
+      "[a-z]{3,}", "^(?:[\\p{L}0-9 -]{1,30}\\s*[»>/]\\s*){2,}[\\p{L}0-9 -]{1,60}$", "",
+  };
+  for (const char* word : {"Werbung", "Menu", "Home", "Search", "Share", "Follow", "Teilen", "Print"})
+    texts.push_back(std::string("^") + word + "$");
+  std::vector<Prefilter::Regex> regexes;
+  for (size_t i = 0; i < texts.size(); ++i)
+    regexes.push_back({static_cast<int>(i) + 100, texts[i], i % 2 == 0, i != 7});
+  const std::string want = Describe(Prefilter::Build(regexes, ""));
+  INFO(want);
+  const std::string dir = clean::testing::TempDir() + "/cache";
+  auto entries = [&dir] {
+    std::vector<fs::path> v;
+    for (const auto& e : fs::directory_iterator(dir)) v.push_back(e.path());
+    return v;
+  };
+  CHECK(Describe(Prefilter::Build(regexes, dir)) == want);  // cold: fills the cache
+  const size_t filled = entries().size();
+  CHECK(filled == 3);  // the layout, the automaton and the database
+  CHECK(Describe(Prefilter::Build(regexes, dir)) == want);  // warm: reads no regex
+  CHECK(entries().size() == filled);
+  // Another set of regexes (here: another flag) has a layout of its own.
+  regexes[0].head_ok = false;
+  const std::string other = Describe(Prefilter::Build(regexes, ""));
+  CHECK(other != want);
+  CHECK(Describe(Prefilter::Build(regexes, dir)) == other);
+  CHECK(Describe(Prefilter::Build(regexes, dir)) == other);
+  regexes[0].head_ok = true;
+  // The automaton gone, the layout kept: the readings are taken again.
+  for (const fs::path& p : entries())
+    if (fs::file_size(p) > 100000) fs::remove(p);
+  CHECK(Describe(Prefilter::Build(regexes, dir)) == want);
+  // Every entry damaged: built again, and cached again.
+  for (const fs::path& p : entries()) clean::testing::WriteFile(p.string(), "not an entry");
+  CHECK(Describe(Prefilter::Build(regexes, dir)) == want);
+  CHECK(Describe(Prefilter::Build(regexes, dir)) == want);
 }
 
 TEST_CASE("prefilter: a whole-line database regex skips lines with bytes it cannot hold",
