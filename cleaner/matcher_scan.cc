@@ -76,18 +76,22 @@ bool MatcherScanner::FindCandidates(const Prefilter& pf, const Page& page,
                                     std::vector<Hit>* found) {
   found->clear();
   if (page.lines.empty()) return true;
-  if (pf.db) {
-    const MultiRegex& db = *pf.db;
-    if (std::find(fitted_.begin(), fitted_.end(), &db) == fitted_.end()) {
-      multi_scratch_.Fit(db);
-      fitted_.push_back(&db);
+  for (auto [db, matchers] : {std::pair{pf.db.get(), &pf.db_matchers},
+                              std::pair{pf.short_db.get(), &pf.short_db_matchers}}) {
+    if (db == nullptr) continue;
+    if (std::find(fitted_.begin(), fitted_.end(), db) == fitted_.end()) {
+      multi_scratch_.Fit(*db);
+      fitted_.push_back(db);
     }
     scan_page_ = &page;
     scan_line_ = 0;
-    scan_matchers_ = &pf.db_matchers;
+    scan_matchers_ = matchers;
     scan_found_ = found;
-    last_line_.assign(pf.db_matchers.size(), 0);
-    if (!db.Scan(multi_scratch_, page.text, &OnCandidate, this)) return false;
+    last_line_.assign(matchers->size(), 0);
+    if (!db->Scan(multi_scratch_, page.text, &OnCandidate, this)) {
+      found->clear();
+      return false;
+    }
   }
   if (pf.head) {
     const LineHeadDfa& head = *pf.head;
@@ -106,7 +110,7 @@ void MatcherScanner::Confirm(const Prefilter& pf, bool ok, const std::vector<Hit
                              const MatchPlan& plan, const Page& page, ScanResult* out) {
   if (!ok) {
     // Hyperscan failed: PCRE2 alone.
-    for (const auto* ms : {&pf.db_matchers, &pf.head_matchers})
+    for (const auto* ms : {&pf.db_matchers, &pf.short_db_matchers, &pf.head_matchers})
       for (int m : *ms)
         if (plan.has[m] &&
             std::find(pf.pcre_only.begin(), pf.pcre_only.end(), m) == pf.pcre_only.end())

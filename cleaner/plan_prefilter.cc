@@ -28,8 +28,10 @@ RegexReading RegexReading::Of(std::string_view regex, bool caseless) {
   r.suits_head = SuitsLineHead(*r.pattern);
   // Without a rare part, Hyperscan would report nearly every byte: PCRE2
   // finds the lines faster on its own.
-  if (std::optional<BytePattern> part = RarePart(*r.pattern); part && !part->Nullable())
+  if (std::optional<BytePattern> part = RarePart(*r.pattern); part && !part->Nullable()) {
     r.rare = ToHyperscan(*part);
+    r.short_rare = MinBytes(*part) < Prefilter::kMinDbBytes;
+  }
   r.alphabet = LineAlphabet(*r.pattern);
   return r;
 }
@@ -47,7 +49,9 @@ struct Layout {
   std::vector<std::string> exprs;   // database patterns: expression
   std::vector<uint8_t> kinds;       // ... 1: byte syntax (a rare part), 0|2: PCRE (2: caseless)
   std::vector<int> db_matchers;     // ... and matcher
-  std::vector<int> pcre_only;       // before the database's refusals
+  std::vector<std::string> short_exprs;  // short database patterns (byte syntax)
+  std::vector<int> short_matchers;        // ... and matcher
+  std::vector<int> pcre_only;       // before the databases' refusals
   std::vector<Prefilter::Alphabet> alphabets;
 };
 
@@ -70,6 +74,12 @@ std::string SaveLayout(const Layout& l) {
     s += l.exprs[i];
   }
   ints(l.db_matchers);
+  PutU32(&s, static_cast<uint32_t>(l.short_exprs.size()));
+  for (const std::string& e : l.short_exprs) {
+    PutU32(&s, static_cast<uint32_t>(e.size()));
+    s += e;
+  }
+  ints(l.short_matchers);
   ints(l.pcre_only);
   PutU32(&s, static_cast<uint32_t>(l.alphabets.size()));
   for (const auto& a : l.alphabets) {
@@ -121,7 +131,16 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
     l->exprs.emplace_back(bytes.substr(at, len));
     at += len;
   }
-  if (!ints(&l->db_matchers) || l->db_matchers.size() != l->exprs.size() ||
+  if (!ints(&l->db_matchers) || l->db_matchers.size() != l->exprs.size() || !u32(&n) ||
+      n > matchers.size())
+    return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t len;
+    if (!u32(&len) || bytes.size() - at < len) return false;
+    l->short_exprs.emplace_back(bytes.substr(at, len));
+    at += len;
+  }
+  if (!ints(&l->short_matchers) || l->short_matchers.size() != l->short_exprs.size() ||
       !ints(&l->pcre_only) || !u32(&n) || n > matchers.size())
     return false;
   for (uint32_t i = 0; i < n; ++i) {
@@ -142,7 +161,7 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
 // directory or a build ID.
 uint64_t LayoutKey(const std::vector<Prefilter::Regex>& regexes, const std::string& cache_dir) {
   if (cache_dir.empty() || BuildId().empty()) return 0;
-  std::string id = "clean-prefilter-layout-1:" + BuildId() + ":" +
+  std::string id = "clean-prefilter-layout-2:" + BuildId() + ":" +
                    std::to_string(kMaxHeadStates) + ":" + std::to_string(kMinHeadPatterns) + "\n";
   for (const auto& r : regexes) {
     id += std::to_string(r.matcher) + (r.caseless ? "i" : "-") + (r.head_ok ? "h" : "-") + ":";
@@ -163,9 +182,14 @@ std::unique_ptr<LineHeadDfa> Decide(const std::vector<Prefilter::Regex>& regexes
       l->pcre_only.push_back(matcher);
       return;
     }
-    l->exprs.push_back(r.rare);
-    l->kinds.push_back(1);
-    l->db_matchers.push_back(matcher);
+    if (r.short_rare) {
+      l->short_exprs.push_back(r.rare);
+      l->short_matchers.push_back(matcher);
+    } else {
+      l->exprs.push_back(r.rare);
+      l->kinds.push_back(1);
+      l->db_matchers.push_back(matcher);
+    }
     if (r.alphabet) {
       Prefilter::Alphabet a{matcher, {}};
       for (int b = 0; b < 256; ++b) a.allowed[b] = (*r.alphabet)[b];
@@ -264,6 +288,17 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
     pf.db = std::move(db);
     if (pf.db) pf.db_matchers = std::move(l.db_matchers);  // database pattern i is patterns[i]
   }
+  if (!l.short_exprs.empty()) {
+    std::vector<MultiRegex::Pattern> patterns;
+    for (const std::string& e : l.short_exprs) patterns.push_back({e, false, true});
+    std::vector<bool> accepted;
+    auto db = MultiRegex::Build(patterns, &accepted, cache_dir);
+    accepted.resize(patterns.size(), false);
+    for (size_t i = 0; i < patterns.size(); ++i)
+      if (!accepted[i]) pf.pcre_only.push_back(l.short_matchers[i]);
+    pf.short_db = std::move(db);
+    if (pf.short_db) pf.short_db_matchers = std::move(l.short_matchers);
+  }
   return pf;
 }
 
@@ -275,6 +310,7 @@ Prefilter::Route Prefilter::RouteOf(int matcher) const {
   if (in(pcre_only)) return Route::kPcreOnly;
   if (in(head_matchers)) return Route::kHead;
   if (in(db_matchers)) return Route::kDb;
+  if (in(short_db_matchers)) return Route::kShortDb;
   return Route::kNone;
 }
 

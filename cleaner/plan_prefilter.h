@@ -7,6 +7,12 @@
 //   db         the others, in one Hyperscan pass over the page: each by a
 //              rare part of its byte reading (prefilter_choice.h RarePart),
 //              or, when byte_pattern cannot read it, loosened in UTF-8 mode;
+//   short db   those whose rare part may match fewer than 3 bytes ("/",
+//              "»"): a second Hyperscan pass. A literal of a byte or two
+//              slows Hyperscan's literal matcher down for the whole
+//              database it is in: with the rules' breadcrumb separators
+//              [/>»›], one pass took 48 instructions a kilobyte, the two
+//              passes 31 + 10;
 //   pcre_only  regexes neither can take (no rare part; Hyperscan refuses
 //              it): PCRE2 scans the page for them.
 // A regex that cannot match any line (it needs a '\n') is in none of them.
@@ -31,6 +37,7 @@ struct RegexReading {
   bool nullable = false;               // matches the empty string: any line
   bool suits_head = false;             // SuitsLineHead
   std::string rare;                    // ToHyperscan(RarePart); "" when none
+  bool short_rare = false;             // the rare part may match < kMinDbBytes bytes
   std::optional<ByteSet> alphabet;     // LineAlphabet
   static RegexReading Of(std::string_view regex, bool caseless);
 };
@@ -49,7 +56,9 @@ struct Prefilter {
   // How the candidate lines of `matcher` are found. A regex taking the same
   // route in two prefilters gets the same candidates (and so the same hits
   // and limits) from both.
-  enum class Route { kNone, kHead, kDb, kPcreOnly };
+  enum class Route { kNone, kHead, kDb, kShortDb, kPcreOnly };
+  // A rare part that may match fewer bytes goes to the short database.
+  static constexpr size_t kMinDbBytes = 3;
   Route RouteOf(int matcher) const;
 
   // False when `line` cannot match database regex `matcher`: it holds a
@@ -74,6 +83,8 @@ struct Prefilter {
   std::vector<int> head_matchers;  // automaton pattern i -> matcher id
   std::unique_ptr<MultiRegex> db;
   std::vector<int> db_matchers;  // database pattern i -> matcher id
+  std::unique_ptr<MultiRegex> short_db;
+  std::vector<int> short_db_matchers;
   std::vector<int> pcre_only;
 };
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 
 namespace clean {
 
@@ -284,6 +285,27 @@ std::optional<BytePattern> RarePart(const BytePattern& p) {
   auto b = Best(p);
   if (!b || b->prob > kMaxPartProb) return std::nullopt;
   return std::move(b->node);
+}
+
+size_t MinBytes(const BytePattern& n) {
+  switch (n.kind) {
+    case Kind::kBytes:
+      return 1;
+    case Kind::kConcat: {
+      size_t s = 0;
+      for (const auto& k : n.kids) s += MinBytes(k);
+      return s;
+    }
+    case Kind::kAlt: {
+      size_t s = SIZE_MAX;
+      for (const auto& k : n.kids) s = std::min(s, MinBytes(k));
+      return s;
+    }
+    case Kind::kRepeat:
+      return static_cast<size_t>(n.min) * MinBytes(n.kids[0]);
+    default:  // anchors
+      return 0;
+  }
 }
 
 namespace {

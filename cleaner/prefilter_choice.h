@@ -2,6 +2,7 @@
 // rough estimates of how often its bytes occur in news text. The choices
 // only decide speed: every one of them is sound.
 #pragma once
+#include <cstddef>
 #include <optional>
 
 #include "cleaner/byte_pattern.h"
@@ -19,6 +20,9 @@ bool SuitsLineHead(const BytePattern& p);
 // holding a match of the pattern holds a match of this part, ending on
 // that line. Nothing when every such part is common (/^.{3,}$/).
 std::optional<BytePattern> RarePart(const BytePattern& p);
+
+// The fewest bytes a match of the pattern holds.
+size_t MinBytes(const BytePattern& p);
 
 // When every match of the pattern is its whole line (/^...$/), the bytes a
 // match may hold: a line with any other byte cannot match. Nothing when

@@ -172,7 +172,9 @@ std::string Describe(const Prefilter& pf) {
   for (int m : pf.head_matchers) s << ' ' << m;
   s << "\ndb";
   for (int m : pf.db_matchers) s << ' ' << m;
-  s << " (" << (pf.db ? pf.db->size() : 0) << " accepted)\npcre";
+  s << " (" << (pf.db ? pf.db->size() : 0) << " accepted)\nshort db";
+  for (int m : pf.short_db_matchers) s << ' ' << m;
+  s << "\npcre";
   for (int m : pf.pcre_only) s << ' ' << m;
   for (const auto& a : pf.alphabets) {
     s << "\nalphabet " << a.matcher << ' ';
@@ -205,7 +207,7 @@ TEST_CASE("prefilter: a warm cache gives what the readings give, and a damaged o
   };
   CHECK(Describe(Prefilter::Build(regexes, dir)) == want);  // cold: fills the cache
   const size_t filled = entries().size();
-  CHECK(filled == 3);  // the layout, the automaton and the database
+  CHECK(filled == 4);  // the layout, the automaton and the two databases
   CHECK(Describe(Prefilter::Build(regexes, dir)) == want);  // warm: reads no regex
   CHECK(entries().size() == filled);
   // Another set of regexes (here: another flag) has a layout of its own.
@@ -225,6 +227,24 @@ TEST_CASE("prefilter: a warm cache gives what the readings give, and a damaged o
   CHECK(Describe(Prefilter::Build(regexes, dir)) == want);
 }
 
+TEST_CASE("prefilter: a rare part of a byte or two gets a database of its own", "[prefilter]") {
+  std::vector<Prefilter::Regex> regexes = {
+      {1, "^(?:[a-z ]{1,30}\\s*[>/]\\s*){2,}[a-z ]{1,60}$", false},  // "/" or ">"
+      {2, "^.{0,80}\\b(?:Akismet|reCAPTCHA)\\b", false},             // long literals
+      {3, "\\((?:AP|AFP)\\)", false},                                  // "(AP)": 4 bytes
+      {4, "\\b(?:AP|AFP)\\b", false},                                  // "AP": 2 bytes
+  };
+  Prefilter pf = Prefilter::Build(regexes, "");
+  CHECK(pf.RouteOf(1) == Prefilter::Route::kShortDb);
+  CHECK(pf.RouteOf(2) == Prefilter::Route::kDb);
+  CHECK(pf.RouteOf(3) == Prefilter::Route::kDb);
+  CHECK(pf.RouteOf(4) == Prefilter::Route::kShortDb);
+  REQUIRE(pf.short_db != nullptr);
+  CHECK(pf.short_db->size() == 2);
+  CHECK(pf.short_db_matchers == std::vector<int>{1, 4});
+  // Which lines each finds, PCRE2 confirming: the test above, on every page.
+}
+
 TEST_CASE("prefilter: a whole-line database regex skips lines with bytes it cannot hold",
           "[prefilter]") {
   std::vector<Prefilter::Regex> regexes = {
@@ -232,7 +252,7 @@ TEST_CASE("prefilter: a whole-line database regex skips lines with bytes it cann
       {8, "\\bPhoto by\\b", false},  // not a whole line: no check
   };
   Prefilter pf = Prefilter::Build(regexes, "");
-  REQUIRE(pf.RouteOf(7) == Prefilter::Route::kDb);
+  REQUIRE(pf.RouteOf(7) == Prefilter::Route::kShortDb);  // by "/", ">" or "»"
   REQUIRE(pf.alphabets.size() == 1);
   CHECK(pf.MayMatch(7, "Home > World News > Europe"));
   CHECK(pf.MayMatch(7, "Start » Kraków 2024"));

@@ -74,3 +74,16 @@ TEST_CASE("prefilter_choice: the bytes a whole-line pattern may hold", "[prefilt
   CHECK_FALSE(alphabet("^(?:a$|b)").has_value());                // not every branch
   CHECK_FALSE(alphabet("^.{0,150}reserved$").has_value());       // any byte
 }
+
+TEST_CASE("prefilter_choice: the fewest bytes a match holds", "[prefilter_choice]") {
+  auto min_bytes = [](const char* regex) {
+    auto p = BytePattern::Parse(regex, false);
+    REQUIRE(p.has_value());
+    return MinBytes(*p);
+  };
+  CHECK(min_bytes("[/>]") == 1);
+  CHECK(min_bytes("»") == 2);  // two bytes of UTF-8
+  CHECK(min_bytes("^(?:AP|AFP)$") == 2);
+  CHECK(min_bytes("a{3,5}b?") == 3);
+  CHECK(min_bytes("^$") == 0);
+}
