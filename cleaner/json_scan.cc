@@ -140,20 +140,22 @@ struct BaselineRuns {
 };
 
 #ifdef CLEAN_AVX2_VARIANTS
-// The UTF-8 form of code points whose highest set bit is bit b (kUtf8Form[b],
-// bit 0 for 0 too), as Avx2Runs::Put writes it: a word whose bytes, top
-// first, are the sequence; its payload bits, its marker bits and length.
+// The UTF-8 form of code points with z leading zero bits (kUtf8Form[z], 31
+// for 0 too), as Avx2Runs::Put writes it: a word whose bytes, top first,
+// are the sequence; its payload bits, its marker bits and length (16
+// bytes: an index scaled by a shift).
 struct Utf8Form {
-  uint32_t payload, marker, len;
+  uint32_t payload, marker, len, unused;
 };
 constexpr std::array<Utf8Form, 32> kUtf8Form = [] {
   std::array<Utf8Form, 32> t{};
-  for (int b = 0; b < 32; ++b) {
+  for (int z = 0; z < 32; ++z) {
+    const int b = 31 - z;  // the highest set bit
     const uint32_t len = b < 7 ? 1 : b < 11 ? 2 : b < 16 ? 3 : 4;
     constexpr uint32_t kPayload[5] = {0, 0x7F, 0x1F3F, 0x0F3F3F, 0x073F3F3F};
     constexpr uint32_t kMarker[5] = {0, 0, 0xC080, 0xE08080, 0xF0808080};
     const uint32_t shift = 32 - 8 * len;
-    t[b] = {kPayload[len] << shift, kMarker[len] << shift, len};
+    t[z] = {kPayload[len] << shift, kMarker[len] << shift, len, 0};
   }
   return t;
 }();
@@ -183,13 +185,13 @@ struct Avx2Runs {
     PlainRun<kCopy>(s, n, p, d);  // the last bytes
   }
   // Utf8WriteFour with BMI2 (x86-64: little-endian): the form is looked up
-  // by the code point's highest bit, PDEP spreads the code point's bits
+  // by the code point's leading zero bits, PDEP spreads the code point's bits
   // over the payload bits of its bytes (the last byte lowest, the word's
   // top byte the lead), the marker bits are ORed in, and a byte swap puts
   // the lead byte first. No branch, and fewer instructions than working
   // out every length's bytes.
   [[gnu::target(CLEAN_AVX2_TARGET)]] static char* Put(uint32_t cp, char* d) {
-    const Utf8Form& f = kUtf8Form[31 - __builtin_clz(cp | 1)];
+    const Utf8Form& f = kUtf8Form[__builtin_clz(cp | 1)];
     const uint32_t bytes = __builtin_bswap32(_pdep_u32(cp, f.payload) | f.marker);
     std::memcpy(d, &bytes, 4);
     return d + f.len;

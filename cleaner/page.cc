@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cleaner/avx2_dispatch.h"
 #include "cleaner/byte_classes.h"
 #include "cleaner/options.h"
 #include "cleaner/text_util.h"
@@ -79,8 +80,34 @@ inline __m128i Utf8Errors(__m128i x, __m128i prev) {
 // with the page as it was, when a sequence is invalid (a valid one never
 // spans a '\n', and trimming ASCII spaces cuts none: valid input needs no
 // repair).
-template <bool kCheck>
+// Blocks: the 16-byte blocks above (NarrowBlocks), or Avx2Newlines for
+// text vouched valid (the check is written for 16-byte blocks).
+struct NarrowBlocks {
+  static constexpr size_t kBlock = 16;
+};
+#ifdef CLEAN_AVX2_VARIANTS
+struct Avx2Newlines {
+  static constexpr size_t kBlock = 32;
+  // The newlines of the len (<= 32) bytes at p.
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static uint32_t Mask(const char* p, size_t len) {
+    __m256i x;
+    if (len == 32) {
+      x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    } else {  // the last bytes, zero-padded
+      alignas(32) char last[32] = {};
+      std::memcpy(last, p, len);
+      x = _mm256_load_si256(reinterpret_cast<const __m256i*>(last));
+    }
+    return static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n'))));
+  }
+};
+#endif
+
+template <bool kCheck, typename Blocks = NarrowBlocks>
 bool SplitValid(std::string_view bytes, Page* page) {
+  constexpr size_t kBlock = Blocks::kBlock;
+  static_assert(!kCheck || kBlock == 16);
   const char* d = bytes.data();
   const size_t n = bytes.size();
   std::string& text = page->text;
@@ -116,50 +143,54 @@ bool SplitValid(std::string_view bytes, Page* page) {
   size_t checked = 0;  // sequences before this were found valid
 #endif
   size_t start = 0;
-  for (size_t base = 0; base < n; base += 16) {
-    const size_t len = n - base < 16 ? n - base : 16;
+  for (size_t base = 0; base < n; base += kBlock) {
+    const size_t len = n - base < kBlock ? n - base : kBlock;
     uint32_t newline = 0;
+    if constexpr (kBlock == 32) {
+      newline = Blocks::Mask(d + base, len);
+    } else {
 #ifdef __SSE2__
-    __m128i x;
-    if (len == 16) {
-      x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + base));
-    } else {  // the last bytes, zero-padded (a sequence cut short then shows)
-      alignas(16) char last[16] = {};
-      std::memcpy(last, d + base, len);
-      x = _mm_load_si128(reinterpret_cast<const __m128i*>(last));
-    }
-    newline = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
-    if (kCheck) {
-      const bool high = _mm_movemask_epi8(x) != 0;
-      if (high || prev_high) errors = _mm_or_si128(errors, Utf8Errors(x, prev));
-      prev = x;
-      prev_high = high;
-    }
-#else
-    uint32_t high = 0;
-    for (size_t k = 0; k < len; ++k) {
-      newline |= uint32_t{d[base + k] == '\n'} << k;
-      high |= uint32_t{static_cast<unsigned char>(d[base + k]) >= 0x80} << k;
-    }
-    // Each sequence starting in this block (one that began before it was
-    // checked whole).
-    if (kCheck && valid && high) {
-      size_t i = std::max(checked, base);
-      while (i < base + len) {
-        if (static_cast<unsigned char>(d[i]) < 0x80) {
-          ++i;
-          continue;
-        }
-        const size_t seq = Utf8SequenceLength(bytes, i);
-        if (seq == 0) {
-          valid = false;
-          break;
-        }
-        i += seq;
+      __m128i x;
+      if (len == 16) {
+        x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + base));
+      } else {  // the last bytes, zero-padded (a sequence cut short then shows)
+        alignas(16) char last[16] = {};
+        std::memcpy(last, d + base, len);
+        x = _mm_load_si128(reinterpret_cast<const __m128i*>(last));
       }
-      checked = i;
-    }
+      newline = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+      if (kCheck) {
+        const bool high = _mm_movemask_epi8(x) != 0;
+        if (high || prev_high) errors = _mm_or_si128(errors, Utf8Errors(x, prev));
+        prev = x;
+        prev_high = high;
+      }
+#else
+      uint32_t high = 0;
+      for (size_t k = 0; k < len; ++k) {
+        newline |= uint32_t{d[base + k] == '\n'} << k;
+        high |= uint32_t{static_cast<unsigned char>(d[base + k]) >= 0x80} << k;
+      }
+      // Each sequence starting in this block (one that began before it was
+      // checked whole).
+      if (kCheck && valid && high) {
+        size_t i = std::max(checked, base);
+        while (i < base + len) {
+          if (static_cast<unsigned char>(d[i]) < 0x80) {
+            ++i;
+            continue;
+          }
+          const size_t seq = Utf8SequenceLength(bytes, i);
+          if (seq == 0) {
+            valid = false;
+            break;
+          }
+          i += seq;
+        }
+        checked = i;
+      }
 #endif
+    }
     for (uint32_t nl = newline; nl; nl &= nl - 1) {
       const size_t end = base + static_cast<size_t>(__builtin_ctz(nl));
       add(start, end);
@@ -186,6 +217,22 @@ bool SplitValid(std::string_view bytes, Page* page) {
   return valid;
 }
 
+#ifdef CLEAN_AVX2_VARIANTS
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] bool SplitValidAvx2(std::string_view bytes,
+                                                                     Page* page) {
+  return SplitValid<false, Avx2Newlines>(bytes, page);
+}
+#endif
+
+// SplitValid for text vouched valid: 32 bytes at a time where the CPU has
+// AVX2 (half the blocks, in the line splitting of every JSONL record).
+bool SplitVouched(std::string_view bytes, Page* page) {
+#ifdef CLEAN_AVX2_VARIANTS
+  if (avx2::Enabled()) return SplitValidAvx2(bytes, page);
+#endif
+  return SplitValid<false>(bytes, page);
+}
+
 }  // namespace
 
 bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error,
@@ -209,7 +256,7 @@ bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::
   page->text.reserve(bytes.size() + 16);
   // Valid UTF-8 (the usual case) needs no repair: its lines are found in
   // one scan; otherwise each line is repaired.
-  if (valid_utf8 ? SplitValid<false>(bytes, page) : SplitValid<true>(bytes, page)) return true;
+  if (valid_utf8 ? SplitVouched(bytes, page) : SplitValid<true>(bytes, page)) return true;
   size_t start = 0;
   while (start < bytes.size()) {
     const void* nl = std::memchr(bytes.data() + start, '\n', bytes.size() - start);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cleaner/avx2_dispatch.h"
 #include "cleaner/options.h"
 #include "cleaner/page.h"
 #include "cleaner/text_util.h"
@@ -75,13 +76,16 @@ bool ValidUtf8(std::string_view s) {
 }
 
 // Builds the page both ways (and with valid_utf8 when the bytes are valid
-// UTF-8, as a JSONL caller would) and compares every field; returns the
-// number of mismatches (each one reported).
+// UTF-8, as a JSONL caller would, with the AVX2 variants and without) and
+// compares every field; returns the number of mismatches (each one
+// reported).
 size_t Compare(const std::string& name, std::string_view bytes) {
   const Page ref = ReferencePage(bytes);
   size_t bad = 0;
-  for (bool vouch : {false, true}) {
+  for (int mode : {0, 1, 2}) {
+    const bool vouch = mode > 0;
     if (vouch && !ValidUtf8(bytes)) continue;
+    avx2::ScopedForTesting variant(mode != 2);
     Page page;
     page.text = "stale";  // Clear() is the caller's: it must drop this
     page.Clear();
@@ -95,7 +99,8 @@ size_t Compare(const std::string& name, std::string_view bytes) {
     for (size_t i = 0; same && i < ref.lines.size(); ++i)
       same = page.lines[i].begin == ref.lines[i].begin && page.lines[i].end == ref.lines[i].end;
     if (!same && ++bad <= 3)
-      FAIL_CHECK(name << (vouch ? " (valid_utf8)" : "") << ": the page differs; text \""
+      FAIL_CHECK(name << (vouch ? " (valid_utf8)" : "") << (mode == 2 ? " (no AVX2)" : "")
+                      << ": the page differs; text \""
                       << page.text << "\" vs \"" << ref.text << "\", " << page.lines.size()
                       << " vs " << ref.lines.size() << " lines, invalid " << page.invalid_utf8
                       << " vs " << ref.invalid_utf8 << ", crlf " << page.had_crlf << " vs "
