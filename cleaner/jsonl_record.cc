@@ -163,15 +163,17 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
   };
   if (options_.max_bytes && input_text.size() > options_.max_bytes) return over_limit("max_bytes");
 
-  // A text record's report spans, while its text is in the cache (after
-  // cleaning it would be read again from memory). All its lines: as many
-  // as the page will have.
-  if (report && !html) LineCodePointSpans(input_text, input_text.size() + 1, &spans_);
+  // A text record's report spans: worked out by the page reader as it
+  // splits the lines (else below, when the text was read as HTML).
+  cleaner_.set_line_spans(report && !html ? &spans_ : nullptr);
   auto started = std::chrono::steady_clock::now();
   CleanResult r;
   bool ok = html ? CleanHtmlRecord(cleaner_, "record", input_text, hint, hint_by, &r, &error)
                  : cleaner_.Clean("record", input_text, &r, &error, hint, hint_by);
   if (!ok) return Reject(stats, message, "field '" + input_name + "': " + error);
+  // All its lines: as many as the page has.
+  if (report && !html && !cleaner_.line_spans_written())
+    LineCodePointSpans(input_text, input_text.size() + 1, &spans_);
   if (options_.time_budget_ms > 0) {
     std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
     if (took.count() > options_.time_budget_ms) return over_limit("time_budget");
