@@ -20,6 +20,15 @@ RecordCleaner::RecordCleaner(const RuleSet& rules, const Options& base, const So
       digest_(std::move(digest)),
       cleaner_(rules, base, forced) {
   cleaner_.set_input_valid_utf8(true);  // text fields are decoded from validated strings
+  JsonWriter head(&summary_head_, /*pretty=*/false);
+  head.BeginObject();
+  head.Key("version").String(CLEAN_VERSION);
+  head.Key("rules").String(digest_);
+  for (int c = 0; c < kNumClasses; ++c) {
+    std::string key = c ? "," : "";
+    AppendJsonEscaped(ClassName(static_cast<LineClass>(c)), &key);
+    count_keys_.push_back(key + ":{\"lines\":");
+  }
 }
 
 RecordOutcome RecordCleaner::Reject(RunStats* stats, std::string* message, std::string text) {
@@ -30,28 +39,30 @@ RecordOutcome RecordCleaner::Reject(RunStats* stats, std::string* message, std::
 
 void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
                             std::string_view limit, std::string* out) const {
-  out->clear();
-  JsonWriter j(out, /*pretty=*/false);
-  j.BeginObject();
-  j.Key("version").String(CLEAN_VERSION);
-  j.Key("rules").String(digest_);
+  // What a JsonWriter would write, from the fixed text made once (a
+  // record's summary is some thirty keys and values, most the same every
+  // time).
+  out->assign(summary_head_);
   if (!r) {
-    j.Key("over_limit").String(limit);
-    j.EndObject();
+    out->append(",\"over_limit\":");
+    AppendJsonEscaped(limit, out);
+    out->push_back('}');
     return;
   }
-  if (r->source) j.Key("source").String(r->source->name);
-  else j.Key("source").Null();
-  j.Key("detected_by").String(r->detected_by);
-  j.Key("counts").BeginObject();
+  out->append(",\"source\":");
+  if (r->source) AppendJsonEscaped(r->source->name, out);
+  else out->append("null");
+  out->append(",\"detected_by\":");
+  AppendJsonEscaped(r->detected_by, out);
+  out->append(",\"counts\":{");
   for (int c = 0; c < kNumClasses; ++c) {
-    j.Key(ClassName(static_cast<LineClass>(c))).BeginObject();
-    j.Key("lines").Int(static_cast<int64_t>(counts->lines[c]));
-    j.Key("bytes").Int(static_cast<int64_t>(counts->bytes[c]));
-    j.EndObject();
+    out->append(count_keys_[c]);
+    AppendJsonInt(static_cast<int64_t>(counts->lines[c]), out);
+    out->append(",\"bytes\":");
+    AppendJsonInt(static_cast<int64_t>(counts->bytes[c]), out);
+    out->push_back('}');
   }
-  j.EndObject();
-  j.EndObject();
+  out->append("}}");
 }
 
 void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
