@@ -20,6 +20,7 @@ Cleaner::~Cleaner() = default;
 bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* out,
                     std::string* error, const Source* hint, std::string_view hint_by) {
   page_.Clear();
+  line_spans_written_ = false;
   work_.scanned = nullptr;
   work_.prefiltered = false;
   page_.name = std::string(name);
@@ -41,8 +42,10 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
     html_.Clear();
     if (!html_reader_.Read(bytes, read_options, &page_, &html_, &times_, error)) return false;
     out->html = &html_;
-  } else if (!BuildPage(bytes, read_options, &page_, error, valid_utf8_)) {
-    return false;
+  } else {
+    std::vector<CodePointSpan>* spans = valid_utf8_ ? line_spans_ : nullptr;
+    if (!BuildPage(bytes, read_options, &page_, error, valid_utf8_, spans)) return false;
+    line_spans_written_ = spans != nullptr;
   }
   ApplyLimits(read_options, start);
   out->rules = &rules_;

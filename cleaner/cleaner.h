@@ -64,6 +64,13 @@ class Cleaner {
   // On: the caller vouches that plain-text input is valid UTF-8 (JSONL text
   // decoded from a validated JSON string); the reader skips its repair pass.
   void set_input_valid_utf8(bool on) { valid_utf8_ = on; }
+  // Not null: plain-text input vouched valid UTF-8 also has the code point
+  // spans of its lines (LineCodePointSpans of it, all lines) written to
+  // *spans by the reader, in the scan that splits the lines (JSONL reports:
+  // no second scan of the text); line_spans_written() says whether the
+  // last Clean did.
+  void set_line_spans(std::vector<CodePointSpan>* spans) { line_spans_ = spans; }
+  bool line_spans_written() const { return line_spans_written_; }
   InputFormat input_format() const { return format_; }
   // Time per stage over every page cleaned so far (HTML stages and classify).
   const StageTimes& times() const { return times_; }
@@ -81,6 +88,8 @@ class Cleaner {
   PageWork work_;
   InputFormat format_ = InputFormat::kText;
   bool valid_utf8_ = false;
+  std::vector<CodePointSpan>* line_spans_ = nullptr;
+  bool line_spans_written_ = false;
   HtmlReader html_reader_;
   HtmlPage html_;
   DomClassifier dom_;

@@ -42,13 +42,32 @@ constexpr std::array<int8_t, 256> kHexValue = [] {
   return t;
 }();
 
-int HexValue(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
+// A hex digit's value already in its place of a \uXXXX escape's four
+// (kHexPlaced[k]: shifted left by 12 - 4k bits), or all ones for a byte
+// that is no hex digit: the OR of the four lookups is the escape's value,
+// or above 0xFFFF when a digit is bad. No shifts or sign tests per digit.
+constexpr std::array<std::array<uint32_t, 256>, 4> kHexPlaced = [] {
+  std::array<std::array<uint32_t, 256>, 4> t{};
+  for (int k = 0; k < 4; ++k)
+    for (int c = 0; c < 256; ++c)
+      t[k][c] = kHexValue[c] < 0 ? ~uint32_t{0}
+                                 : static_cast<uint32_t>(kHexValue[c]) << (12 - 4 * k);
+  return t;
+}();
+
+// The value of the four hex digits at q, or above 0xFFFF when they are not
+// four hex digits. Reads q[0, 4).
+inline uint32_t Hex4At(const char* q) {
+  auto placed = [&](int k) { return kHexPlaced[k][static_cast<unsigned char>(q[k])]; };
+  return placed(0) | placed(1) | placed(2) | placed(3);
+}
 
 // The byte a two-character escape stands for ("\n": '\n'), by its second
-// character; -1 for none ("\u" is not one).
-constexpr std::array<int8_t, 256> kShortEscape = [] {
-  std::array<int8_t, 256> t{};
-  for (auto& v : t) v = -1;
+// character; all ones (above 0xFFFF, as a bad \u escape) for none ("\u" is
+// not one).
+constexpr std::array<uint32_t, 256> kShortEscape = [] {
+  std::array<uint32_t, 256> t{};
+  for (auto& v : t) v = ~uint32_t{0};
   t['"'] = '"';
   t['\\'] = '\\';
   t['/'] = '/';
@@ -79,14 +98,10 @@ inline char* Utf8WriteFour(uint32_t cp, char* p) {
   }
 }
 
-// The value of the four hex digits at s[at, at + 4), or -1 when they are
-// not four hex digits before n.
-inline int32_t Hex4(const char* s, size_t at, size_t n) {
-  if (n - at < 4) return -1;
-  int a = HexValue(s[at]), b = HexValue(s[at + 1]), c = HexValue(s[at + 2]),
-      d = HexValue(s[at + 3]);
-  if ((a | b | c | d) < 0) return -1;
-  return (a << 12) | (b << 8) | (c << 4) | d;
+// Hex4At for s[at, at + 4), above 0xFFFF as well when fewer than four
+// bytes are left before n.
+inline uint32_t Hex4(const char* s, size_t at, size_t n) {
+  return n - at < 4 ? ~uint32_t{0} : Hex4At(s + at);
 }
 
 // Moves *p past the plain ASCII bytes at s[*p, n) (none a JsonStringStop),
@@ -114,15 +129,37 @@ inline void PlainRun(const char* s, size_t n, size_t* p, char** d) {
   *p = end;
 }
 
-// The plain runs of the baseline (SSE2, or eight bytes at a time).
+// The plain runs of the baseline (SSE2, or eight bytes at a time), and its
+// UTF-8 writer for decoded escapes.
 struct BaselineRuns {
   template <bool kCopy>
   static void Run(const char* s, size_t n, size_t* p, char** d) {
     PlainRun<kCopy>(s, n, p, d);
   }
+  static char* Put(uint32_t cp, char* d) { return Utf8WriteFour(cp, d); }
 };
 
 #ifdef CLEAN_AVX2_VARIANTS
+// The UTF-8 form of code points with z leading zero bits (kUtf8Form[z], 31
+// for 0 too), as Avx2Runs::Put writes it: a word whose bytes, top first,
+// are the sequence; its payload bits, its marker bits and length (16
+// bytes: an index scaled by a shift).
+struct Utf8Form {
+  uint32_t payload, marker, len, unused;
+};
+constexpr std::array<Utf8Form, 32> kUtf8Form = [] {
+  std::array<Utf8Form, 32> t{};
+  for (int z = 0; z < 32; ++z) {
+    const int b = 31 - z;  // the highest set bit
+    const uint32_t len = b < 7 ? 1 : b < 11 ? 2 : b < 16 ? 3 : 4;
+    constexpr uint32_t kPayload[5] = {0, 0x7F, 0x1F3F, 0x0F3F3F, 0x073F3F3F};
+    constexpr uint32_t kMarker[5] = {0, 0, 0xC080, 0xE08080, 0xF0808080};
+    const uint32_t shift = 32 - 8 * len;
+    t[z] = {kPayload[len] << shift, kMarker[len] << shift, len, 0};
+  }
+  return t;
+}();
+
 // PlainRun 32 bytes at a time (the runs between the escapes of text written
 // with only ASCII are mostly shorter: one block, one branch). *d must have
 // room for 32 bytes more than the run. Inlined into Scanner::StringAvx2.
@@ -147,10 +184,32 @@ struct Avx2Runs {
     }
     PlainRun<kCopy>(s, n, p, d);  // the last bytes
   }
+  // Utf8WriteFour with BMI2 (x86-64: little-endian): the form is looked up
+  // by the code point's leading zero bits, PDEP spreads the code point's bits
+  // over the payload bits of its bytes (the last byte lowest, the word's
+  // top byte the lead), the marker bits are ORed in, and a byte swap puts
+  // the lead byte first. No branch, and fewer instructions than working
+  // out every length's bytes.
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static char* Put(uint32_t cp, char* d) {
+    const Utf8Form& f = kUtf8Form[__builtin_clz(cp | 1)];
+    const uint32_t bytes = __builtin_bswap32(_pdep_u32(cp, f.payload) | f.marker);
+    std::memcpy(d, &bytes, 4);
+    return d + f.len;
+  }
 };
 #endif
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// v, which the optimizer may no longer reason about (it turns selects
+// without branches back into branches when it can).
+template <typename T>
+inline T Opaque(T v) {
+#ifdef __GNUC__
+  asm("" : "+r"(v));
+#endif
+  return v;
+}
 
 // A recursive-descent validator over one line; positions are byte offsets.
 class Scanner {
@@ -179,9 +238,97 @@ class Scanner {
     return String<true>(nullptr, d);
   }
 #ifdef CLEAN_AVX2_VARIANTS
-  // Everything String calls inlined here, so the blocks are AVX2 code.
+  // String<true> 32 bytes at a time, every stop of a block (escape, quote,
+  // other byte) found at once, so that the escapes of a block are decoded
+  // one after the other with no wait between: String finds each next stop
+  // from where the last escape ended (a load, compares and a bit scan on
+  // the path from one escape to the next), and in text written with only
+  // ASCII the escapes are a few bytes apart. Blocks start where an escape
+  // ended (never inside one); the last bytes of a line are left to String.
+  // Everything inlined here, so the blocks are AVX2 code.
   [[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] bool StringAvx2(char** d) {
-    return String<true, Avx2Runs>(nullptr, d);
+    const char* s = s_.data();
+    const size_t n = s_.size();
+    size_t p = p_ + 1;
+    char* o = *d;
+    // What a block reads: its 32 bytes, and for an escape at its last byte
+    // (a surrogate pair, 12 bytes) the 32 bytes after the escape.
+    constexpr size_t kReach = 31 + 12 + 32;
+    while (n - p >= kReach) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + p));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), v);
+      const __m256i bs_v = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'));
+      const __m256i quote_v = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'));
+      // Below 0x20 as signed bytes: controls, and every byte from 0x80.
+      const __m256i other_v = _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v);
+      const uint32_t any = static_cast<uint32_t>(
+          _mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(bs_v, quote_v), other_v)));
+      if (!any) {  // plain text
+        p += 32;
+        o += 32;
+        continue;
+      }
+      const uint64_t bs = static_cast<uint32_t>(_mm256_movemask_epi8(bs_v));
+      const uint64_t quote = static_cast<uint32_t>(_mm256_movemask_epi8(quote_v));
+      const uint64_t other = any & ~(bs | quote);
+      // The backslashes that start escapes, and the bytes escaped (the one
+      // after each: "\\\"" is an escaped backslash, then a quote), as
+      // simdjson works them out for runs of backslashes (bits past the block
+      // are not used).
+      constexpr uint64_t kOdd = 0xAAAAAAAAAAAAAAAAull;
+      const uint64_t code = (((bs << 1) | kOdd) - bs) ^ kOdd;
+      const uint64_t escape = code & bs & 0xFFFFFFFF;
+      const uint64_t escaped = code ^ bs;
+      // The stops in order; a valid escape holds none but the backslash of
+      // a surrogate pair's low half (taken out with the pair).
+      uint64_t todo = escape | ((quote | other) & ~escaped);
+      size_t end = 32;    // where the next block starts: past the last escape
+      size_t saved = 0;   // the block's input bytes so far less its output
+      while (todo) {
+        const size_t i = _tzcnt_u64(todo);
+        todo = _blsr_u64(todo);
+        if (!((escape >> i) & 1)) {  // a quote or other byte: as String
+          p += i;
+          o += i - saved;
+          goto stop;
+        }
+        const char* q = s + p + i;
+        size_t length;
+        uint32_t cp = EscapeAt(q, &length);
+        if (cp > 0xFFFF) {
+          p_ = p + i;
+          return FailEscape(p + i, q[1]);
+        }
+        if ((cp & 0xF800) == 0xD800) {
+          cp = Surrogate(cp, q, &length);
+          todo &= ~(uint64_t{length == 12} << (i + 6));  // the low half of a pair
+        }
+        char* w = o + i - saved;
+        char* next = Avx2Runs::Put(cp, w);
+        // The block's bytes after the escape, moved to follow its UTF-8.
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(next),
+                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + length)));
+        saved += length - static_cast<size_t>(next - w);
+        end = i + length;
+      }
+      end = end > 32 ? end : 32;
+      p += end;
+      o += end - saved;
+      continue;
+    stop:
+      const unsigned char c = static_cast<unsigned char>(s[p]);
+      if (c == '"') {
+        p_ = p + 1;
+        *d = o;
+        return true;
+      }
+      if (c < 0x80) {
+        p_ = p;
+        return Fail(p, "control character in a string (must be escaped)");
+      }
+      if (!NonAsciiRun(&p, &o)) return false;
+    }
+    return String<true, Avx2Runs>(nullptr, d, p, o);  // the last bytes of the line
   }
 #endif
   const std::string& error() const { return error_; }
@@ -198,13 +345,15 @@ class Scanner {
   // kDecodeRoom bytes (decoded text is never longer than its token). A
   // lone UTF-16 surrogate escape decodes to U+FFFD. Runs: how the plain
   // runs are skipped (BaselineRuns, Avx2Runs).
+  // (from, to: where to go on from, after the opening quote, when not
+  // p_ + 1 and *d.)
   template <bool kDecode, typename Runs = BaselineRuns>
-  bool String(bool* escaped, char** d = nullptr) {
+  bool String(bool* escaped, char** d = nullptr, size_t from = 0, char* to = nullptr) {
     // Positions in locals (registers), stored back at the end.
     const char* s = s_.data();
     const size_t n = s_.size();
-    size_t p = p_ + 1;
-    char* o = kDecode ? *d : nullptr;
+    size_t p = from ? from : p_ + 1;
+    char* o = kDecode ? (to ? to : *d) : nullptr;
     auto fail = [&](size_t at, std::string_view what) {
       p_ = p;
       return Fail(at, what);
@@ -213,52 +362,94 @@ class Scanner {
       Runs::template Run<kDecode>(s, n, &p, &o);
       if (p >= n) return fail(p, "unterminated string");
       unsigned char c = static_cast<unsigned char>(s[p]);
+      if (c == '\\') {  // the most common stop in text written with only ASCII
+        if (escaped) *escaped = true;
+        unsigned char e;
+        uint32_t cp;    // above 0xFFFF: not an escape
+        size_t length;  // of the escape
+        if (n - p >= 6) {
+          e = static_cast<unsigned char>(s[p + 1]);
+          cp = EscapeAt(s + p, &length);
+        } else {  // near the line's end: no reading past it
+          if (p + 1 >= n) return fail(p, "unterminated string");
+          e = static_cast<unsigned char>(s[p + 1]);
+          cp = e == 'u' ? Hex4(s, p + 2, n) : kShortEscape[e];
+          length = e == 'u' ? 6 : 2;
+        }
+        if (cp > 0xFFFF) {
+          p_ = p;
+          return FailEscape(p, static_cast<char>(e));
+        }
+        if constexpr (kDecode) {
+          // A pair's low half needs six more bytes (else a lone surrogate).
+          if ((cp & 0xF800) == 0xD800) cp = Surrogate(cp, s + p, &length, n - p >= 12);
+          o = Runs::Put(cp, o);
+        }
+        p += length;
+        continue;
+      }
       if (c == '"') {
         p_ = p + 1;
         if constexpr (kDecode) *d = o;
         return true;
       }
       if (c >= 0x80) {
-        size_t start = p;
-        do {  // a run of non-ASCII characters
-          size_t len = Utf8SequenceLength(s_, p);
-          if (!len) return fail(p, "invalid UTF-8 in a string");
-          p += len;
-        } while (p < n && static_cast<unsigned char>(s[p]) >= 0x80);
-        if constexpr (kDecode) {
-          std::memcpy(o, s + start, p - start);
-          o += p - start;
-        }
+        if (!NonAsciiRun<kDecode>(&p, &o)) return false;
         continue;
       }
-      if (c < 0x20) return fail(p, "control character in a string (must be escaped)");
-      // A backslash escape, decoded without branching on its kind: "\n" and
-      // "\uXXXX" alternate unpredictably in text written with only ASCII.
-      if (escaped) *escaped = true;
-      if (p + 1 >= n) return fail(p, "unterminated string");
-      const unsigned char e = static_cast<unsigned char>(s[p + 1]);
-      const bool u = e == 'u';
-      const int32_t cp = u ? Hex4(s, p + 2, n) : kShortEscape[e];
-      if (cp < 0) {
-        p_ = p;
-        return FailEscape(p, static_cast<char>(e));
+      return fail(p, "control character in a string (must be escaped)");
+    }
+  }
+
+  // The run of non-ASCII characters at *p, validated and moved past (and
+  // kDecode: copied to *o, moving it on).
+  template <bool kDecode = true>
+  bool NonAsciiRun(size_t* p, char** o) {
+    const size_t start = *p, n = s_.size();
+    size_t at = start;
+    do {
+      const size_t len = Utf8SequenceLength(s_, at);
+      if (!len) {
+        p_ = at;
+        return Fail(at, "invalid UTF-8 in a string");
       }
-      p += u ? 6 : 2;
-      if constexpr (kDecode) {
-        uint32_t c32 = static_cast<uint32_t>(cp);
-        if ((c32 & 0xF800) == 0xD800) {  // a UTF-16 surrogate
-          if (c32 <= 0xDBFF && n - p >= 6 && s[p] == '\\' && s[p + 1] == 'u') {
-            int32_t lo = Hex4(s, p + 2, n);  // a pair: the low half validated here
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-              c32 = 0x10000 + ((c32 - 0xD800) << 10) + (static_cast<uint32_t>(lo) - 0xDC00);
-              p += 6;
-            }
-          }
-          if (c32 >= 0xD800 && c32 <= 0xDFFF) c32 = 0xFFFD;  // a lone surrogate
-        }
-        o = Utf8WriteFour(c32, o);
+      at += len;
+    } while (at < n && static_cast<unsigned char>(s_[at]) >= 0x80);
+    if constexpr (kDecode) {
+      std::memcpy(*o, s_.data() + start, at - start);
+      *o += at - start;
+    }
+    *p = at;
+    return true;
+  }
+
+  // The escape at q (q[0] == '\\', six bytes readable): its value, above
+  // 0xFFFF when it is not one, and *length. Both readings worked out, the
+  // right one selected without a branch: "\n" and "\uXXXX" alternate
+  // unpredictably in text written with only ASCII. (After a short escape
+  // the four bytes read as hex digits are the rest of the line, and their
+  // value is not used.) `u` is hidden from the optimizer, which would
+  // otherwise branch on it.
+  static uint32_t EscapeAt(const char* q, size_t* length) {
+    const unsigned char e = static_cast<unsigned char>(q[1]);
+    const uint32_t u = Opaque(static_cast<uint32_t>(e == 'u'));
+    const uint32_t as_u = 0u - u;  // all ones for \u
+    *length = 2 + 4 * u;
+    return (Hex4At(q + 2) & as_u) | (kShortEscape[e] & ~as_u);
+  }
+
+  // The code point of the \u escape of UTF-16 surrogate cp at q (*length:
+  // 6): with the low half that follows a high half (a pair, *length 12),
+  // else U+FFFD. `room`: twelve bytes are readable at q.
+  static uint32_t Surrogate(uint32_t cp, const char* q, size_t* length, bool room = true) {
+    if (cp <= 0xDBFF && room && q[6] == '\\' && q[7] == 'u') {
+      const uint32_t lo = Hex4At(q + 8);  // the low half validated here
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        *length = 12;
+        return 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
       }
     }
+    return 0xFFFD;  // a lone surrogate
   }
 
   bool Number() {

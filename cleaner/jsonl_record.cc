@@ -20,6 +20,15 @@ RecordCleaner::RecordCleaner(const RuleSet& rules, const Options& base, const So
       digest_(std::move(digest)),
       cleaner_(rules, base, forced) {
   cleaner_.set_input_valid_utf8(true);  // text fields are decoded from validated strings
+  JsonWriter head(&summary_head_, /*pretty=*/false);
+  head.BeginObject();
+  head.Key("version").String(CLEAN_VERSION);
+  head.Key("rules").String(digest_);
+  for (int c = 0; c < kNumClasses; ++c) {
+    std::string key = c ? "," : "";
+    AppendJsonEscaped(ClassName(static_cast<LineClass>(c)), &key);
+    count_keys_.push_back(key + ":{\"lines\":");
+  }
 }
 
 RecordOutcome RecordCleaner::Reject(RunStats* stats, std::string* message, std::string text) {
@@ -30,28 +39,30 @@ RecordOutcome RecordCleaner::Reject(RunStats* stats, std::string* message, std::
 
 void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
                             std::string_view limit, std::string* out) const {
-  out->clear();
-  JsonWriter j(out, /*pretty=*/false);
-  j.BeginObject();
-  j.Key("version").String(CLEAN_VERSION);
-  j.Key("rules").String(digest_);
+  // What a JsonWriter would write, from the fixed text made once (a
+  // record's summary is some thirty keys and values, most the same every
+  // time).
+  out->assign(summary_head_);
   if (!r) {
-    j.Key("over_limit").String(limit);
-    j.EndObject();
+    out->append(",\"over_limit\":");
+    AppendJsonEscaped(limit, out);
+    out->push_back('}');
     return;
   }
-  if (r->source) j.Key("source").String(r->source->name);
-  else j.Key("source").Null();
-  j.Key("detected_by").String(r->detected_by);
-  j.Key("counts").BeginObject();
+  out->append(",\"source\":");
+  if (r->source) AppendJsonEscaped(r->source->name, out);
+  else out->append("null");
+  out->append(",\"detected_by\":");
+  AppendJsonEscaped(r->detected_by, out);
+  out->append(",\"counts\":{");
   for (int c = 0; c < kNumClasses; ++c) {
-    j.Key(ClassName(static_cast<LineClass>(c))).BeginObject();
-    j.Key("lines").Int(static_cast<int64_t>(counts->lines[c]));
-    j.Key("bytes").Int(static_cast<int64_t>(counts->bytes[c]));
-    j.EndObject();
+    out->append(count_keys_[c]);
+    AppendJsonInt(static_cast<int64_t>(counts->lines[c]), out);
+    out->append(",\"bytes\":");
+    AppendJsonInt(static_cast<int64_t>(counts->bytes[c]), out);
+    out->push_back('}');
   }
-  j.EndObject();
-  j.EndObject();
+  out->append("}}");
 }
 
 void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
@@ -163,15 +174,17 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
   };
   if (options_.max_bytes && input_text.size() > options_.max_bytes) return over_limit("max_bytes");
 
-  // A text record's report spans, while its text is in the cache (after
-  // cleaning it would be read again from memory). All its lines: as many
-  // as the page will have.
-  if (report && !html) LineCodePointSpans(input_text, input_text.size() + 1, &spans_);
+  // A text record's report spans: worked out by the page reader as it
+  // splits the lines (else below, when the text was read as HTML).
+  cleaner_.set_line_spans(report && !html ? &spans_ : nullptr);
   auto started = std::chrono::steady_clock::now();
   CleanResult r;
   bool ok = html ? CleanHtmlRecord(cleaner_, "record", input_text, hint, hint_by, &r, &error)
                  : cleaner_.Clean("record", input_text, &r, &error, hint, hint_by);
   if (!ok) return Reject(stats, message, "field '" + input_name + "': " + error);
+  // All its lines: as many as the page has.
+  if (report && !html && !cleaner_.line_spans_written())
+    LineCodePointSpans(input_text, input_text.size() + 1, &spans_);
   if (options_.time_budget_ms > 0) {
     std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
     if (took.count() > options_.time_budget_ms) return over_limit("time_budget");

@@ -45,6 +45,11 @@ class RecordCleaner {
   Cleaner cleaner_;
   JsonObjectScan scan_;
   std::string clean_, summary_;
+  // The summary's fixed text, as the JsonWriter writes it: from its start
+  // to the rules digest, and per class `"NAME":{"lines":` (a comma before
+  // all but the first).
+  std::string summary_head_;
+  std::vector<std::string> count_keys_;
   std::vector<CodePointSpan> spans_;  // of a text record's text, for the report
 };
 

@@ -1,6 +1,7 @@
 #include "cleaner/page.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <limits>
 
@@ -8,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "cleaner/avx2_dispatch.h"
 #include "cleaner/byte_classes.h"
 #include "cleaner/options.h"
 #include "cleaner/text_util.h"
@@ -79,21 +81,69 @@ inline __m128i Utf8Errors(__m128i x, __m128i prev) {
 // with the page as it was, when a sequence is invalid (a valid one never
 // spans a '\n', and trimming ASCII spaces cuts none: valid input needs no
 // repair).
-template <bool kCheck>
-bool SplitValid(std::string_view bytes, Page* page) {
+// Blocks: the 16-byte blocks above (NarrowBlocks), or Avx2Newlines for
+// text vouched valid (the check is written for 16-byte blocks).
+struct NarrowBlocks {
+  static constexpr size_t kBlock = 16;
+  static int Count(uint32_t v) { return std::popcount(v); }
+};
+#ifdef CLEAN_AVX2_VARIANTS
+struct Avx2Newlines {
+  static constexpr size_t kBlock = 32;
+  // The newlines of the len (<= 32) bytes at p, and (kSpans) their UTF-8
+  // continuation bytes (10xxxxxx).
+  template <bool kSpans>
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static uint32_t Mask(const char* p, size_t len,
+                                                          uint32_t* continuation) {
+    __m256i x;
+    if (len == 32) {
+      x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    } else {  // the last bytes, zero-padded
+      alignas(32) char last[32] = {};
+      std::memcpy(last, p, len);
+      x = _mm256_load_si256(reinterpret_cast<const __m256i*>(last));
+    }
+    if constexpr (kSpans)  // below 0xC0 as a signed byte: from -128 to -65
+      *continuation = static_cast<uint32_t>(_mm256_movemask_epi8(
+          _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(0xC0)), x)));
+    return static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n'))));
+  }
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static int Count(uint32_t v) {
+    return _mm_popcnt_u32(v);
+  }
+};
+#endif
+
+// kSpans (text vouched valid): also the lines' code point spans, appended
+// to *spans, from code point cp_base on (1 after a dropped BOM): the code
+// point index of a byte is its offset less the continuation bytes before
+// it, counted by the blocks for the newlines (as LineCodePointSpans
+// counts, which would scan the text again).
+template <bool kCheck, typename Blocks = NarrowBlocks, bool kSpans = false>
+bool SplitValid(std::string_view bytes, Page* page,
+                std::vector<CodePointSpan>* spans = nullptr, uint64_t cp_base = 0) {
+  constexpr size_t kBlock = Blocks::kBlock;
+  static_assert(!kCheck || kBlock == 16);
+  static_assert(!(kCheck && kSpans));
   const char* d = bytes.data();
   const size_t n = bytes.size();
   std::string& text = page->text;
   const size_t text_at = text.size(), lines_at = page->lines.size();
   size_t copied = 0;  // bytes[copied, ...) are not yet in the text
-  // One line, without its '\n'.
-  auto add = [&](size_t start, size_t end) __attribute__((always_inline)) {
+  uint64_t line_start_cp = cp_base;  // kSpans: of the line's first byte
+  // One line, without its '\n' (at end, code point end_cp when kSpans).
+  auto add = [&](size_t start, size_t end, uint64_t end_cp) __attribute__((always_inline)) {
     if (end > start && d[end - 1] == '\r') page->had_crlf = true;
     if (page->lines.empty())
       page->date_header = ParseDateHeader(bytes.substr(start, end - start), &page->header_date);
     size_t b = start, e = end;
     while (b < e && IsAsciiSpace(static_cast<unsigned char>(d[b]))) ++b;
     while (e > b && IsAsciiSpace(static_cast<unsigned char>(d[e - 1]))) --e;
+    if constexpr (kSpans) {  // the spaces trimmed are ASCII: a byte, a code point
+      spans->push_back({line_start_cp + (b - start), end_cp - (end - e)});
+      line_start_cp = end_cp + 1;
+    }
     LineSpan span;
     if (b == start && e == end) {  // copied later, with the lines around it
       span.begin = static_cast<uint32_t>(text.size() + (start - copied));
@@ -116,57 +166,72 @@ bool SplitValid(std::string_view bytes, Page* page) {
   size_t checked = 0;  // sequences before this were found valid
 #endif
   size_t start = 0;
-  for (size_t base = 0; base < n; base += 16) {
-    const size_t len = n - base < 16 ? n - base : 16;
-    uint32_t newline = 0;
+  uint64_t continuations = 0;  // kSpans: before the block
+  for (size_t base = 0; base < n; base += kBlock) {
+    const size_t len = n - base < kBlock ? n - base : kBlock;
+    uint32_t newline = 0, continuation = 0;
+    if constexpr (kBlock == 32) {
+      newline = Blocks::template Mask<kSpans>(d + base, len, &continuation);
+    } else {
 #ifdef __SSE2__
-    __m128i x;
-    if (len == 16) {
-      x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + base));
-    } else {  // the last bytes, zero-padded (a sequence cut short then shows)
-      alignas(16) char last[16] = {};
-      std::memcpy(last, d + base, len);
-      x = _mm_load_si128(reinterpret_cast<const __m128i*>(last));
-    }
-    newline = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
-    if (kCheck) {
-      const bool high = _mm_movemask_epi8(x) != 0;
-      if (high || prev_high) errors = _mm_or_si128(errors, Utf8Errors(x, prev));
-      prev = x;
-      prev_high = high;
-    }
-#else
-    uint32_t high = 0;
-    for (size_t k = 0; k < len; ++k) {
-      newline |= uint32_t{d[base + k] == '\n'} << k;
-      high |= uint32_t{static_cast<unsigned char>(d[base + k]) >= 0x80} << k;
-    }
-    // Each sequence starting in this block (one that began before it was
-    // checked whole).
-    if (kCheck && valid && high) {
-      size_t i = std::max(checked, base);
-      while (i < base + len) {
-        if (static_cast<unsigned char>(d[i]) < 0x80) {
-          ++i;
-          continue;
-        }
-        const size_t seq = Utf8SequenceLength(bytes, i);
-        if (seq == 0) {
-          valid = false;
-          break;
-        }
-        i += seq;
+      __m128i x;
+      if (len == 16) {
+        x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + base));
+      } else {  // the last bytes, zero-padded (a sequence cut short then shows)
+        alignas(16) char last[16] = {};
+        std::memcpy(last, d + base, len);
+        x = _mm_load_si128(reinterpret_cast<const __m128i*>(last));
       }
-      checked = i;
-    }
+      newline = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+      if (kSpans)
+        continuation = static_cast<uint32_t>(
+            _mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(0xC0)))));
+      if (kCheck) {
+        const bool high = _mm_movemask_epi8(x) != 0;
+        if (high || prev_high) errors = _mm_or_si128(errors, Utf8Errors(x, prev));
+        prev = x;
+        prev_high = high;
+      }
+#else
+      uint32_t high = 0;
+      for (size_t k = 0; k < len; ++k) {
+        newline |= uint32_t{d[base + k] == '\n'} << k;
+        continuation |= uint32_t{(static_cast<unsigned char>(d[base + k]) & 0xC0) == 0x80} << k;
+        high |= uint32_t{static_cast<unsigned char>(d[base + k]) >= 0x80} << k;
+      }
+      // Each sequence starting in this block (one that began before it was
+      // checked whole).
+      if (kCheck && valid && high) {
+        size_t i = std::max(checked, base);
+        while (i < base + len) {
+          if (static_cast<unsigned char>(d[i]) < 0x80) {
+            ++i;
+            continue;
+          }
+          const size_t seq = Utf8SequenceLength(bytes, i);
+          if (seq == 0) {
+            valid = false;
+            break;
+          }
+          i += seq;
+        }
+        checked = i;
+      }
 #endif
+    }
     for (uint32_t nl = newline; nl; nl &= nl - 1) {
-      const size_t end = base + static_cast<size_t>(__builtin_ctz(nl));
-      add(start, end);
+      const uint32_t bit = static_cast<uint32_t>(__builtin_ctz(nl));
+      const size_t end = base + bit;
+      uint64_t end_cp = 0;
+      if constexpr (kSpans)
+        end_cp = cp_base + end - continuations -
+                 static_cast<uint64_t>(Blocks::Count(continuation & ((uint32_t{1} << bit) - 1)));
+      add(start, end, end_cp);
       start = end + 1;
     }
+    if constexpr (kSpans) continuations += static_cast<uint64_t>(Blocks::Count(continuation));
   }
-  if (start < n) add(start, n);  // no final newline
+  if (start < n) add(start, n, cp_base + n - continuations);  // no final newline
   if (copied < n) {
     text.append(d + copied, n - copied);
     if (d[n - 1] != '\n') text.push_back('\n');
@@ -186,10 +251,35 @@ bool SplitValid(std::string_view bytes, Page* page) {
   return valid;
 }
 
+#ifdef CLEAN_AVX2_VARIANTS
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] bool SplitValidAvx2(std::string_view bytes,
+                                                                     Page* page) {
+  return SplitValid<false, Avx2Newlines>(bytes, page);
+}
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] bool SplitSpansAvx2(
+    std::string_view bytes, Page* page, std::vector<CodePointSpan>* spans, uint64_t cp_base) {
+  return SplitValid<false, Avx2Newlines, true>(bytes, page, spans, cp_base);
+}
+#endif
+
+// SplitValid for text vouched valid: 32 bytes at a time where the CPU has
+// AVX2 (half the blocks, in the line splitting of every JSONL record); and
+// the spans when asked for.
+bool SplitVouched(std::string_view bytes, Page* page, std::vector<CodePointSpan>* spans,
+                  uint64_t cp_base) {
+#ifdef CLEAN_AVX2_VARIANTS
+  if (avx2::Enabled())
+    return spans ? SplitSpansAvx2(bytes, page, spans, cp_base) : SplitValidAvx2(bytes, page);
+#endif
+  return spans ? SplitValid<false, NarrowBlocks, true>(bytes, page, spans, cp_base)
+               : SplitValid<false>(bytes, page);
+}
+
 }  // namespace
 
 bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error,
-               bool valid_utf8) {
+               bool valid_utf8, std::vector<CodePointSpan>* spans) {
+  if (spans) spans->clear();
   page->input_bytes = bytes.size();
   if (bytes.size() >= std::numeric_limits<uint32_t>::max() / 2) {
     *error = "input too large (" + std::to_string(bytes.size()) + " bytes; at most 2 GB a page)";
@@ -209,7 +299,9 @@ bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::
   page->text.reserve(bytes.size() + 16);
   // Valid UTF-8 (the usual case) needs no repair: its lines are found in
   // one scan; otherwise each line is repaired.
-  if (valid_utf8 ? SplitValid<false>(bytes, page) : SplitValid<true>(bytes, page)) return true;
+  if (valid_utf8 ? SplitVouched(bytes, page, spans, page->had_bom)
+                 : SplitValid<true>(bytes, page))
+    return true;
   size_t start = 0;
   while (start < bytes.size()) {
     const void* nl = std::memchr(bytes.data() + start, '\n', bytes.size() - start);

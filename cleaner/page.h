@@ -11,6 +11,13 @@ namespace clean {
 
 struct Options;
 
+// A line of the original text in code points (Python str indices): [start,
+// end) of the line trimmed of ASCII whitespace; an empty span at the line's
+// end when it is all whitespace (see LineCodePointSpans, span_report.h).
+struct CodePointSpan {
+  uint64_t start = 0, end = 0;
+};
+
 struct LineSpan {
   uint32_t begin = 0, end = 0;  // [begin, end) in Page::text; begin == end: blank
   bool blank() const { return begin == end; }
@@ -42,7 +49,10 @@ struct Page {
 // `valid_utf8`: the caller vouches that `bytes` is valid UTF-8 (JSONL text
 // decoded from a JSON string the scanner validated), so the repair pass,
 // which would find nothing, is skipped.
+// `spans` (with valid_utf8): also the code point spans of all the lines of
+// `bytes` (LineCodePointSpans of them), worked out in the scan that splits
+// the lines; cleared first.
 bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::string* error,
-               bool valid_utf8 = false);
+               bool valid_utf8 = false, std::vector<CodePointSpan>* spans = nullptr);
 
 }  // namespace clean

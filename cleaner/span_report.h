@@ -17,13 +17,6 @@
 
 namespace clean {
 
-// A line of the original text in code points: [start, end) of the line
-// trimmed of ASCII whitespace; an empty span at the line's end when it is
-// all whitespace.
-struct CodePointSpan {
-  uint64_t start = 0, end = 0;
-};
-
 // The spans of the first `max_lines` lines of `original`, split as the page
 // reader splits (a leading BOM dropped, lines on '\n', ASCII whitespace
 // trimmed). A code point is a byte that does not continue a UTF-8 sequence.

@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "cleaner/avx2_dispatch.h"
 #include "cleaner/options.h"
 #include "cleaner/page.h"
+#include "cleaner/span_report.h"
 #include "cleaner/text_util.h"
 #include "tests/test_support.h"
 
@@ -75,18 +77,31 @@ bool ValidUtf8(std::string_view s) {
 }
 
 // Builds the page both ways (and with valid_utf8 when the bytes are valid
-// UTF-8, as a JSONL caller would) and compares every field; returns the
-// number of mismatches (each one reported).
+// UTF-8, as a JSONL caller would, with the AVX2 variants and without, and
+// then the code point spans of its lines too, which must equal
+// LineCodePointSpans') and compares every field; returns the number of
+// mismatches (each one reported).
 size_t Compare(const std::string& name, std::string_view bytes) {
   const Page ref = ReferencePage(bytes);
   size_t bad = 0;
-  for (bool vouch : {false, true}) {
+  for (int mode : {0, 1, 2}) {
+    const bool vouch = mode > 0;
     if (vouch && !ValidUtf8(bytes)) continue;
+    avx2::ScopedForTesting variant(mode != 2);
     Page page;
     page.text = "stale";  // Clear() is the caller's: it must drop this
     page.Clear();
     std::string error;
-    REQUIRE(BuildPage(bytes, Options(), &page, &error, vouch));
+    std::vector<CodePointSpan> spans(1), want;
+    REQUIRE(BuildPage(bytes, Options(), &page, &error, vouch, vouch ? &spans : nullptr));
+    if (vouch) {
+      LineCodePointSpans(bytes, bytes.size() + 1, &want);
+      bool same_spans = spans.size() == want.size();
+      for (size_t i = 0; same_spans && i < want.size(); ++i)
+        same_spans = spans[i].start == want[i].start && spans[i].end == want[i].end;
+      if (!same_spans && ++bad <= 3)
+        FAIL_CHECK(name << (mode == 2 ? " (no AVX2)" : "") << ": the code point spans differ");
+    }
     bool same = page.text == ref.text && page.lines.size() == ref.lines.size() &&
                 page.input_bytes == ref.input_bytes && page.had_bom == ref.had_bom &&
                 page.had_crlf == ref.had_crlf && page.final_newline == ref.final_newline &&
@@ -95,7 +110,8 @@ size_t Compare(const std::string& name, std::string_view bytes) {
     for (size_t i = 0; same && i < ref.lines.size(); ++i)
       same = page.lines[i].begin == ref.lines[i].begin && page.lines[i].end == ref.lines[i].end;
     if (!same && ++bad <= 3)
-      FAIL_CHECK(name << (vouch ? " (valid_utf8)" : "") << ": the page differs; text \""
+      FAIL_CHECK(name << (vouch ? " (valid_utf8)" : "") << (mode == 2 ? " (no AVX2)" : "")
+                      << ": the page differs; text \""
                       << page.text << "\" vs \"" << ref.text << "\", " << page.lines.size()
                       << " vs " << ref.lines.size() << " lines, invalid " << page.invalid_utf8
                       << " vs " << ref.invalid_utf8 << ", crlf " << page.had_crlf << " vs "
