@@ -118,6 +118,25 @@ inline uint32_t PopCount(uint64_t x) {
   return static_cast<uint32_t>(__builtin_popcountll(x));
 }
 
+// The trailing zero bits of x; 64 when x is 0 (as TZCNT has it).
+// TZCNT itself where the CPU has it: the compiler would branch on x.
+template <bool kBitOps>
+inline size_t TrailingZeros(uint64_t x) {
+#if defined(__x86_64__) && defined(__GNUC__)
+#ifndef CLEAN_FEATURES_BITOPS_DISPATCH
+  constexpr bool kTzcnt = true;  // built with BMI1
+#else
+  constexpr bool kTzcnt = kBitOps;
+#endif
+  if constexpr (kTzcnt) {
+    uint64_t n;
+    asm("tzcnt %1, %0" : "=r"(n) : "rm"(x) : "cc");
+    return n;
+  }
+#endif
+  return x ? static_cast<size_t>(__builtin_ctzll(x)) : 64;
+}
+
 // Lower-cases the word w[0, len) (valid UTF-8, word characters only) into
 // out; returns its length in code points.
 size_t LowerWord(const char* w, size_t len, char* out) {
@@ -264,10 +283,11 @@ template <bool kBitOps>
            continuation = 0;
   LangCounts langs;
   const Lexicon::ShortTable table = pass.table;
-  // The chunk masks a word may need after the chunk it started in:
-  // capitals beyond ASCII, continuation bytes (this chunk's and the one
-  // before).
-  uint64_t upper_high = 0, prev_upper_high = 0, cont = 0, prev_cont = 0;
+  // Capitals beyond ASCII (a word with one is lower-cased by OtherWord):
+  // this chunk's and the one before (where a word may have started), and
+  // whether there are any.
+  uint64_t upper_high = 0, prev_upper_high = 0;
+  bool any_upper_high = false;
   size_t base = 0;
   // Bits [b, b + len) of a mask over the previous and this chunk (len <= 16).
   auto bits = [&](uint64_t prev, uint64_t cur, size_t b, size_t len) {
@@ -275,20 +295,19 @@ template <bool kBitOps>
   };
   auto word = [&](size_t b, size_t e) __attribute__((always_inline)) {
     const size_t len = e - b;
-    if (len <= Lexicon::kShortBytes) {
-      const WordKey w = WordKey::Load(p + b, len);
-      const bool ascii = w.ascii();
-      // With no capital beyond ASCII, the word's bytes with the ASCII
-      // letters lower-cased are its lower-case form.
-      if (ascii || !bits(prev_upper_high, upper_high, b, len)) {
-        long_words += (ascii ? len : len - pop(bits(prev_cont, cont, b, len))) >= 4;
-        // Looked up whatever max_word says: a word longer than every stop
-        // word matches no slot (keys are zero-padded, and no word holds a
-        // zero byte).
-        const WordKey key = w.LowerAscii();
-        langs.AddIfMatch(table.Candidate(key.lo(), key.hi()), key);
-        return;
-      }
+    // With no capital beyond ASCII, the word's bytes with the ASCII
+    // letters lower-cased are its lower-case form: keyed straight from the
+    // line, with no branch on what the word holds (whether it is ASCII is
+    // as hard to predict as the text's language).
+    if (len <= Lexicon::kShortBytes &&
+        !(any_upper_high && bits(prev_upper_high, upper_high, b, len))) [[likely]] {
+      const WordKey key = WordKey::Load(p + b, len).LowerAscii();
+      long_words += len - pop(key.ContinuationMask()) >= 4;
+      // Looked up whatever max_word says: a word longer than every stop
+      // word matches no slot (keys are zero-padded, and no word holds a
+      // zero byte).
+      langs.AddIfMatch(table.Candidate(key.lo(), key.hi()), key);
+      return;
     }
     size_t cps;
     langs.Add(OtherWord(pass, p + b, len, &cps));
@@ -303,9 +322,7 @@ template <bool kBitOps>
   for (; base < n; base += 64) {
     const size_t valid = n - base < 64 ? n - base : 64;
     prev_upper_high = upper_high;
-    prev_cont = cont;
-    uint64_t wordm = 0, upper = 0, digit = 0, stop = 0, high = 0, m_space = 0;
-    cont = 0;
+    uint64_t wordm = 0, upper = 0, digit = 0, stop = 0, high = 0, cont = 0, m_space = 0;
     for (size_t b = 0; b < valid; b += 16) {
       const ByteMasks16 m = ClassifyBlock16(p + base + b);
       wordm |= uint64_t{m.word} << b;
@@ -319,6 +336,8 @@ template <bool kBitOps>
       hasher.Add(bytes.lo(), bytes.hi());
     }
     const uint64_t in_line = valid == 64 ? ~0ull : (1ull << valid) - 1;
+    // ... and the line's end, when in this chunk (a word's end).
+    const uint64_t in_line_and_end = valid == 64 ? ~0ull : (2ull << valid) - 1;
     wordm &= in_line;
     upper &= in_line;
     digit &= in_line;
@@ -347,6 +366,7 @@ template <bool kBitOps>
       for (int step = 0; step < 3; ++step) wordm |= ((wordm << 1) | carry) & cont;
     }
     upper_high = upper & high;
+    any_upper_high = (upper_high | prev_upper_high) != 0;
     if (stop && !sentence_break) {
       // ". x" and ".x" (ASCII punctuation; a word character right after it,
       // or after one space) need no state machine: the first is a break
@@ -373,9 +393,9 @@ template <bool kBitOps>
       }
     }
     // Words: a start is a word byte after a non-word byte, an end the first
-    // non-word byte after a word byte.
+    // non-word byte after a word byte (or the line's end).
     const uint64_t before = (wordm << 1) | carry;
-    uint64_t starts = wordm & ~before, ends = ~wordm & before & in_line;
+    uint64_t starts = wordm & ~before, ends = ~wordm & before & in_line_and_end;
     carry = wordm >> 63;
     const uint32_t new_words = pop(starts);
     words += new_words;
@@ -384,23 +404,21 @@ template <bool kBitOps>
       langs.Flush();
       unflushed = new_words + 1;
     }
-    if (in_word && ends) {
-      word(word_begin, base + static_cast<size_t>(__builtin_ctzll(ends)));
-      ends &= ends - 1;
-      in_word = false;
+    // Each end closes the earliest word not yet closed (the one running on
+    // from an earlier chunk first); the start left over, if any, runs on.
+    // No branch but the loop's (where a word ends is as hard to predict as
+    // the text).
+    size_t begin = in_word ? word_begin : base + TrailingZeros<kBitOps>(starts);
+    starts = in_word ? starts : starts & (starts - 1);
+    for (; ends; ends &= ends - 1) {
+      word(begin, base + TrailingZeros<kBitOps>(ends));
+      begin = base + TrailingZeros<kBitOps>(starts);
+      starts &= starts - 1;
     }
-    for (; starts; starts &= starts - 1) {
-      const size_t b = base + static_cast<size_t>(__builtin_ctzll(starts));
-      if (!ends) {
-        in_word = true;
-        word_begin = b;
-        break;
-      }
-      word(b, base + static_cast<size_t>(__builtin_ctzll(ends)));
-      ends &= ends - 1;
-    }
+    in_word = begin < base + 64;  // TrailingZeros(0) is 64: none left
+    word_begin = begin;
   }
-  if (in_word) {
+  if (in_word) {  // the line's last 64 bytes, ending in a word
     base -= 64;  // the last chunk's
     word(word_begin, n);
   }

@@ -38,6 +38,19 @@ class WordKey {
 #endif
   }
 
+  // A mask with one bit per continuation byte (0x80-0xBF) of the word:
+  // its popcount is how many bytes are not the first of a code point.
+  uint64_t ContinuationMask() const {
+#ifdef __SSE2__
+    return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(v_, _mm_set1_epi8(-64))));
+#else
+    // Bit 7 set and bit 6 clear, each byte's at bit 7 (the padding is
+    // zero); the high half's moved to bits 1, 9, ... beside the low half's.
+    const uint64_t lo = lo_ & ~(lo_ << 1) & kHigh, hi = hi_ & ~(hi_ << 1) & kHigh;
+    return (lo >> 7) | (hi >> 6);
+#endif
+  }
+
   // The ASCII bytes with bit 0x20 set: lower-case for letters, the same
   // for digits (a word's only other ASCII bytes); other bytes kept.
   WordKey LowerAscii() const {
