@@ -55,7 +55,8 @@ class WordKey {
   // for digits (a word's only other ASCII bytes); other bytes kept.
   WordKey LowerAscii() const {
 #ifdef __SSE2__
-    const __m128i ascii = _mm_andnot_si128(_mm_cmplt_epi8(v_, _mm_setzero_si128()), in_);
+    // 1..127 as signed bytes: the word's ASCII bytes, not its padding.
+    const __m128i ascii = _mm_cmpgt_epi8(v_, _mm_setzero_si128());
     return WordKey(_mm_or_si128(v_, _mm_and_si128(ascii, _mm_set1_epi8(0x20))), in_);
 #else
     return WordKey(lo_ | (((~lo_ & kHigh) >> 2) & in_lo_), hi_ | (((~hi_ & kHigh) >> 2) & in_hi_),
