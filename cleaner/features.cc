@@ -340,7 +340,10 @@ template <bool kBitOps, class Chunks>
   uint32_t words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0, long_words = 0,
            continuation = 0;
   LangCounts langs;
-  const Lexicon::ShortTable table = pass.table;
+  // Read in place, not copied per line: there are not registers enough
+  // for its fields in the word loop, and a copy is spilled to the stack
+  // (stored every line) where the fields are read from `pass` as cheaply.
+  const Lexicon::ShortTable& table = pass.table;
   // Capitals beyond ASCII (a word with one is lower-cased by OtherWord):
   // this chunk's and the one before (where a word may have started), and
   // whether there are any.
