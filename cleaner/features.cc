@@ -322,8 +322,8 @@ struct Avx2Chunks {
 };
 #endif
 
-// One line, p[0, n) (n > 0) with p[n, n + 16) readable, read in 64-byte
-// chunks of four classified 16-byte blocks. Counts are popcounts of the
+// One line, p[0, n) (n > 0) with p[n, n + Chunks::kReadPast) readable,
+// read in 64-byte chunks classified by Chunks. Counts are popcounts of the
 // chunk's masks; word starts and ends are its word mask's edges; each word
 // is looked up once (with no capital beyond ASCII, keyed straight from the
 // line: ASCII letters lower-cased in the key). Sentence punctuation is
@@ -527,8 +527,8 @@ struct Repeats {
 };
 
 // Every line of the page: its features, its hash and repeats, and the
-// page's totals. A line too close to the end of the text to read 16
-// bytes past it is copied into *tail first.
+// page's totals. A line too close to the end of the text to read
+// Chunks::kReadPast bytes past it is copied into *tail first.
 template <bool kBitOps, class Chunks>
 [[gnu::always_inline]] inline void ComputeLines(const LinePass& pass, const Page& page,
                                                 PageFeatures* out, Repeats* repeats,
