@@ -272,6 +272,10 @@ struct LinePass {
 // 16-byte blocks (SSE2, or a byte loop), up to the line's end.
 struct BlockChunks {
   static constexpr size_t kReadPast = 16;
+  // How a word's lookup is counted (LangCounts::AddIfMatch).
+  static void AddIfMatch(LangCounts* langs, const Lexicon::Slot& s, const WordKey& key) {
+    langs->AddIfMatch(s, key);
+  }
   static ByteMasks64 Read(const char* p, size_t valid, FastHash16* hasher) {
     ByteMasks64 m;
     for (size_t b = 0; b < valid; b += 16) {
@@ -298,6 +302,15 @@ struct BlockChunks {
 // read by one of them).
 struct Avx2Chunks {
   static constexpr size_t kReadPast = 64;
+  // The key compared 8 bytes at a time (SSE4.1, which every AVX2 CPU has):
+  // two instructions fewer a word than WordKey::MatchMask's SSE2.
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static void AddIfMatch(LangCounts* langs,
+                                                            const Lexicon::Slot& s,
+                                                            const WordKey& key) {
+    const __m128i eq =
+        _mm_cmpeq_epi64(key.vector(), _mm_load_si128(reinterpret_cast<const __m128i*>(&s.lo)));
+    langs->AddMasked(s, _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0x4E)));
+  }
   [[gnu::target(CLEAN_AVX2_TARGET)]] static ByteMasks64 Read(const char* p, size_t valid,
                                                              FastHash16* hasher) {
     const __m256i index_lo = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
@@ -367,7 +380,7 @@ template <bool kBitOps, class Chunks>
       // Looked up whatever max_word says: a word longer than every stop
       // word matches no slot (keys are zero-padded, and no word holds a
       // zero byte).
-      langs.AddIfMatch(table.Candidate(key.lo(), key.hi()), key);
+      Chunks::AddIfMatch(&langs, table.Candidate(key.lo(), key.hi()), key);
       return;
     }
     size_t cps;

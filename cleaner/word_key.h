@@ -94,6 +94,8 @@ class WordKey {
   }
 
 #ifdef __SSE2__
+  // The key's 16 bytes.
+  __m128i vector() const { return v_; }
   // All ones when the 16 bytes at `key` (16-aligned) are this key, else
   // zero (to mask what goes with the key, without a branch).
   __m128i MatchMask(const void* key) const {
