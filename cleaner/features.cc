@@ -38,7 +38,7 @@ bool EndsSentenceBeforeSpace(uint32_t cp) {
   return IsTerminalCodePoint(cp) && cp != ':' && cp != ';';
 }
 
-bool StartsWithListMarkerSlow(std::string_view s) {
+[[gnu::noinline]] bool StartsWithListMarkerSlow(std::string_view s) {
   if (s.size() < 2) return false;
   unsigned char c = static_cast<unsigned char>(s[0]);
   if ((c == '-' || c == '*' || c == '+') && s[1] == ' ') return true;
@@ -118,6 +118,25 @@ inline uint32_t PopCount(uint64_t x) {
   return static_cast<uint32_t>(__builtin_popcountll(x));
 }
 
+// The trailing zero bits of x; 64 when x is 0 (as TZCNT has it).
+// TZCNT itself where the CPU has it: the compiler would branch on x.
+template <bool kBitOps>
+inline size_t TrailingZeros(uint64_t x) {
+#if defined(__x86_64__) && defined(__GNUC__)
+#ifndef CLEAN_FEATURES_BITOPS_DISPATCH
+  constexpr bool kTzcnt = true;  // built with BMI1
+#else
+  constexpr bool kTzcnt = kBitOps;
+#endif
+  if constexpr (kTzcnt) {
+    uint64_t n;
+    asm("tzcnt %1, %0" : "=r"(n) : "rm"(x) : "cc");
+    return n;
+  }
+#endif
+  return x ? static_cast<size_t>(__builtin_ctzll(x)) : 64;
+}
+
 // Lower-cases the word w[0, len) (valid UTF-8, word characters only) into
 // out; returns its length in code points.
 size_t LowerWord(const char* w, size_t len, char* out) {
@@ -159,7 +178,7 @@ uint32_t LastVisible(std::string_view s, size_t end, size_t* at) {
 }
 
 // The line ends a sentence: a terminal, or a closing quote after one.
-bool EndsWithTerminalSlow(std::string_view s) {
+[[gnu::noinline]] bool EndsWithTerminalSlow(std::string_view s) {
   size_t at;
   const uint32_t last = LastVisible(s, s.size(), &at);
   return IsTerminalCodePoint(last) ||
@@ -190,7 +209,7 @@ inline bool EndsWithTerminal(std::string_view s) {
 // capital starting a word while armed is a sentence break. Stops at the
 // first word character or at another character after which nothing can
 // arm it before the next terminal; *stop = that position.
-bool BreakAfter(std::string_view s, size_t j, uint32_t last, size_t* stop) {
+[[gnu::noinline]] bool BreakAfter(std::string_view s, size_t j, uint32_t last, size_t* stop) {
   uint32_t prev = 0;
   bool armed = false;
   while (j < s.size()) {
@@ -245,14 +264,85 @@ struct LinePass {
   return pass.table.Lookup(key.lo(), key.hi());
 }
 
-// One line, p[0, n) (n > 0) with p[n, n + 16) readable, read in 64-byte
-// chunks of four classified 16-byte blocks. Counts are popcounts of the
+// How the line pass reads a 64-byte chunk of a line: the classes of its
+// bytes (those past the line's end too, which the pass masks off), and the
+// line's bytes in it fed to the line's hash. kReadPast: the bytes after the
+// line's end that must be readable.
+//
+// 16-byte blocks (SSE2, or a byte loop), up to the line's end.
+struct BlockChunks {
+  static constexpr size_t kReadPast = 16;
+  // How a word's lookup is counted (LangCounts::AddIfMatch).
+  static void AddIfMatch(LangCounts* langs, const Lexicon::Slot& s, const WordKey& key) {
+    langs->AddIfMatch(s, key);
+  }
+  static ByteMasks64 Read(const char* p, size_t valid, FastHash16* hasher) {
+    ByteMasks64 m;
+    for (size_t b = 0; b < valid; b += 16) {
+      const ByteMasks16 k = ClassifyBlock16(p + b);
+      m.word |= uint64_t{k.word} << b;
+      m.upper |= uint64_t{k.upper} << b;
+      m.digit |= uint64_t{k.digit} << b;
+      m.stop |= uint64_t{k.stop} << b;
+      m.high |= uint64_t{k.high} << b;
+      m.cont |= uint64_t{k.cont} << b;
+      m.space |= uint64_t{k.space} << b;
+      const WordKey bytes = WordKey::Load(p + b, valid - b < 16 ? valid - b : 16);
+      hasher->Add(bytes.lo(), bytes.hi());
+    }
+    return m;
+  }
+};
+
+#ifdef CLEAN_AVX2_VARIANTS
+// The whole chunk in two 32-byte halves, whatever the line's length (no
+// loop, no branch), and fed to the hash folded to 16 bytes (each half and
+// then each 16 bytes rotated apart first, so that equal blocks in other
+// places do not cancel out). The hash is not the other readers' (a page is
+// read by one of them).
+struct Avx2Chunks {
+  static constexpr size_t kReadPast = 64;
+  // The key compared 8 bytes at a time (SSE4.1, which every AVX2 CPU has):
+  // two instructions fewer a word than WordKey::MatchMask's SSE2.
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static void AddIfMatch(LangCounts* langs,
+                                                            const Lexicon::Slot& s,
+                                                            const WordKey& key) {
+    const __m128i eq =
+        _mm_cmpeq_epi64(key.vector(), _mm_load_si128(reinterpret_cast<const __m128i*>(&s.lo)));
+    langs->AddMasked(s, _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0x4E)));
+  }
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static ByteMasks64 Read(const char* p, size_t valid,
+                                                             FastHash16* hasher) {
+    const __m256i index_lo = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                                              15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+                                              27, 28, 29, 30, 31);
+    const __m256i index_hi = _mm256_add_epi8(index_lo, _mm256_set1_epi8(32));
+    const __m256i limit = _mm256_set1_epi8(static_cast<char>(valid));  // 1..64
+    const __m256i lo = _mm256_and_si256(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
+        _mm256_cmpgt_epi8(limit, index_lo));
+    const __m256i hi = _mm256_and_si256(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)),
+        _mm256_cmpgt_epi8(limit, index_hi));
+    const __m256i folded = _mm256_xor_si256(lo, _mm256_alignr_epi8(hi, hi, 7));
+    const __m128i half = _mm256_extracti128_si256(folded, 1);
+    const __m128i bytes =
+        _mm_xor_si128(_mm256_castsi256_si128(folded), _mm_alignr_epi8(half, half, 11));
+    hasher->Add(static_cast<uint64_t>(_mm_cvtsi128_si64(bytes)),
+                static_cast<uint64_t>(_mm_extract_epi64(bytes, 1)));
+    return ClassifyChunk64Avx2(p);
+  }
+};
+#endif
+
+// One line, p[0, n) (n > 0) with p[n, n + Chunks::kReadPast) readable,
+// read in 64-byte chunks classified by Chunks. Counts are popcounts of the
 // chunk's masks; word starts and ends are its word mask's edges; each word
 // is looked up once (with no capital beyond ASCII, keyed straight from the
 // line: ASCII letters lower-cased in the key). Sentence punctuation is
 // settled from the masks or by BreakAfter. Only non-ASCII code points,
 // words and sentence punctuation are visited one by one.
-template <bool kBitOps>
+template <bool kBitOps, class Chunks>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
                                                LineFeatures* f, uint64_t* hash) {
   FastHash16 hasher;
@@ -263,11 +353,15 @@ template <bool kBitOps>
   uint32_t words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0, long_words = 0,
            continuation = 0;
   LangCounts langs;
-  const Lexicon::ShortTable table = pass.table;
-  // The chunk masks a word may need after the chunk it started in:
-  // capitals beyond ASCII, continuation bytes (this chunk's and the one
-  // before).
-  uint64_t upper_high = 0, prev_upper_high = 0, cont = 0, prev_cont = 0;
+  // Read in place, not copied per line: there are not registers enough
+  // for its fields in the word loop, and a copy is spilled to the stack
+  // (stored every line) where the fields are read from `pass` as cheaply.
+  const Lexicon::ShortTable& table = pass.table;
+  // Capitals beyond ASCII (a word with one is lower-cased by OtherWord):
+  // this chunk's and the one before (where a word may have started), and
+  // whether there are any.
+  uint64_t upper_high = 0, prev_upper_high = 0;
+  bool any_upper_high = false;
   size_t base = 0;
   // Bits [b, b + len) of a mask over the previous and this chunk (len <= 16).
   auto bits = [&](uint64_t prev, uint64_t cur, size_t b, size_t len) {
@@ -275,20 +369,19 @@ template <bool kBitOps>
   };
   auto word = [&](size_t b, size_t e) __attribute__((always_inline)) {
     const size_t len = e - b;
-    if (len <= Lexicon::kShortBytes) {
-      const WordKey w = WordKey::Load(p + b, len);
-      const bool ascii = w.ascii();
-      // With no capital beyond ASCII, the word's bytes with the ASCII
-      // letters lower-cased are its lower-case form.
-      if (ascii || !bits(prev_upper_high, upper_high, b, len)) {
-        long_words += (ascii ? len : len - pop(bits(prev_cont, cont, b, len))) >= 4;
-        // Looked up whatever max_word says: a word longer than every stop
-        // word matches no slot (keys are zero-padded, and no word holds a
-        // zero byte).
-        const WordKey key = w.LowerAscii();
-        langs.AddIfMatch(table.Candidate(key.lo(), key.hi()), key);
-        return;
-      }
+    // With no capital beyond ASCII, the word's bytes with the ASCII
+    // letters lower-cased are its lower-case form: keyed straight from the
+    // line, with no branch on what the word holds (whether it is ASCII is
+    // as hard to predict as the text's language).
+    if (len <= Lexicon::kShortBytes &&
+        !(any_upper_high && bits(prev_upper_high, upper_high, b, len))) [[likely]] {
+      const WordKey key = WordKey::Load(p + b, len).LowerAscii();
+      long_words += len - pop(key.ContinuationMask()) >= 4;
+      // Looked up whatever max_word says: a word longer than every stop
+      // word matches no slot (keys are zero-padded, and no word holds a
+      // zero byte).
+      Chunks::AddIfMatch(&langs, table.Candidate(key.lo(), key.hi()), key);
+      return;
     }
     size_t cps;
     langs.Add(OtherWord(pass, p + b, len, &cps));
@@ -303,22 +396,12 @@ template <bool kBitOps>
   for (; base < n; base += 64) {
     const size_t valid = n - base < 64 ? n - base : 64;
     prev_upper_high = upper_high;
-    prev_cont = cont;
-    uint64_t wordm = 0, upper = 0, digit = 0, stop = 0, high = 0, m_space = 0;
-    cont = 0;
-    for (size_t b = 0; b < valid; b += 16) {
-      const ByteMasks16 m = ClassifyBlock16(p + base + b);
-      wordm |= uint64_t{m.word} << b;
-      upper |= uint64_t{m.upper} << b;
-      digit |= uint64_t{m.digit} << b;
-      stop |= uint64_t{m.stop} << b;
-      high |= uint64_t{m.high} << b;
-      cont |= uint64_t{m.cont} << b;
-      m_space |= uint64_t{m.space} << b;
-      const WordKey bytes = WordKey::Load(p + base + b, valid - b < 16 ? valid - b : 16);
-      hasher.Add(bytes.lo(), bytes.hi());
-    }
+    const ByteMasks64 m = Chunks::Read(p + base, valid, &hasher);
+    uint64_t wordm = m.word, upper = m.upper, digit = m.digit, stop = m.stop, high = m.high,
+             cont = m.cont;
     const uint64_t in_line = valid == 64 ? ~0ull : (1ull << valid) - 1;
+    // ... and the line's end, when in this chunk (a word's end).
+    const uint64_t in_line_and_end = valid == 64 ? ~0ull : (2ull << valid) - 1;
     wordm &= in_line;
     upper &= in_line;
     digit &= in_line;
@@ -347,12 +430,13 @@ template <bool kBitOps>
       for (int step = 0; step < 3; ++step) wordm |= ((wordm << 1) | carry) & cont;
     }
     upper_high = upper & high;
+    any_upper_high = (upper_high | prev_upper_high) != 0;
     if (stop && !sentence_break) {
       // ". x" and ".x" (ASCII punctuation; a word character right after it,
       // or after one space) need no state machine: the first is a break
       // when x is a capital, the second never (whatever came before, so in
       // any order); the rest runs it on.
-      const uint64_t ascii = stop & ~high, space = m_space & in_line;
+      const uint64_t ascii = stop & ~high, space = m.space & in_line;
       const uint64_t spaced = ascii & (space >> 1) & (wordm >> 2);
       if (spaced & (upper >> 2)) sentence_break = true;
       stop &= ~(spaced | (ascii & (wordm >> 1)));
@@ -373,9 +457,9 @@ template <bool kBitOps>
       }
     }
     // Words: a start is a word byte after a non-word byte, an end the first
-    // non-word byte after a word byte.
+    // non-word byte after a word byte (or the line's end).
     const uint64_t before = (wordm << 1) | carry;
-    uint64_t starts = wordm & ~before, ends = ~wordm & before & in_line;
+    uint64_t starts = wordm & ~before, ends = ~wordm & before & in_line_and_end;
     carry = wordm >> 63;
     const uint32_t new_words = pop(starts);
     words += new_words;
@@ -384,23 +468,21 @@ template <bool kBitOps>
       langs.Flush();
       unflushed = new_words + 1;
     }
-    if (in_word && ends) {
-      word(word_begin, base + static_cast<size_t>(__builtin_ctzll(ends)));
-      ends &= ends - 1;
-      in_word = false;
+    // Each end closes the earliest word not yet closed (the one running on
+    // from an earlier chunk first); the start left over, if any, runs on.
+    // No branch but the loop's (where a word ends is as hard to predict as
+    // the text).
+    size_t begin = in_word ? word_begin : base + TrailingZeros<kBitOps>(starts);
+    starts = in_word ? starts : starts & (starts - 1);
+    for (; ends; ends &= ends - 1) {
+      word(begin, base + TrailingZeros<kBitOps>(ends));
+      begin = base + TrailingZeros<kBitOps>(starts);
+      starts &= starts - 1;
     }
-    for (; starts; starts &= starts - 1) {
-      const size_t b = base + static_cast<size_t>(__builtin_ctzll(starts));
-      if (!ends) {
-        in_word = true;
-        word_begin = b;
-        break;
-      }
-      word(b, base + static_cast<size_t>(__builtin_ctzll(ends)));
-      ends &= ends - 1;
-    }
+    in_word = begin < base + 64;  // TrailingZeros(0) is 64: none left
+    word_begin = begin;
   }
-  if (in_word) {
+  if (in_word) {  // the line's last 64 bytes, ending in a word
     base -= 64;  // the last chunk's
     word(word_begin, n);
   }
@@ -458,14 +540,14 @@ struct Repeats {
 };
 
 // Every line of the page: its features, its hash and repeats, and the
-// page's totals. A line too close to the end of the text to read 16
-// bytes past it is copied into *tail first.
-template <bool kBitOps>
+// page's totals. A line too close to the end of the text to read
+// Chunks::kReadPast bytes past it is copied into *tail first.
+template <bool kBitOps, class Chunks>
 [[gnu::always_inline]] inline void ComputeLines(const LinePass& pass, const Page& page,
                                                 PageFeatures* out, Repeats* repeats,
                                                 std::string* tail,
                                                 std::array<uint32_t, kMaxLanguages>* per_lang) {
-  constexpr size_t kSlack = 16;
+  constexpr size_t kSlack = Chunks::kReadPast;
   const size_t text_size = page.text.size();
   uint32_t words = 0;
   for (size_t i = 0; i < page.lines.size(); ++i) {
@@ -482,7 +564,7 @@ template <bool kBitOps>
       tail->append(kSlack, '\0');
       p = tail->data();
     }
-    ComputeLine<kBitOps>(pass, p, n, &f, &repeats->hashes[i]);
+    ComputeLine<kBitOps, Chunks>(pass, p, n, &f, &repeats->hashes[i]);
     repeats->Add(page, static_cast<uint32_t>(i), out);
     if (f.words) {
       words += f.words;
@@ -497,14 +579,24 @@ template <bool kBitOps>
                                                   PageFeatures* out, Repeats* repeats,
                                                   std::string* tail,
                                                   std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<true>(pass, page, out, repeats, tail, per_lang);
+  ComputeLines<true, BlockChunks>(pass, page, out, repeats, tail, per_lang);
+}
+#endif
+
+#ifdef CLEAN_AVX2_VARIANTS
+// Flattened: the AVX2 chunk reader is inlined here (it cannot be into the
+// templates, which are not AVX2 code themselves).
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void ComputeLinesAvx2(
+    const LinePass& pass, const Page& page, PageFeatures* out, Repeats* repeats,
+    std::string* tail, std::array<uint32_t, kMaxLanguages>* per_lang) {
+  ComputeLines<true, Avx2Chunks>(pass, page, out, repeats, tail, per_lang);
 }
 #endif
 
 void ComputeLinesBaseline(const LinePass& pass, const Page& page, PageFeatures* out,
                           Repeats* repeats, std::string* tail,
                           std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<false>(pass, page, out, repeats, tail, per_lang);
+  ComputeLines<false, BlockChunks>(pass, page, out, repeats, tail, per_lang);
 }
 
 bool CpuHasBitOps() {
@@ -535,6 +627,11 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   Repeats repeats{hashes_.data(), first_.data(), slots_.data(), cap - 1};
   std::array<uint32_t, kMaxLanguages> per_lang{};
   const LinePass pass{lexicon_.short_table(), &lexicon_, max_word_, lower_};
+#ifdef CLEAN_AVX2_VARIANTS
+  if (avx2::Enabled()) {
+    ComputeLinesAvx2(pass, page, out, &repeats, &tail_, &per_lang);
+  } else
+#endif
 #ifdef CLEAN_FEATURES_BITOPS_DISPATCH
   if (bit_ops_) {
     ComputeLinesBitOps(pass, page, out, &repeats, &tail_, &per_lang);

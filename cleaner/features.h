@@ -42,9 +42,9 @@ struct PageFeatures {
 // page's last lines and the tables for counting repeats keep their capacity
 // across pages).
 //
-// A line is read in 64-byte chunks: 16-byte blocks classified at once
-// (byte_classes.h) give masks of word bytes, capitals, digits and sentence
-// punctuation; counts are popcounts, words are found from the masks' edges
+// A line is read in 64-byte chunks: 16-byte blocks, or two 32-byte halves
+// with AVX2, classified at once (byte_classes.h) give masks of word bytes,
+// capitals, digits and sentence punctuation; counts are popcounts, words are found from the masks' edges
 // and each is looked up once in the lexicon, keyed straight from the line's
 // bytes (word_key.h) unless it has a capital beyond ASCII. Only non-ASCII
 // code points, words and sentence punctuation are visited one by one. The

@@ -81,10 +81,13 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
 bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t seed,
                          uint32_t slots) {
   const uint32_t buckets = slots / 4;  // about two words a bucket
-  uint32_t bucket_bits = 0, slot_bits = 0;
+  uint32_t bucket_bits = 0;
   while ((1u << bucket_bits) < buckets) ++bucket_bits;
-  while ((1u << slot_bits) < slots) ++slot_bits;
-  ShortTable t{nullptr, nullptr, seed, slots - 1, 64 - bucket_bits, 64 - bucket_bits - slot_bits};
+  ShortTable t{nullptr, nullptr, seed, (slots - 1) * uint32_t{sizeof(Slot)}, 64 - bucket_bits};
+  // The slot before the displacement: bits 32 and up of the hash (in a
+  // table of more than 2^17 slots the top ones are the bucket's, the same
+  // for all its words: still built, with fewer choices).
+  auto slot_bits_of = [](uint64_t h) { return static_cast<uint32_t>(h >> 32); };
   std::vector<std::vector<uint32_t>> members(buckets);
   std::vector<uint64_t> hashes(words.size());
   for (uint32_t i = 0; i < words.size(); ++i) {
@@ -107,7 +110,7 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
     for (uint32_t d = 0; d < slots && !placed; ++d) {
       tried.clear();
       for (uint32_t i : members[b]) {
-        uint32_t s = (static_cast<uint32_t>(hashes[i] >> t.slot_shift) ^ d) & t.mask;
+        uint32_t s = (slot_bits_of(hashes[i]) ^ d) & (slots - 1);
         if (taken[s] || std::find(tried.begin(), tried.end(), s) != tried.end()) break;
         tried.push_back(s);
       }
@@ -119,7 +122,7 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
     if (!placed) return false;
   }
   buckets_.assign(buckets, 0);
-  for (uint32_t b = 0; b < buckets; ++b) buckets_[b] = uint64_t{disp[b]} << 32;
+  for (uint32_t b = 0; b < buckets; ++b) buckets_[b] = uint64_t{disp[b] * sizeof(Slot)} << 32;
   for (uint32_t i = 0; i < words.size(); ++i)
     buckets_[hashes[i] >> t.bucket_shift] |= ShortTable::FilterBits(hashes[i]);
   t.buckets = buckets_.data();
@@ -131,9 +134,8 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
     for (int l = 0; l < kMaxLanguages; ++l) s.langs[l] = (words[i].second >> l) & 1;
   }
   seed_ = seed;
-  mask_ = t.mask;
+  offset_mask_ = t.offset_mask;
   bucket_shift_ = t.bucket_shift;
-  slot_shift_ = t.slot_shift;
   return true;
 }
 

@@ -59,41 +59,54 @@ class Lexicon {
     const Slot* slots;        // slots[0] is always empty
     const uint64_t* buckets;  // per bucket: filter bits (low 32), displacement (high 32)
     uint64_t seed;
-    uint32_t mask, bucket_shift, slot_shift;
-    // Top bits pick the bucket, the bits below them the slot before the
-    // bucket's displacement; bits 27-31 the word's filter bit (one bit, not
-    // two: 5 fewer instructions a word for 6% of the words of no list let
-    // by instead of 2%, which measured faster).
+    uint32_t offset_mask;     // (slots - 1) * sizeof(Slot): a slot's byte offset
+    uint32_t bucket_shift;
+    // Top bits pick the bucket; bits 27-31 the word's filter bit (one bit,
+    // not two: 5 fewer instructions a word for 6% of the words of no list
+    // let by instead of 2%, which measured faster), and the bits above them
+    // the slot before the bucket's displacement. So h >> 27 is the filter
+    // bit (its low 5 bits) and the slot's byte offset (a slot is 32 bytes)
+    // at once, and the displacement is kept as an offset too: the slot's
+    // address takes one shift, one XOR and one AND of the hash.
     static uint64_t Hash(uint64_t lo, uint64_t hi, uint64_t seed) {
       return (((lo ^ seed) * 0x9E3779B97F4A7C15ull) ^ hi) * 0xD6E8FEB86659FD93ull;
     }
-    // The word's filter bit (0..31), and as a bucket's filter holds it.
-    static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h) >> 27; }
-    static uint64_t FilterBits(uint64_t h) { return uint64_t{1} << FilterBit(h); }
+    static_assert(sizeof(Slot) == 32);
+    // The word's filter bit (0..31), and as a bucket's filter holds it: at
+    // 31 - FilterBit, so that a left shift by FilterBit takes it to the
+    // sign bit (an arithmetic shift back then spreads it to a mask).
+    static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h >> 27) & 31; }
+    static uint64_t FilterBits(uint64_t h) { return uint64_t{0x80000000u} >> FilterBit(h); }
+    // All ones when the filter of bucket b lets the word of hash h
+    // through, else 0.
+    static uint32_t PassMask(uint64_t h, uint64_t b) {
+      return static_cast<uint32_t>(static_cast<int32_t>(static_cast<uint32_t>(b) << FilterBit(h)) >>
+                                   31);
+    }
+    // The byte offset of the one slot that can hold the word of hash h
+    // (unfiltered), given its bucket b.
+    uint32_t OffsetOf(uint64_t h, uint64_t b) const {
+      return (static_cast<uint32_t>(h >> 27) ^ static_cast<uint32_t>(b >> 32)) & offset_mask;
+    }
     // The one slot that can hold the word of hash h (unfiltered).
     uint32_t SlotOf(uint64_t h) const {
-      return (static_cast<uint32_t>(h >> slot_shift) ^
-              static_cast<uint32_t>(buckets[h >> bucket_shift] >> 32)) &
-             mask;
+      return OffsetOf(h, buckets[h >> bucket_shift]) / sizeof(Slot);
     }
     // The bucket's filter lets the word of hash h through (every word of
     // the table passes; most others do not).
-    bool MayHold(uint64_t h) const {
-      return ((buckets[h >> bucket_shift] >> FilterBit(h)) & 1) != 0;
-    }
-    // SlotOf(h) when the filter lets the word through, else 0 (the empty
+    bool MayHold(uint64_t h) const { return PassMask(h, buckets[h >> bucket_shift]) != 0; }
+    // OffsetOf(h) when the filter lets the word through, else 0 (the empty
     // slot); without a branch.
-    uint32_t FilteredSlotOf(uint64_t h) const {
+    uint32_t FilteredOffsetOf(uint64_t h) const {
       const uint64_t b = buckets[h >> bucket_shift];
-      const uint32_t pass = static_cast<uint32_t>(b >> FilterBit(h)) & 1;
-      const uint32_t slot =
-          (static_cast<uint32_t>(h >> slot_shift) ^ static_cast<uint32_t>(b >> 32)) & mask;
-      return slot & (0u - pass);
+      return OffsetOf(h, b) & PassMask(h, b);
     }
+    uint32_t FilteredSlotOf(uint64_t h) const { return FilteredOffsetOf(h) / sizeof(Slot); }
     // The one slot whose key can be the word (compare it): its own slot,
     // or slot 0 (empty) when the filter rules the word out.
     const Slot& Candidate(uint64_t lo, uint64_t hi) const {
-      return slots[FilteredSlotOf(Hash(lo, hi, seed))];
+      return *reinterpret_cast<const Slot*>(reinterpret_cast<const char*>(slots) +
+                                            FilteredOffsetOf(Hash(lo, hi, seed)));
     }
     // Through Candidate (filtered).
     LangMask Lookup(uint64_t lo, uint64_t hi) const;
@@ -101,7 +114,7 @@ class Lexicon {
     LangMask LookupUnfiltered(uint64_t lo, uint64_t hi) const;
   };
   ShortTable short_table() const {
-    return {slots_.data(), buckets_.data(), seed_, mask_, bucket_shift_, slot_shift_};
+    return {slots_.data(), buckets_.data(), seed_, offset_mask_, bucket_shift_};
   }
 
   const std::vector<std::string>& languages() const { return languages_; }
@@ -121,8 +134,8 @@ class Lexicon {
   std::vector<Slot> slots_{Slot()};
   std::vector<uint64_t> buckets_{0, 0};
   uint64_t seed_ = 0;
-  uint32_t mask_ = 0;
-  uint32_t bucket_shift_ = 63, slot_shift_ = 0;
+  uint32_t offset_mask_ = 0;
+  uint32_t bucket_shift_ = 63;
   // Words the short table cannot hold, sorted by their bytes.
   std::vector<std::pair<std::string, LangMask>> long_;
   size_t max_word_bytes_ = 0;

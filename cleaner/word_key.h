@@ -38,11 +38,25 @@ class WordKey {
 #endif
   }
 
+  // A mask with one bit per continuation byte (0x80-0xBF) of the word:
+  // its popcount is how many bytes are not the first of a code point.
+  uint64_t ContinuationMask() const {
+#ifdef __SSE2__
+    return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(v_, _mm_set1_epi8(-64))));
+#else
+    // Bit 7 set and bit 6 clear, each byte's at bit 7 (the padding is
+    // zero); the high half's moved to bits 1, 9, ... beside the low half's.
+    const uint64_t lo = lo_ & ~(lo_ << 1) & kHigh, hi = hi_ & ~(hi_ << 1) & kHigh;
+    return (lo >> 7) | (hi >> 6);
+#endif
+  }
+
   // The ASCII bytes with bit 0x20 set: lower-case for letters, the same
   // for digits (a word's only other ASCII bytes); other bytes kept.
   WordKey LowerAscii() const {
 #ifdef __SSE2__
-    const __m128i ascii = _mm_andnot_si128(_mm_cmplt_epi8(v_, _mm_setzero_si128()), in_);
+    // 1..127 as signed bytes: the word's ASCII bytes, not its padding.
+    const __m128i ascii = _mm_cmpgt_epi8(v_, _mm_setzero_si128());
     return WordKey(_mm_or_si128(v_, _mm_and_si128(ascii, _mm_set1_epi8(0x20))), in_);
 #else
     return WordKey(lo_ | (((~lo_ & kHigh) >> 2) & in_lo_), hi_ | (((~hi_ & kHigh) >> 2) & in_hi_),
@@ -80,6 +94,8 @@ class WordKey {
   }
 
 #ifdef __SSE2__
+  // The key's 16 bytes.
+  __m128i vector() const { return v_; }
   // All ones when the 16 bytes at `key` (16-aligned) are this key, else
   // zero (to mask what goes with the key, without a branch).
   __m128i MatchMask(const void* key) const {

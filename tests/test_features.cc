@@ -318,8 +318,8 @@ TEST_CASE("lexicon: the short table's filter lets every stop word through", "[fe
 }
 
 TEST_CASE("lexicon: the filter holds for a big table and for an empty one", "[features]") {
-  // Thousands of words (slot bits overlap the filter bits): every word
-  // passes; words of no list read as none.
+  // Thousands of words (a table of 16384 slots): every word passes; words
+  // of no list read as none.
   using clean::testing::NumberedWords;
   Lexicon lexicon;
   clean::testing::LoadLexicon({{"de.txt", "der\nund\nüber\n" + NumberedWords(4500, 2, 1)},

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cleaner/avx2_dispatch.h"
 #include "cleaner/byte_classes.h"
 #include "cleaner/features.h"
 #include "cleaner/options.h"
@@ -22,6 +23,13 @@
 
 namespace fs = std::filesystem;
 using namespace clean;
+
+// Runs the rest of the test case twice: with the AVX2 line pass (where the
+// CPU has it) and without (the POPCNT/BMI one, or the baseline).
+#define LINE_PASS_VARIANT()                              \
+  const bool use_avx2 = GENERATE(true, false);           \
+  avx2::ScopedForTesting avx2_variant(use_avx2);         \
+  INFO("AVX2 line pass " << (avx2::Enabled() ? "on" : "off"))
 
 namespace {
 
@@ -229,6 +237,7 @@ std::string RandomLine(std::mt19937* rng, size_t max_bytes) {
 }  // namespace
 
 TEST_CASE("features reference: every line of every dataset page and seed", "[features]") {
+  LINE_PASS_VARIANT();
   auto inputs = clean::testing::SharedTextPages();
   if (inputs.empty()) {
     WARN("no dataset at " CLEAN_SHARED_DIR ": skipped");
@@ -249,6 +258,7 @@ TEST_CASE("features reference: every line of every dataset page and seed", "[fea
 
 TEST_CASE("features reference: generated lines of every length and at every offset",
           "[features]") {
+  LINE_PASS_VARIANT();
   const Lexicon& lexicon = clean::testing::ProjectRules().lexicon();
   FeatureExtractor fx(lexicon);
   std::mt19937 rng(20240611);
@@ -305,6 +315,7 @@ TEST_CASE("features reference: generated lines of every length and at every offs
 }
 
 TEST_CASE("features reference: a lexicon with long words and many words", "[features]") {
+  LINE_PASS_VARIANT();
   // Stop words of 1..40 bytes (beyond the short table's 16 and the 64-byte
   // cap on looked-up words), non-ASCII ones, capitals (which no lower-cased
   // word matches), and thousands more: the table's larger sizes.
@@ -363,6 +374,43 @@ TEST_CASE("features reference: the SSE2 byte classes match the scalar ones", "[f
     REQUIRE(fast.cont == slow.cont);
     REQUIRE(fast.space == slow.space);
   }
+}
+
+TEST_CASE("features reference: the AVX2 byte classes match the scalar ones", "[features]") {
+  if (!avx2::Supported()) {
+    WARN("no AVX2 on this CPU: skipped");
+    return;
+  }
+#ifdef CLEAN_AVX2_VARIANTS
+  std::mt19937 rng(8);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int round = 0; round < 20000; ++round) {
+    char chunk[64];
+    for (char& c : chunk) c = static_cast<char>(byte(rng));
+    if (round < 256)
+      for (char& c : chunk) c = static_cast<char>(round);  // every byte value
+    const ByteMasks64 fast = ClassifyChunk64Avx2(chunk);
+    ByteMasks64 slow;
+    for (int b = 0; b < 64; b += 16) {
+      const ByteMasks16 m = ClassifyBlock16Scalar(chunk + b);
+      slow.word |= uint64_t{m.word} << b;
+      slow.upper |= uint64_t{m.upper} << b;
+      slow.digit |= uint64_t{m.digit} << b;
+      slow.stop |= uint64_t{m.stop} << b;
+      slow.high |= uint64_t{m.high} << b;
+      slow.cont |= uint64_t{m.cont} << b;
+      slow.space |= uint64_t{m.space} << b;
+    }
+    INFO("round " << round);
+    REQUIRE(fast.word == slow.word);
+    REQUIRE(fast.upper == slow.upper);
+    REQUIRE(fast.digit == slow.digit);
+    REQUIRE(fast.stop == slow.stop);
+    REQUIRE(fast.high == slow.high);
+    REQUIRE(fast.cont == slow.cont);
+    REQUIRE(fast.space == slow.space);
+  }
+#endif
 }
 
 TEST_CASE("features reference: filtered lexicon lookups of every dataset word", "[features]") {
