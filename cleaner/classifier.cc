@@ -9,15 +9,26 @@ namespace clean {
 
 namespace {
 
+// The options KindOf reads, copied out of Options so that they stay in
+// registers across a page's lines.
+struct KindLimits {
+  uint32_t long_chars;
+  double stop_low;
+  int sentence_words;
+  explicit KindLimits(const Options& o)
+      : long_chars(static_cast<uint32_t>(o.long_line_chars)),
+        stop_low(o.stopword_low),
+        sentence_words(o.sentence_min_words) {}
+};
+
 // Written without branches on the line's features (a branch per test was
 // mispredicted about twice a line).
-LineKind KindOf(const LineFeatures& f, bool lang_known, const Options& o) {
+LineKind KindOf(const LineFeatures& f, bool lang_known, const KindLimits& o) {
   bool sentence = f.terminal | f.has_sentence_break;
-  bool long_line = f.chars >= static_cast<uint32_t>(o.long_line_chars);
-  bool stop_ok = !lang_known | (f.stop_share() >= o.stopword_low);
-  bool prose = long_line & stop_ok &
-               (sentence | (f.chars >= 2 * static_cast<uint32_t>(o.long_line_chars)));
-  bool medium = (f.words >= o.sentence_min_words) & stop_ok & sentence;
+  bool long_line = f.chars >= o.long_chars;
+  bool stop_ok = !lang_known | (f.stop_share() >= o.stop_low);
+  bool prose = long_line & stop_ok & (sentence | (f.chars >= 2 * o.long_chars));
+  bool medium = (f.words >= o.sentence_words) & stop_ok & sentence;
   LineKind k = prose ? LineKind::kProse : medium ? LineKind::kMedium : LineKind::kShort;
   k = f.letters == 0 ? LineKind::kNoWords : k;
   return f.chars == 0 ? LineKind::kBlank : k;
@@ -105,21 +116,30 @@ void Classifier::Describe(const Page& page, const Options& o, PageWork* w) {
   w->decisions.resize(n);
   w->by_rule.assign(n, 0);
   const uint32_t title_max = static_cast<uint32_t>(std::max(o.title_max_words, 0));
+  // Local copies of the options and of the arrays' addresses: the byte
+  // stores below could alias them, and would reload them on every line.
+  const KindLimits limits(o);
+  const LineFeatures* const features = w->features.lines.data();
+  const LineSpan* const spans = page.lines.data();
+  LineKind* const kinds = w->kinds.data();
+  uint8_t* const facts = w->facts.data();
+  Decision* const decisions = w->decisions.data();
+  const int repeat_min = o.repeat_min;
   for (size_t i = 0; i < n; ++i) {
-    const LineFeatures& f = w->features.lines[i];
-    LineKind k = KindOf(f, lang_known, o);
-    w->kinds[i] = k;
+    const LineFeatures& f = features[i];
+    LineKind k = KindOf(f, lang_known, limits);
+    kinds[i] = k;
     bool title = (f.letters > 0) & (f.words >= 1) & (f.words <= title_max) &
                  !f.has_sentence_break & (k != LineKind::kProse);
     bool open_end = title & !f.terminal;
-    w->facts[i] = static_cast<uint8_t>(
-        (f.repeats >= o.repeat_min) * PageWork::kRepeated | title * PageWork::kTitleLike |
+    facts[i] = static_cast<uint8_t>(
+        (f.repeats >= repeat_min) * PageWork::kRepeated | title * PageWork::kTitleLike |
         (open_end & (f.words >= 4)) * PageWork::kHeadlineLike |
         (open_end & (f.words >= 3)) * PageWork::kTitleShape |
         f.list_marker * PageWork::kListMarker | (f.words <= 4) * PageWork::kFewWords);
     Decision d;
-    d.blank = page.lines[i].blank();
-    w->decisions[i] = d;
+    d.blank = spans[i].blank();
+    decisions[i] = d;
   }
 }
 
@@ -220,21 +240,31 @@ void Classifier::MarkLeadInLists(const Page& page, const Options& o, PageWork* w
   // line or repeated line (menus repeat; list items do not).
   size_t n = w->decisions.size();
   w->list_item.assign(n, 0);
+  // Local copies of the arrays' addresses: the byte stores to list_item
+  // could alias PageWork's vectors, and would reload them on every line.
+  const Decision* const decisions = w->decisions.data();
+  const uint8_t* const by_rule = w->by_rule.data();
+  const uint8_t* const facts = w->facts.data();
+  const LineKind* const kinds = w->kinds.data();
+  uint8_t* const list_item = w->list_item.data();
+  const LineSpan* const spans = page.lines.data();
+  const char* const text = page.text.data();
+  const uint32_t list_max = static_cast<uint32_t>(o.lead_in_list_max);
+  // The last byte of a line that is not blank.
+  auto last = [&](uint32_t k) { return text[spans[k].end - 1]; };
   auto item = [&](uint32_t k) {
-    return !w->by_rule[k] && !w->has(k, PageWork::kRepeated) &&
-           (w->kinds[k] == LineKind::kShort || w->kinds[k] == LineKind::kMedium);
+    return !by_rule[k] && !(facts[k] & PageWork::kRepeated) &&
+           (kinds[k] == LineKind::kShort || kinds[k] == LineKind::kMedium);
   };
   for (uint32_t i = 0; i < n; ++i) {
-    LineKind k = w->kinds[i];
-    bool sentence = w->by_rule[i] ? w->decisions[i].cls == LineClass::kBody
-                                  : (k == LineKind::kProse || k == LineKind::kMedium);
-    std::string_view t = page.line(i);
-    if (!sentence || t.empty() || t.back() != ':') continue;
+    LineKind k = kinds[i];
+    bool sentence = by_rule[i] ? decisions[i].cls == LineClass::kBody
+                               : (k == LineKind::kProse || k == LineKind::kMedium);
+    if (!sentence || spans[i].blank() || last(i) != ':') continue;
     uint32_t e = i + 1, items = 0;
-    while (e < n && items < static_cast<uint32_t>(o.lead_in_list_max) &&
-           (w->decisions[e].blank || item(e))) {
-      if (!w->decisions[e].blank) ++items;
-      if (!w->decisions[e].blank && page.line(e).back() == ':') break;  // the next lead-in
+    while (e < n && items < list_max && (decisions[e].blank || item(e))) {
+      if (!decisions[e].blank) ++items;
+      if (!decisions[e].blank && last(e) == ':') break;  // the next lead-in
       ++e;
     }
     if (items < 2) continue;
@@ -243,19 +273,19 @@ void Classifier::MarkLeadInLists(const Page& page, const Options& o, PageWork* w
     // a lead-in followed by the page's tail (links, contact lines) is not one.
     uint32_t marked = 0, enumerated = 0;
     for (uint32_t j = i + 1; j < e; ++j) {
-      if (w->decisions[j].blank) continue;
-      marked += w->has(j, PageWork::kListMarker);
-      char last = page.line(j).back();
-      enumerated += last == ';' || last == ',';
+      if (decisions[j].blank) continue;
+      marked += (facts[j] & PageWork::kListMarker) != 0;
+      char c = last(j);
+      enumerated += c == ';' || c == ',';
     }
     uint32_t next = e;
-    while (next < n && w->decisions[next].blank) ++next;
-    bool goes_on = next < n && (w->by_rule[next] ? w->decisions[next].cls == LineClass::kBody
-                                                 : w->kinds[next] == LineKind::kProse ||
-                                                       w->kinds[next] == LineKind::kMedium);
+    while (next < n && decisions[next].blank) ++next;
+    bool goes_on = next < n && (by_rule[next] ? decisions[next].cls == LineClass::kBody
+                                              : kinds[next] == LineKind::kProse ||
+                                                    kinds[next] == LineKind::kMedium);
     if (marked < items && 2 * enumerated < items && !goes_on) continue;
     for (uint32_t j = i + 1; j < e; ++j)
-      if (!w->decisions[j].blank) w->list_item[j] = 1;
+      if (!decisions[j].blank) list_item[j] = 1;
     i = e - 1;
   }
 }
@@ -281,27 +311,34 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
   fixed[static_cast<int>(LineKind::kShort)][1] = -o.region_bad_penalty;
   fixed[static_cast<int>(LineKind::kNoWords)][0] = fixed[static_cast<int>(LineKind::kNoWords)][1] =
       -o.region_short_penalty;
+  const LineFeatures* const features = w->features.lines.data();
+  const Decision* const decisions = w->decisions.data();
+  const uint8_t* const by_rule = w->by_rule.data();
+  const uint8_t* const list_item = w->list_item.data();
+  const uint8_t* const facts = w->facts.data();
+  const LineKind* const kinds = w->kinds.data();
+  double* const scores = w->scores.data();
   for (uint32_t i = 0; i < n; ++i) {
-    const LineFeatures& f = w->features.lines[i];
+    const LineFeatures& f = features[i];
     double s;
-    if (w->by_rule[i] && !w->decisions[i].blank) {
+    if (by_rule[i] && !decisions[i].blank) {
       // Ads and single promoted links ("Read more: ...") sit between
       // paragraphs: such a rule line neither adds to nor breaks the stretch
       // it sits in. A section's lines (a headline list) do break it.
-      LineClass c = w->decisions[i].cls;
+      LineClass c = decisions[i].cls;
       bool inserted = c == LineClass::kAd || (c == LineClass::kHeadlineList &&
-                                              w->by_rule[i] == PageWork::kByLineRule);
+                                              by_rule[i] == PageWork::kByLineRule);
       s = c == LineClass::kBody ? f.chars * o.region_good_weight
           : inserted            ? 0.0
                                 : -o.region_bad_penalty;
-    } else if (w->list_item[i]) {
+    } else if (list_item[i]) {
       s = f.chars * o.region_list_weight;  // never blank
     } else {
       // Blank lines are of kind kBlank: 0.
-      int k = static_cast<int>(w->kinds[i]);
-      s = by_chars[k] ? f.chars * per_char[k] : fixed[k][w->has(i, PageWork::kRepeated)];
+      int k = static_cast<int>(kinds[i]);
+      s = by_chars[k] ? f.chars * per_char[k] : fixed[k][(facts[i] & PageWork::kRepeated) != 0];
     }
-    w->scores[i] = s;
+    scores[i] = s;
   }
   // Segments: stretches whose running sum stays positive, each cut at its
   // best end; the lines after that end are scanned again as a stretch of
@@ -347,27 +384,37 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
 
 void Classifier::ApplyHeuristics(const Page& page, const Options& o, PageWork* w) {
   (void)page;
-  for (uint32_t i = 0; i < w->decisions.size(); ++i) {
-    Decision& d = w->decisions[i];
-    if (d.blank || w->by_rule[i]) continue;
-    const LineFeatures& f = w->features.lines[i];
-    bool inside = w->in_region[i];
-    LineKind k = w->kinds[i];
+  // Local copies of the arrays' addresses and of the one option read: the
+  // decisions' stores would otherwise reload them on every line.
+  const size_t n = w->decisions.size();
+  Decision* const decisions = w->decisions.data();
+  const uint8_t* const by_rule = w->by_rule.data();
+  const uint8_t* const in_region = w->in_region.data();
+  const uint8_t* const list_item = w->list_item.data();
+  const uint8_t* const facts = w->facts.data();
+  const LineKind* const kinds = w->kinds.data();
+  const LineFeatures* const features = w->features.lines.data();
+  const uint32_t keep_chars = static_cast<uint32_t>(o.region_outside_keep_chars);
+  for (uint32_t i = 0; i < n; ++i) {
+    Decision& d = decisions[i];
+    if (d.blank || by_rule[i]) continue;
+    bool inside = in_region[i];
+    LineKind k = kinds[i];
     auto set = [&](LineClass c, Heuristic h) {
       d.cls = c;
       d.decider = DeciderOf(h);
     };
     if (k == LineKind::kNoWords) {
       set(LineClass::kNavigation, Heuristic::kNoWords);
-    } else if (w->has(i, PageWork::kRepeated) && k != LineKind::kProse) {
+    } else if ((facts[i] & PageWork::kRepeated) && k != LineKind::kProse) {
       set(LineClass::kNavigation, Heuristic::kRepeated);
-    } else if (inside && w->list_item[i]) {
+    } else if (inside && list_item[i]) {
       set(LineClass::kBody, Heuristic::kLeadInList);
     } else if (inside) {
       if (k == LineKind::kProse) set(LineClass::kBody, Heuristic::kProse);
       else if (k == LineKind::kMedium) set(LineClass::kBody, Heuristic::kMainRegion);
       else set(LineClass::kNavigation, Heuristic::kShortLabel);
-    } else if (k == LineKind::kProse && f.chars >= static_cast<uint32_t>(o.region_outside_keep_chars)) {
+    } else if (k == LineKind::kProse && features[i].chars >= keep_chars) {
       set(LineClass::kBody, Heuristic::kProse);
     } else {
       set(LineClass::kNavigation, Heuristic::kOutsideRegion);

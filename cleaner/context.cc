@@ -6,28 +6,48 @@ namespace clean {
 
 namespace {
 
-bool IsBody(const PageWork& w, uint32_t i) {
+// The page's per-line arrays, their addresses copied out of PageWork: a
+// decision's byte store could alias PageWork's vectors, and would make
+// every line's tests reload them.
+struct Lines {
+  Decision* decisions;
+  const uint8_t* by_rule;
+  const uint8_t* facts;
+  const LineKind* kinds;
+  const uint8_t* in_region;
+  size_t n;
+  explicit Lines(PageWork* w)
+      : decisions(w->decisions.data()),
+        by_rule(w->by_rule.data()),
+        facts(w->facts.data()),
+        kinds(w->kinds.data()),
+        in_region(w->in_region.data()),
+        n(w->decisions.size()) {}
+  bool has(uint32_t i, uint8_t fact) const { return (facts[i] & fact) != 0; }
+};
+
+bool IsBody(const Lines& w, uint32_t i) {
   return !w.decisions[i].blank && w.decisions[i].cls == LineClass::kBody;
 }
 
 // A heuristic removal the context pass may revise.
-bool Revisable(const PageWork& w, uint32_t i) {
+bool Revisable(const Lines& w, uint32_t i) {
   return !w.decisions[i].blank && !w.by_rule[i] && w.decisions[i].cls != LineClass::kBody;
 }
 
-bool HeadlineLike(const PageWork& w, uint32_t i) { return w.has(i, PageWork::kHeadlineLike); }
+bool HeadlineLike(const Lines& w, uint32_t i) { return w.has(i, PageWork::kHeadlineLike); }
 
-void Set(PageWork* w, uint32_t i, LineClass c, Heuristic h) {
-  w->decisions[i].cls = c;
-  w->decisions[i].decider = DeciderOf(h);
+void Set(const Lines& w, uint32_t i, LineClass c, Heuristic h) {
+  w.decisions[i].cls = c;
+  w.decisions[i].decider = DeciderOf(h);
 }
 
 // Short lines between body paragraphs are body: subheadings, list items.
-void BetweenBody(const Options& o, PageWork* w) {
-  size_t n = w->decisions.size();
+void BetweenBody(const Options& o, const Lines& w) {
+  const size_t n = w.n;
   uint32_t i = 0;
   while (i < n) {
-    if (w->kinds[i] != LineKind::kShort || w->has(i, PageWork::kRepeated) || !Revisable(*w, i)) {
+    if (w.kinds[i] != LineKind::kShort || w.has(i, PageWork::kRepeated) || !Revisable(w, i)) {
       ++i;
       continue;
     }
@@ -35,11 +55,11 @@ void BetweenBody(const Options& o, PageWork* w) {
     uint32_t b = i, e = i, count = 0;
     bool ok = true;
     while (e < n) {
-      if (w->decisions[e].blank) {
+      if (w.decisions[e].blank) {
         ++e;
         continue;
       }
-      if (Revisable(*w, e) && w->kinds[e] == LineKind::kShort && !w->has(e, PageWork::kRepeated)) {
+      if (Revisable(w, e) && w.kinds[e] == LineKind::kShort && !w.has(e, PageWork::kRepeated)) {
         ++count;
         ++e;
         continue;
@@ -49,33 +69,33 @@ void BetweenBody(const Options& o, PageWork* w) {
     // A longer run is still body when it lies inside the main text region
     // (a bullet list with its lead-in line).
     bool in_region = true;
-    for (uint32_t k = b; k < e && in_region; ++k) in_region = w->in_region[k];
+    for (uint32_t k = b; k < e && in_region; ++k) in_region = w.in_region[k];
     if (count > static_cast<uint32_t>(o.context_max_gap) && !in_region) ok = false;
     int prev = static_cast<int>(b) - 1;
-    while (prev >= 0 && w->decisions[prev].blank) --prev;
-    ok = ok && prev >= 0 && IsBody(*w, prev) && e < n && IsBody(*w, e);
+    while (prev >= 0 && w.decisions[prev].blank) --prev;
+    ok = ok && prev >= 0 && IsBody(w, prev) && e < n && IsBody(w, e);
     if (ok)
       for (uint32_t k = b; k < e; ++k)
-        if (!w->decisions[k].blank)
+        if (!w.decisions[k].blank)
           Set(w, k, LineClass::kBody,
-              w->has(k, PageWork::kListMarker) ? Heuristic::kListInBody : Heuristic::kBetweenBody);
+              w.has(k, PageWork::kListMarker) ? Heuristic::kListInBody : Heuristic::kBetweenBody);
     i = e;
   }
 }
 
 // The title: the nearest title-like removed line before the main region,
 // and every repeat of it.
-void FindTitle(const Page& page, PageWork* w) {
-  if (w->region_end == 0) return;
+void FindTitle(const Page& page, uint32_t region_begin, uint32_t region_end, const Lines& w) {
+  if (region_end == 0) return;
   int steps = 0;
-  for (int i = static_cast<int>(w->region_begin) - 1; i >= 0 && steps < 8; --i) {
-    if (w->decisions[i].blank) continue;
+  for (int i = static_cast<int>(region_begin) - 1; i >= 0 && steps < 8; --i) {
+    if (w.decisions[i].blank) continue;
     ++steps;
-    if (!Revisable(*w, i) || !w->has(i, PageWork::kTitleShape)) continue;
+    if (!Revisable(w, i) || !w.has(i, PageWork::kTitleShape)) continue;
     std::string_view t = page.line(i);
-    for (uint32_t k = 0; k < w->decisions.size(); ++k) {
+    for (uint32_t k = 0; k < w.n; ++k) {
       const LineSpan& l = page.lines[k];
-      if (l.end - l.begin == t.size() && Revisable(*w, k) && page.line(k) == t)
+      if (l.end - l.begin == t.size() && Revisable(w, k) && page.line(k) == t)
         Set(w, k, LineClass::kTitle, Heuristic::kTitle);
     }
     return;
@@ -84,28 +104,28 @@ void FindTitle(const Page& page, PageWork* w) {
 
 // Runs of headline-like lines outside the main region, and a label opening
 // such a run, are headline lists.
-void HeadlineRuns(const Options& o, PageWork* w) {
-  size_t n = w->decisions.size();
+void HeadlineRuns(const Options& o, const Lines& w) {
+  const size_t n = w.n;
   uint32_t i = 0;
   while (i < n) {
-    if (!HeadlineLike(*w, i) || !Revisable(*w, i) || w->decisions[i].cls == LineClass::kTitle) {
+    if (!HeadlineLike(w, i) || !Revisable(w, i) || w.decisions[i].cls == LineClass::kTitle) {
       ++i;
       continue;
     }
     uint32_t b = i, e = i, count = 0;
-    while (e < n && (w->decisions[e].blank ||
-                     (Revisable(*w, e) && w->decisions[e].cls != LineClass::kTitle &&
-                      HeadlineLike(*w, e)))) {
-      if (!w->decisions[e].blank) ++count;
+    while (e < n && (w.decisions[e].blank ||
+                     (Revisable(w, e) && w.decisions[e].cls != LineClass::kTitle &&
+                      HeadlineLike(w, e)))) {
+      if (!w.decisions[e].blank) ++count;
       ++e;
     }
     if (count >= static_cast<uint32_t>(o.headline_run_min)) {
       for (uint32_t k = b; k < e; ++k)
-        if (!w->decisions[k].blank) Set(w, k, LineClass::kHeadlineList, Heuristic::kHeadlineRun);
+        if (!w.decisions[k].blank) Set(w, k, LineClass::kHeadlineList, Heuristic::kHeadlineRun);
       int h = static_cast<int>(b) - 1;
-      while (h >= 0 && w->decisions[h].blank) --h;
-      if (h >= 0 && Revisable(*w, h) && w->kinds[h] == LineKind::kShort &&
-          w->has(h, PageWork::kFewWords) && w->decisions[h].cls != LineClass::kTitle)
+      while (h >= 0 && w.decisions[h].blank) --h;
+      if (h >= 0 && Revisable(w, h) && w.kinds[h] == LineKind::kShort &&
+          w.has(h, PageWork::kFewWords) && w.decisions[h].cls != LineClass::kTitle)
         Set(w, h, LineClass::kHeadlineList, Heuristic::kSectionHeader);
     }
     i = e;
@@ -113,14 +133,14 @@ void HeadlineRuns(const Options& o, PageWork* w) {
 }
 
 // A short removed line next to a caption is its credit.
-void CaptionCredits(PageWork* w) {
-  size_t n = w->decisions.size();
+void CaptionCredits(const Lines& w) {
+  const size_t n = w.n;
   for (uint32_t i = 0; i < n; ++i) {
-    if (w->decisions[i].blank || w->decisions[i].cls != LineClass::kCaption) continue;
+    if (w.decisions[i].blank || w.decisions[i].cls != LineClass::kCaption) continue;
     for (int k : {static_cast<int>(i) - 1, static_cast<int>(i) + 1}) {
       if (k < 0 || k >= static_cast<int>(n)) continue;
-      if (Revisable(*w, k) && w->kinds[k] == LineKind::kShort &&
-          w->decisions[k].cls != LineClass::kCaption)
+      if (Revisable(w, k) && w.kinds[k] == LineKind::kShort &&
+          w.decisions[k].cls != LineClass::kCaption)
         Set(w, k, LineClass::kCaption, Heuristic::kCaptionCredit);
     }
   }
@@ -132,14 +152,15 @@ void ApplyContext(const Page& page, const Options& o, PageWork* w) {
   // Titles and captions here are the rules' (no pass below turns a line
   // into a caption, nor one before FindTitle into a title).
   bool title = false, caption = false;
-  for (const Decision& d : w->decisions) {
-    title = title || (!d.blank && d.cls == LineClass::kTitle);
-    caption = caption || (!d.blank && d.cls == LineClass::kCaption);
+  for (const Decision& d : w->decisions) {  // no branch per line
+    title |= !d.blank & (d.cls == LineClass::kTitle);
+    caption |= !d.blank & (d.cls == LineClass::kCaption);
   }
-  BetweenBody(o, w);
-  if (!title) FindTitle(page, w);  // else a rule found it
-  HeadlineRuns(o, w);
-  if (caption) CaptionCredits(w);
+  const Lines lines(w);
+  BetweenBody(o, lines);
+  if (!title) FindTitle(page, w->region_begin, w->region_end, lines);  // else a rule found it
+  HeadlineRuns(o, lines);
+  if (caption) CaptionCredits(lines);
 }
 
 }  // namespace clean
