@@ -102,10 +102,10 @@ void Classifier::Classify(const Page& page, const Source* source, const Options&
                           PageWork* w) {
   features_.Compute(page, &w->features);
   Describe(page, o, w);
-  ApplyRules(page, source, w);
+  uint32_t rule_classes = ApplyRules(page, source, w);
   LocateRegion(page, o, w);
   ApplyHeuristics(page, o, w);
-  ApplyContext(page, o, w);
+  ApplyContext(page, o, rule_classes, w);
 }
 
 void Classifier::Describe(const Page& page, const Options& o, PageWork* w) {
@@ -143,7 +143,7 @@ void Classifier::Describe(const Page& page, const Options& o, PageWork* w) {
   }
 }
 
-void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {
+uint32_t Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {
   const MatchPlan& plan = source ? source->plan : rules_.generic().plan;
   if (w->scanned != &plan) scanner_.Scan(plan, page, &w->scan, w->prefiltered);
   w->scanned = nullptr;
@@ -153,6 +153,7 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
   HitCursor cursor(w->scan.hits);
   HitCursor limits(w->scan.limits);
   size_t n = page.lines.size();
+  uint32_t classes = 0;
   for (uint32_t i = 0; i < n; ++i) {
     if (i > 0 && !open[0] && !open[1]) {
       // No section open: nothing happens before the next line with a hit
@@ -187,6 +188,7 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
       d.cls = LineClass::kMeta;
       d.decider = DeciderOf(Heuristic::kDateHeader);
       w->by_rule[i] = PageWork::kByLineRule;
+      classes |= 1u << static_cast<int>(LineClass::kMeta);
       continue;
     }
     bool decided = false, by_section = false;
@@ -230,8 +232,12 @@ void Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w)
         by_section = true;
       }
     }
-    if (decided) w->by_rule[i] = by_section ? PageWork::kBySection : PageWork::kByLineRule;
+    if (decided) {
+      w->by_rule[i] = by_section ? PageWork::kBySection : PageWork::kByLineRule;
+      classes |= 1u << static_cast<int>(d.cls);
+    }
   }
+  return classes;
 }
 
 void Classifier::MarkLeadInLists(const Page& page, const Options& o, PageWork* w) {

@@ -85,7 +85,8 @@ class Classifier {
   void set_prefilter(bool on) { scanner_.set_prefilter(on); }
 
  private:
-  void ApplyRules(const Page& page, const Source* source, PageWork* w);
+  // Returns the classes the rules gave lines: bit c for LineClass c.
+  uint32_t ApplyRules(const Page& page, const Source* source, PageWork* w);
   void LocateRegion(const Page& page, const Options& o, PageWork* w);
   void MarkLeadInLists(const Page& page, const Options& o, PageWork* w);
   void ApplyHeuristics(const Page& page, const Options& o, PageWork* w);

@@ -148,14 +148,12 @@ void CaptionCredits(const Lines& w) {
 
 }  // namespace
 
-void ApplyContext(const Page& page, const Options& o, PageWork* w) {
-  // Titles and captions here are the rules' (no pass below turns a line
-  // into a caption, nor one before FindTitle into a title).
-  bool title = false, caption = false;
-  for (const Decision& d : w->decisions) {  // no branch per line
-    title |= !d.blank & (d.cls == LineClass::kTitle);
-    caption |= !d.blank & (d.cls == LineClass::kCaption);
-  }
+void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, PageWork* w) {
+  // Titles and captions here are the rules' (the heuristics decide body
+  // and navigation only; no pass below turns a line into a caption, nor
+  // one before FindTitle into a title).
+  const bool title = rule_classes >> static_cast<int>(LineClass::kTitle) & 1;
+  const bool caption = rule_classes >> static_cast<int>(LineClass::kCaption) & 1;
   const Lines lines(w);
   BetweenBody(o, lines);
   if (!title) FindTitle(page, w->region_begin, w->region_end, lines);  // else a rule found it

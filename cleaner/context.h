@@ -13,6 +13,9 @@
 
 namespace clean {
 
-void ApplyContext(const Page& page, const Options& options, PageWork* work);
+// rule_classes: bit c set when a rule gave a line LineClass c (the
+// classifier's ApplyRules), so that no pass over the lines looks for them.
+void ApplyContext(const Page& page, const Options& options, uint32_t rule_classes,
+                  PageWork* work);
 
 }  // namespace clean
