@@ -85,13 +85,20 @@ void BetweenBody(const Options& o, const Lines& w) {
 
 // The title: the nearest title-like removed line before the main region,
 // and every repeat of it.
-void FindTitle(const Page& page, uint32_t region_begin, uint32_t region_end, const Lines& w) {
+void FindTitle(const Page& page, const PageFeatures& features, uint32_t region_begin,
+               uint32_t region_end, const Lines& w) {
   if (region_end == 0) return;
   int steps = 0;
   for (int i = static_cast<int>(region_begin) - 1; i >= 0 && steps < 8; --i) {
     if (w.decisions[i].blank) continue;
     ++steps;
     if (!Revisable(w, i) || !w.has(i, PageWork::kTitleShape)) continue;
+    // A line the page has once (its count cannot have wrapped with fewer
+    // than 65536 lines) is its only copy: no need to look for others.
+    if (features.lines[i].repeats == 1 && w.n < 65536) {
+      Set(w, i, LineClass::kTitle, Heuristic::kTitle);
+      return;
+    }
     std::string_view t = page.line(i);
     for (uint32_t k = 0; k < w.n; ++k) {
       const LineSpan& l = page.lines[k];
@@ -156,7 +163,7 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, Pag
   const bool caption = rule_classes >> static_cast<int>(LineClass::kCaption) & 1;
   const Lines lines(w);
   BetweenBody(o, lines);
-  if (!title) FindTitle(page, w->region_begin, w->region_end, lines);  // else a rule found it
+  if (!title) FindTitle(page, w->features, w->region_begin, w->region_end, lines);  // else a rule found it
   HeadlineRuns(o, lines);
   if (caption) CaptionCredits(lines);
 }
