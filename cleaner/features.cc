@@ -137,6 +137,20 @@ inline size_t TrailingZeros(uint64_t x) {
   return x ? static_cast<size_t>(__builtin_ctzll(x)) : 64;
 }
 
+// The bits of x where mask has them, packed to the low end (PEXT, BMI2;
+// kBitOps only: it has no fallback). As TrailingZeros, in asm: the
+// intrinsic cannot be inlined outside the BMI2 functions' own code.
+inline uint64_t ExtractBits(uint64_t x, uint64_t mask) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  uint64_t r;
+  asm("pextq %2, %1, %0" : "=r"(r) : "r"(x), "rm"(mask));
+  return r;
+#else
+  (void)x, (void)mask;
+  __builtin_trap();
+#endif
+}
+
 // Lower-cases the word w[0, len) (valid UTF-8, word characters only) into
 // out; returns its length in code points.
 size_t LowerWord(const char* w, size_t len, char* out) {
@@ -367,6 +381,14 @@ template <bool kBitOps, class Chunks>
   auto bits = [&](uint64_t prev, uint64_t cur, size_t b, size_t len) {
     return Bits128(prev, cur, b + 64 - base) & ((uint64_t{1} << len) - 1);
   };
+  // With BMI2 (kBitOps), words of 4+ code points are counted from each
+  // chunk's masks (see below), not word by word: a few instructions a
+  // chunk instead of a few a word. Without, PEXT is not there to pack the
+  // word mask to code points.
+  constexpr bool kLongWordsFromMasks = kBitOps;
+  // Whether each of the line's last code points read is a word character,
+  // at the top (bit 63: the last one).
+  uint64_t last_cps = 0;
   auto word = [&](size_t b, size_t e) __attribute__((always_inline)) {
     const size_t len = e - b;
     // With no capital beyond ASCII, the word's bytes with the ASCII
@@ -376,7 +398,7 @@ template <bool kBitOps, class Chunks>
     if (len <= Lexicon::kShortBytes &&
         !(any_upper_high && bits(prev_upper_high, upper_high, b, len))) [[likely]] {
       const WordKey key = WordKey::Load(p + b, len).LowerAscii();
-      long_words += len - pop(key.ContinuationMask()) >= 4;
+      if constexpr (!kLongWordsFromMasks) long_words += len - pop(key.ContinuationMask()) >= 4;
       // Looked up whatever max_word says: a word longer than every stop
       // word matches no slot (keys are zero-padded, and no word holds a
       // zero byte).
@@ -385,7 +407,7 @@ template <bool kBitOps, class Chunks>
     }
     size_t cps;
     langs.Add(OtherWord(pass, p + b, len, &cps));
-    long_words += cps >= 4;
+    if constexpr (!kLongWordsFromMasks) long_words += cps >= 4;
   };
   bool in_word = false;      // a word runs on from an earlier chunk
   size_t word_begin = 0;     // ... starting here
@@ -409,6 +431,10 @@ template <bool kBitOps, class Chunks>
     letters += pop(wordm & ~digit);
     digits += pop(digit);
     uppers += pop(upper);
+    // The chunk's code points (kLongWordsFromMasks): bit i, whether its
+    // i-th is a word character; `cps` of them.
+    uint64_t cp_word = wordm;
+    size_t cps = valid;
     if (high &= in_line) {
       // Each non-ASCII code point by its first byte; then its continuation
       // bytes take its word bit.
@@ -428,6 +454,28 @@ template <bool kBitOps, class Chunks>
       upper |= high_upper;
       stop |= high_stop;
       for (int step = 0; step < 3; ++step) wordm |= ((wordm << 1) | carry) & cont;
+      if constexpr (kLongWordsFromMasks) {
+        // A code point's word bit is its first byte's: the others dropped.
+        // (Only here, in chunks with non-ASCII bytes: PEXT is one
+        // instruction on Intel, but microcode on AMD before Zen 3.)
+        const uint64_t first_bytes = in_line & ~cont;
+        cp_word = ExtractBits(wordm, first_bytes);
+        cps = pop(first_bytes);
+      }
+    }
+    if constexpr (kLongWordsFromMasks) {
+      // A word of 4+ code points has one 4th code point: a word character
+      // after 3 word characters after one that is not (or the line's
+      // start). Bit i of ahead_k: whether the code point k before the i-th
+      // is a word character (the chunk's, or the last ones of the chunks
+      // before).
+      const uint64_t ahead_1 = (cp_word << 1) | (last_cps >> 63),
+                     ahead_2 = (cp_word << 2) | (last_cps >> 62),
+                     ahead_3 = (cp_word << 3) | (last_cps >> 61),
+                     ahead_4 = (cp_word << 4) | (last_cps >> 60);
+      long_words += pop(cp_word & ahead_1 & ahead_2 & ahead_3 & ~ahead_4);
+      // The chunk's code points after the earlier ones: the last at the top.
+      last_cps = Bits128(last_cps, cp_word, cps);
     }
     upper_high = upper & high;
     any_upper_high = (upper_high | prev_upper_high) != 0;

@@ -303,6 +303,21 @@ TEST_CASE("features reference: generated lines of every length and at every offs
     }
     bad += Compare(&fx, lexicon, "shifted page " + std::to_string(shift), page);
   }
+  // Words of 1..6 code points of 1 to 4 bytes (long_words: 4+ code points,
+  // counted from the chunks' masks with BMI2) straddling every chunk offset
+  // up to the third chunk, with the line's end right after them or not.
+  const char* const cps[] = {"q", "é", "Ж", "北", "\xF0\x90\x8C\xB0"};  // the last: 𐌰
+  for (size_t shift = 0; shift < 140; ++shift) {
+    std::string page;
+    for (int n = 1; n <= 6; ++n)
+      for (int first = 0; first < 5; ++first) {
+        std::string w;
+        for (int j = 0; j < n; ++j) w += cps[(first + j * (j + 1)) % 5];
+        page += std::string(shift, 'z') + " " + w + "\n";
+        page += std::string(shift, 'z') + " " + w + " " + w + "!\n";
+      }
+    bad += Compare(&fx, lexicon, "long words at " + std::to_string(shift), page);
+  }
   // More stop words in a line than the fast path's 8-bit counters hold, and
   // more words than LineFeatures' 16-bit counts (they wrap).
   std::string many;
