@@ -286,6 +286,10 @@ struct LinePass {
 // 16-byte blocks (SSE2, or a byte loop), up to the line's end.
 struct BlockChunks {
   static constexpr size_t kReadPast = 16;
+  // A word's key: its bytes with the ASCII letters lower-cased.
+  static WordKey LowerKey(const char* p, size_t len) {
+    return WordKey::Load(p, len).LowerAscii();
+  }
   // How a word's lookup is counted (LangCounts::AddIfMatch).
   static void AddIfMatch(LangCounts* langs, const Lexicon::Slot& s, const WordKey& key) {
     langs->AddIfMatch(s, key);
@@ -316,6 +320,9 @@ struct BlockChunks {
 // read by one of them).
 struct Avx2Chunks {
   static constexpr size_t kReadPast = 64;
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static WordKey LowerKey(const char* p, size_t len) {
+    return WordKey::LoadLowerAscii(p, len);
+  }
   // The key compared 8 bytes at a time (SSE4.1, which every AVX2 CPU has):
   // two instructions fewer a word than WordKey::MatchMask's SSE2.
   [[gnu::target(CLEAN_AVX2_TARGET)]] static void AddIfMatch(LangCounts* langs,
@@ -397,7 +404,7 @@ template <bool kBitOps, class Chunks>
     // as hard to predict as the text's language).
     if (len <= Lexicon::kShortBytes &&
         !(any_upper_high && bits(prev_upper_high, upper_high, b, len))) [[likely]] {
-      const WordKey key = WordKey::Load(p + b, len).LowerAscii();
+      const WordKey key = Chunks::LowerKey(p + b, len);
       if constexpr (!kLongWordsFromMasks) long_words += len - pop(key.ContinuationMask()) >= 4;
       // Looked up whatever max_word says: a word longer than every stop
       // word matches no slot (keys are zero-padded, and no word holds a
