@@ -36,7 +36,8 @@ class WordKey {
   // Load(p, len).LowerAscii() with SSE4.1 (PBLENDVB), in code built for it
   // (the AVX2 line pass): the bytes below 0x80 get 0x20 set before the
   // padding is masked off, so none need telling from the padding; three
-  // instructions fewer a word.
+  // instructions fewer a word. The same key for any word without a zero
+  // byte (which this one would take as 0x20).
   [[gnu::target("sse4.1")]] static WordKey LoadLowerAscii(const char* p, size_t len) {
     const __m128i in = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kInWord + 16 - len));
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
