@@ -396,14 +396,16 @@ template <bool kBitOps, class Chunks>
   // Whether each of the line's last code points read is a word character,
   // at the top (bit 63: the last one).
   uint64_t last_cps = 0;
-  auto word = [&](size_t b, size_t e) __attribute__((always_inline)) {
+  // kUpperHigh: the chunk (or the one before) has a capital beyond ASCII
+  // (any_upper_high, tested once a chunk rather than once a word).
+  auto word = [&]<bool kUpperHigh>(size_t b, size_t e) __attribute__((always_inline)) {
     const size_t len = e - b;
     // With no capital beyond ASCII, the word's bytes with the ASCII
     // letters lower-cased are its lower-case form: keyed straight from the
     // line, with no branch on what the word holds (whether it is ASCII is
     // as hard to predict as the text's language).
     if (len <= Lexicon::kShortBytes &&
-        !(any_upper_high && bits(prev_upper_high, upper_high, b, len))) [[likely]] {
+        !(kUpperHigh && bits(prev_upper_high, upper_high, b, len))) [[likely]] {
       const WordKey key = Chunks::LowerKey(p + b, len);
       if constexpr (!kLongWordsFromMasks) long_words += len - pop(key.ContinuationMask()) >= 4;
       // Looked up whatever max_word says: a word longer than every stop
@@ -529,17 +531,28 @@ template <bool kBitOps, class Chunks>
     // the text).
     size_t begin = in_word ? word_begin : base + TrailingZeros<kBitOps>(starts);
     starts = in_word ? starts : starts & (starts - 1);
-    for (; ends; ends &= ends - 1) {
-      word(begin, base + TrailingZeros<kBitOps>(ends));
-      begin = base + TrailingZeros<kBitOps>(starts);
-      starts &= starts - 1;
+    auto close_words = [&]<bool kUpperHigh>() __attribute__((always_inline)) {
+      for (; ends; ends &= ends - 1) {
+        word.template operator()<kUpperHigh>(begin, base + TrailingZeros<kBitOps>(ends));
+        begin = base + TrailingZeros<kBitOps>(starts);
+        starts &= starts - 1;
+      }
+    };
+    if (any_upper_high) [[unlikely]] {
+      close_words.template operator()<true>();
+    } else {
+      close_words.template operator()<false>();
     }
     in_word = begin < base + 64;  // TrailingZeros(0) is 64: none left
     word_begin = begin;
   }
   if (in_word) {  // the line's last 64 bytes, ending in a word
     base -= 64;  // the last chunk's
-    word(word_begin, n);
+    if (any_upper_high) {
+      word.template operator()<true>(word_begin, n);
+    } else {
+      word.template operator()<false>(word_begin, n);
+    }
   }
   // Every field, stored once (no zeroed copy first).
   auto u16 = [](uint32_t v) { return static_cast<uint16_t>(v); };
