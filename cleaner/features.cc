@@ -583,8 +583,8 @@ struct Repeats {
   size_t mask;
   bool any = false;  // a line repeats an earlier one
 
-  void Add(const Page& page, uint32_t i, PageFeatures* out) {
-    const std::string_view l = page.line(i);
+  // Line i, l (its bytes, as the caller has them at hand).
+  void Add(const Page& page, uint32_t i, std::string_view l, PageFeatures* out) {
     for (size_t h = hashes[i] & mask;; h = (h + 1) & mask) {
       const uint32_t s = slots[h];
       if (s == UINT32_MAX) {
@@ -633,7 +633,8 @@ template <bool kBitOps, class Chunks>
       p = tail->data();
     }
     ComputeLine<kBitOps, Chunks>(pass, p, n, &f, &repeats->hashes[i]);
-    repeats->Add(page, static_cast<uint32_t>(i), out);
+    repeats->Add(page, static_cast<uint32_t>(i),
+                 std::string_view(page.text.data() + span.begin, n), out);
     if (f.words) {
       words += f.words;
       for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += f.stop_by_lang[l];
