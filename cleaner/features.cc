@@ -483,8 +483,9 @@ template <bool kBitOps, class Chunks>
                      ahead_3 = (cp_word << 3) | (last_cps >> 61),
                      ahead_4 = (cp_word << 4) | (last_cps >> 60);
       long_words += pop(cp_word & ahead_1 & ahead_2 & ahead_3 & ~ahead_4);
-      // The chunk's code points after the earlier ones: the last at the top.
-      last_cps = Bits128(last_cps, cp_word, cps);
+      // The chunk's code points after the earlier ones: the last at the top
+      // (for the next chunk: most lines have none).
+      if (valid == 64) last_cps = Bits128(last_cps, cp_word, cps);
     }
     upper_high = upper & high;
     any_upper_high = (upper_high | prev_upper_high) != 0;
