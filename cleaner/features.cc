@@ -421,7 +421,6 @@ template <bool kBitOps, class Chunks>
   bool in_word = false;      // a word runs on from an earlier chunk
   size_t word_begin = 0;     // ... starting here
   uint64_t carry = 0;        // the last byte of the previous chunk is part of a word
-  uint32_t unflushed = 0;    // words (at most) added to langs since its last flush
   bool sentence_break = false;
   size_t next_stop = 0;      // sentence punctuation before this was already followed
   for (; base < n; base += 64) {
@@ -522,10 +521,6 @@ template <bool kBitOps, class Chunks>
     const uint32_t new_words = pop(starts);
     words += new_words;
     cap_words += pop(starts & upper);
-    if ((unflushed += new_words + 1) > 255) {
-      langs.Flush();
-      unflushed = new_words + 1;
-    }
     // Each end closes the earliest word not yet closed (the one running on
     // from an earlier chunk first); the start left over, if any, runs on.
     // No branch but the loop's (where a word ends is as hard to predict as
@@ -546,6 +541,11 @@ template <bool kBitOps, class Chunks>
     }
     in_word = begin < base + 64;  // TrailingZeros(0) is 64: none left
     word_begin = begin;
+    // A chunk closes at most 33 words (32 ends, the line's end one more),
+    // so langs' 8-bit counters are flushed every 4 chunks (at most 132 and
+    // the last word added before Store flushes them): no count kept, and
+    // lines of up to 256 bytes never flush before Store.
+    if ((base & 0xC0) == 0xC0) langs.Flush();
   }
   if (in_word) {  // the line's last 64 bytes, ending in a word
     base -= 64;  // the last chunk's
