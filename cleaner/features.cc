@@ -137,6 +137,20 @@ inline size_t TrailingZeros(uint64_t x) {
   return x ? static_cast<size_t>(__builtin_ctzll(x)) : 64;
 }
 
+// The bits of x where mask has them, packed to the low end (PEXT, BMI2;
+// kBitOps only: it has no fallback). As TrailingZeros, in asm: the
+// intrinsic cannot be inlined outside the BMI2 functions' own code.
+inline uint64_t ExtractBits(uint64_t x, uint64_t mask) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  uint64_t r;
+  asm("pextq %2, %1, %0" : "=r"(r) : "r"(x), "rm"(mask));
+  return r;
+#else
+  (void)x, (void)mask;
+  __builtin_trap();
+#endif
+}
+
 // Lower-cases the word w[0, len) (valid UTF-8, word characters only) into
 // out; returns its length in code points.
 size_t LowerWord(const char* w, size_t len, char* out) {
@@ -272,6 +286,10 @@ struct LinePass {
 // 16-byte blocks (SSE2, or a byte loop), up to the line's end.
 struct BlockChunks {
   static constexpr size_t kReadPast = 16;
+  // A word's key: its bytes with the ASCII letters lower-cased.
+  static WordKey LowerKey(const char* p, size_t len) {
+    return WordKey::Load(p, len).LowerAscii();
+  }
   // How a word's lookup is counted (LangCounts::AddIfMatch).
   static void AddIfMatch(LangCounts* langs, const Lexicon::Slot& s, const WordKey& key) {
     langs->AddIfMatch(s, key);
@@ -302,6 +320,9 @@ struct BlockChunks {
 // read by one of them).
 struct Avx2Chunks {
   static constexpr size_t kReadPast = 64;
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static WordKey LowerKey(const char* p, size_t len) {
+    return WordKey::LoadLowerAscii(p, len);
+  }
   // The key compared 8 bytes at a time (SSE4.1, which every AVX2 CPU has):
   // two instructions fewer a word than WordKey::MatchMask's SSE2.
   [[gnu::target(CLEAN_AVX2_TARGET)]] static void AddIfMatch(LangCounts* langs,
@@ -367,16 +388,26 @@ template <bool kBitOps, class Chunks>
   auto bits = [&](uint64_t prev, uint64_t cur, size_t b, size_t len) {
     return Bits128(prev, cur, b + 64 - base) & ((uint64_t{1} << len) - 1);
   };
-  auto word = [&](size_t b, size_t e) __attribute__((always_inline)) {
+  // With BMI2 (kBitOps), words of 4+ code points are counted from each
+  // chunk's masks (see below), not word by word: a few instructions a
+  // chunk instead of a few a word. Without, PEXT is not there to pack the
+  // word mask to code points.
+  constexpr bool kLongWordsFromMasks = kBitOps;
+  // Whether each of the line's last code points read is a word character,
+  // at the top (bit 63: the last one).
+  uint64_t last_cps = 0;
+  // kUpperHigh: the chunk (or the one before) has a capital beyond ASCII
+  // (any_upper_high, tested once a chunk rather than once a word).
+  auto word = [&]<bool kUpperHigh>(size_t b, size_t e) __attribute__((always_inline)) {
     const size_t len = e - b;
     // With no capital beyond ASCII, the word's bytes with the ASCII
     // letters lower-cased are its lower-case form: keyed straight from the
     // line, with no branch on what the word holds (whether it is ASCII is
     // as hard to predict as the text's language).
     if (len <= Lexicon::kShortBytes &&
-        !(any_upper_high && bits(prev_upper_high, upper_high, b, len))) [[likely]] {
-      const WordKey key = WordKey::Load(p + b, len).LowerAscii();
-      long_words += len - pop(key.ContinuationMask()) >= 4;
+        !(kUpperHigh && bits(prev_upper_high, upper_high, b, len))) [[likely]] {
+      const WordKey key = Chunks::LowerKey(p + b, len);
+      if constexpr (!kLongWordsFromMasks) long_words += len - pop(key.ContinuationMask()) >= 4;
       // Looked up whatever max_word says: a word longer than every stop
       // word matches no slot (keys are zero-padded, and no word holds a
       // zero byte).
@@ -385,12 +416,11 @@ template <bool kBitOps, class Chunks>
     }
     size_t cps;
     langs.Add(OtherWord(pass, p + b, len, &cps));
-    long_words += cps >= 4;
+    if constexpr (!kLongWordsFromMasks) long_words += cps >= 4;
   };
   bool in_word = false;      // a word runs on from an earlier chunk
   size_t word_begin = 0;     // ... starting here
   uint64_t carry = 0;        // the last byte of the previous chunk is part of a word
-  uint32_t unflushed = 0;    // words (at most) added to langs since its last flush
   bool sentence_break = false;
   size_t next_stop = 0;      // sentence punctuation before this was already followed
   for (; base < n; base += 64) {
@@ -409,6 +439,10 @@ template <bool kBitOps, class Chunks>
     letters += pop(wordm & ~digit);
     digits += pop(digit);
     uppers += pop(upper);
+    // The chunk's code points (kLongWordsFromMasks): bit i, whether its
+    // i-th is a word character; `cps` of them.
+    uint64_t cp_word = wordm;
+    size_t cps = valid;
     if (high &= in_line) {
       // Each non-ASCII code point by its first byte; then its continuation
       // bytes take its word bit.
@@ -428,6 +462,29 @@ template <bool kBitOps, class Chunks>
       upper |= high_upper;
       stop |= high_stop;
       for (int step = 0; step < 3; ++step) wordm |= ((wordm << 1) | carry) & cont;
+      if constexpr (kLongWordsFromMasks) {
+        // A code point's word bit is its first byte's: the others dropped.
+        // (Only here, in chunks with non-ASCII bytes: PEXT is one
+        // instruction on Intel, but microcode on AMD before Zen 3.)
+        const uint64_t first_bytes = in_line & ~cont;
+        cp_word = ExtractBits(wordm, first_bytes);
+        cps = pop(first_bytes);
+      }
+    }
+    if constexpr (kLongWordsFromMasks) {
+      // A word of 4+ code points has one 4th code point: a word character
+      // after 3 word characters after one that is not (or the line's
+      // start). Bit i of ahead_k: whether the code point k before the i-th
+      // is a word character (the chunk's, or the last ones of the chunks
+      // before).
+      const uint64_t ahead_1 = (cp_word << 1) | (last_cps >> 63),
+                     ahead_2 = (cp_word << 2) | (last_cps >> 62),
+                     ahead_3 = (cp_word << 3) | (last_cps >> 61),
+                     ahead_4 = (cp_word << 4) | (last_cps >> 60);
+      long_words += pop(cp_word & ahead_1 & ahead_2 & ahead_3 & ~ahead_4);
+      // The chunk's code points after the earlier ones: the last at the top
+      // (for the next chunk: most lines have none).
+      if (valid == 64) last_cps = Bits128(last_cps, cp_word, cps);
     }
     upper_high = upper & high;
     any_upper_high = (upper_high | prev_upper_high) != 0;
@@ -464,27 +521,39 @@ template <bool kBitOps, class Chunks>
     const uint32_t new_words = pop(starts);
     words += new_words;
     cap_words += pop(starts & upper);
-    if ((unflushed += new_words + 1) > 255) {
-      langs.Flush();
-      unflushed = new_words + 1;
-    }
     // Each end closes the earliest word not yet closed (the one running on
     // from an earlier chunk first); the start left over, if any, runs on.
     // No branch but the loop's (where a word ends is as hard to predict as
     // the text).
     size_t begin = in_word ? word_begin : base + TrailingZeros<kBitOps>(starts);
     starts = in_word ? starts : starts & (starts - 1);
-    for (; ends; ends &= ends - 1) {
-      word(begin, base + TrailingZeros<kBitOps>(ends));
-      begin = base + TrailingZeros<kBitOps>(starts);
-      starts &= starts - 1;
+    auto close_words = [&]<bool kUpperHigh>() __attribute__((always_inline)) {
+      for (; ends; ends &= ends - 1) {
+        word.template operator()<kUpperHigh>(begin, base + TrailingZeros<kBitOps>(ends));
+        begin = base + TrailingZeros<kBitOps>(starts);
+        starts &= starts - 1;
+      }
+    };
+    if (any_upper_high) [[unlikely]] {
+      close_words.template operator()<true>();
+    } else {
+      close_words.template operator()<false>();
     }
     in_word = begin < base + 64;  // TrailingZeros(0) is 64: none left
     word_begin = begin;
+    // A chunk closes at most 33 words (32 ends, the line's end one more),
+    // so langs' 8-bit counters are flushed every 4 chunks (at most 132 and
+    // the last word added before Store flushes them): no count kept, and
+    // lines of up to 256 bytes never flush before Store.
+    if ((base & 0xC0) == 0xC0) langs.Flush();
   }
   if (in_word) {  // the line's last 64 bytes, ending in a word
     base -= 64;  // the last chunk's
-    word(word_begin, n);
+    if (any_upper_high) {
+      word.template operator()<true>(word_begin, n);
+    } else {
+      word.template operator()<false>(word_begin, n);
+    }
   }
   // Every field, stored once (no zeroed copy first).
   auto u16 = [](uint32_t v) { return static_cast<uint16_t>(v); };
@@ -515,8 +584,8 @@ struct Repeats {
   size_t mask;
   bool any = false;  // a line repeats an earlier one
 
-  void Add(const Page& page, uint32_t i, PageFeatures* out) {
-    const std::string_view l = page.line(i);
+  // Line i, l (its bytes, as the caller has them at hand).
+  void Add(const Page& page, uint32_t i, std::string_view l, PageFeatures* out) {
     for (size_t h = hashes[i] & mask;; h = (h + 1) & mask) {
       const uint32_t s = slots[h];
       if (s == UINT32_MAX) {
@@ -565,7 +634,8 @@ template <bool kBitOps, class Chunks>
       p = tail->data();
     }
     ComputeLine<kBitOps, Chunks>(pass, p, n, &f, &repeats->hashes[i]);
-    repeats->Add(page, static_cast<uint32_t>(i), out);
+    repeats->Add(page, static_cast<uint32_t>(i),
+                 std::string_view(page.text.data() + span.begin, n), out);
     if (f.words) {
       words += f.words;
       for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += f.stop_by_lang[l];

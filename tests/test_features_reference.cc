@@ -19,6 +19,7 @@
 #include "cleaner/features.h"
 #include "cleaner/options.h"
 #include "cleaner/text_util.h"
+#include "cleaner/word_key.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;
@@ -303,6 +304,21 @@ TEST_CASE("features reference: generated lines of every length and at every offs
     }
     bad += Compare(&fx, lexicon, "shifted page " + std::to_string(shift), page);
   }
+  // Words of 1..6 code points of 1 to 4 bytes (long_words: 4+ code points,
+  // counted from the chunks' masks with BMI2) straddling every chunk offset
+  // up to the third chunk, with the line's end right after them or not.
+  const char* const cps[] = {"q", "é", "Ж", "北", "\xF0\x90\x8C\xB0"};  // the last: 𐌰
+  for (size_t shift = 0; shift < 140; ++shift) {
+    std::string page;
+    for (int n = 1; n <= 6; ++n)
+      for (int first = 0; first < 5; ++first) {
+        std::string w;
+        for (int j = 0; j < n; ++j) w += cps[(first + j * (j + 1)) % 5];
+        page += std::string(shift, 'z') + " " + w + "\n";
+        page += std::string(shift, 'z') + " " + w + " " + w + "!\n";
+      }
+    bad += Compare(&fx, lexicon, "long words at " + std::to_string(shift), page);
+  }
   // More stop words in a line than the fast path's 8-bit counters hold, and
   // more words than LineFeatures' 16-bit counts (they wrap).
   std::string many;
@@ -409,6 +425,33 @@ TEST_CASE("features reference: the AVX2 byte classes match the scalar ones", "[f
     REQUIRE(fast.high == slow.high);
     REQUIRE(fast.cont == slow.cont);
     REQUIRE(fast.space == slow.space);
+  }
+#endif
+}
+
+TEST_CASE("features reference: the SSE4.1 word key matches the SSE2 one", "[features]") {
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+  if (!avx2::Supported()) {  // the CPUs the key is used on
+    WARN("no AVX2 on this CPU: skipped");
+    return;
+  }
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int round = 0; round < 20000; ++round) {
+    char bytes[16];
+    for (char& c : bytes) c = static_cast<char>(byte(rng));
+    if (round < 256)
+      for (char& c : bytes) c = static_cast<char>(round);  // every byte value
+    // ... but zero, which no word holds (the SSE2 key keeps it, the SSE4.1
+    // one sets its 0x20).
+    for (char& c : bytes) c = c ? c : '\x01';
+    for (size_t len = 1; len <= 16; ++len) {
+      const WordKey fast = WordKey::LoadLowerAscii(bytes, len);
+      const WordKey slow = WordKey::Load(bytes, len).LowerAscii();
+      INFO("round " << round << " len " << len);
+      REQUIRE(fast.lo() == slow.lo());
+      REQUIRE(fast.hi() == slow.hi());
+    }
   }
 #endif
 }
