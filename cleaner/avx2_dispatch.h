@@ -35,6 +35,36 @@ inline bool& EnabledFlag() {
 }
 inline bool Enabled() { return EnabledFlag(); }
 
+// PDEP and PEXT (BMI2) are one quick instruction on Intel CPUs and on AMD
+// from Zen 3 (family 19h), but microcode taking tens to hundreds of cycles
+// on the earlier AMD CPUs that have them (families 15h and 17h: Excavator,
+// Zen 1 and 2). The AVX2 variants use them only where this is true, and
+// take a plain path elsewhere.
+inline bool& FastBitScatterFlag() {
+  static bool fast = [] {
+#ifdef CLEAN_AVX2_VARIANTS
+    __builtin_cpu_init();
+    return !(__builtin_cpu_is("amdfam15h") || __builtin_cpu_is("amdfam17h"));
+#else
+    return false;
+#endif
+  }();
+  return fast;
+}
+inline bool FastBitScatter() { return FastBitScatterFlag(); }
+
+// For tests: PDEP and PEXT taken as slow while it lives.
+class ScopedSlowBitScatterForTesting {
+ public:
+  ScopedSlowBitScatterForTesting() : was_(FastBitScatterFlag()) { FastBitScatterFlag() = false; }
+  ~ScopedSlowBitScatterForTesting() { FastBitScatterFlag() = was_; }
+  ScopedSlowBitScatterForTesting(const ScopedSlowBitScatterForTesting&) = delete;
+  ScopedSlowBitScatterForTesting& operator=(const ScopedSlowBitScatterForTesting&) = delete;
+
+ private:
+  bool was_;
+};
+
 // For tests: the AVX2 variants on (where supported) or off while it lives.
 class ScopedForTesting {
  public:

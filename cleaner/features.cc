@@ -138,7 +138,7 @@ inline size_t TrailingZeros(uint64_t x) {
 }
 
 // The bits of x where mask has them, packed to the low end (PEXT, BMI2;
-// kBitOps only: it has no fallback). As TrailingZeros, in asm: the
+// kPext only: it has no fallback). As TrailingZeros, in asm: the
 // intrinsic cannot be inlined outside the BMI2 functions' own code.
 inline uint64_t ExtractBits(uint64_t x, uint64_t mask) {
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -363,7 +363,7 @@ struct Avx2Chunks {
 // line: ASCII letters lower-cased in the key). Sentence punctuation is
 // settled from the masks or by BreakAfter. Only non-ASCII code points,
 // words and sentence punctuation are visited one by one.
-template <bool kBitOps, class Chunks>
+template <bool kBitOps, bool kPext, class Chunks>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
                                                LineFeatures* f, uint64_t* hash) {
   FastHash16 hasher;
@@ -388,11 +388,13 @@ template <bool kBitOps, class Chunks>
   auto bits = [&](uint64_t prev, uint64_t cur, size_t b, size_t len) {
     return Bits128(prev, cur, b + 64 - base) & ((uint64_t{1} << len) - 1);
   };
-  // With BMI2 (kBitOps), words of 4+ code points are counted from each
-  // chunk's masks (see below), not word by word: a few instructions a
-  // chunk instead of a few a word. Without, PEXT is not there to pack the
-  // word mask to code points.
-  constexpr bool kLongWordsFromMasks = kBitOps;
+  // With a quick PEXT (kPext: BMI2, and not microcode as on AMD before Zen
+  // 3), words of 4+ code points are counted from each chunk's masks (see
+  // below), not word by word: a few instructions a chunk instead of a few a
+  // word. Without, PEXT is not there (or too slow) to pack the word mask to
+  // code points.
+  static_assert(kBitOps || !kPext);
+  constexpr bool kLongWordsFromMasks = kPext;
   // Whether each of the line's last code points read is a word character,
   // at the top (bit 63: the last one).
   uint64_t last_cps = 0;
@@ -611,7 +613,7 @@ struct Repeats {
 // Every line of the page: its features, its hash and repeats, and the
 // page's totals. A line too close to the end of the text to read
 // Chunks::kReadPast bytes past it is copied into *tail first.
-template <bool kBitOps, class Chunks>
+template <bool kBitOps, bool kPext, class Chunks>
 [[gnu::always_inline]] inline void ComputeLines(const LinePass& pass, const Page& page,
                                                 PageFeatures* out, Repeats* repeats,
                                                 std::string* tail,
@@ -633,7 +635,7 @@ template <bool kBitOps, class Chunks>
       tail->append(kSlack, '\0');
       p = tail->data();
     }
-    ComputeLine<kBitOps, Chunks>(pass, p, n, &f, &repeats->hashes[i]);
+    ComputeLine<kBitOps, kPext, Chunks>(pass, p, n, &f, &repeats->hashes[i]);
     repeats->Add(page, static_cast<uint32_t>(i),
                  std::string_view(page.text.data() + span.begin, n), out);
     if (f.words) {
@@ -649,7 +651,7 @@ template <bool kBitOps, class Chunks>
                                                   PageFeatures* out, Repeats* repeats,
                                                   std::string* tail,
                                                   std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<true, BlockChunks>(pass, page, out, repeats, tail, per_lang);
+  ComputeLines<true, false, BlockChunks>(pass, page, out, repeats, tail, per_lang);
 }
 #endif
 
@@ -659,14 +661,20 @@ template <bool kBitOps, class Chunks>
 [[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void ComputeLinesAvx2(
     const LinePass& pass, const Page& page, PageFeatures* out, Repeats* repeats,
     std::string* tail, std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<true, Avx2Chunks>(pass, page, out, repeats, tail, per_lang);
+  ComputeLines<true, true, Avx2Chunks>(pass, page, out, repeats, tail, per_lang);
+}
+// The same where PEXT is microcode (avx2::FastBitScatter).
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void ComputeLinesAvx2NoPext(
+    const LinePass& pass, const Page& page, PageFeatures* out, Repeats* repeats,
+    std::string* tail, std::array<uint32_t, kMaxLanguages>* per_lang) {
+  ComputeLines<true, false, Avx2Chunks>(pass, page, out, repeats, tail, per_lang);
 }
 #endif
 
 void ComputeLinesBaseline(const LinePass& pass, const Page& page, PageFeatures* out,
                           Repeats* repeats, std::string* tail,
                           std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<false, BlockChunks>(pass, page, out, repeats, tail, per_lang);
+  ComputeLines<false, false, BlockChunks>(pass, page, out, repeats, tail, per_lang);
 }
 
 bool CpuHasBitOps() {
@@ -699,7 +707,8 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   const LinePass pass{lexicon_.short_table(), &lexicon_, max_word_, lower_};
 #ifdef CLEAN_AVX2_VARIANTS
   if (avx2::Enabled()) {
-    ComputeLinesAvx2(pass, page, out, &repeats, &tail_, &per_lang);
+    if (avx2::FastBitScatter()) ComputeLinesAvx2(pass, page, out, &repeats, &tail_, &per_lang);
+    else ComputeLinesAvx2NoPext(pass, page, out, &repeats, &tail_, &per_lang);
   } else
 #endif
 #ifdef CLEAN_FEATURES_BITOPS_DISPATCH

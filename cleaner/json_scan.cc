@@ -189,8 +189,10 @@ struct Avx2Runs {
   // over the payload bits of its bytes (the last byte lowest, the word's
   // top byte the lead), the marker bits are ORed in, and a byte swap puts
   // the lead byte first. No branch, and fewer instructions than working
-  // out every length's bytes.
+  // out every length's bytes. Where PDEP is microcode
+  // (avx2_dispatch.h FastBitScatter), Utf8WriteFour.
   [[gnu::target(CLEAN_AVX2_TARGET)]] static char* Put(uint32_t cp, char* d) {
+    if (!avx2::FastBitScatter()) return Utf8WriteFour(cp, d);
     const Utf8Form& f = kUtf8Form[__builtin_clz(cp | 1)];
     const uint32_t bytes = __builtin_bswap32(_pdep_u32(cp, f.payload) | f.marker);
     std::memcpy(d, &bytes, 4);

@@ -5,10 +5,12 @@
 // tests of the paths with AVX2 variants run twice (VARIANT): with them
 // (where the CPU has AVX2) and with the baseline.
 #include <catch2/catch.hpp>
+
 #include <nlohmann/json.hpp>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -626,21 +628,28 @@ TEST_CASE("fast paths: the scanner's 32-byte blocks of escapes equal the byte-by
       INFO("record " << nlohmann::json(line).dump(-1, ' ', true,
                                                   nlohmann::json::error_handler_t::replace));
       const bool ok = ReferenceJsonDecode(body, &want);
-      std::string got[2], error[2];
-      bool scanned[2];
-      for (int v = 0; v < 2; ++v) {
-        avx2::ScopedForTesting variant(v == 0);
+      // AVX2 (PDEP quick), AVX2 with PDEP taken as slow (AMD before Zen 3),
+      // and without AVX2.
+      std::string got[3], error[3];
+      bool scanned[3];
+      for (int v = 0; v < 3; ++v) {
+        avx2::ScopedForTesting variant(v < 2);
+        std::optional<avx2::ScopedSlowBitScatterForTesting> slow;
+        if (v == 1) slow.emplace();
         scanned[v] = ScanJsonObject(line, &scan, &error[v]);
         if (scanned[v]) got[v] = std::string(scan.Decoded(scan.members[0]));
       }
       CHECK(scanned[0] == ok);
       CHECK(scanned[1] == ok);
+      CHECK(scanned[2] == ok);
       if (ok) {
         CHECK(got[0] == want);
         CHECK(got[1] == want);
+        CHECK(got[2] == want);
         ++accepted;
       } else {
-        CHECK(error[0] == error[1]);
+        CHECK(error[0] == error[2]);
+        CHECK(error[1] == error[2]);
         ++rejected;
       }
     }

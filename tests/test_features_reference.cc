@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -25,12 +26,16 @@
 namespace fs = std::filesystem;
 using namespace clean;
 
-// Runs the rest of the test case twice: with the AVX2 line pass (where the
-// CPU has it) and without (the POPCNT/BMI one, or the baseline).
-#define LINE_PASS_VARIANT()                              \
-  const bool use_avx2 = GENERATE(true, false);           \
-  avx2::ScopedForTesting avx2_variant(use_avx2);         \
-  INFO("AVX2 line pass " << (avx2::Enabled() ? "on" : "off"))
+// Runs the rest of the test case three times: with the AVX2 line pass
+// (where the CPU has it), with it taking PEXT as slow (as on AMD before Zen
+// 3), and without it (the POPCNT/BMI one, or the baseline).
+#define LINE_PASS_VARIANT()                                                 \
+  const int line_pass = GENERATE(0, 1, 2);                                  \
+  avx2::ScopedForTesting avx2_variant(line_pass < 2);                       \
+  std::optional<avx2::ScopedSlowBitScatterForTesting> slow_pext;            \
+  if (line_pass == 1) slow_pext.emplace();                                  \
+  INFO("AVX2 line pass " << (avx2::Enabled() ? "on" : "off") << ", PEXT " \
+                         << (avx2::FastBitScatter() ? "quick" : "slow"))
 
 namespace {
 
