@@ -4,6 +4,7 @@
 // elsewhere; only ASCII bytes get word/upper/digit/stop bits. What a
 // non-ASCII code point is comes from ClassifyLead, by its first byte.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 #include "cleaner/avx2_dispatch.h"
@@ -23,6 +24,7 @@ struct ByteMasks16 {
   uint32_t high = 0;   // >= 0x80: part of a multi-byte UTF-8 sequence
   uint32_t cont = 0;   // 0x80-0xBF: a continuation byte
   uint32_t space = 0;  // ' '
+  bool operator==(const ByteMasks16&) const = default;
 };
 
 inline ByteMasks16 ClassifyBlock16Scalar(const char* p) {
@@ -115,6 +117,17 @@ inline ByteMasks16 ClassifyBlock16(const char* p) { return ClassifyBlock16Scalar
 // The same classes for 64 bytes (bit i: byte i).
 struct ByteMasks64 {
   uint64_t word = 0, upper = 0, digit = 0, stop = 0, high = 0, cont = 0, space = 0;
+  // The masks of a 16-byte block that starts `at` bytes in, ORed in.
+  void Add(const ByteMasks16& m, size_t at) {
+    word |= uint64_t{m.word} << at;
+    upper |= uint64_t{m.upper} << at;
+    digit |= uint64_t{m.digit} << at;
+    stop |= uint64_t{m.stop} << at;
+    high |= uint64_t{m.high} << at;
+    cont |= uint64_t{m.cont} << at;
+    space |= uint64_t{m.space} << at;
+  }
+  bool operator==(const ByteMasks64&) const = default;
 };
 
 #ifdef CLEAN_AVX2_VARIANTS

@@ -297,14 +297,7 @@ struct BlockChunks {
   static ByteMasks64 Read(const char* p, size_t valid, FastHash16* hasher) {
     ByteMasks64 m;
     for (size_t b = 0; b < valid; b += 16) {
-      const ByteMasks16 k = ClassifyBlock16(p + b);
-      m.word |= uint64_t{k.word} << b;
-      m.upper |= uint64_t{k.upper} << b;
-      m.digit |= uint64_t{k.digit} << b;
-      m.stop |= uint64_t{k.stop} << b;
-      m.high |= uint64_t{k.high} << b;
-      m.cont |= uint64_t{k.cont} << b;
-      m.space |= uint64_t{k.space} << b;
+      m.Add(ClassifyBlock16(p + b), b);
       const WordKey bytes = WordKey::Load(p + b, valid - b < 16 ? valid - b : 16);
       hasher->Add(bytes.lo(), bytes.hi());
     }

@@ -46,11 +46,11 @@ namespace {
 struct Layout {
   uint64_t head_key = 0;            // the automaton's cache key (0: none)
   std::vector<int> head_matchers;   // automaton pattern i -> matcher
-  std::vector<std::string> exprs;   // database patterns: expression
-  std::vector<uint8_t> kinds;       // ... 1: byte syntax (a rare part), 0|2: PCRE (2: caseless)
-  std::vector<int> db_matchers;     // ... and matcher
-  std::vector<std::string> short_exprs;  // short database patterns (byte syntax)
-  std::vector<int> short_matchers;        // ... and matcher
+  // Database patterns: expression, kind and matcher.
+  enum Kind : uint8_t { kPcre, kRare, kPcreCaseless, kShortRare };  // kShortRare: the short database
+  std::vector<std::string> exprs;
+  std::vector<uint8_t> kinds;
+  std::vector<int> db_matchers;
   std::vector<int> pcre_only;       // before the databases' refusals
   std::vector<Prefilter::Alphabet> alphabets;
 };
@@ -74,12 +74,6 @@ std::string SaveLayout(const Layout& l) {
     s += l.exprs[i];
   }
   ints(l.db_matchers);
-  PutU32(&s, static_cast<uint32_t>(l.short_exprs.size()));
-  for (const std::string& e : l.short_exprs) {
-    PutU32(&s, static_cast<uint32_t>(e.size()));
-    s += e;
-  }
-  ints(l.short_matchers);
   ints(l.pcre_only);
   PutU32(&s, static_cast<uint32_t>(l.alphabets.size()));
   for (const auto& a : l.alphabets) {
@@ -126,21 +120,12 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
     uint32_t len;
     if (at >= bytes.size()) return false;
     const auto kind = static_cast<uint8_t>(bytes[at++]);
-    if (kind > 2 || !u32(&len) || bytes.size() - at < len) return false;
+    if (kind > Layout::kShortRare || !u32(&len) || bytes.size() - at < len) return false;
     l->kinds.push_back(kind);
     l->exprs.emplace_back(bytes.substr(at, len));
     at += len;
   }
-  if (!ints(&l->db_matchers) || l->db_matchers.size() != l->exprs.size() || !u32(&n) ||
-      n > matchers.size())
-    return false;
-  for (uint32_t i = 0; i < n; ++i) {
-    uint32_t len;
-    if (!u32(&len) || bytes.size() - at < len) return false;
-    l->short_exprs.emplace_back(bytes.substr(at, len));
-    at += len;
-  }
-  if (!ints(&l->short_matchers) || l->short_matchers.size() != l->short_exprs.size() ||
+  if (!ints(&l->db_matchers) || l->db_matchers.size() != l->exprs.size() ||
       !ints(&l->pcre_only) || !u32(&n) || n > matchers.size())
     return false;
   for (uint32_t i = 0; i < n; ++i) {
@@ -161,7 +146,7 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
 // directory or a build ID.
 uint64_t LayoutKey(const std::vector<Prefilter::Regex>& regexes, const std::string& cache_dir) {
   if (cache_dir.empty() || BuildId().empty()) return 0;
-  std::string id = "clean-prefilter-layout-2:" + BuildId() + ":" +
+  std::string id = "clean-prefilter-layout-3:" + BuildId() + ":" +
                    std::to_string(kMaxHeadStates) + ":" + std::to_string(kMinHeadPatterns) + "\n";
   for (const auto& r : regexes) {
     id += std::to_string(r.matcher) + (r.caseless ? "i" : "-") + (r.head_ok ? "h" : "-") + ":";
@@ -182,14 +167,9 @@ std::unique_ptr<LineHeadDfa> Decide(const std::vector<Prefilter::Regex>& regexes
       l->pcre_only.push_back(matcher);
       return;
     }
-    if (r.short_rare) {
-      l->short_exprs.push_back(r.rare);
-      l->short_matchers.push_back(matcher);
-    } else {
-      l->exprs.push_back(r.rare);
-      l->kinds.push_back(1);
-      l->db_matchers.push_back(matcher);
-    }
+    l->exprs.push_back(r.rare);
+    l->kinds.push_back(r.short_rare ? Layout::kShortRare : Layout::kRare);
+    l->db_matchers.push_back(matcher);
     if (r.alphabet) {
       Prefilter::Alphabet a{matcher, {}};
       for (int b = 0; b < 256; ++b) a.allowed[b] = (*r.alphabet)[b];
@@ -245,7 +225,7 @@ std::unique_ptr<LineHeadDfa> Decide(const std::vector<Prefilter::Regex>& regexes
   l->head_matchers = head;
   for (const Prefilter::Regex* r : legacy) {
     l->exprs.emplace_back(r->pattern);
-    l->kinds.push_back(r->caseless ? 2 : 0);
+    l->kinds.push_back(r->caseless ? Layout::kPcreCaseless : Layout::kPcre);
     l->db_matchers.push_back(r->matcher);
   }
   return dfa;
@@ -276,29 +256,27 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   pf.head_matchers = std::move(l.head_matchers);
   pf.pcre_only = std::move(l.pcre_only);
   pf.alphabets = std::move(l.alphabets);
-  if (!l.exprs.empty()) {
+  // The two databases: the short rare parts', and every other pattern's.
+  // A pattern Hyperscan refuses is left to PCRE2.
+  auto build = [&](bool short_db, std::unique_ptr<MultiRegex>* db, std::vector<int>* db_matchers) {
     std::vector<MultiRegex::Pattern> patterns;
-    for (size_t i = 0; i < l.exprs.size(); ++i)
-      patterns.push_back({l.exprs[i], l.kinds[i] == 2, l.kinds[i] == 1});
+    std::vector<int> matchers;
+    for (size_t i = 0; i < l.exprs.size(); ++i) {
+      if ((l.kinds[i] == Layout::kShortRare) != short_db) continue;
+      patterns.push_back({l.exprs[i], l.kinds[i] == Layout::kPcreCaseless,
+                          l.kinds[i] == Layout::kRare || l.kinds[i] == Layout::kShortRare});
+      matchers.push_back(l.db_matchers[i]);
+    }
+    if (patterns.empty()) return;
     std::vector<bool> accepted;
-    auto db = MultiRegex::Build(patterns, &accepted, cache_dir);
+    *db = MultiRegex::Build(patterns, &accepted, cache_dir);
     accepted.resize(patterns.size(), false);
     for (size_t i = 0; i < patterns.size(); ++i)
-      if (!accepted[i]) pf.pcre_only.push_back(l.db_matchers[i]);
-    pf.db = std::move(db);
-    if (pf.db) pf.db_matchers = std::move(l.db_matchers);  // database pattern i is patterns[i]
-  }
-  if (!l.short_exprs.empty()) {
-    std::vector<MultiRegex::Pattern> patterns;
-    for (const std::string& e : l.short_exprs) patterns.push_back({e, false, true});
-    std::vector<bool> accepted;
-    auto db = MultiRegex::Build(patterns, &accepted, cache_dir);
-    accepted.resize(patterns.size(), false);
-    for (size_t i = 0; i < patterns.size(); ++i)
-      if (!accepted[i]) pf.pcre_only.push_back(l.short_matchers[i]);
-    pf.short_db = std::move(db);
-    if (pf.short_db) pf.short_db_matchers = std::move(l.short_matchers);
-  }
+      if (!accepted[i]) pf.pcre_only.push_back(matchers[i]);
+    if (*db) *db_matchers = std::move(matchers);  // database pattern i is patterns[i]
+  };
+  build(false, &pf.db, &pf.db_matchers);
+  build(true, &pf.short_db, &pf.short_db_matchers);
   return pf;
 }
 
