@@ -132,35 +132,78 @@ struct ByteMasks64 {
 
 #ifdef CLEAN_AVX2_VARIANTS
 namespace byte_classes_detail {
-[[gnu::target(CLEAN_AVX2_TARGET)]] inline __m256i InRange32(__m256i x, char lo, char width) {
-  const __m256i shifted = _mm256_add_epi8(x, _mm256_set1_epi8(static_cast<char>(-128 - lo)));
-  return _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(-128 + width)), shifted);
-}
 // The 32 bits of a class of x (two 32-byte halves of 64 bytes: lo, hi).
 [[gnu::target(CLEAN_AVX2_TARGET)]] inline uint64_t Bits64(__m256i lo, __m256i hi) {
   return static_cast<uint32_t>(_mm256_movemask_epi8(lo)) |
          uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(hi))} << 32;
 }
+// What ClassifyChunk64Avx2 compares with, 32 bytes each.
+struct alignas(32) Chunk64Constants {
+  // InRange (see above) of upper, digit and (after | 0x20) lower-case
+  // letters: the shift, the signed limit.
+  char upper_shift[32], upper_limit[32], digit_shift[32], digit_limit[32];
+  char lower_shift[32], case_bit[32], cont_limit[32];
+  // Per low nibble, the sentence stop with that nibble (. ! ?: 0x2E, 0x21,
+  // 0x3F), else 0x80 (a PSHUFB of a byte below 0x80 gives its nibble's
+  // entry, equal to the byte itself only for a stop; of a byte from 0x80
+  // on it gives 0, equal to no such byte; the 0 padding meets 0x80).
+  char stops[32];
+  constexpr Chunk64Constants()
+      : upper_shift(), upper_limit(), digit_shift(), digit_limit(), lower_shift(), case_bit(),
+        cont_limit(), stops() {
+    for (int i = 0; i < 32; ++i) {
+      upper_shift[i] = static_cast<char>(-128 - 'A');
+      upper_limit[i] = static_cast<char>(-128 + 26);  // also the lower-case letters'
+      digit_shift[i] = static_cast<char>(-128 - '0');
+      digit_limit[i] = static_cast<char>(-128 + 10);
+      lower_shift[i] = static_cast<char>(-128 - 'a');
+      case_bit[i] = 0x20;  // also ' '
+      cont_limit[i] = -64;
+      stops[i] = static_cast<char>(0x80);
+    }
+    for (int h = 0; h < 32; h += 16) {
+      stops[h + ('.' & 15)] = '.';
+      stops[h + ('!' & 15)] = '!';
+      stops[h + ('?' & 15)] = '?';
+    }
+  }
+};
+inline constexpr Chunk64Constants kChunk64Constants;
+[[gnu::target(CLEAN_AVX2_TARGET)]] inline __m256i At(const char* v) {
+  return _mm256_load_si256(reinterpret_cast<const __m256i*>(v));
+}
+// Bytes of x in a range, given its shift and limit (as InRange).
+[[gnu::target(CLEAN_AVX2_TARGET)]] inline __m256i InRange32(__m256i x, const char* shift,
+                                                            const char* limit) {
+  return _mm256_cmpgt_epi8(At(limit), _mm256_add_epi8(x, At(shift)));
+}
 }  // namespace byte_classes_detail
 
-// ClassifyBlock16 of the 64 bytes at p in two 32-byte halves (AVX2; call
-// it only where avx2::Enabled()).
-[[gnu::target(CLEAN_AVX2_TARGET)]] inline ByteMasks64 ClassifyChunk64Avx2(const char* p) {
+// ClassifyBlock16 of 64 bytes in two 32-byte halves, bytes 0-31 and 32-63
+// (AVX2; call it only where avx2::Enabled()).
+[[gnu::target(CLEAN_AVX2_TARGET)]] inline ByteMasks64 ClassifyChunk64Avx2(__m256i lo,
+                                                                          __m256i hi) {
+  using byte_classes_detail::At;
   using byte_classes_detail::Bits64;
   using byte_classes_detail::InRange32;
+  // The constants are read from memory (an operand of the instruction that
+  // uses them), not built in registers: GCC 12 builds each with three
+  // instructions (a move, a MOVD, a broadcast) at every use in the line
+  // pass's loop, which has no vector registers to spare for them. The
+  // empty asm hides the table's values from the compiler.
+  const byte_classes_detail::Chunk64Constants* k = &byte_classes_detail::kChunk64Constants;
+  asm("" : "+r"(k));
   __m256i word[2], upper[2], digit[2], stop[2], high[2], cont[2], space[2];
   for (int h = 0; h < 2; ++h) {
-    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * h));
-    upper[h] = InRange32(x, 'A', 26);
-    digit[h] = InRange32(x, '0', 10);
-    word[h] = _mm256_or_si256(InRange32(_mm256_or_si256(x, _mm256_set1_epi8(0x20)), 'a', 26),
-                              digit[h]);
-    stop[h] = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('.')),
-                                              _mm256_cmpeq_epi8(x, _mm256_set1_epi8('!'))),
-                              _mm256_cmpeq_epi8(x, _mm256_set1_epi8('?')));
+    const __m256i x = h == 0 ? lo : hi;
+    upper[h] = InRange32(x, k->upper_shift, k->upper_limit);
+    digit[h] = InRange32(x, k->digit_shift, k->digit_limit);
+    word[h] = _mm256_or_si256(
+        InRange32(_mm256_or_si256(x, At(k->case_bit)), k->lower_shift, k->upper_limit), digit[h]);
+    stop[h] = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(At(k->stops), x), x);
     high[h] = x;
-    cont[h] = _mm256_cmpgt_epi8(_mm256_set1_epi8(-64), x);  // signed: 0x80-0xBF
-    space[h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(' '));
+    cont[h] = _mm256_cmpgt_epi8(At(k->cont_limit), x);  // signed: 0x80-0xBF
+    space[h] = _mm256_cmpeq_epi8(x, At(k->case_bit));
   }
   ByteMasks64 m;
   m.word = Bits64(word[0], word[1]);
@@ -171,6 +214,11 @@ namespace byte_classes_detail {
   m.cont = Bits64(cont[0], cont[1]);
   m.space = Bits64(space[0], space[1]);
   return m;
+}
+// The same of the 64 bytes at p.
+[[gnu::target(CLEAN_AVX2_TARGET)]] inline ByteMasks64 ClassifyChunk64Avx2(const char* p) {
+  return ClassifyChunk64Avx2(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
+                             _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)));
 }
 #endif
 

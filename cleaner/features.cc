@@ -286,6 +286,10 @@ struct LinePass {
 // 16-byte blocks (SSE2, or a byte loop), up to the line's end.
 struct BlockChunks {
   static constexpr size_t kReadPast = 16;
+  // The masks of a chunk's last block hold the bytes past the line's end
+  // (the pass masks them off).
+  static constexpr bool kMasked = false;
+  using Hasher = FastHash16;
   // A word's key: its bytes with the ASCII letters lower-cased.
   static WordKey LowerKey(const char* p, size_t len) {
     return WordKey::Load(p, len).LowerAscii();
@@ -306,13 +310,46 @@ struct BlockChunks {
 };
 
 #ifdef CLEAN_AVX2_VARIANTS
+// A line's hash as Avx2Chunks computes it: each chunk folded to 16 bytes
+// and XORed into an accumulator rotated by 5 bytes a chunk (so that equal
+// chunks in other places do not cancel out), mixed into 64 bits once, at
+// the line's end, by FastHash16's steps. Multiplying once a line rather
+// than once a chunk keeps the state in one register: the multiplies'
+// lanes, spilled to the stack, cost more than the mixing bought. (The
+// hash only picks the table slot where lines are compared whole.)
+struct Avx2LineHash {
+  __m128i acc = _mm_setzero_si128();
+  [[gnu::target(CLEAN_AVX2_TARGET)]] void Add(__m128i bytes) {
+    acc = _mm_xor_si128(_mm_alignr_epi8(acc, acc, 5), bytes);
+  }
+  [[gnu::target(CLEAN_AVX2_TARGET)]] uint64_t Finish(size_t n) const {
+    FastHash16 h;
+    h.Add(static_cast<uint64_t>(_mm_cvtsi128_si64(acc)),
+          static_cast<uint64_t>(_mm_extract_epi64(acc, 1)));
+    return h.Finish(n);
+  }
+};
+
+// 64 0xFF bytes, then 64 zeros: the 32 bytes from 64 - valid (and 96 -
+// valid) keep a chunk's first (and second) half's bytes of the line.
+struct LineWindow {
+  alignas(64) unsigned char bytes[128] = {};
+  constexpr LineWindow() {
+    for (int i = 0; i < 64; ++i) bytes[i] = 0xFF;
+  }
+};
+inline constexpr LineWindow kLineWindow;
+
 // The whole chunk in two 32-byte halves, whatever the line's length (no
-// loop, no branch), and fed to the hash folded to 16 bytes (each half and
-// then each 16 bytes rotated apart first, so that equal blocks in other
-// places do not cancel out). The hash is not the other readers' (a page is
-// read by one of them).
+// loop, no branch), the bytes past the line's end zeroed (which no class
+// has: the masks need no trimming), and fed to the hash folded to 16 bytes
+// (each half and then each 16 bytes rotated apart first, so that equal
+// blocks in other places do not cancel out). The hash is not the other
+// readers' (a page is read by one of them).
 struct Avx2Chunks {
   static constexpr size_t kReadPast = 64;
+  static constexpr bool kMasked = true;
+  using Hasher = Avx2LineHash;
   [[gnu::target(CLEAN_AVX2_TARGET)]] static WordKey LowerKey(const char* p, size_t len) {
     return WordKey::LoadLowerAscii(p, len);
   }
@@ -326,25 +363,18 @@ struct Avx2Chunks {
     langs->AddMasked(s, _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0x4E)));
   }
   [[gnu::target(CLEAN_AVX2_TARGET)]] static ByteMasks64 Read(const char* p, size_t valid,
-                                                             FastHash16* hasher) {
-    const __m256i index_lo = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                                              15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
-                                              27, 28, 29, 30, 31);
-    const __m256i index_hi = _mm256_add_epi8(index_lo, _mm256_set1_epi8(32));
-    const __m256i limit = _mm256_set1_epi8(static_cast<char>(valid));  // 1..64
-    const __m256i lo = _mm256_and_si256(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
-        _mm256_cmpgt_epi8(limit, index_lo));
-    const __m256i hi = _mm256_and_si256(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)),
-        _mm256_cmpgt_epi8(limit, index_hi));
+                                                             Avx2LineHash* hasher) {
+    const unsigned char* window = kLineWindow.bytes + 64 - valid;  // valid: 1..64
+    const __m256i lo =
+        _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
+                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(window)));
+    const __m256i hi =
+        _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)),
+                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(window + 32)));
     const __m256i folded = _mm256_xor_si256(lo, _mm256_alignr_epi8(hi, hi, 7));
     const __m128i half = _mm256_extracti128_si256(folded, 1);
-    const __m128i bytes =
-        _mm_xor_si128(_mm256_castsi256_si128(folded), _mm_alignr_epi8(half, half, 11));
-    hasher->Add(static_cast<uint64_t>(_mm_cvtsi128_si64(bytes)),
-                static_cast<uint64_t>(_mm_extract_epi64(bytes, 1)));
-    return ClassifyChunk64Avx2(p);
+    hasher->Add(_mm_xor_si128(_mm256_castsi256_si128(folded), _mm_alignr_epi8(half, half, 11)));
+    return ClassifyChunk64Avx2(lo, hi);
   }
 };
 #endif
@@ -359,7 +389,7 @@ struct Avx2Chunks {
 template <bool kBitOps, bool kPext, class Chunks>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
                                                LineFeatures* f, uint64_t* hash) {
-  FastHash16 hasher;
+  typename Chunks::Hasher hasher;
   const std::string_view s(p, n);
   const bool list_marker = StartsWithListMarker(s), terminal = EndsWithTerminal(s);
   auto pop = [](uint64_t x) { return PopCount<kBitOps>(x); };
@@ -427,10 +457,14 @@ template <bool kBitOps, bool kPext, class Chunks>
     const uint64_t in_line = valid == 64 ? ~0ull : (1ull << valid) - 1;
     // ... and the line's end, when in this chunk (a word's end).
     const uint64_t in_line_and_end = valid == 64 ? ~0ull : (2ull << valid) - 1;
-    wordm &= in_line;
-    upper &= in_line;
-    digit &= in_line;
-    stop &= in_line;
+    if constexpr (!Chunks::kMasked) {
+      wordm &= in_line;
+      upper &= in_line;
+      digit &= in_line;
+      stop &= in_line;
+      high &= in_line;
+      cont &= in_line;
+    }
     letters += pop(wordm & ~digit);
     digits += pop(digit);
     uppers += pop(upper);
@@ -438,10 +472,9 @@ template <bool kBitOps, bool kPext, class Chunks>
     // i-th is a word character; `cps` of them.
     uint64_t cp_word = wordm;
     size_t cps = valid;
-    if (high &= in_line) {
+    if (high) {
       // Each non-ASCII code point by its first byte; then its continuation
       // bytes take its word bit.
-      cont &= in_line;
       uint64_t high_word = 0, high_upper = 0, high_stop = 0;
       for (uint64_t lead = high & ~cont; lead; lead &= lead - 1) {
         const int k = __builtin_ctzll(lead);
@@ -488,7 +521,7 @@ template <bool kBitOps, bool kPext, class Chunks>
       // or after one space) need no state machine: the first is a break
       // when x is a capital, the second never (whatever came before, so in
       // any order); the rest runs it on.
-      const uint64_t ascii = stop & ~high, space = m.space & in_line;
+      const uint64_t ascii = stop & ~high, space = Chunks::kMasked ? m.space : m.space & in_line;
       const uint64_t spaced = ascii & (space >> 1) & (wordm >> 2);
       if (spaced & (upper >> 2)) sentence_break = true;
       stop &= ~(spaced | (ascii & (wordm >> 1)));
