@@ -190,9 +190,11 @@ inline constexpr Chunk64Constants kChunk64Constants;
   // uses them), not built in registers: GCC 12 builds each with three
   // instructions (a move, a MOVD, a broadcast) at every use in the line
   // pass's loop, which has no vector registers to spare for them. The
-  // empty asm hides the table's values from the compiler.
+  // empty asm hides the table's values from the compiler; volatile, so
+  // that the table's address is not hoisted out of the loop either (to be
+  // spilled and reloaded, with the constants copied to the stack).
   const byte_classes_detail::Chunk64Constants* k = &byte_classes_detail::kChunk64Constants;
-  asm("" : "+r"(k));
+  asm volatile("" : "+r"(k));
   __m256i word[2], upper[2], digit[2], stop[2], high[2], cont[2], space[2];
   for (int h = 0; h < 2; ++h) {
     const __m256i x = h == 0 ? lo : hi;

@@ -448,7 +448,11 @@ template <bool kBitOps, bool kPext, class Chunks>
   uint64_t carry = 0;        // the last byte of the previous chunk is part of a word
   bool sentence_break = false;
   size_t next_stop = 0;      // sentence punctuation before this was already followed
-  for (; base < n; base += 64) {
+  // One chunk, from `base`. Lines of one chunk (most) read it outside the
+  // loop: the compiler then knows that nothing runs on from an earlier
+  // chunk (no word, no carry, no capital, base 0) and drops what carries
+  // it over.
+  auto read_chunk = [&]() __attribute__((always_inline)) {
     const size_t valid = n - base < 64 ? n - base : 64;
     prev_upper_high = upper_high;
     const ByteMasks64 m = Chunks::Read(p + base, valid, &hasher);
@@ -574,9 +578,16 @@ template <bool kBitOps, bool kPext, class Chunks>
     // the last word added before Store flushes them): no count kept, and
     // lines of up to 256 bytes never flush before Store.
     if ((base & 0xC0) == 0xC0) langs.Flush();
+  };
+  if (n <= 64) [[likely]] {
+    read_chunk();
+  } else {
+    for (;; base += 64) {
+      read_chunk();
+      if (n - base <= 64) break;
+    }
   }
-  if (in_word) {  // the line's last 64 bytes, ending in a word
-    base -= 64;  // the last chunk's
+  if (in_word) {  // the line's last 64 bytes, ending in a word (base: the last chunk's)
     if (any_upper_high) {
       word.template operator()<true>(word_begin, n);
     } else {
