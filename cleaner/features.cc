@@ -313,20 +313,22 @@ struct BlockChunks {
 // A line's hash as Avx2Chunks computes it: each chunk folded to 16 bytes
 // and XORed into an accumulator rotated by 5 bytes a chunk (so that equal
 // chunks in other places do not cancel out), mixed into 64 bits once, at
-// the line's end, by FastHash16's steps. Multiplying once a line rather
-// than once a chunk keeps the state in one register: the multiplies'
-// lanes, spilled to the stack, cost more than the mixing bought. (The
-// hash only picks the table slot where lines are compared whole.)
+// the line's end (two multiplies, as the lexicon's short table hashes its
+// keys, and the high half folded onto the low one, which picks the
+// repeats table's slot). Multiplying once a line rather than once a chunk
+// keeps the state in one register: the multiplies' lanes, spilled to the
+// stack, cost more than the mixing bought. (The hash only picks the slot
+// where lines are compared whole.)
 struct Avx2LineHash {
   __m128i acc = _mm_setzero_si128();
   [[gnu::target(CLEAN_AVX2_TARGET)]] void Add(__m128i bytes) {
     acc = _mm_xor_si128(_mm_alignr_epi8(acc, acc, 5), bytes);
   }
   [[gnu::target(CLEAN_AVX2_TARGET)]] uint64_t Finish(size_t n) const {
-    FastHash16 h;
-    h.Add(static_cast<uint64_t>(_mm_cvtsi128_si64(acc)),
-          static_cast<uint64_t>(_mm_extract_epi64(acc, 1)));
-    return h.Finish(n);
+    const uint64_t h = Lexicon::ShortTable::Hash(static_cast<uint64_t>(_mm_cvtsi128_si64(acc)),
+                                                 static_cast<uint64_t>(_mm_extract_epi64(acc, 1)),
+                                                 n);
+    return h ^ (h >> 32);
   }
 };
 
