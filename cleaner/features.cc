@@ -617,35 +617,36 @@ template <bool kBitOps, bool kPext, class Chunks>
 // Repeated lines, counted as the page's lines are read: an open-addressing
 // table of line indices by hash; each line finds the first line with its
 // bytes (itself when none is before it) and counts there; the counts are
-// copied to the later occurrences at the end.
+// copied to the later occurrences at the end, from a list of them (most
+// lines repeat none: no pass over all of them).
 struct Repeats {
   uint64_t* hashes;  // per line
-  uint32_t* first;   // per line: the first line with its bytes
+  uint32_t* later;   // pairs: a line that repeats an earlier one, the first with its bytes
   uint32_t* slots;   // mask + 1 of them, UINT32_MAX: empty
   size_t mask;
-  bool any = false;  // a line repeats an earlier one
+  size_t repeated = 0;  // pairs in `later`
 
-  // Line i, l (its bytes, as the caller has them at hand).
-  void Add(const Page& page, uint32_t i, std::string_view l, PageFeatures* out) {
-    for (size_t h = hashes[i] & mask;; h = (h + 1) & mask) {
+  // Line i, l (its bytes, as the caller has them at hand), of hash `hash`.
+  void Add(const Page& page, uint32_t i, std::string_view l, uint64_t hash, PageFeatures* out) {
+    hashes[i] = hash;
+    for (size_t h = hash & mask;; h = (h + 1) & mask) {
       const uint32_t s = slots[h];
       if (s == UINT32_MAX) {
-        slots[h] = first[i] = i;
+        slots[h] = i;
         return;
       }
-      if (hashes[s] == hashes[i] && page.line(s) == l) {
+      if (hashes[s] == hash && page.line(s) == l) {
         ++out->lines[s].repeats;
-        first[i] = s;
-        any = true;
+        later[2 * repeated] = i;
+        later[2 * repeated + 1] = s;
+        ++repeated;
         return;
       }
     }
   }
-  void Finish(const Page& page, PageFeatures* out) const {
-    if (!any) return;
-    for (size_t i = 0; i < page.lines.size(); ++i)
-      if (!page.lines[i].blank() && first[i] != i)
-        out->lines[i].repeats = out->lines[first[i]].repeats;
+  void Finish(PageFeatures* out) const {
+    for (size_t k = 0; k < repeated; ++k)
+      out->lines[later[2 * k]].repeats = out->lines[later[2 * k + 1]].repeats;
   }
 };
 
@@ -674,9 +675,10 @@ template <bool kBitOps, bool kPext, class Chunks>
       tail->append(kSlack, '\0');
       p = tail->data();
     }
-    ComputeLine<kBitOps, kPext, Chunks>(pass, p, n, &f, &repeats->hashes[i]);
+    uint64_t hash;
+    ComputeLine<kBitOps, kPext, Chunks>(pass, p, n, &f, &hash);
     repeats->Add(page, static_cast<uint32_t>(i),
-                 std::string_view(page.text.data() + span.begin, n), out);
+                 std::string_view(page.text.data() + span.begin, n), hash, out);
     if (f.words) {
       words += f.words;
       for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += f.stop_by_lang[l];
@@ -737,11 +739,11 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   const size_t n = page.lines.size();
   out->lines.resize(n);
   hashes_.resize(n);
-  first_.resize(n);
+  later_.resize(2 * n);
   size_t cap = 16;
   while (cap < n * 2) cap <<= 1;
   slots_.assign(cap, UINT32_MAX);
-  Repeats repeats{hashes_.data(), first_.data(), slots_.data(), cap - 1};
+  Repeats repeats{hashes_.data(), later_.data(), slots_.data(), cap - 1};
   std::array<uint32_t, kMaxLanguages> per_lang{};
   const LinePass pass{lexicon_.short_table(), &lexicon_, max_word_, lower_};
 #ifdef CLEAN_AVX2_VARIANTS
@@ -758,7 +760,7 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   {
     ComputeLinesBaseline(pass, page, out, &repeats, &tail_, &per_lang);
   }
-  repeats.Finish(page, out);
+  repeats.Finish(out);
   int nl = static_cast<int>(lexicon_.languages().size());
   out->language = -1;
   out->stop_hits = 0;

@@ -66,7 +66,7 @@ class FeatureExtractor {
   char lower_[kMaxWordBytes + Lexicon::kShortBytes] = {};
   std::string tail_;              // a line too close to the text's end, with 16 zeros
   std::vector<uint64_t> hashes_;  // per line of the page: its hash
-  std::vector<uint32_t> first_;   // ... and the first line with its bytes
+  std::vector<uint32_t> later_;   // pairs: a line that repeats an earlier one, the first
   std::vector<uint32_t> slots_;   // open-addressing table of line indices
 };
 

@@ -30,6 +30,15 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// The bytes IsAsciiSpace (text_util.h) holds, as a table.
+struct AsciiSpaceTable {
+  bool is[256] = {};
+  constexpr AsciiSpaceTable() {
+    for (unsigned char c : {' ', '\t', '\r', '\n', '\f', '\v'}) is[c] = true;
+  }
+};
+constexpr AsciiSpaceTable kAsciiSpace;
+
 // " date YYYY-MM-DD" at the very start of the first line, as written by the
 // datasets' render_text.py.
 bool ParseDateHeader(std::string_view raw, std::string* date) {
@@ -134,21 +143,29 @@ bool SplitValid(std::string_view bytes, Page* page,
   uint64_t line_start_cp = cp_base;  // kSpans: of the line's first byte
   // One line, without its '\n' (at end, code point end_cp when kSpans).
   auto add = [&](size_t start, size_t end, uint64_t end_cp) __attribute__((always_inline)) {
-    if (end > start && d[end - 1] == '\r') page->had_crlf = true;
     if (page->lines.empty())
       page->date_header = ParseDateHeader(bytes.substr(start, end - start), &page->header_date);
-    size_t b = start, e = end;
-    while (b < e && IsAsciiSpace(static_cast<unsigned char>(d[b]))) ++b;
-    while (e > b && IsAsciiSpace(static_cast<unsigned char>(d[e - 1]))) --e;
-    if constexpr (kSpans) {  // the spaces trimmed are ASCII: a byte, a code point
-      spans->push_back({line_start_cp + (b - start), end_cp - (end - e)});
-      line_start_cp = end_cp + 1;
-    }
     LineSpan span;
-    if (b == start && e == end) {  // copied later, with the lines around it
+    // Most lines have nothing to trim (and no '\r', a space): one look at
+    // each end, from a table.
+    if (start == end || !(kAsciiSpace.is[static_cast<unsigned char>(d[start])] |
+                          kAsciiSpace.is[static_cast<unsigned char>(d[end - 1])])) [[likely]] {
+      if constexpr (kSpans) {
+        spans->push_back({line_start_cp, end_cp});
+        line_start_cp = end_cp + 1;
+      }
+      // Copied later, with the lines around it.
       span.begin = static_cast<uint32_t>(text.size() + (start - copied));
       span.end = static_cast<uint32_t>(span.begin + (end - start));
     } else {
+      if (d[end - 1] == '\r') page->had_crlf = true;
+      size_t b = start, e = end;
+      while (b < e && IsAsciiSpace(static_cast<unsigned char>(d[b]))) ++b;
+      while (e > b && IsAsciiSpace(static_cast<unsigned char>(d[e - 1]))) --e;
+      if constexpr (kSpans) {  // the spaces trimmed are ASCII: a byte, a code point
+        spans->push_back({line_start_cp + (b - start), end_cp - (end - e)});
+        line_start_cp = end_cp + 1;
+      }
       text.append(d + copied, start - copied);
       span.begin = static_cast<uint32_t>(text.size());
       text.append(d + b, e - b);
