@@ -137,34 +137,43 @@ namespace byte_classes_detail {
   return static_cast<uint32_t>(_mm256_movemask_epi8(lo)) |
          uint64_t{static_cast<uint32_t>(_mm256_movemask_epi8(hi))} << 32;
 }
-// What ClassifyChunk64Avx2 compares with, 32 bytes each.
+// What ClassifyChunk64Avx2 compares with, 32 bytes each. An instruction
+// can read only its second operand from memory: the constants that are
+// one (what is added, ORed, compared for equality) have a copy for each
+// half of the chunk, so that each copy is read by one instruction as its
+// operand (one read twice is loaded into a register first); the others
+// (the limits of signed compares, PSHUFB's table) are loaded anyway, once.
 struct alignas(32) Chunk64Constants {
   // InRange (see above) of upper, digit and (after | 0x20) lower-case
-  // letters: the shift, the signed limit.
-  char upper_shift[32], upper_limit[32], digit_shift[32], digit_limit[32];
-  char lower_shift[32], case_bit[32], cont_limit[32];
+  // letters: the shift, the signed limit (upper_limit: the lower-case
+  // letters' too).
+  char upper_shift[2][32], digit_shift[2][32], lower_shift[2][32], case_bit[2][32];
+  char upper_limit[32], digit_limit[32], cont_limit[32], space[32];
   // Per low nibble, the sentence stop with that nibble (. ! ?: 0x2E, 0x21,
   // 0x3F), else 0x80 (a PSHUFB of a byte below 0x80 gives its nibble's
   // entry, equal to the byte itself only for a stop; of a byte from 0x80
   // on it gives 0, equal to no such byte; the 0 padding meets 0x80).
   char stops[32];
   constexpr Chunk64Constants()
-      : upper_shift(), upper_limit(), digit_shift(), digit_limit(), lower_shift(), case_bit(),
-        cont_limit(), stops() {
+      : upper_shift(), digit_shift(), lower_shift(), case_bit(), upper_limit(), digit_limit(),
+        cont_limit(), space(), stops() {
     for (int i = 0; i < 32; ++i) {
-      upper_shift[i] = static_cast<char>(-128 - 'A');
-      upper_limit[i] = static_cast<char>(-128 + 26);  // also the lower-case letters'
-      digit_shift[i] = static_cast<char>(-128 - '0');
+      for (int h = 0; h < 2; ++h) {
+        upper_shift[h][i] = static_cast<char>(-128 - 'A');
+        digit_shift[h][i] = static_cast<char>(-128 - '0');
+        lower_shift[h][i] = static_cast<char>(-128 - 'a');
+        case_bit[h][i] = 0x20;
+      }
+      upper_limit[i] = static_cast<char>(-128 + 26);
       digit_limit[i] = static_cast<char>(-128 + 10);
-      lower_shift[i] = static_cast<char>(-128 - 'a');
-      case_bit[i] = 0x20;  // also ' '
       cont_limit[i] = -64;
+      space[i] = ' ';
       stops[i] = static_cast<char>(0x80);
     }
-    for (int h = 0; h < 32; h += 16) {
-      stops[h + ('.' & 15)] = '.';
-      stops[h + ('!' & 15)] = '!';
-      stops[h + ('?' & 15)] = '?';
+    for (int lane = 0; lane < 32; lane += 16) {
+      stops[lane + ('.' & 15)] = '.';
+      stops[lane + ('!' & 15)] = '!';
+      stops[lane + ('?' & 15)] = '?';
     }
   }
 };
@@ -180,7 +189,11 @@ inline constexpr Chunk64Constants kChunk64Constants;
 }  // namespace byte_classes_detail
 
 // ClassifyBlock16 of 64 bytes in two 32-byte halves, bytes 0-31 and 32-63
-// (AVX2; call it only where avx2::Enabled()).
+// (AVX2; call it only where avx2::Enabled()). kAll false: without the
+// continuation bytes and the spaces (left empty), which the line pass
+// needs only in chunks with non-ASCII bytes or sentence punctuation and
+// computes there (ContinuationBits64Avx2, SpaceBits64Avx2).
+template <bool kAll = true>
 [[gnu::target(CLEAN_AVX2_TARGET)]] inline ByteMasks64 ClassifyChunk64Avx2(__m256i lo,
                                                                           __m256i hi) {
   using byte_classes_detail::At;
@@ -198,14 +211,17 @@ inline constexpr Chunk64Constants kChunk64Constants;
   __m256i word[2], upper[2], digit[2], stop[2], high[2], cont[2], space[2];
   for (int h = 0; h < 2; ++h) {
     const __m256i x = h == 0 ? lo : hi;
-    upper[h] = InRange32(x, k->upper_shift, k->upper_limit);
-    digit[h] = InRange32(x, k->digit_shift, k->digit_limit);
+    upper[h] = InRange32(x, k->upper_shift[h], k->upper_limit);
+    digit[h] = InRange32(x, k->digit_shift[h], k->digit_limit);
     word[h] = _mm256_or_si256(
-        InRange32(_mm256_or_si256(x, At(k->case_bit)), k->lower_shift, k->upper_limit), digit[h]);
+        InRange32(_mm256_or_si256(x, At(k->case_bit[h])), k->lower_shift[h], k->upper_limit),
+        digit[h]);
     stop[h] = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(At(k->stops), x), x);
     high[h] = x;
-    cont[h] = _mm256_cmpgt_epi8(At(k->cont_limit), x);  // signed: 0x80-0xBF
-    space[h] = _mm256_cmpeq_epi8(x, At(k->case_bit));
+    if constexpr (kAll) {
+      cont[h] = _mm256_cmpgt_epi8(At(k->cont_limit), x);  // signed: 0x80-0xBF
+      space[h] = _mm256_cmpeq_epi8(x, At(k->space));
+    }
   }
   ByteMasks64 m;
   m.word = Bits64(word[0], word[1]);
@@ -213,9 +229,25 @@ inline constexpr Chunk64Constants kChunk64Constants;
   m.digit = Bits64(digit[0], digit[1]);
   m.stop = Bits64(stop[0], stop[1]);
   m.high = Bits64(high[0], high[1]);
-  m.cont = Bits64(cont[0], cont[1]);
-  m.space = Bits64(space[0], space[1]);
+  if constexpr (kAll) {
+    m.cont = Bits64(cont[0], cont[1]);
+    m.space = Bits64(space[0], space[1]);
+  }
   return m;
+}
+// ByteMasks64::cont of the 64 bytes at p.
+[[gnu::target(CLEAN_AVX2_TARGET)]] inline uint64_t ContinuationBits64Avx2(const char* p) {
+  const __m256i limit = _mm256_set1_epi8(-64);  // signed: 0x80-0xBF are below
+  return byte_classes_detail::Bits64(
+      _mm256_cmpgt_epi8(limit, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))),
+      _mm256_cmpgt_epi8(limit, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))));
+}
+// ByteMasks64::space of the 64 bytes at p.
+[[gnu::target(CLEAN_AVX2_TARGET)]] inline uint64_t SpaceBits64Avx2(const char* p) {
+  const __m256i space = _mm256_set1_epi8(' ');
+  return byte_classes_detail::Bits64(
+      _mm256_cmpeq_epi8(space, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))),
+      _mm256_cmpeq_epi8(space, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))));
 }
 // The same of the 64 bytes at p.
 [[gnu::target(CLEAN_AVX2_TARGET)]] inline ByteMasks64 ClassifyChunk64Avx2(const char* p) {

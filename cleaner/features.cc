@@ -290,6 +290,14 @@ struct BlockChunks {
   // (the pass masks them off).
   static constexpr bool kMasked = false;
   using Hasher = FastHash16;
+  // The continuation bytes and the spaces of the chunk at p, of the line's
+  // bytes only (in_line), where the pass needs them: Read has them.
+  static uint64_t Continuations(const ByteMasks64& m, const char*, uint64_t in_line) {
+    return m.cont & in_line;
+  }
+  static uint64_t Spaces(const ByteMasks64& m, const char*, uint64_t in_line) {
+    return m.space & in_line;
+  }
   // A word's key: its bytes with the ASCII letters lower-cased.
   static WordKey LowerKey(const char* p, size_t len) {
     return WordKey::Load(p, len).LowerAscii();
@@ -352,6 +360,16 @@ struct Avx2Chunks {
   static constexpr size_t kReadPast = 64;
   static constexpr bool kMasked = true;
   using Hasher = Avx2LineHash;
+  // Read leaves these out (most chunks need neither): read again here.
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static uint64_t Continuations(const ByteMasks64&,
+                                                                   const char* p,
+                                                                   uint64_t in_line) {
+    return ContinuationBits64Avx2(p) & in_line;
+  }
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static uint64_t Spaces(const ByteMasks64&, const char* p,
+                                                            uint64_t in_line) {
+    return SpaceBits64Avx2(p) & in_line;
+  }
   [[gnu::target(CLEAN_AVX2_TARGET)]] static WordKey LowerKey(const char* p, size_t len) {
     return WordKey::LoadLowerAscii(p, len);
   }
@@ -376,7 +394,7 @@ struct Avx2Chunks {
     const __m256i folded = _mm256_xor_si256(lo, _mm256_alignr_epi8(hi, hi, 7));
     const __m128i half = _mm256_extracti128_si256(folded, 1);
     hasher->Add(_mm_xor_si128(_mm256_castsi256_si128(folded), _mm_alignr_epi8(half, half, 11)));
-    return ClassifyChunk64Avx2(lo, hi);
+    return ClassifyChunk64Avx2<false>(lo, hi);
   }
 };
 #endif
@@ -458,8 +476,7 @@ template <bool kBitOps, bool kPext, class Chunks>
     const size_t valid = n - base < 64 ? n - base : 64;
     prev_upper_high = upper_high;
     const ByteMasks64 m = Chunks::Read(p + base, valid, &hasher);
-    uint64_t wordm = m.word, upper = m.upper, digit = m.digit, stop = m.stop, high = m.high,
-             cont = m.cont;
+    uint64_t wordm = m.word, upper = m.upper, digit = m.digit, stop = m.stop, high = m.high;
     const uint64_t in_line = valid == 64 ? ~0ull : (1ull << valid) - 1;
     // ... and the line's end, when in this chunk (a word's end).
     const uint64_t in_line_and_end = valid == 64 ? ~0ull : (2ull << valid) - 1;
@@ -469,7 +486,6 @@ template <bool kBitOps, bool kPext, class Chunks>
       digit &= in_line;
       stop &= in_line;
       high &= in_line;
-      cont &= in_line;
     }
     letters += pop(wordm & ~digit);
     digits += pop(digit);
@@ -481,6 +497,7 @@ template <bool kBitOps, bool kPext, class Chunks>
     if (high) {
       // Each non-ASCII code point by its first byte; then its continuation
       // bytes take its word bit.
+      const uint64_t cont = Chunks::Continuations(m, p + base, in_line);
       uint64_t high_word = 0, high_upper = 0, high_stop = 0;
       for (uint64_t lead = high & ~cont; lead; lead &= lead - 1) {
         const int k = __builtin_ctzll(lead);
@@ -527,7 +544,7 @@ template <bool kBitOps, bool kPext, class Chunks>
       // or after one space) need no state machine: the first is a break
       // when x is a capital, the second never (whatever came before, so in
       // any order); the rest runs it on.
-      const uint64_t ascii = stop & ~high, space = Chunks::kMasked ? m.space : m.space & in_line;
+      const uint64_t ascii = stop & ~high, space = Chunks::Spaces(m, p + base, in_line);
       const uint64_t spaced = ascii & (space >> 1) & (wordm >> 2);
       if (spaced & (upper >> 2)) sentence_break = true;
       stop &= ~(spaced | (ascii & (wordm >> 1)));
