@@ -52,10 +52,19 @@ bool EndsSentenceBeforeSpace(uint32_t cp) {
   return i > 0 && i + 1 < s.size() && (s[i] == '.' || s[i] == ')') && s[i + 1] == ' ';
 }
 
+// The first bytes a list marker can have (below 'A', or the first byte of
+// one of the non-ASCII markers), as a table: one load a line.
+struct MarkerStartTable {
+  bool may[256] = {};
+  constexpr MarkerStartTable() {
+    for (int c = 0; c < 256; ++c) may[c] = c < 'A' || c == 0xE2 || c == 0xC2;
+  }
+};
+constexpr MarkerStartTable kMarkerStart;
+
 inline bool StartsWithListMarker(std::string_view s) {
-  const unsigned char c = static_cast<unsigned char>(s[0]);
   // Most lines start with a letter: no marker starts with one.
-  return (c < 'A' || c == 0xE2 || c == 0xC2) && StartsWithListMarkerSlow(s);
+  return kMarkerStart.may[static_cast<unsigned char>(s[0])] && StartsWithListMarkerSlow(s);
 }
 
 // Decodes the code point at s[i] of text known to be valid UTF-8 (the
@@ -199,20 +208,21 @@ uint32_t LastVisible(std::string_view s, size_t end, size_t* at) {
          (IsClosingQuote(last) && IsTerminalCodePoint(LastVisible(s, at, &at)));
 }
 
-// ASCII bytes a line may end with: 1 a terminal, 0 nothing of the sort, 2
-// look further back (a space or a closing quote).
+// Bytes a line may end with: 1 a terminal, 0 nothing of the sort, 2 look
+// further back (a space, a closing quote, or a byte of a non-ASCII code
+// point).
 struct LineEndTable {
-  uint8_t c[128] = {};
+  uint8_t c[256] = {};
   constexpr LineEndTable() {
     for (char t : {'.', '!', '?', ':', ';'}) c[static_cast<int>(t)] = 1;
     for (char q : {' ', '"', '\'', ')'}) c[static_cast<int>(q)] = 2;
+    for (int b = 0x80; b < 256; ++b) c[b] = 2;
   }
 };
 constexpr LineEndTable kLineEnd;
 
 inline bool EndsWithTerminal(std::string_view s) {
-  const unsigned char last = static_cast<unsigned char>(s.back());
-  const uint8_t k = last < 0x80 ? kLineEnd.c[last] : 2;
+  const uint8_t k = kLineEnd.c[static_cast<unsigned char>(s.back())];
   return k < 2 ? k : EndsWithTerminalSlow(s);
 }
 
