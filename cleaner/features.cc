@@ -653,8 +653,10 @@ struct Repeats {
   size_t mask;
   size_t repeated = 0;  // pairs in `later`
 
-  // Line i, l (its bytes, as the caller has them at hand), of hash `hash`.
-  void Add(const Page& page, uint32_t i, std::string_view l, uint64_t hash, PageFeatures* out) {
+  // Line i, l (its bytes, as the caller has them at hand), of hash `hash`;
+  // text and lines: the page's.
+  void Add(const char* text, const LineSpan* lines, uint32_t i, std::string_view l,
+           uint64_t hash, PageFeatures* out) {
     hashes[i] = hash;
     for (size_t h = hash & mask;; h = (h + 1) & mask) {
       const uint32_t s = slots[h];
@@ -662,7 +664,8 @@ struct Repeats {
         slots[h] = i;
         return;
       }
-      if (hashes[s] == hash && page.line(s) == l) {
+      if (hashes[s] == hash &&
+          std::string_view(text + lines[s].begin, lines[s].end - lines[s].begin) == l) {
         ++out->lines[s].repeats;
         later[2 * repeated] = i;
         later[2 * repeated + 1] = s;
@@ -686,12 +689,19 @@ template <bool kBitOps, bool kPext, class Chunks>
                                                 std::string* tail,
                                                 std::array<uint32_t, kMaxLanguages>* per_lang) {
   constexpr size_t kSlack = Chunks::kReadPast;
-  const size_t text_size = page.text.size();
+  // The page's text and lines, and the totals, in locals: the stores of a
+  // line's features might alias them for all the compiler knows (they
+  // were read again for every line).
+  const size_t text_size = page.text.size(), count = page.lines.size();
+  const char* const text = page.text.data();
+  const LineSpan* const lines = page.lines.data();
+  LineFeatures* const features = out->lines.data();
   uint32_t words = 0;
-  for (size_t i = 0; i < page.lines.size(); ++i) {
-    const LineSpan& span = page.lines[i];
-    LineFeatures& f = out->lines[i];
-    const char* p = page.text.data() + span.begin;
+  std::array<uint32_t, kMaxLanguages> langs{};
+  for (size_t i = 0; i < count; ++i) {
+    const LineSpan& span = lines[i];
+    LineFeatures& f = features[i];
+    const char* p = text + span.begin;
     const size_t n = span.end - span.begin;
     if (n == 0) {
       f = LineFeatures();
@@ -704,14 +714,15 @@ template <bool kBitOps, bool kPext, class Chunks>
     }
     uint64_t hash;
     ComputeLine<kBitOps, kPext, Chunks>(pass, p, n, &f, &hash);
-    repeats->Add(page, static_cast<uint32_t>(i),
-                 std::string_view(page.text.data() + span.begin, n), hash, out);
+    repeats->Add(text, lines, static_cast<uint32_t>(i), std::string_view(text + span.begin, n),
+                 hash, out);
     if (f.words) {
       words += f.words;
-      for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += f.stop_by_lang[l];
+      for (int l = 0; l < kMaxLanguages; ++l) langs[l] += f.stop_by_lang[l];
     }
   }
   out->words = words;
+  for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += langs[l];
 }
 
 #ifdef CLEAN_FEATURES_BITOPS_DISPATCH
