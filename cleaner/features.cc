@@ -544,8 +544,9 @@ template <bool kBitOps, bool kPext, class Chunks>
                      ahead_4 = (cp_word << 4) | (last_cps >> 60);
       long_words += pop(cp_word & ahead_1 & ahead_2 & ahead_3 & ~ahead_4);
       // The chunk's code points after the earlier ones: the last at the top
-      // (for the next chunk: most lines have none).
-      if (valid == 64) last_cps = Bits128(last_cps, cp_word, cps);
+      // (for the next chunk: most lines have none). A whole chunk of ASCII
+      // has 64: its own.
+      if (valid == 64) last_cps = high ? Bits128(last_cps, cp_word, cps) : cp_word;
     }
     upper_high = upper & high;
     any_upper_high = (upper_high | prev_upper_high) != 0;
