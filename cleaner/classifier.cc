@@ -44,10 +44,10 @@ LineKind KindOf(const LineFeatures& f, const DescribeLimits& o) {
   return f.chars == 0 ? LineKind::kBlank : k;
 }
 
-// Kinds, facts and fresh decisions of lines [from, to): the reference for
-// DescribeAvx2, and the lines it leaves.
+// Kinds, facts and fresh decisions of lines [from, to): the portable path,
+// and the reference for DescribeAvx2.
 void DescribeLines(const LineFeatures* features, const LineSpan* spans, size_t from, size_t to,
-                   const DescribeLimits& o, LineKind* kinds, uint8_t* facts,
+                   const DescribeLimits& o, LineKind* kinds, uint8_t* facts, uint8_t* context,
                    Decision* decisions) {
   for (size_t i = from; i < to; ++i) {
     const LineFeatures& f = features[i];
@@ -61,8 +61,14 @@ void DescribeLines(const LineFeatures* features, const LineSpan* spans, size_t f
         (open_end & (f.words >= 4)) * PageWork::kHeadlineLike |
         (open_end & (f.words >= 3)) * PageWork::kTitleShape |
         f.list_marker * PageWork::kListMarker | (f.words <= 4) * PageWork::kFewWords);
+    bool is_short = k == LineKind::kShort;
+    uint8_t allowed = static_cast<uint8_t>(
+        (is_short & (f.repeats < o.repeat_min)) * PageWork::kCtxShortRun |
+        (open_end & (f.words >= 4)) * PageWork::kCtxHeadline |
+        (is_short & (f.words <= 4)) * PageWork::kCtxLabel);
     Decision d;
     d.blank = spans[i].blank();
+    context[i] = d.blank ? PageWork::kCtxBlank : allowed;
     decisions[i] = d;
   }
 }
@@ -93,15 +99,13 @@ static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKi
   return _mm256_and_si256(mask, _mm256_set1_epi32(value));
 }
 
-// DescribeLines for eight lines at a time: the first 32 bytes of their
-// features, transposed, give each field in the eight 32-bit lanes of one
-// register, and every test of the reference is a lane-wise compare (the
-// stop share is the same double division, four lanes at a time). Returns
-// the number of lines done (a multiple of eight); the caller does the rest.
-[[gnu::target(CLEAN_AVX2_TARGET)]] size_t DescribeAvx2(const LineFeatures* features,
-                                                       const LineSpan* spans, size_t n,
-                                                       const DescribeLimits& o, LineKind* kinds,
-                                                       uint8_t* facts, Decision* decisions) {
+// DescribeLines for eight lines: the first 32 bytes of their features,
+// transposed, give each field in the eight 32-bit lanes of one register, and
+// every test of the reference is a lane-wise compare (the stop share is the
+// same double division, four lanes at a time).
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] inline void DescribeEight(
+    const LineFeatures* features, const LineSpan* spans, const DescribeLimits& o,
+    LineKind* kinds, uint8_t* facts, uint8_t* context, Decision* decisions) {
   const __m256i zero = _mm256_setzero_si256();
   const __m256i ones = _mm256_set1_epi32(-1);
   const __m256i low16 = _mm256_set1_epi32(0xFFFF), low8 = _mm256_set1_epi32(0xFF);
@@ -112,14 +116,24 @@ static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKi
   const __m256i title_max = _mm256_set1_epi32(static_cast<int>(o.title_max));
   const __m256i repeat_min = _mm256_set1_epi32(o.repeat_min);
   const __m256d stop_low = _mm256_set1_pd(o.stop_low);
-  // Byte 0 of every dword to bytes 0-3 of each 128-bit lane, byte 1 to bytes 4-7.
+  // Byte 0 of every dword to bytes 0-3 of each 128-bit lane, byte 1 to
+  // bytes 4-7, byte 2 to bytes 8-11.
   const __m256i gather_bytes = _mm256_setr_epi8(
-      0, 4, 8, 12, 1, 5, 9, 13, -1, -1, -1, -1, -1, -1, -1, -1,
-      0, 4, 8, 12, 1, 5, 9, 13, -1, -1, -1, -1, -1, -1, -1, -1);
-  const __m256i kinds_then_facts = _mm256_setr_epi32(0, 4, 1, 5, 2, 3, 6, 7);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const char* base = reinterpret_cast<const char*>(features + i);
+      0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, -1, -1, -1, -1,
+      0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, -1, -1, -1, -1);
+  const __m256i kinds_facts_context = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  // Each span's 64 bits all ones when begin == end; then one dword a line,
+  // 1 for a blank line.
+  const __m256i s0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(spans));
+  const __m256i s1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(spans + 4));
+  const __m256 e0 = _mm256_castsi256_ps(
+      _mm256_cmpeq_epi32(s0, _mm256_shuffle_epi32(s0, _MM_SHUFFLE(2, 3, 0, 1))));
+  const __m256 e1 = _mm256_castsi256_ps(
+      _mm256_cmpeq_epi32(s1, _mm256_shuffle_epi32(s1, _MM_SHUFFLE(2, 3, 0, 1))));
+  __m256i blank = _mm256_castps_si256(_mm256_shuffle_ps(e0, e1, _MM_SHUFFLE(2, 0, 2, 0)));
+  blank = _mm256_permute4x64_epi64(blank, _MM_SHUFFLE(3, 1, 2, 0));
+  {
+    const char* base = reinterpret_cast<const char*>(features);
     __m256i r[8];
     for (int k = 0; k < 8; ++k)
       r[k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + k * sizeof(LineFeatures)));
@@ -187,30 +201,75 @@ static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKi
     const __m256i open_end = _mm256_and_si256(title, _mm256_cmpeq_epi32(terminal, zero));
     const __m256i repeated = _mm256_xor_si256(_mm256_cmpgt_epi32(repeat_min, repeats), ones);
     __m256i fact = _mm256_or_si256(Bit(repeated, PageWork::kRepeated), Bit(title, PageWork::kTitleLike));
-    fact = _mm256_or_si256(
-        fact, Bit(_mm256_and_si256(open_end, _mm256_cmpgt_epi32(words, _mm256_set1_epi32(3))),
-                  PageWork::kHeadlineLike));
+    const __m256i headline = _mm256_and_si256(open_end, _mm256_cmpgt_epi32(words, _mm256_set1_epi32(3)));
+    fact = _mm256_or_si256(fact, Bit(headline, PageWork::kHeadlineLike));
     fact = _mm256_or_si256(
         fact, Bit(_mm256_and_si256(open_end, _mm256_cmpgt_epi32(words, _mm256_set1_epi32(2))),
                   PageWork::kTitleShape));
     fact = _mm256_or_si256(fact, _mm256_slli_epi32(list_marker, 4));  // kListMarker
-    fact = _mm256_or_si256(fact, _mm256_andnot_si256(_mm256_cmpgt_epi32(words, _mm256_set1_epi32(4)),
-                                                     _mm256_set1_epi32(PageWork::kFewWords)));
-    // Kind in byte 0 of each dword, facts in byte 1; then the eight kinds
-    // in bytes 0-7, the eight facts in bytes 8-15.
-    __m256i both = _mm256_or_si256(kind, _mm256_slli_epi32(fact, 8));
-    both = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(both, gather_bytes), kinds_then_facts);
-    const __m128i out = _mm256_castsi256_si128(both);
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(kinds + i), out);
-    _mm_storeh_pi(reinterpret_cast<__m64*>(facts + i), _mm_castsi128_ps(out));
-    // Fresh decisions: zero bytes, and the blank flag of each.
-    char* d = reinterpret_cast<char*>(decisions + i);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d), zero);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + 32), zero);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + 64), zero);
-    for (int k = 0; k < 8; ++k) decisions[i + k].blank = spans[i + k].blank();
+    const __m256i many_words = _mm256_cmpgt_epi32(words, _mm256_set1_epi32(4));
+    fact = _mm256_or_si256(fact, _mm256_andnot_si256(many_words, _mm256_set1_epi32(PageWork::kFewWords)));
+    const __m256i is_short = _mm256_cmpeq_epi32(kind, _mm256_set1_epi32(3));
+    __m256i allowed = _mm256_or_si256(Bit(_mm256_andnot_si256(repeated, is_short), PageWork::kCtxShortRun),
+                                      Bit(headline, PageWork::kCtxHeadline));
+    allowed = _mm256_or_si256(allowed, Bit(_mm256_andnot_si256(many_words, is_short), PageWork::kCtxLabel));
+    const __m256i ctx = _mm256_blendv_epi8(allowed, _mm256_set1_epi32(PageWork::kCtxBlank), blank);
+    // Kind in byte 0 of each dword, facts in byte 1, context in byte 2;
+    // then the eight kinds in bytes 0-7, the facts in bytes 8-15, the
+    // contexts in bytes 16-23.
+    __m256i all = _mm256_or_si256(kind, _mm256_slli_epi32(fact, 8));
+    all = _mm256_or_si256(all, _mm256_slli_epi32(ctx, 16));
+    all = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(all, gather_bytes), kinds_facts_context);
+    const __m128i out = _mm256_castsi256_si128(all);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(kinds), out);
+    _mm_storeh_pi(reinterpret_cast<__m64*>(facts), _mm_castsi128_ps(out));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(context), _mm256_extracti128_si256(all, 1));
   }
-  return i;
+  // Fresh decisions: zero bytes but the blank flags, which are at bytes 8,
+  // 20, 32, ... of the eight (12 bytes each): a line's flag (1 when its span
+  // is empty) is moved to byte 0 of the right dword of one of three 32-byte
+  // blocks, and the other dwords are cleared.
+  static_assert(sizeof(Decision) * 8 == 96);
+  blank = _mm256_and_si256(blank, _mm256_set1_epi32(1));
+  char* d = reinterpret_cast<char*>(decisions);
+  _mm256_storeu_si256(
+      reinterpret_cast<__m256i*>(d),
+      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, _mm256_setr_epi32(0, 0, 0, 0, 0, 1, 0, 0)),
+                       _mm256_setr_epi32(0, 0, 0xFF, 0, 0, 0xFF, 0, 0)));
+  _mm256_storeu_si256(
+      reinterpret_cast<__m256i*>(d + 32),
+      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, _mm256_setr_epi32(2, 0, 0, 3, 0, 0, 4, 0)),
+                       _mm256_setr_epi32(0xFF, 0, 0, 0xFF, 0, 0, 0xFF, 0)));
+  _mm256_storeu_si256(
+      reinterpret_cast<__m256i*>(d + 64),
+      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, _mm256_setr_epi32(0, 5, 0, 0, 6, 0, 0, 7)),
+                       _mm256_setr_epi32(0, 0xFF, 0, 0, 0xFF, 0, 0, 0xFF)));
+}
+
+// DescribeLines with DescribeEight: eight lines at a time, and the last
+// few through copies padded to eight.
+[[gnu::target(CLEAN_AVX2_TARGET)]] void DescribeAvx2(const LineFeatures* features,
+                                                     const LineSpan* spans, size_t n,
+                                                     const DescribeLimits& o, LineKind* kinds,
+                                                     uint8_t* facts, uint8_t* context,
+                                                     Decision* decisions) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    DescribeEight(features + i, spans + i, o, kinds + i, facts + i, context + i, decisions + i);
+  if (i == n) return;
+  const size_t rest = n - i;
+  LineFeatures f[8];
+  LineSpan s[8];
+  LineKind k[8];
+  uint8_t t[8], c[8];
+  Decision d[8];
+  std::copy(features + i, features + n, f);
+  std::copy(spans + i, spans + n, s);
+  DescribeEight(f, s, o, k, t, c, d);
+  std::copy(k, k + rest, kinds + i);
+  std::copy(t, t + rest, facts + i);
+  std::copy(c, c + rest, context + i);
+  std::copy(d, d + rest, decisions + i);
 }
 #endif
 
@@ -292,19 +351,19 @@ void Classifier::Describe(const Page& page, const Options& o, PageWork* w) {
   size_t n = page.lines.size();
   w->kinds.resize(n);
   w->facts.resize(n);
+  w->context.resize(n);
   w->decisions.resize(n);
   w->by_rule.assign(n, 0);
   const DescribeLimits limits(o, w->features.language >= 0);
   const LineFeatures* const features = w->features.lines.data();
   const LineSpan* const spans = page.lines.data();
-  size_t done = 0;
 #ifdef CLEAN_AVX2_VARIANTS
   if (avx2::Enabled())
-    done = DescribeAvx2(features, spans, n, limits, w->kinds.data(), w->facts.data(),
-                        w->decisions.data());
+    return DescribeAvx2(features, spans, n, limits, w->kinds.data(), w->facts.data(),
+                        w->context.data(), w->decisions.data());
 #endif
-  DescribeLines(features, spans, done, n, limits, w->kinds.data(), w->facts.data(),
-                w->decisions.data());
+  DescribeLines(features, spans, 0, n, limits, w->kinds.data(), w->facts.data(),
+                w->context.data(), w->decisions.data());
 }
 
 uint32_t Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {
@@ -468,15 +527,16 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
   MarkLeadInLists(page, o, w);
   w->scores.resize(n);
   // A line no rule decided scores by its kind: per character (prose,
-  // medium), else a fixed amount (by whether it repeats): looked up, not
-  // branched on.
+  // medium), else a fixed amount (by whether it repeats). Both are looked
+  // up, as chars * per_char + fixed with the other term zero: the sum is
+  // the term itself (a zero's sign aside, which no sum or comparison of
+  // scores below can tell).
   constexpr int kKinds = 5;
   static_assert(static_cast<int>(LineKind::kNoWords) == kKinds - 1);
+  static_assert(PageWork::kRepeated == 1);
   double per_char[kKinds] = {}, fixed[kKinds][2] = {};
-  bool by_chars[kKinds] = {};
   per_char[static_cast<int>(LineKind::kProse)] = o.region_good_weight;
   per_char[static_cast<int>(LineKind::kMedium)] = 0.5 * o.region_good_weight;
-  by_chars[static_cast<int>(LineKind::kProse)] = by_chars[static_cast<int>(LineKind::kMedium)] = true;
   fixed[static_cast<int>(LineKind::kShort)][0] = -o.region_short_penalty;
   fixed[static_cast<int>(LineKind::kShort)][1] = -o.region_bad_penalty;
   fixed[static_cast<int>(LineKind::kNoWords)][0] = fixed[static_cast<int>(LineKind::kNoWords)][1] =
@@ -491,7 +551,11 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
   for (uint32_t i = 0; i < n; ++i) {
     const LineFeatures& f = features[i];
     double s;
-    if (by_rule[i] && !decisions[i].blank) {
+    if ((by_rule[i] | list_item[i]) == 0) {
+      // Blank lines are of kind kBlank: 0.
+      int k = static_cast<int>(kinds[i]);
+      s = f.chars * per_char[k] + fixed[k][facts[i] & PageWork::kRepeated];
+    } else if (by_rule[i] && !decisions[i].blank) {
       // Ads and single promoted links ("Read more: ...") sit between
       // paragraphs: such a rule line neither adds to nor breaks the stretch
       // it sits in. A section's lines (a headline list) do break it.
@@ -504,9 +568,9 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
     } else if (list_item[i]) {
       s = f.chars * o.region_list_weight;  // never blank
     } else {
-      // Blank lines are of kind kBlank: 0.
+      // A blank line a rule decided (never: ApplyRules leaves them).
       int k = static_cast<int>(kinds[i]);
-      s = by_chars[k] ? f.chars * per_char[k] : fixed[k][(facts[i] & PageWork::kRepeated) != 0];
+      s = f.chars * per_char[k] + fixed[k][facts[i] & PageWork::kRepeated];
     }
     scores[i] = s;
   }
@@ -518,7 +582,7 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
   uint32_t run_begin = 0, seg_end = 0;
   size_t budget = 4 * n + 16;
   for (uint32_t i = 0; i <= n; ++i) {
-    if (i == n || run + w->scores[i] <= 0) {
+    if (i == n || run + scores[i] <= 0) {
       if (seg_best > 0) segments_.push_back({run_begin, seg_end, seg_best});
       bool rescan = seg_best > 0 && seg_end < i && budget > (i - seg_end);
       if (rescan) budget -= i - seg_end;
@@ -532,7 +596,7 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
       }
       continue;
     }
-    run += w->scores[i];
+    run += scores[i];
     if (run > seg_best) {
       seg_best = run;
       seg_end = i + 1;
@@ -564,28 +628,39 @@ void Classifier::ApplyHeuristics(const Page& page, const Options& o, PageWork* w
   const uint8_t* const facts = w->facts.data();
   const LineKind* const kinds = w->kinds.data();
   const LineFeatures* const features = w->features.lines.data();
+  // Describe set what the context pass may do with each line; a line
+  // decided body here or by a rule is body to it, a rule's removal nothing.
+  uint8_t* const context = w->context.data();
   const uint32_t keep_chars = static_cast<uint32_t>(o.region_outside_keep_chars);
   for (uint32_t i = 0; i < n; ++i) {
     Decision& d = decisions[i];
-    if (d.blank || by_rule[i]) continue;
+    if (d.blank) continue;
+    if (by_rule[i]) {
+      context[i] = d.cls == LineClass::kBody ? PageWork::kCtxBody : 0;
+      continue;
+    }
     bool inside = in_region[i];
     LineKind k = kinds[i];
     auto set = [&](LineClass c, Heuristic h) {
       d.cls = c;
       d.decider = DeciderOf(h);
     };
+    auto body = [&](Heuristic h) {
+      set(LineClass::kBody, h);
+      context[i] = PageWork::kCtxBody;
+    };
     if (k == LineKind::kNoWords) {
       set(LineClass::kNavigation, Heuristic::kNoWords);
     } else if ((facts[i] & PageWork::kRepeated) && k != LineKind::kProse) {
       set(LineClass::kNavigation, Heuristic::kRepeated);
     } else if (inside && list_item[i]) {
-      set(LineClass::kBody, Heuristic::kLeadInList);
+      body(Heuristic::kLeadInList);
     } else if (inside) {
-      if (k == LineKind::kProse) set(LineClass::kBody, Heuristic::kProse);
-      else if (k == LineKind::kMedium) set(LineClass::kBody, Heuristic::kMainRegion);
+      if (k == LineKind::kProse) body(Heuristic::kProse);
+      else if (k == LineKind::kMedium) body(Heuristic::kMainRegion);
       else set(LineClass::kNavigation, Heuristic::kShortLabel);
     } else if (k == LineKind::kProse && features[i].chars >= keep_chars) {
-      set(LineClass::kBody, Heuristic::kProse);
+      body(Heuristic::kProse);
     } else {
       set(LineClass::kNavigation, Heuristic::kOutsideRegion);
     }
