@@ -685,6 +685,7 @@ TEST_CASE("classifier: the AVX2 line passes give what the reference passes give"
       REQUIRE(wf.kinds == wr.kinds);
       REQUIRE(wf.facts == wr.facts);
       REQUIRE(wf.context == wr.context);
+      REQUIRE(wf.scores == wr.scores);
       REQUIRE(wf.by_rule == wr.by_rule);
       REQUIRE(wf.in_region == wr.in_region);
       REQUIRE(wf.list_item == wr.list_item);
