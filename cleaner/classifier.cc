@@ -68,7 +68,8 @@ void DescribeLines(const LineFeatures* features, const LineSpan* spans, size_t f
     uint8_t allowed = static_cast<uint8_t>(
         (is_short & (f.repeats < o.repeat_min)) * PageWork::kCtxShortRun |
         (open_end & (f.words >= 4)) * PageWork::kCtxHeadline |
-        (is_short & (f.words <= 4)) * PageWork::kCtxLabel);
+        (is_short & (f.words <= 4)) * PageWork::kCtxLabel |
+        ((k == LineKind::kProse) | (k == LineKind::kMedium)) * PageWork::kCtxSentence);
     Decision d;
     d.blank = spans[i].blank();
     context[i] = d.blank ? PageWork::kCtxBlank : allowed;
@@ -216,6 +217,9 @@ static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKi
     __m256i allowed = _mm256_or_si256(Bit(_mm256_andnot_si256(repeated, is_short), PageWork::kCtxShortRun),
                                       Bit(headline, PageWork::kCtxHeadline));
     allowed = _mm256_or_si256(allowed, Bit(_mm256_andnot_si256(many_words, is_short), PageWork::kCtxLabel));
+    allowed = _mm256_or_si256(
+        allowed, Bit(_mm256_or_si256(is_prose, _mm256_cmpeq_epi32(kind, _mm256_set1_epi32(2))),
+                     PageWork::kCtxSentence));
     const __m256i ctx = _mm256_blendv_epi8(allowed, _mm256_set1_epi32(PageWork::kCtxBlank), blank);
     // Kind in byte 0 of each dword, facts in byte 1, context in byte 2;
     // then the eight kinds in bytes 0-7, the facts in bytes 8-15, the
@@ -612,7 +616,24 @@ void Classifier::MarkLeadInLists(const Page& page, const Options& o, PageWork* w
     return !by_rule[k] && !(facts[k] & PageWork::kRepeated) &&
            (kinds[k] == LineKind::kShort || kinds[k] == LineKind::kMedium);
   };
-  for (uint32_t i = 0; i < n; ++i) {
+  // A lead-in is a rule's line or a prose or medium one: the next of them,
+  // eight lines at a time where the bytes are read as one little-endian
+  // word (most lines are none).
+  const uint8_t* const context = w->context.data();
+  auto next_lead_in = [&](uint32_t i) {
+    if constexpr (std::endian::native == std::endian::little) {
+      for (; i + 8 <= n; i += 8) {
+        uint64_t rules, ctx;
+        std::memcpy(&rules, by_rule + i, 8);
+        std::memcpy(&ctx, context + i, 8);
+        const uint64_t any = rules | (ctx & (PageWork::kCtxSentence * 0x0101010101010101ull));
+        if (any) return i + static_cast<uint32_t>(std::countr_zero(any) / 8);
+      }
+    }
+    while (i < n && !by_rule[i] && !(context[i] & PageWork::kCtxSentence)) ++i;
+    return i;
+  };
+  for (uint32_t i = next_lead_in(0); i < n; i = next_lead_in(i + 1)) {
     LineKind k = kinds[i];
     bool sentence = by_rule[i] ? decisions[i].cls == LineClass::kBody
                                : (k == LineKind::kProse || k == LineKind::kMedium);

@@ -63,6 +63,9 @@ struct PageWork {
   static constexpr uint8_t kCtxShortRun = 4;  // revisable, kShort, not repeated
   static constexpr uint8_t kCtxHeadline = 8;  // revisable, headline-like, not a title
   static constexpr uint8_t kCtxLabel = 16;    // revisable, kShort, few words, not a title
+  // kProse or kMedium: a lead-in sentence may be one (set by Describe, read
+  // by the lead-in pass before the heuristics run).
+  static constexpr uint8_t kCtxSentence = 32;
   // Set by Classifier::DetectAndScan: `scan` holds this plan's hits for the
   // page already (Classify then does not scan again, and clears it).
   const MatchPlan* scanned = nullptr;
