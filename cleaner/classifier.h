@@ -52,6 +52,20 @@ struct PageWork {
   static constexpr uint8_t kListMarker = 16;   // starts with a list marker
   static constexpr uint8_t kFewWords = 32;     // at most 4 words
   bool has(uint32_t i, uint8_t fact) const { return (facts[i] & fact) != 0; }
+  // Per line, what the context pass (context.h) asks of it (bits below):
+  // Describe sets what the line's blank flag, kind and facts allow, the
+  // heuristics mark body lines and rule lines, and the context pass keeps it
+  // up to date, so that its scans read one byte a line (eight at a time
+  // where none is wanted).
+  std::vector<uint8_t> context;
+  static constexpr uint8_t kCtxBlank = 1;     // a blank line
+  static constexpr uint8_t kCtxBody = 2;      // not blank, decided body
+  static constexpr uint8_t kCtxShortRun = 4;  // revisable, kShort, not repeated
+  static constexpr uint8_t kCtxHeadline = 8;  // revisable, headline-like, not a title
+  static constexpr uint8_t kCtxLabel = 16;    // revisable, kShort, few words, not a title
+  // kProse or kMedium: a lead-in sentence may be one (set by Describe, read
+  // by the lead-in pass before the heuristics run).
+  static constexpr uint8_t kCtxSentence = 32;
   // Set by Classifier::DetectAndScan: `scan` holds this plan's hits for the
   // page already (Classify then does not scan again, and clears it).
   const MatchPlan* scanned = nullptr;

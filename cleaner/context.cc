@@ -1,5 +1,8 @@
 #include "cleaner/context.h"
 
+#include <bit>
+#include <cstring>
+
 #include "cleaner/heuristics.h"
 
 namespace clean {
@@ -15,6 +18,7 @@ struct Lines {
   const uint8_t* facts;
   const LineKind* kinds;
   const uint8_t* in_region;
+  uint8_t* context;  // PageWork::context, kept up to date by every Set
   size_t n;
   explicit Lines(PageWork* w)
       : decisions(w->decisions.data()),
@@ -22,20 +26,35 @@ struct Lines {
         facts(w->facts.data()),
         kinds(w->kinds.data()),
         in_region(w->in_region.data()),
+        context(w->context.data()),
         n(w->decisions.size()) {}
   bool has(uint32_t i, uint8_t fact) const { return (facts[i] & fact) != 0; }
 };
 
-bool IsBody(const Lines& w, uint32_t i) {
-  return !w.decisions[i].blank && w.decisions[i].cls == LineClass::kBody;
+// The first line from `i` on whose context has one of `bits`, or n: eight
+// lines at a time where the bytes are read as one little-endian word (most
+// lines are none that the scans start at).
+uint32_t NextWith(const Lines& w, uint32_t i, uint8_t bits) {
+  const size_t n = w.n;
+  if constexpr (std::endian::native == std::endian::little) {
+    const uint64_t mask = bits * 0x0101010101010101ull;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t word;
+      std::memcpy(&word, w.context + i, 8);
+      if (word & mask) return i + static_cast<uint32_t>(std::countr_zero(word & mask) / 8);
+    }
+  }
+  while (i < n && !(w.context[i] & bits)) ++i;
+  return i;
 }
+
+bool Blank(const Lines& w, uint32_t i) { return w.context[i] & PageWork::kCtxBlank; }
+bool IsBody(const Lines& w, uint32_t i) { return w.context[i] & PageWork::kCtxBody; }
 
 // A heuristic removal the context pass may revise.
 bool Revisable(const Lines& w, uint32_t i) {
   return !w.decisions[i].blank && !w.by_rule[i] && w.decisions[i].cls != LineClass::kBody;
 }
-
-bool HeadlineLike(const Lines& w, uint32_t i) { return w.has(i, PageWork::kHeadlineLike); }
 
 void Set(const Lines& w, uint32_t i, LineClass c, Heuristic h) {
   w.decisions[i].cls = c;
@@ -46,20 +65,17 @@ void Set(const Lines& w, uint32_t i, LineClass c, Heuristic h) {
 void BetweenBody(const Options& o, const Lines& w) {
   const size_t n = w.n;
   uint32_t i = 0;
-  while (i < n) {
-    if (w.kinds[i] != LineKind::kShort || w.has(i, PageWork::kRepeated) || !Revisable(w, i)) {
-      ++i;
-      continue;
-    }
+  while ((i = NextWith(w, i, PageWork::kCtxShortRun)) < n) {
     // A run of revisable short lines (blank lines inside it allowed).
     uint32_t b = i, e = i, count = 0;
     bool ok = true;
     while (e < n) {
-      if (w.decisions[e].blank) {
+      const uint8_t c = w.context[e];
+      if (c & PageWork::kCtxBlank) {
         ++e;
         continue;
       }
-      if (Revisable(w, e) && w.kinds[e] == LineKind::kShort && !w.has(e, PageWork::kRepeated)) {
+      if (c & PageWork::kCtxShortRun) {
         ++count;
         ++e;
         continue;
@@ -72,13 +88,15 @@ void BetweenBody(const Options& o, const Lines& w) {
     for (uint32_t k = b; k < e && in_region; ++k) in_region = w.in_region[k];
     if (count > static_cast<uint32_t>(o.context_max_gap) && !in_region) ok = false;
     int prev = static_cast<int>(b) - 1;
-    while (prev >= 0 && w.decisions[prev].blank) --prev;
+    while (prev >= 0 && Blank(w, prev)) --prev;
     ok = ok && prev >= 0 && IsBody(w, prev) && e < n && IsBody(w, e);
     if (ok)
       for (uint32_t k = b; k < e; ++k)
-        if (!w.decisions[k].blank)
+        if (!Blank(w, k)) {
           Set(w, k, LineClass::kBody,
               w.has(k, PageWork::kListMarker) ? Heuristic::kListInBody : Heuristic::kBetweenBody);
+          w.context[k] = PageWork::kCtxBody;
+        }
     i = e;
   }
 }
@@ -97,42 +115,39 @@ void FindTitle(const Page& page, const PageFeatures& features, uint32_t region_b
     // than 65536 lines) is its only copy: no need to look for others.
     if (features.lines[i].repeats == 1 && w.n < 65536) {
       Set(w, i, LineClass::kTitle, Heuristic::kTitle);
+      w.context[i] = 0;  // a title: no headline, no label
       return;
     }
     std::string_view t = page.line(i);
     for (uint32_t k = 0; k < w.n; ++k) {
       const LineSpan& l = page.lines[k];
-      if (l.end - l.begin == t.size() && Revisable(w, k) && page.line(k) == t)
+      if (l.end - l.begin == t.size() && Revisable(w, k) && page.line(k) == t) {
         Set(w, k, LineClass::kTitle, Heuristic::kTitle);
+        w.context[k] = 0;
+      }
     }
     return;
   }
 }
 
 // Runs of headline-like lines outside the main region, and a label opening
-// such a run, are headline lists.
+// such a run, are headline lists. (The lines they decide keep their
+// context: no later scan of this pass reads it.)
 void HeadlineRuns(const Options& o, const Lines& w) {
   const size_t n = w.n;
   uint32_t i = 0;
-  while (i < n) {
-    if (!HeadlineLike(w, i) || !Revisable(w, i) || w.decisions[i].cls == LineClass::kTitle) {
-      ++i;
-      continue;
-    }
+  while ((i = NextWith(w, i, PageWork::kCtxHeadline)) < n) {
     uint32_t b = i, e = i, count = 0;
-    while (e < n && (w.decisions[e].blank ||
-                     (Revisable(w, e) && w.decisions[e].cls != LineClass::kTitle &&
-                      HeadlineLike(w, e)))) {
-      if (!w.decisions[e].blank) ++count;
+    while (e < n && (w.context[e] & (PageWork::kCtxBlank | PageWork::kCtxHeadline))) {
+      if (!Blank(w, e)) ++count;
       ++e;
     }
     if (count >= static_cast<uint32_t>(o.headline_run_min)) {
       for (uint32_t k = b; k < e; ++k)
-        if (!w.decisions[k].blank) Set(w, k, LineClass::kHeadlineList, Heuristic::kHeadlineRun);
+        if (!Blank(w, k)) Set(w, k, LineClass::kHeadlineList, Heuristic::kHeadlineRun);
       int h = static_cast<int>(b) - 1;
-      while (h >= 0 && w.decisions[h].blank) --h;
-      if (h >= 0 && Revisable(w, h) && w.kinds[h] == LineKind::kShort &&
-          w.has(h, PageWork::kFewWords) && w.decisions[h].cls != LineClass::kTitle)
+      while (h >= 0 && Blank(w, h)) --h;
+      if (h >= 0 && (w.context[h] & PageWork::kCtxLabel))
         Set(w, h, LineClass::kHeadlineList, Heuristic::kSectionHeader);
     }
     i = e;

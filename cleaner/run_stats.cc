@@ -51,13 +51,17 @@ ClassCounts RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out
   const Decision* const ds = r.decisions().data();
   const LineSpan* const lines = r.page->lines.data();
   const size_t count = r.decisions().size();
+  // Local copies of the counters' addresses: the stores through them could
+  // alias the vectors, and would reload them on every line.
+  uint64_t* const slot_lines = rule_lines.data();
+  uint64_t* const slot_bytes = rule_bytes.data();
   for (size_t i = 0; i < count; ++i) {
     const Decision& d = ds[i];
     const size_t k = static_cast<size_t>(d.cls);
     const uint64_t b = lines[i].end - lines[i].begin;
     const size_t slot = d.decider * kNumClasses + k;
-    uint64_t* l = d.blank ? &blank_slot[0] : &rule_lines[slot];
-    uint64_t* y = d.blank ? &blank_slot[1] : &rule_bytes[slot];
+    uint64_t* l = d.blank ? &blank_slot[0] : &slot_lines[slot];
+    uint64_t* y = d.blank ? &blank_slot[1] : &slot_bytes[slot];
     ++*l;
     *y += b;
     const size_t pk = d.blank ? kNumClasses : k;

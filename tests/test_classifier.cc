@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "cleaner/avx2_dispatch.h"
 #include "cleaner/cleaner.h"
 #include "cleaner/heuristics.h"
 #include "tests/test_support.h"
@@ -582,4 +584,121 @@ TEST_CASE("classifier: detecting in the generic scan gives what detecting then s
   CHECK(detected < paths.size());
   // The fixtures alone give some 370 hits; the dataset pages thousands more.
   CHECK(hits > (with_dataset ? 1000u : 300u));
+}
+
+namespace {
+
+// A page of made-up lines at the edges of every test the line passes make:
+// word counts around the title, sentence and few-words limits, lengths
+// around long_line_chars and twice it, sentence breaks, colons, list
+// markers, lines without letters, repeats and blank lines, at every offset
+// of an eight-line block (the page's line count is no multiple of eight).
+std::string EdgePage(uint32_t seed, size_t lines) {
+  static const char* const kWords[] = {"the", "and", "of", "to", "minister", "Grain",
+                                       "talks", "autumn", "in", "a", "Ministry", "rules"};
+  static const char* const kEnds[] = {"", ".", ":", ";", ",", "!", "?", " 2024", "\u201d"};
+  static const char* const kHeads[] = {"", "", "", "- ", "\u2022 ", "1. ", "* "};
+  std::mt19937 rng(seed);
+  std::vector<std::string> made;
+  std::string page;
+  for (size_t i = 0; i < lines; ++i) {
+    uint32_t pick = rng() % 16;
+    std::string line;
+    if (pick == 0) {
+      line = "";
+    } else if (pick == 1) {
+      line = "12 34 -- 56 | 78";  // no letters
+    } else if (pick == 2 && !made.empty()) {
+      line = made[rng() % made.size()];  // a repeat
+    } else {
+      line = kHeads[rng() % 7];
+      // Mostly a few words, sometimes up to some 70 (long lines, prose).
+      size_t words = rng() % 4 == 0 ? rng() % 70 : rng() % 12;
+      for (size_t w = 0; w < words; ++w) {
+        if (w) line += rng() % 9 == 0 ? ". " : " ";
+        line += kWords[rng() % 12];
+      }
+      line += kEnds[rng() % 9];
+    }
+    made.push_back(line);
+    page += line + "\n";
+  }
+  return page;
+}
+
+}  // namespace
+
+TEST_CASE("classifier: the AVX2 line passes give what the reference passes give",
+          "[classifier][fast]") {
+  if (!avx2::Supported()) WARN("no AVX2 on this CPU: the reference passes only");
+  const RuleSet& rules = ProjectRules();
+  std::vector<std::string> pages;
+  for (const auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
+    if (e.path().filename() == "input.txt") pages.push_back(ReadFile(e.path().string()));
+  std::sort(pages.begin(), pages.end());
+  for (const auto& p : clean::testing::SharedTextPages()) {
+    if (pages.size() >= 400) break;
+    pages.push_back(ReadFile(p.string()));
+  }
+  for (uint32_t seed = 1; seed <= 60; ++seed) pages.push_back(EdgePage(seed, 1 + seed * 7));
+  // The defaults, and limits that make the edge lines cross them.
+  std::vector<Options> variants(5);
+  variants[1].long_line_chars = 40;
+  variants[1].stopword_low = 0.0;
+  variants[1].sentence_min_words = 2;
+  variants[1].title_max_words = 3;
+  variants[1].repeat_min = 3;
+  variants[2].long_line_chars = 0;
+  variants[2].stopword_low = 0.5;
+  variants[2].sentence_min_words = 0;
+  variants[2].title_max_words = 0;
+  variants[2].repeat_min = 1;
+  variants[3].long_line_chars = -1;  // every length is under it, as an unsigned limit
+  variants[3].stopword_low = -0.5;
+  variants[3].title_max_words = -4;
+  variants[3].repeat_min = 0;
+  variants[4].long_line_chars = 25;
+  variants[4].stopword_low = 1.0;
+  variants[4].sentence_min_words = 7;
+  variants[4].title_max_words = 6;
+  MatchScratch sa(Options().regex_match_limit, Options().regex_heap_limit_kib);
+  MatchScratch sb(Options().regex_match_limit, Options().regex_heap_limit_kib);
+  Classifier fast(rules, sa), reference(rules, sb);
+  PageWork wf, wr;
+  Page page;
+  size_t lines = 0, known = 0;
+  for (size_t v = 0; v < variants.size(); ++v) {
+    const Options& o = variants[v];
+    for (size_t k = 0; k < pages.size(); ++k) {
+      std::string err;
+      page.Clear();
+      REQUIRE(BuildPage(pages[k], Options(), &page, &err));
+      INFO("options " << v << ", page " << k);
+      {
+        avx2::ScopedForTesting on(true);
+        fast.Classify(page, nullptr, o, &wf);
+      }
+      {
+        avx2::ScopedForTesting off(false);
+        reference.Classify(page, nullptr, o, &wr);
+      }
+      REQUIRE(wf.kinds == wr.kinds);
+      REQUIRE(wf.facts == wr.facts);
+      REQUIRE(wf.context == wr.context);
+      REQUIRE(wf.scores == wr.scores);
+      REQUIRE(wf.by_rule == wr.by_rule);
+      REQUIRE(wf.in_region == wr.in_region);
+      REQUIRE(wf.list_item == wr.list_item);
+      REQUIRE(wf.region_begin == wr.region_begin);
+      REQUIRE(wf.region_end == wr.region_end);
+      REQUIRE(SameDecisions(wf.decisions, wr.decisions));
+      lines += page.lines.size();
+      known += wf.features.language >= 0;
+    }
+  }
+  // Pages with and without a known language (the stop-word share is read
+  // only with one).
+  CHECK(known > 0);
+  CHECK(known < variants.size() * pages.size());
+  CHECK(lines > 10000);
 }
