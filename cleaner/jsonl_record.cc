@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <chrono>
+#include <cstring>
 
 #include "cleaner/json_writer.h"
 #include "cleaner/jsonl_html.h"
@@ -57,10 +58,14 @@ void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
   out->append(",\"counts\":{");
   for (int c = 0; c < kNumClasses; ++c) {
     out->append(count_keys_[c]);
-    AppendJsonInt(static_cast<int64_t>(counts->lines[c]), out);
-    out->append(",\"bytes\":");
-    AppendJsonInt(static_cast<int64_t>(counts->bytes[c]), out);
-    out->push_back('}');
+    // `LINES,"bytes":BYTES}` made on the stack, one append.
+    constexpr std::string_view kBytes = ",\"bytes\":";
+    char buf[2 * kMaxDecimal + kBytes.size() + 1];
+    char* q = WriteDecimal(counts->lines[c], buf);
+    std::memcpy(q, kBytes.data(), kBytes.size());
+    q = WriteDecimal(counts->bytes[c], q + kBytes.size());
+    *q++ = '}';
+    out->append(buf, static_cast<size_t>(q - buf));
   }
   out->append("}}");
 }

@@ -291,8 +291,8 @@ inline char* PutSpan(const CodePointSpan& span, const SpanDigits& k, char* p) {
     // Leading zero digits are the low zero bytes of a lane (a zero: one digit).
     const unsigned nonzero =
         ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(digits, zero)));
-    const int start_zeros = __builtin_ctz(nonzero | 0x80);
-    const int end_zeros = __builtin_ctz((nonzero >> 8) | 0x80);
+    const size_t start_zeros = static_cast<size_t>(__builtin_ctz(nonzero | 0x80));
+    const size_t end_zeros = static_cast<size_t>(__builtin_ctz((nonzero >> 8) | 0x80));
     const __m128i text = _mm_add_epi8(digits, k.ascii);
     const uint64_t start = static_cast<uint64_t>(_mm_cvtsi128_si64(text)) >> (8 * start_zeros);
     const uint64_t end = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(text, text))) >>
@@ -337,17 +337,18 @@ inline void WriteEntries(const Decision* decision, const CodePointSpan* span, si
   const RuleFragments::Slot* const slots = fragments.slots();
   const uint32_t stamp = fragments.stamp();
   const SpanDigits digits{};
-  for (const Decision* const end = decision + lines; decision != end; ++decision, ++span) {
-    if (decision->blank) continue;
-    const size_t c = static_cast<size_t>(decision->cls);
+  for (size_t i = 0; i < lines; ++i) {
+    const Decision* const decision_i = decision + i;
+    if (decision_i->blank) continue;
+    const size_t c = static_cast<size_t>(decision_i->cls);
     char* p = at[c];
     if (p > limit[c]) {
       std::string& t = scratch->entries[c];
       p = Grow(&t, p, kEntry);
       limit[c] = t.data() + t.size() - kEntry;
     }
-    p = PutSpan(*span, digits, p);
-    const uint32_t d = decision->decider;
+    p = PutSpan(span[i], digits, p);
+    const uint32_t d = decision_i->decider;
     const RuleFragments::Slot& f = slots[d];
     if (f.ready == stamp) {
       std::memcpy(p, f.text, RuleFragments::kSlotText);
