@@ -95,25 +95,12 @@ void Cleaner::ApplyLimits(const Options& o, std::chrono::steady_clock::time_poin
 }
 
 void WriteCleanText(const CleanResult& r, const KeepSet& keep, std::string* out) {
-  // Kept lines that follow each other in the page's text, one '\n' apart
-  // (consecutive lines mostly are), are appended as one run with their
-  // newlines: the same bytes in fewer appends.
-  const auto& ds = r.decisions();
-  const LineSpan* const spans = r.page->lines.data();
+  // A run at a time: the same bytes in fewer appends.
   const char* const text = r.page->text.data();
-  const size_t n = ds.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (ds[i].blank || !keep.Has(ds[i].cls)) continue;
-    const uint32_t begin = spans[i].begin;
-    uint32_t end = spans[i].end;
-    while (i + 1 < n && !ds[i + 1].blank && keep.Has(ds[i + 1].cls) &&
-           spans[i + 1].begin == end + 1 && text[end] == '\n') {
-      ++i;
-      end = spans[i].end;
-    }
+  ForEachCleanRun(r, keep, [&](uint32_t begin, uint32_t end) {
     out->append(text + begin, end - begin);
     out->push_back('\n');
-  }
+  });
 }
 
 }  // namespace clean

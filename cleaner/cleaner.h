@@ -99,4 +99,27 @@ class Cleaner {
 // Writes the kept lines, one per line, each ending in '\n'.
 void WriteCleanText(const CleanResult& r, const KeepSet& keep, std::string* out);
 
+// Calls run(begin, end) for each run of kept lines of r, in order: the
+// bytes [begin, end) of r.page->text, kept lines that follow each other
+// there one '\n' apart (consecutive lines mostly are), with those newlines
+// between them. The clean text is each run followed by '\n'.
+template <typename Run>
+void ForEachCleanRun(const CleanResult& r, const KeepSet& keep, Run&& run) {
+  const auto& ds = r.decisions();
+  const LineSpan* const spans = r.page->lines.data();
+  const char* const text = r.page->text.data();
+  const size_t n = ds.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (ds[i].blank || !keep.Has(ds[i].cls)) continue;
+    const uint32_t begin = spans[i].begin;
+    uint32_t end = spans[i].end;
+    while (i + 1 < n && !ds[i + 1].blank && keep.Has(ds[i + 1].cls) &&
+           spans[i + 1].begin == end + 1 && text[end] == '\n') {
+      ++i;
+      end = spans[i].end;
+    }
+    run(begin, end);
+  }
+}
+
 }  // namespace clean

@@ -143,11 +143,11 @@ struct Avx2Find {
 };
 #endif
 
+// s escaped, without the quotes.
 template <typename Find>
 void AppendEscapedTo(std::string_view s, std::string* out) {
   const char* p = s.data();
   const size_t n = s.size();
-  out->push_back('"');
   size_t run = 0;
   for (size_t i = Find::Next(p, 0, n); i < n; i = Find::Next(p, i, n)) {
     const Escape& e = kEscape[static_cast<unsigned char>(p[i])];
@@ -157,7 +157,6 @@ void AppendEscapedTo(std::string_view s, std::string* out) {
     run = ++i;
   }
   out->append(p + run, n - run);
-  out->push_back('"');
 }
 
 #ifdef CLEAN_AVX2_VARIANTS
@@ -169,7 +168,7 @@ void AppendEscapedTo(std::string_view s, std::string* out) {
 
 }  // namespace
 
-void AppendJsonEscaped(std::string_view s, std::string* out) {
+void AppendJsonEscapedBody(std::string_view s, std::string* out) {
   // Straight to the string, for long text (the clean text of a record)
   // where the bytes to escape are far apart: a scan for the next one, and
   // the run before it appended whole.
@@ -177,6 +176,12 @@ void AppendJsonEscaped(std::string_view s, std::string* out) {
   if (avx2::Enabled()) return AppendEscapedAvx2(s, out);
 #endif
   AppendEscapedTo<BaselineFind>(s, out);
+}
+
+void AppendJsonEscaped(std::string_view s, std::string* out) {
+  out->push_back('"');
+  AppendJsonEscapedBody(s, out);
+  out->push_back('"');
 }
 
 void FragmentCache::Reset(size_t keys) {

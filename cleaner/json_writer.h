@@ -106,6 +106,8 @@ class StagedAppend {
 // run).
 void AppendJsonEscaped(std::string_view s, std::string* out);
 void AppendJsonEscaped(std::string_view s, StagedAppend* out);
+// The same without the quotes: for a string value written in pieces.
+void AppendJsonEscapedBody(std::string_view s, std::string* out);
 
 // JSON text written once per key (a decider, a class) and reused, for
 // per-line output whose part depends only on such a key. Reset forgets only

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <chrono>
+#include <cstring>
 
 #include "cleaner/json_writer.h"
 #include "cleaner/jsonl_html.h"
@@ -57,21 +58,26 @@ void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
   out->append(",\"counts\":{");
   for (int c = 0; c < kNumClasses; ++c) {
     out->append(count_keys_[c]);
-    AppendJsonInt(static_cast<int64_t>(counts->lines[c]), out);
-    out->append(",\"bytes\":");
-    AppendJsonInt(static_cast<int64_t>(counts->bytes[c]), out);
-    out->push_back('}');
+    // `LINES,"bytes":BYTES}` made on the stack, one append.
+    constexpr std::string_view kBytes = ",\"bytes\":";
+    char buf[2 * kMaxDecimal + kBytes.size() + 1];
+    char* q = WriteDecimal(counts->lines[c], buf);
+    std::memcpy(q, kBytes.data(), kBytes.size());
+    q = WriteDecimal(counts->bytes[c], q + kBytes.size());
+    *q++ = '}';
+    out->append(buf, static_cast<size_t>(q - buf));
   }
   out->append("}}");
 }
 
 void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
-                                 bool add_text, std::string_view new_text,
+                                 bool add_text, const CleanResult* clean,
                                  std::string_view summary, std::string* out) const {
   // The edits in record order: the text value replaced (or, for an HTML
   // record without a text field, a text member added at the end), and the
   // summary (replacing an existing member's value, else added at the end).
-  // Each is written straight into *out, no copy of the new text between.
+  // Each is written straight into *out: the clean text run by run from the
+  // page, escaped, with no copy of it between.
   struct Edit {
     size_t begin, end;
     bool summary;  // else the text; at one place the text comes first
@@ -80,8 +86,8 @@ void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
   Edit edits[2];
   size_t n = 0;
   const size_t close = scan_.close;
-  if (text) edits[n++] = {text->value_begin, text->value_end, false, false};
-  else if (add_text) edits[n++] = {close, close, false, true};
+  if (clean && text) edits[n++] = {text->value_begin, text->value_end, false, false};
+  else if (clean && add_text) edits[n++] = {close, close, false, true};
   if (const JsonMember* old = FindMember(line, scan_, options_.summary_key))
     edits[n++] = {old->value_begin, old->value_end, true, false};
   else
@@ -98,8 +104,17 @@ void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
       AppendJsonEscaped(e.summary ? options_.summary_key : options_.text_field, out);
       out->push_back(':');
     }
-    if (e.summary) out->append(summary);
-    else AppendJsonEscaped(new_text, out);
+    if (e.summary) {
+      out->append(summary);
+    } else {
+      const char* const page = clean->page->text.data();
+      out->push_back('"');
+      ForEachCleanRun(*clean, keep_, [&](uint32_t begin, uint32_t end) {
+        AppendJsonEscapedBody(std::string_view(page + begin, end - begin), out);
+        out->append("\\n", 2);
+      });
+      out->push_back('"');
+    }
     pos = e.end;
   }
   out->append(line.substr(pos));
@@ -169,7 +184,7 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
       return RecordOutcome::kDropped;
     }
     Summary(nullptr, nullptr, limit, &summary_);
-    AppendRecord(line, nullptr, false, {}, summary_, out);
+    AppendRecord(line, nullptr, false, nullptr, summary_, out);
     return RecordOutcome::kPassed;
   };
   if (options_.max_bytes && input_text.size() > options_.max_bytes) return over_limit("max_bytes");
@@ -190,12 +205,16 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
     if (took.count() > options_.time_budget_ms) return over_limit("time_budget");
   }
 
-  clean_.clear();
-  WriteCleanText(r, keep_, &clean_);
-  const ClassCounts counts = stats->Add(rules_, r, clean_.size());
+  // The clean text is written into the record by AppendRecord, not before:
+  // its size (each kept line and its '\n', as WriteCleanText writes them)
+  // comes from the counts.
+  const ClassCounts counts = stats->Add(rules_, r, 0);
+  for (int c = 0; c < kNumClasses; ++c)
+    if (keep_.Has(static_cast<LineClass>(c)))
+      stats->text_bytes_out += counts.lines[c] + counts.bytes[c];
   Summary(&r, &counts, {}, &summary_);
   // An HTML record's clean text goes to the text field (replaced, or added).
-  AppendRecord(line, text, html && !text, clean_, summary_, out);
+  AppendRecord(line, text, html && !text, &r, summary_, out);
   if (report && html) WriteSpanReport(id_json, input_text, r, report);
   else if (report) WriteSpanReport(id_json, spans_, r, report);
   return RecordOutcome::kCleaned;

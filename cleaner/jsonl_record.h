@@ -32,8 +32,10 @@ class RecordCleaner {
 
  private:
   RecordOutcome Reject(RunStats* stats, std::string* message, std::string text);
+  // `clean`: the result whose clean text is the text member's new value
+  // (null when the text member is neither replaced nor added).
   void AppendRecord(std::string_view line, const JsonMember* text, bool add_text,
-                    std::string_view new_text, std::string_view summary, std::string* out) const;
+                    const CleanResult* clean, std::string_view summary, std::string* out) const;
   // `counts`: r's (RunStats::Add), when r is not null.
   void Summary(const CleanResult* r, const ClassCounts* counts, std::string_view limit,
                std::string* out) const;
@@ -44,7 +46,7 @@ class RecordCleaner {
   std::string digest_;
   Cleaner cleaner_;
   JsonObjectScan scan_;
-  std::string clean_, summary_;
+  std::string summary_;
   // The summary's fixed text, as the JsonWriter writes it: from its start
   // to the rules digest, and per class `"NAME":{"lines":` (a comma before
   // all but the first).

@@ -169,81 +169,210 @@ void BeginLine(std::string_view id_json, StagedAppend* out) {
   out->Append(id_json.empty() ? std::string_view("null") : id_json);
 }
 
-}  // namespace
-
-namespace {
-
-// The class of each line as a byte, kNoClass for a blank line.
-constexpr char kNoClass = -1;
-
-// Writes each i < n where codes[i] == c at `to`, in order, and returns the
-// end: sixteen codes compared at a time (the lines of a class are mostly
-// in runs or far apart).
-uint32_t* AppendEqual(const char* codes, size_t n, char c, uint32_t* to) {
-  size_t i = 0;
-#ifdef __SSE2__
-  const __m128i want = _mm_set1_epi8(c);
-  for (; i + 16 <= n; i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + i));
-    for (unsigned bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, want))); bits;
-         bits &= bits - 1)
-      *to++ = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(bits)));
-  }
-#endif
-  for (; i < n; ++i)
-    if (codes[i] == c) *to++ = static_cast<uint32_t>(i);
-  return to;
+// Makes room for `need` bytes at p in `text` (p pointing into it), growing
+// it; returns p's place after.
+[[gnu::noinline]] char* Grow(std::string* text, char* p, size_t need) {
+  const size_t used = text->empty() ? 0 : static_cast<size_t>(p - text->data());
+  if (text->size() < used + need)
+    text->resize(std::max({used + need, 2 * text->size(), size_t{4096}}));
+  return text->data() + used;
 }
 
-// Room AppendEqualAvx2 needs at `to` past what it writes.
-constexpr size_t kGroupSlack = 32;
-
-#ifdef CLEAN_AVX2_VARIANTS
-// AppendEqual 32 codes at a time, the offsets of a block's matches written
-// eight at a time whatever their number (past the last one too: `to` needs
-// room for kGroupSlack more), so that the loop does not end on a branch
-// for each match.
-[[gnu::target(CLEAN_AVX2_TARGET)]] uint32_t* AppendEqualAvx2(const char* codes, size_t n,
-                                                             char c, uint32_t* to) {
-  size_t i = 0;
-  const __m256i want = _mm256_set1_epi8(c);
-  for (; i + 32 <= n; i += 32) {
-    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes + i));
-    uint32_t bits = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, want)));
-    if (!bits) continue;
-    const uint32_t count = static_cast<uint32_t>(_mm_popcnt_u32(bits));
-    const uint32_t base = static_cast<uint32_t>(i);
-    uint32_t* w = to;
-    do {
-      for (int k = 0; k < 8; ++k) {
-        w[k] = base + _tzcnt_u32(bits);
-        bits = _blsr_u32(bits);
+// The `,"RULE"]` that ends each entry of a decider, escaped once and kept
+// in a fixed slot per decider, so that the per-line cost is one copy of
+// kSlotText bytes whatever the id. A slot is checked once per record (the
+// first time a line of the record names its decider) against the decider's
+// id, by value: the cache outlives the record and its rule set, and another
+// rule set may give the same index another id.
+class RuleFragments {
+ public:
+  // The bytes of a slot copied per entry: the fragments of most ids fit
+  // (the others take the slow path, Put).
+  static constexpr size_t kSlotText = 32;
+  struct alignas(64) Slot {
+    char text[kSlotText] = {};
+    uint32_t ready = 0;    // the record's stamp once checked, when it fits
+    uint32_t checked = 0;  // the stamp of the record it was checked for
+    uint32_t size = 0;     // of the fragment
+  };
+  // A new record whose deciders are below `deciders`.
+  void BeginRecord(size_t deciders) {
+    if (slots_.size() < deciders) {
+      slots_.resize(deciders);
+      ids_.resize(deciders);
+      fragments_.resize(deciders);
+    }
+    if (++stamp_ == 0) {  // wrapped: every slot must be checked again
+      for (Slot& s : slots_) s.ready = s.checked = 0;
+      stamp_ = 1;
+    }
+  }
+  uint32_t stamp() const { return stamp_; }
+  const Slot* slots() const { return slots_.data(); }
+  // The slow path of an entry: checks slot `d` for this record against
+  // `id` (rebuilt when the id differs from the one it was built from) and
+  // writes its fragment at p in `text`, with room made for it; returns the
+  // end.
+  [[gnu::noinline]] char* Put(size_t d, std::string_view id, std::string* text, char* p) {
+    Slot& s = slots_[d];
+    std::string& f = fragments_[d];
+    if (s.checked != stamp_) {
+      s.checked = stamp_;
+      if (!s.size || ids_[d] != id) {
+        ids_[d].assign(id);
+        f.assign(1, ',');
+        AppendJsonEscaped(id, &f);
+        f.push_back(']');
+        s.size = static_cast<uint32_t>(f.size());
+        std::memcpy(s.text, f.data(), std::min(f.size(), kSlotText));
       }
-      w += 8;
-    } while (bits);
-    to += count;
+      if (s.size <= kSlotText) s.ready = stamp_;
+    }
+    p = Grow(text, p, f.size());
+    std::memcpy(p, f.data(), f.size());
+    return p + f.size();
   }
-  for (; i < n; ++i)
-    if (codes[i] == c) *to++ = static_cast<uint32_t>(i);
-  return to;
-}
+
+ private:
+  std::vector<Slot> slots_;
+  std::vector<std::string> ids_, fragments_;  // per decider: the id, the fragment
+  uint32_t stamp_ = 0;
+};
+
+// The most an entry takes but for a fragment longer than a slot:
+// `,[START,END` and a slot's text.
+constexpr size_t kEntry = 3 + 2 * kMaxDecimal + RuleFragments::kSlotText;
+
+#ifdef __SSE2__
+// The multipliers of PutSpan, made once per report. Hidden from the
+// compiler's constant folding (an empty asm might change them): it would
+// otherwise turn each multiplication by 100 or 10 into shifts and adds,
+// and rebuild the constants on every line.
+struct SpanDigits {
+  __m128i div10000 = _mm_set1_epi64x(3518437209), times10000 = _mm_set1_epi64x(10000),
+          div100 = _mm_set1_epi16(5243), times100 = _mm_set1_epi16(100),
+          div10 = _mm_set1_epi16(6554), times10 = _mm_set1_epi16(10),
+          ascii = _mm_set1_epi8('0');
+  SpanDigits() {
+    for (__m128i* k : {&div10000, &times10000, &div100, &times100, &div10, &times10, &ascii})
+      asm("" : "+x"(*k));
+  }
+};
+#else
+struct SpanDigits {};
 #endif
 
-// The lines of each class c, in order, at [from[c], from[c + 1]), from[0]
-// being `to` (room for kGroupSlack more than `n`).
-void GroupByClass(const char* codes, size_t n, uint32_t* to,
-                  std::array<const uint32_t*, kNumClasses + 1>* from) {
-  (*from)[0] = to;
-#ifdef CLEAN_AVX2_VARIANTS
-  if (avx2::Enabled()) {
-    for (int c = 0; c < kNumClasses; ++c)
-      (*from)[c + 1] = to = AppendEqualAvx2(codes, n, static_cast<char>(c), to);
-    return;
+// Writes `,[START,END` at p (room for kEntry) and returns the end.
+inline char* PutSpan(const CodePointSpan& span, const SpanDigits& k, char* p) {
+  p[0] = ',';
+  p[1] = '[';
+#ifdef __SSE2__
+  // Both offsets below 2^26 (< 10^8, all but pages of tens of megabytes):
+  // their eight digits each are worked out side by side in the two 64-bit
+  // lanes, as WriteDecimal does in one (four digits per 32-bit lane, then
+  // two per 16-bit lane, then one per byte; the first digit lowest), and
+  // the leading zeros of each dropped by shifting its lane once in a
+  // register.
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&span));
+  const __m128i zero = _mm_setzero_si128();
+  if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_srli_epi64(v, 26), zero)) == 0xFFFF) {
+    // v / 10000 (exact for 32-bit v), and v % 10000 above it.
+    const __m128i high = _mm_srli_epi64(_mm_mul_epu32(v, k.div10000), 45);
+    const __m128i low = _mm_sub_epi64(v, _mm_mul_epu32(high, k.times10000));
+    const __m128i fours = _mm_or_si128(high, _mm_slli_epi64(low, 32));
+    // Each 32-bit lane (< 10^4) / 100, and % 100 above it.
+    const __m128i hundreds = _mm_srli_epi16(_mm_mulhi_epu16(fours, k.div100), 3);
+    const __m128i twos = _mm_or_si128(
+        hundreds, _mm_slli_epi32(_mm_sub_epi16(fours, _mm_mullo_epi16(hundreds, k.times100)), 16));
+    // Each 16-bit lane (< 100) / 10, and % 10 above it.
+    const __m128i tens = _mm_mulhi_epu16(twos, k.div10);
+    const __m128i digits = _mm_or_si128(
+        tens, _mm_slli_epi16(_mm_sub_epi16(twos, _mm_mullo_epi16(tens, k.times10)), 8));
+    // Leading zero digits are the low zero bytes of a lane (a zero: one digit).
+    const unsigned nonzero =
+        ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(digits, zero)));
+    const size_t start_zeros = static_cast<size_t>(__builtin_ctz(nonzero | 0x80));
+    const size_t end_zeros = static_cast<size_t>(__builtin_ctz((nonzero >> 8) | 0x80));
+    const __m128i text = _mm_add_epi8(digits, k.ascii);
+    const uint64_t start = static_cast<uint64_t>(_mm_cvtsi128_si64(text)) >> (8 * start_zeros);
+    const uint64_t end = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(text, text))) >>
+                         (8 * end_zeros);
+    std::memcpy(p + 2, &start, 8);
+    p += 10 - start_zeros;
+    *p = ',';
+    std::memcpy(p + 1, &end, 8);
+    return p + 9 - end_zeros;
   }
+#else
+  (void)k;
 #endif
-  for (int c = 0; c < kNumClasses; ++c)
-    (*from)[c + 1] = to = AppendEqual(codes, n, static_cast<char>(c), to);
+  p = WriteDecimal(span.start, p + 2);
+  *p++ = ',';
+  return WriteDecimal(span.end, p);
 }
+
+// Per thread, kept between records: each class's entries of a record, and
+// the deciders' fragments.
+struct ReportScratch {
+  std::array<std::string, kNumClasses> entries;
+  RuleFragments fragments;
+};
+
+// Writes the entries of the spanned lines, in input order, each to its
+// class's text at[c] (`,[START,END,"RULE"]`: the comma before the first is
+// dropped when the texts are joined), in one pass over the lines. `at` and
+// `limit` are locals, not members: the stores through the pointers could
+// otherwise alias them.
+inline void WriteEntries(const Decision* decision, const CodePointSpan* span, size_t lines,
+                         const std::vector<Decider>& deciders, ReportScratch* scratch,
+                         size_t used[kNumClasses]) {
+  char* at[kNumClasses];
+  const char* limit[kNumClasses];
+  for (int c = 0; c < kNumClasses; ++c) {
+    std::string& t = scratch->entries[c];
+    at[c] = Grow(&t, t.data(), kEntry);
+    limit[c] = t.data() + t.size() - kEntry;
+  }
+  RuleFragments& fragments = scratch->fragments;
+  const RuleFragments::Slot* const slots = fragments.slots();
+  const uint32_t stamp = fragments.stamp();
+  const SpanDigits digits{};
+  for (size_t i = 0; i < lines; ++i) {
+    const Decision* const decision_i = decision + i;
+    if (decision_i->blank) continue;
+    const size_t c = static_cast<size_t>(decision_i->cls);
+    char* p = at[c];
+    if (p > limit[c]) {
+      std::string& t = scratch->entries[c];
+      p = Grow(&t, p, kEntry);
+      limit[c] = t.data() + t.size() - kEntry;
+    }
+    p = PutSpan(span[i], digits, p);
+    const uint32_t d = decision_i->decider;
+    const RuleFragments::Slot& f = slots[d];
+    if (f.ready == stamp) {
+      std::memcpy(p, f.text, RuleFragments::kSlotText);
+      p += f.size;
+    } else {  // the decider's first line in the record, or a long id
+      std::string& t = scratch->entries[c];
+      p = fragments.Put(d, deciders[d].id, &t, p);
+      limit[c] = t.data() + t.size() - kEntry;
+    }
+    at[c] = p;
+  }
+  for (int c = 0; c < kNumClasses; ++c)
+    used[c] = static_cast<size_t>(at[c] - scratch->entries[c].data());
+}
+
+#ifdef CLEAN_AVX2_VARIANTS
+// The same compiled for AVX2 (the SSE2 steps in three-operand form, shifts
+// by a register without CL).
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void WriteEntriesAvx2(
+    const Decision* decision, const CodePointSpan* span, size_t lines,
+    const std::vector<Decider>& deciders, ReportScratch* scratch, size_t used[kNumClasses]) {
+  WriteEntries(decision, span, lines, deciders, scratch, used);
+}
+#endif
 
 }  // namespace
 
@@ -258,71 +387,34 @@ void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>&
                      const CleanResult& r, std::string* out) {
   const auto& ds = r.decisions();
   const auto& deciders = r.rules->deciders();
-  // The spanned lines grouped by class, input order kept: the classes as
-  // bytes, then the lines of each class picked from them.
   const size_t lines = std::min(ds.size(), spans.size());
-  thread_local std::string codes;
-  thread_local std::vector<uint32_t> order;
-  if (codes.size() < lines) {
-    codes.resize(lines);
-    order.resize(lines + kGroupSlack);
-  }
-  for (size_t i = 0; i < lines; ++i)
-    codes[i] = ds[i].blank ? kNoClass : static_cast<char>(ds[i].cls);
-  std::array<const uint32_t*, kNumClasses + 1> from{};  // class c: [from[c], from[c + 1])
-  GroupByClass(codes.data(), lines, order.data(), &from);
-  // `,"RULE"]` per decider, escaped once per record.
-  thread_local FragmentCache ids;
-  ids.Reset(deciders.size());
+  thread_local ReportScratch scratch;
+  scratch.fragments.BeginRecord(deciders.size());
+  size_t used[kNumClasses];
+#ifdef CLEAN_AVX2_VARIANTS
+  if (avx2::Enabled())
+    WriteEntriesAvx2(ds.data(), spans.data(), lines, deciders, &scratch, used);
+  else
+#endif
+    WriteEntries(ds.data(), spans.data(), lines, deciders, &scratch, used);
 
-  StagedAppend o(out);
-  BeginLine(id_json, &o);
-  o.Append(",\"attributes\":{");
-  // Per line, written at `p`, a local (no lambda holds it: the stores
-  // through it could alias it), committed to `o` only when its block is
-  // full. Local copies of the arrays' addresses for the same reason.
-  constexpr size_t kPad = FragmentCache::kPad;
-  constexpr size_t kEntry = 2 * kMaxDecimal + 3 + kPad;  // ,[START,END,"RULE"]
-  const char* const stop = o.end() - kEntry;
-  const CodePointSpan* const span = spans.data();
-  const Decision* const decision = ds.data();
+  // What comes before each class's entries, made once.
+  static const std::array<std::string, kNumClasses> heads = [] {
+    std::array<std::string, kNumClasses> h;
+    for (int c = 0; c < kNumClasses; ++c)
+      h[c] = std::string(c ? "," : "") + "\"clean__" +
+             std::string(ClassName(static_cast<LineClass>(c))) + "\":[";
+    return h;
+  }();
+  out->append("{\"id\":");
+  out->append(id_json.empty() ? std::string_view("null") : id_json);
+  out->append(",\"attributes\":{");
   for (int c = 0; c < kNumClasses; ++c) {
-    if (c) o.Append(',');
-    o.Append("\"clean__");
-    o.Append(ClassName(static_cast<LineClass>(c)));
-    o.Append("\":[");
-    char* p = o.Room(kEntry);
-    for (const uint32_t* at = from[c]; at != from[c + 1]; ++at) {
-      if (p > stop) {
-        o.Commit(p);
-        p = o.Room(kEntry);
-      }
-      const uint32_t i = *at;
-      *p = ',';
-      p += at != from[c];
-      *p++ = '[';
-      p = WriteDecimal(span[i].start, p);
-      *p++ = ',';
-      p = WriteDecimal(span[i].end, p);
-      const size_t decider = decision[i].decider;
-      std::string_view id = ids.Get(decider, [&](std::string* f) {
-        f->push_back(',');
-        AppendJsonEscaped(deciders[decider].id, f);
-        f->push_back(']');
-      });
-      if (id.size() <= kPad) {
-        std::memcpy(p, id.data(), kPad);
-        p += id.size();
-      } else {
-        o.Commit(p);
-        o.Append(id);
-        p = o.Room(kEntry);
-      }
-    }
-    o.Commit(p);
-    o.Append(']');
+    out->append(heads[c]);
+    if (used[c]) out->append(scratch.entries[c].data() + 1, used[c] - 1);  // not the first ','
+    out->push_back(']');
   }
-  o.Append("}}\n");
+  out->append("}}\n");
 }
 
 void WriteLimitReport(std::string_view id_json, std::string_view limit, bool dropped,

@@ -303,10 +303,9 @@ namespace {
 
 // The span report line as a plain writer makes it: the spans from
 // ReferenceSpans, the lines grouped by class in ClassName order.
-std::string ReferenceSpanReport(std::string_view id_json, std::string_view original,
+std::string ReferenceSpanReport(std::string_view id_json, const std::vector<CodePointSpan>& spans,
                                 const CleanResult& r) {
   const auto& ds = r.decisions();
-  std::vector<CodePointSpan> spans = ReferenceSpans(original, ds.size());
   nlohmann::ordered_json attributes = nlohmann::ordered_json::object();
   for (int c = 0; c < kNumClasses; ++c) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
@@ -319,6 +318,11 @@ std::string ReferenceSpanReport(std::string_view id_json, std::string_view origi
   line["id"] = nlohmann::ordered_json::parse(id_json.empty() ? "null" : id_json);
   line["attributes"] = attributes;
   return line.dump() + "\n";
+}
+
+std::string ReferenceSpanReport(std::string_view id_json, std::string_view original,
+                                const CleanResult& r) {
+  return ReferenceSpanReport(id_json, ReferenceSpans(original, r.decisions().size()), r);
 }
 
 // The fixtures' input pages (in the repository: always there).
@@ -392,6 +396,61 @@ TEST_CASE("fast paths: WriteSpanReport equals a plain writer's line", "[jsonl][f
       CHECK(got == "prefix" + ReferenceSpanReport(id, text, r));
     }
   }
+}
+
+TEST_CASE("fast paths: WriteSpanReport writes offsets of any size as a plain writer",
+          "[jsonl][fast]") {
+  VARIANT();
+  // Offsets around the bounds of the two-lane digit pass (2^26, 10^8,
+  // 2^32) and up to the largest, one or both of a span's past them, every
+  // length of number: the pass and its fallback give the same text.
+  const std::string text = "a\nb\nc\n\nd\n";
+  Cleaner cleaner(testing::ProjectRules(), Options(), nullptr);
+  CleanResult r;
+  std::string error;
+  REQUIRE(cleaner.Clean("x", text, &r, &error));
+  const size_t lines = r.decisions().size();
+  REQUIRE(lines >= 4);
+  std::vector<uint64_t> values = {0, 1, 9, 10, 99, 100, 9999, 10000, 99999999, 100000000,
+                                  ~uint64_t{0}};
+  for (uint64_t p = 1; p <= 10000000000000000000u; p *= 10) values.push_back(p);
+  for (int k = 20; k <= 63; ++k)
+    for (int d = -1; d <= 1; ++d) values.push_back((uint64_t{1} << k) + static_cast<uint64_t>(d));
+  std::mt19937_64 rng(11);
+  for (int k = 0; k < 3000; ++k) values.push_back(rng() >> (rng() % 64));
+  std::vector<CodePointSpan> spans(lines);
+  for (size_t k = 0; k < values.size(); ++k) {
+    for (size_t i = 0; i < lines; ++i)
+      spans[i] = {values[(k + i) % values.size()], values[(k + 3 * i + 1) % values.size()]};
+    std::string got = "prefix";
+    WriteSpanReport("7", spans, r, &got);
+    if (got != "prefix" + ReferenceSpanReport("7", spans, r)) {
+      INFO(k);
+      CHECK(got == "prefix" + ReferenceSpanReport("7", spans, r));
+    }
+  }
+}
+
+TEST_CASE("fast paths: WriteSpanReport keeps rule ids apart across rule sets", "[jsonl][fast]") {
+  VARIANT();
+  // Two rule sets whose first rule has another id at the same index, one
+  // of them too long for a fragment's slot, reported one after the other:
+  // the fragments kept between records must follow the rule set.
+  const std::string long_id = "g.a-rule-id-much-longer-than-thirty-two-bytes-" + std::string(60, 'x');
+  auto a = testing::LoadRules("line g.nav navigation /^Menu/\n");
+  auto b = testing::LoadRules("line " + long_id + " navigation /^Menu/\n");
+  auto c = testing::LoadRules("line g.n navigation /^Menu/\n");
+  const std::string text = "Menu one\n" + testing::kP1 + "\nMenu two\n\n" + testing::kP2 + "\n";
+  for (int round = 0; round < 3; ++round)
+    for (const RuleSet* rules : {a.get(), b.get(), c.get(), b.get()}) {
+      Cleaner cleaner(*rules, Options(), nullptr);
+      CleanResult r;
+      std::string error;
+      REQUIRE(cleaner.Clean("x", text, &r, &error));
+      std::string got;
+      WriteSpanReport("1", text, r, &got);
+      CHECK(got == ReferenceSpanReport("1", text, r));
+    }
 }
 
 TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text][fast]") {

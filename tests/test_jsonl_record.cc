@@ -3,6 +3,7 @@
 // source from a field or the URL's domain, limits, and rejects.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <filesystem>
 #include <string>
 
 #include "cleaner/jsonl_record.h"
@@ -266,4 +267,48 @@ TEST_CASE("jsonl record: report spans index the original text in code points", "
   CHECK(has(U"Caf\u00e9 \U0001F600 news"));
   CHECK(has(std::u32string(kP1.begin(), kP1.end())));
   CHECK(has(std::u32string(kP2.begin(), kP2.end())));
+}
+
+TEST_CASE("jsonl record: the text written run by run equals WriteCleanText, and its size",
+          "[jsonl]") {
+  // The record's text is escaped from the page's kept runs straight into
+  // the output, and its size for the statistics comes from the counts:
+  // both against WriteCleanText, over the fixtures' pages (also with CRLF,
+  // blank and space-only lines and bytes to escape) and several keep sets.
+  std::vector<std::string> pages;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
+    if (e.path().filename() == "input.txt") pages.push_back(testing::ReadFile(e.path().string()));
+  REQUIRE(pages.size() > 10);
+  for (size_t k = 0, n = pages.size(); k < n; ++k) {
+    std::string v = "\"q\" \\ \t\x01\n";
+    for (char c : pages[k]) v += c == '\n' ? std::string(" \r\n\n  \n\"") : std::string(1, c);
+    pages.push_back(v);
+  }
+  KeepSet all, some;
+  for (bool& b : all.keep) b = true;
+  some.keep[static_cast<int>(LineClass::kTitle)] = true;
+  some.keep[static_cast<int>(LineClass::kNavigation)] = true;
+  for (const KeepSet& keep : {KeepSet(), all, some}) {
+    Cleaner cleaner(ProjectRules(), Options(), nullptr);
+    const JsonlOptions options;  // RecordCleaner holds it by reference
+    RecordCleaner rc(ProjectRules(), Options(), nullptr, keep, options, "fnv1a64:test");
+    for (const std::string& bytes : pages) {
+      // As a JSON string holds it (invalid UTF-8 replaced).
+      const std::string line =
+          json{{"id", 1}, {"text", bytes}}.dump(-1, ' ', false, json::error_handler_t::replace);
+      const std::string page = json::parse(line)["text"];
+      CleanResult r;
+      std::string error, want;
+      REQUIRE(cleaner.Clean("x", page, &r, &error));
+      WriteCleanText(r, keep, &want);
+      std::string out, report, message;
+      RunStats stats;
+      const RecordOutcome outcome =
+          rc.Process(line, &out, &report, &stats, &message);
+      INFO(message);
+      REQUIRE(outcome == RecordOutcome::kCleaned);
+      CHECK(json::parse(out)["text"] == want);
+      CHECK(stats.text_bytes_out == want.size());
+    }
+  }
 }
