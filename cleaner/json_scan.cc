@@ -55,13 +55,6 @@ constexpr std::array<std::array<uint32_t, 256>, 4> kHexPlaced = [] {
   return t;
 }();
 
-// The value of the four hex digits at q, or above 0xFFFF when they are not
-// four hex digits. Reads q[0, 4).
-inline uint32_t Hex4At(const char* q) {
-  auto placed = [&](int k) { return kHexPlaced[k][static_cast<unsigned char>(q[k])]; };
-  return placed(0) | placed(1) | placed(2) | placed(3);
-}
-
 // The byte a two-character escape stands for ("\n": '\n'), by its second
 // character; all ones (above 0xFFFF, as a bad \u escape) for none ("\u" is
 // not one).
@@ -78,6 +71,78 @@ constexpr std::array<uint32_t, 256> kShortEscape = [] {
   t['t'] = '\t';
   return t;
 }();
+
+// An escape's two readings by its second character, combined without a
+// select (EscapeAt): kEscapeHexMask[e] is all ones for 'u' (the four hex
+// digits' value is kept) and zero otherwise; kEscapeBase[e] is the byte a
+// two-character escape stands for, zero for 'u', and all ones (above
+// 0xFFFF, as a bad \u escape) for a character that starts no escape.
+constexpr std::array<uint32_t, 256> kEscapeHexMask = [] {
+  std::array<uint32_t, 256> t{};
+  t['u'] = ~uint32_t{0};
+  return t;
+}();
+constexpr std::array<uint32_t, 256> kEscapeBase = [] {
+  std::array<uint32_t, 256> t = kShortEscape;
+  t['u'] = 0;
+  return t;
+}();
+// And its length: six for \u, else two (a load, not arithmetic on the mask).
+constexpr std::array<uint32_t, 256> kEscapeLength = [] {
+  std::array<uint32_t, 256> t{};
+  for (auto& v : t) v = 2;
+  t['u'] = 6;
+  return t;
+}();
+
+// The UTF-8 form of code points of w significant bits (kUtf8Form[w], 0 for
+// 0), as Avx2Runs::PutPdep writes it: a word whose bytes, top first, are
+// the sequence; its payload and marker bits (eight bytes, so that the
+// index needs no shift of its own: the address mode scales it), and in
+// kUtf8Length its length. Indexed by the bit count, which is the highest
+// bit of 2 * cp + 1: one LEA and one BSR, with cp kept (and no special
+// case for 0).
+struct Utf8Form {
+  uint32_t payload, marker;
+};
+constexpr uint32_t Utf8FormLength(int w) { return w <= 7 ? 1 : w <= 11 ? 2 : w <= 16 ? 3 : 4; }
+constexpr std::array<Utf8Form, 33> kUtf8Form = [] {
+  std::array<Utf8Form, 33> t{};
+  for (int w = 0; w <= 32; ++w) {
+    const uint32_t len = Utf8FormLength(w);
+    constexpr uint32_t kPayload[5] = {0, 0x7F, 0x1F3F, 0x0F3F3F, 0x073F3F3F};
+    constexpr uint32_t kMarker[5] = {0, 0, 0xC080, 0xE08080, 0xF0808080};
+    const uint32_t shift = 32 - 8 * len;
+    t[w] = {kPayload[len] << shift, kMarker[len] << shift};
+  }
+  return t;
+}();
+constexpr std::array<uint8_t, 33> kUtf8Length = [] {
+  std::array<uint8_t, 33> t{};
+  for (int w = 0; w <= 32; ++w) t[w] = static_cast<uint8_t>(Utf8FormLength(w));
+  return t;
+}();
+
+// The tables of the escape decoder in one object, so that the loop over a
+// block's escapes addresses all of them from one register (separate arrays
+// took a register each, or an address computed again at every escape).
+struct DecodeTables {
+  std::array<std::array<uint32_t, 256>, 4> hex_placed;  // kHexPlaced
+  std::array<uint32_t, 256> escape_hex_mask;            // kEscapeHexMask
+  std::array<uint32_t, 256> escape_base;                // kEscapeBase
+  std::array<uint32_t, 256> escape_length;              // kEscapeLength
+  std::array<Utf8Form, 33> utf8_form;                   // kUtf8Form
+  std::array<uint8_t, 33> utf8_length;                  // kUtf8Length
+};
+constexpr DecodeTables kTables = {kHexPlaced, kEscapeHexMask, kEscapeBase, kEscapeLength,
+                                  kUtf8Form,  kUtf8Length};
+
+// The value of the four hex digits at q, or above 0xFFFF when they are not
+// four hex digits. Reads q[0, 4).
+inline uint32_t Hex4At(const char* q) {
+  auto placed = [&](int k) { return kTables.hex_placed[k][static_cast<unsigned char>(q[k])]; };
+  return placed(0) | placed(1) | placed(2) | placed(3);
+}
 
 // Utf8Write without branches on the length: the bytes of every length
 // worked out, the right ones stored as one four-byte word. Needs room for four bytes at p.
@@ -140,26 +205,6 @@ struct BaselineRuns {
 };
 
 #ifdef CLEAN_AVX2_VARIANTS
-// The UTF-8 form of code points with z leading zero bits (kUtf8Form[z], 31
-// for 0 too), as Avx2Runs::Put writes it: a word whose bytes, top first,
-// are the sequence; its payload bits, its marker bits and length (16
-// bytes: an index scaled by a shift).
-struct Utf8Form {
-  uint32_t payload, marker, len, unused;
-};
-constexpr std::array<Utf8Form, 32> kUtf8Form = [] {
-  std::array<Utf8Form, 32> t{};
-  for (int z = 0; z < 32; ++z) {
-    const int b = 31 - z;  // the highest set bit
-    const uint32_t len = b < 7 ? 1 : b < 11 ? 2 : b < 16 ? 3 : 4;
-    constexpr uint32_t kPayload[5] = {0, 0x7F, 0x1F3F, 0x0F3F3F, 0x073F3F3F};
-    constexpr uint32_t kMarker[5] = {0, 0, 0xC080, 0xE08080, 0xF0808080};
-    const uint32_t shift = 32 - 8 * len;
-    t[z] = {kPayload[len] << shift, kMarker[len] << shift, len, 0};
-  }
-  return t;
-}();
-
 // PlainRun 32 bytes at a time (the runs between the escapes of text written
 // with only ASCII are mostly shorter: one block, one branch). *d must have
 // room for 32 bytes more than the run. Inlined into Scanner::StringAvx2.
@@ -185,33 +230,29 @@ struct Avx2Runs {
     PlainRun<kCopy>(s, n, p, d);  // the last bytes
   }
   // Utf8WriteFour with BMI2 (x86-64: little-endian): the form is looked up
-  // by the code point's leading zero bits, PDEP spreads the code point's bits
+  // by the code point's bit count, PDEP spreads the code point's bits
   // over the payload bits of its bytes (the last byte lowest, the word's
   // top byte the lead), the marker bits are ORed in, and a byte swap puts
   // the lead byte first. No branch, and fewer instructions than working
-  // out every length's bytes. Where PDEP is microcode
-  // (avx2_dispatch.h FastBitScatter), Utf8WriteFour.
-  [[gnu::target(CLEAN_AVX2_TARGET)]] static char* Put(uint32_t cp, char* d) {
-    if (!avx2::FastBitScatter()) return Utf8WriteFour(cp, d);
-    const Utf8Form& f = kUtf8Form[__builtin_clz(cp | 1)];
+  // out every length's bytes. Only where PDEP is quick (avx2_dispatch.h
+  // FastBitScatter).
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static char* PutPdep(uint32_t cp, char* d) {
+    // The bit count (cp is at most 0x10FFFF: 2 * cp + 1 does not wrap).
+    const unsigned width = static_cast<unsigned>(__builtin_clz(2 * cp + 1)) ^ 31;
+    const Utf8Form& f = kTables.utf8_form[width];
     const uint32_t bytes = __builtin_bswap32(_pdep_u32(cp, f.payload) | f.marker);
     std::memcpy(d, &bytes, 4);
-    return d + f.len;
+    return d + kTables.utf8_length[width];
+  }
+  // PutPdep, or Utf8WriteFour where PDEP is microcode.
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static char* Put(uint32_t cp, char* d) {
+    if (!avx2::FastBitScatter()) return Utf8WriteFour(cp, d);
+    return PutPdep(cp, d);
   }
 };
 #endif
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// v, which the optimizer may no longer reason about (it turns selects
-// without branches back into branches when it can).
-template <typename T>
-inline T Opaque(T v) {
-#ifdef __GNUC__
-  asm("" : "+r"(v));
-#endif
-  return v;
-}
 
 // A recursive-descent validator over one line; positions are byte offsets.
 class Scanner {
@@ -247,78 +288,100 @@ class Scanner {
   // the path from one escape to the next), and in text written with only
   // ASCII the escapes are a few bytes apart. Blocks start where an escape
   // ended (never inside one); the last bytes of a line are left to String.
-  // Everything inlined here, so the blocks are AVX2 code.
-  [[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] bool StringAvx2(char** d) {
-    const char* s = s_.data();
+  // kPdep: the UTF-8 of escapes written with PDEP (avx2::FastBitScatter),
+  // decided once per string rather than per escape. Everything inlined
+  // here, so the blocks are AVX2 code.
+  [[gnu::target(CLEAN_AVX2_TARGET)]] bool StringAvx2(char** d) {
+    return avx2::FastBitScatter() ? StringBlocks<true>(d) : StringBlocks<false>(d);
+  }
+  template <bool kPdep>
+  [[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] bool StringBlocks(char** d) {
+    const char* const s = s_.data();
     const size_t n = s_.size();
-    size_t p = p_ + 1;
+    const char* in = s + p_ + 1;
     char* o = *d;
     // What a block reads: its 32 bytes, and for an escape at its last byte
-    // (a surrogate pair, 12 bytes) the 32 bytes after the escape.
+    // (a surrogate pair, 12 bytes) the 32 bytes after the escape. Blocks
+    // are taken while `in` is at most `last` (none on a line shorter than
+    // that: `in` is past s).
     constexpr size_t kReach = 31 + 12 + 32;
-    while (n - p >= kReach) {
-      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + p));
+    const char* const last = s + (n >= kReach ? n - kReach : 0);
+    __m256i below = _mm256_set1_epi8(0x21);
+    asm("" : "+x"(below));  // opaque: see the stops below
+    while (in <= last) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), v);
       const __m256i bs_v = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'));
-      const __m256i quote_v = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'));
-      // Below 0x20 as signed bytes: controls, and every byte from 0x80.
-      const __m256i other_v = _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v);
-      const uint32_t any = static_cast<uint32_t>(
-          _mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(bs_v, quote_v), other_v)));
+      // A quote, a control or a byte from 0x80 in one compare: with bit 1
+      // flipped, a quote (0x22) is 0x20 and the others stay below it as
+      // signed bytes, while no other byte comes to 0x20 or below.
+      // (`below` is opaque: the compiler would otherwise turn the compare
+      // with a constant into a minimum and an equality, two instructions.)
+      const __m256i flipped = _mm256_xor_si256(v, _mm256_set1_epi8(0x02));
+      const __m256i stop_v = _mm256_cmpgt_epi8(below, flipped);
+      const uint32_t any =
+          static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(bs_v, stop_v)));
       if (!any) {  // plain text
-        p += 32;
+        in += 32;
         o += 32;
         continue;
       }
-      const uint64_t bs = static_cast<uint32_t>(_mm256_movemask_epi8(bs_v));
-      const uint64_t quote = static_cast<uint32_t>(_mm256_movemask_epi8(quote_v));
-      const uint64_t other = any & ~(bs | quote);
-      // The backslashes that start escapes, and the bytes escaped (the one
-      // after each: "\\\"" is an escaped backslash, then a quote), as
-      // simdjson works them out for runs of backslashes (bits past the block
-      // are not used).
-      constexpr uint64_t kOdd = 0xAAAAAAAAAAAAAAAAull;
-      const uint64_t code = (((bs << 1) | kOdd) - bs) ^ kOdd;
-      const uint64_t escape = code & bs & 0xFFFFFFFF;
-      const uint64_t escaped = code ^ bs;
-      // The stops in order; a valid escape holds none but the backslash of
-      // a surrogate pair's low half (taken out with the pair).
-      uint64_t todo = escape | ((quote | other) & ~escaped);
-      size_t end = 32;    // where the next block starts: past the last escape
-      size_t saved = 0;   // the block's input bytes so far less its output
-      while (todo) {
+      const uint32_t bs = static_cast<uint32_t>(_mm256_movemask_epi8(bs_v));
+      // The stops in order. The first is no escaped byte (the block starts
+      // outside every escape), and a stop before the end of the last escape
+      // decoded is a byte that escape took (an escaped quote or backslash,
+      // a surrogate pair's low half): skipped. (No odd-backslash-run
+      // arithmetic over the block: an escape's length is known when it is
+      // decoded.) The next stop is the lowest bit cleared, not the stops
+      // from the escape's end: that would put the escape's length on the
+      // path to the next escape, which is otherwise decoded meanwhile. A
+      // bad byte inside an escape makes the escape bad, which is found
+      // first.
+      uint64_t todo = any;
+      // `out` is where the block's byte 0 would be written were the block's
+      // escapes so far as long as their UTF-8 (it falls back by what each
+      // escape saves): byte i of the block goes to out + i.
+      char* out = o;
+      size_t end = 0;  // past the last escape
+      do {
         const size_t i = _tzcnt_u64(todo);
         todo = _blsr_u64(todo);
-        if (!((escape >> i) & 1)) {  // a quote or other byte: as String
-          p += i;
-          o += i - saved;
+        if (i < end) continue;   // taken by the last escape
+        if (!((bs >> i) & 1)) {  // a quote or other byte: as String
+          in += i;
+          o = out + i;
           goto stop;
         }
-        const char* q = s + p + i;
+        const char* q = in + i;
         size_t length;
         uint32_t cp = EscapeAt(q, &length);
-        if (cp > 0xFFFF) {
-          p_ = p + i;
-          return FailEscape(p + i, q[1]);
+        // Not an escape, or a surrogate: rare. One test for both:
+        // kRareHigh holds bit 27 (cp >> 11 of a surrogate) and bits 32 to
+        // 63, and EscapeAt's value is at most 0xFFFF (cp >> 11 below 32)
+        // or all ones (cp >> 11 masked to 63).
+        constexpr uint64_t kRareHigh = uint64_t{0xFFFFFFFF} << 32 | uint64_t{1} << (0xD800 >> 11);
+        if ((kRareHigh >> ((cp >> 11) & 63)) & 1) [[unlikely]] {
+          if (cp > 0xFFFF) {
+            p_ = static_cast<size_t>(q - s);
+            return FailEscape(p_, q[1]);
+          }
+          cp = Surrogate(cp, q, &length);  // a pair's low half is taken with it
         }
-        if ((cp & 0xF800) == 0xD800) {
-          cp = Surrogate(cp, q, &length);
-          todo &= ~(uint64_t{length == 12} << (i + 6));  // the low half of a pair
-        }
-        char* w = o + i - saved;
-        char* next = Avx2Runs::Put(cp, w);
+        char* w = out + i;
+        char* next = kPdep ? Avx2Runs::PutPdep(cp, w) : Utf8WriteFour(cp, w);
         // The block's bytes after the escape, moved to follow its UTF-8.
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(next),
                             _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + length)));
-        saved += length - static_cast<size_t>(next - w);
         end = i + length;
-      }
+        out = next - end;
+      } while (todo);
       end = end > 32 ? end : 32;
-      p += end;
-      o += end - saved;
+      in += end;
+      o = out + end;
       continue;
     stop:
-      const unsigned char c = static_cast<unsigned char>(s[p]);
+      const unsigned char c = static_cast<unsigned char>(*in);
+      size_t p = static_cast<size_t>(in - s);
       if (c == '"') {
         p_ = p + 1;
         *d = o;
@@ -329,8 +392,10 @@ class Scanner {
         return Fail(p, "control character in a string (must be escaped)");
       }
       if (!NonAsciiRun(&p, &o)) return false;
+      in = s + p;
     }
-    return String<true, Avx2Runs>(nullptr, d, p, o);  // the last bytes of the line
+    // The last bytes of the line.
+    return String<true, Avx2Runs>(nullptr, d, static_cast<size_t>(in - s), o);
   }
 #endif
   const std::string& error() const { return error_; }
@@ -426,18 +491,15 @@ class Scanner {
   }
 
   // The escape at q (q[0] == '\\', six bytes readable): its value, above
-  // 0xFFFF when it is not one, and *length. Both readings worked out, the
-  // right one selected without a branch: "\n" and "\uXXXX" alternate
-  // unpredictably in text written with only ASCII. (After a short escape
-  // the four bytes read as hex digits are the rest of the line, and their
-  // value is not used.) `u` is hidden from the optimizer, which would
-  // otherwise branch on it.
+  // 0xFFFF when it is not one, and *length. Both readings worked out and
+  // combined by two table lookups on the second character, not by a
+  // branch: "\n" and "\uXXXX" alternate unpredictably in text written with
+  // only ASCII. (After a short escape the four bytes read as hex digits are
+  // the rest of the line, and their value is masked off.)
   static uint32_t EscapeAt(const char* q, size_t* length) {
     const unsigned char e = static_cast<unsigned char>(q[1]);
-    const uint32_t u = Opaque(static_cast<uint32_t>(e == 'u'));
-    const uint32_t as_u = 0u - u;  // all ones for \u
-    *length = 2 + 4 * u;
-    return (Hex4At(q + 2) & as_u) | (kShortEscape[e] & ~as_u);
+    *length = kTables.escape_length[e];
+    return (Hex4At(q + 2) & kTables.escape_hex_mask[e]) | kTables.escape_base[e];
   }
 
   // The code point of the \u escape of UTF-16 surrogate cp at q (*length:
