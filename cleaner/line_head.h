@@ -31,34 +31,25 @@ class LineHeadDfa {
   static std::unique_ptr<LineHeadDfa> Load(uint64_t key, const std::string& cache_dir);
 
   // Bit i set: pattern i may match `line` (one line, without its '\n').
-  // The first four bytes are read without a test between them: most lines
-  // are decided within them, and a test per byte was mispredicted about
-  // once a line. Reading on past a final state changes nothing: every
-  // pattern still alive there is reported already, and later states only
-  // report patterns alive there (states that report nothing have now_ 0).
   uint64_t Candidates(std::string_view line) const {
     const auto* p = reinterpret_cast<const unsigned char*>(line.data());
-    const auto* end = p + line.size();
-    const uint16_t* next = next_;
-    const uint64_t* now = now_;
-    uint32_t s = start_;
-    uint64_t found = 0;
-    if (line.size() >= 4) {
-      for (int k = 0; k < 4; ++k) {
-        s = next[(s << shift_) | class_of_[p[k]]];
-        found |= now[s];
-      }
-      if (s >= first_final_) return found;
-      p += 4;
+    return walk()(p, p + line.size());
+  }
+
+  // Candidates of every non-blank line of a page: emit(i, bits) for each
+  // line i whose bits are not 0. `lines` are [begin, end) offsets into
+  // `text` (LineSpan, page.h). The tables are copied into a local Walk
+  // once for the page: called per line, the scan reloaded them from the
+  // automaton after every push of a candidate, which may write anywhere.
+  template <class Span, class Emit>
+  void EachLine(const char* text, const Span* lines, size_t count, Emit&& emit) const {
+    const Walk w = walk();
+    const auto* t = reinterpret_cast<const unsigned char*>(text);
+    for (size_t i = 0; i < count; ++i) {
+      const Span& l = lines[i];
+      if (l.begin == l.end) continue;
+      if (uint64_t bits = w(t + l.begin, t + l.end)) emit(i, bits);
     }
-    for (; p < end; ++p) {
-      s = next[(s << shift_) | class_of_[*p]];
-      if (s >= first_reporting_) {
-        found |= now[s];
-        if (s >= first_final_) return found;
-      }
-    }
-    return found | at_end_[s];
   }
 
   // The same, one byte and one test at a time: the plain definition the
@@ -79,6 +70,45 @@ class LineHeadDfa {
   size_t states() const { return states_; }
 
  private:
+  // The tables the scan reads, by value (see EachLine).
+  struct Walk {
+    const uint16_t* next;
+    const uint64_t* now;
+    const uint64_t* at_end;
+    const uint8_t* class_of;
+    uint32_t start, first_reporting, first_final, shift;
+
+    // The first four bytes are read without a test between them: most
+    // lines are decided within them, and a test per byte was mispredicted
+    // about once a line. Reading on past a final state changes nothing:
+    // every pattern still alive there is reported already, and later
+    // states only report patterns alive there (states that report nothing
+    // have now_ 0).
+    uint64_t operator()(const unsigned char* p, const unsigned char* end) const {
+      uint32_t s = start;
+      uint64_t found = 0;
+      if (end - p >= 4) {
+        for (int k = 0; k < 4; ++k) {
+          s = next[(s << shift) | class_of[p[k]]];
+          found |= now[s];
+        }
+        if (s >= first_final) return found;
+        p += 4;
+      }
+      for (; p < end; ++p) {
+        s = next[(s << shift) | class_of[*p]];
+        if (s >= first_reporting) {
+          found |= now[s];
+          if (s >= first_final) return found;
+        }
+      }
+      return found | at_end[s];
+    }
+  };
+  Walk walk() const {
+    return {next_, now_, at_end_, class_of_, start_, first_reporting_, first_final_, shift_};
+  }
+
   LineHeadDfa() = default;
   // The saved form of the automaton of `patterns` (see Save in
   // line_head.cc); empty when it would have more than `max_states` states.
