@@ -94,14 +94,12 @@ bool MatcherScanner::FindCandidates(const Prefilter& pf, const Page& page,
     }
   }
   if (pf.head) {
-    const LineHeadDfa& head = *pf.head;
-    for (size_t i = 0; i < page.lines.size(); ++i) {
-      const LineSpan& l = page.lines[i];
-      if (l.blank()) continue;
-      uint64_t bits = head.Candidates(page.line(i));
-      for (; bits != 0; bits &= bits - 1)
-        found->push_back({static_cast<uint32_t>(i), pf.head_matchers[std::countr_zero(bits)]});
-    }
+    const std::vector<int>& matchers = pf.head_matchers;
+    pf.head->EachLine(page.text.data(), page.lines.data(), page.lines.size(),
+                      [found, &matchers](size_t i, uint64_t bits) {
+                        for (; bits != 0; bits &= bits - 1)
+                          found->push_back({static_cast<uint32_t>(i), matchers[std::countr_zero(bits)]});
+                      });
   }
   return true;
 }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "cleaner/byte_pattern.h"
 #include "cleaner/prefilter_choice.h"
@@ -135,6 +136,54 @@ TEST_CASE("line_head: every line a regex matches is reported for it", "[line_hea
   CHECK(matches > 1000);
   // A prefilter, not a yes to everything: few lines are reported in vain.
   CHECK(reports < matches + lines / 4);
+}
+
+// EachLine walks a whole page with the row length fixed at compile time
+// (one instantiation per shift): automata of one, some and all of the
+// patterns have rows of different lengths, and every line, blank and short
+// ones among them, must get the bits of the plain stepwise walk.
+TEST_CASE("line_head: a page walk reports what each line alone does", "[line_head]") {
+  Compiled c = CompileAll();
+  std::mt19937 rng(11);
+  std::vector<std::string> lines = {"", "a", "By", "EN ", "10:4", "Ad", "\xc2\xa9", ""};
+  for (const auto& l : kLines) {
+    lines.push_back(l);
+    for (int k = 0; k < 20; ++k) lines.push_back(Mutate(l, rng));
+    for (size_t n = 1; n < 6 && n < l.size(); ++n) lines.push_back(l.substr(0, n));
+  }
+  struct Span {
+    uint32_t begin, end;
+  };
+  std::string text;
+  std::vector<Span> spans;
+  for (const auto& l : lines) {
+    spans.push_back({static_cast<uint32_t>(text.size()), static_cast<uint32_t>(text.size() + l.size())});
+    text += l;
+    text += '\n';
+  }
+  std::vector<std::vector<const BytePattern*>> sets;
+  for (const auto& p : c.patterns) sets.push_back({&p});
+  sets.emplace_back();
+  for (const auto& p : c.patterns) sets.back().push_back(&p);
+  sets.push_back({sets.back().begin(), sets.back().begin() + 3});
+  std::set<uint32_t> shifts;
+  for (const auto& set : sets) {
+    auto dfa = LineHeadDfa::Build(set, 60000);
+    REQUIRE(dfa != nullptr);
+    shifts.insert(dfa->row_shift());
+    std::vector<std::pair<size_t, uint64_t>> got, want;
+    dfa->EachLine(text.data(), spans.data(), spans.size(),
+                  [&got](size_t i, uint64_t bits) { got.push_back({i, bits}); });
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].empty()) continue;
+      if (uint64_t bits = dfa->CandidatesStepwise(lines[i])) want.push_back({i, bits});
+      CHECK(dfa->Candidates(lines[i]) == dfa->CandidatesStepwise(lines[i]));
+    }
+    INFO(set.size() << " patterns, row shift " << dfa->row_shift());
+    CHECK(got == want);
+    CHECK(!want.empty());
+  }
+  CHECK(shifts.size() >= 3);  // several instantiations were run
 }
 
 TEST_CASE("line_head: what it reports for plain cases", "[line_head]") {
