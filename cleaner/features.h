@@ -64,7 +64,7 @@ class FeatureExtractor {
   const bool bit_ops_;     // the CPU has POPCNT, BMI1 and BMI2 (x86-64: then they are used)
   // A word with a capital beyond ASCII, lower-cased (16 bytes readable).
   char lower_[kMaxWordBytes + Lexicon::kShortBytes] = {};
-  std::string tail_;              // a line too close to the text's end, with 16 zeros
+  std::string tail_;              // a line too close to the text's end, zero-padded
   std::vector<uint64_t> hashes_;  // per line of the page: its hash
   std::vector<uint32_t> later_;   // pairs: a line that repeats an earlier one, the first
   std::vector<uint32_t> slots_;   // open-addressing table of line indices

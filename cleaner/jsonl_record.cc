@@ -205,13 +205,9 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
     if (took.count() > options_.time_budget_ms) return over_limit("time_budget");
   }
 
-  // The clean text is written into the record by AppendRecord, not before:
-  // its size (each kept line and its '\n', as WriteCleanText writes them)
-  // comes from the counts.
-  const ClassCounts counts = stats->Add(rules_, r, 0);
-  for (int c = 0; c < kNumClasses; ++c)
-    if (keep_.Has(static_cast<LineClass>(c)))
-      stats->text_bytes_out += counts.lines[c] + counts.bytes[c];
+  // The clean text is written into the record by AppendRecord, not before
+  // (RunStats::Add works its size out from the counts).
+  const ClassCounts counts = stats->Add(rules_, r, keep_);
   Summary(&r, &counts, {}, &summary_);
   // An HTML record's clean text goes to the text field (replaced, or added).
   AppendRecord(line, text, html && !text, &r, summary_, out);

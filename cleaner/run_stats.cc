@@ -32,10 +32,9 @@ void WriteCounts(JsonWriter& j, uint64_t lines, uint64_t bytes) {
 
 }  // namespace
 
-ClassCounts RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out_bytes) {
+ClassCounts RunStats::Add(const RuleSet& rules, const CleanResult& r, const KeepSet& keep) {
   ++cleaned;
   text_bytes_in += r.page->input_bytes;
-  text_bytes_out += out_bytes;
   const size_t n = rules.deciders().size() * kNumClasses;
   if (rule_lines.size() < n) {
     rule_lines.resize(n);
@@ -74,6 +73,8 @@ ClassCounts RunStats::Add(const RuleSet& rules, const CleanResult& r, size_t out
     page.bytes[c] = page_bytes[c];
     classes.lines[c] += page_lines[c];
     classes.bytes[c] += page_bytes[c];
+    // The clean text's size: each kept line and its '\n' (WriteCleanText).
+    if (keep.Has(static_cast<LineClass>(c))) text_bytes_out += page_lines[c] + page_bytes[c];
   }
   return page;
 }

@@ -31,8 +31,9 @@ struct RunStats {
   std::vector<uint64_t> rule_lines, rule_bytes;  // [decider * kNumClasses + class]
   std::vector<uint64_t> source_records;          // [0]: none; [i + 1]: sources()[i]
 
-  // Adds one cleaned page; returns its counts per class (CountClasses's).
-  ClassCounts Add(const RuleSet& rules, const CleanResult& r, size_t out_bytes);
+  // Adds one cleaned page whose clean text keeps the classes of `keep`;
+  // returns its counts per class (CountClasses's).
+  ClassCounts Add(const RuleSet& rules, const CleanResult& r, const KeepSet& keep);
   void Merge(const RunStats& other);
   // The --stats JSON (documented in README.md, "JSONL mode").
   void WriteJson(const RuleSet& rules, std::string* out) const;

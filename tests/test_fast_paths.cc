@@ -345,9 +345,15 @@ TEST_CASE("fast paths: RunStats::Add counts as a line-by-line loop", "[jsonl][fa
   ClassCounts total;
   std::vector<uint64_t> rule_lines(rules.deciders().size() * kNumClasses),
       rule_bytes(rule_lines.size());
+  KeepSet keep;  // body, and titles: text_bytes_out is the clean text's size
+  keep.keep[static_cast<int>(LineClass::kTitle)] = true;
+  uint64_t text_bytes = 0;
   for (const std::string& text : FixturePages()) {
     REQUIRE(cleaner.Clean("x", text, &r, &error));
-    ClassCounts page = stats.Add(rules, r, 1);
+    ClassCounts page = stats.Add(rules, r, keep);
+    std::string clean_text;
+    WriteCleanText(r, keep, &clean_text);
+    text_bytes += clean_text.size();
     ClassCounts want = CountClasses(r);
     CHECK(page.lines == want.lines);
     CHECK(page.bytes == want.bytes);
@@ -365,6 +371,7 @@ TEST_CASE("fast paths: RunStats::Add counts as a line-by-line loop", "[jsonl][fa
   CHECK(stats.rule_bytes == rule_bytes);
   CHECK(stats.classes.lines == total.lines);
   CHECK(stats.classes.bytes == total.bytes);
+  CHECK(stats.text_bytes_out == text_bytes);
 }
 
 TEST_CASE("fast paths: WriteSpanReport equals a plain writer's line", "[jsonl][fast]") {
