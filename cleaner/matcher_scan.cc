@@ -93,6 +93,15 @@ bool MatcherScanner::FindCandidates(const Prefilter& pf, const Page& page,
       return false;
     }
   }
+  // After the short database's, as when the literal scanner's patterns
+  // were in it: the confirmations see the candidates in the same order
+  // (which the page's time budget could make matter).
+  if (pf.short_literals) {
+    short_found_.clear();
+    pf.short_literals->Scan(page.text, page.lines.data(), page.lines.size(), &short_found_);
+    for (const ShortLiterals::Found& f : short_found_)
+      found->push_back({f.line, pf.short_literal_matchers[f.pattern]});
+  }
   if (pf.head) {
     const std::vector<int>& matchers = pf.head_matchers;
     pf.head->EachLine(page.text.data(), page.lines.data(), page.lines.size(),
@@ -108,7 +117,8 @@ void MatcherScanner::Confirm(const Prefilter& pf, bool ok, const std::vector<Hit
                              const MatchPlan& plan, const Page& page, ScanResult* out) {
   if (!ok) {
     // Hyperscan failed: PCRE2 alone.
-    for (const auto* ms : {&pf.db_matchers, &pf.short_db_matchers, &pf.head_matchers})
+    for (const auto* ms :
+         {&pf.db_matchers, &pf.short_db_matchers, &pf.short_literal_matchers, &pf.head_matchers})
       for (int m : *ms)
         if (plan.has[m] &&
             std::find(pf.pcre_only.begin(), pf.pcre_only.end(), m) == pf.pcre_only.end())

@@ -1,9 +1,9 @@
 // Runs every matcher of a plan over a page: exact texts by one hash lookup
 // per line; regexes through the rule set's prefilter (plan_prefilter.h): one
-// automaton run over the head of each line and one Hyperscan pass over the
-// whole page text name candidate lines (of every plan: a second plan on the
-// same page confirms from them), each then confirmed by PCRE2 on that line
-// alone; a source's own regexes have a small prefilter of their own.
+// automaton run over the head of each line, one Hyperscan pass over the
+// whole page text and a literal scan for the shortest rare parts name
+// candidate lines (of every plan: a second plan on the same page confirms
+// from them), each then confirmed by PCRE2 on that line alone; a source's own regexes have a small prefilter of their own.
 // Regexes a prefilter cannot take (and all of them with the prefilter off)
 // are run by PCRE2 once over the whole page text (multiline). Either way
 // the hits are the lines each regex matches on its own.
@@ -15,6 +15,7 @@
 #include "cleaner/page.h"
 #include "cleaner/regex.h"
 #include "cleaner/rule_set.h"
+#include "cleaner/short_literals.h"
 
 namespace clean {
 
@@ -71,6 +72,7 @@ class MatcherScanner {
   const std::vector<int>* scan_matchers_ = nullptr;  // database pattern -> matcher
   std::vector<uint32_t> last_line_;  // per database pattern: last candidate line + 1
   std::vector<Hit>* scan_found_ = nullptr;  // where OnCandidate puts them
+  std::vector<ShortLiterals::Found> short_found_;  // the literal scanner's, reused
   // (line, matcher) for PCRE2 to confirm: of the rule set's prefilter (every
   // plan's), and of a plan's own.
   std::vector<Hit> candidates_, own_candidates_;

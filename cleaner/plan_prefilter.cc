@@ -31,6 +31,8 @@ RegexReading RegexReading::Of(std::string_view regex, bool caseless) {
   if (std::optional<BytePattern> part = RarePart(*r.pattern); part && !part->Nullable()) {
     r.rare = ToHyperscan(*part);
     r.short_rare = MinBytes(*part) < Prefilter::kMinDbBytes;
+    if (r.short_rare)
+      if (auto literals = ShortLiterals::LiteralsOf(*part)) r.short_literals = std::move(*literals);
   }
   r.alphabet = LineAlphabet(*r.pattern);
   return r;
@@ -46,14 +48,42 @@ namespace {
 struct Layout {
   uint64_t head_key = 0;            // the automaton's cache key (0: none)
   std::vector<int> head_matchers;   // automaton pattern i -> matcher
-  // Database patterns: expression, kind and matcher.
-  enum Kind : uint8_t { kPcre, kRare, kPcreCaseless, kShortRare };  // kShortRare: the short database
+  // Database patterns: expression, kind and matcher. kShortRare: the short
+  // database; kShortLiterals: the literal scanner, the expression holding
+  // its literals (EncodeLiterals).
+  enum Kind : uint8_t { kPcre, kRare, kPcreCaseless, kShortRare, kShortLiterals };
   std::vector<std::string> exprs;
   std::vector<uint8_t> kinds;
   std::vector<int> db_matchers;
   std::vector<int> pcre_only;       // before the databases' refusals
   std::vector<Prefilter::Alphabet> alphabets;
 };
+
+// A literal set as one string: each literal's length (one byte), then its
+// bytes.
+std::string EncodeLiterals(const std::vector<std::string>& literals) {
+  std::string s;
+  for (const std::string& l : literals) {
+    s.push_back(static_cast<char>(l.size()));
+    s += l;
+  }
+  return s;
+}
+
+// False when `bytes` is not a set EncodeLiterals wrote (of literals
+// ShortLiterals may take).
+bool DecodeLiterals(std::string_view bytes, std::vector<std::string>* literals) {
+  literals->clear();
+  for (size_t at = 0; at < bytes.size();) {
+    const auto len = static_cast<unsigned char>(bytes[at++]);
+    if (len == 0 || len > ShortLiterals::kMaxLiteralBytes || bytes.size() - at < len ||
+        literals->size() == ShortLiterals::kMaxLiterals)
+      return false;
+    literals->emplace_back(bytes.substr(at, len));
+    at += len;
+  }
+  return !literals->empty();
+}
 
 void PutU32(std::string* s, uint32_t v) {
   for (int i = 0; i < 4; ++i) s->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -120,9 +150,11 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
     uint32_t len;
     if (at >= bytes.size()) return false;
     const auto kind = static_cast<uint8_t>(bytes[at++]);
-    if (kind > Layout::kShortRare || !u32(&len) || bytes.size() - at < len) return false;
+    if (kind > Layout::kShortLiterals || !u32(&len) || bytes.size() - at < len) return false;
     l->kinds.push_back(kind);
     l->exprs.emplace_back(bytes.substr(at, len));
+    std::vector<std::string> literals;
+    if (kind == Layout::kShortLiterals && !DecodeLiterals(l->exprs.back(), &literals)) return false;
     at += len;
   }
   if (!ints(&l->db_matchers) || l->db_matchers.size() != l->exprs.size() ||
@@ -146,7 +178,7 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
 // directory or a build ID.
 uint64_t LayoutKey(const std::vector<Prefilter::Regex>& regexes, const std::string& cache_dir) {
   if (cache_dir.empty() || BuildId().empty()) return 0;
-  std::string id = "clean-prefilter-layout-3:" + BuildId() + ":" +
+  std::string id = "clean-prefilter-layout-4:" + BuildId() + ":" +
                    std::to_string(kMaxHeadStates) + ":" + std::to_string(kMinHeadPatterns) + "\n";
   for (const auto& r : regexes) {
     id += std::to_string(r.matcher) + (r.caseless ? "i" : "-") + (r.head_ok ? "h" : "-") + ":";
@@ -162,13 +194,19 @@ std::unique_ptr<LineHeadDfa> Decide(const std::vector<Prefilter::Regex>& regexes
                                     const std::string& cache_dir, Layout* l) {
   std::vector<const RegexReading*> read;  // the head patterns
   std::vector<int> head;                  // their matchers
+  ShortLiterals scanner;                  // what the literal scanner takes
   auto to_db = [&](const RegexReading& r, int matcher) {
     if (r.rare.empty()) {
       l->pcre_only.push_back(matcher);
       return;
     }
-    l->exprs.push_back(r.rare);
-    l->kinds.push_back(r.short_rare ? Layout::kShortRare : Layout::kRare);
+    if (r.short_rare && !r.short_literals.empty() && scanner.Add(r.short_literals)) {
+      l->exprs.push_back(EncodeLiterals(r.short_literals));
+      l->kinds.push_back(Layout::kShortLiterals);
+    } else {
+      l->exprs.push_back(r.rare);
+      l->kinds.push_back(r.short_rare ? Layout::kShortRare : Layout::kRare);
+    }
     l->db_matchers.push_back(matcher);
     if (r.alphabet) {
       Prefilter::Alphabet a{matcher, {}};
@@ -256,13 +294,26 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   pf.head_matchers = std::move(l.head_matchers);
   pf.pcre_only = std::move(l.pcre_only);
   pf.alphabets = std::move(l.alphabets);
+  // The literal scanner. Decide took only what it takes, but a layout
+  // from the cache is checked again: what it refuses is left to PCRE2.
+  for (size_t i = 0; i < l.exprs.size(); ++i) {
+    if (l.kinds[i] != Layout::kShortLiterals) continue;
+    if (!pf.short_literals) pf.short_literals = std::make_unique<ShortLiterals>();
+    std::vector<std::string> literals;
+    if (DecodeLiterals(l.exprs[i], &literals) && pf.short_literals->Add(literals))
+      pf.short_literal_matchers.push_back(l.db_matchers[i]);
+    else
+      pf.pcre_only.push_back(l.db_matchers[i]);
+  }
+  if (pf.short_literals && pf.short_literals->size() == 0) pf.short_literals.reset();
   // The two databases: the short rare parts', and every other pattern's.
   // A pattern Hyperscan refuses is left to PCRE2.
   auto build = [&](bool short_db, std::unique_ptr<MultiRegex>* db, std::vector<int>* db_matchers) {
     std::vector<MultiRegex::Pattern> patterns;
     std::vector<int> matchers;
     for (size_t i = 0; i < l.exprs.size(); ++i) {
-      if ((l.kinds[i] == Layout::kShortRare) != short_db) continue;
+      if (l.kinds[i] == Layout::kShortLiterals || (l.kinds[i] == Layout::kShortRare) != short_db)
+        continue;
       patterns.push_back({l.exprs[i], l.kinds[i] == Layout::kPcreCaseless,
                           l.kinds[i] == Layout::kRare || l.kinds[i] == Layout::kShortRare});
       matchers.push_back(l.db_matchers[i]);
@@ -288,6 +339,7 @@ Prefilter::Route Prefilter::RouteOf(int matcher) const {
   if (in(pcre_only)) return Route::kPcreOnly;
   if (in(head_matchers)) return Route::kHead;
   if (in(db_matchers)) return Route::kDb;
+  if (in(short_literal_matchers)) return Route::kShortLiterals;
   if (in(short_db_matchers)) return Route::kShortDb;
   return Route::kNone;
 }

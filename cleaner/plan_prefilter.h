@@ -7,12 +7,15 @@
 //   db         the others, in one Hyperscan pass over the page: each by a
 //              rare part of its byte reading (prefilter_choice.h RarePart),
 //              or, when byte_pattern cannot read it, loosened in UTF-8 mode;
-//   short db   those whose rare part may match fewer than 3 bytes ("/",
-//              "»"): a second Hyperscan pass. A literal of a byte or two
+//   short      those whose rare part may match fewer than 3 bytes ("/",
+//              "»"), kept out of the database: a literal of a byte or two
 //              slows Hyperscan's literal matcher down for the whole
-//              database it is in: with the rules' breadcrumb separators
-//              [/>»›], one pass took 48 instructions a kilobyte, the two
-//              passes 31 + 10;
+//              database it is in (with the rules' breadcrumb separators
+//              [/>»›], one pass took 48 instructions a kilobyte, two
+//              passes 31 + 10). When the rare part is a small set of
+//              short literals (ShortLiterals::LiteralsOf), a literal scan
+//              of the page (short_literals.h) finds them; otherwise a
+//              second Hyperscan pass ("short db");
 //   pcre_only  regexes neither can take (no rare part; Hyperscan refuses
 //              it): PCRE2 scans the page for them.
 // A regex that cannot match any line (it needs a '\n') is in none of them.
@@ -27,6 +30,7 @@
 #include "cleaner/byte_pattern.h"
 #include "cleaner/line_head.h"
 #include "cleaner/multi_regex.h"
+#include "cleaner/short_literals.h"
 
 namespace clean {
 
@@ -38,6 +42,9 @@ struct RegexReading {
   bool suits_head = false;             // SuitsLineHead
   std::string rare;                    // ToHyperscan(RarePart); "" when none
   bool short_rare = false;             // the rare part may match < kMinDbBytes bytes
+  // A short rare part's literals (ShortLiterals::LiteralsOf); empty when it
+  // is not a small set of them.
+  std::vector<std::string> short_literals;
   std::optional<ByteSet> alphabet;     // LineAlphabet
   static RegexReading Of(std::string_view regex, bool caseless);
 };
@@ -56,7 +63,7 @@ struct Prefilter {
   // How the candidate lines of `matcher` are found. A regex taking the same
   // route in two prefilters gets the same candidates (and so the same hits
   // and limits) from both.
-  enum class Route { kNone, kHead, kDb, kShortDb, kPcreOnly };
+  enum class Route { kNone, kHead, kDb, kShortLiterals, kShortDb, kPcreOnly };
   // A rare part that may match fewer bytes goes to the short database.
   static constexpr size_t kMinDbBytes = 3;
   Route RouteOf(int matcher) const;
@@ -85,6 +92,8 @@ struct Prefilter {
   std::vector<int> db_matchers;  // database pattern i -> matcher id
   std::unique_ptr<MultiRegex> short_db;
   std::vector<int> short_db_matchers;
+  std::unique_ptr<ShortLiterals> short_literals;
+  std::vector<int> short_literal_matchers;  // scanner pattern i -> matcher id
   std::vector<int> pcre_only;
 };
 

@@ -4,6 +4,7 @@
 // case and encoding changed (caseless rules, long s, Kelvin sign).
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <filesystem>
 #include <random>
 #include <sstream>
@@ -174,6 +175,9 @@ std::string Describe(const Prefilter& pf) {
   for (int m : pf.db_matchers) s << ' ' << m;
   s << " (" << (pf.db ? pf.db->size() : 0) << " accepted)\nshort db";
   for (int m : pf.short_db_matchers) s << ' ' << m;
+  s << "\nshort literals";
+  for (int m : pf.short_literal_matchers) s << ' ' << m;
+  s << " (" << (pf.short_literals ? pf.short_literals->size() : 0) << " taken)";
   s << "\npcre";
   for (int m : pf.pcre_only) s << ' ' << m;
   for (const auto& a : pf.alphabets) {
@@ -207,7 +211,8 @@ TEST_CASE("prefilter: a warm cache gives what the readings give, and a damaged o
   };
   CHECK(Describe(Prefilter::Build(regexes, dir)) == want);  // cold: fills the cache
   const size_t filled = entries().size();
-  CHECK(filled == 4);  // the layout, the automaton and the two databases
+  CHECK(filled == 3);  // the layout, the automaton and the database (the short
+                      // rare part is the literal scanner's)
   CHECK(Describe(Prefilter::Build(regexes, dir)) == want);  // warm: reads no regex
   CHECK(entries().size() == filled);
   // Another set of regexes (here: another flag) has a layout of its own.
@@ -227,22 +232,75 @@ TEST_CASE("prefilter: a warm cache gives what the readings give, and a damaged o
   CHECK(Describe(Prefilter::Build(regexes, dir)) == want);
 }
 
-TEST_CASE("prefilter: a rare part of a byte or two gets a database of its own", "[prefilter]") {
+TEST_CASE("prefilter: a rare part of a byte or two is kept out of the database", "[prefilter]") {
   std::vector<Prefilter::Regex> regexes = {
       {1, "^(?:[a-z ]{1,30}\\s*[>/]\\s*){2,}[a-z ]{1,60}$", false},  // "/" or ">"
       {2, "^.{0,80}\\b(?:Akismet|reCAPTCHA)\\b", false},             // long literals
       {3, "\\((?:AP|AFP)\\)", false},                                  // "(AP)": 4 bytes
       {4, "\\b(?:AP|AFP)\\b", false},                                  // "AP": 2 bytes
+      {5, "[#@][a-z]", false},  // 2 bytes, but 52 literals: the short database
   };
   Prefilter pf = Prefilter::Build(regexes, "");
-  CHECK(pf.RouteOf(1) == Prefilter::Route::kShortDb);
+  CHECK(pf.RouteOf(1) == Prefilter::Route::kShortLiterals);
   CHECK(pf.RouteOf(2) == Prefilter::Route::kDb);
   CHECK(pf.RouteOf(3) == Prefilter::Route::kDb);
-  CHECK(pf.RouteOf(4) == Prefilter::Route::kShortDb);
+  CHECK(pf.RouteOf(4) == Prefilter::Route::kShortLiterals);
+  CHECK(pf.RouteOf(5) == Prefilter::Route::kShortDb);
+  REQUIRE(pf.short_literals != nullptr);
+  CHECK(pf.short_literals->size() == 2);
+  CHECK(pf.short_literal_matchers == std::vector<int>{1, 4});
   REQUIRE(pf.short_db != nullptr);
-  CHECK(pf.short_db->size() == 2);
-  CHECK(pf.short_db_matchers == std::vector<int>{1, 4});
-  // Which lines each finds, PCRE2 confirming: the test above, on every page.
+  CHECK(pf.short_db->size() == 1);
+  CHECK(pf.short_db_matchers == std::vector<int>{5});
+  // Which lines each finds, PCRE2 confirming: the tests above and below.
+}
+
+TEST_CASE("prefilter: the literal scanner and the short database find what PCRE2 alone finds",
+          "[prefilter]") {
+  // The project's rules have no short rare part the literal scanner does
+  // not take: these do, beside ones it takes.
+  auto rules = clean::testing::LoadRules(
+      "line t.crumbs navigation /^(?:[a-zA-Z0-9 \\p{L}-]{1,30}+\\s*[»›>\\/]\\s*){2,}[a-zA-Z0-9 \\p{L}-]{1,60}+$/\n"
+      "line t.tag navigation /(?:^|\\s)[#@][a-z]\\b/\n"       // 52 literals
+      "line t.quote navigation /(?:«|»)+/\n"                   // ends where « or » ends
+      "line t.ap navigation /\\b(?:AP|AFP)\\b/\n"
+      "line t.ap-end navigation /\\b(?:AP|AFP)$/i\n");  // an anchor
+  const Prefilter& pf = rules->prefilter();
+  std::vector<Prefilter::Route> routes;
+  for (int m : rules->generic().plan.regexes) routes.push_back(pf.RouteOf(m));
+  using R = Prefilter::Route;
+  CHECK(routes ==
+        std::vector<R>{R::kShortLiterals, R::kShortDb, R::kShortLiterals, R::kShortLiterals, R::kShortDb});
+  Options o;
+  MatchScratch sa(o.regex_match_limit, o.regex_heap_limit_kib);
+  MatchScratch sb(o.regex_match_limit, o.regex_heap_limit_kib);
+  MatcherScanner with(*rules, sa), without(*rules, sb);
+  without.set_prefilter(false);
+  size_t dataset_pages = 0;
+  std::vector<std::string> pages = Pages(&dataset_pages);
+  pages.push_back("Home > News\n#tag @user and more\nreply to @x now\nHe said «quoted» »\nBy AP\nby afp\nAFP reports");
+  pages.push_back("a/b/c\n\n\nx » y › z\n«««");  // no final '\n'
+  std::array<size_t, 5> hits{};
+  Page page;
+  ScanResult a, b;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    std::string err;
+    page.Clear();
+    REQUIRE(BuildPage(pages[i], o, &page, &err));
+    with.Scan(rules->generic().plan, page, &a);
+    without.Scan(rules->generic().plan, page, &b);
+    INFO("page " << i);
+    REQUIRE(a.hits.size() == b.hits.size());
+    for (size_t k = 0; k < a.hits.size(); ++k) {
+      INFO("line " << b.hits[k].line << ": " << page.line(b.hits[k].line));
+      REQUIRE(a.hits[k].line == b.hits[k].line);
+      REQUIRE(a.hits[k].matcher == b.hits[k].matcher);
+      const auto& ids = rules->generic().plan.regexes;
+      hits[std::find(ids.begin(), ids.end(), a.hits[k].matcher) - ids.begin()]++;
+    }
+  }
+  INFO(hits[0] << ' ' << hits[1] << ' ' << hits[2] << ' ' << hits[3] << ' ' << hits[4]);
+  for (size_t h : hits) CHECK(h > 0);
 }
 
 TEST_CASE("prefilter: a whole-line database regex skips lines with bytes it cannot hold",
@@ -252,7 +310,7 @@ TEST_CASE("prefilter: a whole-line database regex skips lines with bytes it cann
       {8, "\\bPhoto by\\b", false},  // not a whole line: no check
   };
   Prefilter pf = Prefilter::Build(regexes, "");
-  REQUIRE(pf.RouteOf(7) == Prefilter::Route::kShortDb);  // by "/", ">" or "»"
+  REQUIRE(pf.RouteOf(7) == Prefilter::Route::kShortLiterals);  // by "/", ">" or "»"
   REQUIRE(pf.alphabets.size() == 1);
   CHECK(pf.MayMatch(7, "Home > World News > Europe"));
   CHECK(pf.MayMatch(7, "Start » Kraków 2024"));
