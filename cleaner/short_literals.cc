@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 
 #include "cleaner/avx2_dispatch.h"
 
@@ -12,7 +11,7 @@ namespace {
 
 using Kind = BytePattern::Kind;
 
-// Sorted, each once; false when past the limits (or `p` is not literal).
+// Sorts the set and drops repeats; false when it is past the limits.
 bool Normalize(std::vector<std::string>* set) {
   std::sort(set->begin(), set->end());
   set->erase(std::unique(set->begin(), set->end()), set->end());
@@ -100,22 +99,25 @@ std::optional<std::vector<std::string>> ShortLiterals::LiteralsOf(const BytePatt
 
 bool ShortLiterals::Add(const std::vector<std::string>& literals) {
   if (literals.empty() || literals.size() > kMaxLiterals || patterns_ >= kMaxPatterns) return false;
-  std::vector<unsigned char> last = last_bytes_;
+  std::vector<std::string> kept;
   for (const std::string& s : literals) {
     if (s.empty() || s.size() > kMaxLiteralBytes) return false;
+    // A literal holding another of the pattern is left out: wherever it
+    // ends, the other ends too, no later, on the same line (neither holds a
+    // '\n'), so the line and its first end stay the same.
+    bool holds_other = false;
+    for (const std::string& o : literals) holds_other |= o != s && s.find(o) != std::string::npos;
+    if (!holds_other && std::find(kept.begin(), kept.end(), s) == kept.end()) kept.push_back(s);
+  }
+  std::vector<unsigned char> last = last_bytes_;
+  for (const std::string& s : kept) {
     const auto b = static_cast<unsigned char>(s.back());
     if (std::find(last.begin(), last.end(), b) == last.end()) last.push_back(b);
   }
   if (last.size() > kMaxLastBytes) return false;
   last_bytes_ = std::move(last);
   const auto pattern = static_cast<uint8_t>(patterns_++);
-  for (const std::string& s : literals) {
-    // A literal holding another of the pattern is left out: wherever it
-    // ends, the other ends too, no later, on the same line (neither holds a
-    // '\n'), so the line and its first end stay the same.
-    bool holds_other = false;
-    for (const std::string& o : literals) holds_other |= o != s && s.find(o) != std::string::npos;
-    if (holds_other) continue;
+  for (const std::string& s : kept) {
     Literal l;
     l.size = static_cast<uint8_t>(s.size());
     l.pattern = pattern;
@@ -130,6 +132,21 @@ bool ShortLiterals::Add(const std::vector<std::string>& literals) {
   for (int b = 0; b <= 256; ++b) {
     while (b < 256 && i < literals_.size() && literals_[i].bytes[0] < b) ++i;
     first_[b] = static_cast<uint16_t>(b == 256 ? literals_.size() : i);
+  }
+  // The AVX2 loop's test: G table lookups by low nibble (table g holds the
+  // g-th last byte with each low nibble) cost 3G vector operations, the
+  // compares 2N - 1 for N last bytes.
+  std::array<int, 16> with_nibble{};
+  for (unsigned char b : last_bytes_) ++with_nibble[b & 0x0f];
+  const int g = *std::max_element(with_nibble.begin(), with_nibble.end());
+  const int n = static_cast<int>(last_bytes_.size());
+  lookups_ = g <= static_cast<int>(kMaxLookUps) && 3 * g < 2 * n - 1 ? static_cast<uint8_t>(g) : 0;
+  // A byte with another low nibble never equals the lookup of its own.
+  for (size_t k = 0; k < tables_.size(); ++k) tables_[k] = static_cast<unsigned char>((k & 0x0f) ^ 1);
+  std::array<int, 16> placed{};
+  for (unsigned char b : last_bytes_) {
+    const int nib = b & 0x0f;
+    if (placed[nib] < static_cast<int>(kMaxLookUps)) tables_[16 * placed[nib]++ + nib] = b;
   }
   return true;
 }
@@ -151,7 +168,21 @@ class ShortLiterals::Walk {
   // goes on when every pattern has been found on p's line: the next line.
   size_t At(size_t p) {
     if (p >= next_begin_) {
-      while (line_ + 1 < n_ && lines_[line_ + 1].begin <= p) ++line_;
+      // The last line beginning at or before p: lines_[lo] is one; a
+      // galloping search, since the next position may be many lines on.
+      size_t lo = line_ + 1, step = 1, hi = lo + 1;
+      while (hi < n_ && lines_[hi].begin <= p) {
+        lo = hi;
+        step *= 2;
+        hi = lo + step;
+      }
+      hi = std::min(hi, n_);
+      while (hi - lo > 1) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (lines_[mid].begin <= p) lo = mid;
+        else hi = mid;
+      }
+      line_ = lo;
       next_begin_ = line_ + 1 < n_ ? lines_[line_ + 1].begin : SIZE_MAX;
       seen_ = 0;
     }
@@ -206,50 +237,95 @@ void ShortLiterals::ScanPortable(std::string_view text, const LineSpan* lines, s
 #ifdef CLEAN_AVX2_VARIANTS
 namespace {
 
-// The positions among the 64 bytes at `p` holding one of `want`'s bytes.
+// The two ways the AVX2 loop finds the bytes of a vector that are last
+// bytes (as 0xff), each a functor for FindEnds: one compare per last byte,
+// or, when the last bytes' low nibbles are (nearly) all different, one
+// table lookup by low nibble for up to 16 of them (ShortLiterals::Add
+// picks).
 template <int N>
-[[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] inline uint64_t Ends(const unsigned char* p,
-                                                                           const __m256i* want) {
-  const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
-  __m256i ma = _mm256_cmpeq_epi8(a, want[0]), mb = _mm256_cmpeq_epi8(b, want[0]);
-  for (int i = 1; i < N; ++i) {
-    ma = _mm256_or_si256(ma, _mm256_cmpeq_epi8(a, want[i]));
-    mb = _mm256_or_si256(mb, _mm256_cmpeq_epi8(b, want[i]));
+struct CompareEach {
+  __m256i want[N];
+  [[gnu::target(CLEAN_AVX2_TARGET)]] explicit CompareEach(const unsigned char* last) {
+    for (int i = 0; i < N; ++i) want[i] = _mm256_set1_epi8(static_cast<char>(last[i]));
   }
-  if (_mm256_testz_si256(_mm256_or_si256(ma, mb), _mm256_or_si256(ma, mb))) return 0;
-  return static_cast<uint32_t>(_mm256_movemask_epi8(ma)) |
-         static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(mb))) << 32;
+  [[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] __m256i operator()(__m256i x) const {
+    __m256i m = _mm256_cmpeq_epi8(x, want[0]);
+    for (int i = 1; i < N; ++i) m = _mm256_or_si256(m, _mm256_cmpeq_epi8(x, want[i]));
+    return m;
+  }
+};
+
+template <int G>
+struct LookUp {
+  __m256i tables[G];  // by low nibble: the last byte with it, or one without
+  __m256i low;
+  [[gnu::target(CLEAN_AVX2_TARGET)]] explicit LookUp(const unsigned char* t) {
+    for (int g = 0; g < G; ++g)
+      tables[g] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + 16 * g)));
+    low = _mm256_set1_epi8(0x0f);
+  }
+  [[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] __m256i operator()(__m256i x) const {
+    const __m256i nibble = _mm256_and_si256(x, low);
+    __m256i m = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tables[0], nibble), x);
+    for (int g = 1; g < G; ++g)
+      m = _mm256_or_si256(m, _mm256_cmpeq_epi8(_mm256_shuffle_epi8(tables[g], nibble), x));
+    return m;
+  }
+};
+
+template <class Test>
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] inline __m256i At(const Test& test,
+                                                                         const unsigned char* p) {
+  return test(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 }
 
-// Puts the positions from `pos` on holding one of `last`'s bytes into
-// `batch` (at least 64 places free when it starts) until it is nearly full
-// or the text ends; returns where the next call goes on. It calls nothing,
-// so the compared bytes stay in registers.
-template <int N>
-[[gnu::target(CLEAN_AVX2_TARGET)]] size_t FindEnds(const unsigned char* t, size_t size, size_t pos,
-                                                  const unsigned char* last, uint32_t* batch,
-                                                  size_t room, size_t* count) {
-  __m256i want[N];
-  for (int i = 0; i < N; ++i) want[i] = _mm256_set1_epi8(static_cast<char>(last[i]));
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] inline uint64_t Bits(__m256i lo, __m256i hi) {
+  return static_cast<uint32_t>(_mm256_movemask_epi8(lo)) |
+         static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32;
+}
+
+// Puts the positions from `pos` on holding a last byte into `batch` (at
+// least kRoom places free when it starts) until it is nearly full or the
+// text ends; returns where the next call goes on. It calls nothing, so the
+// test's vectors stay in registers; most blocks of 128 bytes hold no last
+// byte, and cost one branch.
+constexpr size_t kRoom = 128;
+template <class Test>
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::noinline]] size_t FindEnds(const Test& how, const unsigned char* t,
+                                                                  size_t size, size_t pos, uint32_t* batch,
+                                                                  size_t room, size_t* count) {
+  const Test test = how;
   size_t k = 0;
   auto put = [&](size_t base, uint64_t ends) {
     for (; ends != 0; ends &= ends - 1)
       batch[k++] = static_cast<uint32_t>(base + static_cast<size_t>(std::countr_zero(ends)));
   };
-  for (; pos + 64 <= size && k + 64 <= room; pos += 64) put(pos, Ends<N>(t + pos, want));
-  if (pos < size && k + 64 <= room) {
+  while (pos + 128 <= size) {
+    const __m256i m0 = At(test, t + pos), m1 = At(test, t + pos + 32);
+    const __m256i m2 = At(test, t + pos + 64), m3 = At(test, t + pos + 96);
+    const __m256i any = _mm256_or_si256(_mm256_or_si256(m0, m1), _mm256_or_si256(m2, m3));
+    pos += 128;
+    if (_mm256_testz_si256(any, any)) continue;
+    put(pos - 128, Bits(m0, m1));
+    put(pos - 64, Bits(m2, m3));
+    if (k + kRoom > room) {
+      *count = k;
+      return pos;
+    }
+  }
+  for (; pos + 64 <= size; pos += 64) put(pos, Bits(At(test, t + pos), At(test, t + pos + 32)));
+  if (pos < size) {
     if (size >= 64) {
       // The last bytes by a load ending at the text's end: the bytes
       // before `pos` it reads again are masked off.
       const size_t from = size - 64;
-      put(from, Ends<N>(t + from, want) & (~uint64_t{0} << (pos - from)));
+      put(from, Bits(At(test, t + from), At(test, t + from + 32)) & (~uint64_t{0} << (pos - from)));
     } else {
       // A page shorter than a block, from a copy (never read past the
       // text); the copy's padding is masked off.
       alignas(32) unsigned char tail[64] = {};
       for (size_t i = pos; i < size; ++i) tail[i - pos] = t[i];
-      put(pos, Ends<N>(tail, want) & ((uint64_t{1} << (size - pos)) - 1));
+      put(pos, Bits(At(test, tail), At(test, tail + 32)) & ((uint64_t{1} << (size - pos)) - 1));
     }
     pos = size;
   }
@@ -257,10 +333,33 @@ template <int N>
   return pos;
 }
 
-using FindEndsFn = size_t (*)(const unsigned char*, size_t, size_t, const unsigned char*, uint32_t*,
-                              size_t, size_t*);
-constexpr FindEndsFn kFindEnds[] = {FindEnds<1>, FindEnds<2>, FindEnds<3>, FindEnds<4>,
-                                    FindEnds<5>, FindEnds<6>, FindEnds<7>, FindEnds<8>};
+// The positions come in batches, found by a loop that calls nothing; the
+// walk then takes them in order, passing over those on a line it has left
+// (every pattern found there).
+template <class Test>
+[[gnu::target(CLEAN_AVX2_TARGET)]] void ScanWith(const Test& test, ShortLiterals::Walk& walk) {
+  constexpr size_t kBatch = 512;
+  uint32_t batch[kBatch];
+  size_t resume = 0;
+  for (size_t pos = 0; pos < walk.size();) {
+    size_t count = 0;
+    pos = FindEnds(test, walk.text(), walk.size(), pos, batch, kBatch, &count);
+    for (size_t i = 0; i < count; ++i) {
+      if (batch[i] < resume) continue;
+      if (const size_t skip = walk.At(batch[i])) resume = skip;
+    }
+  }
+}
+
+template <int N>
+[[gnu::target(CLEAN_AVX2_TARGET)]] void ScanComparing(const unsigned char* last, ShortLiterals::Walk& walk) {
+  ScanWith(CompareEach<N>(last), walk);
+}
+
+template <int G>
+[[gnu::target(CLEAN_AVX2_TARGET)]] void ScanLookingUp(const unsigned char* tables, ShortLiterals::Walk& walk) {
+  ScanWith(LookUp<G>(tables), walk);
+}
 
 }  // namespace
 #endif
@@ -269,22 +368,20 @@ void ShortLiterals::ScanAvx2(std::string_view text, const LineSpan* lines, size_
                              std::vector<Found>* out) const {
 #ifdef CLEAN_AVX2_VARIANTS
   if (n == 0 || patterns_ == 0) return;
-  static_assert(sizeof kFindEnds / sizeof kFindEnds[0] == kMaxLastBytes);
-  const FindEndsFn find = kFindEnds[last_bytes_.size() - 1];
   Walk walk(*this, text, lines, n, out);
-  // The positions come in batches, found by a loop that calls nothing;
-  // the walk then takes them in order, passing over those on a line it
-  // has left (every pattern found there).
-  constexpr size_t kBatch = 512;
-  uint32_t batch[kBatch];
-  size_t resume = 0;
-  for (size_t pos = 0; pos < walk.size();) {
-    size_t count = 0;
-    pos = find(walk.text(), walk.size(), pos, last_bytes_.data(), batch, kBatch, &count);
-    for (size_t i = 0; i < count; ++i) {
-      if (batch[i] < resume) continue;
-      if (const size_t skip = walk.At(batch[i])) resume = skip;
-    }
+  static_assert(kMaxLastBytes == 8 && kMaxLookUps == 2);
+  if (lookups_ == 1) return ScanLookingUp<1>(tables_.data(), walk);
+  if (lookups_ == 2) return ScanLookingUp<2>(tables_.data(), walk);
+  const unsigned char* last = last_bytes_.data();
+  switch (last_bytes_.size()) {
+    case 1: return ScanComparing<1>(last, walk);
+    case 2: return ScanComparing<2>(last, walk);
+    case 3: return ScanComparing<3>(last, walk);
+    case 4: return ScanComparing<4>(last, walk);
+    case 5: return ScanComparing<5>(last, walk);
+    case 6: return ScanComparing<6>(last, walk);
+    case 7: return ScanComparing<7>(last, walk);
+    default: return ScanComparing<8>(last, walk);
   }
 #else
   ScanPortable(text, lines, n, out);

@@ -2,11 +2,11 @@
 // set of short literals (the breadcrumb separators "/", ">", "»", "›"): the
 // lines holding one of them. Hyperscan is slow on literals of a byte or two
 // (plan_prefilter.h gives them a database of their own for that reason, and
-// it still cost 1.4 instructions a byte, most of it calling back for every
-// '/' of every URL); this scanner compares 64 bytes at a time against the
-// literals' last bytes (AVX2, chosen at run time; a byte loop elsewhere),
-// checks a multi-byte literal's earlier bytes only where its last byte is,
-// and leaves a line as soon as every pattern has been found on it.
+// it still cost 1.5 instructions a byte); this scanner looks for the
+// literals' last bytes 128 bytes at a time (AVX2, chosen at run time, by a
+// nibble table lookup or a compare per byte; a byte loop elsewhere), checks
+// a multi-byte literal's earlier bytes only where its last byte is, and
+// leaves a line as soon as every pattern has been found on it.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -77,6 +77,11 @@ class ShortLiterals {
   std::vector<Literal> literals_;
   std::array<uint16_t, 257> first_{};
   std::vector<unsigned char> last_bytes_;  // the distinct last bytes
+  // How the AVX2 loop finds last bytes: 0, a compare with each; G (up to
+  // kMaxLookUps), G lookups by low nibble in tables_[16 g .. 16 g + 16).
+  static constexpr size_t kMaxLookUps = 2;
+  uint8_t lookups_ = 0;
+  std::array<unsigned char, 16 * kMaxLookUps> tables_{};
   size_t patterns_ = 0;
 };
 
