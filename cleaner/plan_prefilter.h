@@ -64,7 +64,8 @@ struct Prefilter {
   // route in two prefilters gets the same candidates (and so the same hits
   // and limits) from both.
   enum class Route { kNone, kHead, kDb, kShortLiterals, kShortDb, kPcreOnly };
-  // A rare part that may match fewer bytes goes to the short database.
+  // A rare part that may match fewer bytes takes a short route (the
+  // literal scanner, else the short database).
   static constexpr size_t kMinDbBytes = 3;
   Route RouteOf(int matcher) const;
 

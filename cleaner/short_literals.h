@@ -26,9 +26,9 @@ class ShortLiterals {
   // bytes ([\x2f\x3e] is two literals, a caseless letter two more).
   static constexpr size_t kMaxLiterals = 8;
   static constexpr size_t kMaxLiteralBytes = 4;
-  // The scanner compares each block once per distinct last byte of all its
-  // patterns' literals: a pattern that would take it past this many is not
-  // taken (Add).
+  // The distinct last bytes of all the patterns' literals the AVX2 loop
+  // looks for: a pattern that would take it past this many is not taken
+  // (Add).
   static constexpr size_t kMaxLastBytes = 8;
   // Patterns found on a line are kept as bits of one word.
   static constexpr size_t kMaxPatterns = 64;
@@ -52,7 +52,8 @@ class ShortLiterals {
   };
   // Appends, for each pattern, every line of `text` holding one of its
   // literals, once: in the order of the end of the line's first literal of
-  // the pattern (ties: pattern order), as Hyperscan reports them. A literal
+  // the pattern (ties: pattern order), as a Hyperscan pass would report them
+  // (by end; its order within one end is its own). A literal
   // is on the line holding its last byte ('\n' belongs to its line); lines
   // are `lines[0..n)` (lines[0].begin == 0, begins increasing). The AVX2 or
   // the portable loop, as avx2::Enabled() says: the same result.
