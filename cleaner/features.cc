@@ -312,6 +312,10 @@ struct BlockChunks {
   static WordKey LowerKey(const char* p, size_t len) {
     return WordKey::Load(p, len).LowerAscii();
   }
+  // The one slot of the lexicon's short table whose word the key can be.
+  static const Lexicon::Slot& Candidate(const Lexicon::ShortTable& table, const WordKey& key) {
+    return table.Candidate(key.lo(), key.hi());
+  }
   // How a word's lookup is counted (LangCounts::AddIfMatch).
   static void AddIfMatch(LangCounts* langs, const Lexicon::Slot& s, const WordKey& key) {
     langs->AddIfMatch(s, key);
@@ -331,13 +335,14 @@ struct BlockChunks {
 // A line's hash as Avx2Chunks computes it: each chunk folded to 16 bytes
 // and XORed into an accumulator rotated by 5 bytes a chunk (so that equal
 // chunks in other places do not cancel out), mixed into 64 bits once, at
-// the line's end (two multiplies, as the lexicon's short table hashes its
-// keys, and the high half folded onto the low one, which picks the
-// repeats table's slot). Multiplying once a line rather than once a chunk
+// the line's end (as the lexicon's short table hashes its keys, with the
+// length and a constant for seeds, and the high half folded onto the low
+// one, which picks the repeats table's slot). Multiplying once a line rather than once a chunk
 // keeps the state in one register: the multiplies' lanes, spilled to the
 // stack, cost more than the mixing bought. (The hash only picks the slot
 // where lines are compared whole.)
 struct Avx2LineHash {
+  static constexpr uint64_t kSeed = 0xD6E8FEB86659FD93ull;
   __m128i acc = _mm_setzero_si128();
   [[gnu::target(CLEAN_AVX2_TARGET)]] void Add(__m128i bytes) {
     acc = _mm_xor_si128(_mm_alignr_epi8(acc, acc, 5), bytes);
@@ -345,7 +350,7 @@ struct Avx2LineHash {
   [[gnu::target(CLEAN_AVX2_TARGET)]] uint64_t Finish(size_t n) const {
     const uint64_t h = Lexicon::ShortTable::Hash(static_cast<uint64_t>(_mm_cvtsi128_si64(acc)),
                                                  static_cast<uint64_t>(_mm_extract_epi64(acc, 1)),
-                                                 n);
+                                                 n, kSeed);
     return h ^ (h >> 32);
   }
 };
@@ -382,6 +387,20 @@ struct Avx2Chunks {
   }
   [[gnu::target(CLEAN_AVX2_TARGET)]] static WordKey LowerKey(const char* p, size_t len) {
     return WordKey::LoadLowerAscii(p, len);
+  }
+  // Lexicon::ShortTable::Candidate with the seeds XORed into the key in
+  // its vector register, both at once, and the product folded from MULX's
+  // two outputs (the compiler's 128-bit multiply copies one of them first).
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static const Lexicon::Slot& Candidate(
+      const Lexicon::ShortTable& table, const WordKey& key) {
+    const __m128i x =
+        _mm_xor_si128(key.vector(), _mm_loadu_si128(reinterpret_cast<const __m128i*>(table.seeds)));
+    uint64_t high, low;
+    asm("mulxq %[b], %[low], %[high]"
+        : [high] "=r"(high), [low] "=r"(low)
+        : [a] "d"(static_cast<uint64_t>(_mm_cvtsi128_si64(x))),
+          [b] "rm"(static_cast<uint64_t>(_mm_extract_epi64(x, 1))));
+    return table.CandidateOf(high ^ low);
   }
   // The key compared 8 bytes at a time (SSE4.1, which every AVX2 CPU has):
   // two instructions fewer a word than WordKey::MatchMask's SSE2.
@@ -466,7 +485,7 @@ template <bool kBitOps, bool kPext, class Chunks>
       // Looked up whatever max_word says: a word longer than every stop
       // word matches no slot (keys are zero-padded, and no word holds a
       // zero byte).
-      Chunks::AddIfMatch(&langs, table.Candidate(key.lo(), key.hi()), key);
+      Chunks::AddIfMatch(&langs, Chunks::Candidate(table, key), key);
       return;
     }
     size_t cps;

@@ -14,6 +14,14 @@ bool FitsShort(std::string_view w) {
          w.find('\0') == std::string_view::npos;
 }
 
+// The next of a sequence of well-mixed 64-bit values (SplitMix64).
+uint64_t SplitMix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 // A short word's bytes zero-padded to 16, as two little-endian halves.
 std::pair<uint64_t, uint64_t> ShortKey(std::string_view w) {
   char padded[Lexicon::kShortBytes] = {};
@@ -67,23 +75,29 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
     const auto [lo, hi] = ShortKey(word);
     short_words.push_back({Key{lo, hi}, langs});
   }
-  // Two thirds full at most (slot 0 is kept empty); a new seed when two
+  // Two thirds full at most (slot 0 is kept empty); new seeds when two
   // words cannot be separated, a bigger table when many seeds fail.
   uint32_t slots = 16;
   while (slots < (short_words.size() + 1) * 3 / 2) slots <<= 1;
+  uint64_t state = 0x2545F4914F6CDD1Dull;
   for (uint64_t attempt = 0;; ++attempt) {
     if (attempt > 0 && attempt % 32 == 0) slots <<= 1;
-    if (BuildShort(short_words, 0x2545F4914F6CDD1Dull * (attempt + 1), slots)) break;
+    // Each seed has a 0xFF byte (its top one), which UTF-8 never has: a
+    // key's half XORed with it is never zero.
+    const uint64_t lo_seed = SplitMix64(&state) | 0xFF00000000000000ull;
+    const uint64_t hi_seed = SplitMix64(&state) | 0xFF00000000000000ull;
+    if (BuildShort(short_words, lo_seed, hi_seed, slots)) break;
   }
   return true;
 }
 
-bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t seed,
-                         uint32_t slots) {
+bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t lo_seed,
+                         uint64_t hi_seed, uint32_t slots) {
   const uint32_t buckets = slots / 4;  // about two words a bucket
   uint32_t bucket_bits = 0;
   while ((1u << bucket_bits) < buckets) ++bucket_bits;
-  ShortTable t{nullptr, nullptr, seed, (slots - 1) * uint32_t{sizeof(Slot)}, 64 - bucket_bits};
+  ShortTable t{nullptr, nullptr, {lo_seed, hi_seed}, (slots - 1) * uint32_t{sizeof(Slot)},
+               64 - bucket_bits};
   // The slot before the displacement: bits 32 and up of the hash (in a
   // table of more than 2^17 slots the top ones are the bucket's, the same
   // for all its words: still built, with fewer choices).
@@ -91,7 +105,7 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   std::vector<std::vector<uint32_t>> members(buckets);
   std::vector<uint64_t> hashes(words.size());
   for (uint32_t i = 0; i < words.size(); ++i) {
-    hashes[i] = ShortTable::Hash(words[i].first.lo, words[i].first.hi, seed);
+    hashes[i] = t.HashOf(words[i].first.lo, words[i].first.hi);
     members[hashes[i] >> t.bucket_shift].push_back(i);
   }
   // The fullest buckets first, while most slots are free.
@@ -133,7 +147,8 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
     s.hi = words[i].first.hi;
     for (int l = 0; l < kMaxLanguages; ++l) s.langs[l] = (words[i].second >> l) & 1;
   }
-  seed_ = seed;
+  lo_seed_ = lo_seed;
+  hi_seed_ = hi_seed;
   offset_mask_ = t.offset_mask;
   bucket_shift_ = t.bucket_shift;
   return true;
@@ -155,7 +170,7 @@ LangMask Lexicon::ShortTable::Lookup(uint64_t lo, uint64_t hi) const {
 }
 
 LangMask Lexicon::ShortTable::LookupUnfiltered(uint64_t lo, uint64_t hi) const {
-  return MaskIfKey(slots[SlotOf(Hash(lo, hi, seed))], lo, hi);
+  return MaskIfKey(slots[SlotOf(HashOf(lo, hi))], lo, hi);
 }
 
 LangMask Lexicon::LookupFiltered(std::string_view w) const {
