@@ -393,8 +393,9 @@ struct Avx2Chunks {
   // two outputs (the compiler's 128-bit multiply copies one of them first).
   [[gnu::target(CLEAN_AVX2_TARGET)]] static const Lexicon::Slot& Candidate(
       const Lexicon::ShortTable& table, const WordKey& key) {
-    const __m128i x =
-        _mm_xor_si128(key.vector(), _mm_loadu_si128(reinterpret_cast<const __m128i*>(table.seeds)));
+    const __m128i x = _mm_xor_si128(
+        key.vector(), _mm_loadu_si128(reinterpret_cast<const __m128i*>(
+                          table.base + Lexicon::ShortTable::kSeedsAt)));
     uint64_t high, low;
     asm("mulxq %[b], %[low], %[high]"
         : [high] "=r"(high), [low] "=r"(low)
@@ -436,8 +437,9 @@ struct Avx2Chunks {
 // settled from the masks or by BreakAfter. Only non-ASCII code points,
 // words and sentence punctuation are visited one by one.
 template <bool kBitOps, bool kPext, class Chunks>
-[[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
-                                               LineFeatures* f, uint64_t* hash) {
+[[gnu::always_inline]] inline void ComputeLine(const LinePass& pass,
+                                               const Lexicon::ShortTable table, const char* p,
+                                               size_t n, LineFeatures* f, uint64_t* hash) {
   typename Chunks::Hasher hasher;
   const std::string_view s(p, n);
   const bool list_marker = StartsWithListMarker(s), terminal = EndsWithTerminal(s);
@@ -446,10 +448,6 @@ template <bool kBitOps, bool kPext, class Chunks>
   uint32_t words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0, long_words = 0,
            continuation = 0;
   LangCounts langs;
-  // Read in place, not copied per line: there are not registers enough
-  // for its fields in the word loop, and a copy is spilled to the stack
-  // (stored every line) where the fields are read from `pass` as cheaply.
-  const Lexicon::ShortTable& table = pass.table;
   // Capitals beyond ASCII (a word with one is lower-cased by OtherWord):
   // this chunk's and the one before (where a word may have started), and
   // whether there are any.
@@ -733,7 +731,7 @@ template <bool kBitOps, bool kPext, class Chunks>
       p = tail->data();
     }
     uint64_t hash;
-    ComputeLine<kBitOps, kPext, Chunks>(pass, p, n, &f, &hash);
+    ComputeLine<kBitOps, kPext, Chunks>(pass, pass.table, p, n, &f, &hash);
     repeats->Add(text, lines, static_cast<uint32_t>(i), std::string_view(text + span.begin, n),
                  hash, out);
     if (f.words) {

@@ -91,13 +91,34 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
   return true;
 }
 
+std::vector<Lexicon::Slot> Lexicon::LayOutShort(uint64_t lo_seed, uint64_t hi_seed, uint32_t slots,
+                                                uint32_t buckets) {
+  uint32_t bucket_bits = 0;
+  while ((1u << bucket_bits) < buckets) ++bucket_bits;
+  // S: the slots' size, or more to leave room for the buckets before them.
+  size_t s = size_t{slots} * sizeof(Slot);
+  while (s < ShortTable::kBucketsAt + size_t{buckets} * 8) s <<= 1;
+  std::vector<Slot> block(1 + s / sizeof(Slot) + slots);
+  char* const base = reinterpret_cast<char*>(block.data() + 1);
+  const uint32_t offset_mask = (slots - 1) * uint32_t{sizeof(Slot)};
+  const uint32_t bucket_shift = bucket_bits == 0 ? 63 : 64 - bucket_bits;
+  std::memcpy(base + ShortTable::kSeedsAt, &lo_seed, 8);
+  std::memcpy(base + ShortTable::kSeedsAt + 8, &hi_seed, 8);
+  std::memcpy(base + ShortTable::kOffsetMaskAt, &offset_mask, 4);
+  std::memcpy(base + ShortTable::kBucketShiftAt, &bucket_shift, 4);
+  // Displacement 0 (S's bit set), no filter bits.
+  const uint32_t at_slots = static_cast<uint32_t>(s);
+  for (uint32_t b = 0; b < (1u << bucket_bits); ++b)
+    std::memcpy(base + ShortTable::kBucketsAt + 8 * b + 4, &at_slots, 4);
+  return block;
+}
+
 bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t lo_seed,
                          uint64_t hi_seed, uint32_t slots) {
   const uint32_t buckets = slots / 4;  // about two words a bucket
   uint32_t bucket_bits = 0;
   while ((1u << bucket_bits) < buckets) ++bucket_bits;
-  ShortTable t{nullptr, nullptr, {lo_seed, hi_seed}, (slots - 1) * uint32_t{sizeof(Slot)},
-               64 - bucket_bits};
+  const uint32_t bucket_shift = 64 - bucket_bits;
   // The slot before the displacement: bits 32 and up of the hash (in a
   // table of more than 2^17 slots the top ones are the bucket's, the same
   // for all its words: still built, with fewer choices).
@@ -105,8 +126,8 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   std::vector<std::vector<uint32_t>> members(buckets);
   std::vector<uint64_t> hashes(words.size());
   for (uint32_t i = 0; i < words.size(); ++i) {
-    hashes[i] = t.HashOf(words[i].first.lo, words[i].first.hi);
-    members[hashes[i] >> t.bucket_shift].push_back(i);
+    hashes[i] = ShortTable::Hash(words[i].first.lo, words[i].first.hi, lo_seed, hi_seed);
+    members[hashes[i] >> bucket_shift].push_back(i);
   }
   // The fullest buckets first, while most slots are free.
   std::vector<uint32_t> order(buckets);
@@ -116,7 +137,6 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   });
   std::vector<uint32_t> disp(buckets, 0);
   std::vector<char> taken(slots, 0);
-  taken[0] = 1;  // the slot a filtered-out word reads
   std::vector<uint32_t> tried;
   for (uint32_t b : order) {
     if (members[b].empty()) break;
@@ -135,22 +155,29 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
     }
     if (!placed) return false;
   }
-  buckets_.assign(buckets, 0);
-  for (uint32_t b = 0; b < buckets; ++b) buckets_[b] = uint64_t{disp[b] * sizeof(Slot)} << 32;
-  for (uint32_t i = 0; i < words.size(); ++i)
-    buckets_[hashes[i] >> t.bucket_shift] |= ShortTable::FilterBits(hashes[i]);
-  t.buckets = buckets_.data();
-  slots_.assign(slots, Slot());
+  short_ = LayOutShort(lo_seed, hi_seed, slots, buckets);
+  char* const base = reinterpret_cast<char*>(short_.data() + 1);
+  for (uint32_t b = 0; b < buckets; ++b) {
+    char* const bucket = base + ShortTable::kBucketsAt + 8 * b;
+    uint32_t offset;
+    std::memcpy(&offset, bucket + 4, 4);  // S's bit
+    offset |= disp[b] * uint32_t{sizeof(Slot)};
+    std::memcpy(bucket + 4, &offset, 4);
+  }
   for (uint32_t i = 0; i < words.size(); ++i) {
-    Slot& s = slots_[t.SlotOf(hashes[i])];
+    char* const bucket = base + ShortTable::kBucketsAt + 8 * (hashes[i] >> bucket_shift);
+    uint32_t filter;
+    std::memcpy(&filter, bucket, 4);
+    filter |= ShortTable::FilterBits(hashes[i]);
+    std::memcpy(bucket, &filter, 4);
+  }
+  const ShortTable t = short_table();
+  for (uint32_t i = 0; i < words.size(); ++i) {
+    Slot& s = *reinterpret_cast<Slot*>(base + t.OffsetOf(hashes[i]));
     s.lo = words[i].first.lo;
     s.hi = words[i].first.hi;
     for (int l = 0; l < kMaxLanguages; ++l) s.langs[l] = (words[i].second >> l) & 1;
   }
-  lo_seed_ = lo_seed;
-  hi_seed_ = hi_seed;
-  offset_mask_ = t.offset_mask;
-  bucket_shift_ = t.bucket_shift;
   return true;
 }
 
@@ -170,7 +197,7 @@ LangMask Lexicon::ShortTable::Lookup(uint64_t lo, uint64_t hi) const {
 }
 
 LangMask Lexicon::ShortTable::LookupUnfiltered(uint64_t lo, uint64_t hi) const {
-  return MaskIfKey(slots[SlotOf(HashOf(lo, hi))], lo, hi);
+  return MaskIfKey(Slots()[SlotOf(HashOf(lo, hi))], lo, hi);
 }
 
 LangMask Lexicon::LookupFiltered(std::string_view w) const {
@@ -181,7 +208,9 @@ LangMask Lexicon::LookupFiltered(std::string_view w) const {
 
 std::vector<std::string> Lexicon::ShortWords() const {
   std::vector<std::string> out;
-  for (const Slot& s : slots_) {
+  const ShortTable t = short_table();
+  for (size_t i = 0; i < t.SlotCount(); ++i) {
+    const Slot& s = t.Slots()[i];
     if (s.lo == 0 && s.hi == 0) continue;
     char bytes[kShortBytes];
     std::memcpy(bytes, &s.lo, 8);
