@@ -435,7 +435,11 @@ struct Avx2Chunks {
 // is looked up once (with no capital beyond ASCII, keyed straight from the
 // line: ASCII letters lower-cased in the key). Sentence punctuation is
 // settled from the masks or by BreakAfter. Only non-ASCII code points,
-// words and sentence punctuation are visited one by one.
+// words and sentence punctuation are visited one by one. `table` is
+// pass.table, by value: a copy whose address nothing outside sees, so the
+// word loop keeps it in registers (read through `pass`, it was loaded again
+// for every word, as the call for a long word might have changed it for
+// all the compiler knew).
 template <bool kBitOps, bool kPext, class Chunks>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass,
                                                const Lexicon::ShortTable table, const char* p,

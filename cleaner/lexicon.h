@@ -8,7 +8,7 @@
 // comparison decides; no loop, no branch. Each bucket also holds a 32-bit
 // filter (a bit set per word of the bucket, picked by other bits of the
 // hash), in the same 8 bytes as its displacement: a word whose bit is not
-// set is in no list, and its lookup reads slot 0, which is always empty,
+// set is in no list, and its lookup reads an empty slot kept for it
 // instead of its own. Most words of a text that are not stop words
 // are ruled out this way without touching the slots (128 KB for the shipped
 // lists, more than a level-1 cache), and the stop words' slots are few and
