@@ -316,8 +316,10 @@ struct BlockChunks {
   static const Lexicon::Slot& Candidate(const Lexicon::ShortTable& table, const WordKey& key) {
     return table.Candidate(key.lo(), key.hi());
   }
-  // How a word's lookup is counted (LangCounts::AddIfMatch).
-  static void AddIfMatch(LangCounts* langs, const Lexicon::Slot& s, const WordKey& key) {
+  // How a word's lookup is counted (LangCounts::AddIfMatch); `empty`: an
+  // empty slot.
+  static void AddIfMatch(LangCounts* langs, const Lexicon::Slot& s, const WordKey& key,
+                         const Lexicon::Slot&) {
     langs->AddIfMatch(s, key);
   }
   static ByteMasks64 Read(const char* p, size_t valid, FastHash16* hasher) {
@@ -403,14 +405,23 @@ struct Avx2Chunks {
           [b] "rm"(static_cast<uint64_t>(_mm_extract_epi64(x, 1))));
     return table.CandidateOf(high ^ low);
   }
-  // The key compared 8 bytes at a time (SSE4.1, which every AVX2 CPU has):
-  // two instructions fewer a word than WordKey::MatchMask's SSE2.
+  // The key compared as a whole (VPTEST of the XOR: ZF when equal), and
+  // the empty slot's languages (zeros) added instead of the slot's when it
+  // is not the word, the address moved by a CMOV: four instructions a word,
+  // where a lane-wise compare and masking took five. In asm: the flags
+  // cannot pass from an intrinsic to a conditional move.
   [[gnu::target(CLEAN_AVX2_TARGET)]] static void AddIfMatch(LangCounts* langs,
                                                             const Lexicon::Slot& s,
-                                                            const WordKey& key) {
-    const __m128i eq =
-        _mm_cmpeq_epi64(key.vector(), _mm_load_si128(reinterpret_cast<const __m128i*>(&s.lo)));
-    langs->AddMasked(s, _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0x4E)));
+                                                            const WordKey& key,
+                                                            const Lexicon::Slot& empty) {
+    const __m128i diff =
+        _mm_xor_si128(key.vector(), _mm_load_si128(reinterpret_cast<const __m128i*>(&s.lo)));
+    const Lexicon::Slot* counted = &s;
+    asm("vptest %[diff], %[diff]\n\tcmovne %[empty], %[counted]"
+        : [counted] "+r"(counted)
+        : [diff] "x"(diff), [empty] "r"(&empty)
+        : "cc");
+    langs->AddSlot(*counted);
   }
   [[gnu::target(CLEAN_AVX2_TARGET)]] static ByteMasks64 Read(const char* p, size_t valid,
                                                              Avx2LineHash* hasher) {
@@ -487,7 +498,7 @@ template <bool kBitOps, bool kPext, class Chunks>
       // Looked up whatever max_word says: a word longer than every stop
       // word matches no slot (keys are zero-padded, and no word holds a
       // zero byte).
-      Chunks::AddIfMatch(&langs, Chunks::Candidate(table, key), key);
+      Chunks::AddIfMatch(&langs, Chunks::Candidate(table, key), key, table.Empty());
       return;
     }
     size_t cps;

@@ -45,6 +45,10 @@ class LangCounts {
 #endif
   }
 #ifdef __SSE2__
+  // Adds the slot's languages.
+  void AddSlot(const Lexicon::Slot& s) {
+    bytes_ = _mm_add_epi8(bytes_, _mm_load_si128(reinterpret_cast<const __m128i*>(s.langs)));
+  }
   // Adds the slot's languages where `match` is all ones (a WordKey match
   // mask, computed by the caller).
   void AddMasked(const Lexicon::Slot& s, __m128i match) {

@@ -106,6 +106,8 @@ class Lexicon {
     uint32_t OffsetMask() const { return Read<uint32_t>(kOffsetMaskAt); }
     // 64 - log2(buckets): a hash's top bits pick its bucket.
     uint32_t BucketShift() const { return bucket_shift; }
+    // The empty slot a word the filter rules out reads.
+    const Slot& Empty() const { return *reinterpret_cast<const Slot*>(base); }
     // The slots, from base + S (tests).
     const Slot* Slots() const {
       return reinterpret_cast<const Slot*>(base + OffsetMask() + sizeof(Slot));
