@@ -93,15 +93,16 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
 
 std::vector<Lexicon::Slot> Lexicon::LayOutShort(uint64_t lo_seed, uint64_t hi_seed, uint32_t slots,
                                                 uint32_t buckets) {
-  uint32_t bucket_bits = 0;
+  uint32_t bucket_bits = 1;  // a shift by 64 would be undefined
   while ((1u << bucket_bits) < buckets) ++bucket_bits;
-  // S: the slots' size, or more to leave room for the buckets before them.
-  size_t s = size_t{slots} * sizeof(Slot);
-  while (s < ShortTable::kBucketsAt + size_t{buckets} * 8) s <<= 1;
+  // S: the slots' size (more slots, all empty, where the buckets before
+  // them need the room: ShortTable finds the slots at OffsetMask() + 32).
+  while (size_t{slots} * sizeof(Slot) < ShortTable::kBucketsAt + size_t{buckets} * 8) slots <<= 1;
+  const size_t s = size_t{slots} * sizeof(Slot);
   std::vector<Slot> block(1 + s / sizeof(Slot) + slots);
   char* const base = reinterpret_cast<char*>(block.data() + 1);
   const uint32_t offset_mask = (slots - 1) * uint32_t{sizeof(Slot)};
-  const uint32_t bucket_shift = bucket_bits == 0 ? 63 : 64 - bucket_bits;
+  const uint32_t bucket_shift = 64 - bucket_bits;
   std::memcpy(base + ShortTable::kSeedsAt, &lo_seed, 8);
   std::memcpy(base + ShortTable::kSeedsAt + 8, &hi_seed, 8);
   std::memcpy(base + ShortTable::kOffsetMaskAt, &offset_mask, 4);

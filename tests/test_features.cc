@@ -358,4 +358,5 @@ TEST_CASE("lexicon: the filter holds for a big table and for an empty one", "[fe
   Lexicon empty;
   CHECK(empty.LookupFiltered("the") == 0);
   CHECK(empty.Lookup("the") == 0);
+  CHECK(empty.ShortWords().empty());
 }
