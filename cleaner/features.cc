@@ -749,12 +749,6 @@ template <bool kBitOps, bool kPext, class Chunks>
     ComputeLine<kBitOps, kPext, Chunks>(pass, pass.table, p, n, &f, &hash);
     repeats->Add(text, lines, static_cast<uint32_t>(i), std::string_view(text + span.begin, n),
                  hash, out);
-  }
-  // The page's totals, in a pass of their own after the lines: in the line
-  // loop the sums were kept on the stack, stored and loaded again for every
-  // line.
-  for (size_t i = 0; i < count; ++i) {
-    const LineFeatures& f = features[i];
     if (f.words) {
       words += f.words;
       for (int l = 0; l < kMaxLanguages; ++l) langs[l] += f.stop_by_lang[l];
