@@ -34,8 +34,8 @@ class WordKey {
 
 #if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
   // Load(p, len).LowerAscii() with SSE4.1 (PBLENDVB), in code built for it
-  // (the AVX2 line pass): the bytes below 0x80 get 0x20 set before the
-  // padding is masked off, so none need telling from the padding; three
+  // (the AVX2 line pass): the word's bytes below 0x80 get 0x20 set from a
+  // window like the mask's, so none need telling from the padding; three
   // instructions fewer a word. The same key for any word without a zero
   // byte (which this one would take as 0x20).
   [[gnu::target("sse4.1")]] static WordKey LoadLowerAscii(const char* p, size_t len) {
