@@ -687,9 +687,9 @@ struct Repeats {
   size_t repeated = 0;  // pairs in `later`
 
   // Line i, l (its bytes, as the caller has them at hand), of hash `hash`;
-  // text and lines: the page's.
+  // text, lines and features: the page's.
   void Add(const char* text, const LineSpan* lines, uint32_t i, std::string_view l,
-           uint64_t hash, PageFeatures* out) {
+           uint64_t hash, LineFeatures* features) {
     hashes[i] = hash;
     for (size_t h = hash & mask;; h = (h + 1) & mask) {
       const uint32_t s = slots[h];
@@ -699,7 +699,7 @@ struct Repeats {
       }
       if (hashes[s] == hash &&
           std::string_view(text + lines[s].begin, lines[s].end - lines[s].begin) == l) {
-        ++out->lines[s].repeats;
+        ++features[s].repeats;
         later[2 * repeated] = i;
         later[2 * repeated + 1] = s;
         ++repeated;
@@ -731,6 +731,9 @@ template <bool kBitOps, bool kPext, class Chunks>
   LineFeatures* const features = out->lines.data();
   uint32_t words = 0;
   std::array<uint32_t, kMaxLanguages> langs{};
+  // The repeats table's fields in a local copy too (written back at the
+  // end): through the pointer they were loaded again for every line.
+  Repeats page_repeats = *repeats;
   for (size_t i = 0; i < count; ++i) {
     const LineSpan& span = lines[i];
     LineFeatures& f = features[i];
@@ -747,13 +750,14 @@ template <bool kBitOps, bool kPext, class Chunks>
     }
     uint64_t hash;
     ComputeLine<kBitOps, kPext, Chunks>(pass, pass.table, p, n, &f, &hash);
-    repeats->Add(text, lines, static_cast<uint32_t>(i), std::string_view(text + span.begin, n),
-                 hash, out);
+    page_repeats.Add(text, lines, static_cast<uint32_t>(i),
+                     std::string_view(text + span.begin, n), hash, features);
     if (f.words) {
       words += f.words;
       for (int l = 0; l < kMaxLanguages; ++l) langs[l] += f.stop_by_lang[l];
     }
   }
+  *repeats = page_repeats;
   out->words = words;
   for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += langs[l];
 }
