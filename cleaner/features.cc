@@ -447,10 +447,10 @@ struct Avx2Chunks {
 // line: ASCII letters lower-cased in the key). Sentence punctuation is
 // settled from the masks or by BreakAfter. Only non-ASCII code points,
 // words and sentence punctuation are visited one by one. `table` is
-// pass.table, by value: a copy whose address nothing outside sees, so the
-// word loop keeps it in registers (read through `pass`, it was loaded again
-// for every word, as the call for a long word might have changed it for
-// all the compiler knew).
+// pass.table, copied once a page by the caller: a copy whose address
+// nothing outside sees, so the word loop keeps it in registers (read
+// through `pass`, it was loaded again for every word, as the call for a
+// long word might have changed it for all the compiler knew).
 template <bool kBitOps, bool kPext, class Chunks>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass,
                                                const Lexicon::ShortTable table, const char* p,
@@ -734,6 +734,7 @@ template <bool kBitOps, bool kPext, class Chunks>
   // The repeats table's fields in a local copy too (written back at the
   // end): through the pointer they were loaded again for every line.
   Repeats page_repeats = *repeats;
+  const Lexicon::ShortTable table = pass.table;
   for (size_t i = 0; i < count; ++i) {
     const LineSpan& span = lines[i];
     LineFeatures& f = features[i];
@@ -749,7 +750,7 @@ template <bool kBitOps, bool kPext, class Chunks>
       p = tail->data();
     }
     uint64_t hash;
-    ComputeLine<kBitOps, kPext, Chunks>(pass, pass.table, p, n, &f, &hash);
+    ComputeLine<kBitOps, kPext, Chunks>(pass, table, p, n, &f, &hash);
     page_repeats.Add(text, lines, static_cast<uint32_t>(i),
                      std::string_view(text + span.begin, n), hash, features);
     if (f.words) {
