@@ -342,8 +342,8 @@ struct BlockChunks {
 // and XORed into an accumulator rotated by 5 bytes a chunk (so that equal
 // chunks in other places do not cancel out), mixed into 64 bits once, at
 // the line's end (as the lexicon's short table hashes its keys, with the
-// length and a constant for seeds, and the high half folded onto the low
-// one, which picks the repeats table's slot). Multiplying once a line
+// length and a constant for seeds: the product's high half is folded onto
+// its low one, whose low bits pick the repeats table's slot). Multiplying once a line
 // rather than once a chunk keeps the state in one register: the
 // multiplies' lanes, spilled to the stack, cost more than the mixing
 // bought. (The hash only picks the slot where lines are compared whole.)
@@ -354,10 +354,8 @@ struct Avx2LineHash {
     acc = _mm_xor_si128(_mm_alignr_epi8(acc, acc, 5), bytes);
   }
   [[gnu::target(CLEAN_AVX2_TARGET)]] uint64_t Finish(size_t n) const {
-    const uint64_t h = Lexicon::ShortTable::Hash(static_cast<uint64_t>(_mm_cvtsi128_si64(acc)),
-                                                 static_cast<uint64_t>(_mm_extract_epi64(acc, 1)),
-                                                 n, kSeed);
-    return h ^ (h >> 32);
+    return Lexicon::ShortTable::Hash(static_cast<uint64_t>(_mm_cvtsi128_si64(acc)),
+                                     static_cast<uint64_t>(_mm_extract_epi64(acc, 1)), n, kSeed);
   }
 };
 
