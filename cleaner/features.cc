@@ -312,9 +312,19 @@ struct BlockChunks {
   static WordKey LowerKey(const char* p, size_t len) {
     return WordKey::Load(p, len).LowerAscii();
   }
-  // How a word's lookup is counted (LangCounts::AddIfMatch).
-  static void AddIfMatch(LangCounts* langs, const Lexicon::Slot& s, const WordKey& key) {
+  // The one slot of the lexicon's short table whose word the key can be.
+  static const Lexicon::Slot& Candidate(const Lexicon::ShortTable& table, const WordKey& key) {
+    return table.Candidate(key.lo(), key.hi());
+  }
+  // How a word's lookup is counted (LangCounts::AddIfMatch); `empty`: an
+  // empty slot.
+  static void AddIfMatch(LangCounts* langs, const Lexicon::Slot& s, const WordKey& key,
+                         const Lexicon::Slot&) {
     langs->AddIfMatch(s, key);
+  }
+  // Adds a line's stop words per language to the page's sums.
+  static void AddStopWords(const LineFeatures& f, std::array<uint32_t, kMaxLanguages>* sums) {
+    for (int l = 0; l < kMaxLanguages; ++l) (*sums)[l] += f.stop_by_lang[l];
   }
   static ByteMasks64 Read(const char* p, size_t valid, FastHash16* hasher) {
     ByteMasks64 m;
@@ -331,22 +341,21 @@ struct BlockChunks {
 // A line's hash as Avx2Chunks computes it: each chunk folded to 16 bytes
 // and XORed into an accumulator rotated by 5 bytes a chunk (so that equal
 // chunks in other places do not cancel out), mixed into 64 bits once, at
-// the line's end (two multiplies, as the lexicon's short table hashes its
-// keys, and the high half folded onto the low one, which picks the
-// repeats table's slot). Multiplying once a line rather than once a chunk
-// keeps the state in one register: the multiplies' lanes, spilled to the
-// stack, cost more than the mixing bought. (The hash only picks the slot
-// where lines are compared whole.)
+// the line's end (as the lexicon's short table hashes its keys, with the
+// length and a constant for seeds: the product's high half is folded onto
+// its low one, whose low bits pick the repeats table's slot). Multiplying once a line
+// rather than once a chunk keeps the state in one register: the
+// multiplies' lanes, spilled to the stack, cost more than the mixing
+// bought. (The hash only picks the slot where lines are compared whole.)
 struct Avx2LineHash {
+  static constexpr uint64_t kSeed = 0xD6E8FEB86659FD93ull;
   __m128i acc = _mm_setzero_si128();
   [[gnu::target(CLEAN_AVX2_TARGET)]] void Add(__m128i bytes) {
     acc = _mm_xor_si128(_mm_alignr_epi8(acc, acc, 5), bytes);
   }
   [[gnu::target(CLEAN_AVX2_TARGET)]] uint64_t Finish(size_t n) const {
-    const uint64_t h = Lexicon::ShortTable::Hash(static_cast<uint64_t>(_mm_cvtsi128_si64(acc)),
-                                                 static_cast<uint64_t>(_mm_extract_epi64(acc, 1)),
-                                                 n);
-    return h ^ (h >> 32);
+    return Lexicon::ShortTable::Hash(static_cast<uint64_t>(_mm_cvtsi128_si64(acc)),
+                                     static_cast<uint64_t>(_mm_extract_epi64(acc, 1)), n, kSeed);
   }
 };
 
@@ -383,14 +392,51 @@ struct Avx2Chunks {
   [[gnu::target(CLEAN_AVX2_TARGET)]] static WordKey LowerKey(const char* p, size_t len) {
     return WordKey::LoadLowerAscii(p, len);
   }
-  // The key compared 8 bytes at a time (SSE4.1, which every AVX2 CPU has):
-  // two instructions fewer a word than WordKey::MatchMask's SSE2.
+  // Lexicon::ShortTable::Candidate with the seeds XORed into the key in
+  // its vector register, both at once, and the product folded from MULX's
+  // two outputs (the compiler's 128-bit multiply copies one of them first).
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static const Lexicon::Slot& Candidate(
+      const Lexicon::ShortTable& table, const WordKey& key) {
+    const __m128i x = _mm_xor_si128(
+        key.vector(), _mm_loadu_si128(reinterpret_cast<const __m128i*>(
+                          table.base + Lexicon::ShortTable::kSeedsAt)));
+    uint64_t high, low;
+    asm("mulxq %[b], %[low], %[high]"
+        : [high] "=r"(high), [low] "=r"(low)
+        : [a] "d"(static_cast<uint64_t>(_mm_cvtsi128_si64(x))),
+          [b] "rm"(static_cast<uint64_t>(_mm_extract_epi64(x, 1))));
+    return table.CandidateOf(high ^ low);
+  }
+  // The key compared as a whole (VPTEST of the XOR: ZF when equal), and
+  // the empty slot's languages (zeros) added instead of the slot's when it
+  // is not the word, the address moved by a CMOV: four instructions a word,
+  // where a lane-wise compare and masking took five. In asm: the flags
+  // cannot pass from an intrinsic to a conditional move.
   [[gnu::target(CLEAN_AVX2_TARGET)]] static void AddIfMatch(LangCounts* langs,
                                                             const Lexicon::Slot& s,
-                                                            const WordKey& key) {
-    const __m128i eq =
-        _mm_cmpeq_epi64(key.vector(), _mm_load_si128(reinterpret_cast<const __m128i*>(&s.lo)));
-    langs->AddMasked(s, _mm_and_si128(eq, _mm_shuffle_epi32(eq, 0x4E)));
+                                                            const WordKey& key,
+                                                            const Lexicon::Slot& empty) {
+    const __m128i diff =
+        _mm_xor_si128(key.vector(), _mm_load_si128(reinterpret_cast<const __m128i*>(&s.lo)));
+    const Lexicon::Slot* counted = &s;
+    asm("vptest %[diff], %[diff]\n\tcmovne %[empty], %[counted]"
+        : [counted] "+r"(counted)
+        : [diff] "x"(diff), [empty] "r"(&empty)
+        : "cc");
+    langs->AddSlot(*counted);
+  }
+  // Each half of the line's counts read as it was stored (16 bytes): one
+  // 32-byte load of both, as the compiler had it, cannot take them from the
+  // two stores still in flight and waits for them.
+  [[gnu::target(CLEAN_AVX2_TARGET)]] static void AddStopWords(
+      const LineFeatures& f, std::array<uint32_t, kMaxLanguages>* sums) {
+    static_assert(kMaxLanguages == 16);
+    __m256i* const out = reinterpret_cast<__m256i*>(sums->data());
+    const __m128i* const in = reinterpret_cast<const __m128i*>(f.stop_by_lang.data());
+    _mm256_storeu_si256(out, _mm256_add_epi32(_mm256_loadu_si256(out),
+                                              _mm256_cvtepu16_epi32(_mm_loadu_si128(in))));
+    _mm256_storeu_si256(out + 1, _mm256_add_epi32(_mm256_loadu_si256(out + 1),
+                                                  _mm256_cvtepu16_epi32(_mm_loadu_si128(in + 1))));
   }
   [[gnu::target(CLEAN_AVX2_TARGET)]] static ByteMasks64 Read(const char* p, size_t valid,
                                                              Avx2LineHash* hasher) {
@@ -415,10 +461,15 @@ struct Avx2Chunks {
 // is looked up once (with no capital beyond ASCII, keyed straight from the
 // line: ASCII letters lower-cased in the key). Sentence punctuation is
 // settled from the masks or by BreakAfter. Only non-ASCII code points,
-// words and sentence punctuation are visited one by one.
+// words and sentence punctuation are visited one by one. `table` is
+// pass.table, copied once a page by the caller: a copy whose address
+// nothing outside sees, so the word loop keeps it in registers (read
+// through `pass`, it was loaded again for every word, as the call for a
+// long word might have changed it for all the compiler knew).
 template <bool kBitOps, bool kPext, class Chunks>
-[[gnu::always_inline]] inline void ComputeLine(const LinePass& pass, const char* p, size_t n,
-                                               LineFeatures* f, uint64_t* hash) {
+[[gnu::always_inline]] inline void ComputeLine(const LinePass& pass,
+                                               const Lexicon::ShortTable table, const char* p,
+                                               size_t n, LineFeatures* f, uint64_t* hash) {
   typename Chunks::Hasher hasher;
   const std::string_view s(p, n);
   const bool list_marker = StartsWithListMarker(s), terminal = EndsWithTerminal(s);
@@ -427,10 +478,6 @@ template <bool kBitOps, bool kPext, class Chunks>
   uint32_t words = 0, letters = 0, uppers = 0, digits = 0, cap_words = 0, long_words = 0,
            continuation = 0;
   LangCounts langs;
-  // Read in place, not copied per line: there are not registers enough
-  // for its fields in the word loop, and a copy is spilled to the stack
-  // (stored every line) where the fields are read from `pass` as cheaply.
-  const Lexicon::ShortTable& table = pass.table;
   // Capitals beyond ASCII (a word with one is lower-cased by OtherWord):
   // this chunk's and the one before (where a word may have started), and
   // whether there are any.
@@ -466,7 +513,7 @@ template <bool kBitOps, bool kPext, class Chunks>
       // Looked up whatever max_word says: a word longer than every stop
       // word matches no slot (keys are zero-padded, and no word holds a
       // zero byte).
-      Chunks::AddIfMatch(&langs, table.Candidate(key.lo(), key.hi()), key);
+      Chunks::AddIfMatch(&langs, Chunks::Candidate(table, key), key, table.Empty());
       return;
     }
     size_t cps;
@@ -655,9 +702,9 @@ struct Repeats {
   size_t repeated = 0;  // pairs in `later`
 
   // Line i, l (its bytes, as the caller has them at hand), of hash `hash`;
-  // text and lines: the page's.
+  // text, lines and features: the page's.
   void Add(const char* text, const LineSpan* lines, uint32_t i, std::string_view l,
-           uint64_t hash, PageFeatures* out) {
+           uint64_t hash, LineFeatures* features) {
     hashes[i] = hash;
     for (size_t h = hash & mask;; h = (h + 1) & mask) {
       const uint32_t s = slots[h];
@@ -667,7 +714,7 @@ struct Repeats {
       }
       if (hashes[s] == hash &&
           std::string_view(text + lines[s].begin, lines[s].end - lines[s].begin) == l) {
-        ++out->lines[s].repeats;
+        ++features[s].repeats;
         later[2 * repeated] = i;
         later[2 * repeated + 1] = s;
         ++repeated;
@@ -699,6 +746,10 @@ template <bool kBitOps, bool kPext, class Chunks>
   LineFeatures* const features = out->lines.data();
   uint32_t words = 0;
   std::array<uint32_t, kMaxLanguages> langs{};
+  // The repeats table's fields in a local copy too (written back at the
+  // end): through the pointer they were loaded again for every line.
+  Repeats page_repeats = *repeats;
+  const Lexicon::ShortTable table = pass.table;
   for (size_t i = 0; i < count; ++i) {
     const LineSpan& span = lines[i];
     LineFeatures& f = features[i];
@@ -714,14 +765,15 @@ template <bool kBitOps, bool kPext, class Chunks>
       p = tail->data();
     }
     uint64_t hash;
-    ComputeLine<kBitOps, kPext, Chunks>(pass, p, n, &f, &hash);
-    repeats->Add(text, lines, static_cast<uint32_t>(i), std::string_view(text + span.begin, n),
-                 hash, out);
+    ComputeLine<kBitOps, kPext, Chunks>(pass, table, p, n, &f, &hash);
+    page_repeats.Add(text, lines, static_cast<uint32_t>(i),
+                     std::string_view(text + span.begin, n), hash, features);
     if (f.words) {
       words += f.words;
-      for (int l = 0; l < kMaxLanguages; ++l) langs[l] += f.stop_by_lang[l];
+      Chunks::AddStopWords(f, &langs);
     }
   }
+  *repeats = page_repeats;
   out->words = words;
   for (int l = 0; l < kMaxLanguages; ++l) (*per_lang)[l] += langs[l];
 }

@@ -45,11 +45,9 @@ class LangCounts {
 #endif
   }
 #ifdef __SSE2__
-  // Adds the slot's languages where `match` is all ones (a WordKey match
-  // mask, computed by the caller).
-  void AddMasked(const Lexicon::Slot& s, __m128i match) {
-    const __m128i langs = _mm_load_si128(reinterpret_cast<const __m128i*>(s.langs));
-    bytes_ = _mm_add_epi8(bytes_, _mm_and_si128(match, langs));
+  // Adds the slot's languages.
+  void AddSlot(const Lexicon::Slot& s) {
+    bytes_ = _mm_add_epi8(bytes_, _mm_load_si128(reinterpret_cast<const __m128i*>(s.langs)));
   }
 #endif
   // Adds the slot's languages when its word is `key`.

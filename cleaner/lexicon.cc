@@ -14,6 +14,14 @@ bool FitsShort(std::string_view w) {
          w.find('\0') == std::string_view::npos;
 }
 
+// The next of a sequence of well-mixed 64-bit values (SplitMix64).
+uint64_t SplitMix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 // A short word's bytes zero-padded to 16, as two little-endian halves.
 std::pair<uint64_t, uint64_t> ShortKey(std::string_view w) {
   char padded[Lexicon::kShortBytes] = {};
@@ -67,23 +75,51 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
     const auto [lo, hi] = ShortKey(word);
     short_words.push_back({Key{lo, hi}, langs});
   }
-  // Two thirds full at most (slot 0 is kept empty); a new seed when two
+  // Two thirds full at most (slot 0 is kept empty); new seeds when two
   // words cannot be separated, a bigger table when many seeds fail.
   uint32_t slots = 16;
   while (slots < (short_words.size() + 1) * 3 / 2) slots <<= 1;
+  uint64_t state = 0x2545F4914F6CDD1Dull;
   for (uint64_t attempt = 0;; ++attempt) {
     if (attempt > 0 && attempt % 32 == 0) slots <<= 1;
-    if (BuildShort(short_words, 0x2545F4914F6CDD1Dull * (attempt + 1), slots)) break;
+    // Each seed has a 0xFF byte (its top one), which UTF-8 never has: a
+    // key's half XORed with it is never zero.
+    const uint64_t lo_seed = SplitMix64(&state) | 0xFF00000000000000ull;
+    const uint64_t hi_seed = SplitMix64(&state) | 0xFF00000000000000ull;
+    if (BuildShort(short_words, lo_seed, hi_seed, slots)) break;
   }
   return true;
 }
 
-bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t seed,
-                         uint32_t slots) {
+std::vector<Lexicon::Slot> Lexicon::LayOutShort(uint64_t lo_seed, uint64_t hi_seed, uint32_t slots,
+                                                uint32_t buckets) {
+  uint32_t bucket_bits = 1;  // a shift by 64 would be undefined
+  while ((1u << bucket_bits) < buckets) ++bucket_bits;
+  // S: the slots' size (more slots, all empty, where the buckets before
+  // them need the room: ShortTable finds the slots at OffsetMask() + 32).
+  while (size_t{slots} * sizeof(Slot) < ShortTable::kBucketsAt + size_t{buckets} * 8) slots <<= 1;
+  const size_t s = size_t{slots} * sizeof(Slot);
+  std::vector<Slot> block(1 + s / sizeof(Slot) + slots);
+  char* const base = reinterpret_cast<char*>(block.data() + 1);
+  const uint32_t offset_mask = (slots - 1) * uint32_t{sizeof(Slot)};
+  const uint32_t bucket_shift = 64 - bucket_bits;
+  std::memcpy(base + ShortTable::kSeedsAt, &lo_seed, 8);
+  std::memcpy(base + ShortTable::kSeedsAt + 8, &hi_seed, 8);
+  std::memcpy(base + ShortTable::kOffsetMaskAt, &offset_mask, 4);
+  std::memcpy(base + ShortTable::kBucketShiftAt, &bucket_shift, 4);
+  // Displacement 0 (S's bit set), no filter bits.
+  const uint32_t at_slots = static_cast<uint32_t>(s);
+  for (uint32_t b = 0; b < (1u << bucket_bits); ++b)
+    std::memcpy(base + ShortTable::kBucketsAt + 8 * b + 4, &at_slots, 4);
+  return block;
+}
+
+bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t lo_seed,
+                         uint64_t hi_seed, uint32_t slots) {
   const uint32_t buckets = slots / 4;  // about two words a bucket
   uint32_t bucket_bits = 0;
   while ((1u << bucket_bits) < buckets) ++bucket_bits;
-  ShortTable t{nullptr, nullptr, seed, (slots - 1) * uint32_t{sizeof(Slot)}, 64 - bucket_bits};
+  const uint32_t bucket_shift = 64 - bucket_bits;
   // The slot before the displacement: bits 32 and up of the hash (in a
   // table of more than 2^17 slots the top ones are the bucket's, the same
   // for all its words: still built, with fewer choices).
@@ -91,8 +127,8 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   std::vector<std::vector<uint32_t>> members(buckets);
   std::vector<uint64_t> hashes(words.size());
   for (uint32_t i = 0; i < words.size(); ++i) {
-    hashes[i] = ShortTable::Hash(words[i].first.lo, words[i].first.hi, seed);
-    members[hashes[i] >> t.bucket_shift].push_back(i);
+    hashes[i] = ShortTable::Hash(words[i].first.lo, words[i].first.hi, lo_seed, hi_seed);
+    members[hashes[i] >> bucket_shift].push_back(i);
   }
   // The fullest buckets first, while most slots are free.
   std::vector<uint32_t> order(buckets);
@@ -102,7 +138,6 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   });
   std::vector<uint32_t> disp(buckets, 0);
   std::vector<char> taken(slots, 0);
-  taken[0] = 1;  // the slot a filtered-out word reads
   std::vector<uint32_t> tried;
   for (uint32_t b : order) {
     if (members[b].empty()) break;
@@ -121,21 +156,29 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
     }
     if (!placed) return false;
   }
-  buckets_.assign(buckets, 0);
-  for (uint32_t b = 0; b < buckets; ++b) buckets_[b] = uint64_t{disp[b] * sizeof(Slot)} << 32;
-  for (uint32_t i = 0; i < words.size(); ++i)
-    buckets_[hashes[i] >> t.bucket_shift] |= ShortTable::FilterBits(hashes[i]);
-  t.buckets = buckets_.data();
-  slots_.assign(slots, Slot());
+  short_ = LayOutShort(lo_seed, hi_seed, slots, buckets);
+  char* const base = reinterpret_cast<char*>(short_.data() + 1);
+  for (uint32_t b = 0; b < buckets; ++b) {
+    char* const bucket = base + ShortTable::kBucketsAt + 8 * b;
+    uint32_t offset;
+    std::memcpy(&offset, bucket + 4, 4);  // S's bit
+    offset |= disp[b] * uint32_t{sizeof(Slot)};
+    std::memcpy(bucket + 4, &offset, 4);
+  }
   for (uint32_t i = 0; i < words.size(); ++i) {
-    Slot& s = slots_[t.SlotOf(hashes[i])];
+    char* const bucket = base + ShortTable::kBucketsAt + 8 * (hashes[i] >> bucket_shift);
+    uint32_t filter;
+    std::memcpy(&filter, bucket, 4);
+    filter |= ShortTable::FilterBits(hashes[i]);
+    std::memcpy(bucket, &filter, 4);
+  }
+  const ShortTable t = short_table();
+  for (uint32_t i = 0; i < words.size(); ++i) {
+    Slot& s = *reinterpret_cast<Slot*>(base + t.OffsetOf(hashes[i]));
     s.lo = words[i].first.lo;
     s.hi = words[i].first.hi;
     for (int l = 0; l < kMaxLanguages; ++l) s.langs[l] = (words[i].second >> l) & 1;
   }
-  seed_ = seed;
-  offset_mask_ = t.offset_mask;
-  bucket_shift_ = t.bucket_shift;
   return true;
 }
 
@@ -155,7 +198,7 @@ LangMask Lexicon::ShortTable::Lookup(uint64_t lo, uint64_t hi) const {
 }
 
 LangMask Lexicon::ShortTable::LookupUnfiltered(uint64_t lo, uint64_t hi) const {
-  return MaskIfKey(slots[SlotOf(Hash(lo, hi, seed))], lo, hi);
+  return MaskIfKey(Slots()[SlotOf(HashOf(lo, hi))], lo, hi);
 }
 
 LangMask Lexicon::LookupFiltered(std::string_view w) const {
@@ -166,7 +209,9 @@ LangMask Lexicon::LookupFiltered(std::string_view w) const {
 
 std::vector<std::string> Lexicon::ShortWords() const {
   std::vector<std::string> out;
-  for (const Slot& s : slots_) {
+  const ShortTable t = short_table();
+  for (size_t i = 0; i < t.SlotCount(); ++i) {
+    const Slot& s = t.Slots()[i];
     if (s.lo == 0 && s.hi == 0) continue;
     char bytes[kShortBytes];
     std::memcpy(bytes, &s.lo, 8);

@@ -8,13 +8,15 @@
 // comparison decides; no loop, no branch. Each bucket also holds a 32-bit
 // filter (a bit set per word of the bucket, picked by other bits of the
 // hash), in the same 8 bytes as its displacement: a word whose bit is not
-// set is in no list, and its lookup reads slot 0, which is always empty,
+// set is in no list, and its lookup reads an empty slot kept for it
 // instead of its own. Most words of a text that are not stop words
 // are ruled out this way without touching the slots (128 KB for the shipped
 // lists, more than a level-1 cache), and the stop words' slots are few and
 // stay cached. Longer words (and words holding a NUL byte, which a line's
 // word never does) are kept sorted on the side.
 #pragma once
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -54,67 +56,143 @@ class Lexicon {
     uint64_t lo = 0, hi = 0;              // all zero: empty (no word is)
     uint8_t langs[kMaxLanguages] = {};  // 1: that language's list holds it
   };
-  // The table as plain values, so that a loop can keep them in registers.
+  // The short table, in one block read from one pointer (the word loop
+  // keeps one register for it, where it kept five fields and ran short):
+  //   base - 32  the seeds, the offset mask and the bucket shift;
+  //   base       an empty slot, the one a word the filter rules out reads;
+  //   base + 32  the buckets, 8 bytes each: the filter bits of their words
+  //              (low 32) and their displacement (high 32);
+  //   base + S   the slots, S bytes of them (S a power of two).
+  // A displacement is kept as a byte offset with S's bit set: XORed with
+  // the slot bits of a word's hash (a byte offset below S), it is the
+  // offset of the word's slot from base at once.
   struct ShortTable {
-    const Slot* slots;        // slots[0] is always empty
-    const uint64_t* buckets;  // per bucket: filter bits (low 32), displacement (high 32)
-    uint64_t seed;
-    uint32_t offset_mask;     // (slots - 1) * sizeof(Slot): a slot's byte offset
+    const char* base;
+    // The header's bucket shift, as a value: a copy the word loop keeps in
+    // a register (SHRX takes its count from one; read through base, it was
+    // loaded again for every word).
     uint32_t bucket_shift;
-    // Top bits pick the bucket; bits 27-31 the word's filter bit (one bit,
+    // The 128-bit product of the key's halves, each XORed with a seed,
+    // folded to 64 bits: one multiply (MULX), every bit of the hash hangs
+    // on every bit of the key, and which words share a bucket changes
+    // with the seeds. (Two 64-bit multiplies in a row cost two more
+    // instructions a word and a longer chain.) Each seed has a 0xFF byte,
+    // which UTF-8 never has: neither factor is ever zero.
+    static uint64_t Hash(uint64_t lo, uint64_t hi, uint64_t lo_seed, uint64_t hi_seed) {
+      return Fold(lo ^ lo_seed, hi ^ hi_seed);
+    }
+    uint64_t HashOf(uint64_t lo, uint64_t hi) const { return Hash(lo, hi, Seed(0), Seed(1)); }
+    // The high and low halves of the 128-bit product a * b, XORed.
+    static uint64_t Fold(uint64_t a, uint64_t b) {
+#ifdef __SIZEOF_INT128__
+      const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+      return static_cast<uint64_t>(p >> 64) ^ static_cast<uint64_t>(p);
+#else
+      const uint64_t al = a & 0xFFFFFFFFu, ah = a >> 32, bl = b & 0xFFFFFFFFu, bh = b >> 32;
+      const uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+      const uint64_t mid = (ll >> 32) + (lh & 0xFFFFFFFFu) + (hl & 0xFFFFFFFFu);
+      const uint64_t low = (mid << 32) | (ll & 0xFFFFFFFFu);
+      const uint64_t high = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+      return high ^ low;
+#endif
+    }
+    // The header, from base - 32: the seeds XORed into the key's halves
+    // (lo's first: side by side, so that code holding the key in a vector
+    // register XORs both at once), then the offset mask and the shift.
+    static constexpr std::ptrdiff_t kSeedsAt = -32, kOffsetMaskAt = -16, kBucketShiftAt = -12;
+    static constexpr std::ptrdiff_t kBucketsAt = 32;
+    uint64_t Seed(int i) const { return Read<uint64_t>(kSeedsAt + 8 * i); }
+    // (slots - 1) * sizeof(Slot): the slot bits of a hash, as a byte offset.
+    uint32_t OffsetMask() const { return Read<uint32_t>(kOffsetMaskAt); }
+    // 64 - log2(buckets): a hash's top bits pick its bucket.
+    uint32_t BucketShift() const { return bucket_shift; }
+    // The empty slot a word the filter rules out reads.
+    const Slot& Empty() const { return *reinterpret_cast<const Slot*>(base); }
+    // The slots, from base + S (tests).
+    const Slot* Slots() const {
+      return reinterpret_cast<const Slot*>(base + OffsetMask() + sizeof(Slot));
+    }
+    size_t SlotCount() const { return OffsetMask() / sizeof(Slot) + 1; }
+    // Top bits pick the bucket; bits 0-4 the word's filter bit (one bit,
     // not two: 5 fewer instructions a word for 6% of the words of no list
-    // let by instead of 2%, which measured faster), and the bits above them
-    // the slot before the bucket's displacement. So h >> 27 is the filter
-    // bit (its low 5 bits) and the slot's byte offset (a slot is 32 bytes)
-    // at once, and the displacement is kept as an offset too: the slot's
-    // address takes one shift, one XOR and one AND of the hash.
-    static uint64_t Hash(uint64_t lo, uint64_t hi, uint64_t seed) {
-      return (((lo ^ seed) * 0x9E3779B97F4A7C15ull) ^ hi) * 0xD6E8FEB86659FD93ull;
-    }
+    // let by instead of 2%, which measured faster); bits 32 and up the slot
+    // before the bucket's displacement, as h >> 27 has them: a byte offset
+    // (a slot is 32 bytes). The slot's address takes one shift, one AND
+    // and one XOR of the hash.
     static_assert(sizeof(Slot) == 32);
-    // The word's filter bit (0..31), and as a bucket's filter holds it: at
-    // 31 - FilterBit, so that a left shift by FilterBit takes it to the
-    // sign bit (an arithmetic shift back then spreads it to a mask).
-    static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h >> 27) & 31; }
-    static uint64_t FilterBits(uint64_t h) { return uint64_t{0x80000000u} >> FilterBit(h); }
-    // All ones when the filter of bucket b lets the word of hash h
-    // through, else 0.
-    static uint32_t PassMask(uint64_t h, uint64_t b) {
-      return static_cast<uint32_t>(static_cast<int32_t>(static_cast<uint32_t>(b) << FilterBit(h)) >>
-                                   31);
-    }
-    // The byte offset of the one slot that can hold the word of hash h
-    // (unfiltered), given its bucket b.
-    uint32_t OffsetOf(uint64_t h, uint64_t b) const {
-      return (static_cast<uint32_t>(h >> 27) ^ static_cast<uint32_t>(b >> 32)) & offset_mask;
-    }
-    // The one slot that can hold the word of hash h (unfiltered).
-    uint32_t SlotOf(uint64_t h) const {
-      return OffsetOf(h, buckets[h >> bucket_shift]) / sizeof(Slot);
+    // What a filtered-out word's offset is set from (hidden: read
+    // straight from its address, not through the symbol table, in a shared
+    // library too).
+    [[gnu::visibility("hidden")]] static constexpr uint64_t kZero = 0;
+    // The word's filter bit (0..31): a bucket's filter holds the bits of
+    // its words.
+    static uint32_t FilterBit(uint64_t h) { return static_cast<uint32_t>(h) & 31; }
+    static uint32_t FilterBits(uint64_t h) { return uint32_t{1} << FilterBit(h); }
+    // The bucket of the word of hash h, from base.
+    std::ptrdiff_t BucketAt(uint64_t h) const {
+      return kBucketsAt + static_cast<std::ptrdiff_t>((h >> BucketShift()) * 8);
     }
     // The bucket's filter lets the word of hash h through (every word of
     // the table passes; most others do not).
-    bool MayHold(uint64_t h) const { return PassMask(h, buckets[h >> bucket_shift]) != 0; }
-    // OffsetOf(h) when the filter lets the word through, else 0 (the empty
-    // slot); without a branch.
-    uint32_t FilteredOffsetOf(uint64_t h) const {
-      const uint64_t b = buckets[h >> bucket_shift];
-      return OffsetOf(h, b) & PassMask(h, b);
+    bool MayHold(uint64_t h) const {
+      return (Read<uint32_t>(BucketAt(h)) >> FilterBit(h)) & 1;
     }
-    uint32_t FilteredSlotOf(uint64_t h) const { return FilteredOffsetOf(h) / sizeof(Slot); }
+    // The byte offset from base of the one slot that can hold the word of
+    // hash h (unfiltered).
+    uint64_t OffsetOf(uint64_t h) const {
+      return (static_cast<uint32_t>(h >> 27) & OffsetMask()) ^ Read<uint32_t>(BucketAt(h) + 4);
+    }
+    // Its index among Slots().
+    uint32_t SlotOf(uint64_t h) const {
+      return static_cast<uint32_t>((OffsetOf(h) - OffsetMask()) / sizeof(Slot) - 1);
+    }
+    // OffsetOf(h) when the filter lets the word through, else 0 (the empty
+    // slot); without a branch (whether a word passes is as hard to predict
+    // as whether it is a stop word). On x86-64 a bit test and a
+    // conditional move, in asm: the compiler branches on the bit.
+    uint64_t FilteredOffsetOf(uint64_t h) const {
+      const std::ptrdiff_t bucket = BucketAt(h);
+      // (h >> 27 as a rotation: one RORX, where the compiler copied and
+      // shifted.)
+      uint64_t offset =
+          (static_cast<uint32_t>(std::rotr(h, 27)) & OffsetMask()) ^ Read<uint32_t>(bucket + 4);
+#if defined(__x86_64__) && defined(__GNUC__)
+      // BT of a 32-bit register takes the bit number modulo 32: FilterBit.
+      asm("bt %[bit], %[filter]\n\tcmovnc %[zero], %[offset]"
+          : [offset] "+r"(offset)
+          : [filter] "r"(Read<uint32_t>(bucket)), [bit] "r"(static_cast<uint32_t>(h)),
+            [zero] "m"(kZero)
+          : "cc");
+#else
+      offset &= 0 - static_cast<uint64_t>((Read<uint32_t>(bucket) >> FilterBit(h)) & 1);
+#endif
+      return offset;
+    }
     // The one slot whose key can be the word (compare it): its own slot,
-    // or slot 0 (empty) when the filter rules the word out.
-    const Slot& Candidate(uint64_t lo, uint64_t hi) const {
-      return *reinterpret_cast<const Slot*>(reinterpret_cast<const char*>(slots) +
-                                            FilteredOffsetOf(Hash(lo, hi, seed)));
+    // or the empty one when the filter rules the word out.
+    const Slot& Candidate(uint64_t lo, uint64_t hi) const { return CandidateOf(HashOf(lo, hi)); }
+    // The same given the word's hash.
+    const Slot& CandidateOf(uint64_t h) const {
+      return *reinterpret_cast<const Slot*>(base + FilteredOffsetOf(h));
     }
     // Through Candidate (filtered).
     LangMask Lookup(uint64_t lo, uint64_t hi) const;
     // The word's own slot, with no filter (what the filter must agree with).
     LangMask LookupUnfiltered(uint64_t lo, uint64_t hi) const;
+
+   private:
+    template <class T>
+    T Read(std::ptrdiff_t at) const {
+      T v;
+      std::memcpy(&v, base + at, sizeof v);
+      return v;
+    }
   };
   ShortTable short_table() const {
-    return {slots_.data(), buckets_.data(), seed_, offset_mask_, bucket_shift_};
+    const char* const base = reinterpret_cast<const char*>(short_.data() + 1);
+    uint32_t bucket_shift;
+    std::memcpy(&bucket_shift, base + ShortTable::kBucketShiftAt, 4);
+    return {base, bucket_shift};
   }
 
   const std::vector<std::string>& languages() const { return languages_; }
@@ -124,18 +202,18 @@ class Lexicon {
   struct Key {
     uint64_t lo = 0, hi = 0;
   };
-  // Builds the short table for `words` (distinct keys); false when this
-  // seed and size leave two words no distinct slots.
-  bool BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t seed,
-                  uint32_t slots);
+  // Builds the short table for `words` (distinct keys); false when these
+  // seeds and size leave two words no distinct slots.
+  bool BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uint64_t lo_seed,
+                  uint64_t hi_seed, uint32_t slots);
+  // The block of an empty short table of `slots` slots and `buckets`
+  // buckets (powers of two; see ShortTable), in slot-sized units (aligned
+  // as slots are): the header, the empty slot, the buckets, the slots.
+  static std::vector<Slot> LayOutShort(uint64_t lo_seed, uint64_t hi_seed, uint32_t slots,
+                                       uint32_t buckets);
 
   std::vector<std::string> languages_;
-  // The short table: slots_, buckets_ (filter and displacement).
-  std::vector<Slot> slots_{Slot()};
-  std::vector<uint64_t> buckets_{0, 0};
-  uint64_t seed_ = 0;
-  uint32_t offset_mask_ = 0;
-  uint32_t bucket_shift_ = 63;
+  std::vector<Slot> short_ = LayOutShort(0, 0, 1, 2);
   // Words the short table cannot hold, sorted by their bytes.
   std::vector<std::pair<std::string, LangMask>> long_;
   size_t max_word_bytes_ = 0;

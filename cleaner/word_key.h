@@ -34,15 +34,19 @@ class WordKey {
 
 #if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
   // Load(p, len).LowerAscii() with SSE4.1 (PBLENDVB), in code built for it
-  // (the AVX2 line pass): the bytes below 0x80 get 0x20 set before the
-  // padding is masked off, so none need telling from the padding; three
+  // (the AVX2 line pass): the word's bytes below 0x80 get 0x20 set from a
+  // window like the mask's, so none need telling from the padding; three
   // instructions fewer a word. The same key for any word without a zero
   // byte (which this one would take as 0x20).
   [[gnu::target("sse4.1")]] static WordKey LoadLowerAscii(const char* p, size_t len) {
     const __m128i in = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kInWord + 16 - len));
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     // Each byte of x where its sign bit is set, else of x | 0x20.
-    const __m128i lower = _mm_blendv_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), x, x);
+    // (0x20 read beside the mask, at the same address plus 32, rather than
+    // kept in a register: the compiler rebuilt it from another every word.)
+    const __m128i case_bits =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(kInWord + 48 - len));
+    const __m128i lower = _mm_blendv_epi8(_mm_or_si128(x, case_bits), x, x);
     return WordKey(_mm_and_si128(lower, in), in);
   }
 #endif
@@ -126,11 +130,13 @@ class WordKey {
  private:
   static constexpr uint64_t kHigh = 0x8080808080808080ull;
 #ifdef __SSE2__
-  // 16 bytes from kInWord + 16 - len: len 0xFF bytes, then zeros.
-  static constexpr unsigned char kInWord[32] = {
-      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-      0xFF, 0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
-      0,    0};
+  // 16 bytes from kInWord + 16 - len: len 0xFF bytes, then zeros; from
+  // kInWord + 48 - len: len 0x20 bytes, then zeros.
+  static constexpr unsigned char kInWord[64] = {
+      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+      0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+      0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20,
+      0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0};
   WordKey(__m128i v, __m128i in) : v_(v), in_(in) {}
   __m128i v_, in_;
 #else

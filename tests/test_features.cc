@@ -299,8 +299,17 @@ TEST_CASE("lexicon: the short table's filter lets every stop word through", "[fe
   // Every shipped stop word is short (the short table holds them all).
   CHECK(words.size() > 1500);
   const Lexicon::ShortTable t = lexicon.short_table();
-  CHECK(t.slots[0].lo == 0);  // the slot a filtered-out word reads: empty
-  CHECK(t.slots[0].hi == 0);
+  // The slot a filtered-out word reads (at offset 0): empty, no languages.
+  const auto& empty = *reinterpret_cast<const Lexicon::Slot*>(t.base);
+  CHECK(empty.lo == 0);
+  CHECK(empty.hi == 0);
+  for (uint8_t l : empty.langs) CHECK(l == 0);
+  // The header as the AVX2 pass reads it; the slots after the buckets.
+  CHECK(t.BucketShift() < 64);
+  CHECK(t.SlotCount() >= words.size());
+  CHECK((t.SlotCount() & (t.SlotCount() - 1)) == 0);
+  CHECK(reinterpret_cast<const char*>(t.Slots()) >=
+        t.base + Lexicon::ShortTable::kBucketsAt + (size_t{8} << (64 - t.BucketShift())));
   for (const std::string& w : words) {
     INFO(w);
     REQUIRE(lexicon.Lookup(w) != 0);
@@ -310,10 +319,13 @@ TEST_CASE("lexicon: the short table's filter lets every stop word through", "[fe
     std::memcpy(padded, w.data(), w.size());
     std::memcpy(&lo, padded, 8);
     std::memcpy(&hi, padded + 8, 8);
-    const uint64_t h = Lexicon::ShortTable::Hash(lo, hi, t.seed);
+    const uint64_t h = t.HashOf(lo, hi);
     CHECK(t.MayHold(h));
-    CHECK(t.FilteredSlotOf(h) == t.SlotOf(h));
-    CHECK(t.SlotOf(h) != 0);
+    CHECK(t.FilteredOffsetOf(h) == t.OffsetOf(h));
+    CHECK(t.OffsetOf(h) != 0);
+    REQUIRE(t.SlotOf(h) < t.SlotCount());
+    CHECK(t.Slots()[t.SlotOf(h)].lo == lo);
+    CHECK(t.Slots()[t.SlotOf(h)].hi == hi);
   }
 }
 
@@ -336,8 +348,15 @@ TEST_CASE("lexicon: the filter holds for a big table and for an empty one", "[fe
   }
   CHECK(lexicon.LookupFiltered("der") == 1);
   CHECK(lexicon.LookupFiltered("and") == 2);
+  // A copy reads its own block (the table is addressed from it).
+  const Lexicon copy = lexicon;
+  CHECK(copy.short_table().base != lexicon.short_table().base);
+  CHECK(copy.LookupFiltered("der") == 1);
+  CHECK(copy.LookupFiltered("and") == 2);
+  CHECK(copy.LookupFiltered("die") == 0);
   // A lexicon that loaded nothing matches nothing.
   Lexicon empty;
   CHECK(empty.LookupFiltered("the") == 0);
   CHECK(empty.Lookup("the") == 0);
+  CHECK(empty.ShortWords().empty());
 }
