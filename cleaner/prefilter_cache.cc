@@ -1,15 +1,21 @@
 #include "cleaner/prefilter_cache.h"
 
+#include <fcntl.h>
 #include <link.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <bit>
 #include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <utility>
+#include <vector>
 
 namespace clean {
 
@@ -92,6 +98,31 @@ int FindBuildId(dl_phdr_info* info, size_t, void* out) {
   }
   return 1;  // this object, but without an ID
 }
+// Keeps the `max_entries` most recently used entries of `dir` (by their
+// modification time, which a read sets) and removes the rest, and the
+// temporary files of writers that stopped over an hour ago. Another
+// process pruning at the same time, or reading an entry removed here, is
+// harmless: an open entry stays readable, and a missing one is rebuilt.
+void Prune(const std::string& dir, size_t max_entries) {
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, fs::path>> entries;
+  const auto now = fs::file_time_type::clock::now();
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path& path = it->path();
+    const std::string name = path.filename().string();
+    std::error_code e;
+    const fs::file_time_type when = fs::last_write_time(path, e);
+    if (e || !it->is_regular_file(e)) continue;
+    if (name.ends_with(".hsdb")) {
+      entries.emplace_back(when, path);
+    } else if (name.find(".hsdb.tmp") != std::string::npos && now - when > std::chrono::hours(1)) {
+      fs::remove(path, e);
+    }
+  }
+  if (entries.size() <= max_entries) return;
+  std::sort(entries.begin(), entries.end());
+  for (size_t i = 0; i < entries.size() - max_entries; ++i) fs::remove(entries[i].second, ec);
+}
 }  // namespace
 
 const std::string& BuildId() {
@@ -138,8 +169,13 @@ bool CacheReadInto(const std::string& dir, uint64_t key, const std::function<cha
   // second copy) and checked there.
   char* to = place(static_cast<size_t>(len));
   if (!to) return false;
-  return in.read(to, static_cast<std::streamsize>(len)) &&
-         PayloadSum(std::string_view(to, static_cast<size_t>(len))) == sum;
+  if (!in.read(to, static_cast<std::streamsize>(len)) ||
+      PayloadSum(std::string_view(to, static_cast<size_t>(len))) != sum)
+    return false;
+  // Used now: pruning removes the least recently used entries first (a
+  // read-only cache directory only makes this fail).
+  utimensat(AT_FDCWD, EntryPath(dir, key).c_str(), nullptr, 0);
+  return true;
 }
 
 bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes) {
@@ -151,7 +187,8 @@ bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes) {
   return ok;
 }
 
-void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes) {
+void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes,
+                size_t max_entries) {
   if (dir.empty()) return;
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -174,7 +211,11 @@ void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes) {
     }
   }
   fs::rename(tmp, final_path, ec);
-  if (ec) fs::remove(tmp, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return;
+  }
+  Prune(dir, max_entries);
 }
 
 }  // namespace clean

@@ -7,6 +7,7 @@
 //   $CLEAN_CACHE_DIR, else $XDG_CACHE_HOME/clean, else $HOME/.cache/clean;
 //   CLEAN_CACHE_DIR set to the empty string turns the cache off.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -31,8 +32,18 @@ bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes);
 // payload goes (null: not wanted). False when absent or damaged, and then
 // the placed bytes mean nothing.
 bool CacheReadInto(const std::string& dir, uint64_t key, const std::function<char*(size_t)>& place);
+// The most entries a cache directory keeps. Entries are keyed by the build
+// of `clean` and the patterns, so each rebuilt binary or edited rule set
+// adds its own (about 20 for the shipped rules), and the old ones are never
+// asked for again: writing an entry past this many removes the least
+// recently used (a read marks an entry used).
+inline constexpr size_t kMaxCacheEntries = 400;
+
 // Writes the entry `key` (a temporary file renamed into place, so readers
-// never see half an entry). Failures are ignored.
-void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes);
+// never see half an entry), then prunes the directory to `max_entries`
+// entries, and removes temporary files an interrupted writer left over an
+// hour ago. Failures are ignored.
+void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes,
+                size_t max_entries = kMaxCacheEntries);
 
 }  // namespace clean

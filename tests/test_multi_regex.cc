@@ -1,7 +1,12 @@
 // The Hyperscan prefilter adapter: what it accepts, that it finds at least
 // every match PCRE2 finds (it is a prefilter), and its on-disk cache.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
 
 #include "cleaner/multi_regex.h"
 #include "cleaner/prefilter_cache.h"
@@ -131,6 +136,45 @@ TEST_CASE("prefilter_cache: stable hash and entry round trip", "[multi_regex]") 
   CHECK(back == std::string("payload\0with nul", 16));
   CHECK_FALSE(CacheRead(dir, 43, &back));
   CHECK_FALSE(CacheRead("", 42, &back));
+}
+
+TEST_CASE("prefilter_cache: a full directory keeps its most recently used entries",
+          "[multi_regex]") {
+  namespace fs = std::filesystem;
+  const std::string dir = clean::testing::TempDir() + "/prune";
+  fs::remove_all(dir);
+  const auto now = fs::file_time_type::clock::now();
+  auto path_of = [&](uint64_t key) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%016llx.2.hsdb", static_cast<unsigned long long>(key));
+    return fs::path(dir) / name;
+  };
+  // Entries 1..6, written (as far as their times say) 10, 9, ... 5 hours ago.
+  for (uint64_t key = 1; key <= 6; ++key) {
+    CacheWrite(dir, key, "entry " + std::to_string(key), 100);
+    fs::last_write_time(path_of(key), now - std::chrono::hours(11 - key));
+  }
+  // A temporary file of a writer that stopped long ago, and one of a
+  // writer still at work.
+  const fs::path stale = fs::path(dir) / "0000000000000009.2.hsdb.tmp123.0";
+  const fs::path fresh = fs::path(dir) / "0000000000000009.2.hsdb.tmp456.0";
+  std::ofstream(stale) << "half";
+  std::ofstream(fresh) << "half";
+  fs::last_write_time(stale, now - std::chrono::hours(2));
+  // Reading entry 1 (the oldest) marks it used.
+  std::string back;
+  REQUIRE(CacheRead(dir, 1, &back));
+  CHECK(back == "entry 1");
+  CacheWrite(dir, 7, "entry 7", 4);
+  std::vector<uint64_t> kept;
+  for (uint64_t key = 1; key <= 7; ++key)
+    if (fs::exists(path_of(key))) kept.push_back(key);
+  CHECK(kept == std::vector<uint64_t>{1, 5, 6, 7});
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(fresh));
+  // What is kept still reads back.
+  REQUIRE(CacheRead(dir, 5, &back));
+  CHECK(back == "entry 5");
 }
 
 TEST_CASE("multi_regex: byte patterns are matched byte by byte, as they stand", "[multi_regex]") {
