@@ -343,9 +343,9 @@ struct BlockChunks {
 // chunks in other places do not cancel out), mixed into 64 bits once, at
 // the line's end (as the lexicon's short table hashes its keys, with the
 // length and a constant for seeds: the product's high half is folded onto
-// its low one, whose low bits pick the repeats table's slot). Multiplying once a line
-// rather than once a chunk keeps the state in one register: the
-// multiplies' lanes, spilled to the stack, cost more than the mixing
+// its low one, whose low bits pick the repeats table's slot). Multiplying
+// once a line rather than once a chunk keeps the state in one register:
+// the multiplies' lanes, spilled to the stack, cost more than the mixing
 // bought. (The hash only picks the slot where lines are compared whole.)
 struct Avx2LineHash {
   static constexpr uint64_t kSeed = 0xD6E8FEB86659FD93ull;

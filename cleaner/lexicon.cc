@@ -75,7 +75,7 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
     const auto [lo, hi] = ShortKey(word);
     short_words.push_back({Key{lo, hi}, langs});
   }
-  // Two thirds full at most (slot 0 is kept empty); new seeds when two
+  // Two thirds full at most; new seeds when two
   // words cannot be separated, a bigger table when many seeds fail.
   uint32_t slots = 16;
   while (slots < (short_words.size() + 1) * 3 / 2) slots <<= 1;
@@ -158,20 +158,18 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   }
   short_ = LayOutShort(lo_seed, hi_seed, slots, buckets);
   char* const base = reinterpret_cast<char*>(short_.data() + 1);
-  for (uint32_t b = 0; b < buckets; ++b) {
-    char* const bucket = base + ShortTable::kBucketsAt + 8 * b;
-    uint32_t offset;
-    std::memcpy(&offset, bucket + 4, 4);  // S's bit
-    offset |= disp[b] * uint32_t{sizeof(Slot)};
-    std::memcpy(bucket + 4, &offset, 4);
-  }
-  for (uint32_t i = 0; i < words.size(); ++i) {
-    char* const bucket = base + ShortTable::kBucketsAt + 8 * (hashes[i] >> bucket_shift);
-    uint32_t filter;
-    std::memcpy(&filter, bucket, 4);
-    filter |= ShortTable::FilterBits(hashes[i]);
-    std::memcpy(bucket, &filter, 4);
-  }
+  // Bucket b's filter bits (low 4 bytes) and displacement (high 4, which
+  // hold S's bit already): `bits` ORed into them.
+  auto set_bits = [base](uint32_t b, int half, uint32_t bits) {
+    char* const at = base + ShortTable::kBucketsAt + 8 * b + 4 * half;
+    uint32_t v;
+    std::memcpy(&v, at, 4);
+    v |= bits;
+    std::memcpy(at, &v, 4);
+  };
+  for (uint32_t b = 0; b < buckets; ++b) set_bits(b, 1, disp[b] * uint32_t{sizeof(Slot)});
+  for (uint32_t i = 0; i < words.size(); ++i)
+    set_bits(static_cast<uint32_t>(hashes[i] >> bucket_shift), 0, ShortTable::FilterBits(hashes[i]));
   const ShortTable t = short_table();
   for (uint32_t i = 0; i < words.size(); ++i) {
     Slot& s = *reinterpret_cast<Slot*>(base + t.OffsetOf(hashes[i]));

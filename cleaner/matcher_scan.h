@@ -3,7 +3,8 @@
 // automaton run over the head of each line, one Hyperscan pass over the
 // whole page text and a literal scan for the shortest rare parts name
 // candidate lines (of every plan: a second plan on the same page confirms
-// from them), each then confirmed by PCRE2 on that line alone; a source's own regexes have a small prefilter of their own.
+// from them), each then confirmed by PCRE2 on that line alone; a source's
+// own regexes have a small prefilter of their own.
 // Regexes a prefilter cannot take (and all of them with the prefilter off)
 // are run by PCRE2 once over the whole page text (multiline). Either way
 // the hits are the lines each regex matches on its own.

@@ -21,6 +21,19 @@ bool Normalize(std::vector<std::string>* set) {
   return true;
 }
 
+// The strings of the alternation p's kids, each expanded by `expand`, into
+// *out; false when past the limits.
+bool Union(const BytePattern& p, bool (*expand)(const BytePattern&, std::vector<std::string>*),
+           std::vector<std::string>* out) {
+  for (const BytePattern& kid : p.kids) {
+    std::vector<std::string> one;
+    if (!expand(kid, &one)) return false;
+    out->insert(out->end(), one.begin(), one.end());
+    if (!Normalize(out)) return false;
+  }
+  return true;
+}
+
 // Every string `p` matches into *out (which is empty); false when these
 // are not a small set of short literals. The limits are checked after each
 // step, so a wide class or a long sequence stops the expansion early.
@@ -44,15 +57,10 @@ bool Expand(const BytePattern& p, std::vector<std::string>* out) {
       return true;
     }
     case Kind::kAlt:
-      for (const BytePattern& kid : p.kids) {
-        std::vector<std::string> one;
-        if (!Expand(kid, &one)) return false;
-        out->insert(out->end(), one.begin(), one.end());
-        if (!Normalize(out)) return false;
-      }
-      return true;
+      return Union(p, Expand, out);
     case Kind::kRepeat: {
-      if (p.max == BytePattern::kUnbounded || p.max > static_cast<int>(ShortLiterals::kMaxLiteralBytes))
+      if (p.max == BytePattern::kUnbounded ||
+          p.max > static_cast<int>(ShortLiterals::kMaxLiteralBytes))
         return false;
       std::vector<std::string> once, power = {""};
       if (!Expand(p.kids[0], &once)) return false;
@@ -78,13 +86,7 @@ bool Expand(const BytePattern& p, std::vector<std::string>* out) {
 bool ExpandEnds(const BytePattern& p, std::vector<std::string>* out) {
   if (p.kind == Kind::kRepeat && p.min == 1) return ExpandEnds(p.kids[0], out);
   if (p.kind != Kind::kAlt) return Expand(p, out);
-  for (const BytePattern& kid : p.kids) {
-    std::vector<std::string> one;
-    if (!ExpandEnds(kid, &one)) return false;
-    out->insert(out->end(), one.begin(), one.end());
-    if (!Normalize(out)) return false;
-  }
-  return true;
+  return Union(p, ExpandEnds, out);
 }
 
 }  // namespace
@@ -121,7 +123,8 @@ bool ShortLiterals::Add(const std::vector<std::string>& literals) {
     Literal l;
     l.size = static_cast<uint8_t>(s.size());
     l.pattern = pattern;
-    for (size_t k = 0; k < s.size(); ++k) l.bytes[k] = static_cast<unsigned char>(s[s.size() - 1 - k]);
+    for (size_t k = 0; k < s.size(); ++k)
+      l.bytes[k] = static_cast<unsigned char>(s[s.size() - 1 - k]);
     literals_.push_back(l);
   }
   // Grouped by last byte; the sort is stable, so each group stays in
@@ -142,7 +145,8 @@ bool ShortLiterals::Add(const std::vector<std::string>& literals) {
   const int n = static_cast<int>(last_bytes_.size());
   lookups_ = g <= static_cast<int>(kMaxLookUps) && 3 * g < 2 * n - 1 ? static_cast<uint8_t>(g) : 0;
   // A byte with another low nibble never equals the lookup of its own.
-  for (size_t k = 0; k < tables_.size(); ++k) tables_[k] = static_cast<unsigned char>((k & 0x0f) ^ 1);
+  for (size_t k = 0; k < tables_.size(); ++k)
+    tables_[k] = static_cast<unsigned char>((k & 0x0f) ^ 1);
   std::array<int, 16> placed{};
   for (unsigned char b : last_bytes_) {
     const int nib = b & 0x0f;
@@ -158,8 +162,12 @@ class ShortLiterals::Walk {
  public:
   Walk(const ShortLiterals& s, std::string_view text, const LineSpan* lines, size_t n,
        std::vector<Found>* out)
-      : s_(s), text_(reinterpret_cast<const unsigned char*>(text.data())), size_(text.size()),
-        lines_(lines), n_(n), out_(out),
+      : s_(s),
+        text_(reinterpret_cast<const unsigned char*>(text.data())),
+        size_(text.size()),
+        lines_(lines),
+        n_(n),
+        out_(out),
         all_(s.patterns_ == 64 ? ~uint64_t{0} : (uint64_t{1} << s.patterns_) - 1) {
     next_begin_ = n_ > 1 ? lines_[1].begin : SIZE_MAX;
   }
@@ -179,8 +187,10 @@ class ShortLiterals::Walk {
       hi = std::min(hi, n_);
       while (hi - lo > 1) {
         const size_t mid = lo + (hi - lo) / 2;
-        if (lines_[mid].begin <= p) lo = mid;
-        else hi = mid;
+        if (lines_[mid].begin <= p)
+          lo = mid;
+        else
+          hi = mid;
       }
       line_ = lo;
       next_begin_ = line_ + 1 < n_ ? lines_[line_ + 1].begin : SIZE_MAX;
@@ -211,10 +221,10 @@ class ShortLiterals::Walk {
   const LineSpan* lines_;
   size_t n_;
   std::vector<Found>* out_;
-  uint64_t all_;           // every pattern's bit
-  size_t line_ = 0;        // the line of the last position seen
-  size_t next_begin_;      // where the line after it begins (SIZE_MAX: none)
-  uint64_t seen_ = 0;      // the patterns found on line_
+  uint64_t all_;       // every pattern's bit
+  size_t line_ = 0;    // the line of the last position seen
+  size_t next_begin_;  // where the line after it begins (SIZE_MAX: none)
+  uint64_t seen_ = 0;  // the patterns found on line_
 };
 
 void ShortLiterals::ScanPortable(std::string_view text, const LineSpan* lines, size_t n,
@@ -261,7 +271,8 @@ struct LookUp {
   __m256i low;
   [[gnu::target(CLEAN_AVX2_TARGET)]] explicit LookUp(const unsigned char* t) {
     for (int g = 0; g < G; ++g)
-      tables[g] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t + 16 * g)));
+      tables[g] = _mm256_broadcastsi128_si256(
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + 16 * g)));
     low = _mm256_set1_epi8(0x0f);
   }
   [[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] __m256i operator()(__m256i x) const {
@@ -279,7 +290,8 @@ template <class Test>
   return test(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 }
 
-[[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] inline uint64_t Bits(__m256i lo, __m256i hi) {
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] inline uint64_t Bits(__m256i lo,
+                                                                            __m256i hi) {
   return static_cast<uint32_t>(_mm256_movemask_epi8(lo)) |
          static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32;
 }
@@ -291,9 +303,11 @@ template <class Test>
 // byte, and cost one branch.
 constexpr size_t kRoom = 128;
 template <class Test>
-[[gnu::target(CLEAN_AVX2_TARGET), gnu::noinline]] size_t FindEnds(const Test& how, const unsigned char* t,
-                                                                  size_t size, size_t pos, uint32_t* batch,
-                                                                  size_t room, size_t* count) {
+[[gnu::target(CLEAN_AVX2_TARGET), gnu::noinline]] size_t FindEnds(const Test& how,
+                                                                  const unsigned char* t,
+                                                                  size_t size, size_t pos,
+                                                                  uint32_t* batch, size_t room,
+                                                                  size_t* count) {
   const Test test = how;
   size_t k = 0;
   auto put = [&](size_t base, uint64_t ends) {
@@ -352,12 +366,14 @@ template <class Test>
 }
 
 template <int N>
-[[gnu::target(CLEAN_AVX2_TARGET)]] void ScanComparing(const unsigned char* last, ShortLiterals::Walk& walk) {
+[[gnu::target(CLEAN_AVX2_TARGET)]] void ScanComparing(const unsigned char* last,
+                                                      ShortLiterals::Walk& walk) {
   ScanWith(CompareEach<N>(last), walk);
 }
 
 template <int G>
-[[gnu::target(CLEAN_AVX2_TARGET)]] void ScanLookingUp(const unsigned char* tables, ShortLiterals::Walk& walk) {
+[[gnu::target(CLEAN_AVX2_TARGET)]] void ScanLookingUp(const unsigned char* tables,
+                                                      ShortLiterals::Walk& walk) {
   ScanWith(LookUp<G>(tables), walk);
 }
 
@@ -374,14 +390,22 @@ void ShortLiterals::ScanAvx2(std::string_view text, const LineSpan* lines, size_
   if (lookups_ == 2) return ScanLookingUp<2>(tables_.data(), walk);
   const unsigned char* last = last_bytes_.data();
   switch (last_bytes_.size()) {
-    case 1: return ScanComparing<1>(last, walk);
-    case 2: return ScanComparing<2>(last, walk);
-    case 3: return ScanComparing<3>(last, walk);
-    case 4: return ScanComparing<4>(last, walk);
-    case 5: return ScanComparing<5>(last, walk);
-    case 6: return ScanComparing<6>(last, walk);
-    case 7: return ScanComparing<7>(last, walk);
-    default: return ScanComparing<8>(last, walk);
+    case 1:
+      return ScanComparing<1>(last, walk);
+    case 2:
+      return ScanComparing<2>(last, walk);
+    case 3:
+      return ScanComparing<3>(last, walk);
+    case 4:
+      return ScanComparing<4>(last, walk);
+    case 5:
+      return ScanComparing<5>(last, walk);
+    case 6:
+      return ScanComparing<6>(last, walk);
+    case 7:
+      return ScanComparing<7>(last, walk);
+    default:
+      return ScanComparing<8>(last, walk);
   }
 #else
   ScanPortable(text, lines, n, out);
@@ -390,8 +414,10 @@ void ShortLiterals::ScanAvx2(std::string_view text, const LineSpan* lines, size_
 
 void ShortLiterals::Scan(std::string_view text, const LineSpan* lines, size_t n,
                          std::vector<Found>* out) const {
-  if (avx2::Enabled()) ScanAvx2(text, lines, n, out);
-  else ScanPortable(text, lines, n, out);
+  if (avx2::Enabled())
+    ScanAvx2(text, lines, n, out);
+  else
+    ScanPortable(text, lines, n, out);
 }
 
 }  // namespace clean

@@ -71,7 +71,8 @@ class ShortLiterals {
     uint8_t size = 0;
     uint8_t pattern = 0;
   };
-  void ScanAvx2(std::string_view text, const LineSpan* lines, size_t n, std::vector<Found>* out) const;
+  void ScanAvx2(std::string_view text, const LineSpan* lines, size_t n,
+                std::vector<Found>* out) const;
 
   // Grouped by last byte, in pattern order within a group: the literals
   // ending in byte b are literals_[first_[b] .. first_[b + 1]).

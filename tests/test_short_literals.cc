@@ -5,9 +5,8 @@
 // first bytes in the block before, last bytes without their first ones,
 // empty lines, lines of every length, pages with and without a final '\n',
 // pages shorter than a block, lines with thousands of last bytes.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -43,7 +42,8 @@ std::vector<LineSpan> Lines(const std::string& text) {
 // What Scan promises, the slow way: every end of every literal in the text,
 // in increasing end (ties: pattern order), put on its line by a search of
 // the spans, and each (line, pattern) kept the first time.
-std::vector<ShortLiterals::Found> Reference(const std::string& text, const std::vector<LineSpan>& lines,
+std::vector<ShortLiterals::Found> Reference(const std::string& text,
+                                            const std::vector<LineSpan>& lines,
                                             const std::vector<std::vector<std::string>>& patterns) {
   std::vector<ShortLiterals::Found> out;
   for (size_t end = 0; end < text.size(); ++end) {
@@ -82,19 +82,19 @@ TEST_CASE("short literals: which rare parts are small literal sets", "[short]") 
   // A repeat at the top ends where its one instance ends.
   CHECK(Literals("(?:»|›)+") == V{"\xc2\xbb", "\xe2\x80\xba"});
   CHECK(Literals("(?:a{1,5}|bc)") == V{"a", "bc"});
-  CHECK_FALSE(Literals("ba+"));        // unbounded
+  CHECK_FALSE(Literals("ba+"));  // unbounded
   CHECK_FALSE(Literals("a{2,}"));
   CHECK(Literals("a{2}") == V{"aa"});
-  CHECK_FALSE(Literals("[a-z]"));      // 26 literals
+  CHECK_FALSE(Literals("[a-z]"));             // 26 literals
   CHECK_FALSE(Literals("[ab][cd][ef][gh]"));  // 16 literals
-  CHECK_FALSE(Literals("abcde"));      // 5 bytes
-  CHECK_FALSE(Literals("^a"));         // an anchor
+  CHECK_FALSE(Literals("abcde"));             // 5 bytes
+  CHECK_FALSE(Literals("^a"));                // an anchor
   CHECK_FALSE(Literals("a$"));
-  CHECK_FALSE(Literals("a?"));         // the empty string
+  CHECK_FALSE(Literals("a?"));  // the empty string
 
   ShortLiterals s;
   CHECK(s.Add({"/", ">", "\xc2\xbb", "\xe2\x80\xba"}));
-  CHECK(s.Add({"ab", "b"}));             // last bytes b: 5 of 8
+  CHECK(s.Add({"ab", "b"}));                 // last bytes b: 5 of 8
   CHECK_FALSE(s.Add({"1", "2", "3", "4"}));  // 9 last bytes
   CHECK(s.size() == 2);
   CHECK(s.Add({"1", "2", "3"}));
@@ -107,21 +107,49 @@ TEST_CASE("short literals: the scanner names the lines a naive search names", "[
   // The AVX2 loop finds the last bytes by one table lookup (l1), two (l2)
   // or compares (c): each way is here.
   const std::vector<std::vector<std::vector<std::string>>> sets = {
-      {{"/", ">", "\xc2\xbb", "\xe2\x80\xba"}},                       // the breadcrumb's (l1)
-      {{"/"}},                                                        // one byte (c)
+      {{"/", ">", "\xc2\xbb", "\xe2\x80\xba"}},                        // the breadcrumb's (l1)
+      {{"/"}},                                                         // one byte (c)
       {{"\xe2\x80\xba", "\xc2\xbb"}, {"/", "ab"}, {"b", "\xc2\xbb"}},  // shared last bytes (l1)
-      {{"abcd", "bcd", "\xf0\x9f\x98\x80"}, {"d"}},                   // 4 bytes; one in another (c)
-      {{"\n"}, {"a\n"}},                                              // on the '\n''s line (c)
-      {{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}, {"8"}},       // 8 last bytes (l1)
-      {{"a", "q"}, {"b"}, {"r"}},                                     // low nibbles 1 1 2 2 (l2)
-      {{"a"}, {"q"}, {"A"}, {"rb"}},                                  // low nibbles 1 1 1 2 (c)
+      {{"abcd", "bcd", "\xf0\x9f\x98\x80"}, {"d"}},              // 4 bytes; one in another (c)
+      {{"\n"}, {"a\n"}},                                         // on the '\n''s line (c)
+      {{"1"}, {"2"}, {"3"}, {"4"}, {"5"}, {"6"}, {"7"}, {"8"}},  // 8 last bytes (l1)
+      {{"a", "q"}, {"b"}, {"r"}},                                // low nibbles 1 1 2 2 (l2)
+      {{"a"}, {"q"}, {"A"}, {"rb"}},                             // low nibbles 1 1 1 2 (c)
   };
   // Pieces of text: the literals, their parts alone, bytes that share a
   // last byte (Cyrillic "л" D0 BB, "к" D0 BA), fillers, line breaks.
   const std::vector<std::string> pieces = {
-      "q", "r", "A", "/", ">", "\xc2\xbb", "\xe2\x80\xba", "\xc2", "\xe2\x80", "\x80\xba", "\xd0\xbb", "\xd0\xba",
-      "a", "b", "ab", "abc", "bcd", "abcd", "d", "\xf0\x9f\x98", "\xf0\x9f\x98\x80", "1", "5", "8",
-      "\n", "\n", "\n\n", " ", "x", "word ", "a longer run of plain words ",
+      "q",
+      "r",
+      "A",
+      "/",
+      ">",
+      "\xc2\xbb",
+      "\xe2\x80\xba",
+      "\xc2",
+      "\xe2\x80",
+      "\x80\xba",
+      "\xd0\xbb",
+      "\xd0\xba",
+      "a",
+      "b",
+      "ab",
+      "abc",
+      "bcd",
+      "abcd",
+      "d",
+      "\xf0\x9f\x98",
+      "\xf0\x9f\x98\x80",
+      "1",
+      "5",
+      "8",
+      "\n",
+      "\n",
+      "\n\n",
+      " ",
+      "x",
+      "word ",
+      "a longer run of plain words ",
       "0123456789012345678901234567890123456789012345678901234567890",
   };
   std::mt19937 rng(7);
