@@ -316,8 +316,8 @@ int RunCli(const CliOptions& o) {
     } else {
       if (file_out ? !file_out->Write(text, &error) : !WriteAll(stdout, text)) {
         if (errno == EPIPE) return failed ? 1 : 0;  // the reader went away: stop quietly
-        Message("cannot write " + (file_out ? o.output + ": " + error
-                                            : "the clean text: " + std::string(std::strerror(errno))));
+        if (!file_out) error = std::strerror(errno);
+        Message("cannot write " + (file_out ? o.output : "the clean text") + ": " + error);
         return 1;  // file_out, unclosed, removes its temporary file
       }
       if (!o.report.empty() && !WriteFile(o.report, report, file_options, &error)) {

@@ -81,7 +81,8 @@ bool CheckOutputs(const CliOptions& o, const std::vector<std::string>& given,
   }
   if (!o.out_dir.empty() && !o.report.empty()) {
     std::error_code ec;
-    if (fs::equivalent(o.out_dir, o.report, ec)) {
+    auto normal = [](const std::string& d) { return fs::path(d + "/").lexically_normal(); };
+    if (fs::equivalent(o.out_dir, o.report, ec) || normal(o.out_dir) == normal(o.report)) {
       *error = "--out-dir " + o.out_dir + " and --report " + o.report +
                " are the same directory; give the reports their own";
       return false;
