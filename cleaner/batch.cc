@@ -14,6 +14,8 @@
 #include "cleaner/explain.h"
 #include "cleaner/jsonl_run.h"
 #include "cleaner/byte_stream.h"
+#include "cleaner/input_dir.h"
+#include "cleaner/output_guard.h"
 #include "cleaner/regex_lint.h"
 #include "cleaner/report.h"
 
@@ -30,19 +32,20 @@ bool WriteAll(FILE* f, const std::string& data) {
   return data.empty() || std::fwrite(data.data(), 1, data.size(), f) == data.size();
 }
 
-// Through byte_stream's file output: written to NAME.tmp and renamed when
-// complete (a run cut short never leaves a truncated output), compressed
-// when the name ends in .gz or .zst.
-bool WriteFile(const fs::path& path, const std::string& data, std::string* error) {
+// Through byte_stream's file output: written to a temporary file and
+// renamed when complete (a run cut short or a failed write never leaves a
+// truncated output), compressed when the name ends in .gz or .zst.
+bool WriteFile(const fs::path& path, const std::string& data, const OutputOptions& options,
+               std::string* error) {
   std::string why;
-  auto out = OpenOutput(path.string(), &why);
+  auto out = OpenOutput(path.string(), &why, options);
   if (out && out->Write(data, &why) && out->Close(&why)) return true;
   *error = "cannot write " + path.string() + ": " + why;
   return false;  // an unclosed output removes its temporary file
 }
 
 // The same for NAME in --out-dir (`shown`: the directory as given).
-bool WriteFile(const OutputDir& dir, const std::string& shown, const std::string& name,
+bool WriteFile(OutputDir& dir, const std::string& shown, const std::string& name,
                const std::string& data, std::string* error) {
   std::string why;
   auto out = dir.OpenOutput(name, &why);
@@ -56,9 +59,11 @@ struct Input {
   std::string name;  // file name without extension, for --out-dir
 };
 
-// Expands directories (their regular files, sorted, hidden ones skipped).
+// Expands directories (their regular files, sorted, hidden ones skipped;
+// an entry that cannot be read is a problem in *problems, input_dir.h).
 bool ExpandInputs(const std::vector<std::string>& given, bool have_out_dir,
-                  std::vector<Input>* out, std::string* error) {
+                  std::vector<Input>* out, std::vector<std::string>* problems,
+                  std::string* error) {
   for (const auto& g : given) {
     std::error_code ec;
     if (g != "-" && fs::is_directory(g, ec)) {
@@ -66,13 +71,8 @@ bool ExpandInputs(const std::vector<std::string>& given, bool have_out_dir,
         *error = g + ": is a directory; give --out-dir DIR to clean every file in it";
         return false;
       }
-      // Plain strings, not fs::path (which keeps a parsed copy of every
-      // component): a directory may hold millions of files.
       std::vector<std::string> files;
-      for (const auto& e : fs::directory_iterator(g, ec))
-        if (e.is_regular_file() && e.path().filename().string()[0] != '.')
-          files.push_back(e.path().string());
-      std::sort(files.begin(), files.end());
+      ListInputDir(g, &files, problems);
       out->reserve(out->size() + files.size());
       for (auto& f : files) {
         std::string stem = fs::path(StripCompression(f)).stem().string();
@@ -97,6 +97,26 @@ std::vector<uint8_t> MarkDuplicateNames(const std::vector<Input>& inputs) {
   for (size_t i = 1; i < order.size(); ++i)
     if (inputs[order[i]].name == inputs[order[i - 1]].name) dup[order[i]] = 1;
   return dup;
+}
+
+// Refuses outputs that would replace an input or each other (output_guard.h):
+// -o and --report, or --out-dir and the NAME.txt / NAME.report.json it gets.
+bool CheckOutputs(const CliOptions& o, const std::vector<std::string>& given,
+                  const std::vector<Input>& inputs, std::string* error) {
+  OutputGuard guard(given);
+  if (o.out_dir.empty())
+    return (o.output.empty() || guard.AddFile("-o", o.output, error)) &&
+           (o.report.empty() || guard.AddFile("--report", o.report, error));
+  std::vector<std::string> in_dir;  // the given input files that lie in the out-dir
+  if (!guard.AddDir("--out-dir", o.out_dir, &in_dir, error)) return false;
+  for (const Input& in : inputs)
+    for (const std::string& out : {in.name + ".txt", in.name + ".report.json"})
+      if (std::find(in_dir.begin(), in_dir.end(), out) != in_dir.end()) {
+        *error = "--out-dir " + o.out_dir + ": the output " + out + " of " + in.path +
+                 " would replace an input; write the outputs elsewhere";
+        return false;
+      }
+  return true;
 }
 
 }  // namespace
@@ -184,8 +204,9 @@ int RunCli(const CliOptions& o) {
   std::vector<std::string> given = o.inputs;
   if (given.empty()) given.push_back("-");
   std::vector<Input> inputs;
+  std::vector<std::string> problems;  // entries of input directories that cannot be read
   std::string error;
-  if (!ExpandInputs(given, !o.out_dir.empty(), &inputs, &error)) {
+  if (!ExpandInputs(given, !o.out_dir.empty(), &inputs, &problems, &error)) {
     Message(error);
     return 2;
   }
@@ -197,11 +218,18 @@ int RunCli(const CliOptions& o) {
     Message("--report takes one input; for several, use --out-dir DIR (a report per input)");
     return 2;
   }
+  if (!CheckOutputs(o, given, inputs, &error)) {
+    Message(error);
+    return 2;
+  }
+  OutputOptions file_options;
+  file_options.durable = o.durable;
   OutputDir out_dir;  // --out-dir: opened once for all the outputs
+  out_dir.set_durable(o.durable);
   if (!o.out_dir.empty()) {
     std::error_code ec;
     fs::create_directories(o.out_dir, ec);
-    if (ec || !fs::is_directory(o.out_dir)) {
+    if (ec || !fs::is_directory(o.out_dir, ec)) {
       Message("cannot create output directory " + o.out_dir + ": " + ec.message());
       return 2;
     }
@@ -211,20 +239,15 @@ int RunCli(const CliOptions& o) {
     }
   }
 
-  FILE* text_out = stdout;
-  std::unique_ptr<OutputStream> packed_out;  // -o NAME.gz / NAME.zst (byte_stream.h)
-  if (!o.output.empty() && o.out_dir.empty() && CompressionOf(o.output) != Compression::kNone) {
-    if (!(packed_out = OpenOutput(o.output, &error))) {
-      Message("cannot write " + o.output + ": " + error);
-      return 2;
-    }
-  } else if (!o.output.empty() && o.out_dir.empty()) {
-    text_out = std::fopen(o.output.c_str(), "wb");
-    if (!text_out) {
-      Message("cannot write " + o.output + ": " + std::strerror(errno));
-      return 2;
-    }
+  // -o FILE (byte_stream.h): written to a temporary file and renamed when
+  // complete, compressed for NAME.gz / NAME.zst; else stdout.
+  std::unique_ptr<OutputStream> file_out;
+  if (!o.output.empty() && o.out_dir.empty() &&
+      !(file_out = OpenOutput(o.output, &error, file_options))) {
+    Message("cannot write " + o.output + ": " + error);
+    return 2;
   }
+  for (const std::string& p : problems) Message(p);
 
   Cleaner cleaner(*rules, base, source);
   cleaner.set_prefilter(o.prefilter);
@@ -232,7 +255,7 @@ int RunCli(const CliOptions& o) {
   double write_seconds = 0;
   bool progress = !o.quiet && !o.out_dir.empty() && isatty(STDERR_FILENO) && inputs.size() > 1;
   auto last_progress = std::chrono::steady_clock::now();
-  int failed = 0;
+  int failed = static_cast<int>(problems.size());
   size_t resumed = 0;
   std::string bytes, text, report;
   std::vector<uint8_t> duplicate_name = MarkDuplicateNames(inputs);
@@ -247,9 +270,10 @@ int RunCli(const CliOptions& o) {
     }
     // --resume: the report is renamed into place after the text, so its
     // presence means both outputs are complete.
+    std::error_code ec;
     if (o.resume && in.path != "-" &&
-        fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".report.json")) &&
-        fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".txt"))) {
+        fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".report.json"), ec) &&
+        fs::is_regular_file(fs::path(o.out_dir) / (in.name + ".txt"), ec)) {
       ++resumed;
       continue;
     }
@@ -290,13 +314,13 @@ int RunCli(const CliOptions& o) {
         continue;
       }
     } else {
-      if (packed_out ? !packed_out->Write(text, &error) : !WriteAll(text_out, text)) {
+      if (file_out ? !file_out->Write(text, &error) : !WriteAll(stdout, text)) {
         if (errno == EPIPE) return failed ? 1 : 0;  // the reader went away: stop quietly
-        Message("cannot write " + (text_out == stdout ? "the clean text" : o.output) + ": " +
-                std::strerror(errno));
-        return 1;
+        if (!file_out) error = std::strerror(errno);
+        Message("cannot write " + (file_out ? o.output : "the clean text") + ": " + error);
+        return 1;  // file_out, unclosed, removes its temporary file
       }
-      if (!o.report.empty() && !WriteFile(o.report, report, &error)) {
+      if (!o.report.empty() && !WriteFile(o.report, report, file_options, &error)) {
         Message(shown + ": " + error);
         ++failed;
       }
@@ -321,14 +345,9 @@ int RunCli(const CliOptions& o) {
   if (resumed && !o.quiet)
     Message("--resume: " + std::to_string(resumed) + " input(s) already complete in " + o.out_dir +
             ", skipped");
-  if (packed_out) {
-    if (!packed_out->Close(&error)) {
+  if (file_out) {
+    if (!file_out->Close(&error)) {
       Message("cannot write " + o.output + ": " + error);
-      return 1;
-    }
-  } else if (text_out != stdout) {
-    if (std::fclose(text_out) != 0) {
-      Message("cannot write " + o.output + ": " + std::strerror(errno));
       return 1;
     }
   } else if (std::fflush(stdout) != 0 && errno != EPIPE) {

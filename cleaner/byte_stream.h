@@ -34,22 +34,40 @@ class InputStream {
 class OutputStream {
  public:
   virtual ~OutputStream() = default;
+  // For a file, the first write error is kept: every later Write and the
+  // Close fail with it, and the file is never put in place.
   virtual bool Write(std::string_view data, std::string* error) = 0;
   // Flushes and finishes the stream (the compressed trailer). For a file:
-  // renames NAME.tmp to NAME, so a run cut short leaves no truncated output
-  // (an existing device or pipe, such as /dev/null, is written in place).
+  // renames its temporary file (NAME.XXXXXXXX.tmp beside NAME, created with
+  // O_EXCL|O_NOFOLLOW) to NAME, so a run cut short or a failed write leaves
+  // no truncated output; an output destroyed unclosed removes it. An
+  // existing device or pipe, such as /dev/null, is written in place.
   virtual bool Close(std::string* error) = 0;
+};
+
+// How a file output is opened.
+struct OutputOptions {
+  // Refuse an existing pipe, device or socket under the output's name
+  // (--out-dir: a FIFO would hang the batch, a device be written to).
+  bool regular_only = false;
+  // Before the rename, fsync the file; after it, its directory (--durable).
+  bool durable = false;
 };
 
 // Opens an input: "-" for stdin. Errors name the problem (not the path).
 std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* error);
-// Opens an output: "-" for stdout.
-std::unique_ptr<OutputStream> OpenOutput(const std::string& path, std::string* error);
+// Opens an output: "-" for stdout. A path under /dev/ or /proc/ that exists
+// (/dev/stdout to a regular file) is written in place too.
+std::unique_ptr<OutputStream> OpenOutput(const std::string& path, std::string* error,
+                                         const OutputOptions& options = {});
 
 // A directory that receives many outputs (--out-dir): opened once and its
 // entries listed once, so that an output in it costs no walk of the
 // directory's path and no stat (whether NAME is a device or a pipe is known
-// from the listing). Outputs behave as OpenOutput's.
+// from the listing). Outputs behave as OpenOutput's with regular_only: an
+// existing pipe, device or socket under the name is refused. The temporary
+// files an earlier run left for NAME (NAME.tmp, NAME.XXXXXXXX.tmp) are
+// removed when NAME is opened.
 class OutputDir {
  public:
   OutputDir() = default;
@@ -60,12 +78,22 @@ class OutputDir {
   // directory.
   bool Open(const std::string& path, std::string* error);
   // As OpenOutput(PATH/name); `name` has no '/'.
-  std::unique_ptr<OutputStream> OpenOutput(const std::string& name, std::string* error) const;
+  std::unique_ptr<OutputStream> OpenOutput(const std::string& name, std::string* error);
+  void set_durable(bool durable) { durable_ = durable; }
 
  private:
   int fd_ = -1;
+  bool durable_ = false;
   std::unordered_map<std::string, unsigned> non_regular_;  // name -> st_mode
+  std::unordered_multimap<std::string, std::string> stale_;  // NAME -> its old temporary file
 };
+
+// The temporary file name of an output named `name` (no '/'): NAME.XXXXXXXX.tmp,
+// XXXXXXXX random; NAME shortened when that would pass NAME_MAX.
+std::string TempNameFor(std::string_view name);
+// The output name a temporary file name belongs to (NAME.tmp or
+// NAME.XXXXXXXX.tmp, as TempNameFor makes them unshortened); empty if none.
+std::string_view TempNameOwner(std::string_view temp);
 
 // Reads a whole file or stdin ("-") into *bytes (its buffer reused).
 // Returns false with *error set to a message naming the problem (not found,

@@ -101,6 +101,10 @@ const std::vector<Flag>& Flags() {
        "with --out-dir: skip each input whose NAME.report.json is already in DIR (written "
        "last, so its NAME.txt is complete too); an interrupted batch goes on where it stopped",
        [](CliOptions* o, const std::string&, std::string*) { o->resume = true; return true; }},
+      {"", "--durable", "",
+       "fsync each output file before renaming it into place, and its directory after, so "
+       "that a complete output survives a power loss (slower: see README, Reliability)",
+       [](CliOptions* o, const std::string&, std::string*) { o->durable = true; return true; }},
       {"", "--check-rules", "",
        "load and validate every rule file, run their embedded expectations, report all "
        "problems and exit (0 when all is well, 2 otherwise)",

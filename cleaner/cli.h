@@ -19,6 +19,7 @@ struct CliOptions {
   InputFormat input = InputFormat::kAuto;  // --input html|text|auto
   bool stage_times = false;         // --stage-times
   bool resume = false;              // --resume: skip inputs whose outputs are complete
+  bool durable = false;             // --durable: fsync each output before its rename
   bool explain = false;
   bool prefilter = true;            // --no-prefilter turns it off
   bool check_rules = false;

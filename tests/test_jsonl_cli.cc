@@ -315,7 +315,7 @@ TEST_CASE("jsonl cli: a full device fails with a message naming the output", "[j
     INFO(flag);
     auto r = RunClean({"--jsonl", "-q", flag, "/dev/full", in});
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Catch::StartsWith("clean: cannot write /dev/full: "));
+    CHECK_THAT(r.err, Catch::StartsWith("clean: /dev/full: write failed: "));
   }
   REQUIRE(::stat("/dev/full", &st) == 0);
   CHECK(S_ISCHR(st.st_mode));  // written in place, not replaced
