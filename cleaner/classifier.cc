@@ -78,8 +78,9 @@ void DescribeLines(const LineFeatures* features, const LineSpan* spans, size_t f
 }
 
 #ifdef CLEAN_AVX2_VARIANTS
-// The first 32 bytes of a LineFeatures hold every field Describe reads, in
-// the dwords DescribeAvx2 takes them from.
+// The first 24 bytes of a LineFeatures hold every field Describe reads, in
+// the dwords DescribeAvx2 takes them from; it reads 32 bytes a line, the
+// last 8 from the next line's (so the last line is read from a copy).
 static_assert(offsetof(LineFeatures, chars) == 0 && sizeof(LineFeatures::chars) == 4);
 static_assert(offsetof(LineFeatures, words) == 4 && offsetof(LineFeatures, stop_words) == 6);
 static_assert(offsetof(LineFeatures, letters) == 8);
@@ -87,7 +88,7 @@ static_assert(offsetof(LineFeatures, terminal) == 0x12 &&
               offsetof(LineFeatures, list_marker) == 0x13);
 static_assert(offsetof(LineFeatures, has_sentence_break) == 0x14 &&
               offsetof(LineFeatures, repeats) == 0x16);
-static_assert(sizeof(LineFeatures) >= 32 && sizeof(LineSpan) == 8);
+static_assert(sizeof(LineFeatures) == 24 && sizeof(LineSpan) == 8);
 static_assert(sizeof(Decision) == 12 && offsetof(Decision, blank) == 8 &&
               static_cast<int>(LineClass::kBody) == 0);
 static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKind::kProse) == 1 &&
@@ -253,19 +254,20 @@ static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKi
                        _mm256_setr_epi32(0, 0xFF, 0, 0, 0xFF, 0, 0, 0xFF)));
 }
 
-// DescribeLines with DescribeEight: eight lines at a time, and the last
-// few through copies padded to eight.
+// DescribeLines with DescribeEight: eight lines at a time while a line
+// follows them, and the last few through copies padded to eight (and one
+// more, read past).
 [[gnu::target(CLEAN_AVX2_TARGET)]] void DescribeAvx2(const LineFeatures* features,
                                                      const LineSpan* spans, size_t n,
                                                      const DescribeLimits& o, LineKind* kinds,
                                                      uint8_t* facts, uint8_t* context,
                                                      Decision* decisions) {
   size_t i = 0;
-  for (; i + 8 <= n; i += 8)
+  for (; i + 9 <= n; i += 8)
     DescribeEight(features + i, spans + i, o, kinds + i, facts + i, context + i, decisions + i);
   if (i == n) return;
   const size_t rest = n - i;
-  LineFeatures f[8];
+  LineFeatures f[9];
   LineSpan s[8];
   LineKind k[8];
   uint8_t t[8], c[8];

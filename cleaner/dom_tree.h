@@ -32,6 +32,12 @@ struct DomAttr {
 class DomTree {
  public:
   void Clear();
+  // Room for this many nodes and attributes (the parser's counts, so that
+  // the vectors are not copied as they grow, nor left half empty).
+  void Reserve(size_t nodes, size_t attrs) {
+    nodes_.reserve(nodes);
+    attrs_.reserve(attrs);
+  }
   // Appends an element (tag lower-cased by the caller) or a text node as the
   // last child of `parent` (kNoNode: the root). Returns its index.
   uint32_t AddElement(uint32_t parent, std::string_view tag);

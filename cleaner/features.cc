@@ -323,8 +323,8 @@ struct BlockChunks {
     langs->AddIfMatch(s, key);
   }
   // Adds a line's stop words per language to the page's sums.
-  static void AddStopWords(const LineFeatures& f, std::array<uint32_t, kMaxLanguages>* sums) {
-    for (int l = 0; l < kMaxLanguages; ++l) (*sums)[l] += f.stop_by_lang[l];
+  static void AddStopWords(const StopCounts& f, std::array<uint32_t, kMaxLanguages>* sums) {
+    for (int l = 0; l < kMaxLanguages; ++l) (*sums)[l] += f[l];
   }
   static ByteMasks64 Read(const char* p, size_t valid, FastHash16* hasher) {
     ByteMasks64 m;
@@ -429,10 +429,10 @@ struct Avx2Chunks {
   // 32-byte load of both, as the compiler had it, cannot take them from the
   // two stores still in flight and waits for them.
   [[gnu::target(CLEAN_AVX2_TARGET)]] static void AddStopWords(
-      const LineFeatures& f, std::array<uint32_t, kMaxLanguages>* sums) {
+      const StopCounts& f, std::array<uint32_t, kMaxLanguages>* sums) {
     static_assert(kMaxLanguages == 16);
     __m256i* const out = reinterpret_cast<__m256i*>(sums->data());
-    const __m128i* const in = reinterpret_cast<const __m128i*>(f.stop_by_lang.data());
+    const __m128i* const in = reinterpret_cast<const __m128i*>(f.data());
     _mm256_storeu_si256(out, _mm256_add_epi32(_mm256_loadu_si256(out),
                                               _mm256_cvtepu16_epi32(_mm_loadu_si128(in))));
     _mm256_storeu_si256(out + 1, _mm256_add_epi32(_mm256_loadu_si256(out + 1),
@@ -469,7 +469,8 @@ struct Avx2Chunks {
 template <bool kBitOps, bool kPext, class Chunks>
 [[gnu::always_inline]] inline void ComputeLine(const LinePass& pass,
                                                const Lexicon::ShortTable table, const char* p,
-                                               size_t n, LineFeatures* f, uint64_t* hash) {
+                                               size_t n, LineFeatures* f, StopCounts* stop,
+                                               uint64_t* hash) {
   typename Chunks::Hasher hasher;
   const std::string_view s(p, n);
   const bool list_marker = StartsWithListMarker(s), terminal = EndsWithTerminal(s);
@@ -685,7 +686,7 @@ template <bool kBitOps, bool kPext, class Chunks>
   f->list_marker = list_marker;
   f->has_sentence_break = sentence_break;
   f->repeats = 1;
-  langs.Store(&f->stop_by_lang);
+  langs.Store(stop);
   *hash = hasher.Finish(n);
 }
 
@@ -728,13 +729,42 @@ struct Repeats {
   }
 };
 
+// Where the line pass keeps each line's stop words per language: a byte
+// each, or (255 in every byte) the whole counts in `wide` when one is 255
+// or more.
+struct StopStore {
+  std::array<uint8_t, kMaxLanguages>* narrow;  // per line
+  std::vector<std::pair<uint32_t, StopCounts>>* wide;
+
+  void Store(uint32_t i, const StopCounts& c) {
+#ifdef __SSE2__
+    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c.data()));
+    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c.data() + 8));
+    const __m128i limit = _mm_set1_epi16(254);  // what is left above 254 (unsigned)
+    const __m128i over = _mm_or_si128(_mm_subs_epu16(lo, limit), _mm_subs_epu16(hi, limit));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(narrow[i].data()), _mm_packus_epi16(lo, hi));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi16(over, _mm_setzero_si128())) != 0xFFFF) [[unlikely]] {
+#else
+    bool big = false;
+    for (int l = 0; l < kMaxLanguages; ++l) {
+      narrow[i][l] = static_cast<uint8_t>(c[l]);
+      big |= c[l] > 254;
+    }
+    if (big) [[unlikely]] {
+#endif
+      narrow[i].fill(255);
+      wide->emplace_back(i, c);
+    }
+  }
+};
+
 // Every line of the page: its features, its hash and repeats, and the
 // page's totals. A line too close to the end of the text to read
 // Chunks::kReadPast bytes past it is copied into *tail first.
 template <bool kBitOps, bool kPext, class Chunks>
 [[gnu::always_inline]] inline void ComputeLines(const LinePass& pass, const Page& page,
                                                 PageFeatures* out, Repeats* repeats,
-                                                std::string* tail,
+                                                StopStore stops, std::string* tail,
                                                 std::array<uint32_t, kMaxLanguages>* per_lang) {
   constexpr size_t kSlack = Chunks::kReadPast;
   // The page's text and lines, and the totals, in locals: the stores of a
@@ -757,6 +787,7 @@ template <bool kBitOps, bool kPext, class Chunks>
     const size_t n = span.end - span.begin;
     if (n == 0) {
       f = LineFeatures();
+      stops.narrow[i] = {};
       continue;
     }
     if (span.end + kSlack > text_size) {  // the page's last line(s)
@@ -765,13 +796,15 @@ template <bool kBitOps, bool kPext, class Chunks>
       p = tail->data();
     }
     uint64_t hash;
-    ComputeLine<kBitOps, kPext, Chunks>(pass, table, p, n, &f, &hash);
+    StopCounts stop;
+    ComputeLine<kBitOps, kPext, Chunks>(pass, table, p, n, &f, &stop, &hash);
     page_repeats.Add(text, lines, static_cast<uint32_t>(i),
                      std::string_view(text + span.begin, n), hash, features);
     if (f.words) {
       words += f.words;
-      Chunks::AddStopWords(f, &langs);
+      Chunks::AddStopWords(stop, &langs);
     }
+    stops.Store(static_cast<uint32_t>(i), stop);
   }
   *repeats = page_repeats;
   out->words = words;
@@ -781,9 +814,9 @@ template <bool kBitOps, bool kPext, class Chunks>
 #ifdef CLEAN_FEATURES_BITOPS_DISPATCH
 [[gnu::target("popcnt,bmi,bmi2")]] void ComputeLinesBitOps(const LinePass& pass, const Page& page,
                                                   PageFeatures* out, Repeats* repeats,
-                                                  std::string* tail,
+                                                  StopStore stops, std::string* tail,
                                                   std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<true, false, BlockChunks>(pass, page, out, repeats, tail, per_lang);
+  ComputeLines<true, false, BlockChunks>(pass, page, out, repeats, stops, tail, per_lang);
 }
 #endif
 
@@ -792,21 +825,21 @@ template <bool kBitOps, bool kPext, class Chunks>
 // templates, which are not AVX2 code themselves).
 [[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void ComputeLinesAvx2(
     const LinePass& pass, const Page& page, PageFeatures* out, Repeats* repeats,
-    std::string* tail, std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<true, true, Avx2Chunks>(pass, page, out, repeats, tail, per_lang);
+    StopStore stops, std::string* tail, std::array<uint32_t, kMaxLanguages>* per_lang) {
+  ComputeLines<true, true, Avx2Chunks>(pass, page, out, repeats, stops, tail, per_lang);
 }
 // The same where PEXT is microcode (avx2::FastBitScatter).
 [[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void ComputeLinesAvx2NoPext(
     const LinePass& pass, const Page& page, PageFeatures* out, Repeats* repeats,
-    std::string* tail, std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<true, false, Avx2Chunks>(pass, page, out, repeats, tail, per_lang);
+    StopStore stops, std::string* tail, std::array<uint32_t, kMaxLanguages>* per_lang) {
+  ComputeLines<true, false, Avx2Chunks>(pass, page, out, repeats, stops, tail, per_lang);
 }
 #endif
 
 void ComputeLinesBaseline(const LinePass& pass, const Page& page, PageFeatures* out,
-                          Repeats* repeats, std::string* tail,
+                          Repeats* repeats, StopStore stops, std::string* tail,
                           std::array<uint32_t, kMaxLanguages>* per_lang) {
-  ComputeLines<false, false, BlockChunks>(pass, page, out, repeats, tail, per_lang);
+  ComputeLines<false, false, BlockChunks>(pass, page, out, repeats, stops, tail, per_lang);
 }
 
 bool CpuHasBitOps() {
@@ -835,21 +868,26 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   while (cap < n * 2) cap <<= 1;
   slots_.assign(cap, UINT32_MAX);
   Repeats repeats{hashes_.data(), later_.data(), slots_.data(), cap - 1};
+  stop_.resize(n);
+  wide_stop_.clear();
+  const StopStore stops{stop_.data(), &wide_stop_};
   std::array<uint32_t, kMaxLanguages> per_lang{};
   const LinePass pass{lexicon_.short_table(), &lexicon_, max_word_, lower_};
 #ifdef CLEAN_AVX2_VARIANTS
   if (avx2::Enabled()) {
-    if (avx2::FastBitScatter()) ComputeLinesAvx2(pass, page, out, &repeats, &tail_, &per_lang);
-    else ComputeLinesAvx2NoPext(pass, page, out, &repeats, &tail_, &per_lang);
+    if (avx2::FastBitScatter())
+      ComputeLinesAvx2(pass, page, out, &repeats, stops, &tail_, &per_lang);
+    else
+      ComputeLinesAvx2NoPext(pass, page, out, &repeats, stops, &tail_, &per_lang);
   } else
 #endif
 #ifdef CLEAN_FEATURES_BITOPS_DISPATCH
   if (bit_ops_) {
-    ComputeLinesBitOps(pass, page, out, &repeats, &tail_, &per_lang);
+    ComputeLinesBitOps(pass, page, out, &repeats, stops, &tail_, &per_lang);
   } else
 #endif
   {
-    ComputeLinesBaseline(pass, page, out, &repeats, &tail_, &per_lang);
+    ComputeLinesBaseline(pass, page, out, &repeats, stops, &tail_, &per_lang);
   }
   repeats.Finish(out);
   int nl = static_cast<int>(lexicon_.languages().size());
@@ -862,8 +900,30 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
     }
   // Too few hits to trust: treat the language as unknown (CJK, Bengali...).
   if (out->stop_hits * 20 < out->words || out->stop_hits < 3) out->language = -1;
-  if (out->language >= 0)
-    for (auto& f : out->lines) f.stop_words = f.stop_by_lang[out->language];
+  if (out->language >= 0) {
+    const size_t l = static_cast<size_t>(out->language);
+    auto wide = wide_stop_.begin();
+    for (size_t i = 0; i < n; ++i) {
+      const uint8_t v = stop_[i][l];
+      out->lines[i].stop_words = v != 255 ? v : (wide++)->second[l];
+    }
+  }
+  if (n > kScratchKeptLines) {
+    std::vector<uint64_t>().swap(hashes_);
+    std::vector<uint32_t>().swap(later_);
+    std::vector<uint32_t>().swap(slots_);
+    std::vector<std::array<uint8_t, kMaxLanguages>>().swap(stop_);
+    std::vector<std::pair<uint32_t, StopCounts>>().swap(wide_stop_);
+  }
+}
+
+StopCounts FeatureExtractor::stop_by_lang(size_t i) const {
+  if (stop_[i][0] == 255)  // a byte is 255 only on lines whose counts are in wide_stop_
+    for (const auto& [line, counts] : wide_stop_)
+      if (line == i) return counts;
+  StopCounts c{};
+  for (int l = 0; l < kMaxLanguages; ++l) c[l] = stop_[i][l];
+  return c;
 }
 
 }  // namespace clean

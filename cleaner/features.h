@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cleaner/lexicon.h"
@@ -12,6 +13,11 @@
 
 namespace clean {
 
+// A line's stop words per language (16-bit counters, wrapping as its
+// other counts do).
+using StopCounts = std::array<uint16_t, kMaxLanguages>;
+
+// 24 bytes a line: these live through the whole classification.
 struct LineFeatures {
   uint32_t chars = 0;        // code points
   uint16_t words = 0;        // runs of word characters
@@ -25,7 +31,6 @@ struct LineFeatures {
   bool list_marker = false;  // starts with "- ", "• ", "* ", "1. " ...
   bool has_sentence_break = false;  // ". X" inside the line: more than one sentence
   uint16_t repeats = 1;      // occurrences of this exact line in the page
-  std::array<uint16_t, kMaxLanguages> stop_by_lang{};
 
   double stop_share() const { return words ? double(stop_words) / words : 0.0; }
   bool all_caps() const { return letters >= 8 && uppers * 10 >= letters * 9; }
@@ -55,6 +60,14 @@ class FeatureExtractor {
  public:
   explicit FeatureExtractor(const Lexicon& lexicon);
   void Compute(const Page& page, PageFeatures* out);
+  // The stop words per language of line i of the page computed last (its
+  // stop_words are those of the page's language), for pages of at most
+  // kScratchKeptLines lines.
+  StopCounts stop_by_lang(size_t i) const;
+  // A page of more lines has the per-line scratch below freed after its
+  // features are computed (a huge page's scratch is not kept for the rest
+  // of the batch, nor through its own classification).
+  static constexpr size_t kScratchKeptLines = 1 << 16;
 
  private:
   // Longer words are never looked up (no stop word is this long).
@@ -68,6 +81,11 @@ class FeatureExtractor {
   std::vector<uint64_t> hashes_;  // per line of the page: its hash
   std::vector<uint32_t> later_;   // pairs: a line that repeats an earlier one, the first
   std::vector<uint32_t> slots_;   // open-addressing table of line indices
+  // Per line, its stop words per language in a byte each, 255 in every
+  // byte when one is 255 or more: the line's counts are then in wide_stop_
+  // (lines of 255+ words), in line order.
+  std::vector<std::array<uint8_t, kMaxLanguages>> stop_;
+  std::vector<std::pair<uint32_t, StopCounts>> wide_stop_;
 };
 
 }  // namespace clean

@@ -33,12 +33,13 @@ class GzipReader : public InputStream {
         size_t n;
         if (!raw_->Read(reinterpret_cast<char*>(in_.data()), in_.size(), &n, error)) return false;
         eof_ = n == 0;
+        empty_ = empty_ && eof_;
         z_.next_in = in_.data();
         z_.avail_in = static_cast<uInt>(n);
       }
       if (z_.avail_in == 0 && eof_) {
-        if (in_member_) {
-          *error = "gzip: truncated input";
+        if (in_member_ || empty_) {  // a 0-byte file is a stream cut before its header
+          *error = empty_ ? "gzip: truncated input (empty file)" : "gzip: truncated input";
           return false;
         }
         break;
@@ -63,6 +64,7 @@ class GzipReader : public InputStream {
   std::vector<Bytef> in_;
   z_stream z_{};
   bool ok_ = false, eof_ = false, in_member_ = false;
+  bool empty_ = true;  // no compressed byte read yet
 };
 
 class GzipWriter : public OutputStream {

@@ -230,6 +230,41 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
   }
 }
 
+namespace {
+
+// Reserves room in *tree for every node and attribute under root (more
+// than are copied: the head, hidden elements; room never written is never
+// touched).
+void ReserveNodes(const GumboNode* root, DomTree* tree) {
+  size_t nodes = 2, attrs = 0;  // and the <html> and <body> made up front
+  struct Frame {
+    const GumboVector* kids;
+    unsigned next;
+  };
+  std::vector<Frame> stack;  // as deep as the tree
+  auto visit = [&](const GumboNode* n) {
+    ++nodes;
+    if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE) {
+      attrs += n->v.element.attributes.length;
+      stack.push_back({&n->v.element.children, 0});
+    } else if (n->type == GUMBO_NODE_DOCUMENT) {
+      stack.push_back({&n->v.document.children, 0});
+    }
+  };
+  visit(root);
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    if (f.next >= f.kids->length) {
+      stack.pop_back();
+      continue;
+    }
+    visit(static_cast<const GumboNode*>(f.kids->data[f.next++]));
+  }
+  tree->Reserve(nodes, attrs);
+}
+
+}  // namespace
+
 void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, HtmlHead* head,
                        HtmlParseStats* stats) {
   tree->Clear();
@@ -243,6 +278,7 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
       gumbo_parse_with_options(&options, prepared_.data(), prepared_.size()),
       [](GumboOutput* g) { gumbo_destroy_output(&kGumboDefaultOptions, g); });
 
+  if (out && out->root) ReserveNodes(out->root, tree);
   uint32_t html = tree->AddElement(kNoNode, "html");
   if (out && out->root && out->root->type == GUMBO_NODE_ELEMENT) {
     std::string_view lang = Attr(out->root->v.element, "lang");

@@ -42,9 +42,10 @@ JsonlPipeline::JsonlPipeline(const RuleSet& rules, const Options& base, const So
       keep_(keep),
       options_(options),
       digest_(RulesDigest(rules.dir())),
-      window_(kWindowPerJob * static_cast<size_t>(std::max(jobs, 1))) {
+      window_(kWindowPerJob * static_cast<size_t>(std::max(jobs, 1))),
+      window_bytes_(window_ * kBatchBytes) {
   if (jobs <= 1) {  // no hand-off: the calling thread cleans
-    inline_ = std::make_unique<RecordCleaner>(rules_, base_, forced_, keep_, options_, digest_);
+    inline_ = NewCleaner();
     return;
   }
   for (int i = 0; i < jobs; ++i) threads_.emplace_back([this] { Worker(); });
@@ -59,18 +60,23 @@ JsonlPipeline::~JsonlPipeline() {
   for (auto& t : threads_) t.join();
 }
 
-void JsonlPipeline::ProcessLine(RecordCleaner& cleaner, std::string_view line,
+void JsonlPipeline::ProcessLine(std::unique_ptr<RecordCleaner>& cleaner, std::string_view line,
                                 uint64_t line_no, Batch* b, std::string* message) {
-  RecordOutcome k = cleaner.Process(line, &b->out, b->want_report ? &b->report : nullptr,
-                                    &b->stats, message);
+  RecordOutcome k = cleaner->Process(line, &b->out, b->want_report ? &b->report : nullptr,
+                                     &b->stats, message);
   if (k == RecordOutcome::kRejected) {
     b->messages.push_back(std::to_string(line_no) + ": " + *message);
     b->rejects.append(line).push_back('\n');
   }
+  if (line.size() > kLargeRecordBytes) cleaner = NewCleaner();  // its buffers freed
+}
+
+std::unique_ptr<RecordCleaner> JsonlPipeline::NewCleaner() const {
+  return std::make_unique<RecordCleaner>(rules_, base_, forced_, keep_, options_, digest_);
 }
 
 void JsonlPipeline::Worker() {
-  RecordCleaner cleaner(rules_, base_, forced_, keep_, options_, digest_);
+  std::unique_ptr<RecordCleaner> cleaner = NewCleaner();
   std::string message;
   while (true) {
     Batch* b;
@@ -117,6 +123,7 @@ bool JsonlPipeline::Flush(Batch* b, const std::string& name, const Sinks& sinks,
 bool JsonlPipeline::Run(const std::string& name, LineReader* in, const Sinks& sinks,
                         std::string* error) {
   std::deque<std::unique_ptr<Batch>> inflight;
+  uint64_t inflight_bytes = 0;  // their input bytes
   std::unique_ptr<Batch> current;
   uint64_t line_no = 1;
   bool ok = true;
@@ -134,37 +141,50 @@ bool JsonlPipeline::Run(const std::string& name, LineReader* in, const Sinks& si
     b->want_report = sinks.report != nullptr;
     return b;
   };
+  // A batch that held a large record is not kept for reuse: its buffers go.
+  auto recycle = [&](std::unique_ptr<Batch> b) {
+    if (b->data.capacity() + b->out.capacity() + b->report.capacity() + b->rejects.capacity() <=
+        kLargeRecordBytes)
+      free_.push_back(std::move(b));
+  };
   auto flush_front = [&] {
     std::unique_ptr<Batch> b = std::move(inflight.front());
     inflight.pop_front();
+    inflight_bytes -= b->input_bytes;
     if (ok) ok = Flush(b.get(), name, sinks, error);
     else {  // after an error: only wait for the batch
       std::unique_lock<std::mutex> lock(mu_);
       done_cv_.wait(lock, [&] { return b->done; });
     }
-    free_.push_back(std::move(b));
+    recycle(std::move(b));
   };
   auto submit = [&] {
     if (inline_) {  // cleaned already: written at once
       current->done = true;
       ok = Flush(current.get(), name, sinks, error);
-      free_.push_back(std::move(current));
+      recycle(std::move(current));
       return;
     }
+    // Within the window's bytes, or alone.
+    while (ok && !inflight.empty() && inflight_bytes + current->input_bytes > window_bytes_)
+      flush_front();
     {
       std::lock_guard<std::mutex> lock(mu_);
       todo_.push_back(current.get());
     }
     work_cv_.notify_one();
+    inflight_bytes += current->input_bytes;
     inflight.push_back(std::move(current));
-    while (ok && inflight.size() >= window_) flush_front();
+    while (ok && !inflight.empty() &&
+           (inflight.size() >= window_ || inflight_bytes > window_bytes_))
+      flush_front();
   };
 
   std::string_view line;
   std::string read_error, message;
   while (ok && in->Next(&line, &read_error)) {
     if (!current) current = take();
-    if (inline_) ProcessLine(*inline_, line, line_no, current.get(), &message);
+    if (inline_) ProcessLine(inline_, line, line_no, current.get(), &message);
     else current->data.append(line).push_back('\n');
     current->input_bytes += line.size() + 1;
     ++current->records;

@@ -3,8 +3,9 @@
 // RecordCleaner (the rules are shared read-only). With one job there is no
 // worker: the calling thread cleans each line where the reader holds it. Results are written in
 // input order, so the output bytes are the same for any number of workers;
-// at most a window of batches (kWindowPerJob per worker) is in flight, so
-// memory stays bounded whatever the input's size.
+// at most a window of batches (kWindowPerJob per worker, kWindowPerJob *
+// kBatchBytes input bytes per worker, or one larger batch alone) is in
+// flight, so memory stays bounded whatever the input's size.
 #pragma once
 #include <condition_variable>
 #include <cstdint>
@@ -29,7 +30,15 @@ class RecordCleaner;
 // A batch is cut after this many bytes or records (whichever comes first).
 inline constexpr size_t kBatchBytes = 1 << 20;
 inline constexpr size_t kBatchRecords = 256;
+// Batches in flight per worker; their input bytes together are at most
+// kWindowPerJob * kBatchBytes per worker, except that a batch larger than
+// that is cleaned alone (the reader waits until the batches before it are
+// written, and reads on only once it is).
 inline constexpr size_t kWindowPerJob = 4;
+// A record larger than this leaves no buffers behind: the cleaner that
+// cleaned it is replaced by a fresh one, and its batch's buffers are freed,
+// so each worker does not keep the memory of the largest record it met.
+inline constexpr size_t kLargeRecordBytes = 4 * kBatchBytes;
 
 class JsonlPipeline {
  public:
@@ -56,8 +65,10 @@ class JsonlPipeline {
  private:
   struct Batch;
   void Worker();
-  void ProcessLine(RecordCleaner& cleaner, std::string_view line, uint64_t line_no, Batch* b,
-                   std::string* message);
+  // Replaces *cleaner by a fresh one after a record over kLargeRecordBytes.
+  void ProcessLine(std::unique_ptr<RecordCleaner>& cleaner, std::string_view line,
+                   uint64_t line_no, Batch* b, std::string* message);
+  std::unique_ptr<RecordCleaner> NewCleaner() const;
   bool Flush(Batch* b, const std::string& name, const Sinks& sinks, std::string* error);
 
   const RuleSet& rules_;
@@ -66,7 +77,8 @@ class JsonlPipeline {
   KeepSet keep_;
   JsonlOptions options_;
   std::string digest_;
-  size_t window_;
+  size_t window_;        // batches in flight at most
+  size_t window_bytes_;  // their input bytes at most (but for a larger batch alone)
 
   std::mutex mu_;
   std::condition_variable work_cv_, done_cv_;

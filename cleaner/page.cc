@@ -326,6 +326,10 @@ bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::
     page->had_bom = true;
     bytes.remove_prefix(3);
   }
+  // Old Mac text ends its lines with a lone CR: read as '\n' (the copy is
+  // only made for text that has one).
+  std::string cr_as_newline;
+  if (ReplaceLoneCr(bytes, &cr_as_newline)) bytes = cr_as_newline;
   page->final_newline = !bytes.empty() && bytes.back() == '\n';
   page->text.reserve(bytes.size() + 16);
   // Valid UTF-8 (the usual case) needs no repair: its lines are found in

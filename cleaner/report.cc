@@ -72,6 +72,27 @@ void WriteHtmlSection(const HtmlPage& h, JsonWriter& j) {
   j.EndObject();
 }
 
+// Reserves room for the removed lines' entries, so that a large page's
+// report is not copied as it grows nor left with up to twice its size
+// allocated. A bound for entries whose text and rule names need few
+// escapes (a sixteenth more for those); room never written is never
+// touched (no memory of it is used). HTML entries' paths are not counted:
+// they may make it grow.
+void ReserveRemoved(const CleanResult& r, const KeepSet& keep, std::string* out) {
+  // Separator, "line" and its number, regex_limit, "text", quotes, braces;
+  // the class-and-decider part's keys, class and kind.
+  constexpr size_t kFixed = 72, kFragment = 80;
+  size_t fragment = 0;
+  for (const Decider& d : r.rules->deciders())
+    fragment = std::max(fragment, kFragment + d.id.size() + d.where().size());
+  const auto& ds = r.decisions();
+  size_t need = 0;
+  for (size_t i = 0; i < ds.size(); ++i)
+    if (!ds[i].blank && !keep.Has(ds[i].cls))
+      need += kFixed + fragment + (r.page->lines[i].end - r.page->lines[i].begin);
+  out->reserve(out->size() + need + need / 16);
+}
+
 }  // namespace
 
 void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
@@ -178,6 +199,7 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
     });
   };
   std::string path, separator;
+  ReserveRemoved(r, keep, out);
   {
     StagedAppend o(out);
     bool first = true;

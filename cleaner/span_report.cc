@@ -156,6 +156,8 @@ void CodePointSpans(std::string_view original, size_t max_lines,
 
 void LineCodePointSpans(std::string_view original, size_t max_lines,
                         std::vector<CodePointSpan>* out) {
+  std::string cr_as_newline;  // a lone CR ends a line, as in the page reader
+  if (ReplaceLoneCr(original, &cr_as_newline)) original = cr_as_newline;
 #ifdef CLEAN_AVX2_VARIANTS
   if (avx2::Enabled()) return CodePointSpansAvx2(original, max_lines, out);
 #endif

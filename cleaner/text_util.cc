@@ -1,5 +1,7 @@
 #include "cleaner/text_util.h"
 
+#include <cstring>
+
 #include "cleaner/byte_scan.h"
 
 namespace clean {
@@ -9,6 +11,24 @@ std::string_view TrimAscii(std::string_view s) {
   while (b < e && IsAsciiSpace(static_cast<unsigned char>(s[b]))) ++b;
   while (e > b && IsAsciiSpace(static_cast<unsigned char>(s[e - 1]))) --e;
   return s.substr(b, e - b);
+}
+
+bool ReplaceLoneCr(std::string_view s, std::string* out) {
+  auto lone = [&](size_t from) {
+    while (from < s.size()) {
+      const void* cr = std::memchr(s.data() + from, '\r', s.size() - from);
+      if (!cr) return s.size();
+      size_t at = static_cast<const char*>(cr) - s.data();
+      if (at + 1 == s.size() || s[at + 1] != '\n') return at;
+      from = at + 2;
+    }
+    return s.size();
+  };
+  size_t at = lone(0);
+  if (at == s.size()) return false;
+  out->assign(s);
+  for (; at < s.size(); at = lone(at + 1)) (*out)[at] = '\n';
+  return true;
 }
 
 uint32_t Utf8Decode(std::string_view s, size_t i, size_t len) {

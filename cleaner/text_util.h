@@ -14,6 +14,12 @@ inline bool IsAsciiSpace(unsigned char c) {
 // Trims ASCII whitespace on both sides.
 std::string_view TrimAscii(std::string_view s);
 
+// A lone CR (one not followed by '\n') ends a line as '\n' does; "\r\n" is
+// one line end. When `s` has a lone CR, writes `s` with each lone CR
+// replaced by '\n' to *out (same length, same code point offsets) and
+// returns true; otherwise returns false and leaves *out alone.
+bool ReplaceLoneCr(std::string_view s, std::string* out);
+
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not valid
 // (overlong, surrogate, truncated, > U+10FFFF). Inline: the JSON scanner
 // and the page reader call it once per non-ASCII character.

@@ -24,12 +24,13 @@ class ZstdReader : public InputStream {
         size_t n;
         if (!raw_->Read(in_.data(), in_.size(), &n, error)) return false;
         eof_ = n == 0;
+        empty_ = empty_ && eof_;
         in_len_ = n;
         in_pos_ = 0;
       }
       if (in_pos_ == in_len_ && eof_) {
-        if (pending_) {
-          *error = "zstd: truncated input";
+        if (pending_ || empty_) {  // a 0-byte file is a stream cut before its header
+          *error = empty_ ? "zstd: truncated input (empty file)" : "zstd: truncated input";
           return false;
         }
         break;
@@ -54,6 +55,7 @@ class ZstdReader : public InputStream {
   std::vector<char> in_;
   size_t in_pos_ = 0, in_len_ = 0;
   bool eof_ = false, pending_ = false;
+  bool empty_ = true;  // no compressed byte read yet
 };
 
 class ZstdWriter : public OutputStream {

@@ -105,8 +105,9 @@ size_t ReferenceRepaired(std::string_view s, std::string* out) {
   return bad;
 }
 
-// The reader's split, line by line: a BOM dropped, lines on '\n', trimmed
-// of ASCII whitespace; code points counted byte by byte.
+// The reader's split, line by line: a BOM dropped, lines on '\n' or a CR
+// no '\n' follows, trimmed of ASCII whitespace; code points counted byte by
+// byte.
 std::vector<CodePointSpan> ReferenceSpans(std::string_view s, size_t max_lines) {
   auto code_points = [](std::string_view t) {
     uint64_t n = 0;
@@ -121,8 +122,10 @@ std::vector<CodePointSpan> ReferenceSpans(std::string_view s, size_t max_lines) 
     cp = 1;
   }
   while (pos < s.size() && out.size() < max_lines) {
-    size_t end = s.find('\n', pos);
-    if (end == std::string_view::npos) end = s.size();
+    size_t end = pos;
+    while (end < s.size() && s[end] != '\n' &&
+           !(s[end] == '\r' && (end + 1 == s.size() || s[end + 1] != '\n')))
+      ++end;
     std::string_view raw = s.substr(pos, end - pos);
     std::string_view t = TrimAscii(raw);
     uint64_t start = cp + code_points(raw.substr(0, static_cast<size_t>(t.data() - raw.data())));

@@ -36,11 +36,14 @@ Page ReferencePage(std::string_view bytes) {
     page.had_bom = true;
     bytes.remove_prefix(3);
   }
-  page.final_newline = !bytes.empty() && bytes.back() == '\n';
+  page.final_newline = !bytes.empty() && (bytes.back() == '\n' || bytes.back() == '\r');
   size_t start = 0;
   while (start < bytes.size()) {
-    const void* nl = std::memchr(bytes.data() + start, '\n', bytes.size() - start);
-    const size_t end = nl ? static_cast<const char*>(nl) - bytes.data() : bytes.size();
+    // A line ends at '\n' or at a CR that no '\n' follows.
+    size_t end = start;
+    while (end < bytes.size() && bytes[end] != '\n' &&
+           !(bytes[end] == '\r' && (end + 1 == bytes.size() || bytes[end + 1] != '\n')))
+      ++end;
     std::string_view raw = bytes.substr(start, end - start);
     if (!raw.empty() && raw.back() == '\r') page.had_crlf = true;
     if (page.lines.empty()) {
@@ -181,7 +184,8 @@ TEST_CASE("page reference: generated inputs at every block offset", "[text][page
       bad += Compare("cut at " + std::to_string(pad), std::string(pad, 'a') + std::string(cut));
   for (std::string_view edge : {"", "\n", "\n\n", "\r\n", " ", "x", "x\n", "\xEF\xBB\xBF",
                                 "\xEF\xBB\xBF\n", "\xC3", "a\n\xC3", "\xC3\n", " date 2025-07-10",
-                                " date 2025-07-10\r", " date 2025-07-10\r\nx"})
+                                " date 2025-07-10\r", " date 2025-07-10\r\nx", "\r", "a\rb",
+                                "a\r\rb\r", "a\r\r\nb", " date 2025-07-10\rx"})
     bad += Compare("edge \"" + std::string(edge) + "\"", edge);
   CHECK(bad == 0);
 }
