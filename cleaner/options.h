@@ -123,7 +123,8 @@ struct Options {
 // under 20 KB, and a cold compile costs about 3 ms of Hyperscan per regex.
 inline constexpr size_t kMaxRuleFileBytes = 2 << 20;
 // Rules (`line` and `section`, counted once per include that splices them
-// in) plus fingerprints of a whole rule set: 20,000 like the shipped ones
+// in), fingerprints and include splices of a whole rule set: 20,000 rules
+// like the shipped ones
 // take about a minute and 300 MB to compile when the cache is cold. An
 // include tree that doubles per level expands past it long before memory
 // runs out (22 levels made 4.2 M rules).

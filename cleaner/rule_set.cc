@@ -199,8 +199,8 @@ class RuleSetBuilder {
     if (rule_count_ == kMaxRules + 1)
       Error(f.path, line, col,
             "the rule set expands past " + std::to_string(kMaxRules) +
-                " rules and fingerprints (kMaxRules; includes count each time they splice "
-                "a file in)",
+                " rules, fingerprints and includes (kMaxRules; an included file counts each "
+                "time it is spliced in)",
             f.lines[line - 1]);
     return false;
   }
@@ -217,7 +217,7 @@ class RuleSetBuilder {
   void Flatten(const RuleFile& f, const fs::path& path, Decider::Kind kind,
                std::vector<std::pair<std::string, std::string>>* stack, Layer* out) {
     for (const auto& e : f.entries) {
-      if (rule_count_ > kMaxRules) return;
+      if (rule_count_ > kMaxRules || too_deep_) return;
       if (!e.rule) {
         fs::path inc = (path.parent_path() / e.include).lexically_normal();
         std::string key = IncludeKey(inc);
@@ -234,7 +234,8 @@ class RuleSetBuilder {
                 "includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
                     " files (kMaxIncludeDepth)",
                 f.lines[e.line - 1]);
-          continue;
+          too_deep_ = true;  // one error: the other ways down lead to the same place
+          return;
         }
         std::string why;
         const RuleFile* g = Parse(inc, Shown(inc), &why);
@@ -243,6 +244,8 @@ class RuleSetBuilder {
                 "cannot read included file '" + e.include + "': " + why, f.lines[e.line - 1]);
           continue;
         }
+        // A splice counts too: a tree of includes without rules is bounded as well.
+        if (!CountRule(f, e.line, e.column)) return;
         stack->emplace_back(key, Shown(inc));
         Flatten(*g, inc, kind, stack, out);
         stack->pop_back();
@@ -362,7 +365,8 @@ class RuleSetBuilder {
   std::map<std::string, RuleFile> parsed_;
   std::map<std::pair<std::string, int>, std::optional<CompiledRule>> compiled_;
   std::unordered_map<std::string, uint32_t> ids_;
-  size_t rule_count_ = 0;  // rules and fingerprints so far, includes expanded
+  size_t rule_count_ = 0;  // rules, fingerprints and include splices so far
+  bool too_deep_ = false;  // an include went past kMaxIncludeDepth: no more flattening
 };
 
 std::unique_ptr<RuleSet> RuleSet::Load(const std::string& dir, const Options& base,

@@ -52,11 +52,20 @@ TEST_CASE("rule limits: an include tree that doubles per level is refused", "[ru
                                    std::to_string(k + 1) + ".rules\n"
                              : "line bomb.leaf navigation /^leaf word$/\n");
   Diagnostics d = LoadFails(rules);
-  CHECK(Says(d, "b15.rules:1: error: the rule set expands past " + std::to_string(kMaxRules) +
-                    " rules"));
+  CHECK(d.items.size() == 1);
+  CHECK(Says(d, "error: the rule set expands past " + std::to_string(kMaxRules) + " rules"));
+  CHECK(Says(d, "rules/shared/b1"));
   auto r = RunClean({"--rules", rules, "-"}, kP1 + "\n");
   REQUIRE_EXIT(r, 2);
   CHECK(r.err.find("error: the rule set expands past") != std::string::npos);
+  // Includes of a file without rules count as well.
+  std::string many = "source many\n";
+  for (size_t i = 0; i <= kMaxRules; ++i) many += "include shared/empty.rules\n";
+  rules = RulesDir("", "many.rules", many);
+  fs::create_directories(rules + "/shared");
+  WriteFile(rules + "/shared/empty.rules", "# nothing\n");
+  d = LoadFails(rules);
+  CHECK(Says(d, "many.rules:" + std::to_string(kMaxRules + 2) + ":9: error: the rule set expands"));
 }
 
 TEST_CASE("rule limits: includes nested too deep are refused", "[rule_limits]") {
