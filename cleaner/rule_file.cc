@@ -120,8 +120,10 @@ class LineParser {
       // be matched as the file shows it.
       const size_t len = c == '\0' ? 0 : Utf8SequenceLength(text_, pos_);
       if (len == 0) {
-        Error(static_cast<int>(pos_) + 1, std::string(c == '\0' ? "NUL byte" : "invalid UTF-8") +
-                                              (quote == '"' ? " in quoted text" : " in a regex"));
+        const bool nul = c == '\0';
+        Error(static_cast<int>(pos_) + 1,
+              quote == '"' ? (nul ? "NUL byte in quoted text" : "invalid UTF-8 in quoted text")
+                           : (nul ? "regex: NUL byte" : "regex: UTF-8 error: invalid byte sequence"));
         return m;
       }
       m.text.append(text_.substr(pos_, len));
