@@ -124,10 +124,9 @@ struct Options {
 inline constexpr size_t kMaxRuleFileBytes = 2 << 20;
 // Rules (`line` and `section`, counted once per include that splices them
 // in), fingerprints and include splices of a whole rule set: 20,000 rules
-// like the shipped ones
-// take about a minute and 300 MB to compile when the cache is cold. An
-// include tree that doubles per level expands past it long before memory
-// runs out (22 levels made 4.2 M rules).
+// like the shipped ones take minutes and about 300 MB to compile when the
+// cache is cold. An include tree that doubles per level expands past it
+// long before memory runs out (22 levels made 4.2 M rules).
 inline constexpr size_t kMaxRules = 20000;
 // Nested includes (a file including one that includes another...).
 inline constexpr int kMaxIncludeDepth = 16;
