@@ -145,6 +145,25 @@ struct KeepUntilExit {
 };
 }  // namespace
 
+// Builds the prefilters before the first page (a large rule set takes a
+// while when the cache is cold: better at start-up than mid-batch), and
+// says so on stderr when the rules hold over kPrefilterNoticeRegexes
+// regexes.
+constexpr size_t kPrefilterNoticeRegexes = 2000;
+static void BuildPrefilters(const RuleSet& rules, const Source* source, bool quiet) {
+  const size_t n = rules.PrefilterRegexes(source);
+  RuleSet::PrefilterProgress say = nullptr;
+  if (n > kPrefilterNoticeRegexes && !quiet) {
+    Message("compiling the prefilters of " + std::to_string(n) +
+            " regexes (milliseconds each when not cached; cached for the next run)");
+    say = [](size_t done, size_t total, const std::string& name, size_t regexes) {
+      Message("prefilter " + std::to_string(done + 1) + "/" + std::to_string(total) + ": " + name +
+              " (" + std::to_string(regexes) + " regexes)");
+    };
+  }
+  rules.BuildPrefilters(source, say);
+}
+
 int RunCli(const CliOptions& o) {
   std::signal(SIGPIPE, SIG_IGN);
   std::string rules_dir = o.rules_dir.empty() ? DefaultRulesDir() : o.rules_dir;
@@ -199,6 +218,7 @@ int RunCli(const CliOptions& o) {
     }
   }
 
+  if (o.prefilter) BuildPrefilters(*rules, source, o.quiet);
   if (o.jsonl.enabled) return RunJsonl(o, *rules, base, source);  // JSONL mode (jsonl_run.h)
 
   std::vector<std::string> given = o.inputs;

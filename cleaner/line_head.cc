@@ -411,20 +411,25 @@ std::string LineHeadDfa::Compile(const std::vector<const BytePattern*>& patterns
   return Lay(t, class_of);
 }
 
-uint64_t LineHeadDfa::Key(const std::vector<const BytePattern*>& patterns, size_t max_states) {
+std::string LineHeadDfa::Identity(const std::vector<const BytePattern*>& patterns,
+                                  size_t max_states) {
   std::string id = "clean-line-head-4:" + std::to_string(max_states) + "\n";
   for (const BytePattern* p : patterns) id += p->Dump() + "\n";
-  return StableHash(id);
+  return id;
+}
+
+uint64_t LineHeadDfa::Key(const std::vector<const BytePattern*>& patterns, size_t max_states) {
+  return StableHash(Identity(patterns, max_states));
 }
 
 std::unique_ptr<LineHeadDfa> LineHeadDfa::Build(const std::vector<const BytePattern*>& patterns,
                                                 size_t max_states, const std::string& cache_dir) {
   if (patterns.size() > kMaxPatterns || max_states > 65535) return nullptr;
-  uint64_t key = Key(patterns, max_states);
-  if (std::unique_ptr<LineHeadDfa> d = Load(key, cache_dir)) return d;
+  const std::string identity = Identity(patterns, max_states);
+  if (std::unique_ptr<LineHeadDfa> d = Load(identity, cache_dir)) return d;
   std::string saved = Compile(patterns, max_states);
   if (saved.empty()) return nullptr;
-  CacheWrite(cache_dir, key, saved);
+  CacheWrite(cache_dir, StableHash(identity), saved, kMaxCacheEntries, identity);
   std::unique_ptr<LineHeadDfa> d(new LineHeadDfa);
   d->table_ = HugeBuffer(saved.size());
   std::memcpy(d->table_.data(), saved.data(), saved.size());
@@ -432,13 +437,14 @@ std::unique_ptr<LineHeadDfa> LineHeadDfa::Build(const std::vector<const BytePatt
   return d;
 }
 
-std::unique_ptr<LineHeadDfa> LineHeadDfa::Load(uint64_t key, const std::string& cache_dir) {
+std::unique_ptr<LineHeadDfa> LineHeadDfa::Load(std::string_view identity,
+                                               const std::string& cache_dir) {
   std::unique_ptr<LineHeadDfa> d(new LineHeadDfa);
   auto place = [&d](size_t bytes) {
     d->table_ = HugeBuffer(bytes);
     return d->table_.data();
   };
-  if (CacheReadInto(cache_dir, key, place) && d->Adopt()) return d;
+  if (CacheReadInto(cache_dir, StableHash(identity), place, identity) && d->Adopt()) return d;
   return nullptr;
 }
 

@@ -25,10 +25,12 @@ class LineHeadDfa {
   // directory (prefilter_cache.h), an automaton built before is loaded.
   static std::unique_ptr<LineHeadDfa> Build(const std::vector<const BytePattern*>& patterns,
                                             size_t max_states, const std::string& cache_dir = "");
-  // What Build depends on, hashed: its cache key.
+  // What Build depends on (its cache entry's identity), and that hashed:
+  // its cache key.
+  static std::string Identity(const std::vector<const BytePattern*>& patterns, size_t max_states);
   static uint64_t Key(const std::vector<const BytePattern*>& patterns, size_t max_states);
-  // The automaton Build cached under `key`; null when the cache has none.
-  static std::unique_ptr<LineHeadDfa> Load(uint64_t key, const std::string& cache_dir);
+  // The automaton Build cached for `identity`; null when the cache has none.
+  static std::unique_ptr<LineHeadDfa> Load(std::string_view identity, const std::string& cache_dir);
 
   // Bit i set: pattern i may match `line` (one line, without its '\n').
   uint64_t Candidates(std::string_view line) const {

@@ -191,8 +191,8 @@ bool Load(std::string_view entry, size_t n, std::vector<bool>* accepted, hs_data
   return true;
 }
 
-void Store(const std::string& dir, uint64_t key, const std::vector<unsigned>& ids,
-           const hs_database_t* db) {
+void Store(const std::string& dir, uint64_t key, std::string_view identity,
+           const std::vector<unsigned>& ids, const hs_database_t* db) {
   char* bytes = nullptr;
   size_t len = 0;
   if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return;
@@ -204,7 +204,7 @@ void Store(const std::string& dir, uint64_t key, const std::vector<unsigned>& id
   for (unsigned id : ids) put(id);
   entry.append(bytes, len);
   free(bytes);
-  CacheWrite(dir, key, entry);
+  CacheWrite(dir, key, entry, kMaxCacheEntries, identity);
 }
 
 }  // namespace
@@ -223,14 +223,15 @@ std::unique_ptr<MultiRegex> MultiRegex::Build(const std::vector<Pattern>& patter
   // run, or runs slowly, where Hyperscan finds other features).
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
-  uint64_t key = StableHash(std::string("clean-prefilter-2:") + hs_version() + ":" +
-                            std::to_string(platform.tune) + ":" +
-                            std::to_string(platform.cpu_features));
+  // The identity the cache entry is checked against, byte for byte.
+  std::string identity = std::string("clean-prefilter-2:") + hs_version() + ":" +
+                         std::to_string(platform.tune) + ":" +
+                         std::to_string(platform.cpu_features);
   for (size_t i = 0; i < patterns.size(); ++i) {
     std::string e;
     unsigned f = FlagsFor(patterns[i]);
     bool ok = patterns[i].bytes ? (e = patterns[i].expr, true) : Loosen(patterns[i].expr, &e);
-    key = StableHash(std::to_string(ok ? f : 0) + ":" + e + '\0', key);
+    identity += std::to_string(ok ? f : 0) + ":" + e + '\0';
     if (!ok) continue;
     exprs.push_back(std::move(e));
     flags.push_back(f);
@@ -239,11 +240,13 @@ std::unique_ptr<MultiRegex> MultiRegex::Build(const std::vector<Pattern>& patter
   if (exprs.empty()) return nullptr;
   hs_database_t* db = nullptr;
   std::string entry;
-  if (!(CacheRead(cache_dir, key, &entry) && Load(entry, patterns.size(), accepted, &db))) {
+  const uint64_t key = StableHash(identity);
+  if (!(CacheRead(cache_dir, key, &entry, identity) &&
+        Load(entry, patterns.size(), accepted, &db))) {
     db = Compile(&exprs, &flags, &ids);
     if (db == nullptr) return nullptr;
     for (unsigned id : ids) (*accepted)[id] = true;
-    Store(cache_dir, key, ids, db);
+    Store(cache_dir, key, identity, ids, db);
   }
   std::unique_ptr<MultiRegex> r(new MultiRegex);
   r->db_ = db;

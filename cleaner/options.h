@@ -1,6 +1,7 @@
 // Every tunable of the cleaner, with its default and why. A rule file may
 // override a named value for its source with `set NAME VALUE`.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -114,6 +115,21 @@ struct Options {
   // its prose make a gallery: the captions are its text, not captions.
   double dom_gallery_caption_share = 0.5;
 };
+
+// --- Rule-set limits ------------------------------------------------------
+// They bound loading the rules (not settable with `set`); past one, the rules
+// fail to load with a `file:line: error:` naming the limit (exit 2).
+// A rule file larger than this (bytes) is refused: the shipped files are
+// under 20 KB, and a cold compile costs about 3 ms of Hyperscan per regex.
+inline constexpr size_t kMaxRuleFileBytes = 2 << 20;
+// Rules (`line` and `section`, counted once per include that splices them
+// in), fingerprints and include splices of a whole rule set: 20,000 rules
+// like the shipped ones take minutes and about 300 MB to compile when the
+// cache is cold. An include tree that doubles per level expands past it
+// long before memory runs out (22 levels made 4.2 M rules).
+inline constexpr size_t kMaxRules = 20000;
+// Nested includes (a file including one that includes another...).
+inline constexpr int kMaxIncludeDepth = 16;
 
 // One named field of Options, for `set` in rule files and for documentation.
 struct OptionField {

@@ -46,7 +46,9 @@ namespace {
 // reads no regex at all (the readings took half of a run's start-up, about
 // 11 ms for the shipped rules).
 struct Layout {
-  uint64_t head_key = 0;            // the automaton's cache key (0: none)
+  // The automaton's cache identity (LineHeadDfa::Identity; "": none): the
+  // layout, checked against the regexes, vouches for the automaton's entry.
+  std::string head_identity;
   std::vector<int> head_matchers;   // automaton pattern i -> matcher
   // Database patterns: expression, kind and matcher. kShortRare: the short
   // database; kShortLiterals: the literal scanner, the expression holding
@@ -91,7 +93,8 @@ void PutU32(std::string* s, uint32_t v) {
 
 std::string SaveLayout(const Layout& l) {
   std::string s;
-  for (int i = 0; i < 8; ++i) s.push_back(static_cast<char>((l.head_key >> (8 * i)) & 0xff));
+  PutU32(&s, static_cast<uint32_t>(l.head_identity.size()));
+  s += l.head_identity;
   auto ints = [&s](const std::vector<int>& v) {
     PutU32(&s, static_cast<uint32_t>(v.size()));
     for (int x : v) PutU32(&s, static_cast<uint32_t>(x));
@@ -128,9 +131,13 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
     at += 4;
     return true;
   };
-  auto known = [&matchers](uint32_t m) {
-    return std::find(matchers.begin(), matchers.end(), static_cast<int>(m)) != matchers.end();
-  };
+  std::vector<bool> is_matcher;  // by id: one of `matchers`
+  for (int m : matchers) {
+    if (m < 0) continue;
+    if (is_matcher.size() <= static_cast<size_t>(m)) is_matcher.resize(m + 1, false);
+    is_matcher[m] = true;
+  }
+  auto known = [&is_matcher](uint32_t m) { return m < is_matcher.size() && is_matcher[m]; };
   auto ints = [&](std::vector<int>* v) {
     uint32_t n;
     if (!u32(&n) || n > matchers.size()) return false;
@@ -141,10 +148,10 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
     }
     return true;
   };
-  if (bytes.size() < 8) return false;
-  for (int i = 7; i >= 0; --i) l->head_key = (l->head_key << 8) | static_cast<unsigned char>(bytes[i]);
-  at = 8;
   uint32_t n;
+  if (!u32(&n) || bytes.size() - at < n) return false;
+  l->head_identity = std::string(bytes.substr(at, n));
+  at += n;
   if (!ints(&l->head_matchers) || !u32(&n) || n > matchers.size()) return false;
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t len;
@@ -170,22 +177,23 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
     at += 32;
     l->alphabets.push_back(a);
   }
-  return at == bytes.size() && (l->head_key != 0) == !l->head_matchers.empty();
+  return at == bytes.size() && l->head_identity.empty() == l->head_matchers.empty();
 }
 
-// The layout's cache key: the regexes as given, and this build of the code
-// (its readings decide the layout); 0 (no caching) without a cache
+// The layout's cache identity: the regexes as given, and this build of the
+// code (its readings decide the layout); "" (no caching) without a cache
 // directory or a build ID.
-uint64_t LayoutKey(const std::vector<Prefilter::Regex>& regexes, const std::string& cache_dir) {
-  if (cache_dir.empty() || BuildId().empty()) return 0;
-  std::string id = "clean-prefilter-layout-4:" + BuildId() + ":" +
+std::string LayoutIdentity(const std::vector<Prefilter::Regex>& regexes,
+                           const std::string& cache_dir) {
+  if (cache_dir.empty() || BuildId().empty()) return "";
+  std::string id = "clean-prefilter-layout-5:" + BuildId() + ":" +
                    std::to_string(kMaxHeadStates) + ":" + std::to_string(kMinHeadPatterns) + "\n";
   for (const auto& r : regexes) {
     id += std::to_string(r.matcher) + (r.caseless ? "i" : "-") + (r.head_ok ? "h" : "-") + ":";
     id += r.pattern;
     id += '\0';
   }
-  return StableHash(id);
+  return id;
 }
 
 // Reads every regex and decides its route; builds (or loads) the automaton
@@ -247,7 +255,7 @@ std::unique_ptr<LineHeadDfa> Decide(const std::vector<Prefilter::Regex>& regexes
     for (const RegexReading* r : read) ptrs.push_back(&*r->pattern);
     dfa = LineHeadDfa::Build(ptrs, kMaxHeadStates, cache_dir);
     if (dfa) {
-      l->head_key = LineHeadDfa::Key(ptrs, kMaxHeadStates);
+      l->head_identity = LineHeadDfa::Identity(ptrs, kMaxHeadStates);
       break;
     }
     size_t worst = 0, worst_states = 0;
@@ -274,19 +282,20 @@ std::unique_ptr<LineHeadDfa> Decide(const std::vector<Prefilter::Regex>& regexes
 Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir) {
   Layout l;
   std::unique_ptr<LineHeadDfa> head;
-  const uint64_t key = LayoutKey(regexes, cache_dir);
+  const std::string identity = LayoutIdentity(regexes, cache_dir);
+  const uint64_t key = identity.empty() ? 0 : StableHash(identity);
   std::string saved;
   bool cached = false;
-  if (key != 0 && CacheRead(cache_dir, key, &saved)) {
+  if (key != 0 && CacheRead(cache_dir, key, &saved, identity)) {
     std::vector<int> matchers;
     for (const Regex& r : regexes) matchers.push_back(r.matcher);
     cached = ReadLayout(saved, matchers, &l) &&
-             (l.head_key == 0 || (head = LineHeadDfa::Load(l.head_key, cache_dir)));
+             (l.head_identity.empty() || (head = LineHeadDfa::Load(l.head_identity, cache_dir)));
   }
   if (!cached) {
     l = Layout();
     head = Decide(regexes, cache_dir, &l);
-    if (key != 0) CacheWrite(cache_dir, key, SaveLayout(l));
+    if (key != 0) CacheWrite(cache_dir, key, SaveLayout(l), kMaxCacheEntries, identity);
   }
 
   Prefilter pf;
@@ -294,6 +303,11 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   pf.head_matchers = std::move(l.head_matchers);
   pf.pcre_only = std::move(l.pcre_only);
   pf.alphabets = std::move(l.alphabets);
+  for (size_t i = 0; i < pf.alphabets.size(); ++i) {
+    const auto m = static_cast<size_t>(pf.alphabets[i].matcher);
+    if (pf.alphabet_of.size() <= m) pf.alphabet_of.resize(m + 1, -1);
+    if (pf.alphabet_of[m] < 0) pf.alphabet_of[m] = static_cast<int>(i);  // the first, as before
+  }
   // The literal scanner. Decide took only what it takes, but a layout
   // from the cache is checked again: what it refuses is left to PCRE2.
   for (size_t i = 0; i < l.exprs.size(); ++i) {

@@ -73,12 +73,11 @@ struct Prefilter {
   // byte no match of a whole-line regex (/^...$/) holds (LineAlphabet in
   // prefilter_choice.h). Checked before PCRE2 confirms a candidate.
   bool MayMatch(int matcher, std::string_view line) const {
-    for (const auto& a : alphabets) {
-      if (a.matcher != matcher) continue;
-      for (unsigned char c : line)
-        if (!a.allowed[c]) return false;
+    if (static_cast<size_t>(matcher) >= alphabet_of.size() || alphabet_of[matcher] < 0)
       return true;
-    }
+    const auto& allowed = alphabets[alphabet_of[matcher]].allowed;
+    for (unsigned char c : line)
+      if (!allowed[c]) return false;
     return true;
   }
   struct Alphabet {
@@ -86,6 +85,7 @@ struct Prefilter {
     std::array<bool, 256> allowed{};
   };
   std::vector<Alphabet> alphabets;
+  std::vector<int> alphabet_of;  // matcher id -> its index in alphabets, or -1
 
   std::unique_ptr<LineHeadDfa> head;
   std::vector<int> head_matchers;  // automaton pattern i -> matcher id

@@ -9,11 +9,13 @@
 #include <atomic>
 #include <chrono>
 #include <bit>
+#include <cerrno>
 #include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <mutex>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -22,13 +24,15 @@ namespace clean {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr std::string_view kMagic = "clean-prefilter-2\n";
+constexpr std::string_view kMagic = "clean-prefilter-3\n";
+// magic, key, identity length, payload length, checksum
+constexpr size_t kHeadBytes = kMagic.size() + 32;
 
 std::string EntryPath(const std::string& dir, uint64_t key) {
   char name[32];
   // The entry format is in the name too: builds of another format keep
   // their own entries instead of replacing these.
-  std::snprintf(name, sizeof name, "%016llx.2.hsdb", static_cast<unsigned long long>(key));
+  std::snprintf(name, sizeof name, "%016llx.3.hsdb", static_cast<unsigned long long>(key));
   return (fs::path(dir) / name).string();
 }
 
@@ -60,6 +64,50 @@ uint64_t PayloadSum(std::string_view bytes) {
   for (uint64_t l : lane) h = (h ^ l ^ (l >> 32)) * kPrime;
   return h;
 }
+// The checksum of a whole entry: its key, lengths, identity and payload.
+uint64_t EntrySum(uint64_t key, std::string_view identity, std::string_view payload) {
+  constexpr uint64_t kPrime = 1099511628211ull;
+  uint64_t h = StableHash(std::to_string(key) + ":" + std::to_string(identity.size()) + ":" +
+                          std::to_string(payload.size()));
+  h = (h ^ PayloadSum(identity)) * kPrime;
+  return (h ^ PayloadSum(payload)) * kPrime;
+}
+
+// Reads exactly `n` bytes; false on an error or a short file.
+bool ReadAll(int fd, char* to, size_t n) {
+  while (n > 0) {
+    const ssize_t got = ::read(fd, to, n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    to += got;
+    n -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+bool WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t put = ::write(fd, bytes.data(), bytes.size());
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(put));
+  }
+  return true;
+}
+
+// Owned by this user and writable by no one else.
+bool Private(const struct stat& st) {
+  return st.st_uid == geteuid() && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+// An open file descriptor, closed when it goes.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 // dl_iterate_phdr's visitor: the build ID note of the loaded object whose
 // segments hold BuildId's code (the executable, or the Python module when
 // the library is linked into one).
@@ -149,63 +197,99 @@ uint64_t StableHash(std::string_view bytes, uint64_t h) {
   return h;
 }
 
-bool CacheReadInto(const std::string& dir, uint64_t key, const std::function<char*(size_t)>& place) {
+bool CacheDirIsPrivate(const std::string& dir, bool create) {
   if (dir.empty()) return false;
-  std::ifstream in(EntryPath(dir, key), std::ios::binary | std::ios::ate);
-  if (!in) return false;
-  std::streamoff size = in.tellg();
-  // magic, key, payload length, payload hash, payload
-  const size_t head = kMagic.size() + 24;
-  if (size < static_cast<std::streamoff>(head)) return false;
-  char h[kMagic.size() + 24];
-  in.seekg(0);
-  if (!in.read(h, sizeof h)) return false;
+  if (create) {
+    std::error_code ec;
+    const fs::path parent = fs::path(dir).lexically_normal().parent_path();
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    ::mkdir(dir.c_str(), 0700);  // already there: checked below like any other
+  }
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) return false;  // no cache yet
+  if (S_ISDIR(st.st_mode) && Private(st)) return true;
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (warned.insert(dir).second)
+    std::fprintf(stderr,
+                 "clean: %s: the prefilter cache is not used: %s (it must be a directory of "
+                 "this user's that no one else can write to)\n",
+                 dir.c_str(),
+                 !S_ISDIR(st.st_mode)      ? "not a directory"
+                 : st.st_uid != geteuid() ? "owned by another user"
+                                          : "writable by others");
+  return false;
+}
+
+bool CacheReadInto(const std::string& dir, uint64_t key, const std::function<char*(size_t)>& place,
+                   std::string_view identity) {
+  if (dir.empty() || !CacheDirIsPrivate(dir, false)) return false;
+  const std::string path = EntryPath(dir, key);
+  Fd in{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)};
+  struct stat st;
+  if (in.fd < 0 || ::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (!Private(st)) {
+    CacheDirIsPrivate(dir, false);  // the directory may be fine: the entry is skipped
+    return false;
+  }
+  const auto size = static_cast<uint64_t>(st.st_size);
+  char h[kHeadBytes];
+  if (size < kHeadBytes || !ReadAll(in.fd, h, sizeof h)) return false;
   std::string_view hv(h, sizeof h);
   if (hv.substr(0, kMagic.size()) != kMagic) return false;
-  std::string_view rest = hv.substr(kMagic.size());
-  uint64_t k = ReadU64(rest.data()), len = ReadU64(rest.data() + 8), sum = ReadU64(rest.data() + 16);
-  if (k != key || len != static_cast<uint64_t>(size) - head) return false;
+  const char* rest = h + kMagic.size();
+  const uint64_t k = ReadU64(rest), id_len = ReadU64(rest + 8), len = ReadU64(rest + 16),
+                 sum = ReadU64(rest + 24);
+  if (k != key || id_len != identity.size() || id_len > size - kHeadBytes ||
+      len != size - kHeadBytes - id_len)
+    return false;
+  std::string stored(static_cast<size_t>(id_len), '\0');
+  if (!ReadAll(in.fd, stored.data(), stored.size()) || stored != identity) return false;
   // The payload is read straight into place (entries are megabytes: no
   // second copy) and checked there.
   char* to = place(static_cast<size_t>(len));
-  if (!to) return false;
-  if (!in.read(to, static_cast<std::streamsize>(len)) ||
-      PayloadSum(std::string_view(to, static_cast<size_t>(len))) != sum)
+  if (!to || !ReadAll(in.fd, to, static_cast<size_t>(len)) ||
+      EntrySum(key, identity, std::string_view(to, static_cast<size_t>(len))) != sum)
     return false;
   // Used now: pruning removes the least recently used entries first (a
   // read-only cache directory only makes this fail).
-  utimensat(AT_FDCWD, EntryPath(dir, key).c_str(), nullptr, 0);
+  ::futimens(in.fd, nullptr);
   return true;
 }
 
-bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes) {
-  bool ok = CacheReadInto(dir, key, [bytes](size_t len) {
-    bytes->resize(len);
-    return bytes->data();
-  });
+bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes,
+               std::string_view identity) {
+  bool ok = CacheReadInto(
+      dir, key,
+      [bytes](size_t len) {
+        bytes->resize(len);
+        return bytes->data();
+      },
+      identity);
   if (!ok) bytes->clear();
   return ok;
 }
 
 void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes,
-                size_t max_entries) {
-  if (dir.empty()) return;
+                size_t max_entries, std::string_view identity) {
+  if (dir.empty() || !CacheDirIsPrivate(dir, true)) return;
   std::error_code ec;
-  fs::create_directories(dir, ec);
   std::string entry(kMagic);
   AppendU64(&entry, key);
+  AppendU64(&entry, identity.size());
   AppendU64(&entry, bytes.size());
-  AppendU64(&entry, PayloadSum(bytes));
+  AppendU64(&entry, EntrySum(key, identity, bytes));
+  entry.append(identity);
   entry.append(bytes);
   std::string final_path = EntryPath(dir, key);
   static std::atomic<unsigned> serial{0};
   std::string tmp = final_path + ".tmp" + std::to_string(getpid()) + "." + std::to_string(serial++);
   {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return;
-    out.write(entry.data(), static_cast<std::streamsize>(entry.size()));
-    if (!out) {
-      out.close();
+    // A new file of this user's (O_EXCL: never one planted under the name).
+    Fd out{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)};
+    if (out.fd < 0) return;
+    if (!WriteAll(out.fd, entry)) {
       fs::remove(tmp, ec);
       return;
     }

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "cleaner/options.h"
+#include "cleaner/regex.h"
 #include "cleaner/rule_file.h"
 #include "cleaner/text_util.h"
 
@@ -469,18 +471,44 @@ std::vector<LintFinding> LintPattern(std::string_view pattern, bool caseless) {
   return std::move(linter.findings);
 }
 
+bool MatchesEveryLine(std::string_view pattern, bool caseless) {
+  // Lines of every kind a page has: a body paragraph, a title, a nav word,
+  // a one-letter and a digits-only line, punctuation, non-Latin text.
+  static constexpr std::string_view kProbeLines[] = {
+      "The minister said on Thursday that the talks had been useful, but that no agreement "
+      "was reached.",
+      "Rubio meets with Russian foreign minister", "Home", "x", "2024", "|", "\xc2\xbb",
+      "\xd0\x93\xd0\xbb\xd0\xb0\xd0\xb2\xd0\xbd\xd0\xb0\xd1\x8f"};
+  std::string error;
+  size_t offset = 0;
+  std::unique_ptr<Regex> re = Regex::Compile(pattern, caseless, &error, &offset);
+  if (!re) return false;  // the loader reports it
+  const Options defaults;
+  MatchScratch scratch(defaults.regex_match_limit, defaults.regex_heap_limit_kib);
+  for (std::string_view line : kProbeLines) {
+    size_t begin = 0, end = 0;
+    if (re->Find(scratch, line, 0, &begin, &end) != Regex::Result::kMatch) return false;
+  }
+  return true;
+}
+
 void LintRuleDir(const std::string& dir, Diagnostics* diags) {
   namespace fs = std::filesystem;
   fs::path root = fs::path(dir).lexically_normal();
   std::string shown_root = root.filename().string();
   if (shown_root.empty()) shown_root = root.parent_path().filename().string();
   std::vector<fs::path> files;
-  std::error_code ec;
-  for (const fs::path& d : {root, root / "shared"})
-    for (const auto& e : fs::directory_iterator(d, ec))
-      if (e.is_regular_file() && e.path().extension() == ".rules") files.push_back(e.path());
+  for (const fs::path& d : {root, root / "shared"}) {
+    std::error_code ec;  // the loader reports what cannot be read
+    for (fs::directory_iterator it(d, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code e;
+      if (it->path().extension() == ".rules" && it->is_regular_file(e)) files.push_back(it->path());
+    }
+  }
   std::sort(files.begin(), files.end());
   for (const auto& path : files) {
+    std::error_code ec;
+    if (fs::file_size(path, ec) > kMaxRuleFileBytes || ec) continue;  // refused by the loader
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -494,6 +522,12 @@ void LintRuleDir(const std::string& dir, Diagnostics* diags) {
         diags->items.push_back({shown, m.line,
                                 m.column + PatternColumnOffset(m, line, finding.offset), true,
                                 "regex: " + finding.message, line});
+      if (MatchesEveryLine(m.text, m.caseless))
+        diags->items.push_back({shown, m.line, m.column, true,
+                                "regex matches every line tried (prose, a title, a nav word, "
+                                "one letter, digits, punctuation, Cyrillic): it would decide "
+                                "every line of every page",
+                                line});
     };
     for (const auto& e : f.entries) {
       if (!e.rule) continue;

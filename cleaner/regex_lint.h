@@ -34,6 +34,11 @@ struct LintFinding {
 // read (PCRE2 rejects it elsewhere) yields fewer findings.
 std::vector<LintFinding> LintPattern(std::string_view pattern, bool caseless = false);
 
+// True when the regex finds a match in each of a few lines of every kind
+// (prose, a title, a nav word, one letter, digits, punctuation, Cyrillic):
+// `/./`, `/^/`, `/\w|\W/`; such a rule would decide every line.
+bool MatchesEveryLine(std::string_view pattern, bool caseless);
+
 // Lints every regex of every rule file of a rules directory (<dir>/*.rules
 // and <dir>/shared/*.rules), appending warnings with file:line:col.
 void LintRuleDir(const std::string& dir, Diagnostics* diags);

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "cleaner/text_util.h"
+
 namespace clean {
 
 namespace {
@@ -97,6 +99,10 @@ class LineParser {
         char n = text_[pos_ + 1];
         if (n == quote || (quote == '"' && n == '\\')) {
           m.text += n;
+        } else if (static_cast<unsigned char>(n) >= 0x80 || n == '\0') {
+          m.text += c;  // the escaped character is checked as UTF-8 below
+          ++pos_;
+          continue;
         } else {
           // In a regex every other escape is PCRE2's to read.
           m.text += c;
@@ -110,8 +116,18 @@ class LineParser {
         ++pos_;
         break;
       }
-      m.text += c;
-      ++pos_;
+      // Rule text is UTF-8 without NUL: a line holding either could never
+      // be matched as the file shows it.
+      const size_t len = c == '\0' ? 0 : Utf8SequenceLength(text_, pos_);
+      if (len == 0) {
+        const bool nul = c == '\0';
+        Error(static_cast<int>(pos_) + 1,
+              quote == '"' ? (nul ? "NUL byte in quoted text" : "invalid UTF-8 in quoted text")
+                           : (nul ? "regex: NUL byte" : "regex: UTF-8 error: invalid byte sequence"));
+        return m;
+      }
+      m.text.append(text_.substr(pos_, len));
+      pos_ += len;
     }
     if (!closed) {
       Error(open_col, quote == '"' ? "unterminated string" : "unterminated regex (missing '/')");
@@ -200,6 +216,8 @@ RuleFile ParseRuleFile(std::string_view path, std::string_view text, Diagnostics
   RuleFile f;
   f.path = std::string(path);
   f.source = std::filesystem::path(std::string(path)).stem().string();
+  // A UTF-8 byte order mark (editors on Windows write one) is not text.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   size_t start = 0;
   int line_no = 0;
   while (start <= text.size()) {

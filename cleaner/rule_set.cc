@@ -39,15 +39,23 @@ class RuleSetBuilder {
     rs_->dom_vocab_.Load((dir_ / "dom" / "boilerplate.txt").string(),
                          Shown(dir_ / "dom" / "boilerplate.txt"), diags_);
 
+    // Every std::filesystem call here takes an error_code: a symlink loop
+    // or an unreadable entry is a rule-file error, never an exception.
     std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(dir_, ec))
-      if (e.is_regular_file() && e.path().extension() == ".rules") files.push_back(e.path());
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code e;
+      if (it->path().extension() == ".rules" && it->is_regular_file(e))
+        files.push_back(it->path());
+      else if (e && it->path().extension() == ".rules")
+        Error(Shown(it->path()), 0, 0, "cannot read rule file: " + e.message(), "");
+    }
+    if (ec) Error(dir_.string(), 0, 0, "cannot list the rules directory: " + ec.message(), "");
     std::sort(files.begin(), files.end());
 
     rs_->generic_.name = "generic";
     rs_->generic_.options = base;
     fs::path generic_path = dir_ / "generic.rules";
-    if (fs::exists(generic_path)) BuildSource(generic_path, &rs_->generic_, true);
+    if (fs::exists(generic_path, ec)) BuildSource(generic_path, &rs_->generic_, true);
 
     for (const auto& p : files) {
       if (p.filename() == "generic.rules") continue;
@@ -81,13 +89,13 @@ class RuleSetBuilder {
     for (auto& s : rs_->sources_) plans.push_back(&s.plan);
     // A plan's regexes beyond the rule set's prefilter (that of the
     // detect-and-generic plan) are its own.
-    const MatchPlan& shared = rs_->detect_generic_plan_;
+    std::vector<uint8_t> shared(rs_->matchers_.size(), 0);
+    for (int m : rs_->detect_generic_plan_.regexes) shared[m] = 1;
     for (MatchPlan* plan : plans) {
       plan->has.assign(rs_->matchers_.size(), 0);
       for (int m : plan->regexes) {
         plan->has[m] = 1;
-        if (std::find(shared.regexes.begin(), shared.regexes.end(), m) == shared.regexes.end())
-          plan->own.push_back(m);
+        if (!shared[m]) plan->own.push_back(m);
       }
       if (!plan->own.empty()) plan->own_prefilter = std::make_unique<LazyPrefilter>();
     }
@@ -104,12 +112,32 @@ class RuleSetBuilder {
     diags_->items.push_back({file, line, col, false, msg, text});
   }
 
-  const RuleFile* Parse(const fs::path& path, const std::string& shown) {
+  // The file at `path`, parsed once; null (and *why says why) when it is
+  // not a regular file, cannot be read or is over kMaxRuleFileBytes.
+  const RuleFile* Parse(const fs::path& path, const std::string& shown, std::string* why) {
     auto key = path.lexically_normal().string();
     auto it = parsed_.find(key);
     if (it != parsed_.end()) return &it->second;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      *why = ec ? ec.message() : "not a regular file";
+      return nullptr;
+    }
+    const uintmax_t size = fs::file_size(path, ec);
+    if (ec) {
+      *why = ec.message();
+      return nullptr;
+    }
+    if (size > kMaxRuleFileBytes) {
+      *why = std::to_string(size) + " bytes is over the limit of " +
+             std::to_string(kMaxRuleFileBytes) + " bytes a rule file may hold (kMaxRuleFileBytes)";
+      return nullptr;
+    }
     std::ifstream in(path, std::ios::binary);
-    if (!in) return nullptr;
+    if (!in) {
+      *why = "cannot open it";
+      return nullptr;
+    }
     std::stringstream ss;
     ss << in.rdbuf();
     return &parsed_.emplace(key, ParseRuleFile(shown, ss.str(), diags_)).first->second;
@@ -117,18 +145,21 @@ class RuleSetBuilder {
 
   void BuildSource(const fs::path& path, Source* s, bool generic) {
     std::string shown = Shown(path);
-    const RuleFile* f = Parse(path, shown);
+    std::string why;
+    const RuleFile* f = Parse(path, shown, &why);
     if (!f) {
-      Error(shown, 0, 0, "cannot read rule file", "");
+      Error(shown, 0, 0, "cannot read rule file: " + why, "");
       return;
     }
     s->name = f->source;
     s->file = shown;
     s->domains = f->domains;
-    std::vector<std::string> stack{path.lexically_normal().string()};
+    std::vector<std::pair<std::string, std::string>> stack{
+        {IncludeKey(path.lexically_normal()), shown}};
     Flatten(*f, path, generic ? Decider::Kind::kGenericRule : Decider::Kind::kSourceRule,
             &stack, &s->layer);
     for (const auto& fp : f->fingerprints) {
+      if (!CountRule(*f, fp.line, 0)) break;
       uint32_t d = AddDecider(fp.id, Decider::Kind::kSourceRule, *f, fp.line);
       int m = CompileMatcher(fp.matcher, *f);
       if (m >= 0) s->fingerprints.emplace_back(m, d);
@@ -161,30 +192,66 @@ class RuleSetBuilder {
     }
   }
 
+  // Counts one more rule of the rule set (`line` of file f; col 0: none);
+  // false, with one error, once the set is over kMaxRules.
+  bool CountRule(const RuleFile& f, int line, int col) {
+    if (++rule_count_ <= kMaxRules) return true;
+    if (rule_count_ == kMaxRules + 1)
+      Error(f.path, line, col,
+            "the rule set expands past " + std::to_string(kMaxRules) +
+                " rules, fingerprints and includes (kMaxRules; an included file counts each "
+                "time it is spliced in)",
+            f.lines[line - 1]);
+    return false;
+  }
+
+  // The included file's identity: its canonical path when it resolves (so
+  // that a cycle through a symlinked directory is seen as one), else its
+  // normalised path.
+  static std::string IncludeKey(const fs::path& inc) {
+    std::error_code ec;
+    fs::path c = fs::weakly_canonical(inc, ec);
+    return ec ? inc.string() : c.string();
+  }
+
   void Flatten(const RuleFile& f, const fs::path& path, Decider::Kind kind,
-               std::vector<std::string>* stack, Layer* out) {
+               std::vector<std::pair<std::string, std::string>>* stack, Layer* out) {
     for (const auto& e : f.entries) {
+      if (rule_count_ > kMaxRules || too_deep_) return;
       if (!e.rule) {
         fs::path inc = (path.parent_path() / e.include).lexically_normal();
-        std::string key = inc.string();
-        if (std::find(stack->begin(), stack->end(), key) != stack->end()) {
+        std::string key = IncludeKey(inc);
+        auto same = [&key](const auto& s) { return s.first == key; };
+        if (std::any_of(stack->begin(), stack->end(), same)) {
           std::string chain;
-          for (const auto& s : *stack) chain += Shown(s) + " -> ";
+          for (const auto& s : *stack) chain += s.second + " -> ";
           Error(f.path, e.line, e.column, "include cycle: " + chain + Shown(inc),
                 f.lines[e.line - 1]);
           continue;
         }
-        const RuleFile* g = fs::is_regular_file(inc) ? Parse(inc, Shown(inc)) : nullptr;
-        if (!g) {
-          Error(f.path, e.line, e.column, "cannot read included file '" + e.include + "'",
+        if (stack->size() > static_cast<size_t>(kMaxIncludeDepth)) {
+          Error(f.path, e.line, e.column,
+                "includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
+                    " files (kMaxIncludeDepth)",
                 f.lines[e.line - 1]);
+          too_deep_ = true;  // one error: the other ways down lead to the same place
+          return;
+        }
+        std::string why;
+        const RuleFile* g = Parse(inc, Shown(inc), &why);
+        if (!g) {
+          Error(f.path, e.line, e.column,
+                "cannot read included file '" + e.include + "': " + why, f.lines[e.line - 1]);
           continue;
         }
-        stack->push_back(key);
+        // A splice counts too: a tree of includes without rules is bounded as well.
+        if (!CountRule(f, e.line, e.column)) return;
+        stack->emplace_back(key, Shown(inc));
         Flatten(*g, inc, kind, stack, out);
         stack->pop_back();
         continue;
       }
+      if (!CountRule(f, e.line, 0)) return;
       auto key = std::make_pair(f.path, e.line);
       auto it = compiled_.find(key);
       if (it == compiled_.end()) {
@@ -267,8 +334,10 @@ class RuleSetBuilder {
   void AddToPlan(int m, MatchPlan* plan) {
     const Matcher& mt = rs_->matchers_[m];
     if (mt.kind == MatcherSpec::Kind::kRegex) {
-      if (std::find(plan->regexes.begin(), plan->regexes.end(), m) == plan->regexes.end())
-        plan->regexes.push_back(m);
+      // plan->has marks the regexes added so far (Build sets it again after).
+      if (plan->has.size() <= static_cast<size_t>(m)) plan->has.resize(m + 1, 0);
+      if (!plan->has[m]) plan->regexes.push_back(m);
+      plan->has[m] = 1;
       return;
     }
     auto& v = plan->exact[mt.text];
@@ -296,6 +365,8 @@ class RuleSetBuilder {
   std::map<std::string, RuleFile> parsed_;
   std::map<std::pair<std::string, int>, std::optional<CompiledRule>> compiled_;
   std::unordered_map<std::string, uint32_t> ids_;
+  size_t rule_count_ = 0;  // rules, fingerprints and include splices so far
+  bool too_deep_ = false;  // an include went past kMaxIncludeDepth: no more flattening
 };
 
 std::unique_ptr<RuleSet> RuleSet::Load(const std::string& dir, const Options& base,
@@ -330,6 +401,27 @@ const Prefilter* RuleSet::own_prefilter(const MatchPlan& plan) const {
     plan.own_prefilter->value = Prefilter::Build(regexes, cache_dir_);
   });
   return &plan.own_prefilter->value;
+}
+
+size_t RuleSet::PrefilterRegexes(const Source* only) const {
+  size_t n = detect_generic_plan_.regexes.size();
+  for (const Source& s : sources_)
+    if (!only || only == &s) n += s.plan.own.size();
+  return n;
+}
+
+void RuleSet::BuildPrefilters(const Source* only, PrefilterProgress progress) const {
+  std::vector<const Source*> own;
+  for (const Source& s : sources_)
+    if ((!only || only == &s) && s.plan.own_prefilter) own.push_back(&s);
+  const size_t total = own.size() + 1;
+  if (progress) progress(0, total, "generic rules and fingerprints",
+                         detect_generic_plan_.regexes.size());
+  prefilter();
+  for (size_t i = 0; i < own.size(); ++i) {
+    if (progress) progress(i + 1, total, own[i]->name, own[i]->plan.own.size());
+    own_prefilter(own[i]->plan);
+  }
 }
 
 const Source* RuleSet::FindSource(std::string_view name) const {

@@ -142,7 +142,15 @@ class RuleSet {
   // The prefilter of plan.own (null when it is empty), the same way; all
   // in its Hyperscan database (or PCRE2 alone).
   const Prefilter* own_prefilter(const MatchPlan& plan) const;
-
+  // Builds (or loads) now, before any page, the prefilters a run may use:
+  // the rule set's, and the own prefilter of `only` (null: of every
+  // source, as detection may pick any). `progress(done, total, name,
+  // regexes)` is called before each one.
+  using PrefilterProgress = void (*)(size_t done, size_t total, const std::string& name,
+                                     size_t regexes);
+  void BuildPrefilters(const Source* only, PrefilterProgress progress) const;
+  // Regexes of the prefilters BuildPrefilters would build.
+  size_t PrefilterRegexes(const Source* only) const;
 
  private:
   RuleSet() = default;

@@ -213,16 +213,19 @@ TEST_CASE("line_head: the automaton is cached, and a damaged entry is rebuilt", 
   // An entry that is whole but not an automaton (here: one cut short) is
   // not trusted: the automaton is built again.
   uint64_t key = std::stoull(entries[0].stem().string(), nullptr, 16);
+  std::vector<const BytePattern*> ptrs;
+  for (const auto& p : first.patterns) ptrs.push_back(&p);
+  const std::string id = LineHeadDfa::Identity(ptrs, 60000);
   std::string bytes;
-  REQUIRE(CacheRead(dir, key, &bytes));
-  CacheWrite(dir, key, bytes.substr(0, bytes.size() / 2));
+  REQUIRE(CacheRead(dir, key, &bytes, id));
+  CacheWrite(dir, key, bytes.substr(0, bytes.size() / 2), kMaxCacheEntries, id);
   Compiled rebuilt = CompileAll(dir);
   for (const auto& l : kLines) CHECK(rebuilt.dfa->Candidates(l) == first.dfa->Candidates(l));
   // A bad state number in an otherwise well-formed entry.
   std::string bad = bytes;
   bad[bad.size() - 1] = '\xff';
   bad[bad.size() - 2] = '\xff';
-  CacheWrite(dir, key, bad);
+  CacheWrite(dir, key, bad, kMaxCacheEntries, id);
   Compiled again = CompileAll(dir);
   for (const auto& l : kLines) CHECK(again.dfa->Candidates(l) == first.dfa->Candidates(l));
 }

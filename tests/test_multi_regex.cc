@@ -146,7 +146,7 @@ TEST_CASE("prefilter_cache: a full directory keeps its most recently used entrie
   const auto now = fs::file_time_type::clock::now();
   auto path_of = [&](uint64_t key) {
     char name[32];
-    std::snprintf(name, sizeof name, "%016llx.2.hsdb", static_cast<unsigned long long>(key));
+    std::snprintf(name, sizeof name, "%016llx.3.hsdb", static_cast<unsigned long long>(key));
     return fs::path(dir) / name;
   };
   // Entries 1..6, written (as far as their times say) 10, 9, ... 5 hours ago.
@@ -156,8 +156,8 @@ TEST_CASE("prefilter_cache: a full directory keeps its most recently used entrie
   }
   // A temporary file of a writer that stopped long ago, and one of a
   // writer still at work.
-  const fs::path stale = fs::path(dir) / "0000000000000009.2.hsdb.tmp123.0";
-  const fs::path fresh = fs::path(dir) / "0000000000000009.2.hsdb.tmp456.0";
+  const fs::path stale = fs::path(dir) / "0000000000000009.3.hsdb.tmp123.0";
+  const fs::path fresh = fs::path(dir) / "0000000000000009.3.hsdb.tmp456.0";
   std::ofstream(stale) << "half";
   std::ofstream(fresh) << "half";
   fs::last_write_time(stale, now - std::chrono::hours(2));
