@@ -166,7 +166,10 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
     j.Key("budget_exceeded").Inline().BeginObject();
     j.Key("budget").String("page_time_budget_ms");
     j.Key("limit").Int(r.time_budget_ms);
-    j.Key("effect").String("rule matching stopped; later lines decided by heuristics");
+    j.Key("effect").String(r.html && r.html->late
+                               ? "second rendering skipped; rule matching stopped; later "
+                                 "lines decided by heuristics"
+                               : "rule matching stopped; later lines decided by heuristics");
     j.EndObject();
   }
 
