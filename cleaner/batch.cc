@@ -314,6 +314,11 @@ int RunCli(const CliOptions& o) {
     if (!r.work->scan.limits.empty() && !o.quiet)
       Message(shown + ": warning: a rule regex hit the PCRE2 match limit on " +
               std::to_string(r.work->scan.limits.size()) + " line(s); see the report");
+    if (r.html && r.html->stats.capped_tags > 0 && !o.quiet)
+      Message(shown + ": warning: " + std::to_string(r.html->stats.capped_attributes) +
+              " attribute(s) of " + std::to_string(r.html->stats.capped_tags) +
+              " tag(s) over html_max_attributes or html_max_tag_bytes dropped before "
+              "parsing; see the report");
     if (r.over_time_budget && !o.quiet)
       Message(shown + ": warning: the page time budget (page_time_budget_ms " +
               std::to_string(r.time_budget_ms) +

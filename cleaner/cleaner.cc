@@ -2,6 +2,7 @@
 
 #include "cleaner/url_source.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace clean {
@@ -21,6 +22,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
                     std::string* error, const Source* hint, std::string_view hint_by) {
   page_.Clear();
   line_spans_written_ = false;
+  over_limit_ = {};
   work_.scanned = nullptr;
   work_.prefiltered = false;
   page_.name = std::string(name);
@@ -37,16 +39,8 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   auto start = std::chrono::steady_clock::now();
   bool html = format_ == InputFormat::kHtml ||
               (format_ == InputFormat::kAuto && LooksLikeHtml(name, bytes));
-  out->html = nullptr;
-  if (html) {
-    html_.Clear();
-    if (!html_reader_.Read(bytes, read_options, &page_, &html_, &times_, error)) return false;
-    out->html = &html_;
-  } else {
-    std::vector<CodePointSpan>* spans = valid_utf8_ ? line_spans_ : nullptr;
-    if (!BuildPage(bytes, read_options, &page_, error, valid_utf8_, spans)) return false;
-    line_spans_written_ = spans != nullptr;
-  }
+  out->html = html ? &html_ : nullptr;
+  if (!Read(bytes, read_options, html, start, error)) return false;
   ApplyLimits(read_options, start);
   out->rules = &rules_;
   out->page = &page_;
@@ -78,20 +72,59 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   auto t0 = std::chrono::steady_clock::now();
   classifier_.Classify(page_, out->source, o, &work_);
   if (html) dom_.Apply(page_, html_, out->source, o, &work_, &times_);
-  times_.classify += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto done = std::chrono::steady_clock::now();
+  times_.classify += std::chrono::duration<double>(done - t0).count();
+  if (done > StopTime(start)) {
+    over_limit_ = "time_budget";
+    *error = "the time budget ran out while cleaning the page";
+    return false;
+  }
   out->time_budget_ms = o.page_time_budget_ms;
-  out->over_time_budget = work_.scan.out_of_time;
+  out->over_time_budget =
+      work_.scan.out_of_time || (html && html_.late) ||
+      (o.page_time_budget_ms > 0 && done > start + std::chrono::milliseconds(o.page_time_budget_ms));
   int lang = work_.features.language;
   out->language = lang >= 0 ? std::string_view(rules_.lexicon().languages()[lang]) : "";
   return true;
 }
 
+bool Cleaner::Read(std::string_view bytes, const Options& o, bool html,
+                   std::chrono::steady_clock::time_point start, std::string* error) {
+  if (html) {
+    html_.Clear();
+    ReadDeadlines when;
+    if (o.page_time_budget_ms > 0)
+      when.deadline = start + std::chrono::milliseconds(o.page_time_budget_ms);
+    when.stop = StopTime(start);
+    if (html_reader_.Read(bytes, o, &page_, &html_, &times_, error, when)) return true;
+    over_limit_ = html_.over_limit;
+    return false;
+  }
+  std::vector<CodePointSpan>* spans = valid_utf8_ ? line_spans_ : nullptr;
+  if (!BuildPage(bytes, o, &page_, error, valid_utf8_, spans)) return false;
+  line_spans_written_ = spans != nullptr;
+  if (std::chrono::steady_clock::now() <= StopTime(start)) return true;
+  over_limit_ = "time_budget";
+  *error = "the time budget ran out while reading the page";
+  return false;
+}
+
+std::chrono::steady_clock::time_point Cleaner::StopTime(
+    std::chrono::steady_clock::time_point start) const {
+  // (Over a year: none, and no overflow of the clock's range.)
+  if (stop_budget_ms_ <= 0 || stop_budget_ms_ > 3.6e10)
+    return std::chrono::steady_clock::time_point::max();
+  return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                     std::chrono::duration<double, std::milli>(stop_budget_ms_));
+}
+
 void Cleaner::ApplyLimits(const Options& o, std::chrono::steady_clock::time_point start) {
   scratch_.SetLimits(o.regex_match_limit, o.regex_heap_limit_kib);
   scratch_.SetDepthLimit(o.regex_depth_limit);
-  scratch_.SetDeadline(o.page_time_budget_ms > 0
-                           ? start + std::chrono::milliseconds(o.page_time_budget_ms)
-                           : std::chrono::steady_clock::time_point::max());
+  auto deadline = o.page_time_budget_ms > 0
+                      ? start + std::chrono::milliseconds(o.page_time_budget_ms)
+                      : std::chrono::steady_clock::time_point::max();
+  scratch_.SetDeadline(std::min(deadline, StopTime(start)));
 }
 
 void WriteCleanText(const CleanResult& r, const KeepSet& keep, std::string* out) {

@@ -33,7 +33,9 @@ struct CleanResult {
   std::string_view language;           // stop-word language, or "" when unknown
   const HtmlPage* html = nullptr;      // HTML input: the DOM side of the page; null for text
   int time_budget_ms = 0;              // the page_time_budget_ms that applied
-  bool over_time_budget = false;       // it ran out: some rule matches were skipped
+  // It ran out: the stages after it were cut short (rule matches skipped,
+  // the HTML reader's second rendering skipped).
+  bool over_time_budget = false;
   const std::vector<Decision>& decisions() const { return work->decisions; }
 };
 
@@ -49,13 +51,23 @@ class Cleaner {
   ~Cleaner();
 
   // Cleans one page. Returns false with *error set when the input cannot be
-  // cleaned (binary, over the max_page_bytes budget); the page is then not
-  // classified. The rule matching runs under page_time_budget_ms.
+  // cleaned (binary, over the max_page_bytes or html_max_bytes budget, past
+  // the stop budget); the page is then not classified. Every stage runs
+  // under page_time_budget_ms, counted from the start of the call: past it,
+  // the stages after are cut short (see CleanResult::over_time_budget).
   // `hint` (JSONL mode: a record's source field or URL domain) is the page's
   // source unless the Cleaner was given one; `hint_by` ("field", "domain")
   // is reported as detected_by and must be a string literal.
   bool Clean(std::string_view name, std::string_view bytes, CleanResult* out, std::string* error,
              const Source* hint = nullptr, std::string_view hint_by = {});
+
+  // A budget (ms, JSONL's --time-budget; 0: none) on each Clean call from
+  // its start: past it the cleaning stops at the next stage boundary (the
+  // rule matching at once) and Clean fails with over_limit() "time_budget".
+  void set_stop_budget_ms(double ms) { stop_budget_ms_ = ms; }
+  // The limit that made the last Clean fail: "time_budget" (the stop
+  // budget), "html_max_bytes", or empty (not over a limit).
+  std::string_view over_limit() const { return over_limit_; }
 
   const RuleSet& rules() const { return rules_; }
   // Off: PCRE2 alone matches the rule regexes (see matcher_scan.h).
@@ -76,8 +88,14 @@ class Cleaner {
   const StageTimes& times() const { return times_; }
 
  private:
-  // The PCRE2 limits and the page's deadline (from `start`) of `o`.
+  // The PCRE2 limits and the page's deadline (from `start`) of `o`, or the
+  // stop time when that comes first.
   void ApplyLimits(const Options& o, std::chrono::steady_clock::time_point start);
+  // Reads bytes into page_ (and html_): false with *error set when it cannot.
+  bool Read(std::string_view bytes, const Options& o, bool html,
+            std::chrono::steady_clock::time_point start, std::string* error);
+  // The end of the stop budget for a call started at `start`.
+  std::chrono::steady_clock::time_point StopTime(std::chrono::steady_clock::time_point start) const;
   const RuleSet& rules_;
   Options base_;
   const Source* forced_;
@@ -90,6 +108,8 @@ class Cleaner {
   bool valid_utf8_ = false;
   std::vector<CodePointSpan>* line_spans_ = nullptr;
   bool line_spans_written_ = false;
+  double stop_budget_ms_ = 0;
+  std::string_view over_limit_;
   HtmlReader html_reader_;
   HtmlPage html_;
   DomClassifier dom_;

@@ -144,15 +144,17 @@ const std::vector<Flag>& Flags() {
          if (!ParseCount(v, "--max-bytes", 1, INT64_MAX, &n, e)) return false;
          o->jsonl.max_bytes = static_cast<size_t>(n);
          return true; }},
-      {"", "--time-budget", "MS", "JSONL: a record that takes longer to clean is over the limit",
+      {"", "--time-budget", "MS",
+       "JSONL: a record whose cleaning (decoding, parsing, rules, heuristics) takes longer is "
+       "over the limit; its cleaning stops at the next stage",
        [](CliOptions* o, const std::string& v, std::string* e) {
          int64_t n = 0;
          if (!ParseCount(v, "--time-budget", 1, INT64_MAX, &n, e)) return false;
          o->jsonl.time_budget_ms = static_cast<double>(n);
          return true; }},
       {"", "--over-limit", "pass|drop",
-       "JSONL: a record over a limit is passed through unchanged (default) or dropped; both "
-       "are marked in its summary and report line",
+       "JSONL: a record over a limit (--max-bytes, --time-budget, html_max_bytes) is passed "
+       "through unchanged (default) or dropped; both are marked in its summary and report line",
        [](CliOptions* o, const std::string& v, std::string* e) {
          if (v != "pass" && v != "drop") {
            *e = "--over-limit: expected pass or drop, got '" + v + "'";
@@ -272,6 +274,15 @@ std::string HelpText() {
       "\n"
       "exit status: 0 every input cleaned; 1 some input failed (the others are still\n"
       "cleaned); 2 usage or rule-file error. Messages on stderr start with 'clean:'.\n"
+      "\n"
+      "limits per page (rule-file options: set NAME VALUE; README: Reliability):\n"
+      "  max_page_bytes (64 MiB), html_max_bytes (32 MiB of HTML as UTF-8): a larger\n"
+      "    page fails with a message (JSONL: the record is over the limit)\n"
+      "  html_max_attributes (256), html_max_tag_bytes (1 MiB): a tag's attributes\n"
+      "    past them are dropped before parsing (report: parse_limits)\n"
+      "  html_max_depth (512): start tags nested deeper are dropped (text kept)\n"
+      "  page_time_budget_ms (10 s), over every stage: past it, rule matching and\n"
+      "    an HTML page's second rendering are skipped (report: budget_exceeded)\n"
       "\n"
       "examples:\n"
       "  clean --source upi page.txt         clean one page with the UPI rules\n"

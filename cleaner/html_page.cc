@@ -90,10 +90,13 @@ void HtmlPage::Clear() {
   lines.clear();
   noscript_rendered = false;
   article_body_rendered = false;
+  late = false;
+  over_limit = {};
 }
 
 bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page,
-                      HtmlPage* html, StageTimes* times, std::string* error) {
+                      HtmlPage* html, StageTimes* times, std::string* error,
+                      const ReadDeadlines& when) {
   page->input_bytes = bytes.size();
   if (bytes.size() >= std::numeric_limits<uint32_t>::max() / 2) {
     *error = "input too large (" + std::to_string(bytes.size()) + " bytes; at most 2 GB a page)";
@@ -114,13 +117,30 @@ bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page
   page->final_newline = !bytes.empty() && bytes.back() == '\n';
   auto t1 = std::chrono::steady_clock::now();
   times->decode += std::chrono::duration<double>(t1 - t0).count();
+  if (options.html_max_bytes > 0 && utf8.size() > static_cast<size_t>(options.html_max_bytes)) {
+    *error = std::to_string(utf8.size()) + " bytes of HTML (as UTF-8) is over the HTML size " +
+             "budget (html_max_bytes " + std::to_string(options.html_max_bytes) + "), not cleaned";
+    html->over_limit = "html_max_bytes";
+    return false;
+  }
+  // Past the stop time at a stage boundary: the reading ends there.
+  auto stop = [&](std::chrono::steady_clock::time_point now) {
+    html->late = html->late || now > when.deadline;
+    if (now <= when.stop) return false;
+    html->over_limit = "time_budget";
+    *error = "the time budget ran out while reading the page";
+    return true;
+  };
+  if (stop(t1)) return false;
   parser_.Parse(utf8, options, &html->tree, &html->head, &html->stats);
   auto t2 = std::chrono::steady_clock::now();
   times->parse += std::chrono::duration<double>(t2 - t1).count();
+  if (stop(t2)) return false;
   page->text.reserve(utf8.size() / 2 + 16);
   linearizer_.Run(html->tree, page, &html->lines);
+  if (stop(std::chrono::steady_clock::now())) return false;
   if (SolidChars(page->text) < static_cast<size_t>(options.html_noscript_min_chars) &&
-      HasNoscript(html->stats)) {
+      HasNoscript(html->stats) && !html->late) {
     page->text.clear();
     page->lines.clear();
     html->lines.clear();
@@ -131,7 +151,13 @@ bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page
   if (!html->meta.article_body.empty()) {
     std::string markup;
     size_t body = ArticleBodyMarkup(html->meta.article_body, &markup);
-    if (body > options.html_article_body_ratio * SolidChars(page->text)) {
+    if (body > options.html_article_body_ratio * SolidChars(page->text) &&
+        stop(std::chrono::steady_clock::now()))
+      return false;
+    // Not when the page and the articleBody together are over html_max_bytes.
+    if (body > options.html_article_body_ratio * SolidChars(page->text) && !html->late &&
+        (options.html_max_bytes <= 0 ||
+         utf8.size() + markup.size() <= static_cast<size_t>(options.html_max_bytes))) {
       // Parsed again with the articleBody appended: gumbo puts content after
       // </body> or </html> into the body, as browsers do.
       std::string doc(utf8);

@@ -4,7 +4,9 @@
 // what only HTML has: the tree, each line's element, metadata, what was
 // skipped or cut, and the time each stage took.
 #pragma once
+#include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cleaner/charset.h"
@@ -31,16 +33,31 @@ struct HtmlPage {
   std::vector<DomLine> lines;  // one per Page line
   bool noscript_rendered = false;  // the rendering was nearly empty: <noscript> content is in it
   bool article_body_rendered = false;  // a teaser page: its JSON-LD articleBody is rendered too
+  bool late = false;  // the reading went past its deadline: second renderings skipped
+  // Read failed over this limit: "html_max_bytes", "time_budget" (past the
+  // stop time); empty otherwise.
+  std::string_view over_limit;
   void Clear();
+};
+
+// When the reading of a page must end: past `deadline`, the optional
+// second rendering (<noscript> content, a JSON-LD articleBody) is skipped;
+// past `stop`, the reading ends at the next stage boundary (decode, parse,
+// linearize) and Read fails. time_point::max(): never.
+struct ReadDeadlines {
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point stop = std::chrono::steady_clock::time_point::max();
 };
 
 class HtmlReader {
  public:
   // Builds *page and *html from the bytes of an HTML page. False with
   // *error set for binary input (a NUL byte in the first
-  // options.binary_sniff_bytes) or input too large for 32-bit offsets.
+  // options.binary_sniff_bytes), input too large for 32-bit offsets or
+  // over options.html_max_bytes once decoded, or a reading past
+  // `when.stop` (the last two set html->over_limit).
   bool Read(std::string_view bytes, const Options& options, Page* page, HtmlPage* html,
-            StageTimes* times, std::string* error);
+            StageTimes* times, std::string* error, const ReadDeadlines& when = {});
 
  private:
   std::string decoded_;

@@ -66,6 +66,60 @@ std::string_view TagName(std::string_view s, size_t i, char (&buf)[24]) {
   return std::string_view(buf, n);
 }
 
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+// One tag tokenized as the HTML standard's tokenizer does (tag name, then
+// attributes: names, '=', quoted or unquoted values; a stray '/' is
+// skipped), up to `keep` attributes that end within `max_bytes` of `p`.
+struct TagScan {
+  size_t end = 0;         // one past the closing '>'; the input's size when it has none
+  size_t keep_end = 0;    // one past the last attribute kept (or the name)
+  size_t attributes = 0;  // all of them, duplicates included
+  size_t kept = 0;
+  bool closed = false;    // it has its '>'
+  bool self_closing = false;  // "/>"
+};
+
+TagScan ScanTag(std::string_view in, size_t p, size_t name_at, size_t keep, size_t max_bytes) {
+  TagScan t;
+  const size_t n = in.size();
+  size_t i = name_at;
+  while (i < n && !IsSpace(in[i]) && in[i] != '/' && in[i] != '>') ++i;
+  t.keep_end = i;
+  for (;;) {
+    while (i < n && (IsSpace(in[i]) || (in[i] == '/' && i + 1 < n && in[i + 1] != '>'))) ++i;
+    if (i >= n) break;
+    if (in[i] == '>' || in[i] == '/') {  // "/>" or '>'
+      t.self_closing = in[i] == '/';
+      i += t.self_closing ? 2 : 1;
+      t.closed = true;
+      break;
+    }
+    ++i;  // a name's first character may be '='
+    while (i < n && !IsSpace(in[i]) && in[i] != '/' && in[i] != '>' && in[i] != '=') ++i;
+    size_t j = i;
+    while (j < n && IsSpace(in[j])) ++j;
+    if (j < n && in[j] == '=') {
+      ++j;
+      while (j < n && IsSpace(in[j])) ++j;
+      if (j < n && (in[j] == '"' || in[j] == '\'')) {
+        size_t q = in.find(in[j], j + 1);
+        i = q == std::string_view::npos ? n : q + 1;
+      } else {
+        while (j < n && !IsSpace(in[j]) && in[j] != '>') ++j;
+        i = j;
+      }
+    }
+    ++t.attributes;
+    if (t.kept < keep && i - p <= max_bytes) {
+      ++t.kept;
+      t.keep_end = i;
+    }
+  }
+  t.end = i;
+  return t;
+}
+
 std::string_view Attr(const GumboElement& e, const char* name) {
   const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
   return a ? std::string_view(a->value) : std::string_view();
@@ -152,10 +206,34 @@ void ReadHeadElement(const GumboNode* n, std::string_view tag, HtmlHead* head) {
 
 }  // namespace
 
+std::string_view HtmlParser::CapTag(std::string_view in, size_t p, size_t name_at,
+                                    const Options& o, HtmlParseStats* stats, size_t* end) {
+  size_t gt = in.find('>', name_at);
+  *end = gt == std::string_view::npos ? in.size() : gt + 1;
+  const size_t max_bytes = static_cast<size_t>(o.html_max_tag_bytes);
+  const size_t keep = static_cast<size_t>(o.html_max_attributes);
+  // A tag that ends within the caps at its first '>', with no quoted value
+  // that could hold a '>', is within them (an attribute takes 2 bytes at least).
+  if (*end - p <= max_bytes && *end - p <= 2 * keep &&
+      in.substr(p, *end - p).find_first_of("\"'") == std::string_view::npos)
+    return in.substr(p, *end - p);
+  TagScan t = ScanTag(in, p, name_at, keep, max_bytes);
+  if (t.kept == t.attributes && t.end - p <= max_bytes) return in.substr(p, *end - p);
+  ++stats->capped_tags;
+  stats->capped_attributes += t.attributes - t.kept;
+  capped_.assign(in.substr(p, t.keep_end - p));
+  if (t.closed) capped_.append(t.self_closing ? "/>" : ">");
+  stats->capped_bytes += (t.end - p) - capped_.size();
+  *end = t.end;
+  return capped_;
+}
+
 void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* stats) {
   prepared_.clear();
+  stats->max_attributes = o.html_max_attributes;
+  stats->max_tag_bytes = o.html_max_tag_bytes;
   size_t limit = in.size();
-  if (limit > static_cast<size_t>(o.html_max_bytes)) {
+  if (o.html_max_bytes > 0 && limit > static_cast<size_t>(o.html_max_bytes)) {
     limit = static_cast<size_t>(o.html_max_bytes);
     size_t lt = in.rfind('<', limit);
     if (lt != std::string_view::npos && lt > 0) limit = lt;
@@ -188,15 +266,15 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
       continue;
     }
     std::string_view name = TagName(in, name_at, buf);
-    size_t gt = in.find('>', name_at);
-    size_t te = gt == std::string_view::npos ? in.size() : gt + 1;  // one past the tag
+    size_t te = 0;  // one past the tag
+    std::string_view tag = CapTag(in, p, name_at, o, stats, &te);
     bool counted = !Uncounted(name);
     if (end_tag) {
       if (counted && excess > 0) {
         --excess;  // the end of a start tag the guard dropped
       } else {
         if (counted && depth > 0) --depth;
-        prepared_.append(in.substr(p, te - p));
+        prepared_.append(tag);
       }
       pos = te;
       continue;
@@ -204,18 +282,17 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
     if (name == "script" || name == "style") {
       size_t body_end = FindCI(in, name == "script" ? "</script" : "</style", te);
       if (body_end == std::string_view::npos) body_end = in.size();
-      bool keep = name == "script" &&
-                  FindCI(in.substr(p, te - p), "ld+json", 0) != std::string_view::npos;
+      bool keep = name == "script" && FindCI(tag, "ld+json", 0) != std::string_view::npos;
+      prepared_.append(tag);
       if (keep) {
-        prepared_.append(in.substr(p, body_end - p));
+        prepared_.append(in.substr(te, body_end - te));
       } else {
-        prepared_.append(in.substr(p, te - p));
         stats->script_bytes += body_end - te;
       }
       pos = body_end;
       continue;
     }
-    bool self_closing = te >= 2 && in[te - 2] == '/';
+    bool self_closing = tag.size() >= 2 && tag[tag.size() - 2] == '/';
     if (counted && !self_closing) {
       if (depth >= max_depth) {
         ++excess;
@@ -225,7 +302,7 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
       }
       ++depth;
     }
-    prepared_.append(in.substr(p, te - p));
+    prepared_.append(tag);
     pos = te;
   }
 }

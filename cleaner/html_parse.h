@@ -7,7 +7,11 @@
 // <style>. It also guards gumbo, which crawls on deep nesting: start tags
 // nested deeper than Options::html_max_depth are dropped (their text stays),
 // and input past Options::html_max_bytes is cut at a tag boundary. Both are
-// recorded in HtmlParseStats and named in the report.
+// recorded in HtmlParseStats and named in the report. Gumbo's tokenizer is
+// also quadratic in the attributes of one tag: a tag keeps its first
+// Options::html_max_attributes attributes, and those that end within
+// Options::html_max_tag_bytes of its '<'; the rest are dropped (tokenized as
+// the HTML standard does, quoted values and all), and counted.
 //
 // Elements that never render (script, style, noscript, template, iframe,
 // svg, video, ... — the convention of ../shared/datasets/render_text.py) and
@@ -39,6 +43,11 @@ struct HtmlParseStats {
   size_t script_bytes = 0;      // script and style bodies removed before parsing
   size_t depth_cut_tags = 0;    // start tags dropped by the depth guard
   size_t size_cut_bytes = 0;    // bytes cut by the size guard
+  size_t capped_tags = 0;       // tags whose attributes the attribute/tag-size caps cut
+  size_t capped_attributes = 0; // attributes they dropped
+  size_t capped_bytes = 0;      // bytes of those tags dropped with them
+  int max_attributes = 0;       // the caps that applied (Options::html_max_attributes,
+  int max_tag_bytes = 0;        // Options::html_max_tag_bytes)
   size_t hidden = 0;            // hidden elements not copied
   std::vector<std::pair<std::string, uint32_t>> skipped;  // non-rendering tag -> count
   void Clear();
@@ -53,7 +62,14 @@ class HtmlParser {
 
  private:
   void Prescan(std::string_view in, const Options& o, HtmlParseStats* stats);
+  // The tag at in[p..] (name at name_at) as gumbo may see it: itself, or,
+  // over html_max_attributes or html_max_tag_bytes, rewritten without the
+  // excess attributes (into capped_). *end: one past the tag as the prescan
+  // goes on after it (the first '>' unless the tag was rewritten).
+  std::string_view CapTag(std::string_view in, size_t p, size_t name_at, const Options& o,
+                          HtmlParseStats* stats, size_t* end);
   std::string prepared_;
+  std::string capped_;
 };
 
 }  // namespace clean

@@ -670,21 +670,19 @@ void DecodeJsonString(std::string_view token, std::string* out) {
   out->resize(base + static_cast<size_t>(d - begin));
 }
 
+bool MemberKeyIs(std::string_view line, const JsonMember& m, std::string_view key) {
+  std::string_view token = line.substr(m.key_begin, m.key_end - m.key_begin);
+  if (!m.key_escaped) return token.substr(1, token.size() - 2) == key;
+  std::string decoded;
+  DecodeJsonString(token, &decoded);
+  return decoded == key;
+}
+
 const JsonMember* FindMember(std::string_view line, const JsonObjectScan& scan,
                              std::string_view key, bool* duplicate) {
   const JsonMember* found = nullptr;
-  std::string decoded;
   for (const JsonMember& m : scan.members) {
-    std::string_view token = line.substr(m.key_begin, m.key_end - m.key_begin);
-    bool same;
-    if (m.key_escaped) {
-      decoded.clear();
-      DecodeJsonString(token, &decoded);
-      same = decoded == key;
-    } else {
-      same = token.substr(1, token.size() - 2) == key;
-    }
-    if (!same) continue;
+    if (!MemberKeyIs(line, m, key)) continue;
     if (found) {
       if (duplicate) *duplicate = true;
       return found;

@@ -52,6 +52,9 @@ bool ScanJsonObject(std::string_view line, JsonObjectScan* out, std::string* err
 // what is appended is always valid UTF-8.
 void DecodeJsonString(std::string_view token, std::string* out);
 
+// Whether m's (decoded) key equals `key`.
+bool MemberKeyIs(std::string_view line, const JsonMember& m, std::string_view key);
+
 // The first member whose (decoded) key equals `key`, or null. *duplicate is
 // set when a later member has the same key.
 const JsonMember* FindMember(std::string_view line, const JsonObjectScan& scan,

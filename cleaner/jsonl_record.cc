@@ -21,6 +21,7 @@ RecordCleaner::RecordCleaner(const RuleSet& rules, const Options& base, const So
       digest_(std::move(digest)),
       cleaner_(rules, base, forced) {
   cleaner_.set_input_valid_utf8(true);  // text fields are decoded from validated strings
+  cleaner_.set_stop_budget_ms(options_.time_budget_ms);  // every stage, not only the last
   JsonWriter head(&summary_head_, /*pretty=*/false);
   head.BeginObject();
   head.Key("version").String(CLEAN_VERSION);
@@ -75,36 +76,46 @@ void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
                                  std::string_view summary, std::string* out) const {
   // The edits in record order: the text value replaced (or, for an HTML
   // record without a text field, a text member added at the end), and the
-  // summary (replacing an existing member's value, else added at the end).
-  // Each is written straight into *out: the clean text run by run from the
-  // page, escaped, with no copy of it between.
+  // summary (replacing the first existing member's value, else added at
+  // the end; later members of that key are removed with the comma before
+  // them, so a record has exactly one summary). Each is written straight
+  // into *out: the clean text run by run from the page, escaped, with no
+  // copy of it between.
+  enum Kind : unsigned char { kText, kSummary, kRemove };
   struct Edit {
     size_t begin, end;
-    bool summary;  // else the text; at one place the text comes first
-    bool add;      // a member added before the closing '}'
+    Kind kind;  // at one place the text comes first
+    bool add;   // a member added before the closing '}'
   };
-  Edit edits[2];
-  size_t n = 0;
+  thread_local std::vector<Edit> edits;
+  edits.clear();
   const size_t close = scan_.close;
-  if (clean && text) edits[n++] = {text->value_begin, text->value_end, false, false};
-  else if (clean && add_text) edits[n++] = {close, close, false, true};
-  if (const JsonMember* old = FindMember(line, scan_, options_.summary_key))
-    edits[n++] = {old->value_begin, old->value_end, true, false};
-  else
-    edits[n++] = {close, close, true, true};
-  if (n == 2 && edits[1].begin < edits[0].begin) std::swap(edits[0], edits[1]);
+  if (clean && text) edits.push_back({text->value_begin, text->value_end, kText, false});
+  else if (clean && add_text) edits.push_back({close, close, kText, true});
+  bool summary_found = false;
+  for (size_t k = 0; k < scan_.members.size(); ++k) {
+    const JsonMember& m = scan_.members[k];
+    if (!MemberKeyIs(line, m, options_.summary_key)) continue;
+    if (!summary_found) edits.push_back({m.value_begin, m.value_end, kSummary, false});
+    else edits.push_back({scan_.members[k - 1].value_end, m.value_end, kRemove, false});
+    summary_found = true;
+  }
+  if (!summary_found) edits.push_back({close, close, kSummary, true});
+  std::stable_sort(edits.begin(), edits.end(),
+                   [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
   bool has_members = !scan_.members.empty();
   size_t pos = 0;
-  for (size_t k = 0; k < n; ++k) {
-    const Edit& e = edits[k];
+  for (const Edit& e : edits) {
     out->append(line.substr(pos, e.begin - pos));
+    pos = e.end;
+    if (e.kind == kRemove) continue;
     if (e.add) {
       if (has_members) out->push_back(',');
       has_members = true;
-      AppendJsonEscaped(e.summary ? options_.summary_key : options_.text_field, out);
+      AppendJsonEscaped(e.kind == kSummary ? options_.summary_key : options_.text_field, out);
       out->push_back(':');
     }
-    if (e.summary) {
+    if (e.kind == kSummary) {
       out->append(summary);
     } else {
       const char* const page = clean->page->text.data();
@@ -115,7 +126,6 @@ void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
       });
       out->push_back('"');
     }
-    pos = e.end;
   }
   out->append(line.substr(pos));
   out->push_back('\n');
@@ -196,6 +206,7 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
   CleanResult r;
   bool ok = html ? CleanHtmlRecord(cleaner_, "record", input_text, hint, hint_by, &r, &error)
                  : cleaner_.Clean("record", input_text, &r, &error, hint, hint_by);
+  if (!ok && !cleaner_.over_limit().empty()) return over_limit(cleaner_.over_limit());
   if (!ok) return Reject(stats, message, "field '" + input_name + "': " + error);
   // All its lines: as many as the page has.
   if (report && !html && !cleaner_.line_spans_written())

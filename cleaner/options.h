@@ -77,11 +77,22 @@ struct Options {
   int repeat_min = 2;
 
   // --- HTML input ------------------------------------------------------------
-  // Bytes of a page gumbo parses; the rest is cut (at a tag) and reported.
+  // Bytes (after decoding to UTF-8) an HTML page may have: a larger page is
+  // not cleaned (it fails with a message; in JSONL mode the record is over
+  // the limit, passed or dropped by --over-limit).
   int html_max_bytes = 32 << 20;
   // Nesting depth past which start tags are dropped before parsing (gumbo
   // slows to a crawl on deep nesting; real pages stay under ~60).
   int html_max_depth = 512;
+  // Attributes one tag keeps before parsing; the rest are dropped and
+  // counted (gumbo's tokenizer is quadratic in the attributes of one tag;
+  // the dataset pages have at most ~170, duplicates included; the parse
+  // costs in proportion: 32 MiB of tags at the cap take ~9 s of CPU).
+  int html_max_attributes = 256;
+  // Bytes one tag may span before parsing: attributes that end past this
+  // many bytes from the tag's '<' are dropped and counted (the name and the
+  // closing '>' stay; the datasets' longest tag is ~180 KB, an inline image).
+  int html_max_tag_bytes = 1 << 20;
   // A page whose rendering has fewer non-space characters than this is
   // rendered again with its <noscript> content (pages that show their text
   // only without JavaScript, or whose markup leaves the body in <noscript>).

@@ -170,12 +170,27 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   }
   j.EndArray();
 
+  // Only when a tag was over a parse cap, so reports of ordinary pages keep their shape.
+  if (r.html && r.html->stats.capped_tags > 0) {
+    const HtmlParseStats& s = r.html->stats;
+    j.Key("parse_limits").Inline().BeginObject();
+    j.Key("html_max_attributes").Int(s.max_attributes);
+    j.Key("html_max_tag_bytes").Int(s.max_tag_bytes);
+    j.Key("tags").Int(static_cast<int64_t>(s.capped_tags));
+    j.Key("attributes_dropped").Int(static_cast<int64_t>(s.capped_attributes));
+    j.Key("bytes_dropped").Int(static_cast<int64_t>(s.capped_bytes));
+    j.EndObject();
+  }
+
   // Only when a budget ran out, so reports of ordinary pages keep their shape.
   if (r.over_time_budget) {
     j.Key("budget_exceeded").Inline().BeginObject();
     j.Key("budget").String("page_time_budget_ms");
     j.Key("limit").Int(r.time_budget_ms);
-    j.Key("effect").String("rule matching stopped; later lines decided by heuristics");
+    j.Key("effect").String(r.html && r.html->late
+                               ? "second rendering skipped; rule matching stopped; later "
+                                 "lines decided by heuristics"
+                               : "rule matching stopped; later lines decided by heuristics");
     j.EndObject();
   }
 

@@ -5,7 +5,8 @@
 // Every non-blank line of the ORIGINAL text appears in exactly one span
 // [start, end), in Unicode code points (Python str indices), trimmed of
 // surrounding whitespace, with the rule or heuristic that decided its class.
-// Records over a limit get "over_limit": "max_bytes"|"time_budget" and no
+// Records over a limit get "over_limit": "max_bytes"|"time_budget"|
+// "html_max_bytes" and no
 // spans, plus "dropped": true when they were dropped.
 #pragma once
 #include <cstdint>
