@@ -38,6 +38,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   bool html = format_ == InputFormat::kHtml ||
               (format_ == InputFormat::kAuto && LooksLikeHtml(name, bytes));
   out->html = nullptr;
+  out->dom = nullptr;
   if (html) {
     html_.Clear();
     if (!html_reader_.Read(bytes, read_options, &page_, &html_, &times_, error)) return false;
@@ -77,7 +78,10 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   ApplyLimits(o, start);
   auto t0 = std::chrono::steady_clock::now();
   classifier_.Classify(page_, out->source, o, &work_);
-  if (html) dom_.Apply(page_, html_, out->source, o, &work_, &times_);
+  if (html) {
+    dom_.Apply(page_, html_, out->source, o, &work_, &times_);
+    out->dom = &dom_.matches();
+  }
   times_.classify += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out->time_budget_ms = o.page_time_budget_ms;
   out->over_time_budget = work_.scan.out_of_time;

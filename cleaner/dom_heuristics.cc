@@ -40,12 +40,22 @@ bool ContainerTag(std::string_view t) {
          t == "body" || t == "content";
 }
 
-// The vocabulary's class for an element's class, id or role, if any.
-std::optional<LineClass> VocabularyClass(const DomTree& t, uint32_t n, const DomVocabulary& vocab) {
-  for (std::string_view a : {"class", "id", "role"}) {
+// The vocabulary's class for an element's class, id or role, if any, and
+// what matched (*match, when given).
+std::optional<LineClass> VocabularyClass(const DomTree& t, uint32_t n, const DomVocabulary& vocab,
+                                         DomMatch* match = nullptr) {
+  using Via = DomMatch::Via;
+  static constexpr std::pair<std::string_view, Via> kAttrs[] = {
+      {"class", Via::kClass}, {"id", Via::kId}, {"role", Via::kRole}};
+  for (const auto& [a, via] : kAttrs) {
     std::string_view v = t.attr(n, a);
     if (v.empty()) continue;
-    if (auto c = vocab.Match(v)) return c;
+    if (auto m = vocab.Match(v)) {
+      if (match)
+        *match = {via, n, m->line, static_cast<uint32_t>(m->word.data() - v.data()),
+                  static_cast<uint32_t>(m->word.size())};
+      return m->cls;
+    }
   }
   return std::nullopt;
 }
@@ -194,11 +204,14 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
                           const Options& o, PageWork* w, StageTimes* times) {
   main_ = kNoNode;
   const DomTree& t = html.tree;
+  size_t n_lines = html.lines.size();
+  matches_.lines.assign(n_lines, DomMatch{});
+  matches_.main = kNoNode;
   if (t.size() < 2) return;
   RunXPath(html, source, w, times);
   FindMain(page, html, o, *w);
+  matches_.main = main_;
   const DomVocabulary& vocab = rules_.dom_vocab();
-  size_t n_lines = html.lines.size();
   in_main_.assign(n_lines, 0);
   boxed_.clear();
   captions_.clear();
@@ -209,6 +222,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     const DomLine& dl = html.lines[i];
     bool caption = false, structure = false;
     std::optional<LineClass> boiler;
+    DomMatch& match = matches_.lines[i];  // the box, else the figcaption
     uint32_t top = dl.owner;  // the first of the line's ancestors on the main path
     while (top != kNoNode && !main_path_[top]) top = t.node(top).parent;
     in_main_[i] = top != kNoNode && top == main_;
@@ -217,13 +231,19 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     double box_max = o.dom_boiler_max_share * prose_[in_main_[i] ? main_ : 1];
     for (uint32_t n = dl.owner; n != top; n = t.node(n).parent) {
       std::string_view tag = t.tag(n);
-      if (tag == "figcaption") caption = true;
+      if (tag == "figcaption" && !caption) {
+        caption = true;
+        if (!boiler && !structure) match = {DomMatch::Via::kTag, n};
+      }
       // A subtree holding much of the page's prose is no boilerplate box,
       // whatever its class says (layout wrappers: "widget", "has-sidebar").
       bool small = prose_[n] <= box_max;
       if (!boiler && !structure && small) {
-        boiler = VocabularyClass(t, n, vocab);
-        if (!boiler && StructuralTag(tag)) structure = true;
+        boiler = VocabularyClass(t, n, vocab, &match);
+        if (!boiler && StructuralTag(tag)) {
+          structure = true;
+          match = {DomMatch::Via::kTag, n};
+        }
       }
     }
     if (w->by_rule[i]) continue;

@@ -5,8 +5,16 @@
 
 namespace clean {
 
+namespace {
+std::string Lower(std::string s) {
+  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  return s;
+}
+}  // namespace
+
 void DomVocabulary::Load(const std::string& path, const std::string& shown, Diagnostics* diags) {
   tokens_.clear();
+  shown_ = shown;
   std::ifstream in(path, std::ios::binary);
   if (!in) return;
   std::string line;
@@ -27,24 +35,21 @@ void DomVocabulary::Load(const std::string& path, const std::string& shown, Diag
                               text});
       continue;
     }
-    while (words >> token) {
-      for (char& c : token) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-      tokens_.emplace(token, *cls);
-    }
+    while (words >> token) tokens_.emplace(Lower(token), Entry{*cls, line_no});
   }
 }
 
-std::optional<LineClass> DomVocabulary::Lookup(std::string_view t) const {
-  if (t.empty() || t.size() > 64) return std::nullopt;
+const DomVocabulary::Entry* DomVocabulary::Lookup(std::string_view t) const {
+  if (t.empty() || t.size() > 64) return nullptr;
   char buf[64];
   for (size_t i = 0; i < t.size(); ++i)
     buf[i] = (t[i] >= 'A' && t[i] <= 'Z') ? static_cast<char>(t[i] + 32) : t[i];
   auto it = tokens_.find(std::string(buf, t.size()));
-  if (it == tokens_.end()) return std::nullopt;
-  return it->second;
+  if (it == tokens_.end()) return nullptr;
+  return &it->second;
 }
 
-std::optional<LineClass> DomVocabulary::Match(std::string_view v) const {
+std::optional<VocabMatch> DomVocabulary::Match(std::string_view v) const {
   if (tokens_.empty()) return std::nullopt;
   size_t i = 0;
   while (i < v.size()) {
@@ -52,13 +57,14 @@ std::optional<LineClass> DomVocabulary::Match(std::string_view v) const {
     size_t e = i;
     while (e < v.size() && v[e] != ' ' && v[e] != '\t' && v[e] != '\n') ++e;
     std::string_view word = v.substr(i, e - i);
-    if (auto c = Lookup(word)) return c;
+    if (const Entry* c = Lookup(word)) return VocabMatch{c->cls, c->line, word};
     size_t p = 0;
     while (p < word.size()) {
       size_t q = word.find_first_of("-_", p);
       if (q == std::string_view::npos) q = word.size();
       if (q - p < word.size())
-        if (auto c = Lookup(word.substr(p, q - p))) return c;
+        if (const Entry* c = Lookup(word.substr(p, q - p)))
+          return VocabMatch{c->cls, c->line, word};
       p = q + 1;
     }
     i = e;

@@ -16,6 +16,14 @@
 
 namespace clean {
 
+// What Match found: the class, the vocabulary line that named it, and the
+// whitespace-separated word of the attribute value that held the token.
+struct VocabMatch {
+  LineClass cls;
+  int line;                // line of the token in the vocabulary file
+  std::string_view word;   // a view into the value given to Match
+};
+
 class DomVocabulary {
  public:
   // Loads `path`; a missing file leaves the vocabulary empty. Errors (an
@@ -23,12 +31,19 @@ class DomVocabulary {
   void Load(const std::string& path, const std::string& shown, Diagnostics* diags);
   // The class of a class/id attribute value or role, if any of its tokens
   // is in the vocabulary (the first token found wins).
-  std::optional<LineClass> Match(std::string_view attribute_value) const;
+  std::optional<VocabMatch> Match(std::string_view attribute_value) const;
   bool empty() const { return tokens_.empty(); }
+  // The file as shown to users ("rules/dom/boilerplate.txt").
+  const std::string& shown() const { return shown_; }
 
  private:
-  std::optional<LineClass> Lookup(std::string_view lower_token) const;
-  std::unordered_map<std::string, LineClass> tokens_;
+  struct Entry {
+    LineClass cls;
+    int line;
+  };
+  const Entry* Lookup(std::string_view lower_token) const;
+  std::unordered_map<std::string, Entry> tokens_;
+  std::string shown_;
 };
 
 }  // namespace clean
