@@ -12,8 +12,20 @@ std::string Lower(std::string s) {
 }
 }  // namespace
 
+// Whether the word starts with a taxonomy prefix followed by '-' or '_'
+// ("category-ads", "entry-author-jane"): its parts are a value, not a role.
+bool DomVocabulary::Taxonomy(std::string_view word) const {
+  if (taxonomy_.empty()) return false;
+  for (size_t q = word.find_first_of("-_"); q != std::string_view::npos;
+       q = word.find_first_of("-_", q + 1))
+    if (q + 1 < word.size() && taxonomy_.count(Lower(std::string(word.substr(0, q)))))
+      return true;
+  return false;
+}
+
 void DomVocabulary::Load(const std::string& path, const std::string& shown, Diagnostics* diags) {
   tokens_.clear();
+  taxonomy_.clear();
   shown_ = shown;
   std::ifstream in(path, std::ios::binary);
   if (!in) return;
@@ -27,11 +39,16 @@ void DomVocabulary::Load(const std::string& path, const std::string& shown, Diag
     std::istringstream words(line);
     std::string cls_name, token;
     if (!(words >> cls_name)) continue;
+    if (cls_name == "taxonomy") {  // prefixes of class words that carry a value
+      while (words >> token) taxonomy_.insert(Lower(token));
+      continue;
+    }
     auto cls = ParseClass(cls_name);
     if (!cls) {
       diags->items.push_back({shown, line_no, static_cast<int>(text.find(cls_name)) + 1, false,
                               "unknown class '" + cls_name +
-                                  "' (body, title, meta, headline_list, navigation, caption, ad)",
+                                  "' (body, title, meta, headline_list, navigation, caption, ad;"
+                                  " or taxonomy)",
                               text});
       continue;
     }
@@ -58,6 +75,10 @@ std::optional<VocabMatch> DomVocabulary::Match(std::string_view v) const {
     while (e < v.size() && v[e] != ' ' && v[e] != '\t' && v[e] != '\n') ++e;
     std::string_view word = v.substr(i, e - i);
     if (const Entry* c = Lookup(word)) return VocabMatch{c->cls, c->line, word};
+    if (Taxonomy(word)) {
+      i = e;
+      continue;
+    }
     size_t p = 0;
     while (p < word.size()) {
       size_t q = word.find_first_of("-_", p);

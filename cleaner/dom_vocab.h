@@ -4,12 +4,16 @@
 // line followed by its tokens, '#' comments:
 //   navigation  nav menu breadcrumb share social
 // A class attribute "related-stories__list" is looked up whole and by its
-// parts split at '-', '_' and spaces ("related", "stories", "list").
+// parts split at '-', '_' and spaces ("related", "stories", "list"). A
+// `taxonomy` line lists prefixes of class words that carry a value (a
+// post's category, tag or author: "category-ads", "entry-author-jane"):
+// such a word is looked up whole only.
 #pragma once
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "cleaner/diagnostics.h"
 #include "cleaner/line_class.h"
@@ -42,7 +46,9 @@ class DomVocabulary {
     int line;
   };
   const Entry* Lookup(std::string_view lower_token) const;
+  bool Taxonomy(std::string_view word) const;
   std::unordered_map<std::string, Entry> tokens_;
+  std::unordered_set<std::string> taxonomy_;
   std::string shown_;
 };
 
