@@ -66,6 +66,28 @@ bool BoilerplateNamed(const DomTree& t, uint32_t n, const DomVocabulary& vocab) 
   return StructuralTag(t.tag(n)) || VocabularyClass(t, n, vocab).has_value();
 }
 
+// The nearest ancestor with an itemscope attribute (the microdata item an
+// itemprop belongs to), or kNoNode.
+uint32_t ItemOf(const DomTree& t, uint32_t n) {
+  for (n = t.node(n).parent; n != kNoNode; n = t.node(n).parent) {
+    bool found = false;
+    t.attr(n, "itemscope", &found);
+    if (found) return n;
+  }
+  return kNoNode;
+}
+
+// The nearest element that holds both a and b.
+uint32_t CommonAncestor(const DomTree& t, uint32_t a, uint32_t b) {
+  while (t.node(a).depth > t.node(b).depth) a = t.node(a).parent;
+  while (t.node(b).depth > t.node(a).depth) b = t.node(b).parent;
+  while (a != b) {
+    a = t.node(a).parent;
+    b = t.node(b).parent;
+  }
+  return a;
+}
+
 bool ProseKind(LineKind k) { return k == LineKind::kProse || k == LineKind::kMedium; }
 
 void Set(PageWork* w, uint32_t i, LineClass c, uint32_t decider) {
@@ -158,13 +180,26 @@ void DomClassifier::FindMain(const Page& page, const HtmlPage& html, const Optio
     }
   }
   if (main_ == kNoNode) {
-    // The largest itemprop=articleBody holding prose.
+    // The largest itemprop=articleBody holding prose; when others of the
+    // same item (the same nearest itemscope: one article, not teaser cards
+    // that each mark their excerpt) hold prose too (a page that marks each
+    // paragraph so), their nearest common ancestor below <body>.
     uint32_t best = 0;
+    auto article_body = [&](uint32_t n) {
+      return t.is_element(n) && prose_[n] > 0 && t.attr(n, "itemprop") == "articleBody";
+    };
     for (uint32_t n = 0; n < t.size(); ++n)
-      if (t.is_element(n) && prose_[n] > best && t.attr(n, "itemprop") == "articleBody") {
+      if (article_body(n) && prose_[n] > best) {
         best = prose_[n];
         main_ = n;
       }
+    if (main_ != kNoNode) {
+      uint32_t item = ItemOf(t, main_), common = main_;
+      for (uint32_t n = 0; n < t.size(); ++n)
+        if (n != main_ && article_body(n) && ItemOf(t, n) == item)
+          common = CommonAncestor(t, common, n);
+      if (common > 1) main_ = common;  // node 0 is <html>, 1 <body>
+    }
   }
   if (main_ == kNoNode && t.size() > 1 && prose_[1] > 0) {
     // Descend from <body> while one child holds the share of the prose.

@@ -6,7 +6,8 @@
 //      line of a matched subtree its class; `container` marks the main
 //      content element.
 //   2. The main content element: a `container` match, else the largest
-//      itemprop=articleBody, else the deepest element holding
+//      itemprop=articleBody (with the others of its microdata item: their
+//      nearest common ancestor), else the deepest element holding
 //      Options::dom_main_share of the page's prose.
 //   3. Lines inside an element outside the main content whose class, id or
 //      role is in the boilerplate vocabulary (rules/dom/boilerplate.txt), or
