@@ -40,6 +40,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   bool html = format_ == InputFormat::kHtml ||
               (format_ == InputFormat::kAuto && LooksLikeHtml(name, bytes));
   out->html = html ? &html_ : nullptr;
+  out->dom = nullptr;
   if (!Read(bytes, read_options, html, start, error)) return false;
   ApplyLimits(read_options, start);
   out->rules = &rules_;
@@ -71,7 +72,10 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   ApplyLimits(o, start);
   auto t0 = std::chrono::steady_clock::now();
   classifier_.Classify(page_, out->source, o, &work_);
-  if (html) dom_.Apply(page_, html_, out->source, o, &work_, &times_);
+  if (html) {
+    dom_.Apply(page_, html_, out->source, o, &work_, &times_);
+    out->dom = &dom_.matches();
+  }
   auto done = std::chrono::steady_clock::now();
   times_.classify += std::chrono::duration<double>(done - t0).count();
   if (done > StopTime(start)) {

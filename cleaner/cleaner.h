@@ -32,6 +32,7 @@ struct CleanResult {
   uint32_t detect_decider = 0;         // the fingerprint, when detected_by == "fingerprint"
   std::string_view language;           // stop-word language, or "" when unknown
   const HtmlPage* html = nullptr;      // HTML input: the DOM side of the page; null for text
+  const DomMatches* dom = nullptr;     // HTML input: what the DOM decisions matched
   int time_budget_ms = 0;              // the page_time_budget_ms that applied
   // It ran out: the stages after it were cut short (rule matches skipped,
   // the HTML reader's second rendering skipped).

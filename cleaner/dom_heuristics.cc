@@ -40,12 +40,22 @@ bool ContainerTag(std::string_view t) {
          t == "body" || t == "content";
 }
 
-// The vocabulary's class for an element's class, id or role, if any.
-std::optional<LineClass> VocabularyClass(const DomTree& t, uint32_t n, const DomVocabulary& vocab) {
-  for (std::string_view a : {"class", "id", "role"}) {
+// The vocabulary's class for an element's class, id or role, if any, and
+// what matched (*match, when given).
+std::optional<LineClass> VocabularyClass(const DomTree& t, uint32_t n, const DomVocabulary& vocab,
+                                         DomMatch* match = nullptr) {
+  using Via = DomMatch::Via;
+  static constexpr std::pair<std::string_view, Via> kAttrs[] = {
+      {"class", Via::kClass}, {"id", Via::kId}, {"role", Via::kRole}};
+  for (const auto& [a, via] : kAttrs) {
     std::string_view v = t.attr(n, a);
     if (v.empty()) continue;
-    if (auto c = vocab.Match(v)) return c;
+    if (auto m = vocab.Match(v)) {
+      if (match)
+        *match = {via, n, m->line, static_cast<uint32_t>(m->word.data() - v.data()),
+                  static_cast<uint32_t>(m->word.size())};
+      return m->cls;
+    }
   }
   return std::nullopt;
 }
@@ -54,6 +64,28 @@ std::optional<LineClass> VocabularyClass(const DomTree& t, uint32_t n, const Dom
 // form or menu.
 bool BoilerplateNamed(const DomTree& t, uint32_t n, const DomVocabulary& vocab) {
   return StructuralTag(t.tag(n)) || VocabularyClass(t, n, vocab).has_value();
+}
+
+// The nearest ancestor with an itemscope attribute (the microdata item an
+// itemprop belongs to), or kNoNode.
+uint32_t ItemOf(const DomTree& t, uint32_t n) {
+  for (n = t.node(n).parent; n != kNoNode; n = t.node(n).parent) {
+    bool found = false;
+    t.attr(n, "itemscope", &found);
+    if (found) return n;
+  }
+  return kNoNode;
+}
+
+// The nearest element that holds both a and b.
+uint32_t CommonAncestor(const DomTree& t, uint32_t a, uint32_t b) {
+  while (t.node(a).depth > t.node(b).depth) a = t.node(a).parent;
+  while (t.node(b).depth > t.node(a).depth) b = t.node(b).parent;
+  while (a != b) {
+    a = t.node(a).parent;
+    b = t.node(b).parent;
+  }
+  return a;
 }
 
 bool ProseKind(LineKind k) { return k == LineKind::kProse || k == LineKind::kMedium; }
@@ -148,13 +180,26 @@ void DomClassifier::FindMain(const Page& page, const HtmlPage& html, const Optio
     }
   }
   if (main_ == kNoNode) {
-    // The largest itemprop=articleBody holding prose.
+    // The largest itemprop=articleBody holding prose; when others of the
+    // same item (the same nearest itemscope: one article, not teaser cards
+    // that each mark their excerpt) hold prose too (a page that marks each
+    // paragraph so), their nearest common ancestor below <body>.
     uint32_t best = 0;
+    auto article_body = [&](uint32_t n) {
+      return t.is_element(n) && prose_[n] > 0 && t.attr(n, "itemprop") == "articleBody";
+    };
     for (uint32_t n = 0; n < t.size(); ++n)
-      if (t.is_element(n) && prose_[n] > best && t.attr(n, "itemprop") == "articleBody") {
+      if (article_body(n) && prose_[n] > best) {
         best = prose_[n];
         main_ = n;
       }
+    if (main_ != kNoNode) {
+      uint32_t item = ItemOf(t, main_), common = main_;
+      for (uint32_t n = 0; n < t.size(); ++n)
+        if (n != main_ && article_body(n) && ItemOf(t, n) == item)
+          common = CommonAncestor(t, common, n);
+      if (common > 1) main_ = common;  // node 0 is <html>, 1 <body>
+    }
   }
   if (main_ == kNoNode && t.size() > 1 && prose_[1] > 0) {
     // Descend from <body> while one child holds the share of the prose.
@@ -194,11 +239,14 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
                           const Options& o, PageWork* w, StageTimes* times) {
   main_ = kNoNode;
   const DomTree& t = html.tree;
+  size_t n_lines = html.lines.size();
+  matches_.lines.assign(n_lines, DomMatch{});
+  matches_.main = kNoNode;
   if (t.size() < 2) return;
   RunXPath(html, source, w, times);
   FindMain(page, html, o, *w);
+  matches_.main = main_;
   const DomVocabulary& vocab = rules_.dom_vocab();
-  size_t n_lines = html.lines.size();
   in_main_.assign(n_lines, 0);
   boxed_.clear();
   captions_.clear();
@@ -209,6 +257,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     const DomLine& dl = html.lines[i];
     bool caption = false, structure = false;
     std::optional<LineClass> boiler;
+    DomMatch& match = matches_.lines[i];  // the box, else the figcaption
     uint32_t top = dl.owner;  // the first of the line's ancestors on the main path
     while (top != kNoNode && !main_path_[top]) top = t.node(top).parent;
     in_main_[i] = top != kNoNode && top == main_;
@@ -217,13 +266,19 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     double box_max = o.dom_boiler_max_share * prose_[in_main_[i] ? main_ : 1];
     for (uint32_t n = dl.owner; n != top; n = t.node(n).parent) {
       std::string_view tag = t.tag(n);
-      if (tag == "figcaption") caption = true;
+      if (tag == "figcaption" && !caption) {
+        caption = true;
+        if (!boiler && !structure) match = {DomMatch::Via::kTag, n};
+      }
       // A subtree holding much of the page's prose is no boilerplate box,
       // whatever its class says (layout wrappers: "widget", "has-sidebar").
       bool small = prose_[n] <= box_max;
       if (!boiler && !structure && small) {
-        boiler = VocabularyClass(t, n, vocab);
-        if (!boiler && StructuralTag(tag)) structure = true;
+        boiler = VocabularyClass(t, n, vocab, &match);
+        if (!boiler && StructuralTag(tag)) {
+          structure = true;
+          match = {DomMatch::Via::kTag, n};
+        }
       }
     }
     if (w->by_rule[i]) continue;

@@ -6,7 +6,8 @@
 //      line of a matched subtree its class; `container` marks the main
 //      content element.
 //   2. The main content element: a `container` match, else the largest
-//      itemprop=articleBody, else the deepest element holding
+//      itemprop=articleBody (with the others of its microdata item: their
+//      nearest common ancestor), else the deepest element holding
 //      Options::dom_main_share of the page's prose.
 //   3. Lines inside an element outside the main content whose class, id or
 //      role is in the boilerplate vocabulary (rules/dom/boilerplate.txt), or
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "cleaner/classifier.h"
+#include "cleaner/dom_match.h"
 #include "cleaner/html_page.h"
 #include "cleaner/rule_set.h"
 
@@ -40,6 +42,8 @@ class DomClassifier {
   void Apply(const Page& page, const HtmlPage& html, const Source* source, const Options& o,
              PageWork* w, StageTimes* times);
   uint32_t main_element() const { return main_; }
+  // Per line of the last page: what its DOM decision matched.
+  const DomMatches& matches() const { return matches_; }
 
  private:
   void RunXPath(const HtmlPage& html, const Source* source, PageWork* w, StageTimes* times);
@@ -56,6 +60,7 @@ class DomClassifier {
   std::vector<std::pair<uint32_t, Decision>> captions_;  // prose caption lines in the main element
   std::vector<int32_t> xpath_mark_;  // per node: index of the XPath rule, -1 none
   std::vector<uint32_t> matched_;    // XPath result scratch
+  DomMatches matches_;
 };
 
 }  // namespace clean

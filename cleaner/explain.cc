@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cleaner/dom_match.h"
+
 namespace clean {
 
 namespace {
@@ -26,10 +28,13 @@ void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
   const auto& ds = r.decisions();
   const auto& deciders = r.rules->deciders();
   size_t id_w = 8, where_w = 8;
-  for (const Decision& d : ds) {
+  DomExplained dom;
+  for (size_t i = 0; i < ds.size(); ++i) {
+    const Decision& d = ds[i];
     if (d.blank) continue;
     id_w = std::max(id_w, deciders[d.decider].id.size());
     where_w = std::max(where_w, deciders[d.decider].where().size());
+    if (ExplainDom(r, i, &dom)) where_w = std::max(where_w, dom.where.size());
   }
   out->append("# " + r.page->name + ": source " +
               (r.source ? r.source->name : std::string("(generic)")) + " (" +
@@ -47,13 +52,16 @@ void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
       continue;
     }
     const Decider& who = deciders[d.decider];
+    bool dom_match = ExplainDom(r, i, &dom);
     Pad(out, ClassName(d.cls), 13);
     Pad(out, who.id, id_w);
-    Pad(out, who.file.empty() ? DeciderKindName(who.kind) : std::string_view(who.where()), where_w);
+    if (dom_match && !dom.where.empty()) Pad(out, dom.where, where_w);
+    else Pad(out, who.file.empty() ? DeciderKindName(who.kind) : std::string_view(who.where()), where_w);
     std::string_view t = r.page->line(i);
     out->append(Cut(t, kMaxTextBytes));
     if (t.size() > kMaxTextBytes) out->append("…");
     if (d.regex_limit) out->append("  [regex limit hit]");
+    if (dom_match) out->append("  [").append(dom.key).append(" ").append(dom.value).append("]");
     if (r.html) {  // the element's path, for writing xpath rules
       path.clear();
       r.html->tree.AppendPath(r.html->lines[i].block, &path);

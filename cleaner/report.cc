@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "cleaner/dom_match.h"
 #include "cleaner/json_writer.h"
 
 namespace clean {
@@ -215,6 +216,7 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
   };
   std::string path, separator;
   ReserveRemoved(r, keep, out);
+  DomExplained dom;
   {
     StagedAppend o(out);
     bool first = true;
@@ -233,8 +235,27 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
       char* p = o.Room(kLine.size() + kMaxDecimal);
       p = WriteDecimal(i + 1, std::copy(kLine.begin(), kLine.end(), p));
       o.Commit(p);
-      o.Append(class_and_decider(d));
+      bool dom_match = r.html && ExplainDom(r, i, &dom);
+      if (dom_match && !dom.where.empty()) {  // a vocabulary entry decided: it is the where
+        const Decider& who = deciders[d.decider];
+        o.Append(", \"class\": ");
+        AppendJsonEscaped(ClassName(d.cls), &o);
+        o.Append(", \"rule\": ");
+        AppendJsonEscaped(who.id, &o);
+        o.Append(", \"kind\": ");
+        AppendJsonEscaped(DeciderKindName(who.kind), &o);
+        o.Append(", \"where\": ");
+        AppendJsonEscaped(dom.where, &o);
+      } else {
+        o.Append(class_and_decider(d));
+      }
       if (d.regex_limit) o.Append(", \"regex_limit\": true");
+      if (dom_match) {
+        o.Append(", \"");
+        o.Append(dom.key);
+        o.Append("\": ");
+        AppendJsonEscaped(dom.value, &o);
+      }
       if (r.html) {
         path.clear();
         r.html->tree.AppendPath(r.html->lines[i].block, &path);

@@ -3,9 +3,12 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cleaner/cleaner.h"
+#include "cleaner/explain.h"
 #include "cleaner/report.h"
 #include "tests/test_support.h"
 
@@ -60,6 +63,79 @@ TEST_CASE("dom: nav, footer and vocabulary boxes outside the main text are remov
   CHECK(l.decider("Send us your pictures from the event") == "navigation dom.boilerplate");
   CHECK(l.decider(kP1.substr(0, 60)) == "headline_list dom.boilerplate");
   CHECK(l.decider("All rights reserved by the company that made it").substr(0, 10) == "navigation");
+}
+
+namespace {
+// The line of rules/dom/boilerplate.txt that lists `token`, read from the file.
+int VocabularyLine(const std::string& token) {
+  std::ifstream in(std::string(CLEAN_RULES_DIR) + "/dom/boilerplate.txt");
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    std::istringstream words(line.substr(0, line.find('#')));
+    std::string w;
+    words >> w;  // the class
+    while (words >> w)
+      if (w == token) return n;
+  }
+  return 0;
+}
+}  // namespace
+
+TEST_CASE("dom: the report and --explain name the vocabulary entry and the element matched",
+          "[html][dom][report]") {
+  static Cleaner c(clean::testing::ProjectRules(), Options(), nullptr);
+  c.set_input_format(InputFormat::kHtml);
+  CleanResult r;
+  std::string err;
+  std::string html = "<body><nav><a href=/>World news today and more</a></nav>"
+                     "<article class='story main-story' id=story><p>" + kP1 + "</p><p>" + kP2 +
+                     "</p><p>" + kP3 + "</p></article>"
+                     "<div class='box comment-list'><p>Send us your pictures from the event</p></div>"
+                     "<div id=share-bar><p>Tell your friends about this story now</p></div>"
+                     "<div role=complementary><p>Our other sites in the region today</p></div>"
+                     "<figure><img src=a.jpg><figcaption>The harbour at dawn</figcaption></figure>"
+                     "</body>";
+  REQUIRE(c.Clean("p.html", html, &r, &err));
+  std::string s;
+  WriteReport(r, KeepSet(), &s);
+  nlohmann::json rep = nlohmann::json::parse(s);
+  auto removed = [&](const std::string& text) {
+    for (const auto& e : rep["removed"])
+      if (e["text"] == text) return e;
+    return nlohmann::json();
+  };
+  std::string vocab = "rules/dom/boilerplate.txt:";
+  REQUIRE(VocabularyLine("comment") > 0);
+  nlohmann::json e = removed("Send us your pictures from the event");
+  CHECK(e["rule"] == "dom.boilerplate");
+  CHECK(e["where"] == vocab + std::to_string(VocabularyLine("comment")));
+  CHECK(e["matched"] == "div.comment-list");
+  e = removed("Tell your friends about this story now");
+  CHECK(e["where"] == vocab + std::to_string(VocabularyLine("share")));
+  CHECK(e["matched"] == "div#share-bar");
+  e = removed("Our other sites in the region today");
+  CHECK(e["where"] == vocab + std::to_string(VocabularyLine("complementary")));
+  CHECK(e["matched"] == "div[role=complementary]");
+  e = removed("World news today and more");
+  CHECK(e["rule"] == "dom.structure");
+  CHECK(e["where"] == "dom.structure");
+  CHECK(e["matched"] == "nav");
+  e = removed("The harbour at dawn");
+  CHECK(e["rule"] == "dom.figcaption");
+  CHECK(e["matched"] == "figcaption");
+  // Rules and heuristics keep their shape: no "matched" key.
+  for (const auto& x : rep["removed"])
+    if (x["rule"].get<std::string>().rfind("dom.", 0) != 0) CHECK(!x.contains("matched"));
+
+  std::string ex;
+  WriteExplain(r, KeepSet(), &ex);
+  std::istringstream lines(ex);
+  std::string line, comment_line;
+  while (std::getline(lines, line))
+    if (line.find("Send us your pictures") != std::string::npos) comment_line = line;
+  CHECK(comment_line.find(vocab + std::to_string(VocabularyLine("comment")) + " ") !=
+        std::string::npos);
+  CHECK(comment_line.find("[matched div.comment-list]") != std::string::npos);
 }
 
 TEST_CASE("dom: a boilerplate-named wrapper of the main text is not boilerplate", "[html][dom]") {

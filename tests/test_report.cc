@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cleaner/cleaner.h"
+#include "cleaner/dom_match.h"
 #include "cleaner/json_writer.h"
 #include "cleaner/report.h"
 #include "tests/test_support.h"
@@ -320,8 +321,11 @@ std::string ReferenceRemoved(const CleanResult& r, const KeepSet& keep) {
     j.Key("class").String(ClassName(d.cls));
     j.Key("rule").String(who.id);
     j.Key("kind").String(DeciderKindName(who.kind));
-    j.Key("where").String(who.where());
+    DomExplained dom;
+    bool dom_match = ExplainDom(r, i, &dom);
+    j.Key("where").String(dom_match && !dom.where.empty() ? dom.where : who.where());
     if (d.regex_limit) j.Key("regex_limit").Bool(true);
+    if (dom_match) j.Key(dom.key).String(dom.value);
     if (r.html) {
       path.clear();
       r.html->tree.AppendPath(r.html->lines[i].block, &path);
