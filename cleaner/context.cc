@@ -1,5 +1,6 @@
 #include "cleaner/context.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -168,6 +169,83 @@ void CaptionCredits(const Lines& w) {
   }
 }
 
+// A record list after the article: groups of marker lines (a rule's meta
+// line: a date, a byline, "Name says:") each followed by text,
+// repeated (comment threads, teaser cards with dates). Its text is not the
+// article's: the body lines from its first marker to its last record's text
+// are removed.
+class RecordLists {
+ public:
+  RecordLists(const Options& o, const LineFeatures* features, const Lines& w)
+      : o_(o), f_(features), w_(w) {}
+
+  void Run() {
+    const uint32_t n = static_cast<uint32_t>(w_.n);
+    uint32_t i = 0;
+    while (i < n) {
+      while (i < n && !Marker(i)) ++i;
+      if (i >= n) return;
+      i = Chain(i);
+    }
+  }
+
+ private:
+  bool Marker(uint32_t i) const {
+    const Decision& d = w_.decisions[i];
+    return !d.blank && w_.by_rule[i] && d.cls == LineClass::kMeta &&
+           w_.kinds[i] != LineKind::kProse;
+  }
+  bool Content(uint32_t i) const {
+    return !w_.by_rule[i] &&
+           (w_.kinds[i] == LineKind::kProse || w_.kinds[i] == LineKind::kMedium);
+  }
+
+  // The chain of records from the marker at `b`; returns where to go on.
+  uint32_t Chain(uint32_t b) {
+    const uint32_t n = static_cast<uint32_t>(w_.n);
+    const int max_lines = o_.record_max_lines;
+    int records = 0, since = 0;
+    bool content = false;
+    uint32_t end = b + 1, k = b + 1;
+    for (; k < n; ++k) {
+      if (Blank(w_, k)) continue;
+      if (Marker(k)) {
+        records += content;
+        content = false;
+        since = 0;
+        end = k + 1;
+        continue;
+      }
+      if (++since > max_lines) break;
+      if (Content(k)) {
+        content = true;
+        end = k + 1;
+      }
+    }
+    records += content;
+    const auto min_article = static_cast<uint64_t>(std::max(o_.record_min_article_chars, 0));
+    if (records >= o_.record_list_min && ProseBefore(b) >= min_article)
+      for (uint32_t j = b; j < end; ++j)
+        if (!Blank(w_, j) && IsBody(w_, j) && !w_.by_rule[j]) {
+          Set(w_, j, LineClass::kNavigation, Heuristic::kRecordList);
+          w_.context[j] = 0;
+        }
+    return std::max(end, b + 1);
+  }
+
+  // Characters of the body lines before line `b`.
+  uint64_t ProseBefore(uint32_t b) const {
+    uint64_t chars = 0;
+    for (uint32_t j = 0; j < b; ++j)
+      if (IsBody(w_, j)) chars += f_[j].chars;
+    return chars;
+  }
+
+  const Options& o_;
+  const LineFeatures* f_;
+  const Lines& w_;
+};
+
 }  // namespace
 
 void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, PageWork* w) {
@@ -177,6 +255,7 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, Pag
   const bool title = rule_classes >> static_cast<int>(LineClass::kTitle) & 1;
   const bool caption = rule_classes >> static_cast<int>(LineClass::kCaption) & 1;
   const Lines lines(w);
+  RecordLists(o, w->features.lines.data(), lines).Run();
   BetweenBody(o, lines);
   if (!title) FindTitle(page, w->features, w->region_begin, w->region_end, lines);  // else a rule found it
   HeadlineRuns(o, lines);

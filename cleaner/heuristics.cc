@@ -26,6 +26,8 @@ constexpr HeuristicInfo kInfo[] = {
     {"dom.outside-main", K::kHeuristic, "text outside the page's main content element"},
     {"heuristic.lead-in-list", K::kHeuristic, "item of a list introduced by a sentence ending in ':'"},
     {"dom.title", K::kHeuristic, "the page's <h1> that is its metadata title"},
+    {"context.record-list", K::kContext,
+     "text of a record list after the article: comments, teaser cards (meta line, text, repeated)"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Heuristic::kCount));
 }  // namespace

@@ -75,6 +75,15 @@ struct Options {
   // A line that appears this many times in a page is boilerplate
   // (menus repeated top and bottom, teaser repeated as title and link).
   int repeat_min = 2;
+  // Record lists after the article (comment threads, teaser cards): a
+  // record is a group of marker lines (a rule's meta line: date, time,
+  // byline, "Name says:") and the text after it. At least record_list_min records in a row, each at most
+  // record_max_lines non-blank lines, make a record list, when the page has
+  // at least record_min_article_chars of prose before it: its text is not
+  // the article's.
+  int record_list_min = 3;
+  int record_max_lines = 12;
+  int record_min_article_chars = 400;
 
   // --- HTML input ------------------------------------------------------------
   // Bytes (after decoding to UTF-8) an HTML page may have: a larger page is
