@@ -1,4 +1,4 @@
-// FeatureExtractor (cleaner/features.h) with the project's stop-word lists:
+// FeatureExtractor (cleaner/classify/features.h) with the project's stop-word lists:
 // word and character counts, stop words, the page language, sentence
 // punctuation, list markers, capitals, repeated lines.
 #include <catch2/catch.hpp>
@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/features.h"
-#include "cleaner/options.h"
+#include "cleaner/classify/features.h"
+#include "cleaner/base/options.h"
 #include "tests/test_support.h"
 
 using namespace clean;

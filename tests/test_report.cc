@@ -1,4 +1,4 @@
-// The removal report (cleaner/report.h) parsed back with nlohmann::json, and
+// The removal report (cleaner/report/report.h) parsed back with nlohmann::json, and
 // the JSON writer it is built on.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/dom_match.h"
-#include "cleaner/json_writer.h"
-#include "cleaner/report.h"
+#include "cleaner/report/dom_explain.h"
+#include "cleaner/json/json_writer.h"
+#include "cleaner/report/report.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;
