@@ -14,7 +14,7 @@ inline constexpr int kReportVersion = 1;
 // Takes the report written so far (writes it out) and clears *out.
 using ReportSink = std::function<void(std::string* out)>;
 // Past this many bytes, *out is handed to the sink (when there is one).
-inline constexpr size_t kReportChunkBytes = size_t{1} << 20;
+inline constexpr size_t kReportChunkBytes = size_t{1} << 18;
 
 // Appends r's report to *out. With a sink, the report goes to it in pieces
 // of about kReportChunkBytes as the removed lines are written (a large
