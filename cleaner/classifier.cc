@@ -241,14 +241,12 @@ static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKi
   blank = _mm256_slli_epi32(_mm256_and_si256(blank, _mm256_set1_epi32(1)), 8);
   const __m256i odd = _mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, -1);
   char* d = reinterpret_cast<char*>(decisions);
-  _mm256_storeu_si256(
-      reinterpret_cast<__m256i*>(d),
-      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, _mm256_setr_epi32(0, 0, 0, 1, 0, 2, 0, 3)),
-                       odd));
-  _mm256_storeu_si256(
-      reinterpret_cast<__m256i*>(d + 32),
-      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, _mm256_setr_epi32(0, 4, 0, 5, 0, 6, 0, 7)),
-                       odd));
+  const __m256i first = _mm256_setr_epi32(0, 0, 0, 1, 0, 2, 0, 3);  // lines 0-3
+  const __m256i last = _mm256_setr_epi32(0, 4, 0, 5, 0, 6, 0, 7);   // lines 4-7
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(d),
+                      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, first), odd));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + 32),
+                      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, last), odd));
 }
 
 // DescribeLines with DescribeEight: eight lines at a time while a line
