@@ -30,9 +30,10 @@ struct Decider {
 
 std::string_view DeciderKindName(Decider::Kind k);
 
+// 8 bytes a line: the decider first, no padding between the fields.
 struct Decision {
-  LineClass cls = LineClass::kBody;
   uint32_t decider = 0;      // index into RuleSet::deciders()
+  LineClass cls = LineClass::kBody;
   bool blank = false;        // blank lines are counted, not classified
   bool regex_limit = false;  // a rule's match gave up on this line (PCRE2 limit)
 };

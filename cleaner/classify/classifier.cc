@@ -89,7 +89,7 @@ static_assert(offsetof(LineFeatures, terminal) == 0x12 &&
 static_assert(offsetof(LineFeatures, has_sentence_break) == 0x14 &&
               offsetof(LineFeatures, repeats) == 0x16);
 static_assert(sizeof(LineFeatures) == 24 && sizeof(LineSpan) == 8);
-static_assert(sizeof(Decision) == 12 && offsetof(Decision, blank) == 8 &&
+static_assert(sizeof(Decision) == 8 && offsetof(Decision, blank) == 5 &&
               static_cast<int>(LineClass::kBody) == 0);
 static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKind::kProse) == 1 &&
               static_cast<int>(LineKind::kMedium) == 2 && static_cast<int>(LineKind::kShort) == 3 &&
@@ -233,25 +233,20 @@ static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKi
     _mm_storeh_pi(reinterpret_cast<__m64*>(facts), _mm_castsi128_ps(out));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(context), _mm256_extracti128_si256(all, 1));
   }
-  // Fresh decisions: zero bytes but the blank flags, which are at bytes 8,
-  // 20, 32, ... of the eight (12 bytes each): a line's flag (1 when its span
-  // is empty) is moved to byte 0 of the right dword of one of three 32-byte
-  // blocks, and the other dwords are cleared.
-  static_assert(sizeof(Decision) * 8 == 96);
-  blank = _mm256_and_si256(blank, _mm256_set1_epi32(1));
+  // Fresh decisions: zero bytes but the blank flags, which are at bytes 5,
+  // 13, 21, ... of the eight (8 bytes each): byte 1 of every odd dword of
+  // two 32-byte blocks, the line's flag (1 when its span is empty) moved
+  // there; the other dwords are cleared.
+  static_assert(sizeof(Decision) * 8 == 64);
+  blank = _mm256_slli_epi32(_mm256_and_si256(blank, _mm256_set1_epi32(1)), 8);
+  const __m256i odd = _mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, -1);
   char* d = reinterpret_cast<char*>(decisions);
-  _mm256_storeu_si256(
-      reinterpret_cast<__m256i*>(d),
-      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, _mm256_setr_epi32(0, 0, 0, 0, 0, 1, 0, 0)),
-                       _mm256_setr_epi32(0, 0, 0xFF, 0, 0, 0xFF, 0, 0)));
-  _mm256_storeu_si256(
-      reinterpret_cast<__m256i*>(d + 32),
-      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, _mm256_setr_epi32(2, 0, 0, 3, 0, 0, 4, 0)),
-                       _mm256_setr_epi32(0xFF, 0, 0, 0xFF, 0, 0, 0xFF, 0)));
-  _mm256_storeu_si256(
-      reinterpret_cast<__m256i*>(d + 64),
-      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, _mm256_setr_epi32(0, 5, 0, 0, 6, 0, 0, 7)),
-                       _mm256_setr_epi32(0, 0xFF, 0, 0, 0xFF, 0, 0, 0xFF)));
+  const __m256i first = _mm256_setr_epi32(0, 0, 0, 1, 0, 2, 0, 3);  // lines 0-3
+  const __m256i last = _mm256_setr_epi32(0, 4, 0, 5, 0, 6, 0, 7);   // lines 4-7
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(d),
+                      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, first), odd));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + 32),
+                      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, last), odd));
 }
 
 // DescribeLines with DescribeEight: eight lines at a time while a line

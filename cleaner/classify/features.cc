@@ -1,6 +1,7 @@
 #include "cleaner/classify/features.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "cleaner/text/byte_classes.h"
@@ -691,41 +692,64 @@ template <bool kBitOps, bool kPext, class Chunks>
 }
 
 // Repeated lines, counted as the page's lines are read: an open-addressing
-// table of line indices by hash; each line finds the first line with its
-// bytes (itself when none is before it) and counts there; the counts are
-// copied to the later occurrences at the end, from a list of them (most
-// lines repeat none: no pass over all of them).
+// table of line indices by a 32-bit digest of the line's hash, grown with
+// the distinct lines (a page of one line repeated has a small table); each
+// line finds the first line with its bytes (the digests only narrow the
+// search: the bytes are compared) and counts there. A later occurrence
+// keeps the first's index in place of its digest, and a bit; the counts
+// are copied to the later occurrences at the end.
 struct Repeats {
-  uint64_t* hashes;  // per line
-  uint32_t* later;   // pairs: a line that repeats an earlier one, the first with its bytes
-  uint32_t* slots;   // mask + 1 of them, UINT32_MAX: empty
+  uint32_t* hashes;               // per line: its digest, or (later) its first's index
+  uint64_t* later;                // per line, a bit: it repeats an earlier line
+  std::vector<uint32_t>* slots;   // mask + 1 of them, UINT32_MAX: empty
   size_t mask;
-  size_t repeated = 0;  // pairs in `later`
+  size_t distinct = 0;            // lines in the table
+  size_t repeated = 0;            // later occurrences
 
+  static uint32_t Digest(uint64_t hash) { return static_cast<uint32_t>(hash ^ (hash >> 32)); }
   // Line i, l (its bytes, as the caller has them at hand), of hash `hash`;
   // text, lines and features: the page's.
   void Add(const char* text, const LineSpan* lines, uint32_t i, std::string_view l,
            uint64_t hash, LineFeatures* features) {
-    hashes[i] = hash;
-    for (size_t h = hash & mask;; h = (h + 1) & mask) {
-      const uint32_t s = slots[h];
+    const uint32_t digest = Digest(hash);
+    uint32_t* const table = slots->data();
+    for (size_t h = digest & mask;; h = (h + 1) & mask) {
+      const uint32_t s = table[h];
       if (s == UINT32_MAX) {
-        slots[h] = i;
+        table[h] = i;
+        hashes[i] = digest;
+        if (++distinct * 2 > mask + 1) [[unlikely]] Grow();
         return;
       }
-      if (hashes[s] == hash &&
+      if (hashes[s] == digest &&
           std::string_view(text + lines[s].begin, lines[s].end - lines[s].begin) == l) {
         ++features[s].repeats;
-        later[2 * repeated] = i;
-        later[2 * repeated + 1] = s;
+        hashes[i] = s;
+        later[i / 64] |= uint64_t{1} << (i % 64);
         ++repeated;
         return;
       }
     }
   }
-  void Finish(PageFeatures* out) const {
-    for (size_t k = 0; k < repeated; ++k)
-      out->lines[later[2 * k]].repeats = out->lines[later[2 * k + 1]].repeats;
+  // Twice the slots, the lines in the table placed again by their digests.
+  [[gnu::noinline]] void Grow() {
+    std::vector<uint32_t> old(2 * (mask + 1), UINT32_MAX);
+    old.swap(*slots);
+    mask = slots->size() - 1;
+    for (uint32_t s : old)
+      if (s != UINT32_MAX) {
+        size_t h = hashes[s] & mask;
+        while ((*slots)[h] != UINT32_MAX) h = (h + 1) & mask;
+        (*slots)[h] = s;
+      }
+  }
+  void Finish(size_t n, PageFeatures* out) const {
+    if (!repeated) return;
+    for (size_t w = 0; w < (n + 63) / 64; ++w)
+      for (uint64_t bits = later[w]; bits; bits &= bits - 1) {
+        const size_t i = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+        out->lines[i].repeats = out->lines[hashes[i]].repeats;
+      }
   }
 };
 
@@ -863,11 +887,13 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   const size_t n = page.lines.size();
   out->lines.resize(n);
   hashes_.resize(n);
-  later_.resize(2 * n);
+  later_.assign((n + 63) / 64, 0);
+  // Room for the lines of a page of up to kScratchKeptLines distinct ones;
+  // more grow the table.
   size_t cap = 16;
-  while (cap < n * 2) cap <<= 1;
+  while (cap < std::min(n, kScratchKeptLines) * 2) cap <<= 1;
   slots_.assign(cap, UINT32_MAX);
-  Repeats repeats{hashes_.data(), later_.data(), slots_.data(), cap - 1};
+  Repeats repeats{hashes_.data(), later_.data(), &slots_, cap - 1};
   stop_.resize(n);
   wide_stop_.clear();
   const StopStore stops{stop_.data(), &wide_stop_};
@@ -889,7 +915,7 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   {
     ComputeLinesBaseline(pass, page, out, &repeats, stops, &tail_, &per_lang);
   }
-  repeats.Finish(out);
+  repeats.Finish(n, out);
   int nl = static_cast<int>(lexicon_.languages().size());
   out->language = -1;
   out->stop_hits = 0;
@@ -909,8 +935,8 @@ void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
     }
   }
   if (n > kScratchKeptLines) {
-    std::vector<uint64_t>().swap(hashes_);
-    std::vector<uint32_t>().swap(later_);
+    std::vector<uint32_t>().swap(hashes_);
+    std::vector<uint64_t>().swap(later_);
     std::vector<uint32_t>().swap(slots_);
     std::vector<std::array<uint8_t, kMaxLanguages>>().swap(stop_);
     std::vector<std::pair<uint32_t, StopCounts>>().swap(wide_stop_);

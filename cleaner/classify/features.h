@@ -78,8 +78,8 @@ class FeatureExtractor {
   // A word with a capital beyond ASCII, lower-cased (16 bytes readable).
   char lower_[kMaxWordBytes + Lexicon::kShortBytes] = {};
   std::string tail_;              // a line too close to the text's end, zero-padded
-  std::vector<uint64_t> hashes_;  // per line of the page: its hash
-  std::vector<uint32_t> later_;   // pairs: a line that repeats an earlier one, the first
+  std::vector<uint32_t> hashes_;  // per line of the page: its digest, or its first's index
+  std::vector<uint64_t> later_;   // per line, a bit: it repeats an earlier line
   std::vector<uint32_t> slots_;   // open-addressing table of line indices
   // Per line, its stop words per language in a byte each, 255 in every
   // byte when one is 255 or more: the line's counts are then in wide_stop_

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "cleaner/cli/expectations.h"
 #include "cleaner/report/explain.h"
@@ -32,24 +33,46 @@ bool WriteAll(FILE* f, const std::string& data) {
   return data.empty() || std::fwrite(data.data(), 1, data.size(), f) == data.size();
 }
 
+// What goes into an output: written to `out` (false with *why set on a
+// write error).
+using Content = std::function<bool(OutputStream& out, std::string* why)>;
+
+Content Bytes(const std::string& data) {
+  return [&data](OutputStream& out, std::string* why) { return out.Write(data, why); };
+}
+
+// r's report, written as it is made (WriteReport's sink), `buffer` holding
+// a piece at a time: a large page's report is never whole in memory.
+Content Report(const CleanResult& r, const KeepSet& keep, std::string* buffer) {
+  return [&r, &keep, buffer](OutputStream& out, std::string* why) {
+    bool ok = true;
+    buffer->clear();
+    WriteReport(r, keep, buffer, [&](std::string* piece) {
+      ok = ok && out.Write(*piece, why);
+      piece->clear();
+    });
+    return ok && out.Write(*buffer, why);
+  };
+}
+
 // Through byte_stream's file output: written to a temporary file and
 // renamed when complete (a run cut short or a failed write never leaves a
 // truncated output), compressed when the name ends in .gz or .zst.
-bool WriteFile(const fs::path& path, const std::string& data, const OutputOptions& options,
+bool WriteFile(const fs::path& path, const Content& content, const OutputOptions& options,
                std::string* error) {
   std::string why;
   auto out = OpenOutput(path.string(), &why, options);
-  if (out && out->Write(data, &why) && out->Close(&why)) return true;
+  if (out && content(*out, &why) && out->Close(&why)) return true;
   *error = "cannot write " + path.string() + ": " + why;
   return false;  // an unclosed output removes its temporary file
 }
 
 // The same for NAME in --out-dir (`shown`: the directory as given).
 bool WriteFile(OutputDir& dir, const std::string& shown, const std::string& name,
-               const std::string& data, std::string* error) {
+               const Content& content, std::string* error) {
   std::string why;
   auto out = dir.OpenOutput(name, &why);
-  if (out && out->Write(data, &why) && out->Close(&why)) return true;
+  if (out && content(*out, &why) && out->Close(&why)) return true;
   *error = "cannot write " + (fs::path(shown) / name).string() + ": " + why;
   return false;
 }
@@ -327,13 +350,11 @@ int RunCli(const CliOptions& o) {
     text.clear();
     if (o.explain) WriteExplain(r, o.keep, &text);
     else WriteCleanText(r, o.keep, &text);
-    bool want_report = !o.report.empty() || !o.out_dir.empty();
-    report.clear();
-    if (want_report) WriteReport(r, o.keep, &report);
-
+    // The report is written (streamed) after the clean text.
     if (!o.out_dir.empty()) {
-      if (!WriteFile(out_dir, o.out_dir, in.name + ".txt", text, &error) ||
-          !WriteFile(out_dir, o.out_dir, in.name + ".report.json", report, &error)) {
+      if (!WriteFile(out_dir, o.out_dir, in.name + ".txt", Bytes(text), &error) ||
+          !WriteFile(out_dir, o.out_dir, in.name + ".report.json", Report(r, o.keep, &report),
+                     &error)) {
         Message(shown + ": " + error);
         ++failed;
         continue;
@@ -345,7 +366,8 @@ int RunCli(const CliOptions& o) {
         Message("cannot write " + (file_out ? o.output : "the clean text") + ": " + error);
         return 1;  // file_out, unclosed, removes its temporary file
       }
-      if (!o.report.empty() && !WriteFile(o.report, report, file_options, &error)) {
+      if (!o.report.empty() &&
+          !WriteFile(o.report, Report(r, o.keep, &report), file_options, &error)) {
         Message(shown + ": " + error);
         ++failed;
       }

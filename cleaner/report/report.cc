@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "cleaner/report/dom_explain.h"
 #include "cleaner/json/json_writer.h"
@@ -79,7 +80,8 @@ void WriteHtmlSection(const HtmlPage& h, JsonWriter& j) {
 // escapes (a sixteenth more for those); room never written is never
 // touched (no memory of it is used). HTML entries' paths are not counted:
 // they may make it grow.
-void ReserveRemoved(const CleanResult& r, const KeepSet& keep, std::string* out) {
+// `limit`: reserve at most this much.
+void ReserveRemoved(const CleanResult& r, const KeepSet& keep, std::string* out, size_t limit) {
   // Separator, "line" and its number, regex_limit, "text", quotes, braces;
   // the class-and-decider part's keys, class and kind.
   constexpr size_t kFixed = 72, kFragment = 80;
@@ -91,12 +93,13 @@ void ReserveRemoved(const CleanResult& r, const KeepSet& keep, std::string* out)
   for (size_t i = 0; i < ds.size(); ++i)
     if (!ds[i].blank && !keep.Has(ds[i].cls))
       need += kFixed + fragment + (r.page->lines[i].end - r.page->lines[i].begin);
-  out->reserve(out->size() + need + need / 16);
+  out->reserve(out->size() + std::min(need + need / 16, limit));
 }
 
 }  // namespace
 
-void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
+void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out,
+                 const ReportSink& sink) {
   const Page& page = *r.page;
   const auto& ds = r.decisions();
   const auto& deciders = r.rules->deciders();
@@ -215,7 +218,9 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
     });
   };
   std::string path, separator;
-  ReserveRemoved(r, keep, out);
+  // A piece, the staging block and a line's entry fit: the line's text is
+  // at most a page.
+  ReserveRemoved(r, keep, out, sink ? kReportChunkBytes + StagedAppend::kSize : SIZE_MAX);
   DomExplained dom;
   {
     StagedAppend o(out);
@@ -265,6 +270,7 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out) {
       o.Append(", \"text\": ");
       AppendJsonEscaped(page.line(i), &o);
       o.Append('}');
+      if (sink && out->size() >= kReportChunkBytes) sink(out);
     }
   }
   j.EndArray();
