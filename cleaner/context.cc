@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 
+#include "cleaner/card_list.h"
 #include "cleaner/heuristics.h"
 
 namespace clean {
@@ -257,6 +258,7 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, Pag
   const Lines lines(w);
   RecordLists(o, w->features.lines.data(), lines).Run();
   BetweenBody(o, lines);
+  RemoveCardLists(o, w);
   if (!title) FindTitle(page, w->features, w->region_begin, w->region_end, lines);  // else a rule found it
   HeadlineRuns(o, lines);
   if (caption) CaptionCredits(lines);
