@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cleaner/base/heuristics.h"
+#include "cleaner/classify/card_list.h"
 
 namespace clean {
 
@@ -257,6 +258,7 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, Pag
   const Lines lines(w);
   RecordLists(o, w->features.lines.data(), lines).Run();
   BetweenBody(o, lines);
+  RemoveCardLists(o, w);
   if (!title) FindTitle(page, w->features, w->region_begin, w->region_end, lines);  // else a rule found it
   HeadlineRuns(o, lines);
   if (caption) CaptionCredits(lines);
