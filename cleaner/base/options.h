@@ -84,7 +84,7 @@ struct Options {
   int record_list_min = 3;
   int record_max_lines = 12;
   int record_min_article_chars = 400;
-  // Card lists (cleaner/card_list.h): at least card_list_min cards at the end
+  // Card lists (cleaner/classify/card_list.h): at least card_list_min cards at the end
   // of the body, each a headline of at most card_headline_max_chars and one
   // summary line of at most card_summary_max_chars, after at least
   // card_min_article_chars of body text, are teasers, not the article.
