@@ -15,14 +15,17 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Calls f(line) for each '\n'-separated line; a final line without '\n'
-// counts, an empty remainder after the last '\n' does not.
+// Calls f(line) for each line; a line ends at '\n' or at a lone '\r' (one
+// not followed by '\n'), as the cleaner's pages do. A final line without
+// an end counts, an empty remainder after the last end does not.
 template <typename F>
 void ForEachLine(std::string_view s, F f) {
   size_t start = 0;
   while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string_view::npos) nl = s.size();
+    size_t nl = start;
+    while (nl < s.size() && s[nl] != '\n' &&
+           !(s[nl] == '\r' && (nl + 1 == s.size() || s[nl + 1] != '\n')))
+      ++nl;
     f(s.substr(start, nl - start));
     start = nl + 1;
   }

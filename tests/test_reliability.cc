@@ -428,4 +428,10 @@ TEST_CASE("conservation checks catch lost, doubled, altered and invented lines",
   CHECK_THAT(KeptLinesProblem(raw, "Three\nOne line.\n"), Catch::Contains("clean text line 2"));
   CHECK_THAT(KeptLinesProblem(raw, "One line\n"), Catch::Contains("not an input line"));
   CHECK_THAT(KeptLinesProblem(raw, "Two\nTwo\n"), Catch::Contains("line 2"));
+  // fuzz regression (plain_text): a lone CR ends an input line, as it does
+  // in the cleaner's pages, so both halves are input lines.
+  std::string cr = "The water is lowest.\rreaders said so.\r\nLast line.";
+  CHECK(KeptLinesProblem(cr, "The water is lowest.\nreaders said so.\nLast line.\n").empty());
+  CHECK_THAT(KeptLinesProblem(cr, "The water is lowest. readers said so.\n"),
+             Catch::Contains("not an input line"));
 }
