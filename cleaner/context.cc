@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 
+#include "cleaner/comment_thread.h"
 #include "cleaner/heuristics.h"
 
 namespace clean {
@@ -176,8 +177,10 @@ void CaptionCredits(const Lines& w) {
 // are removed.
 class RecordLists {
  public:
-  RecordLists(const Options& o, const LineFeatures* features, const Lines& w)
-      : o_(o), f_(features), w_(w) {}
+  // signature: per line, 1 for a comment signature line (comment_thread.h).
+  RecordLists(const Options& o, const LineFeatures* features, const Lines& w,
+              const std::vector<uint8_t>& signature)
+      : o_(o), f_(features), w_(w), sig_(signature) {}
 
   void Run() {
     const uint32_t n = static_cast<uint32_t>(w_.n);
@@ -192,6 +195,7 @@ class RecordLists {
  private:
   bool Marker(uint32_t i) const {
     const Decision& d = w_.decisions[i];
+    if (sig_[i] && !d.blank) return true;
     return !d.blank && w_.by_rule[i] && d.cls == LineClass::kMeta &&
            w_.kinds[i] != LineKind::kProse;
   }
@@ -224,10 +228,12 @@ class RecordLists {
     }
     records += content;
     const auto min_article = static_cast<uint64_t>(std::max(o_.record_min_article_chars, 0));
+    // A thread opened by a signature line is a comment thread.
+    const Heuristic h = sig_[b] ? Heuristic::kCommentThread : Heuristic::kRecordList;
     if (records >= o_.record_list_min && ProseBefore(b) >= min_article)
       for (uint32_t j = b; j < end; ++j)
         if (!Blank(w_, j) && IsBody(w_, j) && !w_.by_rule[j]) {
-          Set(w_, j, LineClass::kNavigation, Heuristic::kRecordList);
+          Set(w_, j, LineClass::kNavigation, h);
           w_.context[j] = 0;
         }
     return std::max(end, b + 1);
@@ -244,6 +250,7 @@ class RecordLists {
   const Options& o_;
   const LineFeatures* f_;
   const Lines& w_;
+  const std::vector<uint8_t>& sig_;
 };
 
 }  // namespace
@@ -255,7 +262,8 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, Pag
   const bool title = rule_classes >> static_cast<int>(LineClass::kTitle) & 1;
   const bool caption = rule_classes >> static_cast<int>(LineClass::kCaption) & 1;
   const Lines lines(w);
-  RecordLists(o, w->features.lines.data(), lines).Run();
+  const std::vector<uint8_t> signature = SignatureLines(page, w->kinds.data(), o);
+  RecordLists(o, w->features.lines.data(), lines, signature).Run();
   BetweenBody(o, lines);
   if (!title) FindTitle(page, w->features, w->region_begin, w->region_end, lines);  // else a rule found it
   HeadlineRuns(o, lines);

@@ -28,6 +28,8 @@ constexpr HeuristicInfo kInfo[] = {
     {"dom.title", K::kHeuristic, "the page's <h1> that is its metadata title"},
     {"context.record-list", K::kContext,
      "text of a record list after the article: comments, teaser cards (meta line, text, repeated)"},
+    {"context.comment-thread", K::kContext,
+     "comment thread after the article: a signature line of one shape (name, time), text, repeated"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Heuristic::kCount));
 }  // namespace

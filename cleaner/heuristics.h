@@ -32,6 +32,7 @@ enum class Heuristic : uint32_t {
   kLeadInList,        // item of a list introduced by a sentence ending in ':'
   kDomTitle,          // html: the page's <h1> that is its metadata title
   kRecordList,        // context: record after the text (comment, teaser card) of a repeated shape
+  kCommentThread,     // context: comment thread after the text, by repeated signature lines
   kCount
 };
 
