@@ -229,7 +229,8 @@ class RecordLists {
     records += content;
     const auto min_article = static_cast<uint64_t>(std::max(o_.record_min_article_chars, 0));
     // A thread opened by a signature line is a comment thread.
-    const Heuristic h = sig_[b] ? Heuristic::kCommentThread : Heuristic::kRecordList;
+    const Heuristic h =
+        sig_[b] && !w_.by_rule[b] ? Heuristic::kCommentThread : Heuristic::kRecordList;
     if (records >= o_.record_list_min && ProseBefore(b) >= min_article)
       for (uint32_t j = b; j < end; ++j)
         if (!Blank(w_, j) && IsBody(w_, j) && !w_.by_rule[j]) {
