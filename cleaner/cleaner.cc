@@ -1,6 +1,6 @@
 #include "cleaner/cleaner.h"
 
-#include "cleaner/url_source.h"
+#include "cleaner/ruleset/url_source.h"
 
 #include <algorithm>
 #include <chrono>

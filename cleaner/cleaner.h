@@ -6,12 +6,12 @@
 #include <string>
 #include <string_view>
 
-#include "cleaner/classifier.h"
-#include "cleaner/dom_heuristics.h"
-#include "cleaner/html_page.h"
-#include "cleaner/page.h"
-#include "cleaner/regex.h"
-#include "cleaner/rule_set.h"
+#include "cleaner/classify/classifier.h"
+#include "cleaner/classify/dom_heuristics.h"
+#include "cleaner/html/html_page.h"
+#include "cleaner/text/page.h"
+#include "cleaner/match/regex.h"
+#include "cleaner/ruleset/rule_set.h"
 
 namespace clean {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "cleaner/page.h"
+#include "cleaner/text/page.h"
 
 namespace clean::testing {
 

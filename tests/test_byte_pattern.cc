@@ -4,9 +4,9 @@
 // itself over the whole code space).
 #include <catch2/catch.hpp>
 
-#include "cleaner/byte_pattern.h"
-#include "cleaner/regex.h"
-#include "cleaner/text_util.h"
+#include "cleaner/match/prefilter/byte_pattern.h"
+#include "cleaner/match/regex.h"
+#include "cleaner/base/text_util.h"
 
 using namespace clean;
 

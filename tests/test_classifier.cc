@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/avx2_dispatch.h"
+#include "cleaner/base/avx2_dispatch.h"
 #include "cleaner/cleaner.h"
-#include "cleaner/heuristics.h"
+#include "cleaner/base/heuristics.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

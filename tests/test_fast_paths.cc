@@ -15,14 +15,14 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/avx2_dispatch.h"
-#include "cleaner/byte_scan.h"
-#include "cleaner/json_scan.h"
-#include "cleaner/json_writer.h"
-#include "cleaner/run_stats.h"
-#include "cleaner/span_report.h"
-#include "cleaner/swar.h"
-#include "cleaner/text_util.h"
+#include "cleaner/base/avx2_dispatch.h"
+#include "cleaner/base/byte_scan.h"
+#include "cleaner/json/json_scan.h"
+#include "cleaner/json/json_writer.h"
+#include "cleaner/report/run_stats.h"
+#include "cleaner/report/span_report.h"
+#include "cleaner/base/swar.h"
+#include "cleaner/base/text_util.h"
 #include "tests/test_support.h"
 
 using namespace clean;

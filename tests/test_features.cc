@@ -1,4 +1,4 @@
-// FeatureExtractor (cleaner/features.h) with the project's stop-word lists:
+// FeatureExtractor (cleaner/classify/features.h) with the project's stop-word lists:
 // word and character counts, stop words, the page language, sentence
 // punctuation, list markers, capitals, repeated lines.
 #include <catch2/catch.hpp>
@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/features.h"
-#include "cleaner/options.h"
+#include "cleaner/classify/features.h"
+#include "cleaner/base/options.h"
 #include "tests/test_support.h"
 
 using namespace clean;
@@ -361,4 +361,30 @@ TEST_CASE("lexicon: the filter holds for a big table and for an empty one", "[fe
   CHECK(empty.LookupFiltered("the") == 0);
   CHECK(empty.Lookup("the") == 0);
   CHECK(empty.ShortWords().empty());
+}
+
+TEST_CASE("features: repeats when the table grows past a page of distinct lines",
+          "[features]") {
+  // More distinct lines than the table starts with room for
+  // (kScratchKeptLines), each of the first ones repeated after it grew,
+  // and one line repeated 65,537 times (its count wraps, as the 16-bit
+  // counts do: every occurrence has the first's).
+  const size_t distinct = FeatureExtractor::kScratchKeptLines + 5000;
+  std::string text;
+  for (size_t i = 0; i < distinct; ++i) text += "line " + std::to_string(i) + "\n";
+  for (size_t i = 0; i < 100; ++i) text += "line " + std::to_string(i) + "\n";
+  for (size_t i = 0; i < 65537; ++i) text += "x\n";
+  Page page;
+  std::string error;
+  REQUIRE(BuildPage(text, Options(), &page, &error));
+  REQUIRE(page.lines.size() == distinct + 100 + 65537);
+  FeatureExtractor fe(ProjectRules().lexicon());
+  PageFeatures f;  // (stop_by_lang is not kept for a page this long)
+  fe.Compute(page, &f);
+  for (size_t i = 0; i < distinct; ++i) {
+    INFO(i);
+    REQUIRE(f.lines[i].repeats == (i < 100 ? 2 : 1));
+  }
+  for (size_t i = distinct; i < distinct + 100; ++i) REQUIRE(f.lines[i].repeats == 2);
+  for (size_t i = distinct + 100; i < page.lines.size(); ++i) REQUIRE(f.lines[i].repeats == 1);
 }

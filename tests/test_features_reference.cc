@@ -1,4 +1,4 @@
-// FeatureExtractor (cleaner/features.h) against a plain reference: the
+// FeatureExtractor (cleaner/classify/features.h) against a plain reference: the
 // straightforward per-code-point state machine the fast block pass replaced,
 // kept here as the definition of every LineFeatures field. Both must agree on
 // every line of every dataset page and seed, and on generated lines made to
@@ -15,12 +15,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "cleaner/avx2_dispatch.h"
-#include "cleaner/byte_classes.h"
-#include "cleaner/features.h"
-#include "cleaner/options.h"
-#include "cleaner/text_util.h"
-#include "cleaner/word_key.h"
+#include "cleaner/base/avx2_dispatch.h"
+#include "cleaner/text/byte_classes.h"
+#include "cleaner/classify/features.h"
+#include "cleaner/base/options.h"
+#include "cleaner/base/text_util.h"
+#include "cleaner/ruleset/word_key.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/expectations.h"
-#include "cleaner/report.h"
+#include "cleaner/cli/expectations.h"
+#include "cleaner/report/report.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

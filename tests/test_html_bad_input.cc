@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/report.h"
+#include "cleaner/report/report.h"
 #include "tests/test_support.h"
 
 using namespace clean;

@@ -1,7 +1,7 @@
 // Charset sniffing and decoding of HTML bytes to UTF-8.
 #include <catch2/catch.hpp>
 
-#include "cleaner/charset.h"
+#include "cleaner/html/charset.h"
 
 using namespace clean;
 

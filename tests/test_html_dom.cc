@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/explain.h"
-#include "cleaner/report.h"
+#include "cleaner/report/explain.h"
+#include "cleaner/report/report.h"
 #include "tests/test_support.h"
 
 using namespace clean;

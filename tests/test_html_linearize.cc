@@ -2,8 +2,8 @@
 // ../shared/datasets/render_text.py, one table of HTML -> lines.
 #include <catch2/catch.hpp>
 
-#include "cleaner/html_parse.h"
-#include "cleaner/linearize.h"
+#include "cleaner/html/html_parse.h"
+#include "cleaner/html/linearize.h"
 
 using namespace clean;
 

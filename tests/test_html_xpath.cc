@@ -3,9 +3,9 @@
 #include <filesystem>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/html_parse.h"
-#include "cleaner/report.h"
-#include "cleaner/xml_tree.h"
+#include "cleaner/html/html_parse.h"
+#include "cleaner/report/report.h"
+#include "cleaner/match/xml_tree.h"
 #include "tests/test_support.h"
 
 using namespace clean;

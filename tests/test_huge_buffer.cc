@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "cleaner/huge_buffer.h"
+#include "cleaner/match/prefilter/huge_buffer.h"
 
 using clean::HugeBuffer;
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/report.h"
+#include "cleaner/report/report.h"
 #include "tests/conservation.h"
 #include "tests/test_support.h"
 

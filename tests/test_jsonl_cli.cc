@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/byte_stream.h"
+#include "cleaner/io/byte_stream.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/avx2_dispatch.h"
-#include "cleaner/json_scan.h"
-#include "cleaner/text_util.h"
+#include "cleaner/base/avx2_dispatch.h"
+#include "cleaner/json/json_scan.h"
+#include "cleaner/base/text_util.h"
 
 using namespace clean;
 

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <string>
 
-#include "cleaner/jsonl_record.h"
-#include "cleaner/rules_digest.h"
-#include "cleaner/span_report.h"
-#include "cleaner/url_source.h"
+#include "cleaner/jsonl/jsonl_record.h"
+#include "cleaner/ruleset/rules_digest.h"
+#include "cleaner/report/span_report.h"
+#include "cleaner/ruleset/url_source.h"
 #include "tests/test_support.h"
 
 using namespace clean;

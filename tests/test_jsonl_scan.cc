@@ -1,11 +1,11 @@
-// The JSONL record scanner (cleaner/json_scan.h): tables of valid and
+// The JSONL record scanner (cleaner/json/json_scan.h): tables of valid and
 // invalid records, member spans, string decoding with escapes and
 // surrogates.
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "cleaner/json_scan.h"
+#include "cleaner/json/json_scan.h"
 
 using namespace clean;
 

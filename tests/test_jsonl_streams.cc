@@ -11,8 +11,8 @@
 #include <string>
 #include <thread>
 
-#include "cleaner/byte_stream.h"
-#include "cleaner/line_reader.h"
+#include "cleaner/io/byte_stream.h"
+#include "cleaner/io/line_reader.h"
 #include "tests/test_support.h"
 
 using namespace clean;

@@ -7,11 +7,11 @@
 #include <random>
 #include <set>
 
-#include "cleaner/byte_pattern.h"
-#include "cleaner/prefilter_choice.h"
-#include "cleaner/line_head.h"
-#include "cleaner/prefilter_cache.h"
-#include "cleaner/regex.h"
+#include "cleaner/match/prefilter/byte_pattern.h"
+#include "cleaner/match/prefilter/prefilter_choice.h"
+#include "cleaner/match/prefilter/line_head.h"
+#include "cleaner/match/prefilter/prefilter_cache.h"
+#include "cleaner/match/regex.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

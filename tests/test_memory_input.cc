@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/options.h"
-#include "cleaner/page.h"
-#include "cleaner/span_report.h"
+#include "cleaner/base/options.h"
+#include "cleaner/text/page.h"
+#include "cleaner/report/span_report.h"
 #include "tests/test_support.h"
 
 using namespace clean;

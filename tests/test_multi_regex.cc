@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/multi_regex.h"
-#include "cleaner/prefilter_cache.h"
-#include "cleaner/regex.h"
+#include "cleaner/match/prefilter/multi_regex.h"
+#include "cleaner/match/prefilter/prefilter_cache.h"
+#include "cleaner/match/regex.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "cleaner/byte_stream.h"
+#include "cleaner/io/byte_stream.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// BuildPage (cleaner/page.h) against a plain reference: the per-line reader
+// BuildPage (cleaner/text/page.h) against a plain reference: the per-line reader
 // its one-scan splitter replaced (memchr for each newline, TrimAscii, then
 // AppendRepaired, which also counts invalid sequences), kept here as the
 // definition of Page. Both must build the same page, with and without the
@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/avx2_dispatch.h"
-#include "cleaner/options.h"
-#include "cleaner/page.h"
-#include "cleaner/span_report.h"
-#include "cleaner/text_util.h"
+#include "cleaner/base/avx2_dispatch.h"
+#include "cleaner/base/options.h"
+#include "cleaner/text/page.h"
+#include "cleaner/report/span_report.h"
+#include "cleaner/base/text_util.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

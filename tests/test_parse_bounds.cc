@@ -6,8 +6,8 @@
 #include <string>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/jsonl_record.h"
-#include "cleaner/report.h"
+#include "cleaner/jsonl/jsonl_record.h"
+#include "cleaner/report/report.h"
 #include "tests/test_support.h"
 
 using namespace clean;

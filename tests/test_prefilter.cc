@@ -9,10 +9,10 @@
 #include <random>
 #include <sstream>
 
-#include "cleaner/matcher_scan.h"
-#include "cleaner/plan_prefilter.h"
-#include "cleaner/prefilter_cache.h"
-#include "cleaner/text_util.h"
+#include "cleaner/classify/matcher_scan.h"
+#include "cleaner/match/prefilter/plan_prefilter.h"
+#include "cleaner/match/prefilter/prefilter_cache.h"
+#include "cleaner/base/text_util.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 // part of a regex the Hyperscan database looks for.
 #include <catch2/catch.hpp>
 
-#include "cleaner/prefilter_choice.h"
+#include "cleaner/match/prefilter/prefilter_choice.h"
 
 using namespace clean;
 

@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/options.h"
-#include "cleaner/regex.h"
-#include "cleaner/regex_lint.h"
-#include "cleaner/report.h"
+#include "cleaner/base/options.h"
+#include "cleaner/match/regex.h"
+#include "cleaner/ruleset/regex_lint.h"
+#include "cleaner/report/report.h"
 #include "tests/conservation.h"
 #include "tests/test_support.h"
 

@@ -1,4 +1,4 @@
-// The removal report (cleaner/report.h) parsed back with nlohmann::json, and
+// The removal report (cleaner/report/report.h) parsed back with nlohmann::json, and
 // the JSON writer it is built on.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/dom_match.h"
-#include "cleaner/json_writer.h"
-#include "cleaner/report.h"
+#include "cleaner/report/dom_explain.h"
+#include "cleaner/json/json_writer.h"
+#include "cleaner/report/report.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;
@@ -475,4 +475,28 @@ TEST_CASE("json_writer: an inline container is written on one line",
   w.EndObject();
   CHECK(out.find("\"o\": {\"a\": 1, \"b\": 2}") != std::string::npos);
   CHECK(out.find("\"l\": [\"x\", \"y\"]") != std::string::npos);
+}
+
+TEST_CASE("report: written through a sink, in pieces, it has the same bytes", "[report]") {
+  // A page whose report is several pieces long: 60,000 removed lines.
+  std::string bytes = "A title of the page\n";
+  for (int i = 0; i < 60000; ++i) bytes += i % 2 ? "Share\n" : "Menu\n";
+  Cleaner cleaner(ProjectRules(), Options(), nullptr);
+  CleanResult r;
+  std::string error;
+  REQUIRE(cleaner.Clean("p.txt", bytes, &r, &error));
+  std::string whole, streamed, rest;
+  WriteReport(r, KeepSet(), &whole);
+  REQUIRE(whole.size() > 3 * kReportChunkBytes);
+  size_t pieces = 0;
+  WriteReport(r, KeepSet(), &rest, [&](std::string* piece) {
+    CHECK(piece->size() >= kReportChunkBytes);
+    CHECK(piece->size() < kReportChunkBytes + StagedAppend::kSize + 4096);
+    streamed += *piece;
+    piece->clear();
+    ++pieces;
+  });
+  CHECK(pieces >= 3);
+  CHECK(rest.size() < kReportChunkBytes + StagedAppend::kSize + 4096);
+  CHECK(streamed + rest == whole);
 }

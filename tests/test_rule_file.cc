@@ -1,4 +1,4 @@
-// The rule-file parser (cleaner/rule_file.h), table driven in the style of
+// The rule-file parser (cleaner/ruleset/rule_file.h), table driven in the style of
 // re2's parse_test: rule-file text in, parsed structure (or the position and
 // text of the error) out. Meaning (regex compilation, ids, includes) is the
 // rule set's job and is tested in test_rule_set.cc.
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/rule_file.h"
+#include "cleaner/ruleset/rule_file.h"
 
 using namespace clean;
 

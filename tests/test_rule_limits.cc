@@ -9,11 +9,11 @@
 #include <filesystem>
 #include <string>
 
-#include "cleaner/options.h"
-#include "cleaner/plan_prefilter.h"
-#include "cleaner/prefilter_cache.h"
-#include "cleaner/regex_lint.h"
-#include "cleaner/rule_set.h"
+#include "cleaner/base/options.h"
+#include "cleaner/match/prefilter/plan_prefilter.h"
+#include "cleaner/match/prefilter/prefilter_cache.h"
+#include "cleaner/ruleset/regex_lint.h"
+#include "cleaner/ruleset/rule_set.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;

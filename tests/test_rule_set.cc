@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/rule_set.h"
+#include "cleaner/ruleset/rule_set.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;

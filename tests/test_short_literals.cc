@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/avx2_dispatch.h"
-#include "cleaner/byte_pattern.h"
-#include "cleaner/short_literals.h"
+#include "cleaner/base/avx2_dispatch.h"
+#include "cleaner/match/prefilter/byte_pattern.h"
+#include "cleaner/match/prefilter/short_literals.h"
 
 using namespace clean;
 

@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "cleaner/lexicon.h"
-#include "cleaner/page.h"
-#include "cleaner/rule_set.h"
+#include "cleaner/ruleset/lexicon.h"
+#include "cleaner/text/page.h"
+#include "cleaner/ruleset/rule_set.h"
 
 namespace clean::testing {
 

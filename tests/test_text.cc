@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/byte_stream.h"
-#include "cleaner/options.h"
-#include "cleaner/page.h"
-#include "cleaner/text_util.h"
+#include "cleaner/io/byte_stream.h"
+#include "cleaner/base/options.h"
+#include "cleaner/text/page.h"
+#include "cleaner/base/text_util.h"
 #include "tests/test_support.h"
 
 using namespace clean;

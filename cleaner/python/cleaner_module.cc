@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "cleaner/batch.h"
-#include "cleaner/jsonl_html.h"
-#include "cleaner/jsonl_run.h"
-#include "cleaner/report.h"
-#include "cleaner/url_source.h"
+#include "cleaner/cli/batch.h"
+#include "cleaner/jsonl/jsonl_html.h"
+#include "cleaner/cli/jsonl_run.h"
+#include "cleaner/report/report.h"
+#include "cleaner/ruleset/url_source.h"
 
 namespace py = pybind11;
 

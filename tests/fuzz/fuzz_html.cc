@@ -9,7 +9,7 @@
 #include <string>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/report.h"
+#include "cleaner/report/report.h"
 #include "tests/conservation.h"
 #include "tests/fuzz/fuzz_support.h"
 

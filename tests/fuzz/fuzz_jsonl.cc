@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string>
 
-#include "cleaner/json_scan.h"
-#include "cleaner/jsonl_record.h"
+#include "cleaner/json/json_scan.h"
+#include "cleaner/jsonl/jsonl_record.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace clean;

@@ -14,8 +14,8 @@
 #include <string>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/explain.h"
-#include "cleaner/report.h"
+#include "cleaner/report/explain.h"
+#include "cleaner/report/report.h"
 #include "tests/conservation.h"
 #include "tests/fuzz/fuzz_support.h"
 

@@ -10,12 +10,12 @@
 #include <string>
 #include <string_view>
 
-#include "cleaner/byte_pattern.h"
-#include "cleaner/prefilter_choice.h"
-#include "cleaner/line_head.h"
-#include "cleaner/multi_regex.h"
-#include "cleaner/regex.h"
-#include "cleaner/text_util.h"
+#include "cleaner/match/prefilter/byte_pattern.h"
+#include "cleaner/match/prefilter/prefilter_choice.h"
+#include "cleaner/match/prefilter/line_head.h"
+#include "cleaner/match/prefilter/multi_regex.h"
+#include "cleaner/match/regex.h"
+#include "cleaner/base/text_util.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace clean;

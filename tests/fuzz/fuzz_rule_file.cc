@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "cleaner/regex_lint.h"
-#include "cleaner/rule_file.h"
+#include "cleaner/ruleset/regex_lint.h"
+#include "cleaner/ruleset/rule_file.h"
 #include "tests/fuzz/fuzz_support.h"
 
 using namespace clean;

@@ -12,8 +12,8 @@
 #include <string>
 
 #include "cleaner/cleaner.h"
-#include "cleaner/expectations.h"
-#include "cleaner/report.h"
+#include "cleaner/cli/expectations.h"
+#include "cleaner/report/report.h"
 #include "tests/conservation.h"
 #include "tests/fuzz/fuzz_support.h"
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "cleaner/rule_set.h"
+#include "cleaner/ruleset/rule_set.h"
 
 namespace clean::fuzz {
 

@@ -1,0 +1,55 @@
+#include "cleaner/cli/progress.h"
+
+namespace clean {
+
+Progress::Progress(bool live, uint64_t total_raw_bytes)
+    : live_(live), total_(total_raw_bytes), start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+double Progress::Seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void Progress::Update(const RunStats& s, uint64_t bytes, uint64_t raw_done) {
+  if (!live_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::milliseconds(kProgressRefreshMs)) return;
+  last_ = now;
+  double secs = Seconds();
+  double mb = static_cast<double>(bytes) / 1e6;
+  char eta[64] = "";
+  if (total_ && raw_done && raw_done <= total_) {
+    double left = secs * static_cast<double>(total_ - raw_done) / static_cast<double>(raw_done);
+    std::snprintf(eta, sizeof eta, ", ETA %d:%02d", static_cast<int>(left) / 60,
+                  static_cast<int>(left) % 60);
+  }
+  std::fprintf(stderr, "\rclean: %llu records, %.1f MB, %.0f records/s, %.1f MB/s%s\033[K",
+               static_cast<unsigned long long>(s.records), mb,
+               secs > 0 ? static_cast<double>(s.records) / secs : 0.0, secs > 0 ? mb / secs : 0.0,
+               eta);
+  drawn_ = true;
+}
+
+void Progress::Finish() {
+  if (drawn_) std::fputs("\r\033[K", stderr);
+  drawn_ = false;
+}
+
+std::string Progress::SummaryLine(const RunStats& s, uint64_t bytes) const {
+  double secs = Seconds();
+  double mb = static_cast<double>(bytes) / 1e6;
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "%llu records (%llu cleaned, %llu over a limit, %llu dropped, %llu rejected), "
+                "%.1f MB in %.1f s (%.0f records/s, %.1f MB/s)",
+                static_cast<unsigned long long>(s.records),
+                static_cast<unsigned long long>(s.cleaned),
+                static_cast<unsigned long long>(s.over_limit),
+                static_cast<unsigned long long>(s.dropped),
+                static_cast<unsigned long long>(s.rejected), mb, secs,
+                secs > 0 ? static_cast<double>(s.records) / secs : 0.0,
+                secs > 0 ? mb / secs : 0.0);
+  return buf;
+}
+
+}  // namespace clean

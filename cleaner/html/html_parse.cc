@@ -1,0 +1,441 @@
+#include "cleaner/html/html_parse.h"
+
+#include <gumbo.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+namespace clean {
+
+void HtmlHead::Clear() {
+  title.clear();
+  metas.clear();
+  canonical.clear();
+  json_ld.clear();
+}
+
+void HtmlParseStats::Clear() { *this = HtmlParseStats(); }
+
+namespace {
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsNameChar(char c) { return IsAlpha(c) || (c >= '0' && c <= '9') || c == '-' || c == ':'; }
+
+// Position of `lower_needle` in hay[from..), case-insensitively; npos if absent.
+size_t FindCI(std::string_view hay, std::string_view lower_needle, size_t from) {
+  if (lower_needle.empty()) return from;
+  char first = lower_needle[0];
+  for (size_t i = from; i + lower_needle.size() <= hay.size(); ++i) {
+    if (Lower(hay[i]) != first) continue;
+    size_t k = 1;
+    while (k < lower_needle.size() && Lower(hay[i + k]) == lower_needle[k]) ++k;
+    if (k == lower_needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Elements the depth guard does not count: void elements and those whose
+// end tag may be left out (the parser closes them itself).
+bool Uncounted(std::string_view n) {
+  static constexpr std::string_view kNames[] = {
+      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+      "source", "track", "wbr", "keygen", "p", "li", "dt", "dd", "option", "optgroup", "tr",
+      "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "rtc",
+      "html", "head", "body", "script", "style"};
+  return std::find(std::begin(kNames), std::end(kNames), n) != std::end(kNames);
+}
+
+// Elements that never render (render_text.py's DROP set).
+bool NeverRendered(std::string_view n) {
+  static constexpr std::string_view kNames[] = {
+      "head", "script", "style", "noscript", "template", "iframe", "object", "embed",
+      "svg", "canvas", "video", "audio", "textarea", "datalist", "title", "link", "meta",
+      "base", "math"};
+  return std::find(std::begin(kNames), std::end(kNames), n) != std::end(kNames);
+}
+
+// Reads a tag name at s[i..] into a lower-cased fixed buffer view.
+std::string_view TagName(std::string_view s, size_t i, char (&buf)[24]) {
+  size_t n = 0;
+  while (i + n < s.size() && IsNameChar(s[i + n]) && n < sizeof buf) {
+    buf[n] = Lower(s[i + n]);
+    ++n;
+  }
+  return std::string_view(buf, n);
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+// One tag tokenized as the HTML standard's tokenizer does (tag name, then
+// attributes: names, '=', quoted or unquoted values; a stray '/' is
+// skipped), up to `keep` attributes that end within `max_bytes` of `p`.
+struct TagScan {
+  size_t end = 0;         // one past the closing '>'; the input's size when it has none
+  size_t keep_end = 0;    // one past the last attribute kept (or the name)
+  size_t attributes = 0;  // all of them, duplicates included
+  size_t kept = 0;
+  bool closed = false;    // it has its '>'
+  bool self_closing = false;  // "/>"
+};
+
+TagScan ScanTag(std::string_view in, size_t p, size_t name_at, size_t keep, size_t max_bytes) {
+  TagScan t;
+  const size_t n = in.size();
+  size_t i = name_at;
+  while (i < n && !IsSpace(in[i]) && in[i] != '/' && in[i] != '>') ++i;
+  t.keep_end = i;
+  for (;;) {
+    while (i < n && (IsSpace(in[i]) || (in[i] == '/' && i + 1 < n && in[i + 1] != '>'))) ++i;
+    if (i >= n) break;
+    if (in[i] == '>' || in[i] == '/') {  // "/>" or '>'
+      t.self_closing = in[i] == '/';
+      i += t.self_closing ? 2 : 1;
+      t.closed = true;
+      break;
+    }
+    ++i;  // a name's first character may be '='
+    while (i < n && !IsSpace(in[i]) && in[i] != '/' && in[i] != '>' && in[i] != '=') ++i;
+    size_t j = i;
+    while (j < n && IsSpace(in[j])) ++j;
+    if (j < n && in[j] == '=') {
+      ++j;
+      while (j < n && IsSpace(in[j])) ++j;
+      if (j < n && (in[j] == '"' || in[j] == '\'')) {
+        size_t q = in.find(in[j], j + 1);
+        i = q == std::string_view::npos ? n : q + 1;
+      } else {
+        while (j < n && !IsSpace(in[j]) && in[j] != '>') ++j;
+        i = j;
+      }
+    }
+    ++t.attributes;
+    if (t.kept < keep && i - p <= max_bytes) {
+      ++t.kept;
+      t.keep_end = i;
+    }
+  }
+  t.end = i;
+  return t;
+}
+
+std::string_view Attr(const GumboElement& e, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
+  return a ? std::string_view(a->value) : std::string_view();
+}
+
+bool HiddenStyle(std::string_view style) {
+  // display:none or visibility:hidden, any case, any spaces around ':'
+  std::string s;
+  s.reserve(style.size());
+  for (char c : style)
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f') s.push_back(Lower(c));
+  return s.find("display:none") != std::string::npos ||
+         s.find("visibility:hidden") != std::string::npos;
+}
+
+bool Hidden(const GumboElement& e, std::string_view tag) {
+  if (tag == "html" || tag == "body") return false;
+  if (gumbo_get_attribute(&e.attributes, "hidden")) return true;
+  if (tag == "input") {
+    std::string_view t = Attr(e, "type");
+    if (t.size() == 6 && FindCI(t, "hidden", 0) == 0) return true;
+  }
+  std::string_view style = Attr(e, "style");
+  return !style.empty() && HiddenStyle(style);
+}
+
+std::string_view ElementTag(const GumboElement& e, std::string* scratch) {
+  if (e.tag != GUMBO_TAG_UNKNOWN) return gumbo_normalized_tagname(e.tag);
+  GumboStringPiece piece = e.original_tag;
+  gumbo_tag_from_original_text(&piece);
+  scratch->assign(piece.data ? piece.data : "", piece.data ? piece.length : 0);
+  for (char& c : *scratch) c = Lower(c);
+  if (scratch->empty()) scratch->assign("unknown");
+  return *scratch;
+}
+
+std::string ChildText(const GumboNode* n) {
+  std::string out;
+  const GumboVector& kids = n->v.element.children;
+  for (unsigned i = 0; i < kids.length; ++i) {
+    auto* c = static_cast<const GumboNode*>(kids.data[i]);
+    if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE ||
+        c->type == GUMBO_NODE_CDATA)
+      out += c->v.text.text;
+  }
+  return out;
+}
+
+void Count(std::vector<std::pair<std::string, uint32_t>>* v, std::string_view tag) {
+  for (auto& p : *v)
+    if (p.first == tag) {
+      ++p.second;
+      return;
+    }
+  v->emplace_back(std::string(tag), 1);
+}
+
+// What the page says about itself, from any element of the document.
+void ReadHeadElement(const GumboNode* n, std::string_view tag, HtmlHead* head) {
+  const GumboElement& e = n->v.element;
+  if (tag == "title") {
+    if (head->title.empty()) head->title = ChildText(n);
+  } else if (tag == "meta") {
+    std::string_view key;
+    for (const char* k : {"property", "name", "itemprop", "http-equiv"}) {
+      key = Attr(e, k);
+      if (!key.empty()) break;
+    }
+    std::string_view content = Attr(e, "content");
+    if (!key.empty() && !content.empty()) {
+      std::string k(key);
+      for (char& c : k) c = Lower(c);
+      head->metas.emplace_back(std::move(k), std::string(content));
+    }
+  } else if (tag == "link") {
+    std::string_view rel = Attr(e, "rel");
+    if (head->canonical.empty() && rel.size() == 9 && FindCI(rel, "canonical", 0) == 0)
+      head->canonical = std::string(Attr(e, "href"));
+  } else if (tag == "script") {
+    if (FindCI(Attr(e, "type"), "ld+json", 0) != std::string_view::npos)
+      head->json_ld.push_back(ChildText(n));
+  }
+}
+
+}  // namespace
+
+std::string_view HtmlParser::CapTag(std::string_view in, size_t p, size_t name_at,
+                                    const Options& o, HtmlParseStats* stats, size_t* end) {
+  size_t gt = in.find('>', name_at);
+  *end = gt == std::string_view::npos ? in.size() : gt + 1;
+  const size_t max_bytes = static_cast<size_t>(o.html_max_tag_bytes);
+  const size_t keep = static_cast<size_t>(o.html_max_attributes);
+  // A tag that ends within the caps at its first '>', with no quoted value
+  // that could hold a '>', is within them (an attribute takes 2 bytes at least).
+  if (*end - p <= max_bytes && *end - p <= 2 * keep &&
+      in.substr(p, *end - p).find_first_of("\"'") == std::string_view::npos)
+    return in.substr(p, *end - p);
+  TagScan t = ScanTag(in, p, name_at, keep, max_bytes);
+  if (t.kept == t.attributes && t.end - p <= max_bytes) return in.substr(p, *end - p);
+  ++stats->capped_tags;
+  stats->capped_attributes += t.attributes - t.kept;
+  capped_.assign(in.substr(p, t.keep_end - p));
+  if (t.closed) capped_.append(t.self_closing ? "/>" : ">");
+  stats->capped_bytes += (t.end - p) - capped_.size();
+  *end = t.end;
+  return capped_;
+}
+
+void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* stats) {
+  prepared_.clear();
+  stats->max_attributes = o.html_max_attributes;
+  stats->max_tag_bytes = o.html_max_tag_bytes;
+  size_t limit = in.size();
+  if (o.html_max_bytes > 0 && limit > static_cast<size_t>(o.html_max_bytes)) {
+    limit = static_cast<size_t>(o.html_max_bytes);
+    size_t lt = in.rfind('<', limit);
+    if (lt != std::string_view::npos && lt > 0) limit = lt;
+    stats->size_cut_bytes = in.size() - limit;
+  }
+  in = in.substr(0, limit);
+  prepared_.reserve(in.size());
+  size_t pos = 0, depth = 0, excess = 0;
+  const size_t max_depth = static_cast<size_t>(o.html_max_depth);
+  char buf[24];
+  while (pos < in.size()) {
+    const void* lt = std::memchr(in.data() + pos, '<', in.size() - pos);
+    if (!lt) {
+      prepared_.append(in.substr(pos));
+      break;
+    }
+    size_t p = static_cast<const char*>(lt) - in.data();
+    prepared_.append(in.substr(pos, p - pos));
+    if (in.compare(p, 4, "<!--") == 0) {
+      size_t e = in.find("-->", p + 4);
+      pos = e == std::string_view::npos ? in.size() : e + 3;
+      ++stats->comments;
+      continue;
+    }
+    bool end_tag = p + 1 < in.size() && in[p + 1] == '/';
+    size_t name_at = p + (end_tag ? 2 : 1);
+    if (name_at >= in.size() || !IsAlpha(in[name_at])) {
+      prepared_.push_back('<');
+      pos = p + 1;
+      continue;
+    }
+    std::string_view name = TagName(in, name_at, buf);
+    size_t te = 0;  // one past the tag
+    std::string_view tag = CapTag(in, p, name_at, o, stats, &te);
+    bool counted = !Uncounted(name);
+    if (end_tag) {
+      if (counted && excess > 0) {
+        --excess;  // the end of a start tag the guard dropped
+      } else {
+        if (counted && depth > 0) --depth;
+        prepared_.append(tag);
+      }
+      pos = te;
+      continue;
+    }
+    if (name == "script" || name == "style") {
+      size_t body_end = FindCI(in, name == "script" ? "</script" : "</style", te);
+      if (body_end == std::string_view::npos) body_end = in.size();
+      bool keep = name == "script" && FindCI(tag, "ld+json", 0) != std::string_view::npos;
+      prepared_.append(tag);
+      if (keep) {
+        prepared_.append(in.substr(te, body_end - te));
+      } else {
+        stats->script_bytes += body_end - te;
+      }
+      pos = body_end;
+      continue;
+    }
+    bool self_closing = tag.size() >= 2 && tag[tag.size() - 2] == '/';
+    if (counted && !self_closing) {
+      if (depth >= max_depth) {
+        ++excess;
+        ++stats->depth_cut_tags;
+        pos = te;
+        continue;
+      }
+      ++depth;
+    }
+    prepared_.append(tag);
+    pos = te;
+  }
+}
+
+namespace {
+
+// Reserves room in *tree for every node and attribute under root (more
+// than are copied: the head, hidden elements; room never written is never
+// touched).
+void ReserveNodes(const GumboNode* root, DomTree* tree) {
+  size_t nodes = 2, attrs = 0;  // and the <html> and <body> made up front
+  struct Frame {
+    const GumboVector* kids;
+    unsigned next;
+  };
+  std::vector<Frame> stack;  // as deep as the tree
+  auto visit = [&](const GumboNode* n) {
+    ++nodes;
+    if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE) {
+      attrs += n->v.element.attributes.length;
+      stack.push_back({&n->v.element.children, 0});
+    } else if (n->type == GUMBO_NODE_DOCUMENT) {
+      stack.push_back({&n->v.document.children, 0});
+    }
+  };
+  visit(root);
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    if (f.next >= f.kids->length) {
+      stack.pop_back();
+      continue;
+    }
+    visit(static_cast<const GumboNode*>(f.kids->data[f.next++]));
+  }
+  tree->Reserve(nodes, attrs);
+}
+
+}  // namespace
+
+void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, HtmlHead* head,
+                       HtmlParseStats* stats) {
+  tree->Clear();
+  head->Clear();
+  stats->Clear();
+  Prescan(utf8, o, stats);
+
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;  // the error list costs time and nobody reads it
+  std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
+      gumbo_parse_with_options(&options, prepared_.data(), prepared_.size()),
+      [](GumboOutput* g) { gumbo_destroy_output(&kGumboDefaultOptions, g); });
+
+  if (out && out->root) ReserveNodes(out->root, tree);
+  uint32_t html = tree->AddElement(kNoNode, "html");
+  if (out && out->root && out->root->type == GUMBO_NODE_ELEMENT) {
+    std::string_view lang = Attr(out->root->v.element, "lang");
+    if (!lang.empty()) tree->AddAttr("lang", lang);
+  }
+  uint32_t body = tree->AddElement(html, "body");
+  if (!out || !out->root) {
+    tree->Finish();
+    return;
+  }
+
+  // Iterative walk (the tree may be deep): copy the body, read head facts.
+  struct Frame {
+    const GumboNode* node;
+    unsigned next;
+    uint32_t dom;   // the DomTree parent for children; kNoNode: not copied
+  };
+  std::vector<Frame> stack;
+  stack.push_back({out->root, 0, kNoNode});
+  std::string scratch;
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    const GumboVector* kids = nullptr;
+    if (f.node->type == GUMBO_NODE_ELEMENT || f.node->type == GUMBO_NODE_TEMPLATE)
+      kids = &f.node->v.element.children;
+    else if (f.node->type == GUMBO_NODE_DOCUMENT)
+      kids = &f.node->v.document.children;
+    if (!kids || f.next >= kids->length) {
+      stack.pop_back();
+      continue;
+    }
+    auto* c = static_cast<const GumboNode*>(kids->data[f.next++]);
+    uint32_t parent = f.dom;
+    switch (c->type) {
+      case GUMBO_NODE_TEXT:
+      case GUMBO_NODE_WHITESPACE:
+      case GUMBO_NODE_CDATA:
+        if (parent != kNoNode) tree->AddText(parent, c->v.text.text);
+        break;
+      case GUMBO_NODE_ELEMENT:
+      case GUMBO_NODE_TEMPLATE: {
+        const GumboElement& e = c->v.element;
+        std::string_view tag = ElementTag(e, &scratch);
+        ReadHeadElement(c, tag, head);
+        if (c->type == GUMBO_NODE_TEMPLATE) tag = "template";
+        if (tag == "html") {
+          stack.push_back({c, 0, kNoNode});
+        } else if (tag == "body") {
+          for (unsigned k = 0; k < e.attributes.length; ++k) {
+            auto* a = static_cast<const GumboAttribute*>(e.attributes.data[k]);
+            tree->AddAttr(a->name, a->value);
+          }
+          stack.push_back({c, 0, body});
+        } else if (NeverRendered(tag)) {
+          if (parent != kNoNode) Count(&stats->skipped, tag);
+          if (tag == "head") stack.push_back({c, 0, kNoNode});  // for its <meta>s
+          // <noscript> is kept in the tree, unrendered: the reader renders
+          // it when the rest of the page holds (almost) no text.
+          if (tag == "noscript" && parent != kNoNode)
+            stack.push_back({c, 0, tree->AddElement(parent, "noscript")});
+        } else if (parent != kNoNode && Hidden(e, tag)) {
+          ++stats->hidden;
+        } else {
+          uint32_t me = kNoNode;
+          if (parent != kNoNode) {
+            me = tree->AddElement(parent, tag);
+            for (unsigned k = 0; k < e.attributes.length; ++k) {
+              auto* a = static_cast<const GumboAttribute*>(e.attributes.data[k]);
+              tree->AddAttr(a->name, a->value);
+            }
+          }
+          stack.push_back({c, 0, me});
+        }
+        break;
+      }
+      default:  // comments left after the pre-scan, the document node
+        break;
+    }
+  }
+  tree->Finish();
+}
+
+}  // namespace clean

@@ -1,0 +1,74 @@
+#include "cleaner/report/explain.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "cleaner/report/dom_explain.h"
+
+namespace clean {
+
+namespace {
+constexpr size_t kMaxTextBytes = 100;
+
+void Pad(std::string* out, std::string_view s, size_t width) {
+  out->append(s);
+  if (s.size() < width) out->append(width - s.size(), ' ');
+  out->push_back(' ');
+}
+
+// Cuts at a UTF-8 boundary.
+std::string_view Cut(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
+  return s.substr(0, max);
+}
+}  // namespace
+
+void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
+  const auto& ds = r.decisions();
+  const auto& deciders = r.rules->deciders();
+  size_t id_w = 8, where_w = 8;
+  DomExplained dom;
+  for (size_t i = 0; i < ds.size(); ++i) {
+    const Decision& d = ds[i];
+    if (d.blank) continue;
+    id_w = std::max(id_w, deciders[d.decider].id.size());
+    where_w = std::max(where_w, deciders[d.decider].where().size());
+    if (ExplainDom(r, i, &dom)) where_w = std::max(where_w, dom.where.size());
+  }
+  out->append("# " + r.page->name + ": source " +
+              (r.source ? r.source->name : std::string("(generic)")) + " (" +
+              std::string(r.detected_by) + "), language " +
+              (r.language.empty() ? std::string("unknown") : std::string(r.language)) + "\n");
+  char num[32];
+  std::string path;
+  for (size_t i = 0; i < ds.size(); ++i) {
+    const Decision& d = ds[i];
+    std::snprintf(num, sizeof num, "%6zu %c ", i + 1,
+                  d.blank ? ' ' : (keep.Has(d.cls) ? '+' : '-'));
+    out->append(num);
+    if (d.blank) {
+      out->append("blank\n");
+      continue;
+    }
+    const Decider& who = deciders[d.decider];
+    bool dom_match = ExplainDom(r, i, &dom);
+    Pad(out, ClassName(d.cls), 13);
+    Pad(out, who.id, id_w);
+    if (dom_match && !dom.where.empty()) Pad(out, dom.where, where_w);
+    else Pad(out, who.file.empty() ? DeciderKindName(who.kind) : std::string_view(who.where()), where_w);
+    std::string_view t = r.page->line(i);
+    out->append(Cut(t, kMaxTextBytes));
+    if (t.size() > kMaxTextBytes) out->append("…");
+    if (d.regex_limit) out->append("  [regex limit hit]");
+    if (dom_match) out->append("  [").append(dom.key).append(" ").append(dom.value).append("]");
+    if (r.html) {  // the element's path, for writing xpath rules
+      path.clear();
+      r.html->tree.AppendPath(r.html->lines[i].block, &path);
+      out->append("  @ ").append(path);
+    }
+    out->push_back('\n');
+  }
+}
+
+}  // namespace clean
