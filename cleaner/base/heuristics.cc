@@ -30,6 +30,8 @@ constexpr HeuristicInfo kInfo[] = {
      "text of a record list after the article: comments, teaser cards (meta line, text, repeated)"},
     {"context.card-list", K::kContext,
      "teaser cards at the end of the body: headline and one-line summary, repeated"},
+    {"context.comment-thread", K::kContext,
+     "comment thread after the article: a signature line of one shape (name, time), text, repeated"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Heuristic::kCount));
 }  // namespace

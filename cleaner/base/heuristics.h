@@ -33,6 +33,7 @@ enum class Heuristic : uint32_t {
   kDomTitle,          // html: the page's <h1> that is its metadata title
   kRecordList,        // context: record after the text (comment, teaser card) of a repeated shape
   kCardList,          // context: trailing teaser cards (headline, one-line summary, repeated)
+  kCommentThread,     // context: comment thread after the text, by repeated signature lines
   kCount
 };
 

@@ -92,6 +92,14 @@ struct Options {
   int card_headline_max_chars = 100;
   int card_summary_max_chars = 260;
   int card_min_article_chars = 800;
+  // Signature lines (comment_thread.h) are record markers too: a line of at
+  // most signature_max_chars bytes and signature_max_tokens words with a
+  // time or a year, whose shape record_list_min lines of the page have.
+  int signature_max_chars = 120;
+  int signature_max_tokens = 16;
+  // Lowercase words up to this many bytes stay in a signature's shape
+  // ("by", "at", "on"); longer ones are masked like names.
+  int signature_word_max_chars = 4;
 
   // --- HTML input ------------------------------------------------------------
   // Bytes (after decoding to UTF-8) an HTML page may have: a larger page is

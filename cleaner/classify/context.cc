@@ -6,6 +6,7 @@
 
 #include "cleaner/base/heuristics.h"
 #include "cleaner/classify/card_list.h"
+#include "cleaner/classify/comment_thread.h"
 
 namespace clean {
 
@@ -177,8 +178,10 @@ void CaptionCredits(const Lines& w) {
 // are removed.
 class RecordLists {
  public:
-  RecordLists(const Options& o, const LineFeatures* features, const Lines& w)
-      : o_(o), f_(features), w_(w) {}
+  // signature: per line, 1 for a comment signature line (comment_thread.h).
+  RecordLists(const Options& o, const LineFeatures* features, const Lines& w,
+              const std::vector<uint8_t>& signature)
+      : o_(o), f_(features), w_(w), sig_(signature) {}
 
   void Run() {
     const uint32_t n = static_cast<uint32_t>(w_.n);
@@ -193,6 +196,7 @@ class RecordLists {
  private:
   bool Marker(uint32_t i) const {
     const Decision& d = w_.decisions[i];
+    if (sig_[i] && !d.blank) return true;
     return !d.blank && w_.by_rule[i] && d.cls == LineClass::kMeta &&
            w_.kinds[i] != LineKind::kProse;
   }
@@ -225,10 +229,13 @@ class RecordLists {
     }
     records += content;
     const auto min_article = static_cast<uint64_t>(std::max(o_.record_min_article_chars, 0));
+    // A thread opened by a signature line is a comment thread.
+    const Heuristic h =
+        sig_[b] && !w_.by_rule[b] ? Heuristic::kCommentThread : Heuristic::kRecordList;
     if (records >= o_.record_list_min && ProseBefore(b) >= min_article)
       for (uint32_t j = b; j < end; ++j)
         if (!Blank(w_, j) && IsBody(w_, j) && !w_.by_rule[j]) {
-          Set(w_, j, LineClass::kNavigation, Heuristic::kRecordList);
+          Set(w_, j, LineClass::kNavigation, h);
           w_.context[j] = 0;
         }
     return std::max(end, b + 1);
@@ -245,6 +252,7 @@ class RecordLists {
   const Options& o_;
   const LineFeatures* f_;
   const Lines& w_;
+  const std::vector<uint8_t>& sig_;
 };
 
 }  // namespace
@@ -256,7 +264,8 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, Pag
   const bool title = rule_classes >> static_cast<int>(LineClass::kTitle) & 1;
   const bool caption = rule_classes >> static_cast<int>(LineClass::kCaption) & 1;
   const Lines lines(w);
-  RecordLists(o, w->features.lines.data(), lines).Run();
+  const std::vector<uint8_t> signature = SignatureLines(page, w->kinds.data(), o);
+  RecordLists(o, w->features.lines.data(), lines, signature).Run();
   BetweenBody(o, lines);
   RemoveCardLists(o, w);
   if (!title) FindTitle(page, w->features, w->region_begin, w->region_end, lines);  // else a rule found it
