@@ -141,3 +141,28 @@ TEST_CASE("html bad input: invalid UTF-8 in a tag name never reaches the report 
     CHECK(o.text.find(kP1) != std::string::npos);
   }
 }
+
+TEST_CASE("html bad input: a raw-text element left open does not swallow the page",
+          "[html][bad]") {
+  for (std::string open : {"<title>Page title", "<title>Title</titlex>", "<textarea>note",
+                           "<iframe src=x>", "<xmp>x"}) {
+    INFO(open);
+    Out o = CleanHtml("<html><head>" + open + "<body><p>" + kP1 + "</p><p>" + kP1 +
+                      " Again.</p></body></html>");
+    REQUIRE(o.ok);
+    CHECK(o.text.find(kP1 + " Again.") != std::string::npos);
+    CHECK(o.json["html"]["cut"]["unclosed_raw_text"].get<int>() == 1);
+  }
+  // Closed ones, in either case and with attributes or spaces, are left alone.
+  Out o = CleanHtml("<title>T</TITLE ><body><textarea>a</textarea\n><p>" + kP1 + "</p>");
+  REQUIRE(o.ok);
+  CHECK(o.json["html"]["cut"].count("unclosed_raw_text") == 0);
+}
+
+TEST_CASE("html bad input: 100,000 unclosed <title> tags are read in one pass", "[html][bad]") {
+  std::string html = "<html><body><p>" + kP1 + "</p>";
+  for (int i = 0; i < 100000; ++i) html += "<title>t";
+  Out o = CleanHtml(html);
+  REQUIRE(o.ok);
+  CHECK(o.json["html"]["cut"]["unclosed_raw_text"].get<int>() == 100000);
+}

@@ -56,6 +56,48 @@ bool NeverRendered(std::string_view n) {
   return std::find(std::begin(kNames), std::end(kNames), n) != std::end(kNames);
 }
 
+// Elements whose text the HTML parser reads raw up to their end tag: one
+// left open swallows the rest of the page (script and style are cut apart).
+constexpr std::string_view kRawTextNames[] = {"title",  "textarea", "xmp",
+                                              "iframe", "noembed",  "noframes"};
+
+// Position of the first end tag for `lower_name` in in[from..) as the
+// parser reads one, "</name" then whitespace, '/' or '>' ("</titlefoo" is
+// not one); npos if none.
+size_t FindEndTag(std::string_view in, std::string_view lower_name, size_t from) {
+  for (size_t at = from;; at += 2) {
+    at = in.find("</", at);
+    if (at == std::string_view::npos) return at;
+    size_t e = at + 2 + lower_name.size();
+    if (e > in.size()) return std::string_view::npos;
+    if (FindCI(in.substr(at + 2, lower_name.size()), lower_name, 0) != 0) continue;
+    if (e == in.size()) return at;
+    char c = in[e];
+    if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
+      return at;
+  }
+}
+
+// Whether a raw-text start tag `name` ending at `from` is left open. Each
+// name's last answer is remembered, so a page of many such tags is read
+// once per name, not once per tag.
+class OpenRawText {
+ public:
+  bool LeftOpen(std::string_view in, std::string_view name, size_t from) {
+    size_t i = 0;
+    while (i < std::size(kRawTextNames) && kRawTextNames[i] != name) ++i;
+    if (i == std::size(kRawTextNames)) return false;
+    if (next_end_[i] == kUnknown || (next_end_[i] != std::string_view::npos && next_end_[i] < from))
+      next_end_[i] = FindEndTag(in, name, from);
+    return next_end_[i] == std::string_view::npos;
+  }
+
+ private:
+  static constexpr size_t kUnknown = std::string_view::npos - 1;
+  size_t next_end_[std::size(kRawTextNames)] = {kUnknown, kUnknown, kUnknown,
+                                                kUnknown, kUnknown, kUnknown};
+};
+
 // Reads a tag name at s[i..] into a lower-cased fixed buffer view.
 std::string_view TagName(std::string_view s, size_t i, char (&buf)[24]) {
   size_t n = 0;
@@ -244,6 +286,7 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
   size_t pos = 0, depth = 0, excess = 0;
   const size_t max_depth = static_cast<size_t>(o.html_max_depth);
   char buf[24];
+  OpenRawText open_raw;
   while (pos < in.size()) {
     const void* lt = std::memchr(in.data() + pos, '<', in.size() - pos);
     if (!lt) {
@@ -293,6 +336,17 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
       continue;
     }
     bool self_closing = tag.size() >= 2 && tag[tag.size() - 2] == '/';
+    if (!self_closing && open_raw.LeftOpen(in, name, te)) {
+      // Left open, it would hold the rest of the page as its text: close
+      // it where its text would end in a lenient parser, at the next tag.
+      size_t text_end = std::min(in.find('<', te), in.size());
+      prepared_.append(tag);
+      prepared_.append(in.substr(te, text_end - te));
+      prepared_.append("</").append(name).append(">");
+      ++stats->unclosed_closed;
+      pos = text_end;
+      continue;
+    }
     if (counted && !self_closing) {
       if (depth >= max_depth) {
         ++excess;

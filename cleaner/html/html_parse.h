@@ -43,6 +43,8 @@ struct HtmlParseStats {
   size_t script_bytes = 0;      // script and style bodies removed before parsing
   size_t depth_cut_tags = 0;    // start tags dropped by the depth guard
   size_t size_cut_bytes = 0;    // bytes cut by the size guard
+  size_t unclosed_closed = 0;   // raw-text elements (title, textarea...) with no end
+                                // tag, closed at the next tag
   size_t capped_tags = 0;       // tags whose attributes the attribute/tag-size caps cut
   size_t capped_attributes = 0; // attributes they dropped
   size_t capped_bytes = 0;      // bytes of those tags dropped with them

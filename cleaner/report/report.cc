@@ -62,6 +62,9 @@ void WriteHtmlSection(const HtmlPage& h, JsonWriter& j) {
   j.Key("cut").Inline().BeginObject();
   j.Key("deep_tags").Int(static_cast<int64_t>(h.stats.depth_cut_tags));
   j.Key("bytes").Int(static_cast<int64_t>(h.stats.size_cut_bytes));
+  // Only when one was left open, so reports of ordinary pages keep their shape.
+  if (h.stats.unclosed_closed > 0)
+    j.Key("unclosed_raw_text").Int(static_cast<int64_t>(h.stats.unclosed_closed));
   j.EndObject();
   j.Key("metadata").BeginObject();
   OptionalString(j, "title", h.meta.title);
