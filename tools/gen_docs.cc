@@ -202,8 +202,10 @@ std::string Bash(const Help& h) {
     b << "    " << f.name << ")\n      COMPREPLY=($(compgen -W \"" << words
       << "\" -- \"$cur\"))\n      return ;;\n";
   }
-  if (!files.empty()) b << "    " << files << ")\n      COMPREPLY=($(compgen -f -- \"$cur\"))\n      return ;;\n";
-  if (!dirs.empty()) b << "    " << dirs << ")\n      COMPREPLY=($(compgen -d -- \"$cur\"))\n      return ;;\n";
+  if (!files.empty())
+    b << "    " << files << ")\n      COMPREPLY=($(compgen -f -- \"$cur\"))\n      return ;;\n";
+  if (!dirs.empty())
+    b << "    " << dirs << ")\n      COMPREPLY=($(compgen -d -- \"$cur\"))\n      return ;;\n";
   if (!none.empty()) b << "    " << none << ")\n      return ;;\n";
   b << "  esac\n"
     << "  if [[ $cur == -* ]]; then\n"
