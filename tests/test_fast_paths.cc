@@ -319,6 +319,8 @@ std::string ReferenceSpanReport(std::string_view id_json, const std::vector<Code
   }
   nlohmann::ordered_json line;
   line["id"] = nlohmann::ordered_json::parse(id_json.empty() ? "null" : id_json);
+  line["version"] = kSpanReportVersion;
+  line["offsets"] = r.html ? "rendered" : "text";
   line["attributes"] = attributes;
   return line.dump() + "\n";
 }

@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cstdlib>
+#include <tuple>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -161,6 +163,121 @@ TEST_CASE("jsonl cli: the clean text is the plain mode's, fields kept", "[jsonl]
     CHECK(j["text"] == expected[i]);
     CHECK_THAT(lines[i], Catch::StartsWith("{\"meta\": {\"i\": " + std::to_string(i) + "}, \"text\": \""));
     CHECK_THAT(lines[i], Catch::Contains("\", \"tail\": [true],\"clean\":{\"version\":"));
+  }
+}
+
+namespace {
+
+// A UTF-8 text as code points, to slice it by the span report's offsets.
+std::u32string CodePoints(const std::string& s) {
+  std::u32string cps;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    cps.push_back(cp);
+    i += len;
+  }
+  return cps;
+}
+
+// HTML pages: a small one with a menu, a title, two paragraphs and a
+// footer (the issue's case), the fixtures' HTML pages, and some dataset pages
+// that are valid UTF-8 (a JSON string holds the page as UTF-8).
+std::vector<std::string> HtmlPages() {
+  std::vector<std::string> pages = {
+      "<html><body><nav><a href='/'>Home</a> <a href='/w'>World</a></nav><article>"
+      "<h1>The big story of the day</h1><p>" + kP1 + "</p>\n\n<p>Caf&eacute; " + kP2 +
+      "</p></article><footer>Copyright 2024 The Paper. All rights reserved.</footer>"
+      "</body></html>"};
+  std::vector<std::string> files;
+  for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
+    if (e.path().filename() == "input.html") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  std::error_code ec;
+  std::vector<std::string> dataset;
+  for (auto& e : fs::directory_iterator(std::string(CLEAN_SHARED_DIR) + "/datasets/dragnet/html",
+                                        ec))
+    dataset.push_back(e.path().string());
+  std::sort(dataset.begin(), dataset.end());
+  if (dataset.size() > 12) dataset.resize(12);
+  files.insert(files.end(), dataset.begin(), dataset.end());
+  for (const auto& f : files) {
+    std::string html = ReadAny(f);
+    try {
+      (void)json(html).dump();  // throws on invalid UTF-8
+      pages.push_back(html);
+    } catch (const json::exception&) {
+    }
+  }
+  return pages;
+}
+
+}  // namespace
+
+TEST_CASE("jsonl cli: an HTML record's spans index its rendered text, as the page report",
+          "[jsonl][cli]") {
+  // Each page as a record (--html-field) and as a file: every span of the
+  // record's report, sliced from the rendered text (the lines `--keep`
+  // with every class prints), is line N of the page, with the class and the
+  // rule that the per-page report gives line N.
+  const std::string dir = TempDir();
+  const std::vector<std::string> pages = HtmlPages();
+  REQUIRE(pages.size() > 3);
+  std::string records;
+  for (size_t i = 0; i < pages.size(); ++i)
+    records += json{{"id", i}, {"html", pages[i]}}.dump() + "\n";
+  WriteFile(dir + "/in.jsonl", records);
+  auto run = RunClean({"--jsonl", "-q", "--html-field", "html", dir + "/in.jsonl", "-o",
+                       dir + "/out.jsonl", "--report", dir + "/spans.jsonl"});
+  REQUIRE_EXIT(run, 0);
+  auto reports = SplitLines(ReadFile(dir + "/spans.jsonl"));
+  REQUIRE(reports.size() == pages.size());
+  for (size_t i = 0; i < pages.size(); ++i) {
+    INFO("page " << i);
+    const std::string page = dir + "/p" + std::to_string(i) + ".html";
+    WriteFile(page, pages[i]);
+    auto all = RunClean({"-q", "--keep", "title,meta,headline_list,navigation,caption,ad", page});
+    REQUIRE_EXIT(all, 0);
+    auto report_run = RunClean({"-q", page, "--report", page + ".json"});
+    REQUIRE_EXIT(report_run, 0);
+    const json per_page = json::parse(ReadFile(page + ".json"));
+    const std::vector<std::string> lines = SplitLines(all.out);
+    REQUIRE(per_page["input"]["lines"] == lines.size());
+    const std::u32string rendered = CodePoints(all.out);
+    // Line N (from 1) of the page: its class and rule; body lines are not
+    // in the per-page report.
+    std::vector<std::pair<std::string, std::string>> want(lines.size(), {"body", ""});
+    for (const auto& e : per_page["removed"]) {
+      size_t n = e["line"];
+      REQUIRE(n >= 1);
+      REQUIRE(n <= lines.size());
+      CHECK(e["text"] == lines[n - 1]);
+      want[n - 1] = {e["class"], e["rule"]};
+    }
+    const json rep = json::parse(reports[i]);
+    CHECK(rep["id"] == i);
+    CHECK(rep["version"] == 2);
+    CHECK(rep["offsets"] == "rendered");
+    // (start, line text, class, rule) of every span, in text order.
+    std::vector<std::tuple<size_t, std::u32string, std::string, std::string>> got;
+    for (auto& [key, list] : rep["attributes"].items())
+      for (auto& s : list) {
+        size_t a = s[0], b = s[1];
+        REQUIRE(a <= b);
+        REQUIRE(b <= rendered.size());
+        got.emplace_back(a, rendered.substr(a, b - a), key.substr(std::string("clean__").size()),
+                         s[2]);
+      }
+    std::sort(got.begin(), got.end());
+    REQUIRE(got.size() == lines.size());
+    for (size_t n = 0; n < lines.size(); ++n) {
+      INFO("line " << n + 1 << ": " << lines[n]);
+      CHECK(std::get<1>(got[n]) == CodePoints(lines[n]));
+      CHECK(std::get<2>(got[n]) == want[n].first);
+      if (want[n].first != "body") CHECK(std::get<3>(got[n]) == want[n].second);
+    }
   }
 }
 

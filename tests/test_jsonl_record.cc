@@ -213,6 +213,7 @@ TEST_CASE("jsonl record: over --max-bytes passed through or dropped, and marked"
   json rep = json::parse(r.report);
   CHECK(rep["id"] == "big");
   CHECK(rep["over_limit"] == "max_bytes");
+  CHECK(rep["version"] == kSpanReportVersion);
   CHECK(rep["attributes"].empty());
   CHECK(r.stats.over_limit == 1);
   o.drop_over_limit = true;
@@ -236,6 +237,8 @@ TEST_CASE("jsonl record: report spans index the original text in code points", "
   REQUIRE(r.kind == RecordOutcome::kCleaned);
   json rep = json::parse(r.report);
   CHECK(rep["id"] == "s");
+  CHECK(rep["version"] == kSpanReportVersion);
+  CHECK(rep["offsets"] == "text");
   // Decode the original to code points to slice it.
   std::u32string cps;
   for (size_t i = 0; i < original.size();) {

@@ -9,18 +9,22 @@ and `dask-worker ADDRESS` on the machines). One task per shard: the worker
 reads the shard and writes DIR/<shard's file name> itself (and the span
 report under --report DIR), so only file names and counts cross the network.
 Each worker process loads the rules once. The output equals
-`clean --jsonl --out-dir DIR` for the same shards. Workers need the module
-`cleaner` (build/python) on their PYTHONPATH and the input and output paths
+`clean --jsonl --out-dir DIR` for the same shards. Workers need the package
+clean_lines: installed (pip install, README.md), else the build tree's
+(build/python, put on their PYTHONPATH), and the input and output paths
 visible under the same names (a shared file system) - see README.md.
 Exit status: 0 all records cleaned, 1 a shard failed or a line was
 rejected, 2 usage error."""
 import argparse
+import importlib.util
 import os
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_MODULE_DIR = os.path.join(ROOT, "build", "python")
+# The package as installed (or already on PYTHONPATH), else the build tree's.
+DEFAULT_MODULE_DIR = None if importlib.util.find_spec("clean_lines") else \
+    os.path.join(ROOT, "build", "python")
 
 
 def clean_shard(path, out_dir, report_dir, settings):
@@ -28,23 +32,22 @@ def clean_shard(path, out_dir, report_dir, settings):
     module_dir = settings.get("module_dir")
     if module_dir and module_dir not in sys.path:
         sys.path.insert(0, module_dir)
-    import cleaner  # the pybind11 module; cannot itself be pickled
+    import clean_lines
 
-    # One cleaner.Cleaner (rules loaded once) per worker process, kept on the
-    # module so that it survives between tasks.
-    cache = cleaner.__dict__.setdefault("_dask_cleaners", {})
-    key = (settings.get("rules_dir"), settings.get("source"), tuple(settings.get("keep", ())))
-    if key not in cache:
-        cache[key] = cleaner.Cleaner(source=key[1], rules_dir=key[0], keep=key[2])
+    # A clean_lines.Cleaner loads its rules once per worker process (the
+    # package keeps them between tasks).
+    cleaner = clean_lines.Cleaner(source=settings.get("source"),
+                                  rules_dir=settings.get("rules_dir"),
+                                  keep=settings.get("keep", ()))
     name = os.path.basename(path)
     out = os.path.join(out_dir, name)
     report = os.path.join(report_dir, name) if report_dir else None
     try:
-        stats = cache[key].clean_jsonl(
+        stats = cleaner.clean_jsonl(
             path, out, report=report, text_field=settings["text_field"],
             id_field=settings["id_field"], url_field=settings.get("url_field"),
             source_field=settings.get("source_field"), summary_key=settings["summary_key"])
-    except ValueError as e:
+    except (ValueError, OSError) as e:
         return {"shard": path, "error": str(e)}
     stats["shard"] = path
     return stats
@@ -58,7 +61,7 @@ def parse_args(argv):
     p.add_argument("--scheduler", metavar="ADDRESS", help="join this cluster (tcp://host:8786)")
     p.add_argument("--workers", type=int, default=os.cpu_count(),
                    help="LocalCluster worker processes (default: the number of cores)")
-    p.add_argument("--rules", metavar="DIR", help="rules directory (default: the project's)")
+    p.add_argument("--rules", metavar="DIR", help="rules directory (default: the package's)")
     p.add_argument("--source", metavar="NAME", help="force a source's rules")
     p.add_argument("--keep", default="", metavar="CLASSES", help="also keep these classes")
     p.add_argument("--text-field", default="text")
@@ -67,7 +70,8 @@ def parse_args(argv):
     p.add_argument("--source-field")
     p.add_argument("--summary-key", default="clean")
     p.add_argument("--module-dir", default=DEFAULT_MODULE_DIR,
-                   help="where the workers find the module cleaner (default: build/python)")
+                   help="where the workers find the package clean_lines (default: the "
+                        "installed one, else build/python)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     return p.parse_args(argv)
 
@@ -85,14 +89,17 @@ def main(argv):
         if d:
             os.makedirs(d, exist_ok=True)
     settings = {
-        "module_dir": os.path.abspath(args.module_dir), "rules_dir": args.rules,
+        "module_dir": args.module_dir and os.path.abspath(args.module_dir),
+        "rules_dir": args.rules and os.path.abspath(args.rules),
         "source": args.source, "keep": [k for k in args.keep.split(",") if k],
         "text_field": args.text_field, "id_field": args.id_field, "url_field": args.url_field,
         "source_field": args.source_field, "summary_key": args.summary_key,
     }
-    # Local worker processes inherit the environment: the module's path.
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        [settings["module_dir"]] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+    # Local worker processes inherit the environment: the package's path.
+    if settings["module_dir"]:
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            [settings["module_dir"]] +
+            [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
 
     from dask.distributed import Client, LocalCluster  # Debian's python3-distributed
 

@@ -222,8 +222,9 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
   Summary(&r, &counts, {}, &summary_);
   // An HTML record's clean text goes to the text field (replaced, or added).
   AppendRecord(line, text, html && !text, &r, summary_, out);
-  if (report && html) WriteSpanReport(id_json, input_text, r, report);
-  else if (report) WriteSpanReport(id_json, spans_, r, report);
+  // An HTML record's spans index its rendered text, the lines decided on.
+  if (report && html) PageCodePointSpans(*r.page, &spans_);
+  if (report) WriteSpanReport(id_json, spans_, r, report);
   return RecordOutcome::kCleaned;
 }
 

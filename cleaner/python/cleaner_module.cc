@@ -1,7 +1,8 @@
-// The Python module `cleaner` (pybind11 adapter; nothing else includes
-// pybind11). Rules are loaded once per cleaner.Cleaner; each call borrows a
-// clean::Cleaner from a small pool and releases the GIL while it cleans, so
-// Python threads clean in parallel.
+// The extension `clean_lines._core` (pybind11 adapter; nothing else
+// includes pybind11), wrapped by the package clean_lines
+// (cleaner/python/clean_lines/__init__.py). Rules are loaded once per
+// _core.Cleaner; each call borrows a clean::Cleaner from a small pool and
+// releases the GIL while it cleans, so Python threads clean in parallel.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -11,9 +12,10 @@
 #include <vector>
 
 #include "cleaner/cli/batch.h"
-#include "cleaner/jsonl/jsonl_html.h"
 #include "cleaner/cli/jsonl_run.h"
+#include "cleaner/io/byte_stream.h"
 #include "cleaner/report/report.h"
+#include "cleaner/report/span_report.h"
 #include "cleaner/ruleset/url_source.h"
 
 namespace py = pybind11;
@@ -25,6 +27,11 @@ struct PyResult {
   std::string report_json;  // parsed into a dict on first access (under the GIL)
   py::object report;        // null until then
   py::object source;        // str or None
+  py::object language;      // str or None
+  bool html = false;        // read as HTML
+  // With spans=True: (start, end, class, rule) per non-blank line, in code
+  // points of the text (HTML: of the rendered text); else None.
+  py::object spans;
   py::object Report() {
     if (!report) report = py::module_::import("json").attr("loads")(py::bytes(report_json));
     return report;
@@ -50,17 +57,26 @@ class PyCleaner {
     }
   }
 
-  PyResult Clean(const std::string& text, bool html, py::object url, const std::string& name) {
+  // `html`: None reads the input as `clean --input auto` does (by the name's
+  // extension and the bytes), True as HTML, False as text.
+  PyResult Clean(const std::string& text, py::object html, py::object url, const std::string& name,
+                 bool want_spans) {
     const clean::Source* hint = nullptr;
-    if (!url.is_none()) hint = clean::SourceForHost(*rules_, clean::UrlHost(url.cast<std::string>()));
-    std::string out, report, error, source;
-    bool ok, have_source = false;
+    if (!url.is_none())
+      hint = clean::SourceForHost(*rules_, clean::UrlHost(url.cast<std::string>()));
+    const clean::InputFormat format = html.is_none()    ? clean::InputFormat::kAuto
+                                      : html.cast<bool>() ? clean::InputFormat::kHtml
+                                                          : clean::InputFormat::kText;
+    std::string out, report, error, source, language;
+    std::vector<clean::CodePointSpan> spans;
+    std::vector<std::pair<int, uint32_t>> decided;  // class, decider per spanned line
+    bool ok, have_source = false, was_html = false;
     {
       py::gil_scoped_release release;
       std::unique_ptr<clean::Cleaner> c = Borrow();
       clean::CleanResult r;
-      ok = html ? clean::CleanHtmlRecord(*c, name, text, hint, "domain", &r, &error)
-                : c->Clean(name, text, &r, &error, hint, "domain");
+      c->set_input_format(format);
+      ok = c->Clean(name, text, &r, &error, hint, "domain");
       if (ok) {
         clean::WriteCleanText(r, keep_, &out);
         clean::WriteReport(r, keep_, &report);
@@ -68,6 +84,9 @@ class PyCleaner {
           have_source = true;
           source = r.source->name;
         }
+        language = std::string(r.language);
+        was_html = r.html != nullptr;
+        if (want_spans) Spans(r, text, &spans, &decided);
       }
       Return(std::move(c));
     }
@@ -76,6 +95,18 @@ class PyCleaner {
     res.text = std::move(out);
     res.report_json = std::move(report);
     res.source = have_source ? py::object(py::str(source)) : py::object(py::none());
+    res.language = language.empty() ? py::object(py::none()) : py::object(py::str(language));
+    res.html = was_html;
+    res.spans = py::none();
+    if (want_spans) {
+      py::list l;
+      const auto& deciders = rules_->deciders();
+      for (size_t i = 0; i < decided.size(); ++i)
+        l.append(py::make_tuple(spans[i].start, spans[i].end,
+                                clean::ClassName(static_cast<clean::LineClass>(decided[i].first)),
+                                deciders[decided[i].second].id));
+      res.spans = std::move(l);
+    }
     return res;
   }
 
@@ -83,13 +114,14 @@ class PyCleaner {
   // run's stats (the --stats JSON) with the reject messages under "rejects".
   py::dict CleanJsonl(const std::string& input, const std::string& output, py::object report,
                       py::object rejects, const std::string& text_field,
-                      const std::string& id_field, py::object url_field,
+                      const std::string& id_field, py::object html_field, py::object url_field,
                       py::object source_field, const std::string& summary_key, int jobs) {
     clean::JsonlOptions o;
     o.enabled = true;
     o.text_field = text_field;
     o.id_field = id_field;
     o.summary_key = summary_key;
+    if (!html_field.is_none()) o.html_field = html_field.cast<std::string>();
     if (!url_field.is_none()) o.url_field = url_field.cast<std::string>();
     if (!source_field.is_none()) o.source_field = source_field.cast<std::string>();
     std::string error;
@@ -113,6 +145,22 @@ class PyCleaner {
     py::dict d = py::module_::import("json").attr("loads")(py::bytes(stats));
     d["rejects"] = messages;
     return d;
+  }
+
+  // The spans of r's non-blank lines, as the span report has them, and
+  // each one's class and decider.
+  static void Spans(const clean::CleanResult& r, const std::string& text,
+                    std::vector<clean::CodePointSpan>* spans,
+                    std::vector<std::pair<int, uint32_t>>* decided) {
+    std::vector<clean::CodePointSpan> all;
+    const auto& ds = r.decisions();
+    if (r.html) clean::PageCodePointSpans(*r.page, &all);
+    else clean::LineCodePointSpans(text, ds.size(), &all);
+    for (size_t i = 0; i < ds.size() && i < all.size(); ++i) {
+      if (ds[i].blank) continue;
+      spans->push_back(all[i]);
+      decided->emplace_back(static_cast<int>(ds[i].cls), ds[i].decider);
+    }
   }
 
   std::vector<std::string> Sources() const {
@@ -148,30 +196,47 @@ class PyCleaner {
 
 }  // namespace
 
-PYBIND11_MODULE(cleaner, m) {
-  m.doc() = "clean: boilerplate removal for scraped news pages (see README.md)";
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "clean_lines._core: the C++ side of the package clean_lines (see README.md)";
   m.attr("__version__") = CLEAN_VERSION;
+  m.attr("span_report_version") = clean::kSpanReportVersion;
+  m.def("default_rules_dir", &clean::DefaultRulesDir,
+        "the rules the CLI would read: beside the running executable, else the source tree's "
+        "(empty in a build without it)");
+  m.def("read_input", [](const std::string& path) {
+    std::string bytes, error;
+    bool ok;
+    {
+      py::gil_scoped_release release;
+      ok = clean::ReadAnyInput(path, &bytes, &error);
+    }
+    if (!ok) throw py::value_error(error);
+    return py::bytes(bytes);
+  }, "the bytes of a file, .gz and .zst decompressed (as the CLI reads a page)");
   py::class_<PyResult>(m, "Result")
       .def_readonly("text", &PyResult::text, "the clean text (kept lines, each ending in \\n)")
       .def_property_readonly("report", &PyResult::Report,
                              "the removal report as a dict (rules/README.md)")
       .def_readonly("source", &PyResult::source, "the source whose rules cleaned it, or None")
-      .def("__repr__", [](const PyResult& r) {
-        return "<cleaner.Result " + std::to_string(r.text.size()) + " bytes>";
-      });
+      .def_readonly("language", &PyResult::language, "the stop-word language, or None")
+      .def_readonly("html", &PyResult::html, "whether it was read as HTML")
+      .def_readonly("spans", &PyResult::spans, "(start, end, class, rule) per line, or None");
   py::class_<PyCleaner>(m, "Cleaner")
       .def(py::init<py::object, py::object, std::vector<std::string>>(), py::arg("source") = py::none(),
            py::arg("rules_dir") = py::none(), py::arg("keep") = std::vector<std::string>(),
            "Loads the rules once. source: force a source's rules (default: detect); "
            "rules_dir: the rules directory; keep: classes to keep besides body.")
-      .def("clean", &PyCleaner::Clean, py::arg("text"), py::arg("html") = false,
+      .def("clean", &PyCleaner::Clean, py::arg("text"), py::arg("html") = py::none(),
            py::arg("url") = py::none(), py::arg("name") = "<python>",
-           "Cleans one page; releases the GIL. url: its host picks the source by the rule "
-           "files' domains. name: the report's input name.")
+           py::arg("spans") = false,
+           "Cleans one page; releases the GIL. html: None detects it (as --input auto), "
+           "True/False force it. url: its host picks the source by the rule files' domains. "
+           "name: the report's input name. spans: also the lines' spans.")
       .def("clean_jsonl", &PyCleaner::CleanJsonl, py::arg("input"), py::arg("output"),
            py::arg("report") = py::none(), py::arg("rejects") = py::none(),
            py::arg("text_field") = "text", py::arg("id_field") = "id",
-           py::arg("url_field") = py::none(), py::arg("source_field") = py::none(),
+           py::arg("html_field") = py::none(), py::arg("url_field") = py::none(),
+           py::arg("source_field") = py::none(),
            py::arg("summary_key") = "clean", py::arg("jobs") = 1,
            "Cleans a JSONL file (.gz/.zst by extension) exactly like `clean --jsonl`; "
            "returns the run's stats dict (the --stats JSON) plus 'rejects'.")

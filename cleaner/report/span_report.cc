@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string>
 
 #include "cleaner/base/avx2_dispatch.h"
 #include "cleaner/json/json_writer.h"
@@ -164,11 +165,32 @@ void LineCodePointSpans(std::string_view original, size_t max_lines,
   CodePointSpans<BaselineBits>(original, max_lines, out);
 }
 
+void PageCodePointSpans(const Page& page, std::vector<CodePointSpan>* out) {
+  out->clear();
+  const std::string_view text = page.text;
+  size_t at = 0;       // a byte offset of the text
+  uint64_t cp = 0;     // its code point index
+  auto advance = [&](size_t to) {  // a code point is a byte that does not continue one
+    for (; at < to; ++at) cp += (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
+  };
+  for (const LineSpan& line : page.lines) {
+    advance(line.begin);
+    const uint64_t start = cp;
+    advance(line.end);
+    out->push_back({start, cp});
+  }
+}
+
 namespace {
+
+// `{"id":ID,"version":N`: what every line starts with.
+constexpr std::string_view kVersionKey = ",\"version\":";
 
 void BeginLine(std::string_view id_json, StagedAppend* out) {
   out->Append("{\"id\":");
   out->Append(id_json.empty() ? std::string_view("null") : id_json);
+  out->Append(kVersionKey);
+  out->Append(std::to_string(kSpanReportVersion));
 }
 
 // Makes room for `need` bytes at p in `text` (p pointing into it), growing
@@ -410,6 +432,10 @@ void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>&
   }();
   out->append("{\"id\":");
   out->append(id_json.empty() ? std::string_view("null") : id_json);
+  out->append(kVersionKey);
+  out->append(std::to_string(kSpanReportVersion));
+  // HTML records: the offsets index the rendered text (PageCodePointSpans).
+  out->append(r.html ? ",\"offsets\":\"rendered\"" : ",\"offsets\":\"text\"");
   out->append(",\"attributes\":{");
   for (int c = 0; c < kNumClasses; ++c) {
     out->append(heads[c]);

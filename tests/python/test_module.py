@@ -1,8 +1,10 @@
-"""The Python module `cleaner` against the built CLI: same bytes, the report
-as a dict, sources, errors, JSONL files, and threads in parallel.
+"""The package clean_lines (the module `cleaner` before) against the built
+CLI: same bytes, the report as a dict, sources, errors, JSONL files, and
+threads in parallel.
 
-Run by ctest with Debian's /usr/bin/python3; PYTHONPATH holds the module,
-CLEAN_BINARY the CLI, CLEAN_SHARED_DIR the datasets."""
+Run by ctest with Debian's /usr/bin/python3: PYTHONPATH holds the package
+(build/python), or it is installed (tests/python/test_installed.py runs
+this file in a venv); CLEAN_BINARY the CLI, CLEAN_SHARED_DIR the datasets."""
 import glob
 import gzip
 import json
@@ -13,7 +15,7 @@ import threading
 import time
 import unittest
 
-import cleaner
+import clean_lines
 
 BINARY = os.environ["CLEAN_BINARY"]
 # The dataset's text pages; without ../shared (a clone on its own), the
@@ -35,7 +37,7 @@ def read_text(path):
 class ModuleTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.c = cleaner.Cleaner()
+        cls.c = clean_lines.Cleaner()
 
     def test_same_text_and_report_as_the_cli(self):
         for path in PAGES[::40]:
@@ -57,7 +59,7 @@ class ModuleTest(unittest.TestCase):
 
     def test_source_keep_and_url(self):
         page = read_text(PAGES[0])
-        forced = cleaner.Cleaner(source="upi", keep=("title", "meta"))
+        forced = clean_lines.Cleaner(source="upi", keep=("title", "meta"))
         r = forced.clean(page)
         self.assertEqual(r.source, "upi")
         self.assertEqual(r.report["source"]["detected_by"], "option")
@@ -73,11 +75,11 @@ class ModuleTest(unittest.TestCase):
 
     def test_errors(self):
         with self.assertRaisesRegex(ValueError, "unknown source 'nope'"):
-            cleaner.Cleaner(source="nope")
+            clean_lines.Cleaner(source="nope")
         with self.assertRaisesRegex(ValueError, "unknown class 'bogus'"):
-            cleaner.Cleaner(keep=("bogus",))
+            clean_lines.Cleaner(keep=("bogus",))
         with self.assertRaisesRegex(ValueError, "cannot load the rules"):
-            cleaner.Cleaner(rules_dir="/nonexistent")
+            clean_lines.Cleaner(rules_dir="/nonexistent")
         with self.assertRaisesRegex(ValueError, "binary"):
             self.c.clean("abc\0def")
 
@@ -123,7 +125,7 @@ class ModuleTest(unittest.TestCase):
             with open(os.path.join(d, "r.jsonl"), "rb") as a, \
                     open(os.path.join(d, "cli_r.jsonl"), "rb") as b:
                 self.assertEqual(a.read(), b.read())
-            with self.assertRaisesRegex(ValueError, "missing.jsonl"):
+            with self.assertRaisesRegex(FileNotFoundError, "missing.jsonl"):
                 self.c.clean_jsonl(os.path.join(d, "missing.jsonl"), out)
 
     def test_threads_share_one_cleaner(self):
