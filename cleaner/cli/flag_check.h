@@ -1,0 +1,19 @@
+// The flag check: every rule about which flags go together, in one place,
+// run before anything is loaded or written. A misuse is a usage error
+// (exit 2) whose message names the flag.
+#pragma once
+#include <string>
+
+#include "cleaner/cli/cli.h"
+
+namespace clean {
+
+// False with *error set ("FLAG ...", without the "clean: " prefix) when the
+// flags, or the inputs they are given with, do not go together.
+bool CheckFlags(const CliOptions& o, std::string* error);
+
+// The JSONL field names against each other (the CLI's and the Python
+// module's clean_jsonl); false with *error on misuse.
+bool CheckJsonlOptions(const JsonlOptions& o, std::string* error);
+
+}  // namespace clean
