@@ -271,7 +271,7 @@ TEST_CASE("jsonl cli: flags, usage errors exit 2", "[jsonl][cli]") {
       {{"--jsonl", "--over-limit", "skip"}, "expected pass or drop"},
       {{"--jsonl", "--summary-key", "text"}, "--summary-key must differ"},
       {{"--jsonl", "--text-field="}, "--text-field must not be empty"},
-      {{"--jsonl", "--explain"}, "--explain does not apply"},
+      {{"--jsonl", "--explain"}, "--explain has no effect in JSONL mode"},
       {{"--jsonl", "--rejects", "/nonexistent/dir/r.jsonl"}, "cannot write"},
   };
   for (const auto& c : kCases) {

@@ -160,6 +160,7 @@ class JsonlRun {
   std::string out_shown_;
   std::vector<std::string> used_;  // --out-dir: the output names written so far
   int failed_ = 0;
+  size_t resumed_ = 0;         // --resume: inputs skipped, their outputs complete
   uint64_t raw_before_ = 0;    // file bytes of the inputs done
   uint64_t bytes_before_ = 0;  // uncompressed bytes of the inputs done
   LineReader* current_ = nullptr;
@@ -220,7 +221,9 @@ bool JsonlRun::Prepare(int* exit) {
 
 void JsonlRun::StartPipeline(uint64_t total) {
   int jobs = o_.jsonl.jobs ? o_.jsonl.jobs : std::max(1u, std::thread::hardware_concurrency());
-  pipeline_ = std::make_unique<JsonlPipeline>(rules_, base_, source_, o_.keep, o_.jsonl, jobs);
+  JsonlOptions options = o_.jsonl;
+  options.prefilter = o_.prefilter;
+  pipeline_ = std::make_unique<JsonlPipeline>(rules_, base_, source_, o_.keep, options, jobs);
   progress_ = std::make_unique<Progress>(!o_.quiet && isatty(STDERR_FILENO), total);
   pipeline_->on_reject = [this](const std::string& m) {
     progress_->Finish();
@@ -253,13 +256,21 @@ bool JsonlRun::RunFile(const std::string& in, int* exit) {
     return true;
   }
   used_.push_back(name);
+  std::string out = (fs::path(o_.out_dir) / name).string();
+  std::string report = o_.report.empty() ? "" : (fs::path(o_.report) / name).string();
+  // --resume: CleanJsonlFile renames the report into place after the
+  // output, so both there means both are complete.
+  std::error_code ec;
+  if (o_.resume && in != "-" && fs::is_regular_file(out, ec) &&
+      (report.empty() || fs::is_regular_file(report, ec))) {
+    ++resumed_;
+    return true;
+  }
   // current_ is not tracked here: progress counts whole files.
   OutputOptions options = file_options_;
   options.regular_only = true;  // no FIFO or device under an output's name
   std::string error;
-  if (!CleanJsonlFile(pipeline_.get(), in, (fs::path(o_.out_dir) / name).string(),
-                      o_.report.empty() ? "" : (fs::path(o_.report) / name).string(),
-                      rejects_.get(), &error, options)) {
+  if (!CleanJsonlFile(pipeline_.get(), in, out, report, rejects_.get(), &error, options)) {
     progress_->Finish();
     std::string stop = OutputFailure();  // --rejects: shared by every input
     Message(stop.empty() ? error : stop);
@@ -269,7 +280,6 @@ bool JsonlRun::RunFile(const std::string& in, int* exit) {
     }
     ++failed_;
   }
-  std::error_code ec;
   if (in != "-") raw_before_ += fs::file_size(in, ec);
   return true;
 }
@@ -331,6 +341,9 @@ int JsonlRun::Finish() {
       return 1;
     }
   }
+  if (resumed_ && !o_.quiet)
+    Message("--resume: " + std::to_string(resumed_) + " input(s) already complete in " +
+            o_.out_dir + ", skipped");
   if (!o_.quiet) Message(progress_->SummaryLine(stats, pipeline_->input_bytes()));
   return Failed();
 }
