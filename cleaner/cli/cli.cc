@@ -93,7 +93,8 @@ const std::vector<Flag>& Flags() {
       {"", "--keep", "CLASSES",
        "also keep these classes in the clean text, comma-separated (e.g. title,meta)", ParseKeep},
       {"", "--out-dir", "DIR",
-       "for several inputs or a directory: write DIR/NAME.txt and DIR/NAME.report.json per input",
+       "for several inputs or a directory (walked recursively; the outputs mirror its tree): "
+       "write DIR/NAME.txt and DIR/NAME.report.json per input",
        [](CliOptions* o, const std::string& v, std::string*) { o->out_dir = v; return true; }},
       {"", "--no-prefilter", "",
        "match every rule regex with PCRE2 alone, without the one-pass Hyperscan prefilter "

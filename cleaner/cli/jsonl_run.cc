@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "cleaner/io/input_dir.h"
+#include "cleaner/cli/inputs.h"
 #include "cleaner/cli/output_guard.h"
 #include "cleaner/cli/progress.h"
 
@@ -57,7 +57,7 @@ std::string WriteFailure(const Watched* s, const std::string& shown) {
 
 // Refuses outputs that would replace an input or each other (output_guard.h).
 bool CheckOutputs(const CliOptions& o, const std::vector<std::string>& given,
-                  const std::vector<std::string>& inputs, std::string* error) {
+                  const std::vector<Input>& inputs, std::string* error) {
   OutputGuard guard(given);
   if (!o.jsonl.rejects.empty() && !guard.AddFile("--rejects", o.jsonl.rejects, error))
     return false;
@@ -70,10 +70,10 @@ bool CheckOutputs(const CliOptions& o, const std::vector<std::string>& given,
     std::vector<std::string> in_dir;
     if (dir.empty()) continue;
     if (!guard.AddDir(flag, dir, &in_dir, error)) return false;
-    for (const std::string& in : inputs) {
-      std::string name = in == "-" ? "stdin.jsonl" : fs::path(in).filename().string();
+    for (const Input& in : inputs) {
+      const std::string& name = in.name;
       if (std::find(in_dir.begin(), in_dir.end(), name) != in_dir.end()) {
-        *error = std::string(flag) + " " + dir + ": the output " + name + " of " + in +
+        *error = std::string(flag) + " " + dir + ": the output " + name + " of " + in.path +
                  " would replace an input; write the outputs elsewhere";
         return false;
       }
@@ -139,7 +139,7 @@ class JsonlRun {
   void StartPipeline(uint64_t total);
   // Cleans one input into its own outputs (--out-dir), or into the shared
   // ones: false with the exit code in *exit when the run must stop.
-  bool RunFile(const std::string& in, int* exit);
+  bool RunFile(const Input& in, int* exit);
   bool RunStream(const std::string& in, int* exit);
   // Closes the outputs, writes --stats and the summary line.
   int Finish();
@@ -151,7 +151,7 @@ class JsonlRun {
   const RuleSet& rules_;
   const Options& base_;
   const Source* source_;
-  std::vector<std::string> inputs_;
+  std::vector<Input> inputs_;
   std::vector<std::string> problems_;  // entries of input directories that cannot be read
   OutputOptions file_options_;
   std::unique_ptr<JsonlPipeline> pipeline_;
@@ -171,11 +171,9 @@ bool JsonlRun::Prepare(int* exit) {
   // Inputs: files and "-"; a directory's regular files, sorted.
   std::vector<std::string> given = o_.inputs;
   if (given.empty()) given.push_back("-");
-  for (const auto& g : given) {
-    std::error_code ec;
-    if (g != "-" && fs::is_directory(g, ec)) ListInputDir(g, &inputs_, &problems_);
-    else inputs_.push_back(g);
-  }
+  ExpandInputs(given, {o_.out_dir, o_.report}, "JSONL files", &inputs_, &problems_);
+  for (Input& in : inputs_)
+    if (in.path == "-") in.name = "stdin.jsonl";
   std::string error;
   if (!CheckOutputs(o_, given, inputs_, &error)) {
     Message(error);
@@ -196,11 +194,11 @@ bool JsonlRun::Prepare(int* exit) {
   uint64_t total = 0;
   for (const auto& in : inputs_) {
     std::error_code ec;
-    if (in == "-") {
+    if (in.path == "-") {
       total = 0;
       break;
     }
-    total += fs::file_size(in, ec);
+    total += fs::file_size(in.path, ec);
   }
   StartPipeline(total);
   if (!o_.jsonl.rejects.empty() &&
@@ -248,8 +246,9 @@ std::string JsonlRun::OutputFailure() const {
          WriteFailure(rejects_.get(), o_.jsonl.rejects);
 }
 
-bool JsonlRun::RunFile(const std::string& in, int* exit) {
-  std::string name = in == "-" ? "stdin.jsonl" : fs::path(in).filename().string();
+bool JsonlRun::RunFile(const Input& input, int* exit) {
+  const std::string& in = input.path;
+  const std::string& name = input.name;
   if (std::find(used_.begin(), used_.end(), name) != used_.end()) {
     Message(in + ": another input already wrote " + name + " in " + o_.out_dir + "; skipped");
     ++failed_;
@@ -265,6 +264,10 @@ bool JsonlRun::RunFile(const std::string& in, int* exit) {
       (report.empty() || fs::is_regular_file(report, ec))) {
     ++resumed_;
     return true;
+  }
+  if (name.find('/') != std::string::npos) {  // --out-dir mirrors the input tree
+    for (const std::string& path : {out, report})
+      if (!path.empty()) fs::create_directories(fs::path(path).parent_path(), ec);
   }
   // current_ is not tracked here: progress counts whole files.
   OutputOptions options = file_options_;
@@ -353,8 +356,8 @@ int JsonlRun::Run() {
   if (!Prepare(&exit)) return exit;
   for (const std::string& p : problems_) Message(p);
   failed_ = static_cast<int>(problems_.size());
-  for (const std::string& in : inputs_)
-    if (!(o_.out_dir.empty() ? RunStream(in, &exit) : RunFile(in, &exit))) return exit;
+  for (const Input& in : inputs_)
+    if (!(o_.out_dir.empty() ? RunStream(in.path, &exit) : RunFile(in, &exit))) return exit;
   return Finish();
 }
 

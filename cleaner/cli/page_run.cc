@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <functional>
 
+#include "cleaner/cli/inputs.h"
 #include "cleaner/cli/output_guard.h"
 #include "cleaner/io/byte_stream.h"
-#include "cleaner/io/input_dir.h"
 #include "cleaner/report/explain.h"
 #include "cleaner/report/report.h"
 
@@ -73,29 +73,11 @@ bool WriteFile(OutputDir& dir, const std::string& shown, const std::string& name
   return false;
 }
 
-struct Input {
-  std::string path;  // "-" for stdin
-  std::string name;  // file name without extension, for --out-dir
-};
-
-// Expands directories (their regular files, sorted, hidden ones skipped;
-// an entry that cannot be read is a problem in *problems, input_dir.h).
-void ExpandInputs(const std::vector<std::string>& given, std::vector<Input>* out,
-                  std::vector<std::string>* problems) {
-  for (const auto& g : given) {
-    std::error_code ec;
-    if (g != "-" && fs::is_directory(g, ec)) {
-      std::vector<std::string> files;
-      ListInputDir(g, &files, problems);
-      out->reserve(out->size() + files.size());
-      for (auto& f : files) {
-        std::string stem = fs::path(StripCompression(f)).stem().string();
-        out->push_back({std::move(f), std::move(stem)});
-      }
-      continue;
-    }
-    out->push_back({g, g == "-" ? "stdin" : fs::path(StripCompression(g)).stem().string()});
-  }
+// An input's NAME under --out-dir: its path under its given directory
+// without the compression and file extensions ("sub/a.txt.gz" -> "sub/a").
+std::string PageName(std::string_view name) {
+  fs::path p(StripCompression(name));
+  return (p.parent_path() / p.stem()).string();
 }
 
 // For --out-dir: 1 for each input whose NAME an earlier input already has
@@ -187,6 +169,9 @@ class PageRun {
   // Reads and cleans input k; writes its files under --out-dir and its
   // --report; the rest goes into *out.
   void Clean(PageWorker& w, size_t k, PageOutcome* out);
+  // Writes DIR/name under --out-dir: through out_dir_, or by path when in
+  // a subdirectory (created as needed).
+  bool WriteOut(const std::string& name, const Content& content, std::string* error);
   // Writes out's messages and text; false with the exit code in *exit when
   // the run must stop (the clean text cannot be written).
   bool Emit(size_t k, const PageOutcome& out, int* exit);
@@ -212,7 +197,8 @@ bool PageRun::Prepare(int* exit) {
   *exit = 2;
   std::vector<std::string> given = o_.inputs;
   if (given.empty()) given.push_back("-");
-  ExpandInputs(given, &inputs_, &problems_);
+  ExpandInputs(given, {o_.out_dir}, "pages", &inputs_, &problems_);
+  for (Input& in : inputs_) in.name = PageName(in.name);
   std::string error;
   if (!CheckOutputs(o_, given, inputs_, &error)) {
     Message(error);
@@ -273,9 +259,8 @@ void PageRun::Clean(PageWorker& w, size_t k, PageOutcome* out) {
   out->cleaned = true;
   // The report is written (streamed) after the clean text.
   if (!o_.out_dir.empty()) {
-    if (!WriteFile(out_dir_, o_.out_dir, in.name + ".txt", Bytes(out->text), &error) ||
-        !WriteFile(out_dir_, o_.out_dir, in.name + ".report.json", Report(r, o_.keep, &w.report),
-                   &error))
+    if (!WriteOut(in.name + ".txt", Bytes(out->text), &error) ||
+        !WriteOut(in.name + ".report.json", Report(r, o_.keep, &w.report), &error))
       fail(error);
     out->text.clear();
   } else if (!o_.report.empty() &&
@@ -284,6 +269,21 @@ void PageRun::Clean(PageWorker& w, size_t k, PageOutcome* out) {
   }
   w.write_seconds +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - write_start).count();
+}
+
+bool PageRun::WriteOut(const std::string& name, const Content& content, std::string* error) {
+  if (name.find('/') == std::string::npos)
+    return WriteFile(out_dir_, o_.out_dir, name, content, error);
+  fs::path path = fs::path(o_.out_dir) / name;
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) {
+    *error = "cannot create directory " + path.parent_path().string() + ": " + ec.message();
+    return false;
+  }
+  OutputOptions options = file_options_;
+  options.regular_only = true;  // no FIFO or device under an output's name
+  return WriteFile(path, content, options, error);
 }
 
 bool PageRun::Emit(size_t k, const PageOutcome& out, int* exit) {
