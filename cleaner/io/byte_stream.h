@@ -1,7 +1,9 @@
-// Byte streams for inputs and outputs, compressed by file extension:
-// NAME.gz (zlib, gzip format; concatenated members are read in turn) and
-// NAME.zst (libzstd; concatenated frames too). "-" is stdin or stdout,
-// uncompressed. Each library has its own adapter file (gzip_stream.cc,
+// Byte streams for inputs and outputs, compressed: NAME.gz (zlib, gzip
+// format; concatenated members are read in turn) and NAME.zst (libzstd;
+// concatenated frames too). An input is recognised by its first bytes (its
+// magic number), stdin too, else by its extension; bzip2 and xz inputs are
+// refused with a message, never read as text. Outputs are compressed by
+// their extension; "-" is stdout, uncompressed. Each library has its own adapter file (gzip_stream.cc,
 // zstd_stream.cc); nothing else includes zlib.h or zstd.h.
 #pragma once
 #include <cstddef>
@@ -14,10 +16,14 @@
 
 namespace clean {
 
-enum class Compression { kNone, kGzip, kZstd };
+enum class Compression { kNone, kGzip, kZstd, kBzip2, kXz };
 
 // The compression a path's extension asks for (".gz", ".zst").
 Compression CompressionOf(std::string_view path);
+// The compression an input's first bytes show (gzip, zstd, bzip2, xz), or
+// kNone. `head`: the first kMagicBytes bytes, or all when it is shorter.
+inline constexpr size_t kMagicBytes = 10;
+Compression CompressionOfBytes(std::string_view head);
 // The path without a compression extension ("a.jsonl.gz" -> "a.jsonl").
 std::string_view StripCompression(std::string_view path);
 
