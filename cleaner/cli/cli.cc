@@ -138,8 +138,8 @@ const std::vector<Flag>& Flags() {
        [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.rejects = v; return true; }},
       {"", "--stats", "FILE", "JSONL: write counts per class, rule and source for the run to FILE",
        [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.stats = v; return true; }},
-      {"-j", "--jobs", "N", "JSONL: worker threads (default: the number of cores); the output "
-       "is the same for any N",
+      {"-j", "--jobs", "N", "worker threads, for pages and JSONL records (default: the number "
+       "of cores); the output is the same for any N",
        [](CliOptions* o, const std::string& v, std::string* e) {
          return ParseCount(v, "--jobs", 1, 4096, &o->jsonl.jobs, e); }},
       {"", "--max-bytes", "N", "JSONL: a record whose text is longer is over the limit",

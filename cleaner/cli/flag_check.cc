@@ -77,7 +77,7 @@ constexpr FlagModes kFlagModes[] = {
     {"--summary-key", kJsonlModes, kJsonlHint},
     {"--rejects", kJsonlModes, kJsonlHint},
     {"--stats", kJsonlModes, kJsonlHint},
-    {"--jobs", kJsonlModes, kJsonlHint},
+    {"--jobs", kCleaning, ""},
     {"--max-bytes", kJsonlModes, kJsonlHint},
     {"--time-budget", kJsonlModes, kJsonlHint},
     {"--over-limit", kJsonlModes, kJsonlHint},

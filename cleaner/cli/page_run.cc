@@ -9,9 +9,12 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <thread>
 
 #include "cleaner/cli/inputs.h"
+#include "cleaner/cli/ordered_pool.h"
 #include "cleaner/cli/output_guard.h"
+#include "cleaner/cli/progress.h"
 #include "cleaner/io/byte_stream.h"
 #include "cleaner/report/explain.h"
 #include "cleaner/report/report.h"
@@ -23,6 +26,9 @@ namespace fs = std::filesystem;
 namespace {
 
 void Message(const std::string& s) { std::fprintf(stderr, "clean: %s\n", s.c_str()); }
+
+// Results in flight per worker (done, not yet written in input order).
+constexpr size_t kWindowPerJob = 4;
 
 // Writes all of `data` to `f`; false on error (a closed pipe included).
 bool WriteAll(FILE* f, const std::string& data) {
@@ -154,6 +160,7 @@ struct PageOutcome {
   bool failed = false;   // the input failed (its messages say why)
   bool resumed = false;  // --resume: its outputs were complete, skipped
   bool cleaned = false;  // text holds its clean text
+  uint64_t bytes = 0;    // the input's bytes (uncompressed)
 };
 
 class PageRun {
@@ -175,7 +182,7 @@ class PageRun {
   // Writes out's messages and text; false with the exit code in *exit when
   // the run must stop (the clean text cannot be written).
   bool Emit(size_t k, const PageOutcome& out, int* exit);
-  int Finish(const PageWorker& w);
+  int Finish();
 
   const CliOptions& o_;
   const RuleSet& rules_;
@@ -189,8 +196,9 @@ class PageRun {
   std::unique_ptr<OutputStream> file_out_;    // -o FILE
   int failed_ = 0;
   size_t resumed_ = 0;
-  bool progress_ = false;
-  std::chrono::steady_clock::time_point last_progress_;
+  std::unique_ptr<Progress> progress_;
+  uint64_t bytes_ = 0;  // the inputs' bytes so far
+  std::vector<std::unique_ptr<PageWorker>> workers_;
 };
 
 bool PageRun::Prepare(int* exit) {
@@ -250,6 +258,7 @@ void PageRun::Clean(PageWorker& w, size_t k, PageOutcome* out) {
   }
   std::string error;
   if (!ReadAnyInput(in.path, &w.bytes, &error)) return fail(error);  // .gz, .zst too
+  out->bytes = w.bytes.size();
   CleanResult r;
   if (!w.cleaner.Clean(shown, w.bytes, &r, &error)) return fail(error);
   if (!o_.quiet) AppendWarnings(r, shown, &out->messages);
@@ -287,6 +296,7 @@ bool PageRun::WriteOut(const std::string& name, const Content& content, std::str
 }
 
 bool PageRun::Emit(size_t k, const PageOutcome& out, int* exit) {
+  if (!out.messages.empty()) progress_->Finish();
   std::fputs(out.messages.c_str(), stderr);
   failed_ += out.failed;
   resumed_ += out.resumed;
@@ -301,24 +311,25 @@ bool PageRun::Emit(size_t k, const PageOutcome& out, int* exit) {
       return false;  // file_out_, unclosed, removes its temporary file
     }
   }
-  if (progress_) {
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_progress_ > std::chrono::milliseconds(200) || k + 1 == inputs_.size()) {
-      std::fprintf(stderr, "\rclean: %zu/%zu inputs, %d failed", k + 1, inputs_.size(), failed_);
-      last_progress_ = now;
-    }
-  }
+  bytes_ += out.bytes;
+  progress_->UpdatePages(k + 1, inputs_.size(), failed_, bytes_, k + 1 == inputs_.size());
   return true;
 }
 
-int PageRun::Finish(const PageWorker& w) {
-  if (progress_) std::fputc('\n', stderr);
-  if (o_.stage_times) {
-    const StageTimes& t = w.cleaner.times();
+int PageRun::Finish() {
+  progress_->Finish();
+  if (o_.stage_times) {  // summed over the workers
+    StageTimes t;
+    double write = 0;
+    for (const auto& w : workers_) {
+      const StageTimes& s = w->cleaner.times();
+      t.decode += s.decode, t.parse += s.parse, t.copy += s.copy, t.xpath += s.xpath;
+      t.linearize += s.linearize, t.classify += s.classify, write += w->write_seconds;
+    }
     std::fprintf(stderr,
                  "clean: stage seconds: decode %.3f parse %.3f copy %.3f xpath %.3f "
                  "linearize %.3f classify %.3f write %.3f\n",
-                 t.decode, t.parse, t.copy, t.xpath, t.linearize, t.classify, w.write_seconds);
+                 t.decode, t.parse, t.copy, t.xpath, t.linearize, t.classify, write);
   }
   if (resumed_ && !o_.quiet)
     Message("--resume: " + std::to_string(resumed_) + " input(s) already complete in " +
@@ -341,18 +352,27 @@ int PageRun::Run() {
   if (!Prepare(&exit)) return exit;
   for (const std::string& p : problems_) Message(p);
   failed_ = static_cast<int>(problems_.size());
-  progress_ = !o_.quiet && !o_.out_dir.empty() && isatty(STDERR_FILENO) && inputs_.size() > 1;
-  last_progress_ = std::chrono::steady_clock::now();
-  PageWorker worker(rules_, base_, source_, o_);
-  PageOutcome outcome;
-  for (size_t k = 0; k < inputs_.size(); ++k) {
-    outcome.messages.clear();
-    outcome.text.clear();
-    outcome.failed = outcome.resumed = outcome.cleaned = false;
-    Clean(worker, k, &outcome);
-    if (!Emit(k, outcome, &exit)) return exit;
-  }
-  return Finish(worker);
+  // The progress line: for several inputs whose clean text does not go to
+  // the terminal.
+  bool live = !o_.quiet && isatty(STDERR_FILENO) && inputs_.size() > 1 &&
+              (!o_.out_dir.empty() || !o_.output.empty() || !isatty(STDOUT_FILENO));
+  progress_ = std::make_unique<Progress>(live, 0);
+  // -j N: N cleaners (no more than inputs), results written in input order.
+  size_t jobs = o_.jsonl.jobs ? o_.jsonl.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::max<size_t>(1, std::min(jobs, inputs_.size()));
+  for (size_t w = 0; w < jobs; ++w)
+    workers_.push_back(std::make_unique<PageWorker>(rules_, base_, source_, o_));
+  std::vector<PageOutcome> window(kWindowPerJob * jobs);
+  bool stopped = false;
+  RunOrdered(
+      inputs_.size(), static_cast<int>(jobs), window.size(),
+      [&](int w, size_t k) {
+        PageOutcome& out = window[k % window.size()];
+        out = PageOutcome();
+        Clean(*workers_[w], k, &out);
+      },
+      [&](size_t k) { return Emit(k, window[k % window.size()], &exit) || !(stopped = true); });
+  return stopped ? exit : Finish();
 }
 
 }  // namespace

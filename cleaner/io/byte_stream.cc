@@ -426,11 +426,13 @@ bool OutputDir::Open(const std::string& path, std::string* error) {
 
 std::unique_ptr<OutputStream> OutputDir::OpenOutput(const std::string& name,
                                                     std::string* error) {
+  std::unique_lock<std::mutex> lock(stale_mu_);
   if (!stale_.empty()) {
     auto [first, last] = stale_.equal_range(name);
     for (auto it = first; it != last; ++it) ::unlinkat(fd_, it->second.c_str(), 0);
     stale_.erase(first, last);
   }
+  lock.unlock();
   auto it = non_regular_.find(name);
   OutputOptions options;
   options.regular_only = true;

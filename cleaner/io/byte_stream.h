@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -83,7 +84,8 @@ class OutputDir {
   // False with *error set (errno's text) when `path` cannot be opened as a
   // directory.
   bool Open(const std::string& path, std::string* error);
-  // As OpenOutput(PATH/name); `name` has no '/'.
+  // As OpenOutput(PATH/name); `name` has no '/'. Safe to call from several
+  // threads at once (after Open).
   std::unique_ptr<OutputStream> OpenOutput(const std::string& name, std::string* error);
   void set_durable(bool durable) { durable_ = durable; }
 
@@ -91,6 +93,7 @@ class OutputDir {
   int fd_ = -1;
   bool durable_ = false;
   std::unordered_map<std::string, unsigned> non_regular_;  // name -> st_mode
+  std::mutex stale_mu_;  // guards stale_
   std::unordered_multimap<std::string, std::string> stale_;  // NAME -> its old temporary file
 };
 
