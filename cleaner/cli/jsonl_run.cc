@@ -179,6 +179,7 @@ bool JsonlRun::Prepare(int* exit) {
     Message(error);
     return false;
   }
+  *exit = 1;  // an output that cannot be created: as a failed write (README)
   file_options_.durable = o_.durable;
   if (!o_.out_dir.empty()) {
     for (const std::string& dir : {o_.out_dir, o_.report}) {

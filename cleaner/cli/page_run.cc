@@ -212,6 +212,7 @@ bool PageRun::Prepare(int* exit) {
     Message(error);
     return false;
   }
+  *exit = 1;  // an output that cannot be created: as a failed write (README)
   file_options_.durable = o_.durable;
   out_dir_.set_durable(o_.durable);
   if (!o_.out_dir.empty()) {
