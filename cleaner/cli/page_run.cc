@@ -297,7 +297,7 @@ bool PageRun::WriteOut(const std::string& name, const Content& content, std::str
 }
 
 bool PageRun::Emit(size_t k, const PageOutcome& out, int* exit) {
-  if (!out.messages.empty()) progress_->Finish();
+  if (!out.messages.empty()) progress_->Clear();
   std::fputs(out.messages.c_str(), stderr);
   failed_ += out.failed;
   resumed_ += out.resumed;

@@ -37,6 +37,11 @@ void Progress::Update(const RunStats& s, uint64_t bytes, uint64_t raw_done) {
   drawn_ = true;
 }
 
+void Progress::Clear() {
+  if (drawn_) std::fputs("\r\033[K", stderr);
+  drawn_ = false;
+}
+
 void Progress::Finish() {
   if (drawn_) std::fputs(keep_ ? "\n" : "\r\033[K", stderr);
   drawn_ = false;

@@ -33,6 +33,8 @@ class Progress {
   std::string SummaryLine(const RunStats& s, uint64_t bytes) const;
   // Clears the progress line (JSONL mode); ends it (page mode).
   void Finish();
+  // Clears the progress line, for a message (drawn again at the next update).
+  void Clear();
 
  private:
   double Seconds() const;
