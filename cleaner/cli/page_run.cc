@@ -369,7 +369,10 @@ int PageRun::Run() {
       inputs_.size(), static_cast<int>(jobs), window.size(),
       [&](int w, size_t k) {
         PageOutcome& out = window[k % window.size()];
-        out = PageOutcome();
+        out.messages.clear();  // cleared, not replaced: the buffers are reused
+        out.text.clear();
+        out.failed = out.resumed = out.cleaned = false;
+        out.bytes = 0;
         Clean(*workers_[w], k, &out);
       },
       [&](size_t k) { return Emit(k, window[k % window.size()], &exit) || !(stopped = true); });
