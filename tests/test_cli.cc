@@ -209,10 +209,18 @@ TEST_CASE("cli: -o FILE and -oFILE and --output=FILE", "[cli]") {
   // A switch takes no attached value.
   auto bad_switch = RunClean({"-qx", in});
   CHECK(bad_switch.exit_code == 2);
-  // An unwritable output path.
+  // An unwritable output path: exit 1, as a failed write (README), in both
+  // modes; nothing on stdout.
   auto bad = RunClean({"-o", dir + "/no/such/dir/out.txt", in});
-  CHECK(bad.exit_code == 2);
+  CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.err, Catch::StartsWith("clean: ") && Catch::Contains("cannot write"));
+  CHECK(bad.out.empty());
+  auto jbad = RunClean({"--jsonl", "-o", dir + "/no/such/dir/out.jsonl"}, "{\"text\": \"x\"}\n");
+  CHECK(jbad.exit_code == 1);
+  CHECK_THAT(jbad.err, Catch::StartsWith("clean: ") && Catch::Contains("cannot write"));
+  auto dbad = RunClean({"--out-dir", in + "/sub", in});  // a directory under a file
+  CHECK(dbad.exit_code == 1);
+  CHECK_THAT(dbad.err, Catch::StartsWith("clean: cannot create output directory"));
 }
 
 TEST_CASE("cli: an output that is a pipe is written in place", "[cli]") {
@@ -337,8 +345,14 @@ TEST_CASE("cli: --explain prints one row per input line", "[cli]") {
   auto rows = SplitLines(r.out);
   auto input = SplitLines(kUpiPage);
   REQUIRE(rows.size() == input.size() + 1);
-  CHECK_THAT(rows[0], Catch::StartsWith("# " + in) && Catch::Contains("upi") &&
-                          Catch::Contains("fingerprint"));
+  CHECK(rows[0] == "# " + in + ": source upi (detected by fingerprint), language en");
+  // A page no source matches: the header says so in words.
+  auto generic = RunClean({"--explain", "-q", "-"}, kP1 + "\n");
+  REQUIRE_EXIT(generic, 0);
+  CHECK(SplitLines(generic.out)[0] ==
+        "# <stdin>: generic rules only (no source detected), language en");
+  auto forced = RunClean({"--explain", "-q", "--source", "upi", "-"}, kP1 + "\n");
+  CHECK(SplitLines(forced.out)[0] == "# <stdin>: source upi (given by --source), language en");
   for (size_t i = 0; i < input.size(); ++i) {
     const std::string& row = rows[i + 1];
     INFO(row);
@@ -557,10 +571,11 @@ TEST_CASE("cli: --out-dir write failures are reported", "[cli]") {
     CHECK_FALSE(fs::exists(out + "/page.txt.tmp"));
   }
   {
-    // The output directory is a file.
+    // The output directory is a file: an output that cannot be created,
+    // exit 1 as for -o (README, Reliability).
     std::string file = clean::testing::WriteIn(TempDir(), "not-a-dir", "x");
     auto r = RunClean({"--out-dir", file, in});
-    CHECK(r.exit_code == 2);
+    CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::StartsWith("clean: ") && Catch::Contains("output directory"));
   }
 }

@@ -388,8 +388,7 @@ TEST_CASE("jsonl cli: flags, usage errors exit 2", "[jsonl][cli]") {
       {{"--jsonl", "--over-limit", "skip"}, "expected pass or drop"},
       {{"--jsonl", "--summary-key", "text"}, "--summary-key must differ"},
       {{"--jsonl", "--text-field="}, "--text-field must not be empty"},
-      {{"--jsonl", "--explain"}, "--explain does not apply"},
-      {{"--jsonl", "--rejects", "/nonexistent/dir/r.jsonl"}, "cannot write"},
+      {{"--jsonl", "--explain"}, "--explain has no effect in JSONL mode"},
   };
   for (const auto& c : kCases) {
     INFO(c.args[1]);
@@ -398,6 +397,11 @@ TEST_CASE("jsonl cli: flags, usage errors exit 2", "[jsonl][cli]") {
     CHECK_THAT(r.err, Catch::StartsWith("clean: ") && Catch::Contains(c.message));
     CHECK(r.out.empty());
   }
+  // An output that cannot be created is a failed write, not a usage error.
+  auto rej = RunClean({"--jsonl", "--rejects", "/nonexistent/dir/r.jsonl"}, "{\"text\": \"x\"}\n");
+  CHECK(rej.exit_code == 1);
+  CHECK_THAT(rej.err, Catch::StartsWith("clean: cannot write /nonexistent/dir/r.jsonl"));
+  CHECK(rej.out.empty());
   // Other field names through the CLI.
   auto r = RunClean({"--jsonl", "-q", "--text-field", "body", "--id-field", "key", "--summary-key",
                      "stats", "--source-field", "site", "--report", TempDir() + "/r.jsonl"},

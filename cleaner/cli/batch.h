@@ -1,5 +1,6 @@
-// Runs the command line: finds and loads the rules, expands inputs, cleans
-// each one and writes its outputs, and maps the outcome to an exit code
+// Runs the command line: checks the flags, finds and loads the rules, and
+// hands over to the mode the flags chose (--check-rules, --list-sources,
+// JSONL or page mode), which maps the outcome to an exit code
 // (0 all cleaned, 1 some input failed, 2 usage or rule-file error).
 #pragma once
 #include <string>

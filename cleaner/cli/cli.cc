@@ -54,7 +54,7 @@ bool ParseCount(const std::string& v, const char* flag, int64_t lo, int64_t hi, 
 
 const std::vector<Flag>& Flags() {
   static const std::vector<Flag> kFlags = {
-      {"-o", "--output", "FILE", "write the clean text to FILE instead of stdout",
+      {"-o", "--output", "FILE", "write the clean text to FILE instead of stdout (not with --out-dir)",
        [](CliOptions* o, const std::string& v, std::string*) { o->output = v; return true; }},
       {"", "--source", "NAME",
        "use the rules of rules/NAME.rules (default: detect the source from the rule files' "
@@ -64,7 +64,9 @@ const std::vector<Flag>& Flags() {
        "rules directory (default: the project's rules/ next to the executable, or the "
        "installed share/clean/rules)",
        [](CliOptions* o, const std::string& v, std::string*) { o->rules_dir = v; return true; }},
-      {"", "--report", "FILE", "write the removal report (JSON, see rules/README.md) to FILE",
+      {"", "--report", "FILE", "write the removal report (JSON, see rules/README.md) of the one input to FILE "
+       "(with --out-dir each input's report is DIR/NAME.report.json); JSONL: the span "
+       "report, a directory with --out-dir",
        [](CliOptions* o, const std::string& v, std::string*) { o->report = v; return true; }},
       {"", "--explain", "",
        "instead of the clean text, print every input line with its class and the rule or "
@@ -91,15 +93,17 @@ const std::vector<Flag>& Flags() {
       {"", "--keep", "CLASSES",
        "also keep these classes in the clean text, comma-separated (e.g. title,meta)", ParseKeep},
       {"", "--out-dir", "DIR",
-       "for several inputs or a directory: write DIR/NAME.txt and DIR/NAME.report.json per input",
+       "for several inputs or a directory (walked recursively; the outputs mirror its tree): "
+       "write DIR/NAME.txt and DIR/NAME.report.json per input",
        [](CliOptions* o, const std::string& v, std::string*) { o->out_dir = v; return true; }},
       {"", "--no-prefilter", "",
        "match every rule regex with PCRE2 alone, without the one-pass Hyperscan prefilter "
-       "(slower, same output; for checking and benchmarking)",
+       "(slower, same output; for checking and benchmarking); JSONL too",
        [](CliOptions* o, const std::string&, std::string*) { o->prefilter = false; return true; }},
       {"", "--resume", "",
        "with --out-dir: skip each input whose NAME.report.json is already in DIR (written "
-       "last, so its NAME.txt is complete too); an interrupted batch goes on where it stopped",
+       "last, so its NAME.txt is complete too); an interrupted batch goes on where it "
+       "stopped; JSONL: skip each input whose DIR/NAME (and report) are there",
        [](CliOptions* o, const std::string&, std::string*) { o->resume = true; return true; }},
       {"", "--durable", "",
        "fsync each output file before renaming it into place, and its directory after, so "
@@ -134,8 +138,8 @@ const std::vector<Flag>& Flags() {
        [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.rejects = v; return true; }},
       {"", "--stats", "FILE", "JSONL: write counts per class, rule and source for the run to FILE",
        [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.stats = v; return true; }},
-      {"-j", "--jobs", "N", "JSONL: worker threads (default: the number of cores); the output "
-       "is the same for any N",
+      {"-j", "--jobs", "N", "worker threads, for pages and JSONL records (default: the number "
+       "of cores); the output is the same for any N",
        [](CliOptions* o, const std::string& v, std::string* e) {
          return ParseCount(v, "--jobs", 1, 4096, &o->jsonl.jobs, e); }},
       {"", "--max-bytes", "N", "JSONL: a record whose text is longer is over the limit",
@@ -224,8 +228,15 @@ bool ParseArgs(int argc, char** argv, CliOptions* out, std::string* error) {
       return false;
     }
     if (!flag->apply(out, value, error)) return false;
+    out->given.emplace_back(flag->name, a);
   }
   return true;
+}
+
+std::vector<std::string> FlagNames() {
+  std::vector<std::string> names;
+  for (const Flag& f : Flags()) names.emplace_back(f.name);
+  return names;
 }
 
 std::string HelpText() {
@@ -271,6 +282,11 @@ std::string HelpText() {
   s +=
       "\n"
       "classes: body, title, meta, headline_list, navigation, caption, ad\n"
+      "\n"
+      "modes: page mode (each input a page; -o or stdout), page mode with --out-dir,\n"
+      "JSONL mode (--jsonl; the flags marked JSONL need it), JSONL mode with\n"
+      "--out-dir, --check-rules, --list-sources. A flag that has no effect in the\n"
+      "chosen mode is a usage error naming the flag and the mode.\n"
       "\n"
       "exit status: 0 every input cleaned; 1 some input failed (the others are still\n"
       "cleaned); 2 usage or rule-file error. Messages on stderr start with 'clean:'.\n"

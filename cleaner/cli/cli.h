@@ -1,6 +1,7 @@
 // The command line: one flag table that drives parsing and --help.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cleaner/cleaner.h"
@@ -28,6 +29,9 @@ struct CliOptions {
   bool help = false;
   bool version = false;
   JsonlOptions jsonl;               // --jsonl and its flags (jsonl_run.h)
+  // The flags given, in order: long name ("--output") and the spelling
+  // used ("-o"), for the flag check (flag_check.h).
+  std::vector<std::pair<std::string, std::string>> given;
 };
 
 // Parses argv. Returns false with *error set on a usage error.
@@ -35,5 +39,8 @@ bool ParseArgs(int argc, char** argv, CliOptions* out, std::string* error);
 
 // The --help text, generated from the flag table.
 std::string HelpText();
+
+// The long names of the flag table's flags, in table order.
+std::vector<std::string> FlagNames();
 
 }  // namespace clean

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "cleaner/io/input_dir.h"
+#include "cleaner/cli/inputs.h"
 #include "cleaner/cli/output_guard.h"
 #include "cleaner/cli/progress.h"
 
@@ -57,7 +57,7 @@ std::string WriteFailure(const Watched* s, const std::string& shown) {
 
 // Refuses outputs that would replace an input or each other (output_guard.h).
 bool CheckOutputs(const CliOptions& o, const std::vector<std::string>& given,
-                  const std::vector<std::string>& inputs, std::string* error) {
+                  const std::vector<Input>& inputs, std::string* error) {
   OutputGuard guard(given);
   if (!o.jsonl.rejects.empty() && !guard.AddFile("--rejects", o.jsonl.rejects, error))
     return false;
@@ -70,10 +70,10 @@ bool CheckOutputs(const CliOptions& o, const std::vector<std::string>& given,
     std::vector<std::string> in_dir;
     if (dir.empty()) continue;
     if (!guard.AddDir(flag, dir, &in_dir, error)) return false;
-    for (const std::string& in : inputs) {
-      std::string name = in == "-" ? "stdin.jsonl" : fs::path(in).filename().string();
+    for (const Input& in : inputs) {
+      const std::string& name = in.name;
       if (std::find(in_dir.begin(), in_dir.end(), name) != in_dir.end()) {
-        *error = std::string(flag) + " " + dir + ": the output " + name + " of " + in +
+        *error = std::string(flag) + " " + dir + ": the output " + name + " of " + in.path +
                  " would replace an input; write the outputs elsewhere";
         return false;
       }
@@ -92,16 +92,6 @@ bool CheckOutputs(const CliOptions& o, const std::vector<std::string>& given,
 }
 
 }  // namespace
-
-bool CheckJsonlOptions(const JsonlOptions& o, std::string* error) {
-  if (o.text_field.empty()) *error = "--text-field must not be empty";
-  else if (o.summary_key.empty()) *error = "--summary-key must not be empty";
-  else if (o.summary_key == o.text_field || o.summary_key == o.html_field)
-    *error = "--summary-key must differ from the text and HTML fields";
-  else if (o.jobs < 0) *error = "--jobs must be at least 1";
-  else return true;
-  return false;
-}
 
 bool CleanJsonlFile(JsonlPipeline* pipeline, const std::string& in_path,
                     const std::string& out_path, const std::string& report_path,
@@ -131,175 +121,252 @@ bool CleanJsonlFile(JsonlPipeline* pipeline, const std::string& in_path,
   return true;
 }
 
-int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
-             const Source* source) {
-  std::string error;
-  if (!CheckJsonlOptions(o.jsonl, &error)) {
-    Message(error);
-    return 2;
-  }
-  if (o.explain) {
-    Message("--explain does not apply to --jsonl (use --report FILE for the spans)");
-    return 2;
-  }
+
+namespace {
+
+// One run of JSONL mode: its inputs, outputs, pipeline and progress line.
+class JsonlRun {
+ public:
+  JsonlRun(const CliOptions& o, const RuleSet& rules, const Options& base, const Source* source)
+      : o_(o), rules_(rules), base_(base), source_(source) {}
+  int Run();
+
+ private:
+  // Inputs, output checks, the output directories and the shared outputs:
+  // false with the exit code in *exit.
+  bool Prepare(int* exit);
+  // Sets up the pipeline and the progress line over `total` file bytes.
+  void StartPipeline(uint64_t total);
+  // Cleans one input into its own outputs (--out-dir), or into the shared
+  // ones: false with the exit code in *exit when the run must stop.
+  bool RunFile(const Input& in, int* exit);
+  bool RunStream(const std::string& in, int* exit);
+  // Closes the outputs, writes --stats and the summary line.
+  int Finish();
+  // The failed writes of the run's shared outputs, or empty.
+  std::string OutputFailure() const;
+  int Failed() const { return failed_ || pipeline_->stats().rejected ? 1 : 0; }
+
+  const CliOptions& o_;
+  const RuleSet& rules_;
+  const Options& base_;
+  const Source* source_;
+  std::vector<Input> inputs_;
+  std::vector<std::string> problems_;  // entries of input directories that cannot be read
+  OutputOptions file_options_;
+  std::unique_ptr<JsonlPipeline> pipeline_;
+  std::unique_ptr<Progress> progress_;
+  std::unique_ptr<Watched> out_, report_, rejects_;
+  std::string out_shown_;
+  std::vector<std::string> used_;  // --out-dir: the output names written so far
+  int failed_ = 0;
+  size_t resumed_ = 0;         // --resume: inputs skipped, their outputs complete
+  uint64_t raw_before_ = 0;    // file bytes of the inputs done
+  uint64_t bytes_before_ = 0;  // uncompressed bytes of the inputs done
+  LineReader* current_ = nullptr;
+};
+
+bool JsonlRun::Prepare(int* exit) {
+  *exit = 2;
   // Inputs: files and "-"; a directory's regular files, sorted.
-  std::vector<std::string> inputs;
-  std::vector<std::string> problems;  // entries of input directories that cannot be read
-  std::vector<std::string> given = o.inputs;
+  std::vector<std::string> given = o_.inputs;
   if (given.empty()) given.push_back("-");
-  for (const auto& g : given) {
-    std::error_code ec;
-    if (g != "-" && fs::is_directory(g, ec)) ListInputDir(g, &inputs, &problems);
-    else inputs.push_back(g);
-  }
-  if (!CheckOutputs(o, given, inputs, &error)) {
+  ExpandInputs(given, {o_.out_dir, o_.report}, "JSONL files", &inputs_, &problems_);
+  for (Input& in : inputs_)
+    if (in.path == "-") in.name = "stdin.jsonl";
+  std::string error;
+  if (!CheckOutputs(o_, given, inputs_, &error)) {
     Message(error);
-    return 2;
+    return false;
   }
-  bool per_file = !o.out_dir.empty();
-  OutputOptions file_options;
-  file_options.durable = o.durable;
-  if (per_file) {
-    for (const std::string& dir : {o.out_dir, o.report}) {
+  *exit = 1;  // an output that cannot be created: as a failed write (README)
+  file_options_.durable = o_.durable;
+  if (!o_.out_dir.empty()) {
+    for (const std::string& dir : {o_.out_dir, o_.report}) {
       if (dir.empty()) continue;
       std::error_code ec;
       fs::create_directories(dir, ec);
       if (ec || !fs::is_directory(dir, ec)) {
         Message("cannot create directory " + dir + ": " + ec.message());
-        return 2;
+        return false;
       }
     }
   }
   uint64_t total = 0;
-  for (const auto& in : inputs) {
+  for (const auto& in : inputs_) {
     std::error_code ec;
-    if (in == "-") {
+    if (in.path == "-") {
       total = 0;
       break;
     }
-    total += fs::file_size(in, ec);
+    total += fs::file_size(in.path, ec);
   }
+  StartPipeline(total);
+  if (!o_.jsonl.rejects.empty() &&
+      !(rejects_ = Open(o_.jsonl.rejects, &error, file_options_))) {
+    Message(error);
+    return false;
+  }
+  if (o_.out_dir.empty()) {
+    if (!(out_ = Open(o_.output.empty() ? "-" : o_.output, &error, file_options_)) ||
+        (!o_.report.empty() && !(report_ = Open(o_.report, &error, file_options_)))) {
+      Message(error);
+      return false;
+    }
+  }
+  out_shown_ = o_.output.empty() || o_.output == "-" ? "the clean text" : o_.output;
+  return true;
+}
 
-  int jobs = o.jsonl.jobs ? o.jsonl.jobs : std::max(1u, std::thread::hardware_concurrency());
-  JsonlPipeline pipeline(rules, base, source, o.keep, o.jsonl, jobs);
-  bool live = !o.quiet && isatty(STDERR_FILENO);
-  Progress progress(live, total);
-  uint64_t raw_before = 0;  // file bytes of the inputs done
-  LineReader* current = nullptr;
-  pipeline.on_reject = [&](const std::string& m) {
-    progress.Finish();
+void JsonlRun::StartPipeline(uint64_t total) {
+  int jobs = o_.jsonl.jobs ? o_.jsonl.jobs : std::max(1u, std::thread::hardware_concurrency());
+  JsonlOptions options = o_.jsonl;
+  options.prefilter = o_.prefilter;
+  pipeline_ = std::make_unique<JsonlPipeline>(rules_, base_, source_, o_.keep, options, jobs);
+  progress_ = std::make_unique<Progress>(!o_.quiet && isatty(STDERR_FILENO), total);
+  pipeline_->on_reject = [this](const std::string& m) {
+    progress_->Finish();
     Message(m);
   };
-  uint64_t bytes_before = 0;  // uncompressed bytes of the inputs done
-  pipeline.on_progress = [&](const RunStats& s, uint64_t bytes) {
+  pipeline_->on_progress = [this](const RunStats& s, uint64_t bytes) {
     // The reader runs ahead of the written results by the window: scale its
     // file position by the share of what it read that is written.
     uint64_t raw = 0;
-    if (current && current->bytes())
-      raw = static_cast<uint64_t>(static_cast<double>(current->raw_position()) *
-                                  static_cast<double>(bytes - bytes_before) /
-                                  static_cast<double>(current->bytes()));
-    progress.Update(s, bytes, raw_before + raw);
+    if (current_ && current_->bytes())
+      raw = static_cast<uint64_t>(static_cast<double>(current_->raw_position()) *
+                                  static_cast<double>(bytes - bytes_before_) /
+                                  static_cast<double>(current_->bytes()));
+    progress_->Update(s, bytes, raw_before_ + raw);
   };
+}
 
-  std::unique_ptr<Watched> out, report, rejects;
-  if (!o.jsonl.rejects.empty() && !(rejects = Open(o.jsonl.rejects, &error, file_options))) {
-    Message(error);
-    return 2;
-  }
-  if (!per_file) {
-    if (!(out = Open(o.output.empty() ? "-" : o.output, &error, file_options)) ||
-        (!o.report.empty() && !(report = Open(o.report, &error, file_options)))) {
-      Message(error);
-      return 2;
-    }
-  }
-  const std::string out_shown =
-      o.output.empty() || o.output == "-" ? "the clean text" : o.output;
+std::string JsonlRun::OutputFailure() const {
   // A failed write to one of the run's outputs: it stops the run, and no
   // file output of it is put in place (they are removed unclosed).
-  auto output_failure = [&] {
-    return WriteFailure(out.get(), out_shown) + WriteFailure(report.get(), o.report) +
-           WriteFailure(rejects.get(), o.jsonl.rejects);
-  };
+  return WriteFailure(out_.get(), out_shown_) + WriteFailure(report_.get(), o_.report) +
+         WriteFailure(rejects_.get(), o_.jsonl.rejects);
+}
 
-  for (const std::string& p : problems) Message(p);
-  int failed = static_cast<int>(problems.size());
-  std::vector<std::string> used;
-  for (const std::string& in : inputs) {
-    if (per_file) {
-      std::string name = in == "-" ? "stdin.jsonl" : fs::path(in).filename().string();
-      if (std::find(used.begin(), used.end(), name) != used.end()) {
-        Message(in + ": another input already wrote " + name + " in " + o.out_dir + "; skipped");
-        ++failed;
-        continue;
-      }
-      used.push_back(name);
-      // current is not tracked here: progress counts whole files.
-      OutputOptions per_file_options = file_options;
-      per_file_options.regular_only = true;  // no FIFO or device under an output's name
-      if (!CleanJsonlFile(&pipeline, in, (fs::path(o.out_dir) / name).string(),
-                          o.report.empty() ? "" : (fs::path(o.report) / name).string(),
-                          rejects.get(), &error, per_file_options)) {
-        progress.Finish();
-        std::string stop = output_failure();  // --rejects: shared by every input
-        Message(stop.empty() ? error : stop);
-        if (!stop.empty()) return 1;
-        ++failed;
-      }
-    } else {
-      auto stream = OpenInput(in, &error);
-      if (!stream) {
-        Message((in == "-" ? "<stdin>" : in) + ": " + error);
-        ++failed;
-        continue;
-      }
-      LineReader reader(std::move(stream));
-      current = &reader;
-      JsonlPipeline::Sinks sinks{out.get(), report.get(), rejects.get()};
-      bool ok = pipeline.Run(in == "-" ? "<stdin>" : in, &reader, sinks, &error);
-      raw_before += reader.raw_position();
-      bytes_before = pipeline.input_bytes();
-      current = nullptr;
-      if (!ok) {
-        progress.Finish();
-        if (errno == EPIPE) return failed || pipeline.stats().rejected ? 1 : 0;  // reader gone: stop quietly
-        std::string stop = output_failure();
-        if (!stop.empty()) {
-          Message(stop);
-          return 1;
-        }
-        Message((in == "-" ? "<stdin>" : in) + ": " + error);
-        ++failed;
-      }
-    }
-    std::error_code ec;
-    if (in != "-" && per_file) raw_before += fs::file_size(in, ec);
+bool JsonlRun::RunFile(const Input& input, int* exit) {
+  const std::string& in = input.path;
+  const std::string& name = input.name;
+  if (std::find(used_.begin(), used_.end(), name) != used_.end()) {
+    Message(in + ": another input already wrote " + name + " in " + o_.out_dir + "; skipped");
+    ++failed_;
+    return true;
   }
-  progress.Finish();
-  for (Watched* s : {out.get(), report.get(), rejects.get()}) {
+  used_.push_back(name);
+  std::string out = (fs::path(o_.out_dir) / name).string();
+  std::string report = o_.report.empty() ? "" : (fs::path(o_.report) / name).string();
+  // --resume: CleanJsonlFile renames the report into place after the
+  // output, so both there means both are complete.
+  std::error_code ec;
+  if (o_.resume && in != "-" && fs::is_regular_file(out, ec) &&
+      (report.empty() || fs::is_regular_file(report, ec))) {
+    ++resumed_;
+    return true;
+  }
+  if (name.find('/') != std::string::npos) {  // --out-dir mirrors the input tree
+    for (const std::string& path : {out, report})
+      if (!path.empty()) fs::create_directories(fs::path(path).parent_path(), ec);
+  }
+  // current_ is not tracked here: progress counts whole files.
+  OutputOptions options = file_options_;
+  options.regular_only = true;  // no FIFO or device under an output's name
+  std::string error;
+  if (!CleanJsonlFile(pipeline_.get(), in, out, report, rejects_.get(), &error, options)) {
+    progress_->Finish();
+    std::string stop = OutputFailure();  // --rejects: shared by every input
+    Message(stop.empty() ? error : stop);
+    if (!stop.empty()) {
+      *exit = 1;
+      return false;
+    }
+    ++failed_;
+  }
+  if (in != "-") raw_before_ += fs::file_size(in, ec);
+  return true;
+}
+
+bool JsonlRun::RunStream(const std::string& in, int* exit) {
+  std::string shown = in == "-" ? "<stdin>" : in;
+  std::string error;
+  auto stream = OpenInput(in, &error);
+  if (!stream) {
+    Message(shown + ": " + error);
+    ++failed_;
+    return true;
+  }
+  LineReader reader(std::move(stream));
+  current_ = &reader;
+  JsonlPipeline::Sinks sinks{out_.get(), report_.get(), rejects_.get()};
+  bool ok = pipeline_->Run(shown, &reader, sinks, &error);
+  raw_before_ += reader.raw_position();
+  bytes_before_ = pipeline_->input_bytes();
+  current_ = nullptr;
+  if (ok) return true;
+  progress_->Finish();
+  if (errno == EPIPE) {  // the reader went away: stop quietly
+    *exit = Failed();
+    return false;
+  }
+  std::string stop = OutputFailure();
+  if (!stop.empty()) {
+    Message(stop);
+    *exit = 1;
+    return false;
+  }
+  Message(shown + ": " + error);
+  ++failed_;
+  return true;
+}
+
+int JsonlRun::Finish() {
+  progress_->Finish();
+  std::string error;
+  for (Watched* s : {out_.get(), report_.get(), rejects_.get()}) {
     if (s && !s->Close(&error)) {
-      if (errno == EPIPE) return failed || pipeline.stats().rejected ? 1 : 0;
-      Message(output_failure());
+      if (errno == EPIPE) return Failed();
+      Message(OutputFailure());
       return 1;  // the outputs not closed yet are removed
     }
   }
-  const RunStats& stats = pipeline.stats();
-  if (!o.jsonl.stats.empty()) {
+  const RunStats& stats = pipeline_->stats();
+  if (!o_.jsonl.stats.empty()) {
     std::string json;
-    stats.WriteJson(rules, &json);
-    auto s = Open(o.jsonl.stats, &error, file_options);
+    stats.WriteJson(rules_, &json);
+    auto s = Open(o_.jsonl.stats, &error, file_options_);
     if (!s) {
       Message(error);
       return 1;
     }
     if (!s->Write(json, &error) || !s->Close(&error)) {
-      Message(WriteFailure(s.get(), o.jsonl.stats));
+      Message(WriteFailure(s.get(), o_.jsonl.stats));
       return 1;
     }
   }
-  if (!o.quiet) Message(progress.SummaryLine(stats, pipeline.input_bytes()));
-  return failed || stats.rejected ? 1 : 0;
+  if (resumed_ && !o_.quiet)
+    Message("--resume: " + std::to_string(resumed_) + " input(s) already complete in " +
+            o_.out_dir + ", skipped");
+  if (!o_.quiet) Message(progress_->SummaryLine(stats, pipeline_->input_bytes()));
+  return Failed();
+}
+
+int JsonlRun::Run() {
+  int exit = 0;
+  if (!Prepare(&exit)) return exit;
+  for (const std::string& p : problems_) Message(p);
+  failed_ = static_cast<int>(problems_.size());
+  for (const Input& in : inputs_)
+    if (!(o_.out_dir.empty() ? RunStream(in.path, &exit) : RunFile(in, &exit))) return exit;
+  return Finish();
+}
+
+}  // namespace
+
+int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
+             const Source* source) {
+  return JsonlRun(o, rules, base, source).Run();
 }
 
 }  // namespace clean

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cleaner/cli/cli.h"
+#include "cleaner/cli/flag_check.h"  // CheckJsonlOptions
 #include "cleaner/jsonl/jsonl_pipeline.h"
 
 namespace clean {
@@ -23,8 +24,5 @@ bool CleanJsonlFile(JsonlPipeline* pipeline, const std::string& in_path,
                     const std::string& out_path, const std::string& report_path,
                     OutputStream* rejects, std::string* error,
                     const OutputOptions& options = {});
-
-// Checks the JSONL flags against each other; false with *error on misuse.
-bool CheckJsonlOptions(const JsonlOptions& o, std::string* error);
 
 }  // namespace clean

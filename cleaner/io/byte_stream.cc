@@ -96,6 +96,51 @@ class FileInput : public InputStream {
   uint64_t pos_ = 0;
 };
 
+// Bytes read ahead (an input's head, or a whole input in memory), then the
+// rest of `rest` when there is one.
+class HeadInput : public InputStream {
+ public:
+  HeadInput(std::string head, std::unique_ptr<InputStream> rest)
+      : head_(std::move(head)), rest_(std::move(rest)) {}
+  bool Read(char* buf, size_t cap, size_t* got, std::string* error) override {
+    if (pos_ < head_.size()) {
+      *got = std::min(cap, head_.size() - pos_);
+      std::memcpy(buf, head_.data() + pos_, *got);
+      pos_ += *got;
+      return true;
+    }
+    if (rest_) return rest_->Read(buf, cap, got, error);
+    *got = 0;
+    return true;
+  }
+  uint64_t raw_position() const override { return rest_ ? rest_->raw_position() : pos_; }
+
+ private:
+  std::string head_;
+  size_t pos_ = 0;
+  std::unique_ptr<InputStream> rest_;
+};
+
+// `raw` read through the decompressor of `c`; null with *error for the
+// formats that are not read.
+std::unique_ptr<InputStream> Decompressing(Compression c, std::unique_ptr<InputStream> raw,
+                                           std::string* error) {
+  switch (c) {
+    case Compression::kGzip: return NewGzipReader(std::move(raw));
+    case Compression::kZstd: return NewZstdReader(std::move(raw));
+    case Compression::kBzip2:
+      *error = "bzip2-compressed input is not supported; decompress it first "
+               "(bzcat FILE | clean -)";
+      return nullptr;
+    case Compression::kXz:
+      *error = "xz-compressed input is not supported; decompress it first "
+               "(xzcat FILE | clean -)";
+      return nullptr;
+    case Compression::kNone: break;
+  }
+  return raw;
+}
+
 class StdoutOutput : public OutputStream {
  public:
   bool Write(std::string_view data, std::string* error) override {
@@ -259,7 +304,7 @@ std::unique_ptr<OutputStream> OpenFileOutput(int dir_fd, const std::string& path
   switch (CompressionOf(path)) {
     case Compression::kGzip: return NewGzipWriter(std::move(raw));
     case Compression::kZstd: return NewZstdWriter(std::move(raw));
-    case Compression::kNone: break;
+    default: break;  // no other extension is recognised
   }
   return raw;
 }
@@ -279,23 +324,47 @@ std::string_view StripCompression(std::string_view path) {
   switch (CompressionOf(path)) {
     case Compression::kGzip: return path.substr(0, path.size() - 3);
     case Compression::kZstd: return path.substr(0, path.size() - 4);
-    case Compression::kNone: break;
+    default: break;
   }
   return path;
 }
 
+Compression CompressionOfBytes(std::string_view head) {
+  auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
+  if (starts("\x1f\x8b")) return Compression::kGzip;
+  if (starts("\x28\xb5\x2f\xfd")) return Compression::kZstd;
+  if (starts(std::string_view("\xfd" "7zXZ\0", 6))) return Compression::kXz;
+  // "BZh", the block size '1'-'9', then the magic of a block (pi) or of the
+  // end of an empty stream (sqrt(pi)): a text may start with "BZh1".
+  if (head.size() >= 10 && starts("BZh") && head[3] >= '1' && head[3] <= '9' &&
+      (head.substr(4, 6) == "\x31\x41\x59\x26\x53\x59" ||
+       head.substr(4, 6) == "\x17\x72\x45\x38\x50\x90"))
+    return Compression::kBzip2;
+  return Compression::kNone;
+}
+
 std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* error) {
-  if (path == "-") return std::make_unique<FileInput>(STDIN_FILENO, false);
-  struct stat st;
-  int fd = OpenForReading(path, "is a directory", &st, error);
-  if (fd < 0) return nullptr;
-  std::unique_ptr<InputStream> raw = std::make_unique<FileInput>(fd, true);
-  switch (CompressionOf(path)) {
-    case Compression::kGzip: return NewGzipReader(std::move(raw));
-    case Compression::kZstd: return NewZstdReader(std::move(raw));
-    case Compression::kNone: break;
+  std::unique_ptr<InputStream> raw;
+  if (path == "-") {
+    raw = std::make_unique<FileInput>(STDIN_FILENO, false);
+  } else {
+    struct stat st;
+    int fd = OpenForReading(path, "is a directory", &st, error);
+    if (fd < 0) return nullptr;
+    raw = std::make_unique<FileInput>(fd, true);
   }
-  return raw;
+  // The first bytes, read ahead and handed out again.
+  std::string head(kMagicBytes, '\0');
+  size_t have = 0, got = 0;
+  do {
+    if (!raw->Read(head.data() + have, head.size() - have, &got, error)) return nullptr;
+    have += got;
+  } while (got > 0 && have < head.size());
+  head.resize(have);
+  Compression c = CompressionOfBytes(head);
+  if (c == Compression::kNone && path != "-") c = CompressionOf(path);
+  raw = std::make_unique<HeadInput>(std::move(head), std::move(raw));
+  return Decompressing(c, std::move(raw), error);
 }
 
 std::string TempNameFor(std::string_view name) {
@@ -357,11 +426,13 @@ bool OutputDir::Open(const std::string& path, std::string* error) {
 
 std::unique_ptr<OutputStream> OutputDir::OpenOutput(const std::string& name,
                                                     std::string* error) {
+  std::unique_lock<std::mutex> lock(stale_mu_);
   if (!stale_.empty()) {
     auto [first, last] = stale_.equal_range(name);
     for (auto it = first; it != last; ++it) ::unlinkat(fd_, it->second.c_str(), 0);
     stale_.erase(first, last);
   }
+  lock.unlock();
   auto it = non_regular_.find(name);
   OutputOptions options;
   options.regular_only = true;
@@ -409,10 +480,14 @@ bool ReadInput(const std::string& path, std::string* bytes, std::string* error) 
 }
 
 bool ReadAnyInput(const std::string& path, std::string* bytes, std::string* error) {
-  if (path == "-" || CompressionOf(path) == Compression::kNone)
-    return ReadInput(path, bytes, error);
+  if (!ReadInput(path, bytes, error)) return false;
+  Compression c = CompressionOfBytes(std::string_view(*bytes).substr(0, kMagicBytes));
+  if (c == Compression::kNone && path != "-") c = CompressionOf(path);
+  if (c == Compression::kNone) return true;
+  std::string compressed;
+  compressed.swap(*bytes);
   bytes->clear();
-  auto in = OpenInput(path, error);
+  auto in = Decompressing(c, std::make_unique<HeadInput>(std::move(compressed), nullptr), error);
   if (!in) return false;
   char buf[1 << 16];
   size_t got;

@@ -1,23 +1,30 @@
-// Byte streams for inputs and outputs, compressed by file extension:
-// NAME.gz (zlib, gzip format; concatenated members are read in turn) and
-// NAME.zst (libzstd; concatenated frames too). "-" is stdin or stdout,
-// uncompressed. Each library has its own adapter file (gzip_stream.cc,
+// Byte streams for inputs and outputs, compressed: NAME.gz (zlib, gzip
+// format; concatenated members are read in turn) and NAME.zst (libzstd;
+// concatenated frames too). An input is recognised by its first bytes (its
+// magic number), stdin too, else by its extension; bzip2 and xz inputs are
+// refused with a message, never read as text. Outputs are compressed by
+// their extension; "-" is stdout, uncompressed. Each library has its own adapter file (gzip_stream.cc,
 // zstd_stream.cc); nothing else includes zlib.h or zstd.h.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 namespace clean {
 
-enum class Compression { kNone, kGzip, kZstd };
+enum class Compression { kNone, kGzip, kZstd, kBzip2, kXz };
 
 // The compression a path's extension asks for (".gz", ".zst").
 Compression CompressionOf(std::string_view path);
+// The compression an input's first bytes show (gzip, zstd, bzip2, xz), or
+// kNone. `head`: the first kMagicBytes bytes, or all when it is shorter.
+inline constexpr size_t kMagicBytes = 10;
+Compression CompressionOfBytes(std::string_view head);
 // The path without a compression extension ("a.jsonl.gz" -> "a.jsonl").
 std::string_view StripCompression(std::string_view path);
 
@@ -77,7 +84,8 @@ class OutputDir {
   // False with *error set (errno's text) when `path` cannot be opened as a
   // directory.
   bool Open(const std::string& path, std::string* error);
-  // As OpenOutput(PATH/name); `name` has no '/'.
+  // As OpenOutput(PATH/name); `name` has no '/'. Safe to call from several
+  // threads at once (after Open).
   std::unique_ptr<OutputStream> OpenOutput(const std::string& name, std::string* error);
   void set_durable(bool durable) { durable_ = durable; }
 
@@ -85,6 +93,7 @@ class OutputDir {
   int fd_ = -1;
   bool durable_ = false;
   std::unordered_map<std::string, unsigned> non_regular_;  // name -> st_mode
+  std::mutex stale_mu_;  // guards stale_
   std::unordered_multimap<std::string, std::string> stale_;  // NAME -> its old temporary file
 };
 

@@ -22,6 +22,7 @@ struct JsonlOptions {
   size_t max_bytes = 0;              // --max-bytes: text bytes; 0: no limit
   double time_budget_ms = 0;         // --time-budget: milliseconds of cleaning; 0: none
   bool drop_over_limit = false;      // --over-limit drop (default: pass)
+  bool prefilter = true;             // --no-prefilter: PCRE2 alone matches the rules
 };
 
 }  // namespace clean

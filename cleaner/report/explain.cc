@@ -22,6 +22,19 @@ std::string_view Cut(std::string_view s, size_t max) {
   while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
   return s.substr(0, max);
 }
+
+// The header's words for the rules a page was cleaned with: "source upi
+// (detected by fingerprint)", or "generic rules only (no source detected)".
+std::string SourceLine(const CleanResult& r) {
+  if (!r.source) return "generic rules only (no source detected)";
+  std::string_view how = r.detected_by;
+  std::string by = how == "option"       ? "given by --source"
+                   : how == "field"      ? "from the record's source field"
+                   : how == "domain"     ? "from the URL's domain"
+                   : how == "fingerprint" ? "detected by fingerprint"
+                                          : std::string(how);
+  return "source " + r.source->name + " (" + by + ")";
+}
 }  // namespace
 
 void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
@@ -36,9 +49,7 @@ void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
     where_w = std::max(where_w, deciders[d.decider].where().size());
     if (ExplainDom(r, i, &dom)) where_w = std::max(where_w, dom.where.size());
   }
-  out->append("# " + r.page->name + ": source " +
-              (r.source ? r.source->name : std::string("(generic)")) + " (" +
-              std::string(r.detected_by) + "), language " +
+  out->append("# " + r.page->name + ": " + SourceLine(r) + ", language " +
               (r.language.empty() ? std::string("unknown") : std::string(r.language)) + "\n");
   char num[32];
   std::string path;

@@ -1,0 +1,14 @@
+// Page mode of the command line (no --jsonl): each input is one page, its
+// clean text (or --explain rows) written to stdout or -o FILE, or to
+// DIR/NAME.txt with its report DIR/NAME.report.json under --out-dir. An
+// input that fails is reported and the others are still cleaned. Returns
+// the exit code (0 all cleaned, 1 some input failed, 2 usage error).
+#pragma once
+#include "cleaner/cli/cli.h"
+
+namespace clean {
+
+int RunPages(const CliOptions& o, const RuleSet& rules, const Options& base,
+             const Source* source);
+
+}  // namespace clean
