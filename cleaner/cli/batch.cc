@@ -192,7 +192,7 @@ int RunCli(const CliOptions& o) {
   std::string rules_dir = o.rules_dir.empty() ? DefaultRulesDir() : o.rules_dir;
   Options base;
   Diagnostics diags;
-  std::unique_ptr<RuleSet, KeepUntilExit> rules(RuleSet::Load(rules_dir, base, &diags).release());
+  std::unique_ptr<RuleSet, KeepUntilExit> rules(RuleSet::Load(rules_dir, base, &diags, o.rules_extra).release());
   if (!rules) {
     std::fputs(diags.Format().c_str(), stderr);
     size_t errors = 0;
@@ -205,6 +205,7 @@ int RunCli(const CliOptions& o) {
   if (o.check_rules) {
     Diagnostics lint;  // patterns likely to backtrack badly: warnings only
     LintRuleDir(rules_dir, &lint);
+    if (!o.rules_extra.empty()) LintRuleDir(o.rules_extra, &lint);
     std::fputs(lint.Format().c_str(), stderr);
     Diagnostics check;
     size_t n = CheckExpectations(*rules, base, &check);

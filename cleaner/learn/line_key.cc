@@ -1,0 +1,116 @@
+#include "cleaner/learn/line_key.h"
+
+#include <array>
+
+namespace clean {
+
+namespace {
+
+constexpr char kDigits = '\x01';
+constexpr char kMonth = '\x02';
+constexpr char kWeekday = '\x03';
+
+constexpr std::array<std::string_view, 24> kMonths = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec"};
+constexpr std::array<std::string_view, 17> kWeekdays = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mon", "Tue",
+    "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun"};
+
+bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+template <size_t N>
+bool In(const std::array<std::string_view, N>& words, std::string_view w) {
+  for (std::string_view x : words)
+    if (x == w) return true;
+  return false;
+}
+
+template <size_t N>
+void AppendAlternation(const std::array<std::string_view, N>& words, std::string* out) {
+  out->append("(?:");
+  for (size_t i = 0; i < N; ++i) {
+    if (i) out->push_back('|');
+    out->append(words[i]);
+  }
+  out->push_back(')');
+}
+
+}  // namespace
+
+bool MakeLineKey(std::string_view line, std::string* key) {
+  key->clear();
+  if (line.empty()) return false;
+  size_t i = 0;
+  while (i < line.size()) {
+    const char c = line[i];
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return false;
+    if (IsDigit(c)) {
+      while (i < line.size() && IsDigit(line[i])) ++i;
+      key->push_back(kDigits);
+      continue;
+    }
+    if (IsLetter(c)) {
+      size_t j = i;
+      while (j < line.size() && IsLetter(line[j])) ++j;
+      std::string_view w = line.substr(i, j - i);
+      if (In(kMonths, w)) key->push_back(kMonth);
+      else if (In(kWeekdays, w)) key->push_back(kWeekday);
+      else key->append(w);
+      i = j;
+      continue;
+    }
+    key->push_back(c);
+    ++i;
+  }
+  return true;
+}
+
+bool KeyHasMarker(std::string_view key) {
+  for (char c : key)
+    if (c == kDigits || c == kMonth || c == kWeekday) return true;
+  return false;
+}
+
+uint64_t StableLineHash(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string KeyRegex(std::string_view key) {
+  std::string out = "^";
+  for (char c : key) {
+    if (c == kDigits) out.append("\\d+");
+    else if (c == kMonth) AppendAlternation(kMonths, &out);
+    else if (c == kWeekday) AppendAlternation(kWeekdays, &out);
+    else if (static_cast<unsigned char>(c) < 0x80 && !IsLetter(c) && !IsDigit(c) && c != ' ' &&
+             c != '\t') {
+      out.push_back('\\');  // PCRE2: a backslash before ASCII punctuation is the literal
+      out.push_back(c);
+    } else if (c == '\t') {
+      out.append("\\t");
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('$');
+  return out;
+}
+
+std::string QuoteExact(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace clean

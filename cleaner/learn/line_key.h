@@ -1,0 +1,34 @@
+// A line's learning key: what makes two lines "the same line up to digits
+// and dates". The key is the line with every run of ASCII digits replaced
+// by one digit marker and every capitalised English month or weekday name
+// (a whole word: no ASCII letter on either side) by a month or weekday
+// marker; "© 2024 Foo" and "© 2025 Foo" share a key, as do "12 comments"
+// and "3 comments". KeyRegex turns a key back into a rule regex that
+// matches exactly the lines of that key.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace clean {
+
+// Writes the key of `line` (trimmed, valid UTF-8) to *key. False when the
+// line cannot be learned: it is empty or holds a control byte (other than
+// a tab), which a rule file's quoted text could not show.
+bool MakeLineKey(std::string_view line, std::string* key);
+
+// Whether a key holds a marker (lines of it may differ from one another).
+bool KeyHasMarker(std::string_view key);
+
+// A stable 64-bit hash (FNV-1a) of a key or a line: the same on every run
+// and machine, so that learned files are byte-identical.
+uint64_t StableLineHash(std::string_view s);
+
+// The regex (the text between a rule's slashes, '/' escaped) of `key`:
+// anchored at both ends, markers as \d+ and the month and weekday names.
+std::string KeyRegex(std::string_view key);
+
+// `text` as a rule file's quoted exact text ("..." with '"' and '\' escaped).
+std::string QuoteExact(std::string_view text);
+
+}  // namespace clean
