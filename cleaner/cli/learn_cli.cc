@@ -194,7 +194,8 @@ class Run {
     std::string_view line;
     JsonObjectScan scan;
     size_t line_no = 0;
-    while (reader.Next(&line, &error)) {
+    std::string read_error;
+    while (reader.Next(&line, &read_error)) {
       ++line_no;
       const std::string where = path + ":" + std::to_string(line_no);
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
@@ -221,7 +222,7 @@ class Run {
       Page(where, scan.Decoded(*page), page == html ? InputFormat::kHtml : InputFormat::kText,
            field(o_.url_field), source);
     }
-    if (!error.empty()) Failed(path + ": " + error);
+    if (!read_error.empty()) Failed(path + ": " + read_error);
   }
 
   void Input(const std::string& path) {
