@@ -64,7 +64,7 @@ Site MakeSite(int s, int pages) {
   std::vector<std::string> footer = {"© 2008 " + name + " Media. All rights reserved.",
                                      "About " + name, "Contact the " + name + " newsroom"};
   for (int p = 0; p < pages; ++p) {
-    std::string byline = "Posted by " + name + " staff on " + kMonths[(p + s) % 6] + " " +
+    std::string byline = "Posted by " + name + " staff / " + kMonths[(p + s) % 6] + " " +
                          std::to_string(1 + p % 28) + ", 2008";
     std::string comments = std::to_string(3 + (p * 7 + s) % 40) + " comments";
     std::vector<std::string> lines = menu;

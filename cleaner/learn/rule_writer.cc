@@ -16,13 +16,7 @@ std::string Share(double x) {
 
 std::string RuleMatcher(const LearnedLine& l) {
   if (!l.varies) return QuoteExact(l.text);
-  std::string re = KeyRegex(l.key);
-  std::string out = "/";
-  for (char c : re) {
-    if (c == '/') out.push_back('\\');
-    out.push_back(c);
-  }
-  return out + "/";
+  return "/" + KeyRegex(l.key) + "/";  // KeyRegex escapes '/' already
 }
 
 }  // namespace
