@@ -76,25 +76,31 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
     }
   }
   const size_t m = idx.size();
-  hashes_.assign(m, 0);
+  // Each line's stats, made when new (node references stay valid while
+  // the table grows), and whether it was seen on an earlier page.
+  stats_.assign(m, nullptr);
   known_.assign(m, 0);
+  marked_.assign(m, 0);
   for (size_t k = 0; k < m; ++k) {
     // The scraper's date header (decided by the input stage) is no template.
     if (rules_.deciders()[ds[idx[k]].decider].kind == Decider::Kind::kInput) continue;
     std::string_view line = page.line(idx[k]);
-    if (line.size() > options_.max_line_bytes || !MakeLineKey(line, &key_)) continue;
-    hashes_[k] = StableLineHash(key_) | 1;
-    const LineStats* st = table.Find(hashes_[k]);
-    known_[k] = st && st->last_page < page_no;
+    bool marked = false;
+    if (line.size() > options_.max_line_bytes || !MakeLineKey(line, &key_, &marked)) continue;
+    bool added = false;
+    LineStats& st = table.Get(LineHash(key_), &added);
+    held_ += added;
+    stats_[k] = &st;
+    known_[k] = st.pages > 0 && st.last_page < page_no;
+    marked_[k] = marked;
   }
   for (size_t k = 0; k < m; ++k) {
-    if (!hashes_[k]) continue;
-    bool added = false;
-    LineStats& st = table.Get(hashes_[k], &added);
-    if (!added && st.last_page == page_no) continue;  // once a page
-    held_ += added;
+    if (!stats_[k]) continue;
+    LineStats& st = *stats_[k];
+    if (st.last_page == page_no) continue;  // once a page
     std::string_view line = page.line(idx[k]);
-    const uint64_t exact = StableLineHash(line);
+    // A key without markers is its one text: only marked keys can vary.
+    const uint64_t exact = marked_[k] ? LineHash(line) : 0;
     st.last_page = page_no;
     ++st.pages;
     ++table.line_total;

@@ -78,8 +78,9 @@ class Learner {
   size_t held_ = 0;
   // Per-page scratch, reused.
   std::string key_;
-  std::vector<uint64_t> hashes_;
+  std::vector<LineStats*> stats_;
   std::vector<uint8_t> known_;
+  std::vector<uint8_t> marked_;
   std::vector<uint32_t> idx_;
 };
 

@@ -1,6 +1,7 @@
 #include "cleaner/learn/line_key.h"
 
 #include <array>
+#include <functional>
 
 namespace clean {
 
@@ -40,31 +41,42 @@ void AppendAlternation(const std::array<std::string_view, N>& words, std::string
 
 }  // namespace
 
-bool MakeLineKey(std::string_view line, std::string* key) {
+bool MakeLineKey(std::string_view line, std::string* key, bool* marked) {
   key->clear();
+  if (marked) *marked = false;
   if (line.empty()) return false;
-  size_t i = 0;
+  size_t i = 0, plain = 0;  // [plain, i): bytes to copy as they are
+  auto flush = [&] { key->append(line.substr(plain, i - plain)); };
+  auto marker = [&](char m, size_t end) {
+    flush();
+    key->push_back(m);
+    if (marked) *marked = true;
+    i = plain = end;
+  };
   while (i < line.size()) {
     const char c = line[i];
     if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return false;
     if (IsDigit(c)) {
-      while (i < line.size() && IsDigit(line[i])) ++i;
-      key->push_back(kDigits);
+      size_t j = i;
+      while (j < line.size() && IsDigit(line[j])) ++j;
+      marker(kDigits, j);
       continue;
     }
     if (IsLetter(c)) {
       size_t j = i;
       while (j < line.size() && IsLetter(line[j])) ++j;
-      std::string_view w = line.substr(i, j - i);
-      if (In(kMonths, w)) key->push_back(kMonth);
-      else if (In(kWeekdays, w)) key->push_back(kWeekday);
-      else key->append(w);
+      // Month and weekday names are capitalised and 3 to 9 letters long.
+      if (c >= 'A' && c <= 'Z' && j - i >= 3 && j - i <= 9) {
+        std::string_view w = line.substr(i, j - i);
+        if (In(kMonths, w)) { marker(kMonth, j); continue; }
+        if (In(kWeekdays, w)) { marker(kWeekday, j); continue; }
+      }
       i = j;
       continue;
     }
-    key->push_back(c);
     ++i;
   }
+  flush();
   return true;
 }
 
@@ -74,14 +86,7 @@ bool KeyHasMarker(std::string_view key) {
   return false;
 }
 
-uint64_t StableLineHash(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+uint64_t LineHash(std::string_view s) { return std::hash<std::string_view>()(s); }
 
 std::string KeyRegex(std::string_view key) {
   std::string out = "^";

@@ -12,17 +12,19 @@
 
 namespace clean {
 
-// Writes the key of `line` (trimmed, valid UTF-8) to *key. False when the
-// line cannot be learned: it is empty or holds a control byte (other than
-// a tab), which a rule file's quoted text could not show.
-bool MakeLineKey(std::string_view line, std::string* key);
+// Writes the key of `line` (trimmed, valid UTF-8) to *key; *marked (when
+// given) says whether it holds a marker. False when the line cannot be
+// learned: it is empty or holds a control byte (other than a tab), which a
+// rule file's quoted text could not show.
+bool MakeLineKey(std::string_view line, std::string* key, bool* marked = nullptr);
 
 // Whether a key holds a marker (lines of it may differ from one another).
 bool KeyHasMarker(std::string_view key);
 
-// A stable 64-bit hash (FNV-1a) of a key or a line: the same on every run
-// and machine, so that learned files are byte-identical.
-uint64_t StableLineHash(std::string_view s);
+// A 64-bit hash of a key or a line, for the line table. The learned files
+// never depend on its values (rules are ordered by place and text), only
+// on which lines it tells apart.
+uint64_t LineHash(std::string_view s);
 
 // The regex (the text between a rule's slashes, '/' escaped) of `key`:
 // anchored at both ends, markers as \d+ and the month and weekday names.

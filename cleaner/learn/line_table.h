@@ -13,7 +13,7 @@
 namespace clean {
 
 struct LineStats {
-  uint64_t exact = 0;        // hash of the first exact text seen
+  uint64_t exact = 0;        // hash of the first exact text seen (0: the key has no marker)
   uint64_t pos_sum = 0;      // sum of its place on each page, in thousandths of the page
   uint32_t pages = 0;        // pages it is on (counted once a page)
   uint32_t last_page = 0;    // the ordinal of the last page that counted it
