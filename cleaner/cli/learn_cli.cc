@@ -183,6 +183,7 @@ class Run {
   void File(const std::string& path) {
     std::string bytes, error;
     if (!ReadAnyInput(path, &bytes, &error)) return Failed(path + ": " + error);
+    learner_->set_input_valid_utf8(false);
     Page(path, bytes, o_.input, {}, o_.source);
   }
 
@@ -191,6 +192,7 @@ class Run {
     auto in = OpenInput(path, &error);
     if (!in) return Failed(path + ": " + error);
     LineReader reader(std::move(in));
+    learner_->set_input_valid_utf8(true);  // strings the scanner validated
     std::string_view line;
     JsonObjectScan scan;
     size_t line_no = 0;

@@ -78,9 +78,10 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
   const size_t m = idx.size();
   // Each line's stats, made when new (node references stay valid while
   // the table grows), and whether it was seen on an earlier page.
-  stats_.assign(m, nullptr);
+  stats_.assign(m, kNone);
   known_.assign(m, 0);
   marked_.assign(m, 0);
+  table.Reserve(m);
   for (size_t k = 0; k < m; ++k) {
     // The scraper's date header (decided by the input stage) is no template.
     if (rules_.deciders()[ds[idx[k]].decider].kind == Decider::Kind::kInput) continue;
@@ -88,15 +89,15 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
     bool marked = false;
     if (line.size() > options_.max_line_bytes || !MakeLineKey(line, &key_, &marked)) continue;
     bool added = false;
-    LineStats& st = table.Get(LineHash(key_), &added);
+    stats_[k] = table.Get(LineHash(key_) | 1, &added);
+    const LineStats& st = table.at(stats_[k]);
     held_ += added;
-    stats_[k] = &st;
     known_[k] = st.pages > 0 && st.last_page < page_no;
     marked_[k] = marked;
   }
   for (size_t k = 0; k < m; ++k) {
-    if (!stats_[k]) continue;
-    LineStats& st = *stats_[k];
+    if (stats_[k] == kNone) continue;
+    LineStats& st = table.at(stats_[k]);
     if (st.last_page == page_no) continue;  // once a page
     std::string_view line = page.line(idx[k]);
     // A key without markers is its one text: only marked keys can vary.
@@ -170,11 +171,12 @@ LearnedSource Learner::Name(const std::string& name, const SourceState& s) const
       2, static_cast<uint32_t>(std::ceil(options_.min_share * out.pages - 1e-9)));
   std::vector<const LineStats*> found;
   uint64_t covered = 0;
-  for (const auto& [hash, st] : s.table.lines())
+  s.table.ForEach([&](const LineStats& st) {
     if (st.pages >= out.threshold && !st.text.empty()) {
       found.push_back(&st);
       covered += st.pages;
     }
+  });
   out.coverage = s.table.line_total ? static_cast<double>(covered) / s.table.line_total : 0;
   if (out.coverage >= options_.mirror_share) {
     out.outcome = LearnedSource::Outcome::kMirror;

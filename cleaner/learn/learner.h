@@ -54,6 +54,10 @@ class Learner {
   bool AddPage(std::string_view name, std::string_view bytes, InputFormat format,
                std::string_view url, std::string_view source, std::string* error);
 
+  // On: the caller vouches that text pages are valid UTF-8 (JSONL text
+  // decoded from validated strings); the reader skips its repair pass.
+  void set_input_valid_utf8(bool on) { cleaner_.set_input_valid_utf8(on); }
+
   // The sources in name order, with their recurring lines.
   std::vector<LearnedSource> Finish() const;
 
@@ -78,7 +82,8 @@ class Learner {
   size_t held_ = 0;
   // Per-page scratch, reused.
   std::string key_;
-  std::vector<LineStats*> stats_;
+  static constexpr uint32_t kNone = ~0u;
+  std::vector<uint32_t> stats_;  // the table index of each line's stats, kNone: not counted
   std::vector<uint8_t> known_;
   std::vector<uint8_t> marked_;
   std::vector<uint32_t> idx_;

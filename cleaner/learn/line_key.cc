@@ -25,9 +25,23 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 template <size_t N>
 bool In(const std::array<std::string_view, N>& words, std::string_view w) {
   for (std::string_view x : words)
-    if (x == w) return true;
+    if (x[0] == w[0] && x.size() == w.size() && x == w) return true;
   return false;
 }
+
+// Byte kinds for the key scan.
+enum : uint8_t { kPlain, kDigit, kLetter, kControl };
+constexpr std::array<uint8_t, 256> MakeKinds() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = kControl;
+  t['\t'] = kPlain;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kLetter;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kLetter;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kKinds = MakeKinds();
+inline uint8_t Kind(char c) { return kKinds[static_cast<unsigned char>(c)]; }
 
 template <size_t N>
 void AppendAlternation(const std::array<std::string_view, N>& words, std::string* out) {
@@ -53,18 +67,24 @@ bool MakeLineKey(std::string_view line, std::string* key, bool* marked) {
     if (marked) *marked = true;
     i = plain = end;
   };
-  while (i < line.size()) {
+  const size_t n = line.size();
+  while (i < n) {
     const char c = line[i];
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') return false;
-    if (IsDigit(c)) {
+    const uint8_t kind = Kind(c);
+    if (kind == kPlain) {
+      ++i;
+      continue;
+    }
+    if (kind == kControl) return false;
+    if (kind == kDigit) {
       size_t j = i;
-      while (j < line.size() && IsDigit(line[j])) ++j;
+      while (j < n && Kind(line[j]) == kDigit) ++j;
       marker(kDigits, j);
       continue;
     }
-    if (IsLetter(c)) {
+    {
       size_t j = i;
-      while (j < line.size() && IsLetter(line[j])) ++j;
+      while (j < n && Kind(line[j]) == kLetter) ++j;
       // Month and weekday names are capitalised and 3 to 9 letters long.
       if (c >= 'A' && c <= 'Z' && j - i >= 3 && j - i <= 9) {
         std::string_view w = line.substr(i, j - i);
@@ -72,9 +92,7 @@ bool MakeLineKey(std::string_view line, std::string* key, bool* marked) {
         if (In(kWeekdays, w)) { marker(kWeekday, j); continue; }
       }
       i = j;
-      continue;
     }
-    ++i;
   }
   flush();
   return true;

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "cleaner/base/line_class.h"
 
@@ -25,32 +25,44 @@ struct LineStats {
   std::string text;          // an exact text, kept once the key is on two pages
 };
 
+// An open-addressing table (linear probing over a power-of-two array of
+// hashes and indices) over a dense array of stats: no allocation per line
+// and one probe of a flat array per lookup, the hot path of `clean learn`.
 class LineTable {
  public:
-  // The stats of `hash`, or null.
-  LineStats* Find(uint64_t hash) {
-    auto it = lines_.find(hash);
-    return it == lines_.end() ? nullptr : &it->second;
-  }
-  // The stats of `hash`, made when new (*added set then).
-  LineStats& Get(uint64_t hash, bool* added) {
-    auto [it, inserted] = lines_.try_emplace(hash);
-    *added = inserted;
-    return it->second;
-  }
+  // Room for `more` new keys before the next Reserve (the indices Get
+  // returns stay valid until a Prune or DropSingles).
+  void Reserve(size_t more);
+  // The index of the stats of `hash` (not 0), made when new (*added set
+  // then). Call Reserve first.
+  uint32_t Get(uint64_t hash, bool* added);
+  LineStats& at(uint32_t i) { return stats_[i]; }
   // Drops the keys seen on fewest pages until at most `keep` remain: first
   // those on one page, then on two, and so on. Returns the keys dropped.
   size_t Prune(size_t keep);
   // Drops the keys seen on one page only; returns how many.
   size_t DropSingles();
-  size_t size() const { return lines_.size(); }
-  const std::unordered_map<uint64_t, LineStats>& lines() const { return lines_; }
+  size_t size() const { return stats_.size(); }
+  // Calls f(stats) for every key held.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (const LineStats& st : stats_) f(st);
+  }
 
   uint32_t pages = 0;          // pages of the source
   uint64_t line_total = 0;     // lines counted over its pages (each key once a page)
 
  private:
-  std::unordered_map<uint64_t, LineStats> lines_;
+  // Keeps the keys with more than `floor` pages; returns how many it dropped.
+  size_t KeepAbove(uint32_t floor);
+  void Rehash(size_t capacity);
+  struct Slot {
+    uint64_t hash = 0;  // 0: empty
+    uint32_t index = 0; // into stats_
+  };
+  std::vector<Slot> slots_;
+  std::vector<LineStats> stats_;
+  std::vector<uint64_t> hash_of_;  // by stats index
 };
 
 }  // namespace clean
