@@ -253,7 +253,8 @@ TEST_CASE("learn: written files load, pass their expectations, rerun byte-identi
   }
   size_t kept = 0;
   for (const std::string& line : SplitLines(r.out)) {
-    for (const std::string& l : SplitLines(nlohmann::json::parse(line)["text"].get<std::string>())) {
+    const std::string text = nlohmann::json::parse(line)["text"].get<std::string>();
+    for (const std::string& l : SplitLines(text)) {
       INFO(l);
       CHECK_FALSE(templates.count(Key(l)));
       kept += paragraphs.count(l);
