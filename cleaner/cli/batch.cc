@@ -70,9 +70,10 @@ using RulesPtr = std::unique_ptr<RuleSet, KeepUntilExit>;
 
 // Loads the rules; null (the diagnostics and a summary line on stderr)
 // when they have errors. Warnings are shown unless `quiet`.
-RulesPtr LoadRules(const std::string& rules_dir, const Options& base, bool quiet) {
+RulesPtr LoadRules(const std::string& rules_dir, const std::string& extra_dir,
+                   const Options& base, bool quiet) {
   Diagnostics diags;
-  RulesPtr rules(RuleSet::Load(rules_dir, base, &diags).release());
+  RulesPtr rules(RuleSet::Load(rules_dir, base, &diags, extra_dir).release());
   if (!rules) {
     std::fputs(diags.Format().c_str(), stderr);
     size_t errors = 0;
@@ -88,6 +89,7 @@ RulesPtr LoadRules(const std::string& rules_dir, const Options& base, bool quiet
 int CheckRules(const RuleSet& rules, const std::string& rules_dir, const Options& base) {
   Diagnostics lint;  // patterns likely to backtrack badly: warnings only
   LintRuleDir(rules_dir, &lint);
+  if (!rules.extra_dir().empty()) LintRuleDir(rules.extra_dir(), &lint);
   std::fputs(lint.Format().c_str(), stderr);
   Diagnostics check;
   size_t n = CheckExpectations(rules, base, &check);
@@ -140,7 +142,7 @@ int RunCli(const CliOptions& o) {
   std::signal(SIGPIPE, SIG_IGN);
   std::string rules_dir = o.rules_dir.empty() ? DefaultRulesDir() : o.rules_dir;
   Options base;
-  RulesPtr rules = LoadRules(rules_dir, base, o.quiet);
+  RulesPtr rules = LoadRules(rules_dir, o.rules_extra, base, o.quiet);
   if (!rules) return 2;
   if (o.check_rules) return CheckRules(*rules, rules_dir, base);
   if (o.list_sources) return ListSources(*rules);

@@ -64,6 +64,10 @@ const std::vector<Flag>& Flags() {
        "rules directory (default: the project's rules/ next to the executable, or the "
        "installed share/clean/rules)",
        [](CliOptions* o, const std::string& v, std::string*) { o->rules_dir = v; return true; }},
+      {"", "--rules-extra", "DIR",
+       "also load the source rule files of DIR (written by `clean learn`); a source that the "
+       "rules directory has too keeps the rules directory's file",
+       [](CliOptions* o, const std::string& v, std::string*) { o->rules_extra = v; return true; }},
       {"", "--report", "FILE", "write the removal report (JSON, see rules/README.md) of the one input to FILE "
        "(with --out-dir each input's report is DIR/NAME.report.json); JSONL: the span "
        "report, a directory with --out-dir",

@@ -14,6 +14,7 @@ struct CliOptions {
   std::string output;               // -o FILE; empty: stdout
   std::string source;               // --source NAME; empty: auto-detect
   std::string rules_dir;            // --rules DIR; empty: the default
+  std::string rules_extra;          // --rules-extra DIR: learned source files; empty: none
   std::string report;               // --report FILE
   std::string out_dir;              // --out-dir DIR
   KeepSet keep;                     // --keep

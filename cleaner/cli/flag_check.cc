@@ -56,6 +56,7 @@ constexpr FlagModes kFlagModes[] = {
     {"--output", kPages | kJsonl, "--out-dir names each output after its input"},
     {"--source", kCleaning, ""},
     {"--rules", kAll, ""},
+    {"--rules-extra", kAll, ""},
     {"--report", kPages | kJsonlModes,
      "--out-dir writes each input's report as DIR/NAME.report.json"},
     {"--explain", kPageModes, "use --report FILE for the span report"},

@@ -2,9 +2,11 @@
 #include <malloc.h>
 
 #include <cstdio>
+#include <string_view>
 
 #include "cleaner/cli/batch.h"
 #include "cleaner/cli/cli.h"
+#include "cleaner/cli/learn_cli.h"
 
 // Blocks of this size and more (a large page's or record's buffers) are
 // mapped and unmapped by glibc, so the memory of a large input goes back to
@@ -17,6 +19,8 @@ int main(int argc, char** argv) {
 #ifdef M_MMAP_THRESHOLD
   mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes);
 #endif
+  // `clean learn ...`: a command of its own (cli/learn_cli.h).
+  if (argc > 1 && std::string_view(argv[1]) == "learn") return clean::RunLearn(argc - 1, argv + 1);
   clean::CliOptions options;
   std::string error;
   if (!clean::ParseArgs(argc, argv, &options, &error)) {

@@ -41,7 +41,7 @@ JsonlPipeline::JsonlPipeline(const RuleSet& rules, const Options& base, const So
       forced_(forced),
       keep_(keep),
       options_(options),
-      digest_(RulesDigest(rules.dir())),
+      digest_(RulesDigest(rules.dir(), rules.extra_dir())),
       window_(kWindowPerJob * static_cast<size_t>(std::max(jobs, 1))),
       window_bytes_(window_ * kBatchBytes) {
   if (jobs <= 1) {  // no hand-off: the calling thread cleans

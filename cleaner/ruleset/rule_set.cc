@@ -24,7 +24,7 @@ class RuleSetBuilder {
     if (shown_dir_.empty()) shown_dir_ = "rules";
   }
 
-  void Build(const Options& base) {
+  void Build(const Options& base, const std::string& extra) {
     for (uint32_t h = 0; h < static_cast<uint32_t>(Heuristic::kCount); ++h) {
       const auto& info = GetHeuristicInfo(static_cast<Heuristic>(h));
       rs_->deciders_.push_back(Decider::Make(info.kind, std::string(info.name), "", 0));
@@ -72,6 +72,7 @@ class RuleSetBuilder {
       }
       rs_->sources_.push_back(std::move(s));
     }
+    if (!extra.empty()) AddExtra(extra);
     rs_->generic_.layer.Index();
     for (auto& s : rs_->sources_) s.layer.Index();
     // Plans: each source with the generic layer after it.
@@ -104,7 +105,59 @@ class RuleSetBuilder {
 
  private:
   std::string Shown(const fs::path& p) const {
+    if (!extra_.empty()) {
+      fs::path rel = p.lexically_relative(extra_);
+      if (!rel.empty() && *rel.begin() != "..") return (extra_shown_ / rel).string();
+    }
     return (fs::path(shown_dir_) / p.lexically_relative(dir_)).string();
+  }
+
+  // The source files of --rules-extra, after the rules directory's: a
+  // source the directory has already keeps its file (a warning says so).
+  void AddExtra(const std::string& extra) {
+    extra_ = fs::path(extra).lexically_normal();
+    extra_shown_ = extra_.filename().empty() ? extra_.parent_path().filename() : extra_.filename();
+    rs_->extra_dir_ = extra_.string();
+    std::error_code ec;
+    if (!fs::is_directory(extra_, ec)) {
+      Error(extra, 0, 0, "extra rules directory not found", "");
+      return;
+    }
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(extra_, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code e;
+      if (it->path().extension() == ".rules" && it->is_regular_file(e))
+        files.push_back(it->path());
+      else if (e && it->path().extension() == ".rules")
+        Error(Shown(it->path()), 0, 0, "cannot read rule file: " + e.message(), "");
+    }
+    if (ec) Error(extra, 0, 0, "cannot list the extra rules directory: " + ec.message(), "");
+    std::sort(files.begin(), files.end());
+    for (const auto& p : files) {
+      std::string why;
+      const RuleFile* f = Parse(p, Shown(p), &why);
+      if (!f) {
+        Error(Shown(p), 0, 0, "cannot read rule file: " + why, "");
+        continue;
+      }
+      if (f->source == "generic") {
+        Warn(Shown(p), "generic rules come from the rules directory only: file skipped");
+        continue;
+      }
+      if (const Source* shipped = rs_->FindSource(f->source)) {
+        Warn(Shown(p), "source '" + f->source + "' is also in " + shipped->file +
+                           ", which wins: file skipped");
+        continue;
+      }
+      Source s;
+      s.options = rs_->generic_.options;
+      BuildSource(p, &s, false);
+      rs_->sources_.push_back(std::move(s));
+    }
+  }
+
+  void Warn(const std::string& file, const std::string& msg) {
+    diags_->items.push_back({file, 0, 0, true, msg, ""});
   }
 
   void Error(const std::string& file, int line, int col, const std::string& msg,
@@ -362,6 +415,7 @@ class RuleSetBuilder {
   Diagnostics* diags_;
   fs::path dir_;
   std::string shown_dir_;
+  fs::path extra_, extra_shown_;  // --rules-extra and its name as shown
   std::map<std::string, RuleFile> parsed_;
   std::map<std::pair<std::string, int>, std::optional<CompiledRule>> compiled_;
   std::unordered_map<std::string, uint32_t> ids_;
@@ -370,10 +424,10 @@ class RuleSetBuilder {
 };
 
 std::unique_ptr<RuleSet> RuleSet::Load(const std::string& dir, const Options& base,
-                                       Diagnostics* diags) {
+                                       Diagnostics* diags, const std::string& extra_dir) {
   std::unique_ptr<RuleSet> rs(new RuleSet);
   size_t before = diags->items.size();
-  RuleSetBuilder(rs.get(), diags, dir).Build(base);
+  RuleSetBuilder(rs.get(), diags, dir).Build(base, extra_dir);
   for (size_t i = before; i < diags->items.size(); ++i)
     if (!diags->items[i].warning) return nullptr;
   return rs;

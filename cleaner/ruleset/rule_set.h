@@ -117,9 +117,12 @@ class RuleSet {
  public:
   // Loads `dir`. Returns null when any error was found; every problem of
   // every file is in *diags. The heuristics of heuristics.h are the first
-  // deciders, at the index of their enum value.
+  // deciders, at the index of their enum value. `extra_dir` (--rules-extra,
+  // "" for none): a directory of more source files (learned ones), loaded
+  // after dir's; a file of a source that dir has already is skipped with a
+  // warning (the shipped file wins), and so is an extra generic.rules.
   static std::unique_ptr<RuleSet> Load(const std::string& dir, const Options& base,
-                                       Diagnostics* diags);
+                                       Diagnostics* diags, const std::string& extra_dir = "");
 
   const Source* FindSource(std::string_view name) const;
   const std::vector<Source>& sources() const { return sources_; }
@@ -134,6 +137,7 @@ class RuleSet {
   // hits (the hits of a matcher do not depend on the plan it is in).
   const MatchPlan& detect_generic_plan() const { return detect_generic_plan_; }
   const std::string& dir() const { return dir_; }
+  const std::string& extra_dir() const { return extra_dir_; }  // "" when none
   // The prefilter of the generic regexes and the fingerprints (the
   // detect-and-generic plan's regexes), compiled
   // (or loaded from the cache) on first use; safe to call from many
@@ -155,6 +159,7 @@ class RuleSet {
  private:
   RuleSet() = default;
   std::string dir_;
+  std::string extra_dir_;
   std::string cache_dir_;  // for compiled prefilters ("" = none)
   mutable LazyPrefilter prefilter_;
   std::vector<Matcher> matchers_;

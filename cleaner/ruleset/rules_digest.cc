@@ -23,10 +23,10 @@ void Mix(uint64_t* h, std::string_view s) {
   *h *= kFnvPrime;
 }
 
-}  // namespace
+namespace fs = std::filesystem;
 
-std::string RulesDigest(const std::string& dir) {
-  namespace fs = std::filesystem;
+// Mixes the files under `dir` into *h (their paths prefixed by `prefix`).
+void MixDir(const std::string& dir, const std::string& prefix, uint64_t* h) {
   std::vector<std::string> files;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
@@ -38,13 +38,20 @@ std::string RulesDigest(const std::string& dir) {
     if (it->is_regular_file()) files.push_back(fs::relative(it->path(), dir).generic_string());
   }
   std::sort(files.begin(), files.end());
-  uint64_t h = kFnvOffset;
   std::string bytes, error;
   for (const auto& f : files) {
     if (!ReadInput((fs::path(dir) / f).string(), &bytes, &error)) bytes = "(unreadable)";
-    Mix(&h, f);
-    Mix(&h, bytes);
+    Mix(h, prefix + f);
+    Mix(h, bytes);
   }
+}
+
+}  // namespace
+
+std::string RulesDigest(const std::string& dir, const std::string& extra) {
+  uint64_t h = kFnvOffset;
+  MixDir(dir, "", &h);
+  if (!extra.empty()) MixDir(extra, "extra/", &h);
   static const char kHex[] = "0123456789abcdef";
   std::string out = "fnv1a64:";
   for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(h >> shift) & 15]);

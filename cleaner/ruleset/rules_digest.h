@@ -8,6 +8,8 @@ namespace clean {
 
 // "fnv1a64:<16 hex digits>" over every regular file under `dir` (relative
 // path and bytes, in sorted path order; hidden files skipped).
-std::string RulesDigest(const std::string& dir);
+// `extra` (--rules-extra, "" for none): its files are mixed in after,
+// under "extra/" (without it the digest is as before).
+std::string RulesDigest(const std::string& dir, const std::string& extra = "");
 
 }  // namespace clean

@@ -1,0 +1,97 @@
+// `clean learn`: reads pages one at a time, groups them by source and
+// counts, per source, the lines that recur from page to page (exactly or
+// up to digits and dates, line_key.h); Finish names the recurring lines
+// of each source with enough pages and guesses their class. Each page is
+// cleaned with the rule set as `clean` would (HTML rendered to lines the
+// same way), so that a line's class and place come from the classifier.
+// Memory is bounded by LearnOptions' caps, not by the pages read.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cleaner/cleaner.h"
+#include "cleaner/learn/learn_options.h"
+#include "cleaner/learn/learn_vocab.h"
+#include "cleaner/learn/line_table.h"
+
+namespace clean {
+
+// One recurring line of a source, as a rule file will hold it.
+struct LearnedLine {
+  std::string text;       // an exact text of it, from a page
+  std::string key;        // its key (line_key.h)
+  bool varies = false;    // its pages held different texts: a regex rule
+  LineClass cls = LineClass::kNavigation;
+  std::string why;        // what gave the class ("above the article", "vocabulary", ...)
+  bool commented = false; // the classifier kept it as body on most pages
+  uint32_t pages = 0, body = 0;
+};
+
+struct LearnedSource {
+  enum class Outcome { kRules, kTooFewPages, kMirror, kNothing };
+  std::string name;                  // the source's name, a valid rule id
+  std::string domain;                // its registered domain ("" with --source-field)
+  uint32_t pages = 0;
+  uint32_t threshold = 0;            // pages a line must be on
+  double coverage = 0;               // recurring lines' share of all its lines
+  Outcome outcome = Outcome::kNothing;
+  std::vector<LearnedLine> lines;    // in rule order (place on the page, then text)
+};
+
+class Learner {
+ public:
+  Learner(const RuleSet& rules, const LearnVocabulary& vocab, const LearnOptions& options);
+
+  // Adds one page. `url`: its URL (the source is its registered domain);
+  // `source`: a source name given instead (--source-field, --source); both
+  // empty: an HTML page's own canonical URL or og:url, else the page is
+  // refused. False with *error set when the page is not counted (no URL,
+  // binary, over a size budget).
+  bool AddPage(std::string_view name, std::string_view bytes, InputFormat format,
+               std::string_view url, std::string_view source, std::string* error);
+
+  // On: the caller vouches that text pages are valid UTF-8 (JSONL text
+  // decoded from validated strings); the reader skips its repair pass.
+  void set_input_valid_utf8(bool on) { cleaner_.set_input_valid_utf8(on); }
+
+  // The sources in name order, with their recurring lines.
+  std::vector<LearnedSource> Finish() const;
+
+  // Keys held over all sources now (bounded by the options' caps).
+  size_t lines_held() const { return held_; }
+  size_t sources() const { return tables_.size(); }
+
+ private:
+  struct SourceState {
+    std::string domain;
+    LineTable table;
+  };
+  void Count(SourceState* s, const CleanResult& r);
+  LearnedSource Name(const std::string& name, const SourceState& s) const;
+  LearnedLine Guess(const LineStats& st) const;
+
+  const RuleSet& rules_;
+  const LearnVocabulary& vocab_;
+  LearnOptions options_;
+  Cleaner cleaner_;
+  std::map<std::string, SourceState, std::less<>> tables_;
+  size_t held_ = 0;
+  // Per-page scratch, reused.
+  std::string key_;
+  static constexpr uint32_t kNone = ~0u;
+  std::vector<uint32_t> stats_;  // the table index of each line's stats, kNone: not counted
+  std::vector<uint8_t> known_;
+  std::vector<uint8_t> marked_;
+  std::vector<uint32_t> idx_;
+};
+
+// A source name made from a domain or a field's value: the characters a
+// rule id may hold (letters, digits, '_', '.', '-'), others as '_'; empty
+// stays empty.
+std::string LearnedSourceName(std::string_view raw);
+
+}  // namespace clean
