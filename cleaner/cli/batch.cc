@@ -385,9 +385,10 @@ int RunCli(const CliOptions& o) {
   if (o.stage_times) {
     const StageTimes& t = cleaner.times();
     std::fprintf(stderr,
-                 "clean: stage seconds: decode %.3f parse %.3f copy %.3f xpath %.3f "
-                 "linearize %.3f classify %.3f write %.3f\n",
-                 t.decode, t.parse, t.copy, t.xpath, t.linearize, t.classify, write_seconds);
+                 "clean: stage seconds: decode %.3f parse %.3f (prescan %.3f gumbo %.3f) "
+                 "copy %.3f xpath %.3f linearize %.3f classify %.3f write %.3f\n",
+                 t.decode, t.parse, t.prescan, t.gumbo, t.copy, t.xpath, t.linearize, t.classify,
+                 write_seconds);
   }
   if (resumed && !o.quiet)
     Message("--resume: " + std::to_string(resumed) + " input(s) already complete in " + o.out_dir +
