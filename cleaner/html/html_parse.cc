@@ -31,7 +31,7 @@ char* GumboArena::Map(size_t size) {
 }
 
 void* GumboArena::Allocate(size_t n) {
-  size_t align = n == 0 ? 1 : std::min<size_t>(n & (~n + 1), 16);
+  size_t align = n == 0 ? 1 : std::min<size_t>(n & (~n + 1), 8);
   uintptr_t at = (reinterpret_cast<uintptr_t>(next_) + align - 1) & ~(uintptr_t{align} - 1);
   if (next_ && at + n <= reinterpret_cast<uintptr_t>(end_)) {
     char* p = reinterpret_cast<char*>(at);
@@ -57,7 +57,20 @@ void* GumboArena::AllocateSlow(size_t n) {
   next_ = blocks_[current_].data;
   end_ = next_ + blocks_[current_].size;
   ++current_;
-  return Allocate(n);  // fits now: n is at most half a block, align at most 16
+  return Allocate(n);  // fits now: n is at most half a block, align at most 8
+}
+
+void GumboArena::Deallocate(void* p) {
+  // Only a large block starts a page; the last one mapped is the likeliest.
+  if ((reinterpret_cast<uintptr_t>(p) & 4095) != 0) return;
+  for (size_t i = large_.size(); i-- > 0;)
+    if (large_[i].data == p) {
+      munmap(large_[i].data, large_[i].size);
+      capacity_ -= large_[i].size;
+      large_[i] = large_.back();
+      large_.pop_back();
+      return;
+    }
 }
 
 void GumboArena::Reset() {
@@ -416,7 +429,9 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
   options.allocator = [](void* arena, size_t n) {
     return static_cast<GumboArena*>(arena)->Allocate(n);
   };
-  options.deallocator = [](void*, void*) {};
+  options.deallocator = [](void* arena, void* p) {
+    static_cast<GumboArena*>(arena)->Deallocate(p);
+  };
   options.userdata = &arena_;
   // The whole tree goes at once when this returns (or throws).
   struct ResetArena {
@@ -509,6 +524,7 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
         break;
     }
   }
+  arena_.Reset();  // before Finish adds to the tree
   tree->Finish();
 }
 

@@ -59,8 +59,9 @@ struct HtmlParseStats {
 };
 
 // Gumbo's allocator: bump allocation in blocks of kBlockBytes mapped from
-// the system (an allocation over half a block gets a block of its own);
-// Deallocate does nothing. Reset drops everything allocated at once and
+// the system (an allocation over half a block gets a block of its own,
+// which Deallocate unmaps: a growing vector's old copies); Deallocate
+// ignores the rest. Reset drops everything allocated at once and
 // keeps at most kKeepBytes of blocks for the next page; the rest (all of a
 // huge page's blocks) go back to the system, so a long stream's memory does
 // not keep the largest page's tree. Allocation failure throws
@@ -74,8 +75,9 @@ class GumboArena {
   GumboArena(const GumboArena&) = delete;
   GumboArena& operator=(const GumboArena&) = delete;
   // n bytes aligned for any type of that size (to the largest power of two
-  // up to 16 that divides n).
+  // up to 8 that divides n: gumbo's types hold no wider scalars).
   void* Allocate(size_t n);
+  void Deallocate(void* p);
   void Reset();
   // Bytes of blocks held now, allocated or not.
   size_t capacity() const { return capacity_; }
