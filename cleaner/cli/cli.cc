@@ -91,8 +91,8 @@ const std::vector<Flag>& Flags() {
          return true;
        }},
       {"", "--stage-times", "",
-       "at the end, print the seconds spent per stage (decode, parse, copy, xpath, linearize, "
-       "classify, write) on stderr",
+       "at the end, print the seconds spent per stage (decode, parse: prescan and gumbo, copy, "
+       "xpath, linearize, classify, write) on stderr",
        [](CliOptions* o, const std::string&, std::string*) { o->stage_times = true; return true; }},
       {"", "--keep", "CLASSES",
        "also keep these classes in the clean text, comma-separated (e.g. title,meta)", ParseKeep},

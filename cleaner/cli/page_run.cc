@@ -325,12 +325,14 @@ int PageRun::Finish() {
     for (const auto& w : workers_) {
       const StageTimes& s = w->cleaner.times();
       t.decode += s.decode, t.parse += s.parse, t.copy += s.copy, t.xpath += s.xpath;
+      t.prescan += s.prescan, t.gumbo += s.gumbo;
       t.linearize += s.linearize, t.classify += s.classify, write += w->write_seconds;
     }
     std::fprintf(stderr,
-                 "clean: stage seconds: decode %.3f parse %.3f copy %.3f xpath %.3f "
-                 "linearize %.3f classify %.3f write %.3f\n",
-                 t.decode, t.parse, t.copy, t.xpath, t.linearize, t.classify, write);
+                 "clean: stage seconds: decode %.3f parse %.3f (prescan %.3f gumbo %.3f) "
+                 "copy %.3f xpath %.3f linearize %.3f classify %.3f write %.3f\n",
+                 t.decode, t.parse, t.prescan, t.gumbo, t.copy, t.xpath, t.linearize,
+                 t.classify, write);
   }
   if (resumed_ && !o_.quiet)
     Message("--resume: " + std::to_string(resumed_) + " input(s) already complete in " +

@@ -7,6 +7,7 @@ namespace clean {
 
 void DomTree::Clear() {
   nodes_.clear();
+  same_tag_.clear();
   attrs_.clear();
   pool_.clear();
 }
@@ -80,14 +81,15 @@ std::string_view DomTree::attr(uint32_t i, std::string_view name, bool* found) c
 }
 
 void DomTree::Finish() {
+  same_tag_.assign(nodes_.size(), SameTag());
   std::unordered_map<std::string_view, uint32_t> count;
   for (uint32_t p = 0; p < nodes_.size(); ++p) {
     if (!is_element(p) || nodes_[p].first_child == kNoNode) continue;
     count.clear();
     for (uint32_t c = nodes_[p].first_child; c != kNoNode; c = nodes_[c].next_sibling)
-      if (is_element(c)) nodes_[c].same_tag_index = ++count[tag(c)];
+      if (is_element(c)) same_tag_[c].index = ++count[tag(c)];
     for (uint32_t c = nodes_[p].first_child; c != kNoNode; c = nodes_[c].next_sibling)
-      if (is_element(c)) nodes_[c].same_tag_count = count[tag(c)];
+      if (is_element(c)) same_tag_[c].count = count[tag(c)];
   }
 }
 
@@ -99,9 +101,9 @@ void DomTree::AppendPath(uint32_t i, std::string* out) const {
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     out->push_back('/');
     out->append(tag(*it));
-    if (nodes_[*it].same_tag_count > 1) {
+    if (same_tag_count(*it) > 1) {
       out->push_back('[');
-      out->append(std::to_string(nodes_[*it].same_tag_index));
+      out->append(std::to_string(same_tag_index(*it)));
       out->push_back(']');
     }
   }

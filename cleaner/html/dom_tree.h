@@ -21,8 +21,6 @@ struct DomNode {
   uint32_t first_child = kNoNode, last_child = kNoNode, next_sibling = kNoNode;
   uint32_t str_begin = 0, str_len = 0;  // element: lower-case tag name; text: the text
   uint32_t attr_begin = 0, attr_count = 0;
-  uint32_t same_tag_index = 1;  // 1-based position among same-tag siblings
-  uint32_t same_tag_count = 1;  // siblings (itself included) with the same tag
 };
 
 struct DomAttr {
@@ -46,6 +44,10 @@ class DomTree {
   void AddAttr(std::string_view name, std::string_view value);
   // Numbers same-tag siblings (for element paths); call once when complete.
   void Finish();
+  // An element's 1-based position among its same-tag siblings, and how
+  // many siblings (itself included) have its tag (1 and 1 before Finish).
+  uint32_t same_tag_index(uint32_t i) const { return i < same_tag_.size() ? same_tag_[i].index : 1; }
+  uint32_t same_tag_count(uint32_t i) const { return i < same_tag_.size() ? same_tag_[i].count : 1; }
 
   size_t size() const { return nodes_.size(); }
   const DomNode& node(uint32_t i) const { return nodes_[i]; }
@@ -71,6 +73,10 @@ class DomTree {
   uint32_t Intern(std::string_view s);
   uint32_t Add(DomNode n, uint32_t parent);
   std::vector<DomNode> nodes_;
+  struct SameTag {
+    uint32_t index = 1, count = 1;
+  };
+  std::vector<SameTag> same_tag_;  // made by Finish (not while the parser's tree is alive)
   std::vector<DomAttr> attrs_;
   std::string pool_;
   mutable std::vector<uint32_t> path_scratch_;  // AppendPath's chain

@@ -135,6 +135,8 @@ bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page
   parser_.Parse(utf8, options, &html->tree, &html->head, &html->stats);
   auto t2 = std::chrono::steady_clock::now();
   times->parse += std::chrono::duration<double>(t2 - t1).count();
+  times->prescan += parser_.last_prescan_seconds();
+  times->gumbo += parser_.last_gumbo_seconds();
   if (stop(t2)) return false;
   page->text.reserve(utf8.size() / 2 + 16);
   linearizer_.Run(html->tree, page, &html->lines);

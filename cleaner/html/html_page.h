@@ -20,8 +20,11 @@
 namespace clean {
 
 // Seconds spent per stage, summed over the pages a Cleaner has seen.
+// prescan and gumbo are parts of parse (the rest of it: the copy into the
+// DomTree); a page parsed again with its articleBody counts in linearize.
 struct StageTimes {
   double decode = 0, parse = 0, copy = 0, xpath = 0, linearize = 0, classify = 0;
+  double prescan = 0, gumbo = 0;
 };
 
 struct HtmlPage {

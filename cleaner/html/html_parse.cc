@@ -1,10 +1,12 @@
 #include "cleaner/html/html_parse.h"
 
 #include <gumbo.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <new>
 
 namespace clean {
 
@@ -16,6 +18,76 @@ void HtmlHead::Clear() {
 }
 
 void HtmlParseStats::Clear() { *this = HtmlParseStats(); }
+
+GumboArena::~GumboArena() {
+  Reset();
+  for (const Block& b : blocks_) munmap(b.data, b.size);
+}
+
+char* GumboArena::Map(size_t size) {
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return static_cast<char*>(p);
+}
+
+void* GumboArena::Allocate(size_t n) {
+  size_t align = n == 0 ? 1 : std::min<size_t>(n & (~n + 1), 8);
+  uintptr_t at = (reinterpret_cast<uintptr_t>(next_) + align - 1) & ~(uintptr_t{align} - 1);
+  if (next_ && at + n <= reinterpret_cast<uintptr_t>(end_)) {
+    char* p = reinterpret_cast<char*>(at);
+    used_ += p + n - next_;
+    next_ = p + n;
+    return p;
+  }
+  return AllocateSlow(n);
+}
+
+void* GumboArena::AllocateSlow(size_t n) {
+  if (n > kBlockBytes / 2) {  // a block of its own (mapped memory is page-aligned)
+    size_t size = (n + 4095) & ~size_t{4095};
+    large_.push_back({Map(size), size});
+    capacity_ += size;
+    used_ += n;
+    return large_.back().data;
+  }
+  if (current_ == blocks_.size()) {
+    blocks_.push_back({Map(kBlockBytes), kBlockBytes});
+    capacity_ += kBlockBytes;
+  }
+  next_ = blocks_[current_].data;
+  end_ = next_ + blocks_[current_].size;
+  ++current_;
+  return Allocate(n);  // fits now: n is at most half a block, align at most 8
+}
+
+void GumboArena::Deallocate(void* p) {
+  // Only a large block starts a page; the last one mapped is the likeliest.
+  if ((reinterpret_cast<uintptr_t>(p) & 4095) != 0) return;
+  for (size_t i = large_.size(); i-- > 0;)
+    if (large_[i].data == p) {
+      munmap(large_[i].data, large_[i].size);
+      capacity_ -= large_[i].size;
+      large_[i] = large_.back();
+      large_.pop_back();
+      return;
+    }
+}
+
+void GumboArena::Reset() {
+  for (const Block& b : large_) {
+    munmap(b.data, b.size);
+    capacity_ -= b.size;
+  }
+  large_.clear();
+  while (capacity_ > kKeepBytes && !blocks_.empty()) {
+    munmap(blocks_.back().data, blocks_.back().size);
+    capacity_ -= blocks_.back().size;
+    blocks_.pop_back();
+  }
+  current_ = 0;
+  next_ = end_ = nullptr;
+  used_ = 0;
+}
 
 namespace {
 
@@ -401,13 +473,30 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
   tree->Clear();
   head->Clear();
   stats->Clear();
+  using Clock = std::chrono::steady_clock;
+  auto t0 = Clock::now();
   Prescan(utf8, o, stats);
+  auto t1 = Clock::now();
 
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // the error list costs time and nobody reads it
-  std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
-      gumbo_parse_with_options(&options, prepared_.data(), prepared_.size()),
-      [](GumboOutput* g) { gumbo_destroy_output(&kGumboDefaultOptions, g); });
+  options.allocator = [](void* arena, size_t n) {
+    return static_cast<GumboArena*>(arena)->Allocate(n);
+  };
+  options.deallocator = [](void* arena, void* p) {
+    static_cast<GumboArena*>(arena)->Deallocate(p);
+  };
+  options.userdata = &arena_;
+  // The whole tree goes at once when this returns (or throws).
+  struct ResetArena {
+    GumboArena* arena;
+    ~ResetArena() { arena->Reset(); }
+  } reset{&arena_};
+  const GumboOutput* out = gumbo_parse_with_options(&options, prepared_.data(), prepared_.size());
+  last_prescan_seconds_ = std::chrono::duration<double>(t1 - t0).count();
+  last_gumbo_seconds_ = std::chrono::duration<double>(Clock::now() - t1).count();
+  last_arena_used_ = arena_.used();
+  last_arena_capacity_ = arena_.capacity();
 
   if (out && out->root) ReserveNodes(out->root, tree);
   uint32_t html = tree->AddElement(kNoNode, "html");
@@ -489,6 +578,7 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
         break;
     }
   }
+  arena_.Reset();  // before Finish adds to the tree
   tree->Finish();
 }
 

@@ -18,8 +18,13 @@
 // hidden ones (`hidden`, inline display:none / visibility:hidden, input
 // type=hidden) are not copied; each is counted by tag. <noscript> is the
 // exception: counted, but copied (the linearizer leaves it out unless asked).
+//
+// Gumbo allocates from a GumboArena that the parser keeps across pages:
+// bump allocation in blocks, frees ignored, the whole tree dropped at once
+// when the page's DomTree is made (gumbo_destroy_output is never called).
 #pragma once
 #include <cstdint>
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,12 +60,62 @@ struct HtmlParseStats {
   void Clear();
 };
 
+// Gumbo's allocator: bump allocation in blocks of kBlockBytes mapped from
+// the system (an allocation over half a block gets a block of its own,
+// which Deallocate unmaps: a growing vector's old copies); Deallocate
+// ignores the rest. Reset drops everything allocated at once and
+// keeps at most kKeepBytes of blocks for the next page; the rest (all of a
+// huge page's blocks) go back to the system, so a long stream's memory does
+// not keep the largest page's tree. Allocation failure throws
+// std::bad_alloc.
+class GumboArena {
+ public:
+  static constexpr size_t kBlockBytes = 1 << 20;
+  static constexpr size_t kKeepBytes = 4 << 20;
+  GumboArena() = default;
+  ~GumboArena();
+  GumboArena(const GumboArena&) = delete;
+  GumboArena& operator=(const GumboArena&) = delete;
+  // n bytes aligned for any type of that size (to the largest power of two
+  // up to 8 that divides n: gumbo's types hold no wider scalars).
+  void* Allocate(size_t n);
+  void Deallocate(void* p);
+  void Reset();
+  // Bytes of blocks held now, allocated or not.
+  size_t capacity() const { return capacity_; }
+  // Bytes handed out since the last Reset (padding included).
+  size_t used() const { return used_; }
+
+ private:
+  struct Block {
+    char* data;
+    size_t size;
+  };
+  static char* Map(size_t size);
+  void* AllocateSlow(size_t n);
+  std::vector<Block> blocks_;  // of kBlockBytes; blocks_[current_ - 1] is being filled
+  std::vector<Block> large_;   // one allocation each
+  size_t current_ = 0;
+  char* next_ = nullptr;
+  char* end_ = nullptr;
+  size_t capacity_ = 0, used_ = 0;
+};
+
 class HtmlParser {
  public:
   // Parses `utf8` into *tree (root <html>, one <body> child holding the
   // body), *head and *stats (all cleared first).
   void Parse(std::string_view utf8, const Options& o, DomTree* tree, HtmlHead* head,
              HtmlParseStats* stats);
+  // Gumbo's memory kept for the next page (GumboArena::capacity()), and
+  // what the last page's tree took of it when complete (used, capacity).
+  size_t arena_capacity() const { return arena_.capacity(); }
+  size_t last_arena_used() const { return last_arena_used_; }
+  size_t last_arena_capacity() const { return last_arena_capacity_; }
+  // Seconds the last Parse spent in the pre-scan and in gumbo (the rest is
+  // the copy into the DomTree).
+  double last_prescan_seconds() const { return last_prescan_seconds_; }
+  double last_gumbo_seconds() const { return last_gumbo_seconds_; }
 
  private:
   void Prescan(std::string_view in, const Options& o, HtmlParseStats* stats);
@@ -72,6 +127,9 @@ class HtmlParser {
                           HtmlParseStats* stats, size_t* end);
   std::string prepared_;
   std::string capped_;
+  GumboArena arena_;
+  size_t last_arena_used_ = 0, last_arena_capacity_ = 0;
+  double last_prescan_seconds_ = 0, last_gumbo_seconds_ = 0;
 };
 
 }  // namespace clean
