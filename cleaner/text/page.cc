@@ -26,6 +26,12 @@ void Page::Clear() {
   header_date.clear();
 }
 
+size_t Page::LineAt(size_t pos) const {
+  auto it = std::upper_bound(lines.begin(), lines.end(), pos,
+                             [](size_t p, const LineSpan& l) { return p < l.begin; });
+  return static_cast<size_t>(it - lines.begin()) - 1;
+}
+
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
