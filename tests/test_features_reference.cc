@@ -26,16 +26,12 @@
 namespace fs = std::filesystem;
 using namespace clean;
 
-// Runs the rest of the test case three times: with the AVX2 line pass
-// (where the CPU has it), with it taking PEXT as slow (as on AMD before Zen
-// 3), and without it (the POPCNT/BMI one, or the baseline).
-#define LINE_PASS_VARIANT()                                                 \
-  const int line_pass = GENERATE(0, 1, 2);                                  \
-  avx2::ScopedForTesting avx2_variant(line_pass < 2);                       \
-  std::optional<avx2::ScopedSlowBitScatterForTesting> slow_pext;            \
-  if (line_pass == 1) slow_pext.emplace();                                  \
-  INFO("AVX2 line pass " << (avx2::Enabled() ? "on" : "off") << ", PEXT " \
-                         << (avx2::FastBitScatter() ? "quick" : "slow"))
+// Runs the rest of the test case twice: with the AVX2 line pass (where
+// the CPU has it) and without it (the baseline).
+#define LINE_PASS_VARIANT()                                \
+  const int line_pass = GENERATE(0, 1);                    \
+  avx2::ScopedForTesting avx2_variant(line_pass == 0);     \
+  INFO("AVX2 line pass " << (avx2::Enabled() ? "on" : "off"))
 
 namespace {
 

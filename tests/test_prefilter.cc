@@ -4,13 +4,16 @@
 // case and encoding changed (caseless rules, long s, Kelvin sign).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <random>
 #include <sstream>
 
+#include "cleaner/base/options.h"
 #include "cleaner/classify/matcher_scan.h"
 #include "cleaner/match/prefilter/plan_prefilter.h"
+#include "cleaner/match/prefilter/prefilter.h"
 #include "cleaner/match/prefilter/prefilter_cache.h"
 #include "cleaner/base/text_util.h"
 #include "tests/test_support.h"
@@ -142,22 +145,22 @@ TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
   for (size_t i = 0; i < texts.size(); ++i)
     regexes.push_back({static_cast<int>(i) + 100, texts[i], true});
   Prefilter pf = Prefilter::Build(regexes, "");
-  CHECK(pf.head_matchers == std::vector<int>{100, 105, 106, 107, 108, 109, 110, 111});
-  REQUIRE(pf.head != nullptr);
-  CHECK(pf.head->Candidates("ANZEIGE") == 3);
-  CHECK(pf.head->Candidates("ab") == 0);
-  REQUIRE(pf.db != nullptr);
-  CHECK(pf.db_matchers == std::vector<int>{101, 102});
-  CHECK(pf.db->size() == 2);
-  CHECK(pf.pcre_only == std::vector<int>{104});
+  CHECK(pf.plan().head_matchers == std::vector<int>{100, 105, 106, 107, 108, 109, 110, 111});
+  REQUIRE(pf.plan().head != nullptr);
+  CHECK(pf.plan().head->Candidates("ANZEIGE") == 3);
+  CHECK(pf.plan().head->Candidates("ab") == 0);
+  REQUIRE(pf.plan().db != nullptr);
+  CHECK(pf.plan().db_matchers == std::vector<int>{101, 102});
+  CHECK(pf.plan().db->size() == 2);
+  CHECK(pf.plan().pcre_only == std::vector<int>{104});
 
   // A few line-head regexes: all in the Hyperscan database.
   regexes.resize(6);
   Prefilter few = Prefilter::Build(regexes, "");
-  CHECK(few.head == nullptr);
-  CHECK(few.head_matchers.empty());
-  CHECK(few.db_matchers == std::vector<int>{101, 100, 102});
-  CHECK(few.pcre_only == std::vector<int>{104, 105});  // ^.{3,}$ has no rare part
+  CHECK(few.plan().head == nullptr);
+  CHECK(few.plan().head_matchers.empty());
+  CHECK(few.plan().db_matchers == std::vector<int>{101, 100, 102});
+  CHECK(few.plan().pcre_only == std::vector<int>{104, 105});  // ^.{3,}$ has no rare part
   // Route: where each regex went.
   CHECK(pf.RouteOf(100) == Prefilter::Route::kHead);
   CHECK(pf.RouteOf(101) == Prefilter::Route::kDb);
@@ -170,22 +173,22 @@ TEST_CASE("prefilter: which regex is found how", "[prefilter]") {
 std::string Describe(const Prefilter& pf) {
   std::ostringstream s;
   s << "head";
-  for (int m : pf.head_matchers) s << ' ' << m;
+  for (int m : pf.plan().head_matchers) s << ' ' << m;
   s << "\ndb";
-  for (int m : pf.db_matchers) s << ' ' << m;
-  s << " (" << (pf.db ? pf.db->size() : 0) << " accepted)\nshort db";
-  for (int m : pf.short_db_matchers) s << ' ' << m;
+  for (int m : pf.plan().db_matchers) s << ' ' << m;
+  s << " (" << (pf.plan().db ? pf.plan().db->size() : 0) << " accepted)\nshort db";
+  for (int m : pf.plan().short_db_matchers) s << ' ' << m;
   s << "\nshort literals";
-  for (int m : pf.short_literal_matchers) s << ' ' << m;
-  s << " (" << (pf.short_literals ? pf.short_literals->size() : 0) << " taken)";
+  for (int m : pf.plan().short_literal_matchers) s << ' ' << m;
+  s << " (" << (pf.plan().short_literals ? pf.plan().short_literals->size() : 0) << " taken)";
   s << "\npcre";
-  for (int m : pf.pcre_only) s << ' ' << m;
-  for (const auto& a : pf.alphabets) {
+  for (int m : pf.plan().pcre_only) s << ' ' << m;
+  for (const auto& a : pf.plan().alphabets) {
     s << "\nalphabet " << a.matcher << ' ';
     for (bool b : a.allowed) s << (b ? '1' : '0');
   }
   for (const char* line : {"ANZEIGE", "Werbung", "Home > World > Europe", "ab", "x reCAPTCHA"})
-    s << '\n' << (pf.head ? pf.head->Candidates(line) : 0);
+    s << '\n' << (pf.plan().head ? pf.plan().head->Candidates(line) : 0);
   return s.str();
 }
 
@@ -246,13 +249,50 @@ TEST_CASE("prefilter: a rare part of a byte or two is kept out of the database",
   CHECK(pf.RouteOf(3) == Prefilter::Route::kDb);
   CHECK(pf.RouteOf(4) == Prefilter::Route::kShortLiterals);
   CHECK(pf.RouteOf(5) == Prefilter::Route::kShortDb);
-  REQUIRE(pf.short_literals != nullptr);
-  CHECK(pf.short_literals->size() == 2);
-  CHECK(pf.short_literal_matchers == std::vector<int>{1, 4});
-  REQUIRE(pf.short_db != nullptr);
-  CHECK(pf.short_db->size() == 1);
-  CHECK(pf.short_db_matchers == std::vector<int>{5});
+  REQUIRE(pf.plan().short_literals != nullptr);
+  CHECK(pf.plan().short_literals->size() == 2);
+  CHECK(pf.plan().short_literal_matchers == std::vector<int>{1, 4});
+  REQUIRE(pf.plan().short_db != nullptr);
+  CHECK(pf.plan().short_db->size() == 1);
+  CHECK(pf.plan().short_db_matchers == std::vector<int>{5});
   // Which lines each finds, PCRE2 confirming: the tests above and below.
+}
+
+TEST_CASE("prefilter: its one entry point names each route's candidate lines", "[prefilter]") {
+  // Through Prefilter alone, as matcher_scan uses it: the candidates of
+  // every route, in the order FindCandidates promises (databases, literal
+  // scan, line heads), each line once per regex; a pcre_only regex has
+  // none, and Prefiltered lists the others.
+  std::vector<Prefilter::Regex> regexes = {
+      {1, "^(?:[a-z ]{1,30}\\s*[>/]\\s*){2,}[a-z ]{1,60}$", false},  // short literals
+      {2, "^.{0,80}\\b(?:Akismet|reCAPTCHA)\\b", false},             // database
+      {5, "[#@][a-z]", false},                                         // short database
+      {6, ".", false},                                                 // PCRE2 alone
+  };
+  const Prefilter pf = Prefilter::Build(regexes, "");
+  REQUIRE(pf.RouteOf(6) == Prefilter::Route::kPcreOnly);
+  CHECK(pf.pcre_only() == std::vector<int>{6});
+  std::vector<int> prefiltered = pf.Prefiltered();
+  std::sort(prefiltered.begin(), prefiltered.end());
+  CHECK(prefiltered == std::vector<int>{1, 2, 5});
+  Page page;
+  std::string error;
+  REQUIRE(BuildPage("home > world > europe\nProtected by reCAPTCHA, twice: reCAPTCHA\n"
+                    "plain words\nmail @me or #tag\n",
+                    Options(), &page, &error));
+  Prefilter::Scratch scratch;
+  std::vector<Prefilter::Candidate> found;
+  REQUIRE(pf.FindCandidates(page, scratch, &found));
+  std::vector<std::pair<uint32_t, int>> got;
+  for (const auto& c : found) got.emplace_back(c.line, c.matcher);
+  CHECK(got == std::vector<std::pair<uint32_t, int>>{{1, 2}, {3, 5}, {0, 1}});
+  // An empty page has none; the scratch serves another page.
+  Page empty;
+  REQUIRE(BuildPage("", Options(), &empty, &error));
+  REQUIRE(pf.FindCandidates(empty, scratch, &found));
+  CHECK(found.empty());
+  CHECK(pf.MayMatch(1, "home > world > europe"));
+  CHECK_FALSE(pf.MayMatch(1, "Home > World"));  // a capital: outside the regex's bytes
 }
 
 TEST_CASE("prefilter: the literal scanner and the short database find what PCRE2 alone finds",
@@ -311,7 +351,7 @@ TEST_CASE("prefilter: a whole-line database regex skips lines with bytes it cann
   };
   Prefilter pf = Prefilter::Build(regexes, "");
   REQUIRE(pf.RouteOf(7) == Prefilter::Route::kShortLiterals);  // by "/", ">" or "»"
-  REQUIRE(pf.alphabets.size() == 1);
+  REQUIRE(pf.plan().alphabets.size() == 1);
   CHECK(pf.MayMatch(7, "Home > World News > Europe"));
   CHECK(pf.MayMatch(7, "Start » Kraków 2024"));
   CHECK_FALSE(pf.MayMatch(7, "Prices rose, then fell (again) / said the bank."));

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cleaner/base/options.h"
-#include "cleaner/match/prefilter/plan_prefilter.h"
+#include "cleaner/match/prefilter/prefilter.h"
 #include "cleaner/match/prefilter/prefilter_cache.h"
 #include "cleaner/ruleset/regex_lint.h"
 #include "cleaner/ruleset/rule_set.h"

@@ -1,5 +1,6 @@
-// Whether the byte loops of the JSONL path (json_scan.cc, json_writer.cc,
-// span_report.cc) take their AVX2 variants: compiled on x86-64 with SSE2
+// Whether the byte loops with an AVX2 variant (the line pass of
+// features.cc, the literal scan of short_literals.cc, the line splitting
+// of vouched text in page.cc) take it: compiled on x86-64 with SSE2
 // (not in the portable test build, which undefines __SSE2__), each a
 // function with [[gnu::target(CLEAN_AVX2_TARGET)]], and taken when the CPU
 // has AVX2, BMI1/2 and POPCNT (checked once). Tests may turn them off to
@@ -34,36 +35,6 @@ inline bool& EnabledFlag() {
   return enabled;
 }
 inline bool Enabled() { return EnabledFlag(); }
-
-// PDEP and PEXT (BMI2) are one quick instruction on Intel CPUs and on AMD
-// from Zen 3 (family 19h), but microcode taking tens to hundreds of cycles
-// on the earlier AMD CPUs that have them (families 15h and 17h: Excavator,
-// Zen 1 and 2). The AVX2 variants use them only where this is true, and
-// take a plain path elsewhere.
-inline bool& FastBitScatterFlag() {
-  static bool fast = [] {
-#ifdef CLEAN_AVX2_VARIANTS
-    __builtin_cpu_init();
-    return !(__builtin_cpu_is("amdfam15h") || __builtin_cpu_is("amdfam17h"));
-#else
-    return false;
-#endif
-  }();
-  return fast;
-}
-inline bool FastBitScatter() { return FastBitScatterFlag(); }
-
-// For tests: PDEP and PEXT taken as slow while it lives.
-class ScopedSlowBitScatterForTesting {
- public:
-  ScopedSlowBitScatterForTesting() : was_(FastBitScatterFlag()) { FastBitScatterFlag() = false; }
-  ~ScopedSlowBitScatterForTesting() { FastBitScatterFlag() = was_; }
-  ScopedSlowBitScatterForTesting(const ScopedSlowBitScatterForTesting&) = delete;
-  ScopedSlowBitScatterForTesting& operator=(const ScopedSlowBitScatterForTesting&) = delete;
-
- private:
-  bool was_;
-};
 
 // For tests: the AVX2 variants on (where supported) or off while it lives.
 class ScopedForTesting {

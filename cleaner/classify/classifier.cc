@@ -6,8 +6,6 @@
 #include <cstddef>
 #include <cstring>
 
-#include "cleaner/base/avx2_dispatch.h"
-
 #include "cleaner/classify/context.h"
 #include "cleaner/base/heuristics.h"
 
@@ -47,8 +45,7 @@ LineKind KindOf(const LineFeatures& f, const DescribeLimits& o) {
   return f.chars == 0 ? LineKind::kBlank : k;
 }
 
-// Kinds, facts and fresh decisions of lines [from, to): the portable path,
-// and the reference for DescribeAvx2.
+// Kinds, facts and fresh decisions of lines [from, to).
 void DescribeLines(const LineFeatures* features, const LineSpan* spans, size_t from, size_t to,
                    const DescribeLimits& o, LineKind* kinds, uint8_t* facts, uint8_t* context,
                    Decision* decisions) {
@@ -76,206 +73,6 @@ void DescribeLines(const LineFeatures* features, const LineSpan* spans, size_t f
     decisions[i] = d;
   }
 }
-
-#ifdef CLEAN_AVX2_VARIANTS
-// The first 24 bytes of a LineFeatures hold every field Describe reads, in
-// the dwords DescribeAvx2 takes them from; it reads 32 bytes a line, the
-// last 8 from the next line's (so the last line is read from a copy).
-static_assert(offsetof(LineFeatures, chars) == 0 && sizeof(LineFeatures::chars) == 4);
-static_assert(offsetof(LineFeatures, words) == 4 && offsetof(LineFeatures, stop_words) == 6);
-static_assert(offsetof(LineFeatures, letters) == 8);
-static_assert(offsetof(LineFeatures, terminal) == 0x12 &&
-              offsetof(LineFeatures, list_marker) == 0x13);
-static_assert(offsetof(LineFeatures, has_sentence_break) == 0x14 &&
-              offsetof(LineFeatures, repeats) == 0x16);
-static_assert(sizeof(LineFeatures) == 24 && sizeof(LineSpan) == 8);
-static_assert(sizeof(Decision) == 8 && offsetof(Decision, blank) == 5 &&
-              static_cast<int>(LineClass::kBody) == 0);
-static_assert(static_cast<int>(LineKind::kBlank) == 0 && static_cast<int>(LineKind::kProse) == 1 &&
-              static_cast<int>(LineKind::kMedium) == 2 && static_cast<int>(LineKind::kShort) == 3 &&
-              static_cast<int>(LineKind::kNoWords) == 4);
-
-// Unsigned a >= b, lane by lane.
-[[gnu::target(CLEAN_AVX2_TARGET)]] inline __m256i GeU32(__m256i a, __m256i b) {
-  return _mm256_cmpeq_epi32(_mm256_max_epu32(a, b), a);
-}
-// `value` in the lanes of `mask`, 0 in the others.
-[[gnu::target(CLEAN_AVX2_TARGET)]] inline __m256i Bit(__m256i mask, int value) {
-  return _mm256_and_si256(mask, _mm256_set1_epi32(value));
-}
-
-// DescribeLines for eight lines: the first 32 bytes of their features,
-// transposed, give each field in the eight 32-bit lanes of one register, and
-// every test of the reference is a lane-wise compare (the stop share is the
-// same double division, four lanes at a time).
-[[gnu::target(CLEAN_AVX2_TARGET), gnu::always_inline]] inline void DescribeEight(
-    const LineFeatures* features, const LineSpan* spans, const DescribeLimits& o,
-    LineKind* kinds, uint8_t* facts, uint8_t* context, Decision* decisions) {
-  const __m256i zero = _mm256_setzero_si256();
-  const __m256i ones = _mm256_set1_epi32(-1);
-  const __m256i low16 = _mm256_set1_epi32(0xFFFF), low8 = _mm256_set1_epi32(0xFF);
-  const __m256i long_chars = _mm256_set1_epi32(static_cast<int>(o.long_chars));
-  const __m256i long2_chars = _mm256_set1_epi32(static_cast<int>(2 * o.long_chars));
-  const __m256i sentence_words = _mm256_set1_epi32(o.sentence_words);
-  // words <= title_max, with title_max <= INT_MAX: a signed compare.
-  const __m256i title_max = _mm256_set1_epi32(static_cast<int>(o.title_max));
-  const __m256i repeat_min = _mm256_set1_epi32(o.repeat_min);
-  const __m256d stop_low = _mm256_set1_pd(o.stop_low);
-  // Byte 0 of every dword to bytes 0-3 of each 128-bit lane, byte 1 to
-  // bytes 4-7, byte 2 to bytes 8-11.
-  const __m256i gather_bytes = _mm256_setr_epi8(
-      0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, -1, -1, -1, -1,
-      0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, -1, -1, -1, -1);
-  const __m256i kinds_facts_context = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-  // Each span's 64 bits all ones when begin == end; then one dword a line,
-  // 1 for a blank line.
-  const __m256i s0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(spans));
-  const __m256i s1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(spans + 4));
-  const __m256 e0 = _mm256_castsi256_ps(
-      _mm256_cmpeq_epi32(s0, _mm256_shuffle_epi32(s0, _MM_SHUFFLE(2, 3, 0, 1))));
-  const __m256 e1 = _mm256_castsi256_ps(
-      _mm256_cmpeq_epi32(s1, _mm256_shuffle_epi32(s1, _MM_SHUFFLE(2, 3, 0, 1))));
-  __m256i blank = _mm256_castps_si256(_mm256_shuffle_ps(e0, e1, _MM_SHUFFLE(2, 0, 2, 0)));
-  blank = _mm256_permute4x64_epi64(blank, _MM_SHUFFLE(3, 1, 2, 0));
-  {
-    const char* base = reinterpret_cast<const char*>(features);
-    __m256i r[8];
-    for (int k = 0; k < 8; ++k)
-      r[k] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + k * sizeof(LineFeatures)));
-    // Transpose the dwords 0, 1, 2, 4 and 5 of the eight rows.
-    __m256i t0 = _mm256_unpacklo_epi32(r[0], r[1]), t1 = _mm256_unpackhi_epi32(r[0], r[1]);
-    __m256i t2 = _mm256_unpacklo_epi32(r[2], r[3]), t3 = _mm256_unpackhi_epi32(r[2], r[3]);
-    __m256i t4 = _mm256_unpacklo_epi32(r[4], r[5]), t5 = _mm256_unpackhi_epi32(r[4], r[5]);
-    __m256i t6 = _mm256_unpacklo_epi32(r[6], r[7]), t7 = _mm256_unpackhi_epi32(r[6], r[7]);
-    __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
-    __m256i u2 = _mm256_unpacklo_epi64(t1, t3);
-    __m256i u4 = _mm256_unpacklo_epi64(t4, t6), u5 = _mm256_unpackhi_epi64(t4, t6);
-    __m256i u6 = _mm256_unpacklo_epi64(t5, t7);
-    const __m256i chars = _mm256_permute2x128_si256(u0, u4, 0x20);  // dword 0
-    const __m256i d1 = _mm256_permute2x128_si256(u1, u5, 0x20);     // words, stop words
-    const __m256i d2 = _mm256_permute2x128_si256(u2, u6, 0x20);     // letters, uppers
-    const __m256i d4 = _mm256_permute2x128_si256(u0, u4, 0x31);     // .., terminal, list marker
-    const __m256i d5 = _mm256_permute2x128_si256(u1, u5, 0x31);     // sentence break, .., repeats
-    const __m256i words = _mm256_and_si256(d1, low16);
-    const __m256i letters = _mm256_and_si256(d2, low16);
-    const __m256i terminal = _mm256_and_si256(_mm256_srli_epi32(d4, 16), low8);
-    const __m256i list_marker = _mm256_srli_epi32(d4, 24);
-    const __m256i sentence_break = _mm256_and_si256(d5, low8);
-    const __m256i repeats = _mm256_srli_epi32(d5, 16);
-
-    const __m256i sentence =
-        _mm256_xor_si256(_mm256_cmpeq_epi32(_mm256_or_si256(terminal, sentence_break), zero), ones);
-    const __m256i long_line = GeU32(chars, long_chars);
-    __m256i stop_ok = ones;
-    if (o.lang_known) {
-      // words ? stop_words / words : 0.0, as the reference divides.
-      const __m256i stop = _mm256_srli_epi32(d1, 16);
-      const __m256i no_words = _mm256_cmpeq_epi32(words, zero);
-      const __m256i divisor = _mm256_or_si256(words, _mm256_and_si256(no_words, _mm256_set1_epi32(1)));
-      __m256d q_lo = _mm256_div_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(stop)),
-                                   _mm256_cvtepi32_pd(_mm256_castsi256_si128(divisor)));
-      __m256d q_hi = _mm256_div_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(stop, 1)),
-                                   _mm256_cvtepi32_pd(_mm256_extracti128_si256(divisor, 1)));
-      __m256 ok_lo = _mm256_castpd_ps(_mm256_cmp_pd(q_lo, stop_low, _CMP_GE_OQ));
-      __m256 ok_hi = _mm256_castpd_ps(_mm256_cmp_pd(q_hi, stop_low, _CMP_GE_OQ));
-      // The low dword of each 64-bit mask, back in line order.
-      __m256i ok = _mm256_castps_si256(_mm256_shuffle_ps(ok_lo, ok_hi, _MM_SHUFFLE(2, 0, 2, 0)));
-      ok = _mm256_permute4x64_epi64(ok, _MM_SHUFFLE(3, 1, 2, 0));
-      // A line without words has share 0.0.
-      const __m256i zero_ok = _mm256_set1_epi32(0.0 >= o.stop_low ? -1 : 0);
-      stop_ok = _mm256_blendv_epi8(ok, zero_ok, no_words);
-    }
-    const __m256i prose = _mm256_and_si256(
-        _mm256_and_si256(long_line, stop_ok), _mm256_or_si256(sentence, GeU32(chars, long2_chars)));
-    // words >= sentence_words: not sentence_words > words.
-    const __m256i medium = _mm256_andnot_si256(_mm256_cmpgt_epi32(sentence_words, words),
-                                               _mm256_and_si256(stop_ok, sentence));
-    __m256i kind = _mm256_blendv_epi8(_mm256_set1_epi32(3), _mm256_set1_epi32(2), medium);
-    kind = _mm256_blendv_epi8(kind, _mm256_set1_epi32(1), prose);
-    kind = _mm256_blendv_epi8(kind, _mm256_set1_epi32(4), _mm256_cmpeq_epi32(letters, zero));
-    kind = _mm256_andnot_si256(_mm256_cmpeq_epi32(chars, zero), kind);
-
-    const __m256i is_prose = _mm256_cmpeq_epi32(kind, _mm256_set1_epi32(1));
-    const __m256i has_letters = _mm256_xor_si256(_mm256_cmpeq_epi32(letters, zero), ones);
-    const __m256i some_words = _mm256_cmpgt_epi32(words, zero);
-    const __m256i few_enough = _mm256_xor_si256(_mm256_cmpgt_epi32(words, title_max), ones);
-    const __m256i no_break = _mm256_cmpeq_epi32(sentence_break, zero);
-    const __m256i title = _mm256_andnot_si256(
-        is_prose, _mm256_and_si256(_mm256_and_si256(has_letters, some_words),
-                                   _mm256_and_si256(few_enough, no_break)));
-    const __m256i open_end = _mm256_and_si256(title, _mm256_cmpeq_epi32(terminal, zero));
-    const __m256i repeated = _mm256_xor_si256(_mm256_cmpgt_epi32(repeat_min, repeats), ones);
-    __m256i fact = _mm256_or_si256(Bit(repeated, PageWork::kRepeated), Bit(title, PageWork::kTitleLike));
-    const __m256i headline = _mm256_and_si256(open_end, _mm256_cmpgt_epi32(words, _mm256_set1_epi32(3)));
-    fact = _mm256_or_si256(fact, Bit(headline, PageWork::kHeadlineLike));
-    fact = _mm256_or_si256(
-        fact, Bit(_mm256_and_si256(open_end, _mm256_cmpgt_epi32(words, _mm256_set1_epi32(2))),
-                  PageWork::kTitleShape));
-    fact = _mm256_or_si256(fact, _mm256_slli_epi32(list_marker, 4));  // kListMarker
-    const __m256i many_words = _mm256_cmpgt_epi32(words, _mm256_set1_epi32(4));
-    fact = _mm256_or_si256(fact, _mm256_andnot_si256(many_words, _mm256_set1_epi32(PageWork::kFewWords)));
-    const __m256i is_short = _mm256_cmpeq_epi32(kind, _mm256_set1_epi32(3));
-    __m256i allowed = _mm256_or_si256(Bit(_mm256_andnot_si256(repeated, is_short), PageWork::kCtxShortRun),
-                                      Bit(headline, PageWork::kCtxHeadline));
-    allowed = _mm256_or_si256(allowed, Bit(_mm256_andnot_si256(many_words, is_short), PageWork::kCtxLabel));
-    allowed = _mm256_or_si256(
-        allowed, Bit(_mm256_or_si256(is_prose, _mm256_cmpeq_epi32(kind, _mm256_set1_epi32(2))),
-                     PageWork::kCtxSentence));
-    const __m256i ctx = _mm256_blendv_epi8(allowed, _mm256_set1_epi32(PageWork::kCtxBlank), blank);
-    // Kind in byte 0 of each dword, facts in byte 1, context in byte 2;
-    // then the eight kinds in bytes 0-7, the facts in bytes 8-15, the
-    // contexts in bytes 16-23.
-    __m256i all = _mm256_or_si256(kind, _mm256_slli_epi32(fact, 8));
-    all = _mm256_or_si256(all, _mm256_slli_epi32(ctx, 16));
-    all = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(all, gather_bytes), kinds_facts_context);
-    const __m128i out = _mm256_castsi256_si128(all);
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(kinds), out);
-    _mm_storeh_pi(reinterpret_cast<__m64*>(facts), _mm_castsi128_ps(out));
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(context), _mm256_extracti128_si256(all, 1));
-  }
-  // Fresh decisions: zero bytes but the blank flags, which are at bytes 5,
-  // 13, 21, ... of the eight (8 bytes each): byte 1 of every odd dword of
-  // two 32-byte blocks, the line's flag (1 when its span is empty) moved
-  // there; the other dwords are cleared.
-  static_assert(sizeof(Decision) * 8 == 64);
-  blank = _mm256_slli_epi32(_mm256_and_si256(blank, _mm256_set1_epi32(1)), 8);
-  const __m256i odd = _mm256_setr_epi32(0, -1, 0, -1, 0, -1, 0, -1);
-  char* d = reinterpret_cast<char*>(decisions);
-  const __m256i first = _mm256_setr_epi32(0, 0, 0, 1, 0, 2, 0, 3);  // lines 0-3
-  const __m256i last = _mm256_setr_epi32(0, 4, 0, 5, 0, 6, 0, 7);   // lines 4-7
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(d),
-                      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, first), odd));
-  _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + 32),
-                      _mm256_and_si256(_mm256_permutevar8x32_epi32(blank, last), odd));
-}
-
-// DescribeLines with DescribeEight: eight lines at a time while a line
-// follows them, and the last few through copies padded to eight (and one
-// more, read past).
-[[gnu::target(CLEAN_AVX2_TARGET)]] void DescribeAvx2(const LineFeatures* features,
-                                                     const LineSpan* spans, size_t n,
-                                                     const DescribeLimits& o, LineKind* kinds,
-                                                     uint8_t* facts, uint8_t* context,
-                                                     Decision* decisions) {
-  size_t i = 0;
-  for (; i + 9 <= n; i += 8)
-    DescribeEight(features + i, spans + i, o, kinds + i, facts + i, context + i, decisions + i);
-  if (i == n) return;
-  const size_t rest = n - i;
-  LineFeatures f[9];
-  LineSpan s[8];
-  LineKind k[8];
-  uint8_t t[8], c[8];
-  Decision d[8];
-  std::copy(features + i, features + n, f);
-  std::copy(spans + i, spans + n, s);
-  DescribeEight(f, s, o, k, t, c, d);
-  std::copy(k, k + rest, kinds + i);
-  std::copy(t, t + rest, facts + i);
-  std::copy(c, c + rest, context + i);
-  std::copy(d, d + rest, decisions + i);
-}
-#endif
 
 // A line's score for LocateRegion, and the page arrays it reads.
 struct RegionScorer {
@@ -313,8 +110,6 @@ struct RegionScorer {
         fixed[static_cast<int>(LineKind::kNoWords)][1] = -o.region_short_penalty;
   }
 
-  const uint8_t* kinds_bytes() const { return reinterpret_cast<const uint8_t*>(kinds); }
-
   // The score of a line that no rule decided and no lead-in list holds.
   double ByKind(size_t i) const {
     int k = static_cast<int>(kinds[i]);  // blank lines are of kind kBlank: 0
@@ -338,68 +133,6 @@ struct RegionScorer {
     return ByKind(i);
   }
 };
-
-#ifdef CLEAN_AVX2_VARIANTS
-// RegionScorer::Score for every line: ByKind four lines at a time in lanes
-// (the same products and sums of the same table entries, chosen by
-// compares), then a rule's line or a list item among them one by one, and
-// the last lines one by one. Returns n.
-[[gnu::target(CLEAN_AVX2_TARGET)]] size_t ScoreLinesAvx2(const RegionScorer& r, size_t n,
-                                                         double* scores) {
-  const __m256d per_prose = _mm256_set1_pd(r.per_char[1]), per_medium = _mm256_set1_pd(r.per_char[2]);
-  const __m256d short_once = _mm256_set1_pd(r.fixed[3][0]), short_repeated = _mm256_set1_pd(r.fixed[3][1]);
-  const __m256d no_words = _mm256_set1_pd(r.fixed[4][0]);
-  static_assert(static_cast<int>(LineKind::kProse) == 1 && static_cast<int>(LineKind::kMedium) == 2 &&
-                static_cast<int>(LineKind::kShort) == 3 && static_cast<int>(LineKind::kNoWords) == 4);
-  const __m256i one = _mm256_set1_epi64x(1);
-  // Local copies of the arrays' addresses: the stores to scores could alias
-  // the scorer's members.
-  const LineFeatures* const features = r.features;
-  const uint8_t* const by_rule = r.by_rule;
-  const uint8_t* const list_item = r.list_item;
-  const uint8_t* const kind_of = r.kinds_bytes();
-  const uint8_t* const fact_of = r.facts;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    uint32_t rules, items, kinds, facts;
-    std::memcpy(&rules, by_rule + i, 4);
-    std::memcpy(&items, list_item + i, 4);
-    std::memcpy(&kinds, kind_of + i, 4);
-    std::memcpy(&facts, fact_of + i, 4);
-    const __m256i k = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(kinds)));
-    const __m256i repeated = _mm256_cmpeq_epi64(
-        _mm256_and_si256(_mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(facts))), one), one);
-    // The chars as doubles (unsigned: biased into int32 range and back).
-    const __m128i c32 = _mm_xor_si128(
-        _mm_setr_epi32(static_cast<int>(features[i].chars), static_cast<int>(features[i + 1].chars),
-                       static_cast<int>(features[i + 2].chars),
-                       static_cast<int>(features[i + 3].chars)),
-        _mm_set1_epi32(INT32_MIN));
-    const __m256d chars = _mm256_add_pd(_mm256_cvtepi32_pd(c32), _mm256_set1_pd(2147483648.0));
-    const __m256d is_prose = _mm256_castsi256_pd(_mm256_cmpeq_epi64(k, one));
-    const __m256d is_medium = _mm256_castsi256_pd(_mm256_cmpeq_epi64(k, _mm256_set1_epi64x(2)));
-    const __m256d is_short = _mm256_castsi256_pd(_mm256_cmpeq_epi64(k, _mm256_set1_epi64x(3)));
-    const __m256d is_no_words = _mm256_castsi256_pd(_mm256_cmpeq_epi64(k, _mm256_set1_epi64x(4)));
-    const __m256d per =
-        _mm256_or_pd(_mm256_and_pd(is_prose, per_prose), _mm256_and_pd(is_medium, per_medium));
-    const __m256d fixed = _mm256_or_pd(
-        _mm256_and_pd(is_short,
-                      _mm256_blendv_pd(short_once, short_repeated, _mm256_castsi256_pd(repeated))),
-        _mm256_and_pd(is_no_words, no_words));
-    _mm256_storeu_pd(scores + i, _mm256_add_pd(_mm256_mul_pd(chars, per), fixed));
-    // A rule's line or a list item (few) is scored again, one by one (the
-    // bytes are read as one little-endian word).
-    uint32_t special = rules | items;
-    while (special != 0) {
-      const int byte = std::countr_zero(special) / 8;
-      scores[i + byte] = r.Score(i + byte);
-      special &= ~(0xFFu << (8 * byte));
-    }
-  }
-  for (; i < n; ++i) scores[i] = r.Score(i);
-  return n;
-}
-#endif
 
 }  // namespace
 
@@ -485,11 +218,6 @@ void Classifier::Describe(const Page& page, const Options& o, PageWork* w) {
   const DescribeLimits limits(o, w->features.language >= 0);
   const LineFeatures* const features = w->features.lines.data();
   const LineSpan* const spans = page.lines.data();
-#ifdef CLEAN_AVX2_VARIANTS
-  if (avx2::Enabled())
-    return DescribeAvx2(features, spans, n, limits, w->kinds.data(), w->facts.data(),
-                        w->context.data(), w->decisions.data());
-#endif
   DescribeLines(features, spans, 0, n, limits, w->kinds.data(), w->facts.data(),
                 w->context.data(), w->decisions.data());
 }
@@ -673,11 +401,7 @@ void Classifier::LocateRegion(const Page& page, const Options& o, PageWork* w) {
   w->scores.resize(n);
   const RegionScorer scorer(o, page, *w);
   double* const scores = w->scores.data();
-  size_t done = 0;
-#ifdef CLEAN_AVX2_VARIANTS
-  if (avx2::Enabled()) done = ScoreLinesAvx2(scorer, n, scores);
-#endif
-  for (size_t i = done; i < n; ++i) scores[i] = scorer.Score(i);
+  for (size_t i = 0; i < n; ++i) scores[i] = scorer.Score(i);
   // Segments: stretches whose running sum stays positive, each cut at its
   // best end; the lines after that end are scanned again as a stretch of
   // their own (bounded to a few passes over the page, so it stays linear).

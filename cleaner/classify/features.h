@@ -74,7 +74,6 @@ class FeatureExtractor {
   static constexpr size_t kMaxWordBytes = 64;
   const Lexicon& lexicon_;
   const size_t max_word_;  // words of more bytes are not looked up
-  const bool bit_ops_;     // the CPU has POPCNT, BMI1 and BMI2 (x86-64: then they are used)
   // A word with a capital beyond ASCII, lower-cased (16 bytes readable).
   char lower_[kMaxWordBytes + Lexicon::kShortBytes] = {};
   std::string tail_;              // a line too close to the text's end, zero-padded

@@ -1,20 +1,10 @@
 #include "cleaner/classify/matcher_scan.h"
 
 #include <algorithm>
-#include <bit>
 
 #include "cleaner/base/text_util.h"
 
 namespace clean {
-
-namespace {
-// The line holding byte `pos` of the page text ('\n' belongs to its line).
-size_t LineOf(const Page& page, size_t pos) {
-  auto it = std::upper_bound(page.lines.begin(), page.lines.end(), pos,
-                             [](size_t p, const LineSpan& l) { return p < l.begin; });
-  return static_cast<size_t>(it - page.lines.begin()) - 1;
-}
-}  // namespace
 
 MatcherScanner::MatcherScanner(const RuleSet& rules, MatchScratch& scratch)
     : rules_(rules), scratch_(scratch) {}
@@ -41,10 +31,10 @@ void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* o
   }
   if (prefilter_ && !plan.regexes.empty()) {
     const Prefilter& pf = rules_.prefilter();
-    if (!again) candidates_ok_ = FindCandidates(pf, page, &candidates_);
+    if (!again) candidates_ok_ = pf.FindCandidates(page, prefilter_scratch_, &candidates_);
     Confirm(pf, candidates_ok_, candidates_, plan, page, out);
     if (const Prefilter* own = rules_.own_prefilter(plan)) {
-      bool ok = FindCandidates(*own, page, &own_candidates_);
+      bool ok = own->FindCandidates(page, prefilter_scratch_, &own_candidates_);
       Confirm(*own, ok, own_candidates_, plan, page, out);
     }
   } else {
@@ -57,80 +47,21 @@ void MatcherScanner::Scan(const MatchPlan& plan, const Page& page, ScanResult* o
   std::sort(out->limits.begin(), out->limits.end());
 }
 
-void MatcherScanner::OnCandidate(void* ctx, uint32_t pattern, size_t end) {
-  auto* self = static_cast<MatcherScanner*>(ctx);
-  const Page& page = *self->scan_page_;
-  // The line of the match's last byte ('\n' belongs to its line). Ends
-  // come in increasing order, so the line only moves forward.
-  size_t last = end - 1;
-  size_t& li = self->scan_line_;
-  if (last < page.lines[li].begin) li = LineOf(page, last);
-  while (li + 1 < page.lines.size() && page.lines[li + 1].begin <= last) ++li;
-  uint32_t line = static_cast<uint32_t>(li);
-  if (self->last_line_[pattern] == line + 1) return;
-  self->last_line_[pattern] = line + 1;
-  self->scan_found_->push_back({line, (*self->scan_matchers_)[pattern]});
-}
-
-bool MatcherScanner::FindCandidates(const Prefilter& pf, const Page& page,
-                                    std::vector<Hit>* found) {
-  found->clear();
-  if (page.lines.empty()) return true;
-  for (auto [db, matchers] : {std::pair{pf.db.get(), &pf.db_matchers},
-                              std::pair{pf.short_db.get(), &pf.short_db_matchers}}) {
-    if (db == nullptr) continue;
-    if (std::find(fitted_.begin(), fitted_.end(), db) == fitted_.end()) {
-      multi_scratch_.Fit(*db);
-      fitted_.push_back(db);
-    }
-    scan_page_ = &page;
-    scan_line_ = 0;
-    scan_matchers_ = matchers;
-    scan_found_ = found;
-    last_line_.assign(matchers->size(), 0);
-    if (!db->Scan(multi_scratch_, page.text, &OnCandidate, this)) {
-      found->clear();
-      return false;
-    }
-  }
-  // After the short database's, as when the literal scanner's patterns
-  // were in it: the confirmations see the candidates in the same order
-  // (which the page's time budget could make matter).
-  if (pf.short_literals) {
-    short_found_.clear();
-    pf.short_literals->Scan(page.text, page.lines.data(), page.lines.size(), &short_found_);
-    for (const ShortLiterals::Found& f : short_found_)
-      found->push_back({f.line, pf.short_literal_matchers[f.pattern]});
-  }
-  if (pf.head) {
-    const std::vector<int>& matchers = pf.head_matchers;
-    pf.head->EachLine(page.text.data(), page.lines.data(), page.lines.size(),
-                      [found, &matchers](size_t i, uint64_t bits) {
-                        for (; bits != 0; bits &= bits - 1)
-                          found->push_back({static_cast<uint32_t>(i), matchers[std::countr_zero(bits)]});
-                      });
-  }
-  return true;
-}
-
-void MatcherScanner::Confirm(const Prefilter& pf, bool ok, const std::vector<Hit>& found,
-                             const MatchPlan& plan, const Page& page, ScanResult* out) {
+void MatcherScanner::Confirm(const Prefilter& pf, bool ok,
+                             const std::vector<Prefilter::Candidate>& found, const MatchPlan& plan,
+                             const Page& page, ScanResult* out) {
   if (!ok) {
     // Hyperscan failed: PCRE2 alone.
-    for (const auto* ms :
-         {&pf.db_matchers, &pf.short_db_matchers, &pf.short_literal_matchers, &pf.head_matchers})
-      for (int m : *ms)
-        if (plan.has[m] &&
-            std::find(pf.pcre_only.begin(), pf.pcre_only.end(), m) == pf.pcre_only.end())
-          ScanRegex(m, page, out);
+    for (int m : pf.Prefiltered())
+      if (plan.has[m]) ScanRegex(m, page, out);
   } else {
-    for (const Hit& c : found) {
+    for (const Prefilter::Candidate& c : found) {
       if (out->out_of_time) break;
       if (plan.has[c.matcher] && pf.MayMatch(c.matcher, page.line(c.line)))
         Confirm(c.matcher, page, c.line, out);
     }
   }
-  for (int m : pf.pcre_only) {
+  for (int m : pf.pcre_only()) {
     if (out->out_of_time) break;  // the page's time budget is spent
     if (plan.has[m]) ScanRegex(m, page, out);
   }
@@ -160,10 +91,10 @@ void MatcherScanner::ScanRegex(int m, const Page& page, ScanResult* out) {
     if (r == Regex::Result::kLimit) {
       // The whole-page call gave up: finish line by line, so the limit is
       // charged to the lines that cause it and the others still match.
-      ScanRegexByLine(m, page, LineOf(page, pos), out);
+      ScanRegexByLine(m, page, page.LineAt(pos), out);
       return;
     }
-    size_t line = LineOf(page, b);
+    size_t line = page.LineAt(b);
     const LineSpan& l = page.lines[line];
     if (e <= l.end && b < l.end) {
       out->hits.push_back({static_cast<uint32_t>(line), m});

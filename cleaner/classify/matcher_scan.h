@@ -1,5 +1,5 @@
 // Runs every matcher of a plan over a page: exact texts by one hash lookup
-// per line; regexes through the rule set's prefilter (plan_prefilter.h): one
+// per line; regexes through the rule set's prefilter (prefilter.h): one
 // automaton run over the head of each line, one Hyperscan pass over the
 // whole page text and a literal scan for the shortest rare parts name
 // candidate lines (of every plan: a second plan on the same page confirms
@@ -16,7 +16,6 @@
 #include "cleaner/text/page.h"
 #include "cleaner/match/regex.h"
 #include "cleaner/ruleset/rule_set.h"
-#include "cleaner/match/prefilter/short_literals.h"
 
 namespace clean {
 
@@ -50,33 +49,21 @@ class MatcherScanner {
   void set_prefilter(bool on) { prefilter_ = on; }
 
  private:
-  // The candidates of every regex of `pf` into *found (false: Hyperscan
-  // failed, and nothing is found).
-  bool FindCandidates(const Prefilter& pf, const Page& page, std::vector<Hit>* found);
   // Confirms the plan's regexes among `found` (from `pf`; !ok: PCRE2
   // alone), then runs the ones pf leaves to PCRE2.
-  void Confirm(const Prefilter& pf, bool ok, const std::vector<Hit>& found, const MatchPlan& plan,
-               const Page& page, ScanResult* out);
+  void Confirm(const Prefilter& pf, bool ok, const std::vector<Prefilter::Candidate>& found,
+               const MatchPlan& plan, const Page& page, ScanResult* out);
   void Confirm(int matcher, const Page& page, uint32_t line, ScanResult* out);
   void ScanRegex(int matcher, const Page& page, ScanResult* out);
   void ScanRegexByLine(int matcher, const Page& page, size_t from_line, ScanResult* out);
-  static void OnCandidate(void* self, uint32_t pattern, size_t end);
   const RuleSet& rules_;
   MatchScratch& scratch_;
-  MultiScratch multi_scratch_;
-  std::vector<const MultiRegex*> fitted_;  // databases multi_scratch_ fits
+  Prefilter::Scratch prefilter_scratch_;
   bool prefilter_ = true;
   std::string lower_;
-  // Candidate collection during a prefilter pass.
-  const Page* scan_page_ = nullptr;
-  size_t scan_line_ = 0;
-  const std::vector<int>* scan_matchers_ = nullptr;  // database pattern -> matcher
-  std::vector<uint32_t> last_line_;  // per database pattern: last candidate line + 1
-  std::vector<Hit>* scan_found_ = nullptr;  // where OnCandidate puts them
-  std::vector<ShortLiterals::Found> short_found_;  // the literal scanner's, reused
   // (line, matcher) for PCRE2 to confirm: of the rule set's prefilter (every
   // plan's), and of a plan's own.
-  std::vector<Hit> candidates_, own_candidates_;
+  std::vector<Prefilter::Candidate> candidates_, own_candidates_;
   bool candidates_ok_ = false;  // Hyperscan did not fail on the page of candidates_
 };
 

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstring>
 
-#include "cleaner/base/avx2_dispatch.h"
 #include "cleaner/base/byte_scan.h"
 #include "cleaner/base/text_util.h"
 
@@ -95,34 +94,6 @@ constexpr std::array<uint32_t, 256> kEscapeLength = [] {
   return t;
 }();
 
-// The UTF-8 form of code points of w significant bits (kUtf8Form[w], 0 for
-// 0), as Avx2Runs::PutPdep writes it: a word whose bytes, top first, are
-// the sequence; its payload and marker bits (eight bytes, so that the
-// index needs no shift of its own: the address mode scales it), and in
-// kUtf8Length its length. Indexed by the bit count, which is the highest
-// bit of 2 * cp + 1: one LEA and one BSR, with cp kept (and no special
-// case for 0).
-struct Utf8Form {
-  uint32_t payload, marker;
-};
-constexpr uint32_t Utf8FormLength(int w) { return w <= 7 ? 1 : w <= 11 ? 2 : w <= 16 ? 3 : 4; }
-constexpr std::array<Utf8Form, 33> kUtf8Form = [] {
-  std::array<Utf8Form, 33> t{};
-  for (int w = 0; w <= 32; ++w) {
-    const uint32_t len = Utf8FormLength(w);
-    constexpr uint32_t kPayload[5] = {0, 0x7F, 0x1F3F, 0x0F3F3F, 0x073F3F3F};
-    constexpr uint32_t kMarker[5] = {0, 0, 0xC080, 0xE08080, 0xF0808080};
-    const uint32_t shift = 32 - 8 * len;
-    t[w] = {kPayload[len] << shift, kMarker[len] << shift};
-  }
-  return t;
-}();
-constexpr std::array<uint8_t, 33> kUtf8Length = [] {
-  std::array<uint8_t, 33> t{};
-  for (int w = 0; w <= 32; ++w) t[w] = static_cast<uint8_t>(Utf8FormLength(w));
-  return t;
-}();
-
 // The tables of the escape decoder in one object, so that the loop over a
 // block's escapes addresses all of them from one register (separate arrays
 // took a register each, or an address computed again at every escape).
@@ -131,11 +102,8 @@ struct DecodeTables {
   std::array<uint32_t, 256> escape_hex_mask;            // kEscapeHexMask
   std::array<uint32_t, 256> escape_base;                // kEscapeBase
   std::array<uint32_t, 256> escape_length;              // kEscapeLength
-  std::array<Utf8Form, 33> utf8_form;                   // kUtf8Form
-  std::array<uint8_t, 33> utf8_length;                  // kUtf8Length
 };
-constexpr DecodeTables kTables = {kHexPlaced, kEscapeHexMask, kEscapeBase, kEscapeLength,
-                                  kUtf8Form,  kUtf8Length};
+constexpr DecodeTables kTables = {kHexPlaced, kEscapeHexMask, kEscapeBase, kEscapeLength};
 
 // The value of the four hex digits at q, or above 0xFFFF when they are not
 // four hex digits. Reads q[0, 4).
@@ -194,64 +162,6 @@ inline void PlainRun(const char* s, size_t n, size_t* p, char** d) {
   *p = end;
 }
 
-// The plain runs of the baseline (SSE2, or eight bytes at a time), and its
-// UTF-8 writer for decoded escapes.
-struct BaselineRuns {
-  template <bool kCopy>
-  static void Run(const char* s, size_t n, size_t* p, char** d) {
-    PlainRun<kCopy>(s, n, p, d);
-  }
-  static char* Put(uint32_t cp, char* d) { return Utf8WriteFour(cp, d); }
-};
-
-#ifdef CLEAN_AVX2_VARIANTS
-// PlainRun 32 bytes at a time (the runs between the escapes of text written
-// with only ASCII are mostly shorter: one block, one branch). *d must have
-// room for 32 bytes more than the run. Inlined into Scanner::StringAvx2.
-struct Avx2Runs {
-  template <bool kCopy>
-  [[gnu::target(CLEAN_AVX2_TARGET)]] static void Run(const char* s, size_t n, size_t* p,
-                                                     char** d) {
-    while (*p + 32 <= n) {
-      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + *p));
-      if constexpr (kCopy) _mm256_storeu_si256(reinterpret_cast<__m256i*>(*d), v);
-      // JsonStringStop: '"', '\\', and below 0x20 as signed bytes (controls,
-      // and every byte from 0x80).
-      __m256i stop = _mm256_or_si256(
-          _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
-                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))),
-          _mm256_cmpgt_epi8(_mm256_set1_epi8(0x20), v));
-      const unsigned bits = static_cast<unsigned>(_mm256_movemask_epi8(stop));
-      const size_t k = _tzcnt_u32(bits);  // 32 for none
-      *p += k;
-      if constexpr (kCopy) *d += k;
-      if (bits) return;
-    }
-    PlainRun<kCopy>(s, n, p, d);  // the last bytes
-  }
-  // Utf8WriteFour with BMI2 (x86-64: little-endian): the form is looked up
-  // by the code point's bit count, PDEP spreads the code point's bits
-  // over the payload bits of its bytes (the last byte lowest, the word's
-  // top byte the lead), the marker bits are ORed in, and a byte swap puts
-  // the lead byte first. No branch, and fewer instructions than working
-  // out every length's bytes. Only where PDEP is quick (avx2_dispatch.h
-  // FastBitScatter).
-  [[gnu::target(CLEAN_AVX2_TARGET)]] static char* PutPdep(uint32_t cp, char* d) {
-    // The bit count (cp is at most 0x10FFFF: 2 * cp + 1 does not wrap).
-    const unsigned width = static_cast<unsigned>(__builtin_clz(2 * cp + 1)) ^ 31;
-    const Utf8Form& f = kTables.utf8_form[width];
-    const uint32_t bytes = __builtin_bswap32(_pdep_u32(cp, f.payload) | f.marker);
-    std::memcpy(d, &bytes, 4);
-    return d + kTables.utf8_length[width];
-  }
-  // PutPdep, or Utf8WriteFour where PDEP is microcode.
-  [[gnu::target(CLEAN_AVX2_TARGET)]] static char* Put(uint32_t cp, char* d) {
-    if (!avx2::FastBitScatter()) return Utf8WriteFour(cp, d);
-    return PutPdep(cp, d);
-  }
-};
-#endif
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // A recursive-descent validator over one line; positions are byte offsets.
@@ -273,131 +183,7 @@ class Scanner {
   // stores).
   static constexpr size_t kDecodeRoom = 32;
 
-  // String<true> with the AVX2 runs (avx2::Enabled()), or the baseline's.
-  bool DecodeString(char** d) {
-#ifdef CLEAN_AVX2_VARIANTS
-    if (avx2::Enabled()) return StringAvx2(d);
-#endif
-    return String<true>(nullptr, d);
-  }
-#ifdef CLEAN_AVX2_VARIANTS
-  // String<true> 32 bytes at a time, every stop of a block (escape, quote,
-  // other byte) found at once, so that the escapes of a block are decoded
-  // one after the other with no wait between: String finds each next stop
-  // from where the last escape ended (a load, compares and a bit scan on
-  // the path from one escape to the next), and in text written with only
-  // ASCII the escapes are a few bytes apart. Blocks start where an escape
-  // ended (never inside one); the last bytes of a line are left to String.
-  // kPdep: the UTF-8 of escapes written with PDEP (avx2::FastBitScatter),
-  // decided once per string rather than per escape. Everything inlined
-  // here, so the blocks are AVX2 code.
-  [[gnu::target(CLEAN_AVX2_TARGET)]] bool StringAvx2(char** d) {
-    return avx2::FastBitScatter() ? StringBlocks<true>(d) : StringBlocks<false>(d);
-  }
-  template <bool kPdep>
-  [[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] bool StringBlocks(char** d) {
-    const char* const s = s_.data();
-    const size_t n = s_.size();
-    const char* in = s + p_ + 1;
-    char* o = *d;
-    // What a block reads: its 32 bytes, and for an escape at its last byte
-    // (a surrogate pair, 12 bytes) the 32 bytes after the escape. Blocks
-    // are taken while `in` is at most `last` (none on a line shorter than
-    // that: `in` is past s).
-    constexpr size_t kReach = 31 + 12 + 32;
-    const char* const last = s + (n >= kReach ? n - kReach : 0);
-    __m256i below = _mm256_set1_epi8(0x21);
-    asm("" : "+x"(below));  // opaque: see the stops below
-    while (in <= last) {
-      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), v);
-      const __m256i bs_v = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'));
-      // A quote, a control or a byte from 0x80 in one compare: with bit 1
-      // flipped, a quote (0x22) is 0x20 and the others stay below it as
-      // signed bytes, while no other byte comes to 0x20 or below.
-      // (`below` is opaque: the compiler would otherwise turn the compare
-      // with a constant into a minimum and an equality, two instructions.)
-      const __m256i flipped = _mm256_xor_si256(v, _mm256_set1_epi8(0x02));
-      const __m256i stop_v = _mm256_cmpgt_epi8(below, flipped);
-      const uint32_t any =
-          static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(bs_v, stop_v)));
-      if (!any) {  // plain text
-        in += 32;
-        o += 32;
-        continue;
-      }
-      const uint32_t bs = static_cast<uint32_t>(_mm256_movemask_epi8(bs_v));
-      // The stops in order. The first is no escaped byte (the block starts
-      // outside every escape), and a stop before the end of the last escape
-      // decoded is a byte that escape took (an escaped quote or backslash,
-      // a surrogate pair's low half): skipped. (No odd-backslash-run
-      // arithmetic over the block: an escape's length is known when it is
-      // decoded.) The next stop is the lowest bit cleared, not the stops
-      // from the escape's end: that would put the escape's length on the
-      // path to the next escape, which is otherwise decoded meanwhile. A
-      // bad byte inside an escape makes the escape bad, which is found
-      // first.
-      uint64_t todo = any;
-      // `out` is where the block's byte 0 would be written were the block's
-      // escapes so far as long as their UTF-8 (it falls back by what each
-      // escape saves): byte i of the block goes to out + i.
-      char* out = o;
-      size_t end = 0;  // past the last escape
-      do {
-        const size_t i = _tzcnt_u64(todo);
-        todo = _blsr_u64(todo);
-        if (i < end) continue;   // taken by the last escape
-        if (!((bs >> i) & 1)) {  // a quote or other byte: as String
-          in += i;
-          o = out + i;
-          goto stop;
-        }
-        const char* q = in + i;
-        size_t length;
-        uint32_t cp = EscapeAt(q, &length);
-        // Not an escape, or a surrogate: rare. One test for both:
-        // kRareHigh holds bit 27 (cp >> 11 of a surrogate) and bits 32 to
-        // 63, and EscapeAt's value is at most 0xFFFF (cp >> 11 below 32)
-        // or all ones (cp >> 11 masked to 63).
-        constexpr uint64_t kRareHigh = uint64_t{0xFFFFFFFF} << 32 | uint64_t{1} << (0xD800 >> 11);
-        if ((kRareHigh >> ((cp >> 11) & 63)) & 1) [[unlikely]] {
-          if (cp > 0xFFFF) {
-            p_ = static_cast<size_t>(q - s);
-            return FailEscape(p_, q[1]);
-          }
-          cp = Surrogate(cp, q, &length);  // a pair's low half is taken with it
-        }
-        char* w = out + i;
-        char* next = kPdep ? Avx2Runs::PutPdep(cp, w) : Utf8WriteFour(cp, w);
-        // The block's bytes after the escape, moved to follow its UTF-8.
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(next),
-                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + length)));
-        end = i + length;
-        out = next - end;
-      } while (todo);
-      end = end > 32 ? end : 32;
-      in += end;
-      o = out + end;
-      continue;
-    stop:
-      const unsigned char c = static_cast<unsigned char>(*in);
-      size_t p = static_cast<size_t>(in - s);
-      if (c == '"') {
-        p_ = p + 1;
-        *d = o;
-        return true;
-      }
-      if (c < 0x80) {
-        p_ = p;
-        return Fail(p, "control character in a string (must be escaped)");
-      }
-      if (!NonAsciiRun(&p, &o)) return false;
-      in = s + p;
-    }
-    // The last bytes of the line.
-    return String<true, Avx2Runs>(nullptr, d, static_cast<size_t>(in - s), o);
-  }
-#endif
+  bool DecodeString(char** d) { return String<true>(nullptr, d); }
   const std::string& error() const { return error_; }
 
   void SkipSpace() {
@@ -410,23 +196,20 @@ class Scanner {
   // closing quote. kDecode: also writes its decoded text at *d and moves *d
   // to the end of it; *d must have room for the rest of the line and
   // kDecodeRoom bytes (decoded text is never longer than its token). A
-  // lone UTF-16 surrogate escape decodes to U+FFFD. Runs: how the plain
-  // runs are skipped (BaselineRuns, Avx2Runs).
-  // (from, to: where to go on from, after the opening quote, when not
-  // p_ + 1 and *d.)
-  template <bool kDecode, typename Runs = BaselineRuns>
-  bool String(bool* escaped, char** d = nullptr, size_t from = 0, char* to = nullptr) {
+  // lone UTF-16 surrogate escape decodes to U+FFFD.
+  template <bool kDecode>
+  bool String(bool* escaped, char** d = nullptr) {
     // Positions in locals (registers), stored back at the end.
     const char* s = s_.data();
     const size_t n = s_.size();
-    size_t p = from ? from : p_ + 1;
-    char* o = kDecode ? (to ? to : *d) : nullptr;
+    size_t p = p_ + 1;
+    char* o = kDecode ? *d : nullptr;
     auto fail = [&](size_t at, std::string_view what) {
       p_ = p;
       return Fail(at, what);
     };
     while (true) {
-      Runs::template Run<kDecode>(s, n, &p, &o);
+      PlainRun<kDecode>(s, n, &p, &o);
       if (p >= n) return fail(p, "unterminated string");
       unsigned char c = static_cast<unsigned char>(s[p]);
       if (c == '\\') {  // the most common stop in text written with only ASCII
@@ -450,7 +233,7 @@ class Scanner {
         if constexpr (kDecode) {
           // A pair's low half needs six more bytes (else a lone surrogate).
           if ((cp & 0xF800) == 0xD800) cp = Surrogate(cp, s + p, &length, n - p >= 12);
-          o = Runs::Put(cp, o);
+          o = Utf8WriteFour(cp, o);
         }
         p += length;
         continue;

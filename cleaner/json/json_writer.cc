@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cstring>
 
-#include "cleaner/base/avx2_dispatch.h"
 #include "cleaner/base/byte_scan.h"
 
 namespace clean {
@@ -118,38 +117,13 @@ void AppendJsonEscaped(std::string_view s, StagedAppend* out) {
 
 namespace {
 
-// byte_scan::Find<JsonSpecial> for AppendEscapedTo.
-struct BaselineFind {
-  static size_t Next(const char* s, size_t i, size_t n) {
-    return byte_scan::Find<byte_scan::JsonSpecial>(s, i, n);
-  }
-};
-
-#ifdef CLEAN_AVX2_VARIANTS
-// The same 32 bytes at a time (the last bytes as the baseline finds them).
-struct Avx2Find {
-  [[gnu::target(CLEAN_AVX2_TARGET)]] static size_t Next(const char* s, size_t i, size_t n) {
-    for (; i + 32 <= n; i += 32) {
-      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
-      __m256i special = _mm256_or_si256(
-          _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
-                          _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))),
-          _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1F)), v));  // v <= 0x1F
-      if (uint32_t bits = static_cast<uint32_t>(_mm256_movemask_epi8(special)))
-        return i + _tzcnt_u32(bits);
-    }
-    return byte_scan::Find<byte_scan::JsonSpecial>(s, i, n);
-  }
-};
-#endif
-
 // s escaped, without the quotes.
-template <typename Find>
 void AppendEscapedTo(std::string_view s, std::string* out) {
   const char* p = s.data();
   const size_t n = s.size();
   size_t run = 0;
-  for (size_t i = Find::Next(p, 0, n); i < n; i = Find::Next(p, i, n)) {
+  auto next = [p, n](size_t i) { return byte_scan::Find<byte_scan::JsonSpecial>(p, i, n); };
+  for (size_t i = next(0); i < n; i = next(i)) {
     const Escape& e = kEscape[static_cast<unsigned char>(p[i])];
     out->append(p + run, i - run);
     if (e.len == 2) out->append(e.text, 2);  // sizes known here: copied inline
@@ -159,23 +133,13 @@ void AppendEscapedTo(std::string_view s, std::string* out) {
   out->append(p + run, n - run);
 }
 
-#ifdef CLEAN_AVX2_VARIANTS
-[[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void AppendEscapedAvx2(std::string_view s,
-                                                                        std::string* out) {
-  AppendEscapedTo<Avx2Find>(s, out);
-}
-#endif
-
 }  // namespace
 
 void AppendJsonEscapedBody(std::string_view s, std::string* out) {
   // Straight to the string, for long text (the clean text of a record)
   // where the bytes to escape are far apart: a scan for the next one, and
   // the run before it appended whole.
-#ifdef CLEAN_AVX2_VARIANTS
-  if (avx2::Enabled()) return AppendEscapedAvx2(s, out);
-#endif
-  AppendEscapedTo<BaselineFind>(s, out);
+  AppendEscapedTo(s, out);
 }
 
 void AppendJsonEscaped(std::string_view s, std::string* out) {

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <string>
 
-#include "cleaner/base/avx2_dispatch.h"
 #include "cleaner/json/json_writer.h"
 #include "cleaner/base/swar.h"
 #include "cleaner/base/text_util.h"
@@ -66,38 +65,8 @@ uint64_t Below(uint32_t hi) { return (uint64_t{1} << hi) - 1; }
 // unpredictably.
 int Popcount(uint64_t v) { return swar::Popcount(v); }
 
-// How LineCodePointSpans classifies blocks and counts bits: the baseline
-// (SSE2 or byte by byte, SWAR popcount) and, inlined into an AVX2 variant,
-// two 32-byte loads and POPCNT.
-struct BaselineBits {
-  static BlockMasks Block(const char* p) { return Classify(p); }
-  static int Count(uint64_t v) { return Popcount(v); }
-};
-
-#ifdef CLEAN_AVX2_VARIANTS
-struct Avx2Bits {
-  [[gnu::target(CLEAN_AVX2_TARGET)]] static BlockMasks Block(const char* p) {
-    BlockMasks m;
-    for (int k = 0; k < 2; ++k) {
-      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
-      __m256i newline = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n'));
-      // 10xxxxxx: below 0xC0 as a signed byte, i.e. from -128 to -65.
-      __m256i continuation = _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(0xC0)), v);
-      m.newline |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(newline)))
-                   << (32 * k);
-      m.continuation |=
-          static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(continuation)))
-          << (32 * k);
-    }
-    return m;
-  }
-  [[gnu::target(CLEAN_AVX2_TARGET)]] static int Count(uint64_t v) {
-    return static_cast<int>(_mm_popcnt_u64(v));
-  }
-};
-#endif
-
-template <typename Bits>
+// The code point spans of the lines of `original`, 64 bytes a block
+// (Classify: SSE2 or byte by byte), bits counted by SWAR popcount.
 void CodePointSpans(std::string_view original, size_t max_lines,
                     std::vector<CodePointSpan>* out) {
   out->clear();
@@ -130,28 +99,21 @@ void CodePointSpans(std::string_view original, size_t max_lines,
   };
   for (size_t base = pos; base < n; base += kBlock) {
     size_t width = std::min(kBlock, n - base);
-    BlockMasks m = width == kBlock ? Bits::Block(s + base) : ClassifyTail(s + base, width);
+    BlockMasks m = width == kBlock ? Classify(s + base) : ClassifyTail(s + base, width);
     for (uint64_t nl = m.newline; nl; nl &= nl - 1) {
       uint32_t bit = static_cast<uint32_t>(__builtin_ctzll(nl));
       size_t at = base + bit;
       uint64_t at_cp =
-          at - continuations - static_cast<uint64_t>(Bits::Count(m.continuation & Below(bit)));
+          at - continuations - static_cast<uint64_t>(Popcount(m.continuation & Below(bit)));
       emit(at, at_cp);
       if (out->size() == max_lines) return;
       line_start = at + 1;
       line_start_cp = at_cp + 1;
     }
-    continuations += static_cast<uint64_t>(Bits::Count(m.continuation));
+    continuations += static_cast<uint64_t>(Popcount(m.continuation));
   }
   if (line_start < n) emit(n, n - continuations);  // a last line without '\n'
 }
-
-#ifdef CLEAN_AVX2_VARIANTS
-[[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void CodePointSpansAvx2(
-    std::string_view original, size_t max_lines, std::vector<CodePointSpan>* out) {
-  CodePointSpans<Avx2Bits>(original, max_lines, out);
-}
-#endif
 
 }  // namespace
 
@@ -159,10 +121,7 @@ void LineCodePointSpans(std::string_view original, size_t max_lines,
                         std::vector<CodePointSpan>* out) {
   std::string cr_as_newline;  // a lone CR ends a line, as in the page reader
   if (ReplaceLoneCr(original, &cr_as_newline)) original = cr_as_newline;
-#ifdef CLEAN_AVX2_VARIANTS
-  if (avx2::Enabled()) return CodePointSpansAvx2(original, max_lines, out);
-#endif
-  CodePointSpans<BaselineBits>(original, max_lines, out);
+  CodePointSpans(original, max_lines, out);
 }
 
 void PageCodePointSpans(const Page& page, std::vector<CodePointSpan>* out) {
@@ -388,16 +347,6 @@ inline void WriteEntries(const Decision* decision, const CodePointSpan* span, si
     used[c] = static_cast<size_t>(at[c] - scratch->entries[c].data());
 }
 
-#ifdef CLEAN_AVX2_VARIANTS
-// The same compiled for AVX2 (the SSE2 steps in three-operand form, shifts
-// by a register without CL).
-[[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void WriteEntriesAvx2(
-    const Decision* decision, const CodePointSpan* span, size_t lines,
-    const std::vector<Decider>& deciders, ReportScratch* scratch, size_t used[kNumClasses]) {
-  WriteEntries(decision, span, lines, deciders, scratch, used);
-}
-#endif
-
 }  // namespace
 
 void WriteSpanReport(std::string_view id_json, std::string_view original, const CleanResult& r,
@@ -415,12 +364,7 @@ void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>&
   thread_local ReportScratch scratch;
   scratch.fragments.BeginRecord(deciders.size());
   size_t used[kNumClasses];
-#ifdef CLEAN_AVX2_VARIANTS
-  if (avx2::Enabled())
-    WriteEntriesAvx2(ds.data(), spans.data(), lines, deciders, &scratch, used);
-  else
-#endif
-    WriteEntries(ds.data(), spans.data(), lines, deciders, &scratch, used);
+  WriteEntries(ds.data(), spans.data(), lines, deciders, &scratch, used);
 
   // What comes before each class's entries, made once.
   static const std::array<std::string, kNumClasses> heads = [] {

@@ -1,6 +1,5 @@
 #include "cleaner/ruleset/rule_set.h"
 
-#include "cleaner/match/prefilter/prefilter_cache.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -100,7 +99,7 @@ class RuleSetBuilder {
       }
       if (!plan->own.empty()) plan->own_prefilter = std::make_unique<LazyPrefilter>();
     }
-    rs_->cache_dir_ = DefaultCacheDir();
+    rs_->cache_dir_ = Prefilter::DefaultCacheDir();
   }
 
  private:

@@ -17,7 +17,7 @@
 #include "cleaner/ruleset/dom_vocab.h"
 #include "cleaner/ruleset/lexicon.h"
 #include "cleaner/base/options.h"
-#include "cleaner/match/prefilter/plan_prefilter.h"
+#include "cleaner/match/prefilter/prefilter.h"
 #include "cleaner/match/regex.h"
 #include "cleaner/ruleset/rule_file.h"
 #include "cleaner/match/xml_tree.h"
@@ -62,7 +62,7 @@ struct Layer {
   }
 };
 
-// The rule set's prefilter (plan_prefilter.h), built on first use.
+// The rule set's prefilter (prefilter.h), built on first use.
 struct LazyPrefilter {
   std::once_flag once;
   Prefilter value;

@@ -40,6 +40,9 @@ struct Page {
   std::string_view line(size_t i) const {
     return std::string_view(text).substr(lines[i].begin, lines[i].end - lines[i].begin);
   }
+  // The line holding byte `pos` of `text` ('\n' belongs to its line); the
+  // page has a line.
+  size_t LineAt(size_t pos) const;
   void Clear();
 };
 

@@ -30,7 +30,7 @@ RegexReading RegexReading::Of(std::string_view regex, bool caseless) {
   // finds the lines faster on its own.
   if (std::optional<BytePattern> part = RarePart(*r.pattern); part && !part->Nullable()) {
     r.rare = ToHyperscan(*part);
-    r.short_rare = MinBytes(*part) < Prefilter::kMinDbBytes;
+    r.short_rare = MinBytes(*part) < PrefilterPlan::kMinDbBytes;
     if (r.short_rare)
       if (auto literals = ShortLiterals::LiteralsOf(*part)) r.short_literals = std::move(*literals);
   }
@@ -58,7 +58,7 @@ struct Layout {
   std::vector<uint8_t> kinds;
   std::vector<int> db_matchers;
   std::vector<int> pcre_only;       // before the databases' refusals
-  std::vector<Prefilter::Alphabet> alphabets;
+  std::vector<PrefilterPlan::Alphabet> alphabets;
 };
 
 // A literal set as one string: each literal's length (one byte), then its
@@ -168,7 +168,7 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
       !ints(&l->pcre_only) || !u32(&n) || n > matchers.size())
     return false;
   for (uint32_t i = 0; i < n; ++i) {
-    Prefilter::Alphabet a;
+    PrefilterPlan::Alphabet a;
     uint32_t m;
     if (!u32(&m) || !known(m) || bytes.size() - at < 32) return false;
     a.matcher = static_cast<int>(m);
@@ -217,7 +217,7 @@ std::unique_ptr<LineHeadDfa> Decide(const std::vector<Prefilter::Regex>& regexes
     }
     l->db_matchers.push_back(matcher);
     if (r.alphabet) {
-      Prefilter::Alphabet a{matcher, {}};
+      PrefilterPlan::Alphabet a{matcher, {}};
       for (int b = 0; b < 256; ++b) a.allowed[b] = (*r.alphabet)[b];
       l->alphabets.push_back(a);
     }
@@ -279,7 +279,8 @@ std::unique_ptr<LineHeadDfa> Decide(const std::vector<Prefilter::Regex>& regexes
 
 }  // namespace
 
-Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string& cache_dir) {
+PrefilterPlan PrefilterPlan::Build(const std::vector<Prefilter::Regex>& regexes,
+                                   const std::string& cache_dir) {
   Layout l;
   std::unique_ptr<LineHeadDfa> head;
   const std::string identity = LayoutIdentity(regexes, cache_dir);
@@ -288,7 +289,7 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   bool cached = false;
   if (key != 0 && CacheRead(cache_dir, key, &saved, identity)) {
     std::vector<int> matchers;
-    for (const Regex& r : regexes) matchers.push_back(r.matcher);
+    for (const Prefilter::Regex& r : regexes) matchers.push_back(r.matcher);
     cached = ReadLayout(saved, matchers, &l) &&
              (l.head_identity.empty() || (head = LineHeadDfa::Load(l.head_identity, cache_dir)));
   }
@@ -298,7 +299,7 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
     if (key != 0) CacheWrite(cache_dir, key, SaveLayout(l), kMaxCacheEntries, identity);
   }
 
-  Prefilter pf;
+  PrefilterPlan pf;
   pf.head = std::move(head);
   pf.head_matchers = std::move(l.head_matchers);
   pf.pcre_only = std::move(l.pcre_only);
@@ -345,7 +346,7 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   return pf;
 }
 
-Prefilter::Route Prefilter::RouteOf(int matcher) const {
+PrefilterPlan::Route PrefilterPlan::RouteOf(int matcher) const {
   auto in = [matcher](const std::vector<int>& v) {
     return std::find(v.begin(), v.end(), matcher) != v.end();
   };

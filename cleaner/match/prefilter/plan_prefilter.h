@@ -1,5 +1,6 @@
-// The prefilter of a match plan's regexes: for each regex, how the lines
-// it may match are found before PCRE2 confirms them one by one.
+// The plan behind the prefilter (prefilter.h, its only user): for each
+// regex, how the lines it may match are found before PCRE2 confirms them
+// one by one.
 //   head       regexes anchored at the line start with a selective head
 //              (prefilter_choice.h SuitsLineHead): one automaton run from
 //              the start of each line (line_head.h) for all of them, when
@@ -30,6 +31,7 @@
 #include "cleaner/match/prefilter/byte_pattern.h"
 #include "cleaner/match/prefilter/line_head.h"
 #include "cleaner/match/prefilter/multi_regex.h"
+#include "cleaner/match/prefilter/prefilter.h"
 #include "cleaner/match/prefilter/short_literals.h"
 
 namespace clean {
@@ -49,21 +51,11 @@ struct RegexReading {
   static RegexReading Of(std::string_view regex, bool caseless);
 };
 
-struct Prefilter {
-  struct Regex {
-    int matcher = -1;
-    std::string_view pattern;
-    bool caseless = false;
-    bool head_ok = true;  // false: never in the line-head automaton
-  };
-  // With a cache directory, the automaton and the Hyperscan database are
-  // cached (prefilter_cache.h).
-  static Prefilter Build(const std::vector<Regex>& regexes, const std::string& cache_dir);
+struct PrefilterPlan {
+  static PrefilterPlan Build(const std::vector<Prefilter::Regex>& regexes,
+                             const std::string& cache_dir);
 
-  // How the candidate lines of `matcher` are found. A regex taking the same
-  // route in two prefilters gets the same candidates (and so the same hits
-  // and limits) from both.
-  enum class Route { kNone, kHead, kDb, kShortLiterals, kShortDb, kPcreOnly };
+  using Route = Prefilter::Route;
   // A rare part that may match fewer bytes takes a short route (the
   // literal scanner, else the short database).
   static constexpr size_t kMinDbBytes = 3;

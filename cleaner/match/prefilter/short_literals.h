@@ -62,7 +62,7 @@ class ShortLiterals {
   void ScanPortable(std::string_view text, const LineSpan* lines, size_t n,
                     std::vector<Found>* out) const;
 
-  // One scan's walk over the positions a last byte is at (short_literals.cc).
+  // One scan's walk over the positions a last byte is at (short_literals_walk.h).
   class Walk;
 
  private:
