@@ -13,6 +13,7 @@
 
 #include "cleaner/cli/expectations.h"
 #include "cleaner/report/explain.h"
+#include "cleaner/report/feature_rows.h"
 #include "cleaner/cli/jsonl_run.h"
 #include "cleaner/io/byte_stream.h"
 #include "cleaner/io/input_dir.h"
@@ -241,6 +242,26 @@ int RunCli(const CliOptions& o) {
     }
   }
 
+  std::unique_ptr<LineModel> model;
+  uint32_t model_decider = 0;
+  if (o.model != "none") {
+    if (o.jsonl.enabled) {
+      Message("--model does not apply to --jsonl yet");
+      return 2;
+    }
+    Diagnostics model_diags;
+    if (!(model = LineModel::Load(o.model, &model_diags))) {
+      std::fputs(model_diags.Format().c_str(), stderr);
+      return 2;
+    }
+    model_decider = rules->AddDecider(
+        Decider::Make(Decider::Kind::kModel, model->id(), model->file(), model->name_line()));
+  }
+  if (o.features && (o.jsonl.enabled || o.explain)) {
+    Message("--features does not go with --jsonl or --explain");
+    return 2;
+  }
+
   if (o.prefilter) BuildPrefilters(*rules, source, o.quiet);
   if (o.jsonl.enabled) return RunJsonl(o, *rules, base, source);  // JSONL mode (jsonl_run.h)
 
@@ -249,7 +270,7 @@ int RunCli(const CliOptions& o) {
   std::vector<Input> inputs;
   std::vector<std::string> problems;  // entries of input directories that cannot be read
   std::string error;
-  if (!ExpandInputs(given, !o.out_dir.empty(), &inputs, &problems, &error)) {
+  if (!ExpandInputs(given, !o.out_dir.empty() || o.features, &inputs, &problems, &error)) {
     Message(error);
     return 2;
   }
@@ -295,6 +316,9 @@ int RunCli(const CliOptions& o) {
   Cleaner cleaner(*rules, base, source);
   cleaner.set_prefilter(o.prefilter);
   cleaner.set_input_format(o.input);
+  cleaner.set_model(model.get(), model_decider);
+  cleaner.set_features(o.features);
+  bool feature_header = false;  // written once to stdout or -o; per file with --out-dir
   double write_seconds = 0;
   bool progress = !o.quiet && !o.out_dir.empty() && isatty(STDERR_FILENO) && inputs.size() > 1;
   auto last_progress = std::chrono::steady_clock::now();
@@ -348,8 +372,15 @@ int RunCli(const CliOptions& o) {
               ") ran out; rule matching was cut short, see the report");
     auto write_start = std::chrono::steady_clock::now();
     text.clear();
-    if (o.explain) WriteExplain(r, o.keep, &text);
-    else WriteCleanText(r, o.keep, &text);
+    if (o.features) {
+      if (!feature_header || !o.out_dir.empty()) AppendFeatureHeader(&text);
+      feature_header = true;
+      AppendFeatureRows(r, in.name, &text);
+    } else if (o.explain) {
+      WriteExplain(r, o.keep, &text);
+    } else {
+      WriteCleanText(r, o.keep, &text);
+    }
     // The report is written (streamed) after the clean text.
     if (!o.out_dir.empty()) {
       if (!WriteFile(out_dir, o.out_dir, in.name + ".txt", Bytes(text), &error) ||
