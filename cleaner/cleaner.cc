@@ -76,6 +76,17 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
     dom_.Apply(page_, html_, out->source, o, &work_, &times_);
     out->dom = &dom_.matches();
   }
+  out->features = nullptr;
+  out->model_scores = nullptr;
+  if (features_on_ || (model_ && model_->Covers(html))) {
+    model_features_.Compute(page_, work_, rules_, html ? &html_ : nullptr,
+                            html ? &dom_.in_main() : nullptr);
+    if (features_on_) out->features = &model_features_;
+    if (model_ && model_->Covers(html)) {
+      model_->Apply(model_features_, html, rules_, model_decider_, &work_, &model_scores_);
+      out->model_scores = &model_scores_;
+    }
+  }
   auto done = std::chrono::steady_clock::now();
   times_.classify += std::chrono::duration<double>(done - t0).count();
   if (done > StopTime(start)) {

@@ -8,6 +8,8 @@
 
 #include "cleaner/classify/classifier.h"
 #include "cleaner/classify/dom_heuristics.h"
+#include "cleaner/classify/line_features_model.h"
+#include "cleaner/classify/line_model.h"
 #include "cleaner/html/html_page.h"
 #include "cleaner/text/page.h"
 #include "cleaner/match/regex.h"
@@ -37,6 +39,11 @@ struct CleanResult {
   // It ran out: the stages after it were cut short (rule matches skipped,
   // the HTML reader's second rendering skipped).
   bool over_time_budget = false;
+  // With set_features: the model's feature rows of the page, before the
+  // model (null otherwise).
+  const ModelFeatureExtractor* features = nullptr;
+  // With a model: per line, the score of each line it scored (NaN: none).
+  const std::vector<float>* model_scores = nullptr;
   const std::vector<Decision>& decisions() const { return work->decisions; }
 };
 
@@ -85,6 +92,14 @@ class Cleaner {
   void set_line_spans(std::vector<CodePointSpan>* spans) { line_spans_ = spans; }
   bool line_spans_written() const { return line_spans_written_; }
   InputFormat input_format() const { return format_; }
+  // The trained line scorer (line_model.h), applied after every other stage;
+  // its vetoes are decided by `decider` (RuleSet::AddDecider). Null: none.
+  void set_model(const LineModel* model, uint32_t decider) {
+    model_ = model;
+    model_decider_ = decider;
+  }
+  // On: every page's model feature rows are computed (CleanResult::features).
+  void set_features(bool on) { features_on_ = on; }
   // Time per stage over every page cleaned so far (HTML stages and classify).
   const StageTimes& times() const { return times_; }
 
@@ -115,6 +130,11 @@ class Cleaner {
   HtmlPage html_;
   DomClassifier dom_;
   StageTimes times_;
+  const LineModel* model_ = nullptr;
+  uint32_t model_decider_ = 0;
+  bool features_on_ = false;
+  ModelFeatureExtractor model_features_;
+  std::vector<float> model_scores_;
 };
 
 // Writes the kept lines, one per line, each ending in '\n'.

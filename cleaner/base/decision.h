@@ -11,7 +11,7 @@
 namespace clean {
 
 struct Decider {
-  enum class Kind : uint8_t { kSourceRule, kGenericRule, kHeuristic, kContext, kInput };
+  enum class Kind : uint8_t { kSourceRule, kGenericRule, kHeuristic, kContext, kInput, kModel };
   Kind kind = Kind::kHeuristic;
   std::string id;    // rule id ("upi.share") or heuristic name ("heuristic.short-label")
   std::string file;  // rule file as shown to users ("rules/upi.rules"); empty for heuristics

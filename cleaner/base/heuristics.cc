@@ -45,6 +45,7 @@ std::string_view DeciderKindName(Decider::Kind k) {
     case K::kHeuristic: return "heuristic";
     case K::kContext: return "context";
     case K::kInput: return "input";
+    case K::kModel: return "model";
   }
   return "?";
 }

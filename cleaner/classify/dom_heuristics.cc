@@ -242,12 +242,12 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
   size_t n_lines = html.lines.size();
   matches_.lines.assign(n_lines, DomMatch{});
   matches_.main = kNoNode;
+  in_main_.assign(n_lines, 0);
   if (t.size() < 2) return;
   RunXPath(html, source, w, times);
   FindMain(page, html, o, *w);
   matches_.main = main_;
   const DomVocabulary& vocab = rules_.dom_vocab();
-  in_main_.assign(n_lines, 0);
   boxed_.clear();
   captions_.clear();
   uint64_t caption_chars = 0;

@@ -44,6 +44,8 @@ class DomClassifier {
   uint32_t main_element() const { return main_; }
   // Per line of the last page: what its DOM decision matched.
   const DomMatches& matches() const { return matches_; }
+  // Per line of the last page: 1 when it is inside the main element.
+  const std::vector<uint8_t>& in_main() const { return in_main_; }
 
  private:
   void RunXPath(const HtmlPage& html, const Source* source, PageWork* w, StageTimes* times);

@@ -148,9 +148,20 @@ int RunCli(const CliOptions& o) {
   if (o.list_sources) return ListSources(*rules);
   const Source* source = nullptr;
   if (!o.source.empty() && !(source = FindSource(*rules, o.source, rules_dir))) return 2;
+  PageModel model;  // --model (flag_check.h keeps it to page mode)
+  if (o.model != "none") {
+    Diagnostics model_diags;
+    if (!(model.model = LineModel::Load(o.model, &model_diags))) {
+      std::fputs(model_diags.Format().c_str(), stderr);
+      return 2;
+    }
+    model.decider = rules->AddDecider(Decider::Make(Decider::Kind::kModel, model.model->id(),
+                                                    model.model->file(),
+                                                    model.model->name_line()));
+  }
   if (o.prefilter) BuildPrefilters(*rules, source, o.quiet);
   if (o.jsonl.enabled) return RunJsonl(o, *rules, base, source);  // JSONL mode (jsonl_run.h)
-  return RunPages(o, *rules, base, source);                       // page mode (page_run.h)
+  return RunPages(o, *rules, base, source, model);                // page mode (page_run.h)
 }
 
 }  // namespace clean

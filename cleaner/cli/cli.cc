@@ -90,6 +90,15 @@ const std::vector<Flag>& Flags() {
          }
          return true;
        }},
+      {"", "--model", "none|PATH",
+       "the trained line scorer (rules/model/README.md): after every other stage it may veto "
+       "lines kept as body, reported as model.NAME with their score (default: none, the "
+       "heuristics alone)",
+       [](CliOptions* o, const std::string& v, std::string*) { o->model = v; return true; }},
+      {"", "--features", "",
+       "instead of the clean text, print the line scorer's feature rows (tab-separated, a "
+       "header first; README, Training the line scorer)",
+       [](CliOptions* o, const std::string&, std::string*) { o->features = true; return true; }},
       {"", "--stage-times", "",
        "at the end, print the seconds spent per stage (decode, parse: prescan and gumbo, copy, "
        "xpath, linearize, classify, write) on stderr",

@@ -23,6 +23,8 @@ struct CliOptions {
   bool resume = false;              // --resume: skip inputs whose outputs are complete
   bool durable = false;             // --durable: fsync each output before its rename
   bool explain = false;
+  bool features = false;            // --features: the model's feature rows instead of the text
+  std::string model = "none";       // --model none|PATH
   bool prefilter = true;            // --no-prefilter turns it off
   bool check_rules = false;
   bool list_sources = false;

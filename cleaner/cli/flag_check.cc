@@ -60,6 +60,8 @@ constexpr FlagModes kFlagModes[] = {
     {"--report", kPages | kJsonlModes,
      "--out-dir writes each input's report as DIR/NAME.report.json"},
     {"--explain", kPageModes, "use --report FILE for the span report"},
+    {"--model", kPageModes, "the model does not apply to JSONL records yet"},
+    {"--features", kPageModes, "feature rows are written per page"},
     {"--input", kPageModes, "records are text, or HTML in the field --html-field names"},
     {"--stage-times", kPageModes, "it times page mode's stages"},
     {"--keep", kCleaning, ""},
@@ -141,8 +143,13 @@ std::string ReportOfSeveralPages(const CliOptions& o) {
   return "--report takes one input; for several, use --out-dir DIR (a report per input)";
 }
 
+std::string FeaturesWithExplain(const CliOptions& o) {
+  if (!o.features || !o.explain) return "";
+  return "--features and --explain each replace the clean text: give one";
+}
+
 std::string DirectoryWithoutOutDir(const CliOptions& o) {
-  if (ModeOf(o) != kPages) return "";
+  if (ModeOf(o) != kPages || o.features) return "";  // feature rows of a tree go to one stream
   for (const std::string& in : o.inputs) {
     std::error_code ec;
     if (in != "-" && fs::is_directory(in, ec))
@@ -159,7 +166,7 @@ std::string JsonlNames(const CliOptions& o) {
 
 constexpr std::string (*kRules[])(const CliOptions&) = {
     FlagOutsideItsModes, InputsInRulesModes,   IdFieldWithoutReport, DurableWithoutFile,
-    ReportOfSeveralPages, DirectoryWithoutOutDir, JsonlNames,
+    ReportOfSeveralPages, DirectoryWithoutOutDir, JsonlNames,   FeaturesWithExplain,
 };
 
 }  // namespace

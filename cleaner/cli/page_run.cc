@@ -17,6 +17,7 @@
 #include "cleaner/cli/progress.h"
 #include "cleaner/io/byte_stream.h"
 #include "cleaner/report/explain.h"
+#include "cleaner/report/feature_rows.h"
 #include "cleaner/report/report.h"
 
 namespace clean {
@@ -143,10 +144,12 @@ void AppendWarnings(const CleanResult& r, const std::string& shown, std::string*
 // One cleaner and its buffers.
 struct PageWorker {
   PageWorker(const RuleSet& rules, const Options& base, const Source* source,
-             const CliOptions& o)
+             const CliOptions& o, const PageModel& model)
       : cleaner(rules, base, source) {
     cleaner.set_prefilter(o.prefilter);
     cleaner.set_input_format(o.input);
+    cleaner.set_model(model.model.get(), model.decider);
+    cleaner.set_features(o.features);
   }
   Cleaner cleaner;
   std::string bytes, report;
@@ -165,8 +168,9 @@ struct PageOutcome {
 
 class PageRun {
  public:
-  PageRun(const CliOptions& o, const RuleSet& rules, const Options& base, const Source* source)
-      : o_(o), rules_(rules), base_(base), source_(source) {}
+  PageRun(const CliOptions& o, const RuleSet& rules, const Options& base, const Source* source,
+          const PageModel& model)
+      : o_(o), rules_(rules), base_(base), source_(source), model_(model) {}
   int Run();
 
  private:
@@ -188,6 +192,8 @@ class PageRun {
   const RuleSet& rules_;
   const Options& base_;
   const Source* source_;
+  const PageModel& model_;
+  bool feature_header_ = false;  // --features: the header went to stdout or -o
   std::vector<Input> inputs_;
   std::vector<std::string> problems_;  // entries of input directories that cannot be read
   std::vector<uint8_t> duplicate_name_;
@@ -264,8 +270,14 @@ void PageRun::Clean(PageWorker& w, size_t k, PageOutcome* out) {
   if (!w.cleaner.Clean(shown, w.bytes, &r, &error)) return fail(error);
   if (!o_.quiet) AppendWarnings(r, shown, &out->messages);
   auto write_start = std::chrono::steady_clock::now();
-  if (o_.explain) WriteExplain(r, o_.keep, &out->text);
-  else WriteCleanText(r, o_.keep, &out->text);
+  if (o_.features) {
+    if (!o_.out_dir.empty()) AppendFeatureHeader(&out->text);  // else once, in Emit
+    AppendFeatureRows(r, in.name, &out->text);
+  } else if (o_.explain) {
+    WriteExplain(r, o_.keep, &out->text);
+  } else {
+    WriteCleanText(r, o_.keep, &out->text);
+  }
   out->cleaned = true;
   // The report is written (streamed) after the clean text.
   if (!o_.out_dir.empty()) {
@@ -303,7 +315,11 @@ bool PageRun::Emit(size_t k, const PageOutcome& out, int* exit) {
   resumed_ += out.resumed;
   if (out.cleaned && o_.out_dir.empty()) {
     std::string error;
-    if (file_out_ ? !file_out_->Write(out.text, &error) : !WriteAll(stdout, out.text)) {
+    std::string header;
+    if (o_.features && !feature_header_) AppendFeatureHeader(&header);
+    feature_header_ = feature_header_ || o_.features;
+    const std::string& text = header.empty() ? out.text : header.append(out.text);
+    if (file_out_ ? !file_out_->Write(text, &error) : !WriteAll(stdout, text)) {
       *exit = failed_ ? 1 : 0;
       if (errno == EPIPE) return false;  // the reader went away: stop quietly
       if (!file_out_) error = std::strerror(errno);
@@ -364,7 +380,7 @@ int PageRun::Run() {
   size_t jobs = o_.jsonl.jobs ? o_.jsonl.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = std::max<size_t>(1, std::min(jobs, inputs_.size()));
   for (size_t w = 0; w < jobs; ++w)
-    workers_.push_back(std::make_unique<PageWorker>(rules_, base_, source_, o_));
+    workers_.push_back(std::make_unique<PageWorker>(rules_, base_, source_, o_, model_));
   std::vector<PageOutcome> window(kWindowPerJob * jobs);
   bool stopped = false;
   RunOrdered(
@@ -384,8 +400,8 @@ int PageRun::Run() {
 }  // namespace
 
 int RunPages(const CliOptions& o, const RuleSet& rules, const Options& base,
-             const Source* source) {
-  return PageRun(o, rules, base, source).Run();
+             const Source* source, const PageModel& model) {
+  return PageRun(o, rules, base, source, model).Run();
 }
 
 }  // namespace clean

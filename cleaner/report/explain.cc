@@ -1,6 +1,7 @@
 #include "cleaner/report/explain.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "cleaner/report/dom_explain.h"
@@ -72,6 +73,11 @@ void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
     out->append(Cut(t, kMaxTextBytes));
     if (t.size() > kMaxTextBytes) out->append("…");
     if (d.regex_limit) out->append("  [regex limit hit]");
+    if (r.model_scores && !std::isnan((*r.model_scores)[i])) {  // the line scorer's score
+      char score[32];
+      std::snprintf(score, sizeof score, "  [score %.3f]", (*r.model_scores)[i]);
+      out->append(score);
+    }
     if (dom_match) out->append("  [").append(dom.key).append(" ").append(dom.value).append("]");
     if (r.html) {  // the element's path, for writing xpath rules
       path.clear();

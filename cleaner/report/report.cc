@@ -1,5 +1,7 @@
 #include "cleaner/report/report.h"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -258,6 +260,11 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out,
         o.Append(class_and_decider(d));
       }
       if (d.regex_limit) o.Append(", \"regex_limit\": true");
+      if (r.model_scores && deciders[d.decider].kind == Decider::Kind::kModel) {
+        char score[32];
+        std::snprintf(score, sizeof score, ", \"score\": %.3f", (*r.model_scores)[i]);
+        o.Append(std::string_view(score));
+      }
       if (dom_match) {
         o.Append(", \"");
         o.Append(dom.key);

@@ -129,6 +129,12 @@ class RuleSet {
   const Source& generic() const { return generic_; }  // generic layer only
   const Matcher& matcher(int id) const { return matchers_[id]; }
   const std::vector<Decider>& deciders() const { return deciders_; }
+  // Adds a decider from outside the rule files (the trained model's);
+  // returns its index. Call before cleaning starts.
+  uint32_t AddDecider(Decider d) {
+    deciders_.push_back(std::move(d));
+    return static_cast<uint32_t>(deciders_.size() - 1);
+  }
   const Lexicon& lexicon() const { return lexicon_; }
   const DomVocabulary& dom_vocab() const { return dom_vocab_; }
   const MatchPlan& detect_plan() const { return detect_plan_; }

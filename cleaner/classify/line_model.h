@@ -1,0 +1,68 @@
+// The trained line scorer: gradient-boosted trees over the rows of
+// line_features_model.h, read from a model file (rules/model/README.md has
+// the format) and applied after every other stage. It may only veto: a
+// line the rules left to the heuristics, which the heuristics, context and
+// DOM passes kept as body, is removed (class navigation, decider
+// `model.<name>`) when its score, the trees' probability that it is body,
+// is below the model's threshold. Lines decided by a rule are never
+// touched. Evaluation is deterministic and allocates nothing per line.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cleaner/base/diagnostics.h"
+#include "cleaner/classify/line_features_model.h"
+
+namespace clean {
+
+class LineModel {
+ public:
+  // Reads a model file. Null when it is unreadable or malformed: every
+  // problem is in *diags as `file:line: error: ...` (unknown feature,
+  // truncated file, bad number, a tree that does not close).
+  static std::unique_ptr<LineModel> Load(const std::string& path, Diagnostics* diags);
+
+  // "model.<name>", and where the model file names it (for its Decider).
+  const std::string& id() const { return id_; }
+  const std::string& file() const { return file_; }
+  int name_line() const { return name_line_; }
+
+  // Whether the model has trees for this input mode.
+  bool Covers(bool html) const { return part(html) != nullptr; }
+  // The score (probability of body) of a feature row in that mode's part;
+  // the mode must be covered.
+  double Score(bool html, const float* row) const;
+  // The raw sum (log-odds) behind Score.
+  double Margin(bool html, const float* row) const;
+  // Vetoes the page's eligible kept lines (see above), deciding them by
+  // `decider`; (*scores)[i] is set for every line scored (NaN for the
+  // others).
+  void Apply(const ModelFeatureExtractor& features, bool html, const RuleSet& rules,
+             uint32_t decider, PageWork* w, std::vector<float>* scores) const;
+
+ private:
+  struct Node {
+    int32_t feature;   // index into the feature row; -1: a leaf
+    uint32_t left;     // row value <= threshold (as float, compared as double)
+    uint32_t right;
+    double threshold;  // split: threshold; leaf: value
+  };
+  struct Part {
+    double base = 0;
+    double threshold = 0.5;
+    std::vector<uint32_t> roots;  // first node of each tree
+    std::vector<Node> nodes;
+  };
+  const Part* part(bool html) const {
+    const Part& p = html ? html_ : text_;
+    return p.roots.empty() ? nullptr : &p;
+  }
+  friend class LineModelParser;
+  std::string id_, file_;
+  int name_line_ = 0;
+  Part text_, html_;
+};
+
+}  // namespace clean

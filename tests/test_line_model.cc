@@ -1,0 +1,183 @@
+// The trained line scorer: the C++ evaluator against scikit-learn's own
+// predictions, model-file errors at their line, and the --features rows
+// being the rows the model scores.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "cleaner/classify/line_model.h"
+#include "cleaner/cleaner.h"
+#include "cleaner/report/feature_rows.h"
+#include "test_support.h"
+
+namespace clean {
+namespace {
+
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteIn;
+
+// tests/model/, written by `tools/train --emit-test tests/model` (never by hand).
+const std::string kModelDir = std::string(CLEAN_RULES_DIR) + "/../tests/model";
+
+std::vector<std::vector<std::string>> ReadTsv(const std::string& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(ReadFile(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream cs(line);
+    std::string c;
+    while (std::getline(cs, c, '\t')) cells.push_back(c);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+std::unique_ptr<LineModel> MustLoad(const std::string& path) {
+  Diagnostics d;
+  auto m = LineModel::Load(path, &d);
+  INFO(d.Format());
+  REQUIRE(m);
+  return m;
+}
+
+// The first error of loading `text` as a model file: "line: message".
+std::string LoadError(const std::string& text) {
+  const std::string path = WriteIn(TempDir(), "bad.model", text);
+  Diagnostics d;
+  auto m = LineModel::Load(path, &d);
+  REQUIRE_FALSE(m);
+  REQUIRE(!d.items.empty());
+  CHECK(d.items[0].file == path);
+  return std::to_string(d.items[0].line) + ": " + d.items[0].message;
+}
+
+TEST_CASE("line model: evaluator equals the training library's predictions", "[model]") {
+  auto model = MustLoad(kModelDir + "/model.txt");
+  auto table = ReadTsv(kModelDir + "/table.tsv");
+  auto expected = ReadTsv(kModelDir + "/expected.tsv");
+  REQUIRE(table.size() > 100);
+  REQUIRE(table.size() == expected.size());
+  // The table's columns are the extractor's features, in its order.
+  const auto& names = ModelFeatureNames();
+  REQUIRE(table[0].size() == names.size() + 1);
+  for (size_t k = 0; k < names.size(); ++k) REQUIRE(table[0][k + 1] == names[k]);
+  std::vector<float> row(names.size());
+  size_t modes[2] = {0, 0};
+  for (size_t i = 1; i < table.size(); ++i) {
+    REQUIRE(table[i][0] == expected[i][0]);
+    const bool html = table[i][0] == "html";
+    ++modes[html];
+    for (size_t k = 0; k < names.size(); ++k) row[k] = std::strtof(table[i][k + 1].c_str(), nullptr);
+    const double want = std::strtod(expected[i][1].c_str(), nullptr);
+    REQUIRE(model->Covers(html));
+    CHECK(std::fabs(model->Score(html, row.data()) - want) <= 1e-6);
+  }
+  CHECK(modes[0] > 50);
+  CHECK(modes[1] > 50);
+}
+
+constexpr const char* kTiny =
+    "# a comment\n"
+    "clean-model 1\n"
+    "name tiny\n"
+    "input text\n"
+    "threshold 0.5\n"
+    "base 0.25\n"
+    "features 1\n"
+    "feature chars_log\n"
+    "trees 1\n"
+    "tree 3\n"
+    "node 0 split 0 2.5 1 2\n"
+    "node 1 leaf -3\n"
+    "node 2 leaf 1\n"
+    "end\n";
+
+TEST_CASE("line model: a small file evaluates by hand", "[model]") {
+  const std::string path = WriteIn(TempDir(), "tiny.model", kTiny);
+  auto m = MustLoad(path);
+  CHECK(m->id() == "model.tiny");
+  CHECK(m->name_line() == 3);
+  CHECK(m->Covers(false));
+  CHECK_FALSE(m->Covers(true));
+  std::vector<float> row(ModelFeatureCount(), 0.0f);
+  CHECK(m->Margin(false, row.data()) == Approx(0.25 - 3));
+  row[0] = 2.5f;  // <= threshold: left
+  CHECK(m->Margin(false, row.data()) == Approx(0.25 - 3));
+  row[0] = 2.6f;
+  CHECK(m->Margin(false, row.data()) == Approx(1.25));
+  CHECK(m->Score(false, row.data()) == Approx(1 / (1 + std::exp(-1.25))));
+}
+
+TEST_CASE("line model: malformed files fail at their line", "[model]") {
+  std::string tiny = kTiny;
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string s = tiny;
+    s.replace(s.find(from), from.size(), to);
+    return s;
+  };
+  CHECK(LoadError(replace("feature chars_log", "feature page_lines")) ==
+        "8: unknown feature 'page_lines' (clean --features lists the features)");
+  // Truncated: the file cut after the first leaf.
+  CHECK(LoadError(tiny.substr(0, tiny.find("node 2"))) ==
+        "12: truncated: no 'end' line (a tree lacks 1 node(s))");
+  CHECK(LoadError(replace("end\n", "")).find("truncated") != std::string::npos);
+  CHECK(LoadError(replace("base 0.25", "base 0.2x")) == "6: expected 'base NUMBER'");
+  CHECK(LoadError(replace("node 0 split 0 2.5 1 2", "node 0 split 0 2.5 0 2")) ==
+        "11: a child must be a later node of the same tree");
+  CHECK(LoadError(replace("node 0 split 0 2.5 1 2", "node 0 split 3 2.5 1 2")) ==
+        "11: feature 3 is not listed");
+  CHECK(LoadError(replace("clean-model 1", "clean-model 2")) ==
+        "2: expected 'clean-model 1' first");
+  CHECK(LoadError(replace("trees 1", "trees 2")) ==
+        "14: truncated section (1 tree(s) missing)");
+  CHECK(LoadError("") == "1: empty model file: expected 'clean-model 1'");
+}
+
+TEST_CASE("line model: --features rows are the rows the model scores", "[model]") {
+  // A veto-everything model (threshold 1): every eligible kept line is
+  // scored and vetoed; its score must be the model's score of the row
+  // --features writes for it, read back from the text.
+  std::string all = kTiny;
+  all.replace(all.find("threshold 0.5"), 13, "threshold 1");
+  const std::string path = WriteIn(TempDir(), "all.model", all);
+  auto model = MustLoad(path);
+  const RuleSet& rules = testing::ProjectRules();
+  Cleaner cleaner(rules, Options(), nullptr);
+  cleaner.set_features(true);
+  cleaner.set_model(model.get(), 0);  // decider 0 stands in for the model's
+  const std::string page = "Home\nNews\n" + testing::kP1 + "\n" + testing::kP2 + "\n" +
+                           testing::kP3 + "\nShare this\n";
+  CleanResult r;
+  std::string error;
+  REQUIRE(cleaner.Clean("page", page, &r, &error));
+  REQUIRE(r.features);
+  REQUIRE(r.model_scores);
+  std::string rows;
+  AppendFeatureHeader(&rows);
+  AppendFeatureRows(r, "page", &rows);
+  auto table = ReadTsv(WriteIn(TempDir(), "rows.tsv", rows));
+  const size_t k = ModelFeatureCount();
+  size_t scored = 0;
+  std::vector<float> row(k);
+  for (size_t i = 1; i < table.size(); ++i) {
+    const size_t line = std::stoul(table[i][1]) - 1;
+    REQUIRE(table[i].size() == 5 + k + 1);
+    for (size_t f = 0; f < k; ++f) {
+      row[f] = std::strtof(table[i][5 + f].c_str(), nullptr);
+      REQUIRE(row[f] == r.features->row(line)[f]);
+    }
+    const float s = (*r.model_scores)[line];
+    if (std::isnan(s)) continue;
+    ++scored;
+    CHECK(s == static_cast<float>(model->Score(false, row.data())));
+    CHECK(r.decisions()[line].cls == LineClass::kNavigation);
+  }
+  CHECK(scored == 3);  // the three prose lines
+}
+
+}  // namespace
+}  // namespace clean
