@@ -33,6 +33,9 @@ struct CleanResult {
   std::string_view detected_by;        // "option", "field", "domain", "fingerprint" or "none"
   uint32_t detect_decider = 0;         // the fingerprint, when detected_by == "fingerprint"
   std::string_view language;           // stop-word language, or "" when unknown
+  // Per line, the score the span report gives its span (a model's, where
+  // one scored it); null, a NaN entry or a line past its end: 1.0.
+  const std::vector<float>* line_scores = nullptr;
   const HtmlPage* html = nullptr;      // HTML input: the DOM side of the page; null for text
   const DomMatches* dom = nullptr;     // HTML input: what the DOM decisions matched
   int time_budget_ms = 0;              // the page_time_budget_ms that applied

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -305,17 +306,31 @@ TEST_CASE("fast paths: WriteDecimal equals std::to_chars", "[report][json][fast]
 namespace {
 
 // The span report line as a plain writer makes it: the spans from
-// ReferenceSpans, the lines grouped by class in ClassName order.
+// ReferenceSpans, the lines grouped by class in ClassName order, then by
+// decider in rule-set order, each [start, end, score] (1.0 without a score).
 std::string ReferenceSpanReport(std::string_view id_json, const std::vector<CodePointSpan>& spans,
                                 const CleanResult& r) {
   const auto& ds = r.decisions();
+  const auto& deciders = r.rules->deciders();
+  const size_t lines = std::min(ds.size(), spans.size());
+  auto entry = [&](size_t i) {
+    double score = 1.0;
+    if (r.line_scores && i < r.line_scores->size() && !std::isnan((*r.line_scores)[i]))
+      score = (*r.line_scores)[i];
+    return nlohmann::ordered_json{spans[i].start, spans[i].end, score};
+  };
   nlohmann::ordered_json attributes = nlohmann::ordered_json::object();
   for (int c = 0; c < kNumClasses; ++c) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (size_t i = 0; i < std::min(ds.size(), spans.size()); ++i)
-      if (!ds[i].blank && ds[i].cls == static_cast<LineClass>(c))
-        list.push_back({spans[i].start, spans[i].end, r.rules->deciders()[ds[i].decider].id});
+    for (size_t i = 0; i < lines; ++i)
+      if (!ds[i].blank && ds[i].cls == static_cast<LineClass>(c)) list.push_back(entry(i));
     attributes["clean__" + std::string(ClassName(static_cast<LineClass>(c)))] = list;
+  }
+  for (size_t d = 0; d < deciders.size(); ++d) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < lines; ++i)
+      if (!ds[i].blank && ds[i].decider == d) list.push_back(entry(i));
+    if (!list.empty()) attributes["clean__rule__" + deciders[d].id] = list;
   }
   nlohmann::ordered_json line;
   line["id"] = nlohmann::ordered_json::parse(id_json.empty() ? "null" : id_json);
@@ -463,6 +478,52 @@ TEST_CASE("fast paths: WriteSpanReport keeps rule ids apart across rule sets", "
       WriteSpanReport("1", text, r, &got);
       CHECK(got == ReferenceSpanReport("1", text, r));
     }
+}
+
+TEST_CASE("fast paths: WriteSpanReport writes line scores as a plain writer", "[jsonl][fast]") {
+  VARIANT();
+  // Scores exact in binary (the plain writer's double prints them as the
+  // float's shortest text), NaN (1.0), and a list shorter than the page.
+  const std::string text = FixturePages()[0];
+  Cleaner cleaner(testing::ProjectRules(), Options(), nullptr);
+  CleanResult r;
+  std::string error;
+  REQUIRE(cleaner.Clean("x", text, &r, &error));
+  const size_t lines = r.decisions().size();
+  REQUIRE(lines > 4);
+  const float exact[] = {0.5f, 0.25f, 0.0f, 0.75f, 1.0f, std::nanf(""), 0.015625f, 2.0f, -0.5f};
+  std::vector<float> scores(lines);
+  for (size_t i = 0; i < lines; ++i) scores[i] = exact[i % std::size(exact)];
+  for (size_t size : {lines, lines / 2, size_t{0}}) {
+    std::vector<float> given(scores.begin(), scores.begin() + static_cast<ptrdiff_t>(size));
+    r.line_scores = &given;
+    std::string got;
+    WriteSpanReport("1", text, r, &got);
+    CHECK(got == ReferenceSpanReport("1", text, r));
+  }
+  // Any float reads back as itself, a JSON number in every attribute.
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  for (float& s : scores) s = unit(rng);
+  r.line_scores = &scores;
+  std::string got;
+  WriteSpanReport("1", text, r, &got);
+  const auto line = nlohmann::json::parse(got);
+  std::vector<CodePointSpan> spans = ReferenceSpans(text, lines);
+  size_t checked = 0;
+  for (const auto& [key, list] : line["attributes"].items())
+    for (const auto& e : list) {
+      REQUIRE(e[2].is_number_float());
+      size_t i = 0;  // the line of the span
+      while (i < lines && (r.decisions()[i].blank || spans[i].start != e[0].get<uint64_t>() ||
+                           spans[i].end != e[1].get<uint64_t>()))
+        ++i;
+      REQUIRE(i < lines);
+      CHECK(static_cast<float>(e[2].get<double>()) == scores[i]);
+      ++checked;
+    }
+  CHECK(checked > 4);
+  r.line_scores = nullptr;
 }
 
 TEST_CASE("fast paths: AppendRepaired equals a byte-by-byte reference", "[text][fast]") {

@@ -8,11 +8,14 @@
 #include <cstdlib>
 #include <tuple>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "cleaner/io/byte_stream.h"
+#include "cleaner/report/span_report.h"
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;
@@ -124,7 +127,8 @@ TEST_CASE("jsonl cli: same bytes for any --jobs, report and stats agree", "[json
     size_t lines = 0;
     for (const auto& l : SplitLines(text)) lines += l.find_first_not_of(" \t\r") != std::string::npos;
     size_t spans = 0;
-    for (auto& [key, list] : rep["attributes"].items()) spans += list.size();
+    for (auto& [key, list] : rep["attributes"].items())
+      if (key.rfind("clean__rule__", 0) != 0) spans += list.size();  // the classes'
     CHECK(spans == lines);
     span_lines += spans;
     bool ascii = true;
@@ -258,18 +262,27 @@ TEST_CASE("jsonl cli: an HTML record's spans index its rendered text, as the pag
     }
     const json rep = json::parse(reports[i]);
     CHECK(rep["id"] == i);
-    CHECK(rep["version"] == 2);
+    CHECK(rep["version"] == clean::kSpanReportVersion);
     CHECK(rep["offsets"] == "rendered");
-    // (start, line text, class, rule) of every span, in text order.
-    std::vector<std::tuple<size_t, std::u32string, std::string, std::string>> got;
+    // The rule of each span start, from the rule attributes.
+    const std::string rule_key = "clean__rule__";
+    std::map<size_t, std::string> rule_at;
     for (auto& [key, list] : rep["attributes"].items())
+      if (key.rfind(rule_key, 0) == 0)
+        for (auto& s : list) rule_at[s[0].get<size_t>()] = key.substr(rule_key.size());
+    // (start, line text, class, rule) of every class span, in text order.
+    std::vector<std::tuple<size_t, std::u32string, std::string, std::string>> got;
+    for (auto& [key, list] : rep["attributes"].items()) {
+      if (key.rfind(rule_key, 0) == 0) continue;
       for (auto& s : list) {
         size_t a = s[0], b = s[1];
         REQUIRE(a <= b);
         REQUIRE(b <= rendered.size());
         got.emplace_back(a, rendered.substr(a, b - a), key.substr(std::string("clean__").size()),
-                         s[2]);
+                         rule_at[a]);
       }
+    }
+    CHECK(rule_at.size() == got.size());  // one rule a span
     std::sort(got.begin(), got.end());
     REQUIRE(got.size() == lines.size());
     for (size_t n = 0; n < lines.size(); ++n) {
@@ -279,6 +292,119 @@ TEST_CASE("jsonl cli: an HTML record's spans index its rendered text, as the pag
       if (want[n].first != "body") CHECK(std::get<3>(got[n]) == want[n].second);
     }
   }
+}
+
+namespace {
+
+// Checks one span report line is a dolma attribute line (issue 17): an id,
+// version 3, and attributes whose values are lists of [start, end, score]
+// (two unsigned integers in order, a number), named clean__CLASS for every
+// class and clean__rule__ID for the rest.
+void CheckDolmaShape(const json& rep) {
+  CHECK(rep.contains("id"));
+  CHECK(rep["version"] == clean::kSpanReportVersion);
+  CHECK(clean::kSpanReportVersion == 3);
+  const json& attributes = rep["attributes"];
+  REQUIRE(attributes.is_object());
+  for (const char* c : {"body", "title", "meta", "headline_list", "navigation", "caption", "ad"})
+    CHECK(attributes.contains(std::string("clean__") + c));
+  static const std::set<std::string> classes = {"clean__body", "clean__title", "clean__meta",
+      "clean__headline_list", "clean__navigation", "clean__caption", "clean__ad"};
+  for (const auto& [key, list] : attributes.items()) {
+    INFO(key);
+    const bool rule = key.rfind("clean__rule__", 0) == 0 && key.size() > 13;
+    CHECK((rule || classes.count(key)));
+    REQUIRE(list.is_array());
+    for (const auto& s : list) {
+      REQUIRE(s.is_array());
+      REQUIRE(s.size() == 3);
+      CHECK(s[0].is_number_unsigned());
+      CHECK(s[1].is_number_unsigned());
+      CHECK(s[0].get<uint64_t>() <= s[1].get<uint64_t>());
+      CHECK(s[2].is_number_float());
+      CHECK(s[2] == 1.0);  // rules decide: no model scores here
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("jsonl cli: the span report is dolma's attribute shape, its rules the page report's",
+          "[jsonl][cli]") {
+  // The fixtures' text pages as records: each report line has dolma's
+  // shape, and every line the per-page report of the same page removes is
+  // a span of its class and of its rule's attribute (sliced from the text,
+  // it is the line); the other spans are body lines.
+  std::vector<std::string> files;
+  for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
+    if (e.path().filename() == "input.txt") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> pages;
+  for (const auto& f : files) {
+    std::string text = ReadFile(f);
+    try {
+      (void)json(text).dump();  // throws on invalid UTF-8
+      pages.push_back(f);
+    } catch (const json::exception&) {
+    }
+  }
+  REQUIRE(pages.size() > 5);
+  const std::string dir = TempDir();
+  std::string records;
+  for (size_t i = 0; i < pages.size(); ++i)
+    records += json{{"id", i}, {"text", ReadFile(pages[i])}}.dump() + "\n";
+  WriteFile(dir + "/in.jsonl", records);
+  auto run = RunClean({"--jsonl", "-q", dir + "/in.jsonl", "-o", dir + "/out.jsonl", "--report",
+                       dir + "/spans.jsonl"});
+  REQUIRE_EXIT(run, 0);
+  auto reports = SplitLines(ReadFile(dir + "/spans.jsonl"));
+  REQUIRE(reports.size() == pages.size());
+  const std::string rule_key = "clean__rule__";
+  size_t removed_lines = 0;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    INFO(pages[i]);
+    const json rep = json::parse(reports[i]);
+    CheckDolmaShape(rep);
+    CHECK(rep["id"] == i);
+    CHECK(rep["offsets"] == "text");
+    auto page_run = RunClean({"-q", pages[i], "--report", dir + "/page.json"});
+    REQUIRE_EXIT(page_run, 0);
+    const json per_page = json::parse(ReadFile(dir + "/page.json"));
+    const std::u32string text = CodePoints(ReadFile(pages[i]));
+    // The class and the rule of each span, by its start.
+    std::map<size_t, std::pair<std::string, std::string>> at;
+    size_t rule_spans = 0, class_spans = 0;
+    for (const auto& [key, list] : rep["attributes"].items())
+      for (const auto& s : list) {
+        const size_t a = s[0], b = s[1];
+        REQUIRE(b <= text.size());
+        REQUIRE(a < b);  // a non-blank line
+        if (key.rfind(rule_key, 0) == 0) {
+          at[a].second = key.substr(rule_key.size());
+          ++rule_spans;
+        } else {
+          at[a].first = key.substr(7);
+          ++class_spans;
+        }
+      }
+    CHECK(rule_spans == class_spans);  // one rule a span, one class
+    CHECK(at.size() == class_spans);
+    // (line text, class, rule) of the removed lines, from both reports.
+    std::multiset<std::tuple<std::u32string, std::string, std::string>> want, got;
+    for (const auto& e : per_page["removed"])
+      want.emplace(CodePoints(e["text"]), e["class"], e["rule"]);
+    for (const auto& [a, cr] : at) {
+      CHECK_FALSE(cr.second.empty());
+      if (cr.first == "body") continue;
+      size_t b = 0;
+      for (const auto& s : rep["attributes"]["clean__" + cr.first])
+        if (s[0] == a) b = s[1];
+      got.emplace(text.substr(a, b - a), cr.first, cr.second);
+    }
+    CHECK(got == want);
+    removed_lines += want.size();
+  }
+  CHECK(removed_lines > 20);
 }
 
 TEST_CASE("jsonl cli: compressed inputs and outputs, --out-dir and a report directory",

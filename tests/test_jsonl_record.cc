@@ -253,13 +253,14 @@ TEST_CASE("jsonl record: report spans index the original text in code points", "
   size_t spans = 0;
   for (auto& [key, list] : rep["attributes"].items()) {
     CHECK_THAT(key, Catch::StartsWith("clean__"));
+    if (key.rfind("clean__rule__", 0) == 0) continue;  // the same spans by rule
     for (auto& s : list) {
       ++spans;
       size_t a = s[0], b = s[1];
       REQUIRE(a <= b);
       REQUIRE(b <= cps.size());
       got.push_back(cps.substr(a, b - a));
-      CHECK(s[2].is_string());
+      CHECK(s[2] == 1.0);
     }
   }
   CHECK(spans == 4);

@@ -5,17 +5,22 @@ CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev libhyperscan-dev libg
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES zlib1g-dev libzstd-dev zstd pybind11-dev python3-dev python3-distributed"
 # pip's install of the package into a venv, offline (issue 17; setup.py)
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES python3-venv python3-pip python3-setuptools python3-wheel"
+# The test suite's extra tools, installed by tools/test (not tools/setup):
+# zsh, to syntax-check the installed zsh completion (tests/install).
+CLEAN_APT_TEST_PACKAGES="zsh"
 # Reliability stages of tools/test (tools/sanitize, tools/fuzz): clang with
 # its sanitizer and libFuzzer runtimes, and llvm-symbolizer for stack traces.
 # Installed only by those stages (clean_install_deps reliability), not by
 # tools/setup, which needs only what building and running take.
 CLEAN_APT_RELIABILITY_PACKAGES="clang libclang-rt-14-dev llvm-14"
 
-# clean_install_deps [reliability]: the packages of building and running
-# (and, with `reliability`, the sanitizer and fuzzing toolchain).
+# clean_install_deps [test|reliability]: the packages of building and running
+# (and, with `test`, the test suite's tools; with `reliability`, the
+# sanitizer and fuzzing toolchain as well).
 clean_install_deps() {
   local missing=() wanted=$CLEAN_APT_PACKAGES
-  [ "${1:-}" = reliability ] && wanted="$wanted $CLEAN_APT_RELIABILITY_PACKAGES"
+  [ "${1:-}" = test ] && wanted="$wanted $CLEAN_APT_TEST_PACKAGES"
+  [ "${1:-}" = reliability ] && wanted="$wanted $CLEAN_APT_TEST_PACKAGES $CLEAN_APT_RELIABILITY_PACKAGES"
   for p in $wanted; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done

@@ -32,6 +32,9 @@ struct PyResult {
   // With spans=True: (start, end, class, rule) per non-blank line, in code
   // points of the text (HTML: of the rendered text); else None.
   py::object spans;
+  // With spans=True: the "attributes" of the span report line of the page
+  // (dolma's shape, README); else None.
+  py::object attributes;
   py::object Report() {
     if (!report) report = py::module_::import("json").attr("loads")(py::bytes(report_json));
     return report;
@@ -67,7 +70,7 @@ class PyCleaner {
     const clean::InputFormat format = html.is_none()    ? clean::InputFormat::kAuto
                                       : html.cast<bool>() ? clean::InputFormat::kHtml
                                                           : clean::InputFormat::kText;
-    std::string out, report, error, source, language;
+    std::string out, report, error, source, language, span_line;
     std::vector<clean::CodePointSpan> spans;
     std::vector<std::pair<int, uint32_t>> decided;  // class, decider per spanned line
     bool ok, have_source = false, was_html = false;
@@ -86,7 +89,11 @@ class PyCleaner {
         }
         language = std::string(r.language);
         was_html = r.html != nullptr;
-        if (want_spans) Spans(r, text, &spans, &decided);
+        if (want_spans) {
+          std::vector<clean::CodePointSpan> all;
+          Spans(r, text, &all, &spans, &decided);
+          clean::WriteSpanReport("", all, r, &span_line);
+        }
       }
       Return(std::move(c));
     }
@@ -98,7 +105,10 @@ class PyCleaner {
     res.language = language.empty() ? py::object(py::none()) : py::object(py::str(language));
     res.html = was_html;
     res.spans = py::none();
+    res.attributes = py::none();
     if (want_spans) {
+      res.attributes =
+          py::module_::import("json").attr("loads")(py::bytes(span_line))["attributes"];
       py::list l;
       const auto& deciders = rules_->deciders();
       for (size_t i = 0; i < decided.size(); ++i)
@@ -147,12 +157,13 @@ class PyCleaner {
     return d;
   }
 
-  // The spans of r's non-blank lines, as the span report has them, and
-  // each one's class and decider.
+  // The spans of r's lines (`all`) as the span report has them, and of
+  // its non-blank lines, with each one's class and decider.
   static void Spans(const clean::CleanResult& r, const std::string& text,
+                    std::vector<clean::CodePointSpan>* all_spans,
                     std::vector<clean::CodePointSpan>* spans,
                     std::vector<std::pair<int, uint32_t>>* decided) {
-    std::vector<clean::CodePointSpan> all;
+    std::vector<clean::CodePointSpan>& all = *all_spans;
     const auto& ds = r.decisions();
     if (r.html) clean::PageCodePointSpans(*r.page, &all);
     else clean::LineCodePointSpans(text, ds.size(), &all);
@@ -220,7 +231,9 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("source", &PyResult::source, "the source whose rules cleaned it, or None")
       .def_readonly("language", &PyResult::language, "the stop-word language, or None")
       .def_readonly("html", &PyResult::html, "whether it was read as HTML")
-      .def_readonly("spans", &PyResult::spans, "(start, end, class, rule) per line, or None");
+      .def_readonly("spans", &PyResult::spans, "(start, end, class, rule) per line, or None")
+      .def_readonly("attributes", &PyResult::attributes,
+                    "with spans=True, the span report's attributes (dolma's shape), or None");
   py::class_<PyCleaner>(m, "Cleaner")
       .def(py::init<py::object, py::object, std::vector<std::string>>(), py::arg("source") = py::none(),
            py::arg("rules_dir") = py::none(), py::arg("keep") = std::vector<std::string>(),

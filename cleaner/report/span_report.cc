@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -161,70 +163,29 @@ void BeginLine(std::string_view id_json, StagedAppend* out) {
   return text->data() + used;
 }
 
-// The `,"RULE"]` that ends each entry of a decider, escaped once and kept
-// in a fixed slot per decider, so that the per-line cost is one copy of
-// kSlotText bytes whatever the id. A slot is checked once per record (the
-// first time a line of the record names its decider) against the decider's
-// id, by value: the cache outlives the record and its rule set, and another
-// rule set may give the same index another id.
-class RuleFragments {
- public:
-  // The bytes of a slot copied per entry: the fragments of most ids fit
-  // (the others take the slow path, Put).
-  static constexpr size_t kSlotText = 32;
-  struct alignas(64) Slot {
-    char text[kSlotText] = {};
-    uint32_t ready = 0;    // the record's stamp once checked, when it fits
-    uint32_t checked = 0;  // the stamp of the record it was checked for
-    uint32_t size = 0;     // of the fragment
-  };
-  // A new record whose deciders are below `deciders`.
-  void BeginRecord(size_t deciders) {
-    if (slots_.size() < deciders) {
-      slots_.resize(deciders);
-      ids_.resize(deciders);
-      fragments_.resize(deciders);
-    }
-    if (++stamp_ == 0) {  // wrapped: every slot must be checked again
-      for (Slot& s : slots_) s.ready = s.checked = 0;
-      stamp_ = 1;
-    }
-  }
-  uint32_t stamp() const { return stamp_; }
-  const Slot* slots() const { return slots_.data(); }
-  // The slow path of an entry: checks slot `d` for this record against
-  // `id` (rebuilt when the id differs from the one it was built from) and
-  // writes its fragment at p in `text`, with room made for it; returns the
-  // end.
-  [[gnu::noinline]] char* Put(size_t d, std::string_view id, std::string* text, char* p) {
-    Slot& s = slots_[d];
-    std::string& f = fragments_[d];
-    if (s.checked != stamp_) {
-      s.checked = stamp_;
-      if (!s.size || ids_[d] != id) {
-        ids_[d].assign(id);
-        f.assign(1, ',');
-        AppendJsonEscaped(id, &f);
-        f.push_back(']');
-        s.size = static_cast<uint32_t>(f.size());
-        std::memcpy(s.text, f.data(), std::min(f.size(), kSlotText));
-      }
-      if (s.size <= kSlotText) s.ready = stamp_;
-    }
-    p = Grow(text, p, f.size());
-    std::memcpy(p, f.data(), f.size());
-    return p + f.size();
-  }
+// The most an entry takes: `,[START,END,SCORE]` (a score is at most
+// kMaxScore bytes).
+constexpr size_t kMaxScore = 24;
+constexpr size_t kEntry = 4 + 2 * kMaxDecimal + kMaxScore;
 
- private:
-  std::vector<Slot> slots_;
-  std::vector<std::string> ids_, fragments_;  // per decider: the id, the fragment
-  uint32_t stamp_ = 0;
-};
-
-// The most an entry takes but for a fragment longer than a slot:
-// `,[START,END` and a slot's text.
-constexpr size_t kEntry = 3 + 2 * kMaxDecimal + RuleFragments::kSlotText;
+// `,SCORE]` of a line's score at p (room for kMaxScore + 2); returns the
+// end. 1.0 (and a line without a score: NaN, or none given) is `,1.0]`;
+// others the shortest decimal that reads back as the same float, with
+// `.0` after an integer (a JSON number that reads as a float).
+inline char* PutScore(float score, char* p) {
+  if (score == 1.0f || !std::isfinite(score)) {
+    std::memcpy(p, ",1.0]", 5);
+    return p + 5;
+  }
+  *p++ = ',';
+  char* end = std::to_chars(p, p + kMaxScore, score).ptr;
+  if (std::find_if(p, end, [](char c) { return c == '.' || c == 'e'; }) == end) {
+    std::memcpy(end, ".0", 2);
+    end += 2;
+  }
+  *end = ']';
+  return end + 1;
+}
 
 #ifdef __SSE2__
 // The multipliers of PutSpan, made once per report. Hidden from the
@@ -295,20 +256,31 @@ inline char* PutSpan(const CodePointSpan& span, const SpanDigits& k, char* p) {
 }
 
 // Per thread, kept between records: each class's entries of a record, and
-// the deciders' fragments.
+// its non-blank lines by decider (the decider above the line's index).
 struct ReportScratch {
   std::array<std::string, kNumClasses> entries;
-  RuleFragments fragments;
+  std::vector<uint64_t> by_decider;
+  std::string rules, head;  // the rule attributes, one's key
 };
 
+// Writes `,[START,END,SCORE]` at p (room for kEntry) and returns the end.
+inline char* PutEntry(const CodePointSpan& span, const float* scores, size_t i,
+                      const SpanDigits& digits, char* p) {
+  p = PutSpan(span, digits, p);
+  if (!scores) {
+    std::memcpy(p, ",1.0]", 5);
+    return p + 5;
+  }
+  return PutScore(scores[i], p);
+}
+
 // Writes the entries of the spanned lines, in input order, each to its
-// class's text at[c] (`,[START,END,"RULE"]`: the comma before the first is
-// dropped when the texts are joined), in one pass over the lines. `at` and
-// `limit` are locals, not members: the stores through the pointers could
-// otherwise alias them.
-inline void WriteEntries(const Decision* decision, const CodePointSpan* span, size_t lines,
-                         const std::vector<Decider>& deciders, ReportScratch* scratch,
-                         size_t used[kNumClasses]) {
+// class's text at[c] (`,[START,END,SCORE]`: the comma before the first is
+// dropped when the texts are joined), in one pass over the lines, and
+// lists them by decider. `at` and `limit` are locals, not members: the
+// stores through the pointers could otherwise alias them.
+inline void WriteEntries(const Decision* decision, const CodePointSpan* span, const float* scores,
+                         size_t lines, ReportScratch* scratch, size_t used[kNumClasses]) {
   char* at[kNumClasses];
   const char* limit[kNumClasses];
   for (int c = 0; c < kNumClasses; ++c) {
@@ -316,9 +288,8 @@ inline void WriteEntries(const Decision* decision, const CodePointSpan* span, si
     at[c] = Grow(&t, t.data(), kEntry);
     limit[c] = t.data() + t.size() - kEntry;
   }
-  RuleFragments& fragments = scratch->fragments;
-  const RuleFragments::Slot* const slots = fragments.slots();
-  const uint32_t stamp = fragments.stamp();
+  std::vector<uint64_t>& by_decider = scratch->by_decider;
+  by_decider.clear();
   const SpanDigits digits{};
   for (size_t i = 0; i < lines; ++i) {
     const Decision* const decision_i = decision + i;
@@ -330,21 +301,46 @@ inline void WriteEntries(const Decision* decision, const CodePointSpan* span, si
       p = Grow(&t, p, kEntry);
       limit[c] = t.data() + t.size() - kEntry;
     }
-    p = PutSpan(span[i], digits, p);
-    const uint32_t d = decision_i->decider;
-    const RuleFragments::Slot& f = slots[d];
-    if (f.ready == stamp) {
-      std::memcpy(p, f.text, RuleFragments::kSlotText);
-      p += f.size;
-    } else {  // the decider's first line in the record, or a long id
-      std::string& t = scratch->entries[c];
-      p = fragments.Put(d, deciders[d].id, &t, p);
-      limit[c] = t.data() + t.size() - kEntry;
-    }
-    at[c] = p;
+    at[c] = PutEntry(span[i], scores, i, digits, p);
+    by_decider.push_back(uint64_t{decision_i->decider} << 32 | i);
   }
   for (int c = 0; c < kNumClasses; ++c)
     used[c] = static_cast<size_t>(at[c] - scratch->entries[c].data());
+}
+
+// Appends `,"clean__rule__ID":[ENTRIES]` for each decider of the lines
+// listed in by_decider, in rule-set order, its lines in input order.
+void WriteRuleAttributes(const CodePointSpan* span, const float* scores,
+                         const std::vector<Decider>& deciders, ReportScratch* scratch,
+                         std::string* out) {
+  std::vector<uint64_t>& by_decider = scratch->by_decider;
+  std::sort(by_decider.begin(), by_decider.end());
+  std::string& t = scratch->rules;
+  std::string& head = scratch->head;
+  char* p = t.data();
+  const SpanDigits digits{};
+  for (size_t k = 0; k < by_decider.size();) {
+    const uint64_t d = by_decider[k] >> 32;
+    head.assign(",\"clean__rule__");
+    AppendJsonEscapedBody(deciders[d].id, &head);
+    head.append("\":[");
+    p = Grow(&t, p, head.size() + kEntry);
+    std::memcpy(p, head.data(), head.size());
+    p += head.size();
+    for (bool first = true; k < by_decider.size() && by_decider[k] >> 32 == d; ++k) {
+      p = Grow(&t, p, kEntry);
+      const size_t i = static_cast<uint32_t>(by_decider[k]);
+      char* entry = p;
+      p = PutEntry(span[i], scores, i, digits, p);
+      if (first) {  // no comma before the first
+        std::memmove(entry, entry + 1, static_cast<size_t>(p - entry - 1));
+        --p;
+        first = false;
+      }
+    }
+    *p++ = ']';  // room: kEntry was made for the entry
+  }
+  if (!by_decider.empty()) out->append(t.data(), static_cast<size_t>(p - t.data()));
 }
 
 }  // namespace
@@ -359,12 +355,19 @@ void WriteSpanReport(std::string_view id_json, std::string_view original, const 
 void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>& spans,
                      const CleanResult& r, std::string* out) {
   const auto& ds = r.decisions();
-  const auto& deciders = r.rules->deciders();
   const size_t lines = std::min(ds.size(), spans.size());
+  const float* scores = nullptr;
+  if (r.line_scores && r.line_scores->size() >= lines) {
+    scores = r.line_scores->data();
+  } else if (r.line_scores) {  // the lines past its end: 1.0
+    thread_local std::vector<float> padded;
+    padded.assign(r.line_scores->begin(), r.line_scores->end());
+    padded.resize(lines, 1.0f);
+    scores = padded.data();
+  }
   thread_local ReportScratch scratch;
-  scratch.fragments.BeginRecord(deciders.size());
   size_t used[kNumClasses];
-  WriteEntries(ds.data(), spans.data(), lines, deciders, &scratch, used);
+  WriteEntries(ds.data(), spans.data(), scores, lines, &scratch, used);
 
   // What comes before each class's entries, made once.
   static const std::array<std::string, kNumClasses> heads = [] {
@@ -386,6 +389,7 @@ void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>&
     if (used[c]) out->append(scratch.entries[c].data() + 1, used[c] - 1);  // not the first ','
     out->push_back(']');
   }
+  WriteRuleAttributes(spans.data(), scores, r.rules->deciders(), &scratch, out);
   out->append("}}\n");
 }
 

@@ -1,16 +1,21 @@
 // The per-record report of JSONL mode (--report): one JSON line per record,
 // in the shape of dolma's attribute files, so it joins back on the id:
-//   {"id": <the record's id value>, "version": 2, "offsets": "text",
-//    "attributes": {"clean__body": [[0, 120, "heuristic.prose"], ...],
-//    "clean__navigation": [...], ...}}
+//   {"id": <the record's id value>, "version": 3, "offsets": "text",
+//    "attributes": {"clean__body": [[0, 120, 1.0], ...],
+//    "clean__title": [...], ... "clean__ad": [...],
+//    "clean__rule__heuristic.prose": [[0, 120, 1.0], ...], ...}}
 // Every non-blank line of the text the decisions were made on appears in
-// exactly one span [start, end), in Unicode code points (Python str
-// indices), trimmed of surrounding whitespace, with the rule or heuristic
-// that decided its class. That text ("offsets") is the record's ORIGINAL
-// text for a text record ("text"), and for an HTML record ("rendered") the
-// page's lines as the HTML reader rendered them, joined by '\n' (line N is
-// line N of --explain and of the per-page report; the text that
-// `clean --input html --keep` with every class prints).
+// exactly one span [start, end, score] of its class's attribute (all seven
+// written, empty or not) and in the same span of the attribute of the rule
+// or heuristic that decided it ("clean__rule__" + its id; those that
+// decided a line, in rule-set order). Offsets are in Unicode code points
+// (Python str indices), trimmed of surrounding whitespace. The score is a
+// JSON number: the line's CleanResult::line_scores entry, 1.0 without one
+// (rules decide, they do not weigh). That text ("offsets") is the record's
+// ORIGINAL text for a text record ("text"), and for an HTML record
+// ("rendered") the page's lines as the HTML reader rendered them, joined by
+// '\n' (line N is line N of --explain and of the per-page report; the text
+// that `clean --input html --keep` with every class prints).
 // Records over a limit get "over_limit": "max_bytes"|"time_budget"|
 // "html_max_bytes" and no
 // spans, plus "dropped": true when they were dropped.
@@ -25,8 +30,9 @@
 namespace clean {
 
 // The span report's "version": 2 since its lines say which text the
-// offsets index (HTML records: the rendered text, not the HTML).
-inline constexpr int kSpanReportVersion = 2;
+// offsets index (HTML records: the rendered text, not the HTML); 3 since a
+// span's third element is its score and the rule has its own attribute.
+inline constexpr int kSpanReportVersion = 3;
 
 // The spans of the first `max_lines` lines of `original`, split as the page
 // reader splits (a leading BOM dropped, lines on '\n', ASCII whitespace

@@ -23,6 +23,9 @@ TEXT_PAGES = sorted(glob.glob(os.path.join(ROOT, "fixtures/upi/*/input.txt")))
 HTML_PAGES = sorted(glob.glob(os.path.join(ROOT, "fixtures/*/*/input.html")))
 
 
+CLASSES_KEYS = ["clean__" + c for c in clean_lines.CLASSES]
+
+
 def cli(*args, stdin=None):
     return subprocess.run([BINARY, *args], input=stdin, capture_output=True, check=False)
 
@@ -107,10 +110,11 @@ class PackageTest(unittest.TestCase):
         self.assertEqual(e2.extract(read(TEXT_PAGES[0]).decode()),
                          e.extract(read(TEXT_PAGES[0]).decode()))
 
-    def test_dolma_tags_are_the_cli_span_report_with_scores(self):
-        # Each page as a JSONL record (text, and HTML with --html-field): the
-        # class attributes of tag() are the CLI report's spans with 1.0 in
-        # place of the rule, and the rule attributes hold the same spans.
+    def test_dolma_tags_are_the_cli_span_report(self):
+        # Each page as a JSONL record (text, and HTML with --html-field):
+        # tag() gives the attributes of the CLI's span report line, dolma's
+        # [start, end, score] with the score 1.0, one attribute per class
+        # and per rule, each line's span in one of each.
         tagger = clean_lines.DolmaTagger()
         for path, field in [(p, "text") for p in TEXT_PAGES[:3]] + \
                 [(p, "html") for p in HTML_PAGES[:3]]:
@@ -125,23 +129,20 @@ class PackageTest(unittest.TestCase):
                 self.assertEqual(run.returncode, 0, run.stderr)
                 with open(rep, encoding="utf-8") as f:
                     want = json.load(f)
+                self.assertEqual(want["version"], 3)
                 self.assertEqual(want["offsets"], "rendered" if field == "html" else "text")
                 tags = tagger.predict(data, html=field == "html")
-                by_rule = []
+                self.assertEqual(tags, want["attributes"])
+                by_class, by_rule = [], []
                 for key, spans in tags.items():
                     for s in spans:
                         self.assertEqual(len(s), 3)
                         self.assertIsInstance(s[2], float)
                         self.assertEqual(s[2], 1.0)
-                    if key.startswith("clean__rule__"):
-                        by_rule += [(a, b, key[len("clean__rule__"):]) for a, b, _ in spans]
-                classes = {k: v for k, v in tags.items() if not k.startswith("clean__rule__")}
-                self.assertEqual(set(classes), set(want["attributes"]))
-                rules = []
-                for key, spans in want["attributes"].items():
-                    self.assertEqual(classes[key], [[a, b, 1.0] for a, b, _ in spans])
-                    rules += [(a, b, rule) for a, b, rule in spans]
-                self.assertEqual(sorted(by_rule), sorted(rules))
+                    (by_rule if key.startswith("clean__rule__") else by_class).extend(
+                        (a, b) for a, b, _ in spans)
+                self.assertEqual(sorted(by_rule), sorted(by_class))
+                self.assertEqual(set(CLASSES_KEYS) - set(tags), set())
 
     def test_version(self):
         self.assertEqual(cli("--version").stdout.decode().split()[-1], clean_lines.__version__)

@@ -144,15 +144,14 @@ class Cleaner:
                                 spans=True).spans
 
     def tag(self, page, html=None, url=None):
-        """dolma-shaped attributes of the page: {"clean__CLASS": [[start, end,
-        1.0], ...] for every class, "clean__rule__RULE": [[start, end, 1.0],
-        ...] for every rule or heuristic that decided a line}. The score is
-        1.0: rules decide, they do not weigh."""
-        attributes = {"clean__" + c: [] for c in CLASSES}
-        for start, end, cls, rule in self.spans(page, html=html, url=url):
-            attributes["clean__" + cls].append([start, end, 1.0])
-            attributes.setdefault("clean__rule__" + rule, []).append([start, end, 1.0])
-        return attributes
+        """dolma-shaped attributes of the page, those of the CLI's span report
+        (`--jsonl --report`, version 3): {"clean__CLASS": [[start, end, 1.0],
+        ...] for every class, "clean__rule__RULE": [[start, end, 1.0], ...]
+        for every rule or heuristic that decided a line}. The score is 1.0:
+        rules decide, they do not weigh."""
+        data, path = _read(page)
+        return self._core.clean(data, html=html, url=url, name=path or "<python>",
+                                spans=True).attributes
 
     def clean_jsonl(self, input, output, report=None, rejects=None, text_field="text",
                     id_field="id", html_field=None, url_field=None, source_field=None,
