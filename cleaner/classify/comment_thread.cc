@@ -34,6 +34,9 @@ bool Letter(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 }  // namespace
 
 std::string SignatureShape(std::string_view line, int max_tokens, int max_word) {
+  // Neither a year nor a time anywhere: no token has one (tokens end at
+  // spaces, which neither pattern holds), so no shape. Most lines stop here.
+  if (!HasYear(line) && !HasTime(line)) return {};
   std::string shape;
   bool year = false, time = false, word = false;
   int tokens = 0;
@@ -55,27 +58,27 @@ std::string SignatureShape(std::string_view line, int max_tokens, int max_word) 
            static_cast<unsigned char>(t[z - 1]) < 0x80)
       --z;
     std::string_view lead = t.substr(0, b), core = t.substr(b, z - b), tail = t.substr(z);
-    std::string mark;
     bool digits = false;
     for (char c : core) digits = digits || Digit(c);
+    std::string_view mark;
     if (digits) mark = "#";
     else if (!core.empty() && ((core[0] >= 'A' && core[0] <= 'Z') ||
                                static_cast<unsigned char>(core[0]) >= 0x80))
       mark = "A";
     else if (core.size() <= static_cast<size_t>(max_word))
-      mark = std::string(core);
+      mark = core;
     else
       mark = "a";  // a lowercase name ("greenreader") or a long word
     word = word || (!core.empty() && mark == core);
-    const std::string piece = std::string(lead) + mark + std::string(tail);
     // Runs of names, and runs of numbers, are one mark.
-    const bool run = lead.empty() && (mark == "A" || mark == "#" || mark == "a") && shape.size() >= 2 &&
-                     shape.back() == mark[0] && shape[shape.size() - 2] == ' ';
+    const bool run = lead.empty() && (mark == "A" || mark == "#" || mark == "a") &&
+                     shape.size() >= 2 && shape.back() == mark[0] &&
+                     shape[shape.size() - 2] == ' ';
     if (!run) {
       if (!shape.empty()) shape += ' ';
-      shape += piece;
-    } else if (!tail.empty()) {
-      shape += std::string(tail);
+      shape.append(lead).append(mark).append(tail);
+    } else {
+      shape.append(tail);
     }
   }
   // A time alone ("21:22 Frances Watkins") stamps live-blog entries too;
@@ -84,20 +87,23 @@ std::string SignatureShape(std::string_view line, int max_tokens, int max_word) 
 }
 
 std::vector<uint8_t> SignatureLines(const Page& page, const LineKind* kinds,
-                                    const Options& o) {
+                                    const LineFeatures* features, const Options& o) {
   const size_t n = page.lines.size();
   std::vector<uint8_t> out(n, 0);
-  std::vector<std::string> shapes(n);
+  std::vector<std::pair<size_t, std::string>> shapes;  // the lines that have one
   std::unordered_map<std::string, int> count;
   for (size_t i = 0; i < n; ++i) {
     if (kinds[i] == LineKind::kBlank || kinds[i] == LineKind::kProse) continue;
+    if (features[i].digits < 3) continue;  // a year has four, a time ("3:14") three
     const std::string_view line = page.line(i);
     if (line.size() > static_cast<size_t>(o.signature_max_chars)) continue;
-    shapes[i] = SignatureShape(line, o.signature_max_tokens, o.signature_word_max_chars);
-    if (!shapes[i].empty()) ++count[shapes[i]];
+    std::string shape = SignatureShape(line, o.signature_max_tokens, o.signature_word_max_chars);
+    if (shape.empty()) continue;
+    ++count[shape];
+    shapes.emplace_back(i, std::move(shape));
   }
-  for (size_t i = 0; i < n; ++i)
-    if (!shapes[i].empty() && count[shapes[i]] >= o.record_list_min) out[i] = 1;
+  for (const auto& [i, shape] : shapes)
+    if (count[shape] >= o.record_list_min) out[i] = 1;
   return out;
 }
 

@@ -4,6 +4,7 @@
 // time or a year, and its shape (names, numbers and dates masked) recurs in
 // the page. The record-list pass (context.cc) takes them as record markers.
 #pragma once
+#include "cleaner/classify/features.h"
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,7 +25,9 @@ std::string SignatureShape(std::string_view line, int max_tokens, int max_word);
 // Per line: 1 when the line is a signature line: not blank, not prose,
 // at most options.signature_max_chars bytes, with a shape that at least
 // options.record_list_min lines of the page have.
+// `features` (features.h) lets lines with fewer than three digits, which
+// can hold neither a year nor a time, be passed over unread.
 std::vector<uint8_t> SignatureLines(const Page& page, const LineKind* kinds,
-                                    const Options& options);
+                                    const LineFeatures* features, const Options& o);
 
 }  // namespace clean

@@ -264,7 +264,7 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, Pag
   const bool title = rule_classes >> static_cast<int>(LineClass::kTitle) & 1;
   const bool caption = rule_classes >> static_cast<int>(LineClass::kCaption) & 1;
   const Lines lines(w);
-  const std::vector<uint8_t> signature = SignatureLines(page, w->kinds.data(), o);
+  const std::vector<uint8_t> signature = SignatureLines(page, w->kinds.data(), w->features.lines.data(), o);
   RecordLists(o, w->features.lines.data(), lines, signature).Run();
   BetweenBody(o, lines);
   RemoveCardLists(o, w);
