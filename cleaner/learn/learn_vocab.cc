@@ -51,15 +51,19 @@ void LearnVocabulary::Load(const std::string& path, const std::string& shown,
       if (bad) return;
       if (keyword.empty()) {
         keyword = std::string(w);
-        if (keyword != "suffix") {
+        if (keyword != "suffix" && keyword != "month" && keyword != "weekday") {
           cls = ParseClass(keyword);
           if (!cls) {
             diags->items.push_back({shown, line_no, static_cast<int>(col), false,
-                                    "unknown keyword '" + keyword + "' (suffix or a class)",
+                                    "unknown keyword '" + keyword + "' (suffix, month, weekday or a class)",
                                     line});
             bad = true;
           }
         }
+        return;
+      }
+      if (keyword == "month" || keyword == "weekday") {  // as written: case counts
+        (keyword == "month" ? dates_.months : dates_.weekdays).emplace_back(w);
         return;
       }
       std::string lower;

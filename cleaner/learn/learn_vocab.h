@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "cleaner/learn/line_key.h"
 #include "cleaner/base/diagnostics.h"
 #include "cleaner/base/line_class.h"
 
@@ -31,10 +32,13 @@ class LearnVocabulary {
   // The class the vocabulary gives a line (its first word found in a class
   // list, words compared lower-cased), if any.
   std::optional<LineClass> ClassOf(std::string_view line) const;
+  // The month and weekday names line keys mask (`month`, `weekday` lines).
+  const DateWords& date_words() const { return dates_; }
 
  private:
   std::unordered_set<std::string> suffixes_;
   std::unordered_map<std::string, LineClass> words_;
+  DateWords dates_;
 };
 
 }  // namespace clean

@@ -87,7 +87,7 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
     if (rules_.deciders()[ds[idx[k]].decider].kind == Decider::Kind::kInput) continue;
     std::string_view line = page.line(idx[k]);
     bool marked = false;
-    if (line.size() > options_.max_line_bytes || !MakeLineKey(line, &key_, &marked)) continue;
+    if (line.size() > options_.max_line_bytes || !MakeLineKey(line, vocab_.date_words(), &key_, &marked)) continue;
     bool added = false;
     stats_[k] = table.Get(LineHash(key_) | 1, &added);
     const LineStats& st = table.at(stats_[k]);
@@ -124,8 +124,9 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
 LearnedLine Learner::Guess(const LineStats& st) const {
   LearnedLine l;
   l.text = st.text;
-  MakeLineKey(st.text, &l.key);
+  MakeLineKey(st.text, vocab_.date_words(), &l.key);
   l.varies = st.varies;
+  if (l.varies) l.regex = KeyRegex(l.key, vocab_.date_words());
   l.pages = st.pages;
   l.body = st.votes[static_cast<int>(LineClass::kBody)];
   l.commented = l.body > options_.body_share * st.pages;

@@ -25,6 +25,7 @@ struct LearnedLine {
   std::string text;       // an exact text of it, from a page
   std::string key;        // its key (line_key.h)
   bool varies = false;    // its pages held different texts: a regex rule
+  std::string regex;      // then its regex (KeyRegex of the key)
   LineClass cls = LineClass::kNavigation;
   std::string why;        // what gave the class ("above the article", "vocabulary", ...)
   bool commented = false; // the classifier kept it as body on most pages

@@ -11,19 +11,10 @@ constexpr char kDigits = '\x01';
 constexpr char kMonth = '\x02';
 constexpr char kWeekday = '\x03';
 
-constexpr std::array<std::string_view, 24> kMonths = {
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
-    "Sep", "Sept", "Oct", "Nov", "Dec"};
-constexpr std::array<std::string_view, 17> kWeekdays = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mon", "Tue",
-    "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun"};
-
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-template <size_t N>
-bool In(const std::array<std::string_view, N>& words, std::string_view w) {
+bool In(const std::vector<std::string>& words, std::string_view w) {
   for (std::string_view x : words)
     if (x[0] == w[0] && x.size() == w.size() && x == w) return true;
   return false;
@@ -43,10 +34,9 @@ constexpr std::array<uint8_t, 256> MakeKinds() {
 constexpr std::array<uint8_t, 256> kKinds = MakeKinds();
 inline uint8_t Kind(char c) { return kKinds[static_cast<unsigned char>(c)]; }
 
-template <size_t N>
-void AppendAlternation(const std::array<std::string_view, N>& words, std::string* out) {
+void AppendAlternation(const std::vector<std::string>& words, std::string* out) {
   out->append("(?:");
-  for (size_t i = 0; i < N; ++i) {
+  for (size_t i = 0; i < words.size(); ++i) {
     if (i) out->push_back('|');
     out->append(words[i]);
   }
@@ -55,7 +45,8 @@ void AppendAlternation(const std::array<std::string_view, N>& words, std::string
 
 }  // namespace
 
-bool MakeLineKey(std::string_view line, std::string* key, bool* marked) {
+bool MakeLineKey(std::string_view line, const DateWords& dates, std::string* key,
+                 bool* marked) {
   key->clear();
   if (marked) *marked = false;
   if (line.empty()) return false;
@@ -85,12 +76,9 @@ bool MakeLineKey(std::string_view line, std::string* key, bool* marked) {
     {
       size_t j = i;
       while (j < n && Kind(line[j]) == kLetter) ++j;
-      // Month and weekday names are capitalised and 3 to 9 letters long.
-      if (c >= 'A' && c <= 'Z' && j - i >= 3 && j - i <= 9) {
-        std::string_view w = line.substr(i, j - i);
-        if (In(kMonths, w)) { marker(kMonth, j); continue; }
-        if (In(kWeekdays, w)) { marker(kWeekday, j); continue; }
-      }
+      std::string_view w = line.substr(i, j - i);
+      if (In(dates.months, w)) { marker(kMonth, j); continue; }
+      if (In(dates.weekdays, w)) { marker(kWeekday, j); continue; }
       i = j;
     }
   }
@@ -106,12 +94,12 @@ bool KeyHasMarker(std::string_view key) {
 
 uint64_t LineHash(std::string_view s) { return std::hash<std::string_view>()(s); }
 
-std::string KeyRegex(std::string_view key) {
+std::string KeyRegex(std::string_view key, const DateWords& dates) {
   std::string out = "^";
   for (char c : key) {
     if (c == kDigits) out.append("\\d+");
-    else if (c == kMonth) AppendAlternation(kMonths, &out);
-    else if (c == kWeekday) AppendAlternation(kWeekdays, &out);
+    else if (c == kMonth) AppendAlternation(dates.months, &out);
+    else if (c == kWeekday) AppendAlternation(dates.weekdays, &out);
     else if (static_cast<unsigned char>(c) < 0x80 && !IsLetter(c) && !IsDigit(c) && c != ' ' &&
              c != '\t') {
       out.push_back('\\');  // PCRE2: a backslash before ASCII punctuation is the literal

@@ -16,7 +16,7 @@ std::string Share(double x) {
 
 std::string RuleMatcher(const LearnedLine& l) {
   if (!l.varies) return QuoteExact(l.text);
-  return "/" + KeyRegex(l.key) + "/";  // KeyRegex escapes '/' already
+  return "/" + l.regex + "/";  // KeyRegex escapes '/' already
 }
 
 }  // namespace
