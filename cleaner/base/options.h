@@ -46,10 +46,22 @@ struct Options {
   int title_max_words = 22;
   // Minimum words for a line to count as a sentence.
   int sentence_min_words = 5;
+  // A title-like line without terminal punctuation of at least this many
+  // words is headline-like (a headline run's item, a headline-list line).
+  int headline_min_words = 4;
+  // ... and of at least this many words has a title's shape (the title
+  // above the main text may be shorter than a headline).
+  int title_shape_min_words = 3;
+  // A line of at most this many words has "few words" (a label, a menu
+  // item, a section header).
+  int few_words_max = 4;
 
   // --- Main content region -------------------------------------------------
   // Score per character of a body-like line when locating the main region.
   double region_good_weight = 1.0;
+  // Score per character of a medium line (a sentence or two), as a share of
+  // region_good_weight.
+  double region_medium_share = 0.5;
   // Penalty (in characters) of a boilerplate-like line inside the region.
   double region_bad_penalty = 60.0;
   // Penalty of a short, neutral line inside the region.
@@ -64,6 +76,8 @@ struct Options {
   // after it are list items, which count for the main text instead of against
   // it (and are body inside it) rather than menus or headline runs.
   int lead_in_list_max = 30;
+  // ... and at least this many, or the lines are no list.
+  int lead_in_list_min = 2;
   // Score per character of such a list item when locating the main region.
   double region_list_weight = 0.5;
 

@@ -1,7 +1,7 @@
 // Card lists: teaser and related-story cards (a headline and a one-paragraph
 // summary, repeated) that the body heuristics chained onto the article.
 #pragma once
-#include "cleaner/classify/classifier.h"
+#include "cleaner/classify/page_work.h"
 
 namespace clean {
 

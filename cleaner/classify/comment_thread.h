@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cleaner/classify/classifier.h"
+#include "cleaner/classify/page_work.h"
 
 namespace clean {
 

@@ -9,7 +9,7 @@
 //    and the short label opening it too;
 //  - a short line next to a caption is its credit.
 #pragma once
-#include "cleaner/classify/classifier.h"
+#include "cleaner/classify/page_work.h"
 
 namespace clean {
 

@@ -26,7 +26,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "cleaner/classify/classifier.h"
+#include "cleaner/classify/page_work.h"
 #include "cleaner/classify/dom_match.h"
 #include "cleaner/html/html_page.h"
 #include "cleaner/ruleset/rule_set.h"

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cleaner/classify/classifier.h"
+#include "cleaner/classify/page_work.h"
 #include "cleaner/html/html_page.h"
 #include "cleaner/ruleset/rule_set.h"
 
