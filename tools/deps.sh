@@ -3,6 +3,9 @@
 CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev libhyperscan-dev libgumbo-dev libxml2-dev catch2 nlohmann-json3-dev python3"
 # JSONL mode, the Python module and the Dask tool (issue 4)
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES zlib1g-dev libzstd-dev zstd pybind11-dev python3-dev python3-distributed"
+# HTML pages without a usable charset declaration: libuchardet guesses it
+# (issue 17; cleaner/html/charset_detect.cc)
+CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES libuchardet-dev"
 # pip's install of the package into a venv, offline (issue 17; setup.py)
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES python3-venv python3-pip python3-setuptools python3-wheel"
 # The test suite's extra tools, installed by tools/test (not tools/setup):
