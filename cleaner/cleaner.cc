@@ -117,6 +117,11 @@ bool Cleaner::Read(std::string_view bytes, const Options& o, bool html,
     over_limit_ = html_.over_limit;
     return false;
   }
+  if (!encoding_.empty()) {
+    size_t replaced = 0;
+    if (DecodeCharset(bytes, CanonicalCharset(encoding_), false, &encoded_text_, &replaced))
+      bytes = encoded_text_;
+  }
   std::vector<CodePointSpan>* spans = valid_utf8_ ? line_spans_ : nullptr;
   if (!BuildPage(bytes, o, &page_, error, valid_utf8_, spans)) return false;
   line_spans_written_ = spans != nullptr;

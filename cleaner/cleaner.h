@@ -95,6 +95,13 @@ class Cleaner {
   void set_line_spans(std::vector<CodePointSpan>* spans) { line_spans_ = spans; }
   bool line_spans_written() const { return line_spans_written_; }
   InputFormat input_format() const { return format_; }
+  // A charset (an iconv name, CharsetKnown) every page is decoded from,
+  // HTML and text (--encoding); empty: HTML pages find theirs
+  // (charset.h), text is UTF-8.
+  void set_encoding(const std::string& name) {
+    encoding_ = name;
+    html_reader_.set_encoding(name);
+  }
   // The trained line scorer (line_model.h), applied after every other stage;
   // its vetoes are decided by `decider` (RuleSet::AddDecider). Null: none.
   void set_model(const LineModel* model, uint32_t decider) {
@@ -124,6 +131,8 @@ class Cleaner {
   Page page_;
   PageWork work_;
   InputFormat format_ = InputFormat::kText;
+  std::string encoding_;        // set_encoding
+  std::string encoded_text_;   // a text page decoded from encoding_
   bool valid_utf8_ = false;
   std::vector<CodePointSpan>* line_spans_ = nullptr;
   bool line_spans_written_ = false;

@@ -316,3 +316,54 @@ TEST_CASE("jsonl record: the text written run by run equals WriteCleanText, and 
     }
   }
 }
+
+TEST_CASE("jsonl record: the summary has the language, and an HTML record's metadata",
+          "[jsonl]") {
+  Out text = Run(R"({"text": )" + json(kPage).dump() + "}");
+  REQUIRE(text.kind == RecordOutcome::kCleaned);
+  json s = json::parse(text.out)["clean"];
+  CHECK(s["language"] == "en");
+  CHECK_FALSE(s.contains("metadata"));  // a text record has none
+  // No language found (no words of any stop-word list): null.
+  Out none = Run(R"({"text": "12345 67890\n"})");
+  CHECK(json::parse(none.out)["clean"]["language"].is_null());
+
+  JsonlOptions o;
+  o.html_field = "html";
+  std::string page =
+      "<html><head><title>Talks end without a deal - The Daily</title>"
+      "<meta name=\"author\" content=\"Jane Doe\">"
+      "<meta property=\"article:published_time\" content=\"2024-03-05T10:00:00Z\">"
+      "<meta property=\"og:site_name\" content=\"The Daily\">"
+      "<link rel=\"canonical\" href=\"https://www.daily.example/world/talks\">"
+      "</head><body><nav><a href='/'>Home</a></nav><article><h1>Talks end without a deal</h1>"
+      "<p>" + kP1 + "</p><p>" + kP2 + "</p></article></body></html>";
+  Out html = Run(R"({"id": 7, "html": )" + json(page).dump() + "}", o);
+  REQUIRE(html.kind == RecordOutcome::kCleaned);
+  json h = json::parse(html.out)["clean"];
+  CHECK(h["language"] == "en");
+  REQUIRE(h.contains("metadata"));
+  // The same values as the per-page report of the same page.
+  Cleaner c(ProjectRules(), Options(), nullptr);
+  c.set_input_format(InputFormat::kHtml);
+  CleanResult r;
+  std::string error;
+  REQUIRE(c.Clean("page.html", page, &r, &error));
+  const HtmlMeta& m = r.html->meta;
+  CHECK(h["metadata"]["author"] == "Jane Doe");
+  CHECK(h["metadata"]["canonical_url"] == "https://www.daily.example/world/talks");
+  CHECK(h["metadata"]["site_name"] == "The Daily");
+  CHECK(h["metadata"]["title"] == m.title);
+  CHECK_FALSE(m.title.empty());
+  CHECK(h["metadata"]["date"] == m.date);
+  CHECK_THAT(m.date, Catch::StartsWith("2024-03-05"));
+  CHECK(h["metadata"]["domain"] == m.domain);
+  // Keys in the report's order, every one present (null when not found).
+  std::vector<std::string> keys;
+  for (auto& [k, v] : h["metadata"].items()) keys.push_back(k);
+  CHECK(keys.size() == 6);
+  Out bare = Run(R"({"html": "<p>)" + kP1 + R"(</p>"})", o);
+  json b = json::parse(bare.out)["clean"]["metadata"];
+  CHECK(b["author"].is_null());
+  CHECK(b["canonical_url"].is_null());
+}

@@ -3,11 +3,17 @@
 CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev libhyperscan-dev libgumbo-dev libxml2-dev catch2 nlohmann-json3-dev python3"
 # JSONL mode, the Python module and the Dask tool (issue 4)
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES zlib1g-dev libzstd-dev zstd pybind11-dev python3-dev python3-distributed"
+# bzip2 and xz inputs (cleaner/io/bzip2_stream.cc, xz_stream.cc)
+CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES libbz2-dev liblzma-dev"
+# HTML pages without a usable charset declaration: libuchardet guesses it
+# (issue 17; cleaner/html/charset_detect.cc)
+CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES libuchardet-dev"
 # pip's install of the package into a venv, offline (issue 17; setup.py)
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES python3-venv python3-pip python3-setuptools python3-wheel"
 # The test suite's extra tools, installed by tools/test (not tools/setup):
 # zsh, to syntax-check the installed zsh completion (tests/install).
-CLEAN_APT_TEST_PACKAGES="zsh"
+# bzip2 and xz, to make the compressed inputs of tests/test_input_tree.cc.
+CLEAN_APT_TEST_PACKAGES="zsh bzip2 xz-utils"
 # Reliability stages of tools/test (tools/sanitize, tools/fuzz): clang with
 # its sanitizer and libFuzzer runtimes, and llvm-symbolizer for stack traces.
 # Installed only by those stages (clean_install_deps reliability), not by

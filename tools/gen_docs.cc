@@ -155,6 +155,9 @@ std::string ManPage(const Help& h) {
 // The words completing a flag's value, as a shell word list; empty: none.
 std::string ValueWords(const Help& h, const Flag& f) {
   if (f.name == "--input") return "html text auto";
+  if (f.name == "--encoding")  // the common ones; any iconv name is taken
+    return "utf-8 windows-1252 windows-1251 windows-1250 iso-8859-2 koi8-r shift_jis euc-jp "
+           "gb18030 gbk big5 euc-kr";
   if (f.name == "--keep") {
     std::string w;
     for (const auto& c : h.classes)

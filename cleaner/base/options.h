@@ -132,6 +132,11 @@ struct Options {
   // many bytes from the tag's '<' are dropped and counted (the name and the
   // closing '>' stay; the datasets' longest tag is ~180 KB, an inline image).
   int html_max_tag_bytes = 1 << 20;
+  // A page that declares no charset it is valid in, and is not UTF-8, has
+  // its charset guessed by libuchardet only when it has at least this many
+  // non-ASCII bytes (in its first 200 kB): a guess on a word or two is often
+  // wrong ("na\xEFve" reads as IBM852); below, windows-1252 as before.
+  int charset_detect_min_bytes = 8;
   // A page whose rendering has fewer non-space characters than this is
   // rendered again with its <noscript> content (pages that show their text
   // only without JavaScript, or whose markup leaves the body in <noscript>).

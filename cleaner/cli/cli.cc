@@ -90,6 +90,18 @@ const std::vector<Flag>& Flags() {
          }
          return true;
        }},
+      {"", "--encoding", "NAME",
+       "decode every page from the charset NAME (an iconv name: windows-1251, shift_jis, "
+       "gb18030, ...) instead of finding it: HTML pages by BOM, UTF-8, declared charset, "
+       "libuchardet's guess, else windows-1252; text pages as UTF-8",
+       [](CliOptions* o, const std::string& v, std::string* err) {
+         if (!CharsetKnown(v)) {
+           *err = "--encoding: unknown charset '" + v + "' (see iconv --list)";
+           return false;
+         }
+         o->encoding = v;
+         return true;
+       }},
       {"", "--model", "none|PATH",
        "the trained line scorer (rules/model/README.md): after every other stage it may veto "
        "lines kept as body, reported as model.NAME with their score (default: none, the "

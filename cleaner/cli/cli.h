@@ -19,6 +19,7 @@ struct CliOptions {
   std::string out_dir;              // --out-dir DIR
   KeepSet keep;                     // --keep
   InputFormat input = InputFormat::kAuto;  // --input html|text|auto
+  std::string encoding;             // --encoding NAME; empty: found per page
   bool stage_times = false;         // --stage-times
   bool resume = false;              // --resume: skip inputs whose outputs are complete
   bool durable = false;             // --durable: fsync each output before its rename

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "cleaner/io/byte_stream.h"
 #include "cleaner/io/input_dir.h"
 
 namespace clean {
@@ -14,7 +15,8 @@ void ExpandInputs(const std::vector<std::string>& given, const std::vector<std::
   for (const auto& g : given) {
     std::error_code ec;
     if (g == "-" || !fs::is_directory(g, ec)) {
-      inputs->push_back({g, g == "-" ? "stdin" : fs::path(g).filename().string()});
+      std::string name = g == "-" ? "stdin" : fs::path(g).filename().string();
+      inputs->push_back({g, std::string(StripReadOnlyCompression(name))});
       continue;
     }
     std::vector<std::string> files;
@@ -26,7 +28,7 @@ void ExpandInputs(const std::vector<std::string>& given, const std::vector<std::
     size_t prefix = (fs::path(g) / "").string().size();
     inputs->reserve(inputs->size() + files.size());
     for (auto& f : files) {
-      std::string name = f.substr(prefix);
+      std::string name(StripReadOnlyCompression(std::string_view(f).substr(prefix)));
       inputs->push_back({std::move(f), std::move(name)});
     }
   }

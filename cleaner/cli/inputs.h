@@ -12,7 +12,8 @@ struct Input {
   std::string path;  // as given, or under a given directory; "-" for stdin
   // The output name: the path under its given directory ("sub/a.txt"), so
   // that --out-dir mirrors the input tree; a given file's name ("a.txt");
-  // "stdin" for "-".
+  // "stdin" for "-"; without a .bz2 or .xz extension (outputs are not
+  // written in those: "a.jsonl.xz" -> "a.jsonl").
   std::string name;
 };
 

@@ -148,6 +148,7 @@ struct PageWorker {
       : cleaner(rules, base, source) {
     cleaner.set_prefilter(o.prefilter);
     cleaner.set_input_format(o.input);
+    cleaner.set_encoding(o.encoding);
     cleaner.set_model(model.model.get(), model.decider);
     cleaner.set_features(o.features);
   }

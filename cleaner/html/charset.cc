@@ -2,10 +2,12 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <vector>
 
 #include "cleaner/base/text_util.h"
+#include "cleaner/html/charset_detect.h"
 
 namespace clean {
 
@@ -140,8 +142,77 @@ std::string_view Repaired(std::string_view bytes, std::string* scratch, CharsetI
 }
 }  // namespace
 
-std::string_view DecodeToUtf8(std::string_view bytes, std::string* scratch, CharsetInfo* info) {
+namespace {
+
+// The encodings of the WHATWG Encoding Standard (by the names iconv and
+// Canonical use): a page cannot be in another one, so a detector's guess of
+// one (IBM852, MAC-CENTRALEUROPE, ...) is a misreading of few bytes.
+bool WebEncoding(std::string_view cs) {
+  static constexpr std::string_view kNames[] = {
+      "ibm866",       "iso-8859-2",   "iso-8859-3",   "iso-8859-4",   "iso-8859-5",
+      "iso-8859-6",   "iso-8859-7",   "iso-8859-8",   "iso-8859-10",  "iso-8859-13",
+      "iso-8859-14",  "iso-8859-15",  "iso-8859-16",  "koi8-r",       "koi8-u",
+      "windows-874",  "windows-1250", "windows-1251", "windows-1252", "windows-1253",
+      "windows-1254", "windows-1255", "windows-1256", "windows-1257", "windows-1258",
+      "gbk",          "gb18030",      "big5",         "euc-jp",       "iso-2022-jp",
+      "shift_jis",    "euc-kr",       "uhc"};
+  for (std::string_view n : kNames)
+    if (cs == n) return true;
+  return false;
+}
+
+size_t HighBytes(std::string_view bytes) {
+  size_t n = 0;
+  for (char c : bytes.substr(0, kSniffBytes)) n += static_cast<unsigned char>(c) >= 0x80;
+  return n;
+}
+
+// libuchardet's guess, when it is a web encoding other than UTF-8 that
+// decodes every byte: the page decoded into *scratch. False otherwise.
+bool Detected(std::string_view bytes, int min_high_bytes, std::string* scratch,
+              CharsetInfo* info) {
+  if (HighBytes(bytes) < static_cast<size_t>(std::max(min_high_bytes, 1))) return false;
+  std::string cs = Canonical(DetectCharset(bytes, kSniffBytes));
+  if (cs.empty() || cs == "utf-8" || !WebEncoding(cs)) return false;
+  size_t r = 0;
+  if (!DecodeCharset(bytes, cs, true, scratch, &r)) return false;
+  info->name = cs;
+  info->source = "detected";
+  return true;
+}
+
+std::string_view Forced(std::string_view bytes, const std::string& forced,
+                        std::string* scratch, CharsetInfo* info) {
+  info->name = CanonicalCharset(forced);
+  info->source = "forced";
+  if (info->name == "utf-8")
+    return Repaired(bytes.substr(bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0), scratch, info);
+  if (!DecodeCharset(bytes, info->name, false, scratch, &info->replaced)) {
+    // Not an iconv charset (the CLI refuses those): every byte replaced.
+    info->replaced = bytes.size();
+    scratch->clear();
+    for (size_t i = 0; i < bytes.size(); ++i) scratch->append("\xEF\xBF\xBD");
+  }
+  return *scratch;
+}
+
+}  // namespace
+
+std::string CanonicalCharset(std::string_view name) {
+  std::string cs;
+  for (char c : name) cs.push_back(Lower(c));
+  return Canonical(cs);
+}
+
+bool CharsetKnown(std::string_view name) {
+  Iconv cd(CanonicalCharset(name));
+  return cd.ok();
+}
+
+std::string_view DecodeToUtf8(std::string_view bytes, std::string* scratch, CharsetInfo* info,
+                              const CharsetChoice& choice) {
   info->replaced = 0;
+  if (!choice.forced.empty()) return Forced(bytes, choice.forced, scratch, info);
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
     info->name = "utf-8";
     info->source = "bom";
@@ -174,6 +245,8 @@ std::string_view DecodeToUtf8(std::string_view bytes, std::string* scratch, Char
       return *scratch;
     }
   }
+  // No charset declared, or none the bytes are valid in.
+  if (Detected(bytes, choice.detect_min_bytes, scratch, info)) return *scratch;
   if (utf8_declared) {
     info->name = "utf-8";
     info->source = "declared";

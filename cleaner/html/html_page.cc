@@ -112,7 +112,8 @@ bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page
     return false;
   }
   auto t0 = std::chrono::steady_clock::now();
-  std::string_view utf8 = DecodeToUtf8(bytes, &decoded_, &html->charset);
+  charset_.detect_min_bytes = options.charset_detect_min_bytes;
+  std::string_view utf8 = DecodeToUtf8(bytes, &decoded_, &html->charset, charset_);
   page->had_bom = html->charset.source == "bom";
   page->final_newline = !bytes.empty() && bytes.back() == '\n';
   auto t1 = std::chrono::steady_clock::now();

@@ -61,8 +61,11 @@ class HtmlReader {
   // `when.stop` (the last two set html->over_limit).
   bool Read(std::string_view bytes, const Options& options, Page* page, HtmlPage* html,
             StageTimes* times, std::string* error, const ReadDeadlines& when = {});
+  // A charset every page is decoded from (--encoding); empty: found per page.
+  void set_encoding(const std::string& name) { charset_.forced = name; }
 
  private:
+  CharsetChoice charset_;
   std::string decoded_;
   HtmlParser parser_;
   Linearizer linearizer_;

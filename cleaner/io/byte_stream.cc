@@ -121,21 +121,13 @@ class HeadInput : public InputStream {
   std::unique_ptr<InputStream> rest_;
 };
 
-// `raw` read through the decompressor of `c`; null with *error for the
-// formats that are not read.
-std::unique_ptr<InputStream> Decompressing(Compression c, std::unique_ptr<InputStream> raw,
-                                           std::string* error) {
+// `raw` read through the decompressor of `c`.
+std::unique_ptr<InputStream> Decompressing(Compression c, std::unique_ptr<InputStream> raw) {
   switch (c) {
     case Compression::kGzip: return NewGzipReader(std::move(raw));
     case Compression::kZstd: return NewZstdReader(std::move(raw));
-    case Compression::kBzip2:
-      *error = "bzip2-compressed input is not supported; decompress it first "
-               "(bzcat FILE | clean -)";
-      return nullptr;
-    case Compression::kXz:
-      *error = "xz-compressed input is not supported; decompress it first "
-               "(xzcat FILE | clean -)";
-      return nullptr;
+    case Compression::kBzip2: return NewBzip2Reader(std::move(raw));
+    case Compression::kXz: return NewXzReader(std::move(raw));
     case Compression::kNone: break;
   }
   return raw;
@@ -321,11 +313,14 @@ Compression CompressionOf(std::string_view path) {
 }
 
 std::string_view StripCompression(std::string_view path) {
-  switch (CompressionOf(path)) {
-    case Compression::kGzip: return path.substr(0, path.size() - 3);
-    case Compression::kZstd: return path.substr(0, path.size() - 4);
-    default: break;
-  }
+  for (std::string_view ext : {".gz", ".zst", ".bz2", ".xz"})
+    if (EndsWith(path, ext)) return path.substr(0, path.size() - ext.size());
+  return path;
+}
+
+std::string_view StripReadOnlyCompression(std::string_view path) {
+  for (std::string_view ext : {".bz2", ".xz"})
+    if (EndsWith(path, ext)) return path.substr(0, path.size() - ext.size());
   return path;
 }
 
@@ -364,7 +359,7 @@ std::unique_ptr<InputStream> OpenInput(const std::string& path, std::string* err
   Compression c = CompressionOfBytes(head);
   if (c == Compression::kNone && path != "-") c = CompressionOf(path);
   raw = std::make_unique<HeadInput>(std::move(head), std::move(raw));
-  return Decompressing(c, std::move(raw), error);
+  return Decompressing(c, std::move(raw));
 }
 
 std::string TempNameFor(std::string_view name) {
@@ -487,8 +482,7 @@ bool ReadAnyInput(const std::string& path, std::string* bytes, std::string* erro
   std::string compressed;
   compressed.swap(*bytes);
   bytes->clear();
-  auto in = Decompressing(c, std::make_unique<HeadInput>(std::move(compressed), nullptr), error);
-  if (!in) return false;
+  auto in = Decompressing(c, std::make_unique<HeadInput>(std::move(compressed), nullptr));
   char buf[1 << 16];
   size_t got;
   while (true) {

@@ -1,10 +1,12 @@
 // Byte streams for inputs and outputs, compressed: NAME.gz (zlib, gzip
 // format; concatenated members are read in turn) and NAME.zst (libzstd;
 // concatenated frames too). An input is recognised by its first bytes (its
-// magic number), stdin too, else by its extension; bzip2 and xz inputs are
-// refused with a message, never read as text. Outputs are compressed by
-// their extension; "-" is stdout, uncompressed. Each library has its own adapter file (gzip_stream.cc,
-// zstd_stream.cc); nothing else includes zlib.h or zstd.h.
+// magic number), stdin too, else by its extension; bzip2 (libbz2) and xz
+// (liblzma) inputs are read too, by their first bytes (concatenated streams
+// as well). Outputs are compressed by their extension (.gz, .zst); "-" is
+// stdout, uncompressed. Each library has its own adapter file
+// (gzip_stream.cc, zstd_stream.cc, bzip2_stream.cc, xz_stream.cc); nothing
+// else includes zlib.h, zstd.h, bzlib.h or lzma.h.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -25,8 +27,13 @@ Compression CompressionOf(std::string_view path);
 // kNone. `head`: the first kMagicBytes bytes, or all when it is shorter.
 inline constexpr size_t kMagicBytes = 10;
 Compression CompressionOfBytes(std::string_view head);
-// The path without a compression extension ("a.jsonl.gz" -> "a.jsonl").
+// The path without a compression extension ("a.jsonl.gz" -> "a.jsonl";
+// .gz, .zst, .bz2, .xz).
 std::string_view StripCompression(std::string_view path);
+// The path without an extension of a compression that is read but not
+// written (.bz2, .xz): an output named after such an input is not named as
+// if compressed ("a.jsonl.xz" -> "a.jsonl"; "a.jsonl.gz" stays).
+std::string_view StripReadOnlyCompression(std::string_view path);
 
 class InputStream {
  public:
@@ -110,7 +117,7 @@ std::string_view TempNameOwner(std::string_view temp);
 bool ReadInput(const std::string& path, std::string* bytes, std::string* error);
 
 // Reads a whole (possibly compressed) input into *bytes: the per-page mode's
-// reader (.gz and .zst decompressed, other paths as ReadInput).
+// reader (gzip, zstd, bzip2 and xz decompressed, other paths as ReadInput).
 bool ReadAnyInput(const std::string& path, std::string* bytes, std::string* error);
 
 // Adapters (one file per library). They own `raw`.
@@ -118,5 +125,7 @@ std::unique_ptr<InputStream> NewGzipReader(std::unique_ptr<InputStream> raw);
 std::unique_ptr<OutputStream> NewGzipWriter(std::unique_ptr<OutputStream> raw);
 std::unique_ptr<InputStream> NewZstdReader(std::unique_ptr<InputStream> raw);
 std::unique_ptr<OutputStream> NewZstdWriter(std::unique_ptr<OutputStream> raw);
+std::unique_ptr<InputStream> NewBzip2Reader(std::unique_ptr<InputStream> raw);
+std::unique_ptr<InputStream> NewXzReader(std::unique_ptr<InputStream> raw);
 
 }  // namespace clean

@@ -40,6 +40,36 @@ RecordOutcome RecordCleaner::Reject(RunStats* stats, std::string* message, std::
   return RecordOutcome::kRejected;
 }
 
+namespace {
+
+// A JSON string, or null when empty (as the per-page report writes them).
+void AppendOptional(std::string_view v, std::string* out) {
+  if (v.empty()) out->append("null");
+  else AppendJsonEscaped(v, out);
+}
+
+// ,"metadata":{...}: an HTML record's metadata, the keys of the per-page
+// report's html.metadata (report.cc) in its order.
+void AppendMetadata(const HtmlMeta& m, std::string* out) {
+  const std::pair<std::string_view, const std::string*> fields[] = {
+      {"title", &m.title},
+      {"date", &m.date},
+      {"author", &m.author},
+      {"canonical_url", &m.canonical_url},
+      {"site_name", &m.site_name},
+      {"domain", &m.domain}};
+  out->append(",\"metadata\":{");
+  for (const auto& [key, value] : fields) {
+    if (key != "title") out->push_back(',');
+    AppendJsonEscaped(key, out);
+    out->push_back(':');
+    AppendOptional(*value, out);
+  }
+  out->push_back('}');
+}
+
+}  // namespace
+
 void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
                             std::string_view limit, std::string* out) const {
   // What a JsonWriter would write, from the fixed text made once (a
@@ -57,6 +87,8 @@ void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
   else out->append("null");
   out->append(",\"detected_by\":");
   AppendJsonEscaped(r->detected_by, out);
+  out->append(",\"language\":");
+  AppendOptional(r->language, out);
   out->append(",\"counts\":{");
   for (int c = 0; c < kNumClasses; ++c) {
     out->append(count_keys_[c]);
@@ -69,7 +101,9 @@ void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
     *q++ = '}';
     out->append(buf, static_cast<size_t>(q - buf));
   }
-  out->append("}}");
+  out->push_back('}');
+  if (r->html) AppendMetadata(r->html->meta, out);
+  out->push_back('}');
 }
 
 void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
