@@ -205,7 +205,7 @@ void Classifier::Classify(const Page& page, const Source* source, const Options&
   uint32_t rule_classes = ApplyRules(page, source, w);
   LocateRegion(page, o, w);
   ApplyHeuristics(page, o, w);
-  ApplyContext(page, o, rule_classes, w);
+  ApplyContext(page, o, rule_classes, rules_.deciders(), w);
 }
 
 void Classifier::Describe(const Page& page, const Options& o, PageWork* w) {
