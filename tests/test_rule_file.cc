@@ -47,6 +47,8 @@ const std::vector<GoodRule>& GoodRules() {
        false, true, {}, "byline"},
       {R"(line t title "The Title"i as title)", RK::kLine, "t", LineClass::kTitle, MK::kExact,
        "The Title", true, true, {}, "title"},
+      {R"(line c navigation /^\d+ Comments$/ as comments)", RK::kLine, "c",
+       LineClass::kNavigation, MK::kRegex, R"(^\d+ Comments$)", false, true, {}, "comments"},
       {R"(line h headline_list "Latest")", RK::kLine, "h", LineClass::kHeadlineList, MK::kExact,
        "Latest", false, true, {}, ""},
       {R"(line b body "keep me")", RK::kLine, "b", LineClass::kBody, MK::kExact, "keep me", false,

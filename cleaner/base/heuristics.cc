@@ -32,6 +32,8 @@ constexpr HeuristicInfo kInfo[] = {
      "teaser cards at the end of the body: headline and one-line summary, repeated"},
     {"context.comment-thread", K::kContext,
      "comment thread after the article: a signature line of one shape (name, time), text, repeated"},
+    {"context.comment-section", K::kContext,
+     "text after the comments heading that follows the article (\"12 Comments\", \"Leave a Reply\")"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Heuristic::kCount));
 }  // namespace

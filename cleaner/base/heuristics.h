@@ -34,6 +34,7 @@ enum class Heuristic : uint32_t {
   kRecordList,        // context: record after the text (comment, teaser card) of a repeated shape
   kCardList,          // context: trailing teaser cards (headline, one-line summary, repeated)
   kCommentThread,     // context: comment thread after the text, by repeated signature lines
+  kCommentSection,    // context: heuristic body after a rule's comments heading
   kCount
 };
 

@@ -114,6 +114,10 @@ struct Options {
   // Lowercase words up to this many bytes stay in a signature's shape
   // ("by", "at", "on"); longer ones are masked like names.
   int signature_word_max_chars = 4;
+  // A comments heading (a rule line `as comments`: "12 Comments", "Leave a
+  // Reply") after at least this many characters of body text opens the
+  // comment section: the heuristics' body lines below it are not the article.
+  int comment_section_min_article_chars = 400;
 
   // --- HTML input ------------------------------------------------------------
   // Bytes (after decoding to UTF-8) an HTML page may have: a larger page is

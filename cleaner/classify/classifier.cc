@@ -83,7 +83,7 @@ void Classifier::Classify(const Page& page, const Source* source, const Options&
   MarkLeadInLists(page, o, w);
   LocateRegion(o, w);
   ApplyHeuristics(o, w);
-  ApplyContext(page, o, rule_classes, w);
+  ApplyContext(page, o, rule_classes, rules_.deciders(), w);
 }
 
 uint32_t Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {

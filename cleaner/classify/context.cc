@@ -6,6 +6,7 @@
 
 #include "cleaner/base/heuristics.h"
 #include "cleaner/classify/card_list.h"
+#include "cleaner/classify/comment_section.h"
 #include "cleaner/classify/comment_thread.h"
 
 namespace clean {
@@ -257,13 +258,15 @@ class RecordLists {
 
 }  // namespace
 
-void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes, PageWork* w) {
+void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes,
+                  const std::vector<Decider>& deciders, PageWork* w) {
   // Titles and captions here are the rules' (the heuristics decide body
   // and navigation only; no pass below turns a line into a caption, nor
   // one before FindTitle into a title).
   const bool title = rule_classes >> static_cast<int>(LineClass::kTitle) & 1;
   const bool caption = rule_classes >> static_cast<int>(LineClass::kCaption) & 1;
   const Lines lines(w);
+  RemoveCommentSection(o, deciders, w);
   const std::vector<uint8_t> signature = SignatureLines(page, w->kinds.data(), w->features.lines.data(), o);
   RecordLists(o, w->features.lines.data(), lines, signature).Run();
   BetweenBody(o, lines);

@@ -15,7 +15,8 @@ namespace clean {
 
 // rule_classes: bit c set when a rule gave a line LineClass c (the
 // classifier's ApplyRules), so that no pass over the lines looks for them.
+// deciders: the rule set's, to find the rules that head a comment section.
 void ApplyContext(const Page& page, const Options& options, uint32_t rule_classes,
-                  PageWork* work);
+                  const std::vector<Decider>& deciders, PageWork* work);
 
 }  // namespace clean

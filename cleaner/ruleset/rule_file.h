@@ -32,7 +32,7 @@ struct RuleSpec {
   MatcherSpec matcher;       // the line's matcher, or the section's opener
   bool header_in_section = true;  // `start` (true) or `after` (false)
   std::vector<SectionEnd> ends;   // sections only
-  std::string field;              // `as date|byline|title`: fills that report field
+  std::string field;              // `as date|byline|title|comments` (comments: no report field)
   int line = 0;
 };
 
