@@ -81,7 +81,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   out->line_scores = nullptr;
   if (features_on_ || (model_ && model_->Covers(html))) {
     model_features_.Compute(page_, work_, rules_, html ? &html_ : nullptr,
-                            html ? &dom_.in_main() : nullptr);
+                            html ? &dom_.in_main() : nullptr, /*all_lines=*/features_on_);
     if (features_on_) out->features = &model_features_;
     if (model_ && model_->Covers(html)) {
       model_->Apply(model_features_, html, rules_, model_decider_, &work_, &model_scores_);

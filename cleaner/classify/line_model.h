@@ -54,7 +54,18 @@ class LineModel {
     double threshold = 0.5;
     std::vector<uint32_t> roots;  // first node of each tree
     std::vector<Node> nodes;
+    // The same trees as perfect trees of `depth` levels (a leaf above the
+    // last level becomes splits that always go left to copies of it), for
+    // a walk without branches: tree t's splits at t * (2^depth - 1), heap
+    // order, its leaves at t * 2^depth. depth 0: not built (too deep).
+    uint32_t depth = 0;
+    std::vector<int32_t> flat_feature;
+    std::vector<double> flat_threshold, flat_leaf;
   };
+  // Builds p's perfect trees when its trees are at most kMaxFlatDepth deep.
+  static void Flatten(Part* p);
+  static void FlattenNode(const Part& p, uint32_t node, uint32_t level, uint32_t at,
+                          uint32_t tree, Part* out);
   const Part* part(bool html) const {
     const Part& p = html ? html_ : text_;
     return p.roots.empty() ? nullptr : &p;
