@@ -78,6 +78,8 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   }
   out->features = nullptr;
   out->model_scores = nullptr;
+  out->model = nullptr;
+  out->model_rows = nullptr;
   out->line_scores = nullptr;
   if (features_on_ || (model_ && model_->Covers(html))) {
     model_features_.Compute(page_, work_, rules_, html ? &html_ : nullptr,
@@ -86,6 +88,8 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
     if (model_ && model_->Covers(html)) {
       model_->Apply(model_features_, html, rules_, model_decider_, &work_, &model_scores_);
       out->model_scores = &model_scores_;
+      out->model = model_;
+      out->model_rows = &model_features_;
       out->line_scores = &model_scores_;  // the span report's scores (NaN: 1.0)
     }
   }

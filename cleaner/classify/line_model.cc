@@ -1,5 +1,6 @@
 #include "cleaner/classify/line_model.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -287,6 +288,34 @@ double LineModel::Margin(bool html, const float* row) const {
     sum += n->threshold;
   }
   return sum;
+}
+
+std::vector<std::pair<int, double>> LineModel::TopFeatures(bool html, const float* row,
+                                                           size_t count) const {
+  const Part& p = *part(html);
+  const Node* nodes = p.nodes.data();
+  auto leaf = [&](const Node* n) {
+    while (n->feature >= 0)
+      n = nodes + (static_cast<double>(row[n->feature]) <= n->threshold ? n->left : n->right);
+    return n->threshold;
+  };
+  std::vector<double> weight(ModelFeatureCount(), 0.0);
+  for (uint32_t root : p.roots) {
+    const double reached = leaf(nodes + root);
+    for (const Node* n = nodes + root; n->feature >= 0;) {
+      const bool left = static_cast<double>(row[n->feature]) <= n->threshold;
+      weight[n->feature] += reached - leaf(nodes + (left ? n->right : n->left));
+      n = nodes + (left ? n->left : n->right);
+    }
+  }
+  std::vector<std::pair<int, double>> top;
+  for (size_t f = 0; f < weight.size(); ++f)
+    if (weight[f] != 0) top.emplace_back(static_cast<int>(f), weight[f]);
+  std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+    return std::fabs(a.second) > std::fabs(b.second);
+  });
+  if (top.size() > count) top.resize(count);
+  return top;
 }
 
 double LineModel::Score(bool html, const float* row) const {

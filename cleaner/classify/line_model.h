@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include <utility>
 
 #include "cleaner/base/diagnostics.h"
 #include "cleaner/classify/line_features_model.h"
@@ -36,6 +37,13 @@ class LineModel {
   double Score(bool html, const float* row) const;
   // The raw sum (log-odds) behind Score.
   double Margin(bool html, const float* row) const;
+  // The `count` features that weighed most in the row's score, strongest
+  // first, as (feature row index, log-odds): a split's weight is the leaf
+  // its row reached minus the leaf it would have reached had that split
+  // gone the other way (the rest of the walk by the row), summed per
+  // feature over every tree. For --explain; allocates.
+  std::vector<std::pair<int, double>> TopFeatures(bool html, const float* row,
+                                                  size_t count) const;
   // Vetoes the page's eligible kept lines (see above), deciding them by
   // `decider`; (*scores)[i] is set for every line scored (NaN for the
   // others).
