@@ -254,3 +254,25 @@ TEST_CASE("line model: --model applies to JSONL records as to pages", "[model][c
 
 }  // namespace
 }  // namespace clean
+
+namespace clean {
+namespace {
+
+TEST_CASE("line model: --explain names the features that weighed most", "[model][cli]") {
+  // The tiny model's one split: a prose line (chars_log > 2.5) reaches the
+  // leaf 1 where the other branch gives -3, so chars_log weighed +4.
+  std::string all = kTiny;
+  all.replace(all.find("threshold 0.5"), 13, "threshold 1");
+  const std::string dir = TempDir();
+  const std::string model = WriteIn(dir, "all.model", all);
+  const std::string page = WriteIn(dir, "page.txt", "Home\n" + testing::kP1 + "\n" +
+                                                        testing::kP2 + "\n" + testing::kP3 + "\n");
+  auto r = testing::RunClean({"-q", "--explain", "--model", model, page});
+  REQUIRE_EXIT(r, 0);
+  CHECK_THAT(r.out, Catch::Contains("model.tiny"));
+  CHECK_THAT(r.out, Catch::Contains(": chars_log="));
+  CHECK_THAT(r.out, Catch::Contains(" +4.00]"));
+}
+
+}  // namespace
+}  // namespace clean
