@@ -78,14 +78,18 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   }
   out->features = nullptr;
   out->model_scores = nullptr;
+  out->model = nullptr;
+  out->model_rows = nullptr;
   out->line_scores = nullptr;
   if (features_on_ || (model_ && model_->Covers(html))) {
     model_features_.Compute(page_, work_, rules_, html ? &html_ : nullptr,
-                            html ? &dom_.in_main() : nullptr);
+                            html ? &dom_.in_main() : nullptr, /*all_lines=*/features_on_);
     if (features_on_) out->features = &model_features_;
     if (model_ && model_->Covers(html)) {
       model_->Apply(model_features_, html, rules_, model_decider_, &work_, &model_scores_);
       out->model_scores = &model_scores_;
+      out->model = model_;
+      out->model_rows = &model_features_;
       out->line_scores = &model_scores_;  // the span report's scores (NaN: 1.0)
     }
   }

@@ -45,8 +45,11 @@ struct CleanResult {
   // With set_features: the model's feature rows of the page, before the
   // model (null otherwise).
   const ModelFeatureExtractor* features = nullptr;
-  // With a model: per line, the score of each line it scored (NaN: none).
+  // With a model: per line, the score of each line it scored (NaN: none);
+  // the model, and the rows it scored (row() null for the lines it did not).
   const std::vector<float>* model_scores = nullptr;
+  const LineModel* model = nullptr;
+  const ModelFeatureExtractor* model_rows = nullptr;
   const std::vector<Decision>& decisions() const { return work->decisions; }
 };
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "cleaner/classify/line_model.h"
@@ -177,6 +178,100 @@ TEST_CASE("line model: --features rows are the rows the model scores", "[model]"
     CHECK(r.decisions()[line].cls == LineClass::kNavigation);
   }
   CHECK(scored == 3);  // the three prose lines
+}
+
+}  // namespace
+}  // namespace clean
+
+namespace clean {
+namespace {
+
+TEST_CASE("line model: rows of the vetoable lines alone score as the full table", "[model]") {
+  // Without --features only the lines the model may veto get rows; every
+  // score and decision must be the one the full table gives.
+  auto model = MustLoad(kModelDir + "/model.txt");
+  const RuleSet& rules = testing::ProjectRules();
+  Cleaner full(rules, Options(), nullptr), lean(rules, Options(), nullptr);
+  full.set_features(true);
+  full.set_model(model.get(), 0);
+  lean.set_model(model.get(), 0);
+  size_t pages = 0, scored = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(CLEAN_FIXTURES_DIR)) {
+    const std::string name = e.path().filename().string();
+    if (name != "input.txt" && name != "input.html") continue;
+    const bool html = name == "input.html";
+    full.set_input_format(html ? InputFormat::kHtml : InputFormat::kText);
+    lean.set_input_format(html ? InputFormat::kHtml : InputFormat::kText);
+    const std::string bytes = ReadFile(e.path().string());
+    CleanResult a, b;
+    std::string error;
+    INFO(e.path().string());
+    REQUIRE(full.Clean(name, bytes, &a, &error));
+    REQUIRE(lean.Clean(name, bytes, &b, &error));
+    REQUIRE(a.model_scores);
+    REQUIRE(b.model_scores);
+    REQUIRE(a.model_scores->size() == b.model_scores->size());
+    for (size_t i = 0; i < a.model_scores->size(); ++i) {
+      const float x = (*a.model_scores)[i], y = (*b.model_scores)[i];
+      REQUIRE(std::isnan(x) == std::isnan(y));
+      if (std::isnan(x)) continue;
+      ++scored;
+      REQUIRE(x == y);
+      REQUIRE(a.decisions()[i].cls == b.decisions()[i].cls);
+    }
+    ++pages;
+  }
+  CHECK(pages > 20);
+  CHECK(scored > 200);
+}
+
+TEST_CASE("line model: --model applies to JSONL records as to pages", "[model][cli]") {
+  // A veto-everything model: the record's clean text is page mode's with
+  // the model, which differs from the heuristics' alone.
+  std::string all = kTiny;
+  all.replace(all.find("threshold 0.5"), 13, "threshold 1");
+  const std::string dir = TempDir();
+  const std::string model = WriteIn(dir, "all.model", all);
+  const std::string text = "Home\nNews\n" + testing::kP1 + "\n" + testing::kP2 + "\n" +
+                           testing::kP3 + "\nShare this\n";
+  const std::string page = WriteIn(dir, "page.txt", text);
+  auto plain = testing::RunClean({"-q", page});
+  auto vetoed = testing::RunClean({"-q", "--model", model, page});
+  REQUIRE_EXIT(plain, 0);
+  REQUIRE_EXIT(vetoed, 0);
+  REQUIRE(plain.out != vetoed.out);
+  std::string record = "{\"id\": \"p\", \"text\": \"";
+  for (char c : text) record += c == '\n' ? std::string("\\n") : std::string(1, c);
+  record += "\"}\n";
+  const std::string report = dir + "/report.jsonl";
+  auto r = testing::RunClean({"--jsonl", "-q", "--model", model, "--report", report}, record);
+  REQUIRE_EXIT(r, 0);
+  std::string want;
+  for (char c : vetoed.out) want += c == '\n' ? std::string("\\n") : std::string(1, c);
+  CHECK_THAT(r.out, Catch::Contains("\"text\": \"" + want + "\""));
+  CHECK_THAT(ReadFile(report), Catch::Contains("model.tiny"));
+}
+
+}  // namespace
+}  // namespace clean
+
+namespace clean {
+namespace {
+
+TEST_CASE("line model: --explain names the features that weighed most", "[model][cli]") {
+  // The tiny model's one split: a prose line (chars_log > 2.5) reaches the
+  // leaf 1 where the other branch gives -3, so chars_log weighed +4.
+  std::string all = kTiny;
+  all.replace(all.find("threshold 0.5"), 13, "threshold 1");
+  const std::string dir = TempDir();
+  const std::string model = WriteIn(dir, "all.model", all);
+  const std::string page = WriteIn(dir, "page.txt", "Home\n" + testing::kP1 + "\n" +
+                                                        testing::kP2 + "\n" + testing::kP3 + "\n");
+  auto r = testing::RunClean({"-q", "--explain", "--model", model, page});
+  REQUIRE_EXIT(r, 0);
+  CHECK_THAT(r.out, Catch::Contains("model.tiny"));
+  CHECK_THAT(r.out, Catch::Contains(": chars_log="));
+  CHECK_THAT(r.out, Catch::Contains(" +4.00]"));
 }
 
 }  // namespace

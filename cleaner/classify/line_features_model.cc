@@ -82,13 +82,26 @@ const std::vector<std::string_view>& ModelFeatureNames() {
 
 size_t ModelFeatureCount() { return ModelFeatureNames().size(); }
 
+bool ModelFeatureExtractor::Eligible(const PageWork& w, const RuleSet& rules, size_t i) {
+  const Decision& d = w.decisions[i];
+  if (d.blank || d.cls != LineClass::kBody || w.by_rule[i]) return false;
+  const Decider::Kind kind = rules.deciders()[d.decider].kind;
+  return kind != Decider::Kind::kSourceRule && kind != Decider::Kind::kGenericRule;
+}
+
 void ModelFeatureExtractor::Compute(const Page& page, const PageWork& w, const RuleSet& rules,
-                                    const HtmlPage* html, const std::vector<uint8_t>* in_main) {
+                                    const HtmlPage* html, const std::vector<uint8_t>* in_main,
+                                    bool all_lines) {
   stride_ = ModelFeatureCount();
-  rows_.assign(page.lines.size() * stride_, 0.0f);
+  const size_t n = page.lines.size();
+  slot_.resize(n);
+  uint32_t rows = 0;
+  for (size_t i = 0; i < n; ++i)
+    slot_[i] = all_lines || Eligible(w, rules, i) ? rows++ : kNoRow;
+  rows_.assign(size_t{rows} * stride_, 0.0f);
   Own(page, w, rules);
   Runs(page, w);
-  Neighbours(page);
+  Neighbours(page, w);
   if (html && in_main && html->lines.size() == page.lines.size() &&
       in_main->size() == page.lines.size())
     Dom(page, *html, *in_main);
@@ -113,6 +126,11 @@ void ModelFeatureExtractor::Own(const Page& page, const PageWork& w, const RuleS
     if (d.blank) continue;
     const LineFeatures& f = w.features.lines[i];
     float* r = mut(i);
+    if (!r) {  // left out: only the running sums
+      if (d.cls == LineClass::kBody) kept_before += f.chars;
+      if (Sentence(w.kinds[i])) prose_before += f.chars;
+      continue;
+    }
     r[kCharsLog] = static_cast<float>(std::log1p(f.chars));
     r[kWordsLog] = static_cast<float>(std::log1p(f.words));
     r[kStopShare] = static_cast<float>(f.stop_share());
@@ -211,15 +229,17 @@ void ModelFeatureExtractor::Runs(const Page& page, const PageWork& w) {
         len += run_id_[j] == id;
     }
     float* r = mut(i);
+    ++at;
+    if (!r) continue;
     r[kKeptRunShare] = Share(run_chars_[id], kept_chars);
     r[kInLargestKeptRun] = id == largest;
-    r[kKeptRunPosition] = len > 1 ? static_cast<float>(double(at) / double(len - 1)) : 0;
-    ++at;
+    r[kKeptRunPosition] = len > 1 ? static_cast<float>(double(at - 1) / double(len - 1)) : 0;
   }
   for (size_t i = 0; i < n; ++i) {
-    if (!prose_run_[i]) continue;
-    mut(i)[kProseRunShare] = Share(prose_run_[i], longest_prose);
-    mut(i)[kInLongestProseRun] = prose_run_[i] == longest_prose;
+    float* r = mut(i);
+    if (!prose_run_[i] || !r) continue;
+    r[kProseRunShare] = Share(prose_run_[i], longest_prose);
+    r[kInLongestProseRun] = prose_run_[i] == longest_prose;
   }
 }
 
@@ -230,18 +250,18 @@ bool ModelFeatureExtractor::KeptContinues(const PageWork& w, size_t i) {
   return false;
 }
 
-void ModelFeatureExtractor::Neighbours(const Page& page) {
-  // From the rows' own features: the nearest non-blank lines.
+void ModelFeatureExtractor::Neighbours(const Page& page, const PageWork& w) {
+  // The nearest non-blank lines (their values as their own rows have them).
   const size_t n = page.lines.size();
   size_t prev[2] = {SIZE_MAX, SIZE_MAX};  // nearest first
   for (size_t i = 0; i < n; ++i) {
     if (page.lines[i].blank()) continue;
-    float* r = mut(i);
-    for (int k = 0; k < 2; ++k) {
-      // prev2 is slot 0, prev1 slot 1.
-      const size_t j = prev[1 - k];
-      if (j == SIZE_MAX) continue;
-      Neighbour(row(j), r + kNeighbourBase + 5 * k);
+    if (float* r = mut(i)) {
+      for (int k = 0; k < 2; ++k) {
+        // prev2 is slot 0, prev1 slot 1.
+        const size_t j = prev[1 - k];
+        if (j != SIZE_MAX) Neighbour(w, j, r + kNeighbourBase + 5 * k);
+      }
     }
     prev[1] = prev[0];
     prev[0] = i;
@@ -249,22 +269,23 @@ void ModelFeatureExtractor::Neighbours(const Page& page) {
   size_t next[2] = {SIZE_MAX, SIZE_MAX};
   for (size_t i = n; i-- > 0;) {
     if (page.lines[i].blank()) continue;
-    float* r = mut(i);
-    for (int k = 0; k < 2; ++k) {
-      const size_t j = next[k];
-      if (j == SIZE_MAX) continue;
-      Neighbour(row(j), r + kNeighbourBase + 10 + 5 * k);
+    if (float* r = mut(i)) {
+      for (int k = 0; k < 2; ++k) {
+        const size_t j = next[k];
+        if (j != SIZE_MAX) Neighbour(w, j, r + kNeighbourBase + 10 + 5 * k);
+      }
     }
     next[1] = next[0];
     next[0] = i;
   }
 }
 
-void ModelFeatureExtractor::Neighbour(const float* from, float* to) {
-  to[0] = from[kCharsLog];
-  to[1] = from[kKept];
-  to[2] = from[kKindProse] + from[kKindMedium];
-  to[3] = from[kTitleLike];
+void ModelFeatureExtractor::Neighbour(const PageWork& w, size_t from, float* to) {
+  // The values of Own's chars_log, kept, kind_prose + kind_medium, title_like.
+  to[0] = static_cast<float>(std::log1p(w.features.lines[from].chars));
+  to[1] = w.decisions[from].cls == LineClass::kBody;
+  to[2] = Sentence(w.kinds[from]);
+  to[3] = w.has(static_cast<uint32_t>(from), PageWork::kTitleLike);
   to[4] = 1;
 }
 
@@ -276,13 +297,24 @@ void ModelFeatureExtractor::Dom(const Page& page, const HtmlPage& html,
     const uint32_t b = html.lines[i].block;
     if (!page.lines[i].blank() && b != kNoNode) max_depth = std::max<uint32_t>(max_depth, html.tree.node(b).depth);
   }
+  // neighbour_links: the previous non-blank line's link density plus the
+  // next one's.
   float last_links = 0;
   size_t last = SIZE_MAX;
   for (size_t i = 0; i < n; ++i) {
     if (page.lines[i].blank()) continue;
-    float* r = mut(i);
     const DomLine& dl = html.lines[i];
-    r[kLinkDensity] = static_cast<float>(dl.link_density());
+    const float links = static_cast<float>(dl.link_density());
+    if (last != SIZE_MAX) {
+      if (float* l = mut(last)) l[kNeighbourLinks] += links;
+    }
+    float* r = mut(i);
+    if (!r) {
+      last_links = links;
+      last = i;
+      continue;
+    }
+    r[kLinkDensity] = links;
     r[kInMain] = in_main[i] != 0;
     std::string_view tag = dl.block != kNoNode ? html.tree.tag(dl.block) : std::string_view();
     const bool heading = tag.size() == 2 && tag[0] == 'h' && tag[1] >= '1' && tag[1] <= '6';
@@ -294,9 +326,8 @@ void ModelFeatureExtractor::Dom(const Page& page, const HtmlPage& html,
     r[kTagCell] = cell;
     r[kTagOther] = !(p || li || heading || cell);
     r[kDepth] = dl.block != kNoNode ? Share(html.tree.node(dl.block).depth, max_depth) : 0;
-    if (last != SIZE_MAX) mut(last)[kNeighbourLinks] += r[kLinkDensity];
     r[kNeighbourLinks] = last_links;
-    last_links = r[kLinkDensity];
+    last_links = links;
     last = i;
   }
 }

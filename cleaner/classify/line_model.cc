@@ -1,5 +1,6 @@
 #include "cleaner/classify/line_model.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -49,6 +50,8 @@ class LineModelParser {
     if (!ended) return Fail("truncated: no 'end' line" + Pending());
     if (m->name_line_ == 0) return Fail("no 'name'");
     if (m->text_.roots.empty() && m->html_.roots.empty()) return Fail("no 'input' section");
+    LineModel::Flatten(&m->text_);
+    LineModel::Flatten(&m->html_);
     return m;
   }
 
@@ -213,9 +216,70 @@ std::unique_ptr<LineModel> LineModel::Load(const std::string& path, Diagnostics*
   return LineModelParser(path, diags).Parse(in);
 }
 
+namespace {
+
+constexpr uint32_t kMaxFlatDepth = 8;  // 255 splits and 256 leaves a tree
+
+}  // namespace
+
+void LineModel::Flatten(Part* p) {
+  // The deepest tree's levels (a node's children are later nodes, so one
+  // pass from the back gives every node's height).
+  std::vector<uint32_t> height(p->nodes.size(), 0);
+  uint32_t depth = 0;
+  for (size_t k = p->nodes.size(); k-- > 0;) {
+    const Node& n = p->nodes[k];
+    if (n.feature >= 0) height[k] = 1 + std::max(height[n.left], height[n.right]);
+  }
+  for (uint32_t root : p->roots) depth = std::max(depth, height[root]);
+  p->depth = 0;
+  if (depth == 0 || depth > kMaxFlatDepth) return;
+  p->depth = depth;
+  const uint32_t splits = (1u << depth) - 1, leaves = 1u << depth;
+  p->flat_feature.assign(p->roots.size() * splits, 0);
+  p->flat_threshold.assign(p->roots.size() * splits, std::numeric_limits<double>::infinity());
+  p->flat_leaf.assign(p->roots.size() * leaves, 0);
+  for (uint32_t t = 0; t < p->roots.size(); ++t) FlattenNode(*p, p->roots[t], 0, 0, t, p);
+}
+
+void LineModel::FlattenNode(const Part& p, uint32_t node, uint32_t level, uint32_t at,
+                            uint32_t tree, Part* out) {
+  const Node& n = p.nodes[node];
+  const uint32_t splits = (1u << out->depth) - 1;
+  if (level == out->depth) {  // a leaf on the last level
+    out->flat_leaf[tree * (splits + 1) + (at - splits)] = n.threshold;
+    return;
+  }
+  if (n.feature >= 0) {
+    out->flat_feature[tree * splits + at] = n.feature;
+    out->flat_threshold[tree * splits + at] = n.threshold;
+    FlattenNode(p, n.left, level + 1, 2 * at + 1, tree, out);
+    FlattenNode(p, n.right, level + 1, 2 * at + 2, tree, out);
+  } else {  // feature 0 <= +inf: always left, to a copy of the leaf (both sides)
+    FlattenNode(p, node, level + 1, 2 * at + 1, tree, out);
+    FlattenNode(p, node, level + 1, 2 * at + 2, tree, out);
+  }
+}
+
 double LineModel::Margin(bool html, const float* row) const {
   const Part& p = *part(html);
   double sum = p.base;
+  if (p.depth) {
+    const uint32_t splits = (1u << p.depth) - 1;
+    const int32_t* feature = p.flat_feature.data();
+    const double* threshold = p.flat_threshold.data();
+    const double* leaf = p.flat_leaf.data();
+    for (size_t t = 0; t < p.roots.size(); ++t) {
+      uint32_t at = 0;
+      for (uint32_t level = 0; level < p.depth; ++level)
+        at = 2 * at + 1 + !(static_cast<double>(row[feature[at]]) <= threshold[at]);
+      sum += leaf[at - splits];
+      feature += splits;
+      threshold += splits;
+      leaf += splits + 1;
+    }
+    return sum;
+  }
   const Node* nodes = p.nodes.data();
   for (uint32_t root : p.roots) {
     const Node* n = nodes + root;
@@ -224,6 +288,34 @@ double LineModel::Margin(bool html, const float* row) const {
     sum += n->threshold;
   }
   return sum;
+}
+
+std::vector<std::pair<int, double>> LineModel::TopFeatures(bool html, const float* row,
+                                                           size_t count) const {
+  const Part& p = *part(html);
+  const Node* nodes = p.nodes.data();
+  auto leaf = [&](const Node* n) {
+    while (n->feature >= 0)
+      n = nodes + (static_cast<double>(row[n->feature]) <= n->threshold ? n->left : n->right);
+    return n->threshold;
+  };
+  std::vector<double> weight(ModelFeatureCount(), 0.0);
+  for (uint32_t root : p.roots) {
+    const double reached = leaf(nodes + root);
+    for (const Node* n = nodes + root; n->feature >= 0;) {
+      const bool left = static_cast<double>(row[n->feature]) <= n->threshold;
+      weight[n->feature] += reached - leaf(nodes + (left ? n->right : n->left));
+      n = nodes + (left ? n->left : n->right);
+    }
+  }
+  std::vector<std::pair<int, double>> top;
+  for (size_t f = 0; f < weight.size(); ++f)
+    if (weight[f] != 0) top.emplace_back(static_cast<int>(f), weight[f]);
+  std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+    return std::fabs(a.second) > std::fabs(b.second);
+  });
+  if (top.size() > count) top.resize(count);
+  return top;
 }
 
 double LineModel::Score(bool html, const float* row) const {
@@ -237,10 +329,8 @@ void LineModel::Apply(const ModelFeatureExtractor& features, bool html, const Ru
   const Part* p = part(html);
   if (!p) return;
   for (size_t i = 0; i < n; ++i) {
+    if (!ModelFeatureExtractor::Eligible(*w, rules, i)) continue;
     Decision& d = w->decisions[i];
-    if (d.blank || d.cls != LineClass::kBody || w->by_rule[i]) continue;
-    const Decider::Kind kind = rules.deciders()[d.decider].kind;
-    if (kind == Decider::Kind::kSourceRule || kind == Decider::Kind::kGenericRule) continue;
     const double s = Score(html, features.row(i));
     (*scores)[i] = static_cast<float>(s);
     if (s < p->threshold) {

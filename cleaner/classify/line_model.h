@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <vector>
+#include <utility>
 
 #include "cleaner/base/diagnostics.h"
 #include "cleaner/classify/line_features_model.h"
@@ -36,6 +37,13 @@ class LineModel {
   double Score(bool html, const float* row) const;
   // The raw sum (log-odds) behind Score.
   double Margin(bool html, const float* row) const;
+  // The `count` features that weighed most in the row's score, strongest
+  // first, as (feature row index, log-odds): a split's weight is the leaf
+  // its row reached minus the leaf it would have reached had that split
+  // gone the other way (the rest of the walk by the row), summed per
+  // feature over every tree. For --explain; allocates.
+  std::vector<std::pair<int, double>> TopFeatures(bool html, const float* row,
+                                                  size_t count) const;
   // Vetoes the page's eligible kept lines (see above), deciding them by
   // `decider`; (*scores)[i] is set for every line scored (NaN for the
   // others).
@@ -54,7 +62,18 @@ class LineModel {
     double threshold = 0.5;
     std::vector<uint32_t> roots;  // first node of each tree
     std::vector<Node> nodes;
+    // The same trees as perfect trees of `depth` levels (a leaf above the
+    // last level becomes splits that always go left to copies of it), for
+    // a walk without branches: tree t's splits at t * (2^depth - 1), heap
+    // order, its leaves at t * 2^depth. depth 0: not built (too deep).
+    uint32_t depth = 0;
+    std::vector<int32_t> flat_feature;
+    std::vector<double> flat_threshold, flat_leaf;
   };
+  // Builds p's perfect trees when its trees are at most kMaxFlatDepth deep.
+  static void Flatten(Part* p);
+  static void FlattenNode(const Part& p, uint32_t node, uint32_t level, uint32_t at,
+                          uint32_t tree, Part* out);
   const Part* part(bool html) const {
     const Part& p = html ? html_ : text_;
     return p.roots.empty() ? nullptr : &p;

@@ -148,7 +148,7 @@ int RunCli(const CliOptions& o) {
   if (o.list_sources) return ListSources(*rules);
   const Source* source = nullptr;
   if (!o.source.empty() && !(source = FindSource(*rules, o.source, rules_dir))) return 2;
-  PageModel model;  // --model (flag_check.h keeps it to page mode)
+  PageModel model;  // --model (page and JSONL mode)
   if (o.model != "none") {
     Diagnostics model_diags;
     if (!(model.model = LineModel::Load(o.model, &model_diags))) {
@@ -160,7 +160,7 @@ int RunCli(const CliOptions& o) {
                                                     model.model->name_line()));
   }
   if (o.prefilter) BuildPrefilters(*rules, source, o.quiet);
-  if (o.jsonl.enabled) return RunJsonl(o, *rules, base, source);  // JSONL mode (jsonl_run.h)
+  if (o.jsonl.enabled) return RunJsonl(o, *rules, base, source, model);  // JSONL mode (jsonl_run.h)
   return RunPages(o, *rules, base, source, model);                // page mode (page_run.h)
 }
 

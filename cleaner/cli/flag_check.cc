@@ -61,7 +61,7 @@ constexpr FlagModes kFlagModes[] = {
      "--out-dir writes each input's report as DIR/NAME.report.json"},
     {"--explain", kPageModes, "use --report FILE for the span report"},
     {"--encoding", kPageModes, "JSONL records are JSON text, always UTF-8"},
-    {"--model", kPageModes, "the model does not apply to JSONL records yet"},
+    {"--model", kCleaning, ""},
     {"--features", kPageModes, "feature rows are written per page"},
     {"--input", kPageModes, "records are text, or HTML in the field --html-field names"},
     {"--stage-times", kPageModes, "it times page mode's stages"},

@@ -127,8 +127,9 @@ namespace {
 // One run of JSONL mode: its inputs, outputs, pipeline and progress line.
 class JsonlRun {
  public:
-  JsonlRun(const CliOptions& o, const RuleSet& rules, const Options& base, const Source* source)
-      : o_(o), rules_(rules), base_(base), source_(source) {}
+  JsonlRun(const CliOptions& o, const RuleSet& rules, const Options& base, const Source* source,
+           const PageModel& model)
+      : o_(o), rules_(rules), base_(base), source_(source), model_(model) {}
   int Run();
 
  private:
@@ -151,6 +152,7 @@ class JsonlRun {
   const RuleSet& rules_;
   const Options& base_;
   const Source* source_;
+  const PageModel& model_;
   std::vector<Input> inputs_;
   std::vector<std::string> problems_;  // entries of input directories that cannot be read
   OutputOptions file_options_;
@@ -222,6 +224,8 @@ void JsonlRun::StartPipeline(uint64_t total) {
   int jobs = o_.jsonl.jobs ? o_.jsonl.jobs : std::max(1u, std::thread::hardware_concurrency());
   JsonlOptions options = o_.jsonl;
   options.prefilter = o_.prefilter;
+  options.model = model_.model.get();
+  options.model_decider = model_.decider;
   pipeline_ = std::make_unique<JsonlPipeline>(rules_, base_, source_, o_.keep, options, jobs);
   progress_ = std::make_unique<Progress>(!o_.quiet && isatty(STDERR_FILENO), total);
   pipeline_->on_reject = [this](const std::string& m) {
@@ -365,8 +369,8 @@ int JsonlRun::Run() {
 }  // namespace
 
 int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
-             const Source* source) {
-  return JsonlRun(o, rules, base, source).Run();
+             const Source* source, const PageModel& model) {
+  return JsonlRun(o, rules, base, source, model).Run();
 }
 
 }  // namespace clean

@@ -7,12 +7,14 @@
 
 #include "cleaner/cli/cli.h"
 #include "cleaner/cli/flag_check.h"  // CheckJsonlOptions
+#include "cleaner/cli/page_run.h"   // PageModel
 #include "cleaner/jsonl/jsonl_pipeline.h"
 
 namespace clean {
 
+// `model`: --model (its model null: none).
 int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
-             const Source* source);
+             const Source* source, const PageModel& model);
 
 // Cleans one JSONL file (any compression) into `out_path`, with its span
 // report in `report_path` when not empty; `rejects` may be null. The CLI's

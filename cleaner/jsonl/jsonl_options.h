@@ -2,9 +2,12 @@
 // flags and by the Python module.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace clean {
+
+class LineModel;
 
 struct JsonlOptions {
   bool enabled = false;              // --jsonl
@@ -23,6 +26,10 @@ struct JsonlOptions {
   double time_budget_ms = 0;         // --time-budget: milliseconds of cleaning; 0: none
   bool drop_over_limit = false;      // --over-limit drop (default: pass)
   bool prefilter = true;             // --no-prefilter: PCRE2 alone matches the rules
+  // --model: the trained line scorer (line_model.h) and its decider in the
+  // rule set (RuleSet::AddDecider); null: none. Not owned.
+  const LineModel* model = nullptr;
+  uint32_t model_decider = 0;
 };
 
 }  // namespace clean

@@ -23,6 +23,7 @@ RecordCleaner::RecordCleaner(const RuleSet& rules, const Options& base, const So
   cleaner_.set_input_valid_utf8(true);  // text fields are decoded from validated strings
   cleaner_.set_stop_budget_ms(options_.time_budget_ms);  // every stage, not only the last
   cleaner_.set_prefilter(options_.prefilter);
+  if (options_.model) cleaner_.set_model(options_.model, options_.model_decider);
   JsonWriter head(&summary_head_, /*pretty=*/false);
   head.BeginObject();
   head.Key("version").String(CLEAN_VERSION);

@@ -17,6 +17,22 @@ void Pad(std::string* out, std::string_view s, size_t width) {
   out->push_back(' ');
 }
 
+// A model-decided line: the features that weighed most in its score, each
+// with its value and its share of the log-odds (LineModel::TopFeatures).
+void ExplainModel(const CleanResult& r, size_t i, std::string* out) {
+  const float* row = r.model && r.model_rows ? r.model_rows->row(i) : nullptr;
+  if (!row) return;
+  const auto& names = ModelFeatureNames();
+  char item[160];
+  const char* sep = ": ";
+  for (const auto& [f, weight] : r.model->TopFeatures(r.html != nullptr, row, 3)) {
+    std::snprintf(item, sizeof item, "%s%.*s=%g %+.2f", sep, static_cast<int>(names[f].size()),
+                  names[f].data(), row[f], weight);
+    out->append(item);
+    sep = ", ";
+  }
+}
+
 // Cuts at a UTF-8 boundary.
 std::string_view Cut(std::string_view s, size_t max) {
   if (s.size() <= max) return s;
@@ -75,8 +91,10 @@ void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
     if (d.regex_limit) out->append("  [regex limit hit]");
     if (r.model_scores && !std::isnan((*r.model_scores)[i])) {  // the line scorer's score
       char score[32];
-      std::snprintf(score, sizeof score, "  [score %.3f]", (*r.model_scores)[i]);
+      std::snprintf(score, sizeof score, "  [score %.3f", (*r.model_scores)[i]);
       out->append(score);
+      if (who.kind == Decider::Kind::kModel) ExplainModel(r, i, out);
+      out->push_back(']');
     }
     if (dom_match) out->append("  [").append(dom.key).append(" ").append(dom.value).append("]");
     if (r.html) {  // the element's path, for writing xpath rules
