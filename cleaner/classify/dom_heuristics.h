@@ -16,8 +16,8 @@
 //      heuristics' decisions (Options::dom_min_body_chars), and so do the
 //      captions of a gallery (Options::dom_gallery_caption_share).
 //   4. Inside the main element, text blocks (paragraphs, list items,
-//      subheadings, quotes, cells) that are not link lists are body up to
-//      its last prose line, and plain paragraphs after it up to the last
+//      subheadings, quotes, cells) beside the article's text (BesideText)
+//      that are not link lists are body up to its last prose line, and plain paragraphs after it up to the last
 //      one ending a sentence (a subheading the text heuristics took for
 //      the title is one of its blocks unless it is the <h1> or the
 //      metadata title); outside it, only long prose stays body. The first
