@@ -32,6 +32,40 @@ bool ListBlockTag(std::string_view t) {
 // a body table, not a no-words line.
 bool TableCellTag(std::string_view t) { return t == "td" || t == "th"; }
 
+// The element whose children a block is one of: its parent, or above a
+// chain of wrappers that each hold it alone (a paragraph per <div>).
+uint32_t BlockContainer(const DomTree& t, uint32_t block, uint32_t stop) {
+  uint32_t n = block;
+  while (n != stop && t.node(n).parent != kNoNode) {
+    uint32_t parent = t.node(n).parent;
+    uint32_t elements = 0;
+    for (uint32_t c = t.node(parent).first_child; c != kNoNode && elements < 2;
+         c = t.node(c).next_sibling)
+      elements += t.is_element(c);
+    if (elements > 1 || parent == stop) return parent;
+    n = parent;
+  }
+  return n;
+}
+
+// The parts of a table, where the cells of a layout table meet.
+bool LayoutTableTag(std::string_view t) {
+  return t == "table" || t == "tbody" || t == "thead" || t == "tfoot" || t == "tr" || t == "td" ||
+         t == "th";
+}
+
+// The child of `ancestor` on the way down to `n`.
+uint32_t ChildToward(const DomTree& t, uint32_t ancestor, uint32_t n) {
+  while (n != kNoNode && t.node(n).parent != ancestor) n = t.node(n).parent;
+  return n;
+}
+
+// Two elements of one tag and class attribute: items of one list.
+bool SameShape(const DomTree& t, uint32_t a, uint32_t b) {
+  return a != kNoNode && b != kNoNode && t.tag(a) == t.tag(b) &&
+         t.attr(a, "class") == t.attr(b, "class");
+}
+
 // Elements that can hold an article's several blocks (not a paragraph,
 // heading, list or table, whose parent is the container).
 bool ContainerTag(std::string_view t) {
@@ -235,6 +269,45 @@ void DomClassifier::FindMain(const Page& page, const HtmlPage& html, const Optio
   for (uint32_t n = main_; n != kNoNode; n = t.node(n).parent) main_path_[n] = 1;
 }
 
+void DomClassifier::MarkTextContainers(const HtmlPage& html, const Options& o, const PageWork& w) {
+  const DomTree& t = html.tree;
+  text_container_.assign(t.size(), 0);
+  container_chars_.assign(t.size(), 0);
+  container_last_.assign(t.size(), 0);
+  container_first_.assign(t.size(), 0);
+  article_container_ = kNoNode;
+  for (uint32_t i = 0; i < html.lines.size(); ++i) {
+    const DomLine& dl = html.lines[i];
+    if (!in_main_[i] || w.decisions[i].blank || w.decisions[i].cls != LineClass::kBody) continue;
+    if (!ProseKind(w.kinds[i]) || dl.link_density() >= o.dom_link_density) continue;
+    uint32_t c = dl.block == main_ ? main_ : BlockContainer(t, dl.block, main_);
+    if (!text_container_[c]) container_first_[c] = i;
+    text_container_[c] = 1;
+    container_chars_[c] += dl.chars;
+    container_last_[c] = i;
+    if (article_container_ == kNoNode || container_chars_[c] > container_chars_[article_container_])
+      article_container_ = c;
+  }
+}
+
+bool DomClassifier::BesideText(const DomTree& t, uint32_t block, uint32_t line,
+                               int64_t last_body) const {
+  if (article_container_ == kNoNode) return true;  // no prose: the main element is the text
+  for (uint32_t n = block; n != kNoNode; n = t.node(n).parent) {
+    if (text_container_[n]) return true;
+    if (n == main_) break;
+  }
+  uint32_t common = CommonAncestor(t, block, article_container_);
+  // Two cells of one table row: columns of a layout (a sidebar beside the text).
+  if (t.tag(common) == "tr") return false;
+  if (line < container_first_[article_container_]) return true;
+  // After the article's first line: the rows of a layout table and tables
+  // nested in its cell are other boxes, and so is any other element than an
+  // item of the article's own shape (the posts of a live blog).
+  if (LayoutTableTag(t.tag(common)) || static_cast<int64_t>(line) >= last_body) return false;
+  return SameShape(t, ChildToward(t, common, block), ChildToward(t, common, article_container_));
+}
+
 void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* source,
                           const Options& o, PageWork* w, StageTimes* times) {
   main_ = kNoNode;
@@ -350,6 +423,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       Set(w, i, LineClass::kTitle, DeciderOf(Heuristic::kDomTitle));
     break;
   }
+  MarkTextContainers(html, o, *w);
   for (uint32_t i = 0; i < n_lines; ++i) {
     if (w->decisions[i].blank || w->by_rule[i]) continue;
     if (DomDecided(w->decisions[i].decider)) continue;
@@ -368,6 +442,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       // ingredients, references) are still its body.
       bool listed = ListBlockTag(t.tag(dl.block));
       if ((static_cast<int64_t>(i) <= tail_end || listed) && cls != LineClass::kBody &&
+          BesideText(t, dl.block, i, last_body) &&
           cls != LineClass::kTitle && !linky && (k != LineKind::kNoWords || TableCellTag(t.tag(dl.block))) &&
           w->features.lines[i].repeats < o.repeat_min && TextBlockTag(t.tag(dl.block)))
         Set(w, i, LineClass::kBody, DeciderOf(Heuristic::kDomInMain));

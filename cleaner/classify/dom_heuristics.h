@@ -16,8 +16,8 @@
 //      heuristics' decisions (Options::dom_min_body_chars), and so do the
 //      captions of a gallery (Options::dom_gallery_caption_share).
 //   4. Inside the main element, text blocks (paragraphs, list items,
-//      subheadings, quotes, cells) that are not link lists are body up to
-//      its last prose line, and plain paragraphs after it up to the last
+//      subheadings, quotes, cells) beside the article's text (BesideText)
+//      that are not link lists are body up to its last prose line, and plain paragraphs after it up to the last
 //      one ending a sentence (a subheading the text heuristics took for
 //      the title is one of its blocks unless it is the <h1> or the
 //      metadata title); outside it, only long prose stays body. The first
@@ -50,6 +50,15 @@ class DomClassifier {
  private:
   void RunXPath(const HtmlPage& html, const Source* source, PageWork* w, StageTimes* times);
   void FindMain(const Page& page, const HtmlPage& html, const Options& o, const PageWork& w);
+  // Marks the text containers of the main element, the elements whose
+  // children are its body prose blocks (above wrappers that each hold one
+  // block), and the article's container: the one of the most prose.
+  void MarkTextContainers(const HtmlPage& html, const Options& o, const PageWork& w);
+  // Whether a line of the main element outside the body may be the
+  // article's text block: inside a text container, or before the last body
+  // line of the article's container without standing in another cell of
+  // the table row that holds it (a column of a layout table).
+  bool BesideText(const DomTree& t, uint32_t block, uint32_t line, int64_t last_body) const;
 
   const RuleSet& rules_;
   std::unique_ptr<XmlTree> xml_;
@@ -60,6 +69,11 @@ class DomClassifier {
   std::vector<uint8_t> in_main_;     // per line: inside the main element
   std::vector<std::pair<uint32_t, Decision>> boxed_;  // body lines a box took, and their decision
   std::vector<std::pair<uint32_t, Decision>> captions_;  // prose caption lines in the main element
+  std::vector<uint8_t> text_container_;  // per node: parent of a body prose block in main
+  std::vector<uint32_t> container_chars_;  // per node: body prose characters of its children
+  std::vector<uint32_t> container_first_;  // per node: its first body prose line
+  std::vector<uint32_t> container_last_;   // per node: its last body prose line
+  uint32_t article_container_ = kNoNode;   // the text container of the most prose
   std::vector<int32_t> xpath_mark_;  // per node: index of the XPath rule, -1 none
   std::vector<uint32_t> matched_;    // XPath result scratch
   DomMatches matches_;
