@@ -44,6 +44,7 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(html_max_depth, "HTML nesting depth past which start tags are dropped"),
       CLEAN_OPT(html_max_attributes, "attributes one HTML tag keeps; the rest are dropped"),
       CLEAN_OPT(html_max_tag_bytes, "bytes of one HTML tag past which its attributes are dropped"),
+      CLEAN_OPT(html_cut_svg, "1: cut inline <svg> content before parsing where the parser keeps it in the element"),
       CLEAN_OPT(html_noscript_min_chars, "rendered characters below which <noscript> content is rendered too"),
       CLEAN_OPT(html_article_body_ratio, "times the rendering's characters above which a JSON-LD articleBody is rendered too"),
       CLEAN_OPT(dom_link_density, "share of link text from which a line is link-like"),

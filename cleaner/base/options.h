@@ -118,6 +118,10 @@ struct Options {
   // many bytes from the tag's '<' are dropped and counted (the name and the
   // closing '>' stay; the datasets' longest tag is ~180 KB, an inline image).
   int html_max_tag_bytes = 1 << 20;
+  // 1: the content of an inline <svg> (never rendered) is cut before
+  // parsing when the parser would keep all of it inside the element; 0: it
+  // is parsed (the same lines and report; the parse costs more).
+  int html_cut_svg = 1;
   // A page whose rendering has fewer non-space characters than this is
   // rendered again with its <noscript> content (pages that show their text
   // only without JavaScript, or whose markup leaves the body in <noscript>).
