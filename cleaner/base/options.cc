@@ -51,6 +51,7 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(html_max_attributes, "attributes one HTML tag keeps; the rest are dropped"),
       CLEAN_OPT(html_max_tag_bytes, "bytes of one HTML tag past which its attributes are dropped"),
       CLEAN_OPT(charset_detect_min_bytes, "non-ASCII bytes an undeclared page needs for detection"),
+      CLEAN_OPT(html_cut_svg, "1: cut inline <svg> content before parsing where the parser keeps it in the element"),
       CLEAN_OPT(html_noscript_min_chars, "rendered characters below which <noscript> content is rendered too"),
       CLEAN_OPT(html_article_body_ratio, "times the rendering's characters above which a JSON-LD articleBody is rendered too"),
       CLEAN_OPT(dom_link_density, "share of link text from which a line is link-like"),

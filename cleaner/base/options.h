@@ -141,6 +141,10 @@ struct Options {
   // non-ASCII bytes (in its first 200 kB): a guess on a word or two is often
   // wrong ("na\xEFve" reads as IBM852); below, windows-1252 as before.
   int charset_detect_min_bytes = 8;
+  // 1: the content of an inline <svg> (never rendered) is cut before
+  // parsing when the parser would keep all of it inside the element; 0: it
+  // is parsed (the same lines and report; the parse costs more).
+  int html_cut_svg = 1;
   // A page whose rendering has fewer non-space characters than this is
   // rendered again with its <noscript> content (pages that show their text
   // only without JavaScript, or whose markup leaves the body in <noscript>).

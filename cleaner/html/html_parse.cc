@@ -170,6 +170,40 @@ class OpenRawText {
                                                 kUnknown, kUnknown, kUnknown};
 };
 
+// Start tags that end an <svg> element's foreign content in the HTML
+// parser (the standard's list; "font" whatever its attributes): what
+// follows them is HTML again.
+bool BreaksOutOfSvg(std::string_view n) {
+  static constexpr std::string_view kNames[] = {
+      "b",    "big",   "blockquote", "body", "br",     "center", "code",   "dd",    "div",
+      "dl",   "dt",    "em",         "embed", "h1",    "h2",     "h3",     "h4",    "h5",
+      "h6",   "head",  "hr",         "i",    "img",    "li",     "listing", "menu", "meta",
+      "nobr", "ol",    "p",          "pre",  "ruby",   "s",      "small",  "span",  "strong",
+      "strike", "sub", "sup",        "table", "tt",    "u",      "ul",     "var",   "font",
+      "math", "html",  "frameset",   "frame", "plaintext"};
+  return std::find(std::begin(kNames), std::end(kNames), n) != std::end(kNames);
+}
+
+// Elements whose text the tokenizer reads raw to their end tag in HTML
+// content: an <svg> inside one is text, not an element.
+bool RawTextStart(std::string_view n) {
+  return n == "plaintext" || n == "noscript" ||
+         std::find(std::begin(kRawTextNames), std::end(kRawTextNames), n) !=
+             std::end(kRawTextNames);
+}
+
+// Whether `in` has a start tag `lower_name` ("<NAME" in any case, then a
+// byte that ends a tag name).
+bool HasTag(std::string_view in, std::string_view lower_name) {
+  for (size_t at = in.find('<'); at != std::string_view::npos; at = in.find('<', at + 1)) {
+    const size_t e = at + 1 + lower_name.size();
+    if (e < in.size() && FindCI(in.substr(at + 1, lower_name.size()), lower_name, 0) == 0 &&
+        !IsNameChar(in[e]))
+      return true;
+  }
+  return false;
+}
+
 // Reads a tag name at s[i..] into a lower-cased fixed buffer view.
 std::string_view TagName(std::string_view s, size_t i, char (&buf)[24]) {
   size_t n = 0;
@@ -342,6 +376,65 @@ std::string_view HtmlParser::CapTag(std::string_view in, size_t p, size_t name_a
   return capped_;
 }
 
+size_t HtmlParser::SvgContentEnd(std::string_view in, size_t from, size_t room,
+                                 const Options& o, HtmlParseStats* delta) {
+  svg_stack_.clear();
+  char buf[24];
+  for (size_t pos = from;;) {
+    size_t p = in.find('<', pos);
+    if (p == std::string_view::npos || p + 1 >= in.size()) return std::string_view::npos;
+    if (in.compare(p, 4, "<!--") == 0) {  // as the pre-scan: cut, counted
+      size_t e = in.find("-->", p + 4);
+      if (e == std::string_view::npos) return std::string_view::npos;
+      ++delta->comments;
+      pos = e + 3;
+      continue;
+    }
+    const bool end_tag = in[p + 1] == '/';
+    const size_t name_at = p + (end_tag ? 2 : 1);
+    if (in[p + 1] == '!' || in[p + 1] == '?' || (end_tag && (name_at >= in.size() ||
+                                                             !IsAlpha(in[name_at]))))
+      return std::string_view::npos;  // CDATA, a bogus comment: not followed here
+    if (!IsAlpha(in[name_at])) {  // a '<' of the text
+      pos = p + 1;
+      continue;
+    }
+    const std::string_view name = TagName(in, name_at, buf);
+    if (name.size() == sizeof buf) return std::string_view::npos;
+    if (end_tag) {
+      const size_t gt = in.find('>', name_at);
+      if (gt == std::string_view::npos ||
+          in.substr(name_at, gt - name_at).find_first_of("\"'") != std::string_view::npos)
+        return std::string_view::npos;
+      if (svg_stack_.empty()) return name == "svg" ? p : std::string_view::npos;
+      if (svg_stack_.back() != name) return std::string_view::npos;  // it could close HTML
+      svg_stack_.pop_back();
+      pos = gt + 1;
+      continue;
+    }
+    // A start tag: none inside title or desc, whose content is HTML.
+    if (BreaksOutOfSvg(name) || name == "foreignobject" ||
+        (!svg_stack_.empty() && (svg_stack_.back() == "title" || svg_stack_.back() == "desc")))
+      return std::string_view::npos;
+    size_t te = 0;
+    const std::string_view tag = CapTag(in, p, name_at, o, delta, &te);
+    const bool self_closing = tag.size() >= 2 && tag[tag.size() - 2] == '/';
+    if (!self_closing) {
+      if (svg_stack_.size() + 1 >= room) return std::string_view::npos;  // the depth guard's
+      svg_stack_.emplace_back(name);
+    }
+    pos = te;
+    if (!self_closing && (name == "script" || name == "style")) {  // bodies as the pre-scan's
+      if (name == "script" && FindCI(tag, "ld+json", 0) != std::string_view::npos)
+        return std::string_view::npos;
+      const size_t body_end = FindCI(in, name == "script" ? "</script" : "</style", te);
+      if (body_end == std::string_view::npos) return std::string_view::npos;
+      delta->script_bytes += body_end - te;
+      pos = body_end;
+    }
+  }
+}
+
 void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* stats) {
   prepared_.clear();
   stats->max_attributes = o.html_max_attributes;
@@ -359,6 +452,14 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
   const size_t max_depth = static_cast<size_t>(o.html_max_depth);
   char buf[24];
   OpenRawText open_raw;
+  // Where an <svg> start tag may be an element whose content is cut: not
+  // before raw_until (inside a raw-text element, as text), nor inside a
+  // <select> (the parser ignores the tag there and keeps its text), nor in
+  // a page with a <frameset> (text in an svg stops one from replacing the
+  // body: 0 unknown, 1 none, 2 some).
+  size_t raw_until = 0;
+  bool in_select = false;
+  int frameset = 0;
   while (pos < in.size()) {
     const void* lt = std::memchr(in.data() + pos, '<', in.size() - pos);
     if (!lt) {
@@ -384,6 +485,7 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
     size_t te = 0;  // one past the tag
     std::string_view tag = CapTag(in, p, name_at, o, stats, &te);
     bool counted = !Uncounted(name);
+    if (end_tag && name == "select") in_select = false;
     if (end_tag) {
       if (counted && excess > 0) {
         --excess;  // the end of a start tag the guard dropped
@@ -408,6 +510,35 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
       continue;
     }
     bool self_closing = tag.size() >= 2 && tag[tag.size() - 2] == '/';
+    if (name == "select") in_select = true;
+    if (RawTextStart(name)) {
+      size_t e = name == "plaintext" ? std::string_view::npos : FindEndTag(in, name, te);
+      raw_until = std::max(raw_until, e == std::string_view::npos ? in.size() : e);
+    }
+    if (name == "svg" && !self_closing && p >= raw_until && !in_select &&
+        depth + 1 < max_depth && o.html_cut_svg) {
+      if (frameset == 0) frameset = HasTag(in, "frameset") ? 2 : 1;
+      std::string svg_tag;  // SvgContentEnd caps tags into capped_, which `tag` may be
+      if (tag.data() == capped_.data()) tag = svg_tag = capped_;
+      HtmlParseStats delta;
+      const size_t end = frameset == 1
+                             ? SvgContentEnd(in, te, max_depth - depth - 1, o, &delta)
+                             : std::string_view::npos;
+      if (end != std::string_view::npos) {
+        // Its content never renders and never leaves it: the element stays
+        // (counted as skipped where the tree is copied), empty.
+        prepared_.append(tag);
+        ++depth;
+        stats->comments += delta.comments;
+        stats->script_bytes += delta.script_bytes;
+        stats->capped_tags += delta.capped_tags;
+        stats->capped_attributes += delta.capped_attributes;
+        stats->capped_bytes += delta.capped_bytes;
+        stats->svg_bytes += end - te;
+        pos = end;
+        continue;
+      }
+    }
     if (!self_closing && open_raw.LeftOpen(in, name, te)) {
       // Left open, it would hold the rest of the page as its text: close
       // it where its text would end in a lenient parser, at the next tag.

@@ -3,8 +3,9 @@
 // (<title>, <meta>, canonical link, JSON-LD) and what was left out.
 //
 // Before gumbo sees the bytes, a linear pre-scan removes what the parser
-// need not see: comments and the bodies of <script> (JSON-LD is kept) and
-// <style>. It also guards gumbo, which crawls on deep nesting: start tags
+// need not see: comments, the bodies of <script> (JSON-LD is kept) and
+// <style>, and the content of an inline <svg> (never rendered) when the
+// parser would keep all of it inside the element (Options::html_cut_svg). It also guards gumbo, which crawls on deep nesting: start tags
 // nested deeper than Options::html_max_depth are dropped (their text stays),
 // and input past Options::html_max_bytes is cut at a tag boundary. Both are
 // recorded in HtmlParseStats and named in the report. Gumbo's tokenizer is
@@ -55,6 +56,7 @@ struct HtmlParseStats {
   size_t capped_bytes = 0;      // bytes of those tags dropped with them
   int max_attributes = 0;       // the caps that applied (Options::html_max_attributes,
   int max_tag_bytes = 0;        // Options::html_max_tag_bytes)
+  size_t svg_bytes = 0;         // bytes of inline <svg> content removed before parsing
   size_t hidden = 0;            // hidden elements not copied
   std::vector<std::pair<std::string, uint32_t>> skipped;  // non-rendering tag -> count
   void Clear();
@@ -125,8 +127,18 @@ class HtmlParser {
   // goes on after it (the first '>' unless the tag was rewritten).
   std::string_view CapTag(std::string_view in, size_t p, size_t name_at, const Options& o,
                           HtmlParseStats* stats, size_t* end);
+  // The position of the "</svg" that closes an <svg> whose content starts
+  // at `from`, when that content can be cut: the parser would keep all of
+  // it inside the element (no tag that leaves foreign content, every end
+  // tag closing the element opened last, no CDATA), and the pre-scan would
+  // change nothing in it but what *delta counts (comments, script and
+  // style bodies, capped tags), with fewer than `room` elements open at
+  // once (the depth guard cuts none); npos otherwise.
+  size_t SvgContentEnd(std::string_view in, size_t from, size_t room, const Options& o,
+                       HtmlParseStats* delta);
   std::string prepared_;
   std::string capped_;
+  std::vector<std::string> svg_stack_;  // SvgContentEnd's open elements
   GumboArena arena_;
   size_t last_arena_used_ = 0, last_arena_capacity_ = 0;
   double last_prescan_seconds_ = 0, last_gumbo_seconds_ = 0;

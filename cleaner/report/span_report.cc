@@ -255,12 +255,20 @@ inline char* PutSpan(const CodePointSpan& span, const SpanDigits& k, char* p) {
   return WriteDecimal(span.end, p);
 }
 
+// A decider's entries in a record: text[0, used).
+struct RuleEntries {
+  std::string text;
+  size_t used = 0;
+};
+
 // Per thread, kept between records: each class's entries of a record, and
-// its non-blank lines by decider (the decider above the line's index).
+// each decider's (indexed by decider; `deciders_used` lists those with
+// entries in this record, which are emptied after it).
 struct ReportScratch {
   std::array<std::string, kNumClasses> entries;
-  std::vector<uint64_t> by_decider;
-  std::string rules, head;  // the rule attributes, one's key
+  std::vector<RuleEntries> by_decider;
+  std::vector<uint32_t> deciders_used;
+  std::string head;  // a rule attribute's key
 };
 
 // Writes `,[START,END,SCORE]` at p (room for kEntry) and returns the end.
@@ -275,12 +283,13 @@ inline char* PutEntry(const CodePointSpan& span, const float* scores, size_t i,
 }
 
 // Writes the entries of the spanned lines, in input order, each to its
-// class's text at[c] (`,[START,END,SCORE]`: the comma before the first is
-// dropped when the texts are joined), in one pass over the lines, and
-// lists them by decider. `at` and `limit` are locals, not members: the
-// stores through the pointers could otherwise alias them.
+// class's text at[c] and to its decider's text (`,[START,END,SCORE]`: the
+// comma before the first is dropped when the texts are joined), in one pass
+// over the lines. `at` and `limit` are locals, not members: the stores
+// through the pointers could otherwise alias them.
 inline void WriteEntries(const Decision* decision, const CodePointSpan* span, const float* scores,
-                         size_t lines, ReportScratch* scratch, size_t used[kNumClasses]) {
+                         size_t lines, size_t deciders, ReportScratch* scratch,
+                         size_t used[kNumClasses]) {
   char* at[kNumClasses];
   const char* limit[kNumClasses];
   for (int c = 0; c < kNumClasses; ++c) {
@@ -288,8 +297,8 @@ inline void WriteEntries(const Decision* decision, const CodePointSpan* span, co
     at[c] = Grow(&t, t.data(), kEntry);
     limit[c] = t.data() + t.size() - kEntry;
   }
-  std::vector<uint64_t>& by_decider = scratch->by_decider;
-  by_decider.clear();
+  std::vector<RuleEntries>& by_decider = scratch->by_decider;
+  if (by_decider.size() < deciders) by_decider.resize(deciders);
   const SpanDigits digits{};
   for (size_t i = 0; i < lines; ++i) {
     const Decision* const decision_i = decision + i;
@@ -302,45 +311,38 @@ inline void WriteEntries(const Decision* decision, const CodePointSpan* span, co
       limit[c] = t.data() + t.size() - kEntry;
     }
     at[c] = PutEntry(span[i], scores, i, digits, p);
-    by_decider.push_back(uint64_t{decision_i->decider} << 32 | i);
+    // The same bytes to the decider's text: kEntry of them copied (p has
+    // room for kEntry), the entry's length kept.
+    RuleEntries& rule = by_decider[decision_i->decider];
+    if (rule.used == 0) scratch->deciders_used.push_back(decision_i->decider);
+    if (rule.text.size() < rule.used + kEntry)
+      rule.text.resize(std::max(2 * rule.text.size(), rule.used + 8 * kEntry));
+    std::memcpy(rule.text.data() + rule.used, p, kEntry);
+    rule.used += static_cast<size_t>(at[c] - p);
   }
   for (int c = 0; c < kNumClasses; ++c)
     used[c] = static_cast<size_t>(at[c] - scratch->entries[c].data());
 }
 
-// Appends `,"clean__rule__ID":[ENTRIES]` for each decider of the lines
-// listed in by_decider, in rule-set order, its lines in input order.
-void WriteRuleAttributes(const CodePointSpan* span, const float* scores,
-                         const std::vector<Decider>& deciders, ReportScratch* scratch,
+// Appends `,"clean__rule__ID":[ENTRIES]` for each decider with entries in
+// this record, in rule-set order (the entries were written in input order
+// by WriteEntries), and clears their texts for the next record.
+void WriteRuleAttributes(const std::vector<Decider>& deciders, ReportScratch* scratch,
                          std::string* out) {
-  std::vector<uint64_t>& by_decider = scratch->by_decider;
-  std::sort(by_decider.begin(), by_decider.end());
-  std::string& t = scratch->rules;
+  std::vector<uint32_t>& used = scratch->deciders_used;
+  std::sort(used.begin(), used.end());
   std::string& head = scratch->head;
-  char* p = t.data();
-  const SpanDigits digits{};
-  for (size_t k = 0; k < by_decider.size();) {
-    const uint64_t d = by_decider[k] >> 32;
+  for (const uint32_t d : used) {
+    RuleEntries& entries = scratch->by_decider[d];
     head.assign(",\"clean__rule__");
     AppendJsonEscapedBody(deciders[d].id, &head);
     head.append("\":[");
-    p = Grow(&t, p, head.size() + kEntry);
-    std::memcpy(p, head.data(), head.size());
-    p += head.size();
-    for (bool first = true; k < by_decider.size() && by_decider[k] >> 32 == d; ++k) {
-      p = Grow(&t, p, kEntry);
-      const size_t i = static_cast<uint32_t>(by_decider[k]);
-      char* entry = p;
-      p = PutEntry(span[i], scores, i, digits, p);
-      if (first) {  // no comma before the first
-        std::memmove(entry, entry + 1, static_cast<size_t>(p - entry - 1));
-        --p;
-        first = false;
-      }
-    }
-    *p++ = ']';  // room: kEntry was made for the entry
+    out->append(head);
+    out->append(entries.text.data() + 1, entries.used - 1);  // not the first ','
+    out->push_back(']');
+    entries.used = 0;
   }
-  if (!by_decider.empty()) out->append(t.data(), static_cast<size_t>(p - t.data()));
+  used.clear();
 }
 
 }  // namespace
@@ -367,7 +369,8 @@ void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>&
   }
   thread_local ReportScratch scratch;
   size_t used[kNumClasses];
-  WriteEntries(ds.data(), spans.data(), scores, lines, &scratch, used);
+  const auto& deciders = r.rules->deciders();
+  WriteEntries(ds.data(), spans.data(), scores, lines, deciders.size(), &scratch, used);
 
   // What comes before each class's entries, made once.
   static const std::array<std::string, kNumClasses> heads = [] {
@@ -389,7 +392,7 @@ void WriteSpanReport(std::string_view id_json, const std::vector<CodePointSpan>&
     if (used[c]) out->append(scratch.entries[c].data() + 1, used[c] - 1);  // not the first ','
     out->push_back(']');
   }
-  WriteRuleAttributes(spans.data(), scores, r.rules->deciders(), &scratch, out);
+  WriteRuleAttributes(deciders, &scratch, out);
   out->append("}}\n");
 }
 
