@@ -30,7 +30,7 @@ with tempfile.TemporaryDirectory() as tmp:
                         '0.5', '--name', 'smoke'], capture_output=True, text=True)
     print(r.stdout, r.stderr)
     assert r.returncode == 0, f'tools/train exited {r.returncode}'
-    rows = [l for l in r.stdout.splitlines() if l.startswith(('text ', 'html '))]
+    rows = [l for l in r.stdout.splitlines() if l.startswith(('| text |', '| html |'))]
     assert len(rows) == 10, rows  # 2 modes x (2 corpora + trafilatura-eval's 3 splits)
     text = open(model).read()
     assert text.startswith('#') and 'clean-model 1' in text and text.rstrip().endswith('end')
