@@ -55,7 +55,6 @@ clean_build_sanitized() {
   local root=$1
   CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
-    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
     -DCLEAN_SANITIZE=ON -DCLEAN_FUZZ=ON -DCLEAN_PYTHON=OFF >/dev/null
   cmake --build "$root/build-asan" -j"$(nproc)" 2>&1 | grep -E "error|warning|Error" >&2 || true
   [ -x "$root/build-asan/clean" ] || { echo "clean: the sanitizer build failed" >&2; return 1; }

@@ -150,24 +150,36 @@ size_t FindEndTag(std::string_view in, std::string_view lower_name, size_t from)
   }
 }
 
-// Whether a raw-text start tag `name` ending at `from` is left open. Each
-// name's last answer is remembered, so a page of many such tags is read
-// once per name, not once per tag.
+// The end tags of raw-text elements, found once per name: NextEnd(in,
+// name, from) is the first end tag for `name` at or after `from` (npos:
+// none), remembered per name, so a page of many such start tags (a
+// forward scan: `from` never decreases) is read once per name, not once
+// per tag.
 class OpenRawText {
  public:
-  bool LeftOpen(std::string_view in, std::string_view name, size_t from) {
+  size_t NextEnd(std::string_view in, std::string_view name, size_t from) {
     size_t i = 0;
-    while (i < std::size(kRawTextNames) && kRawTextNames[i] != name) ++i;
-    if (i == std::size(kRawTextNames)) return false;
+    while (i < std::size(kNames) && kNames[i] != name) ++i;
+    if (i == std::size(kNames)) return FindEndTag(in, name, from);
     if (next_end_[i] == kUnknown || (next_end_[i] != std::string_view::npos && next_end_[i] < from))
       next_end_[i] = FindEndTag(in, name, from);
-    return next_end_[i] == std::string_view::npos;
+    return next_end_[i];
+  }
+  // Whether a raw-text start tag `name` (one of kRawTextNames) ending at
+  // `from` is left open.
+  bool LeftOpen(std::string_view in, std::string_view name, size_t from) {
+    if (std::find(std::begin(kRawTextNames), std::end(kRawTextNames), name) ==
+        std::end(kRawTextNames))
+      return false;
+    return NextEnd(in, name, from) == std::string_view::npos;
   }
 
  private:
+  static constexpr std::string_view kNames[] = {"title",   "textarea", "xmp",     "iframe",
+                                                "noembed", "noframes", "noscript"};
   static constexpr size_t kUnknown = std::string_view::npos - 1;
-  size_t next_end_[std::size(kRawTextNames)] = {kUnknown, kUnknown, kUnknown,
-                                                kUnknown, kUnknown, kUnknown};
+  size_t next_end_[std::size(kNames)] = {kUnknown, kUnknown, kUnknown, kUnknown,
+                                         kUnknown, kUnknown, kUnknown};
 };
 
 // Start tags that end an <svg> element's foreign content in the HTML
@@ -512,7 +524,7 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
     bool self_closing = tag.size() >= 2 && tag[tag.size() - 2] == '/';
     if (name == "select") in_select = true;
     if (RawTextStart(name)) {
-      size_t e = name == "plaintext" ? std::string_view::npos : FindEndTag(in, name, te);
+      size_t e = name == "plaintext" ? std::string_view::npos : open_raw.NextEnd(in, name, te);
       raw_until = std::max(raw_until, e == std::string_view::npos ? in.size() : e);
     }
     if (name == "svg" && !self_closing && p >= raw_until && !in_select &&
