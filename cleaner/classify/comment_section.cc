@@ -16,8 +16,8 @@ void RemoveCommentSection(const Options& o, const std::vector<Decider>& deciders
     if (d.blank) continue;
     if (w.context[i] & PageWork::kCtxBody) {
       body += w.features.lines[i].chars;
-    } else if (w.by_rule[i] && body >= min_article && i >= w.region_begin && d.decider < deciders.size() &&
-               deciders[d.decider].field == "comments") {
+    } else if (w.by_rule[i] && body >= min_article && i >= w.region_begin &&
+               d.decider < deciders.size() && deciders[d.decider].field == "comments") {
       head = i;
     }
   }
