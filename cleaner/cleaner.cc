@@ -101,9 +101,9 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
     return false;
   }
   out->time_budget_ms = o.page_time_budget_ms;
-  out->over_time_budget =
-      work_.scan.out_of_time || (html && html_.late) ||
-      (o.page_time_budget_ms > 0 && done > start + std::chrono::milliseconds(o.page_time_budget_ms));
+  out->over_time_budget = work_.scan.out_of_time || (html && html_.late) ||
+                          (o.page_time_budget_ms > 0 &&
+                           done > start + std::chrono::milliseconds(o.page_time_budget_ms));
   int lang = work_.features.language;
   out->language = lang >= 0 ? std::string_view(rules_.lexicon().languages()[lang]) : "";
   return true;

@@ -29,16 +29,16 @@ struct CleanResult {
   const RuleSet* rules = nullptr;
   const Page* page = nullptr;
   const PageWork* work = nullptr;
-  const Source* source = nullptr;      // null: generic rules only
-  std::string_view detected_by;        // "option", "field", "domain", "fingerprint" or "none"
-  uint32_t detect_decider = 0;         // the fingerprint, when detected_by == "fingerprint"
-  std::string_view language;           // stop-word language, or "" when unknown
+  const Source* source = nullptr;  // null: generic rules only
+  std::string_view detected_by;    // "option", "field", "domain", "fingerprint" or "none"
+  uint32_t detect_decider = 0;     // the fingerprint, when detected_by == "fingerprint"
+  std::string_view language;       // stop-word language, or "" when unknown
   // Per line, the score the span report gives its span (a model's, where
   // one scored it); null, a NaN entry or a line past its end: 1.0.
   const std::vector<float>* line_scores = nullptr;
-  const HtmlPage* html = nullptr;      // HTML input: the DOM side of the page; null for text
-  const DomMatches* dom = nullptr;     // HTML input: what the DOM decisions matched
-  int time_budget_ms = 0;              // the page_time_budget_ms that applied
+  const HtmlPage* html = nullptr;   // HTML input: the DOM side of the page; null for text
+  const DomMatches* dom = nullptr;  // HTML input: what the DOM decisions matched
+  int time_budget_ms = 0;           // the page_time_budget_ms that applied
   // It ran out: the stages after it were cut short (rule matches skipped,
   // the HTML reader's second rendering skipped).
   bool over_time_budget = false;
@@ -134,8 +134,8 @@ class Cleaner {
   Page page_;
   PageWork work_;
   InputFormat format_ = InputFormat::kText;
-  std::string encoding_;        // set_encoding
-  std::string encoded_text_;   // a text page decoded from encoding_
+  std::string encoding_;      // set_encoding
+  std::string encoded_text_;  // a text page decoded from encoding_
   bool valid_utf8_ = false;
   std::vector<CodePointSpan>* line_spans_ = nullptr;
   bool line_spans_written_ = false;

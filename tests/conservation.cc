@@ -47,7 +47,8 @@ std::string ConservationProblem(const Page& page, std::string_view text,
   std::map<int64_t, std::string> removed;
   for (const auto& r : report["removed"]) {
     int64_t line = r["line"].get<int64_t>();
-    if (removed.count(line)) return "line " + std::to_string(line) + " is listed twice in the report";
+    if (removed.count(line))
+      return "line " + std::to_string(line) + " is listed twice in the report";
     removed[line] = r["text"].get<std::string>();
   }
   std::vector<std::string_view> kept;
@@ -59,18 +60,21 @@ std::string ConservationProblem(const Page& page, std::string_view text,
     std::string where = "line " + std::to_string(i + 1) + " (" + Shown(line) + ")";
     auto it = removed.find(static_cast<int64_t>(i + 1));
     if (it != removed.end()) {
-      if (it->second != line) return where + ": the report holds another text: " + Shown(it->second);
+      if (it->second != line)
+        return where + ": the report holds another text: " + Shown(it->second);
       removed.erase(it);
     } else {
       if (k >= kept.size()) return where + ": neither in the clean text nor in the report";
       if (kept[k] != line)
-        return where + ": not in the report, and the clean text has " + Shown(kept[k]) + " in its place";
+        return where + ": not in the report, and the clean text has " + Shown(kept[k]) +
+               " in its place";
       ++k;
     }
   }
   if (k != kept.size()) return "the clean text has lines that are no input line: " + Shown(kept[k]);
   if (!removed.empty())
-    return "the report lists line " + std::to_string(removed.begin()->first) + ", not an input line";
+    return "the report lists line " + std::to_string(removed.begin()->first) +
+           ", not an input line";
   return "";
 }
 

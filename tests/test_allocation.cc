@@ -85,7 +85,7 @@ TEST_CASE("allocation: cleaning allocates nothing per line once warmed up", "[al
   INFO("allocations: " << for_small << " for " << small_lines << " lines, " << for_big << " for "
                        << big_lines << " lines");
   CHECK(big_lines >= 20 * small_lines);
-  CHECK(for_big <= for_small + 8);   // nothing that grows with the lines
+  CHECK(for_big <= for_small + 8);  // nothing that grows with the lines
   CHECK(for_big < static_cast<long>(big_lines) / 20);
   CHECK_FALSE(text.empty());
 }

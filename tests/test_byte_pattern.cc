@@ -112,9 +112,10 @@ TEST_CASE("byte_pattern: regexes read into byte patterns", "[byte_pattern]") {
 }
 
 TEST_CASE("byte_pattern: syntax beyond the reader is refused, not guessed", "[byte_pattern]") {
-  for (const char* regex : {"(a)\\1", "\\Qa.b\\E", "(?i)abc", "(?i:abc)", "\\Aabc", "abc\\z",
-                            "a\\Kb", "(?R)", "(?(1)a|b)", "(*UTF)a", "[[:alpha:]]", "\\X",
-                            "\\R", "\\g{1}", "\\k<n>", "\\cA", "\\N{U+41}", "(a", "a)", "\\"}) {
+  for (const char* regex :
+       {"(a)\\1", "\\Qa.b\\E", "(?i)abc",   "(?i:abc)",    "\\Aabc", "abc\\z", "a\\Kb",
+        "(?R)",   "(?(1)a|b)", "(*UTF)a",   "[[:alpha:]]", "\\X",    "\\R",    "\\g{1}",
+        "\\k<n>", "\\cA",      "\\N{U+41}", "(a",          "a)",     "\\"}) {
     INFO(regex);
     CHECK_FALSE(BytePattern::Parse(regex, false).has_value());
   }
@@ -138,15 +139,17 @@ TEST_CASE("byte_pattern: the caseless-invariant characters have no case partners
   std::vector<std::pair<uint32_t, uint32_t>> ranges;  // CaselessInvariant, as ranges
   for (uint32_t c = 0x80; c <= 0x10FFFF; ++c) {
     if (!CaselessInvariant(c)) continue;
-    if (!ranges.empty() && ranges.back().second == c - 1) ranges.back().second = c;
-    else ranges.push_back({c, c});
+    if (!ranges.empty() && ranges.back().second == c - 1)
+      ranges.back().second = c;
+    else
+      ranges.push_back({c, c});
   }
   REQUIRE_FALSE(ranges.empty());
-  CHECK(CaselessInvariant(0xA9));   // ©
-  CHECK(CaselessInvariant(0x2019)); // ’
-  CHECK_FALSE(CaselessInvariant(0xB5));   // micro sign, folds to Greek mu
-  CHECK_FALSE(CaselessInvariant(0x212A)); // Kelvin sign
-  CHECK_FALSE(CaselessInvariant(0x0436)); // ж
+  CHECK(CaselessInvariant(0xA9));          // ©
+  CHECK(CaselessInvariant(0x2019));        // ’
+  CHECK_FALSE(CaselessInvariant(0xB5));    // micro sign, folds to Greek mu
+  CHECK_FALSE(CaselessInvariant(0x212A));  // Kelvin sign
+  CHECK_FALSE(CaselessInvariant(0x0436));  // ж
   // No character outside the set is a partner of one inside: caselessly,
   // the set matches exactly its own members among all code points.
   std::string all, inside;
@@ -172,8 +175,10 @@ TEST_CASE("byte_pattern: the caseless-invariant characters have no case partners
       for (uint32_t c = a; c <= b; ++c) {
         if (c >> bit & 1) continue;
         ++count;
-        if (!half.empty() && half.back().second == c - 1) half.back().second = c;
-        else half.push_back({c, c});
+        if (!half.empty() && half.back().second == c - 1)
+          half.back().second = c;
+        else
+          half.push_back({c, c});
       }
     if (half.empty()) continue;
     auto re = Compile("^[" + ClassItems(half) + "]$", true);

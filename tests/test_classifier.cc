@@ -15,8 +15,8 @@
 
 namespace fs = std::filesystem;
 using namespace clean;
-using clean::testing::ProjectRules;
 using clean::testing::LoadRules;
+using clean::testing::ProjectRules;
 using clean::testing::ReadFile;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
@@ -27,8 +27,6 @@ using clean::testing::kP3;
 using clean::testing::kP4;
 
 namespace {
-
-
 
 // A copy of one page's outcome (CleanResult only views the Cleaner's buffers).
 struct Outcome {
@@ -93,12 +91,13 @@ bool SameDecisions(const std::vector<Decision>& a, const std::vector<Decision>& 
 }  // namespace
 
 TEST_CASE("classifier: a source rule beats a generic rule for the same line", "[classifier]") {
-  auto rs = LoadRules("line g.share navigation \"Share this\"\n"
-                      "line g.promo navigation /^Promo code/\n",
-                      "src.rules",
-                      "source src\n"
-                      "line s.share ad \"Share this\"\n"
-                      "line s.promo caption /^Promo/\n");
+  auto rs = LoadRules(
+      "line g.share navigation \"Share this\"\n"
+      "line g.promo navigation /^Promo code/\n",
+      "src.rules",
+      "source src\n"
+      "line s.share ad \"Share this\"\n"
+      "line s.promo caption /^Promo/\n");
   const Source* src = rs->FindSource("src");
   REQUIRE(src != nullptr);
   std::string page = Join({kP1, "Share this", kP2, "Promo code SAVE10", kP3});
@@ -129,9 +128,10 @@ TEST_CASE("classifier: a source rule beats a generic rule for the same line", "[
 }
 
 TEST_CASE("classifier: the first matching rule of a layer wins", "[classifier]") {
-  auto rs = LoadRules("line g.first meta /^Posted/\n"
-                      "line g.second ad \"Posted by admin\"\n",
-                      "", "");
+  auto rs = LoadRules(
+      "line g.first meta /^Posted/\n"
+      "line g.second ad \"Posted by admin\"\n",
+      "", "");
   Outcome o = Run(*rs, Join({kP1, "Posted by admin", kP2}), nullptr, false);
   CHECK(o.Id("Posted by admin") == "g.first");
   CHECK(o.Class("Posted by admin") == "meta");
@@ -145,8 +145,8 @@ TEST_CASE("classifier: a section with start includes its header, after excludes 
   const Source* src = rs->FindSource("src");
   std::string page = Join({kP1, "More stories", "Markets rally as inflation cools in spring",
                            "New bridge opens to traffic in the north", "", kP2, "Related",
-                           "Farmers protest against new grain quotas", "Storm leaves thousands without power",
-                           "", kP3});
+                           "Farmers protest against new grain quotas",
+                           "Storm leaves thousands without power", "", kP3});
   Outcome o = Run(*rs, page, src);
   // start: the header and the lines below it, up to the blank line.
   CHECK(o.Id("More stories") == "s.start");
@@ -172,17 +172,18 @@ TEST_CASE("classifier: end blank closes the section at the first blank line", "[
   CHECK(o.Id("Sections") == "s.list");
   CHECK(o.Id("World") == "s.list");
   CHECK(o.Id("Business") == "s.list");
-  CHECK(o.decisions[o.Find("") ].blank);
+  CHECK(o.decisions[o.Find("")].blank);
   // After the blank line, the section no longer decides.
   CHECK(o.Id("Sport") != "s.list");
   CHECK(o.Who("Sport").kind != Decider::Kind::kSourceRule);
 }
 
 TEST_CASE("classifier: end body closes the section at the first prose line", "[classifier]") {
-  auto rs = LoadRules("", "src.rules", "section s.latest headline_list start \"Latest\" end body\n");
-  std::string page = Join({kP1, "Latest", "Markets rally as inflation cools", "",
-                           "New bridge opens to traffic", "Short label", kP2, "Another short label",
-                           kP3});
+  auto rs =
+      LoadRules("", "src.rules", "section s.latest headline_list start \"Latest\" end body\n");
+  std::string page =
+      Join({kP1, "Latest", "Markets rally as inflation cools", "", "New bridge opens to traffic",
+            "Short label", kP2, "Another short label", kP3});
   Outcome o = Run(*rs, page, rs->FindSource("src"));
   CHECK(o.Id("Latest") == "s.latest");
   CHECK(o.Id("Markets rally as inflation cools") == "s.latest");
@@ -202,8 +203,8 @@ TEST_CASE("classifier: end eof runs to the end of the page", "[classifier]") {
   Outcome o = Run(*rs, page, rs->FindSource("src"));
   CHECK(o.Class(kP1) == "body");
   CHECK(o.Class(kP2) == "body");
-  for (const std::string& l : {std::string("Footer"), std::string("About"), kP3,
-                               std::string("Contact"), kP4}) {
+  for (const std::string& l :
+       {std::string("Footer"), std::string("About"), kP3, std::string("Contact"), kP4}) {
     INFO(l);
     CHECK(o.Id(l) == "s.footer");
     CHECK(o.Class(l) == "navigation");
@@ -211,8 +212,9 @@ TEST_CASE("classifier: end eof runs to the end of the page", "[classifier]") {
 }
 
 TEST_CASE("classifier: end with a matcher excludes the end line", "[classifier]") {
-  auto rs = LoadRules("", "src.rules",
-                      "section s.box headline_list start \"Begin list\" end \"End list\" end /^Stop/\n");
+  auto rs =
+      LoadRules("", "src.rules",
+                "section s.box headline_list start \"Begin list\" end \"End list\" end /^Stop/\n");
   std::string page = Join({kP1, "Begin list", "First teaser headline here", kP2, "End list",
                            "Begin list", "Second teaser", "Stop here", kP3});
   Outcome o = Run(*rs, page, rs->FindSource("src"));
@@ -229,20 +231,21 @@ TEST_CASE("classifier: line rules inside an open section win over the section", 
     auto rs = LoadRules("", "src.rules",
                         "section s.footer navigation start \"Footer\" end eof\n"
                         "line s.ad ad \"Advertisement\"\n");
-    Outcome o =
-        Run(*rs, Join({kP1, kP2, "Footer", "About us", "Advertisement", "Contact"}),
-            rs->FindSource("src"));
+    Outcome o = Run(*rs, Join({kP1, kP2, "Footer", "About us", "Advertisement", "Contact"}),
+                    rs->FindSource("src"));
     CHECK(o.Id("About us") == "s.footer");
     CHECK(o.Id("Advertisement") == "s.ad");
     CHECK(o.Class("Advertisement") == "ad");
     CHECK(o.Id("Contact") == "s.footer");  // the section is still open after it
   }
   SECTION("in the generic layer") {
-    auto rs = LoadRules("section g.more headline_list start \"Read more below\" end eof\n"
-                        "line g.cap caption /^Photo: /\n",
-                        "", "");
-    Outcome o = Run(*rs, Join({kP1, kP2, "Read more below", "A teaser headline",
-                               "Photo: Someone Somewhere", "Another teaser headline"}),
+    auto rs = LoadRules(
+        "section g.more headline_list start \"Read more below\" end eof\n"
+        "line g.cap caption /^Photo: /\n",
+        "", "");
+    Outcome o = Run(*rs,
+                    Join({kP1, kP2, "Read more below", "A teaser headline",
+                          "Photo: Someone Somewhere", "Another teaser headline"}),
                     nullptr, false);
     CHECK(o.Id("A teaser headline") == "g.more");
     CHECK(o.Id("Photo: Someone Somewhere") == "g.cap");
@@ -252,9 +255,9 @@ TEST_CASE("classifier: line rules inside an open section win over the section", 
   SECTION("a source line rule inside a generic section") {
     auto rs = LoadRules("section g.more headline_list start \"Read more below\" end eof\n",
                         "src.rules", "line s.cap caption /^Photo: /\n");
-    Outcome o = Run(*rs, Join({kP1, kP2, "Read more below", "A teaser headline",
-                               "Photo: Someone Somewhere"}),
-                    rs->FindSource("src"));
+    Outcome o = Run(
+        *rs, Join({kP1, kP2, "Read more below", "A teaser headline", "Photo: Someone Somewhere"}),
+        rs->FindSource("src"));
     CHECK(o.Id("A teaser headline") == "g.more");
     CHECK(o.Id("Photo: Someone Somewhere") == "s.cap");
   }
@@ -265,8 +268,7 @@ TEST_CASE("classifier: a start header matched by a line rule still opens its sec
   auto rs = LoadRules("", "src.rules",
                       "line s.label navigation \"Trending\"\n"
                       "section s.trend headline_list start \"Trending\" end eof\n");
-  Outcome o = Run(*rs, Join({kP1, kP2, "Trending", "Some teaser headline"}),
-                  rs->FindSource("src"));
+  Outcome o = Run(*rs, Join({kP1, kP2, "Trending", "Some teaser headline"}), rs->FindSource("src"));
   CHECK(o.Id("Trending") == "s.label");  // the earlier line rule decides the header
   CHECK(o.Id("Some teaser headline") == "s.trend");
 }
@@ -310,8 +312,8 @@ TEST_CASE("classifier: rule decisions are not revised by context", "[classifier]
 }
 
 TEST_CASE("classifier: heuristics decide lines no rule matched", "[classifier]") {
-  Outcome o = Run(ProjectRules(), Join({"Weather", "Markets", "* * *", kP1, kP2, kP3, "Weather",
-                                         "Markets"}));
+  Outcome o = Run(ProjectRules(),
+                  Join({"Weather", "Markets", "* * *", kP1, kP2, kP3, "Weather", "Markets"}));
   CHECK(o.Id("* * *") == "heuristic.no-words");
   CHECK(o.Class("* * *") == "navigation");
   CHECK(o.Id("Weather") == "heuristic.repeated");
@@ -399,9 +401,10 @@ TEST_CASE("classifier: a section's end line is decided normally and may open the
   auto rs = LoadRules("", "src.rules",
                       "section s.latest headline_list start \"Latest\" end \"Trending\"\n"
                       "section s.trending navigation start \"Trending\" end eof\n");
-  Outcome o = Run(*rs, Join({kP1, kP2, "Latest", "First teaser headline", "Trending",
-                             "Second teaser headline"}),
-                  rs->FindSource("src"));
+  Outcome o =
+      Run(*rs,
+          Join({kP1, kP2, "Latest", "First teaser headline", "Trending", "Second teaser headline"}),
+          rs->FindSource("src"));
   CHECK(o.Id("First teaser headline") == "s.latest");
   CHECK(o.Id("Trending") == "s.trending");
   CHECK(o.Class("Trending") == "navigation");
@@ -413,8 +416,7 @@ TEST_CASE("classifier: a start header earlier in the file beats a later line rul
   auto rs = LoadRules("", "src.rules",
                       "section s.trend headline_list start \"Trending\" end eof\n"
                       "line s.label navigation \"Trending\"\n");
-  Outcome o = Run(*rs, Join({kP1, kP2, "Trending", "Some teaser headline"}),
-                  rs->FindSource("src"));
+  Outcome o = Run(*rs, Join({kP1, kP2, "Trending", "Some teaser headline"}), rs->FindSource("src"));
   CHECK(o.Id("Trending") == "s.trend");
   CHECK(o.Class("Trending") == "headline_list");
   CHECK(o.Id("Some teaser headline") == "s.trend");
@@ -455,8 +457,7 @@ TEST_CASE("classifier: a source's set options reach its pages", "[classifier]") 
   CHECK(with.Id("Weather") != "heuristic.repeated");
 }
 
-TEST_CASE("classifier: set regex_match_limit in a rule file reaches the matcher",
-          "[classifier]") {
+TEST_CASE("classifier: set regex_match_limit in a rule file reaches the matcher", "[classifier]") {
   // `set regex_match_limit N` in a rule file sets the PCRE2 limit of the
   // pages cleaned with those options (rules/README.md, "Options").
   // /^(a|aa)+$/ on 20 a's and a 'b' backtracks some ten thousand steps:
@@ -599,8 +600,8 @@ namespace {
 // markers, lines without letters, repeats and blank lines, at every offset
 // of an eight-line block (the page's line count is no multiple of eight).
 std::string EdgePage(uint32_t seed, size_t lines) {
-  static const char* const kWords[] = {"the", "and", "of", "to", "minister", "Grain",
-                                       "talks", "autumn", "in", "a", "Ministry", "rules"};
+  static const char* const kWords[] = {"the",   "and",    "of", "to", "minister", "Grain",
+                                       "talks", "autumn", "in", "a",  "Ministry", "rules"};
   static const char* const kEnds[] = {"", ".", ":", ";", ",", "!", "?", " 2024", "\u201d"};
   static const char* const kHeads[] = {"", "", "", "- ", "\u2022 ", "1. ", "* "};
   std::mt19937 rng(seed);

@@ -93,8 +93,11 @@ TEST_CASE("describe: a longer line limit makes a long line medium", "[passes]") 
 }
 
 TEST_CASE("lead-in lists: the items a sentence ending in ':' announces", "[passes]") {
-  std::vector<std::string> lines = {kProseA, "The new budget includes these items for the city:",
-                                    "- two new schools", "- road repairs", "- a library",
+  std::vector<std::string> lines = {kProseA,
+                                    "The new budget includes these items for the city:",
+                                    "- two new schools",
+                                    "- road repairs",
+                                    "- a library",
                                     kProseB};
   State s(lines, 2);
   CHECK(s.work.list_item == std::vector<uint8_t>{0, 0, 1, 1, 1, 0});
@@ -109,9 +112,9 @@ TEST_CASE("lead-in lists: the items a sentence ending in ':' announces", "[passe
 }
 
 TEST_CASE("region: the best-scoring stretch of lines is the main text", "[passes]") {
-  std::vector<std::string> lines = {"Home", "News", "Sport", "Weather", kProseA, kProseB,
-                                    "A short line", kProseC, "Contact", "Privacy", "Terms",
-                                    "Jobs", "Help"};
+  std::vector<std::string> lines = {"Home",  "News",         "Sport", "Weather", kProseA,
+                                    kProseB, "A short line", kProseC, "Contact", "Privacy",
+                                    "Terms", "Jobs",         "Help"};
   State s(lines, 3);
   CHECK(s.work.region_begin == 4);
   CHECK(s.work.region_end == 8);
@@ -123,10 +126,9 @@ TEST_CASE("region: the best-scoring stretch of lines is the main text", "[passes
   CHECK(s.work.scores[0] < 0);
 }
 
-TEST_CASE("region: a second stretch joins when it scores a good share of the best",
-          "[passes]") {
-  std::vector<std::string> lines = {kProseA, kProseB, "Menu", "Home", "News", "Sport",
-                                    "Weather", "Jobs", "Help", "Shop", "Games", "Radio", kProseC};
+TEST_CASE("region: a second stretch joins when it scores a good share of the best", "[passes]") {
+  std::vector<std::string> lines = {kProseA, kProseB, "Menu", "Home",  "News",  "Sport", "Weather",
+                                    "Jobs",  "Help",  "Shop", "Games", "Radio", kProseC};
   State s(lines, 3);
   CHECK(s.work.region_begin == 0);
   CHECK(s.work.region_end == 2);
@@ -140,8 +142,9 @@ TEST_CASE("region: a second stretch joins when it scores a good share of the bes
 }
 
 TEST_CASE("heuristics: lines no rule decided get a class by kind and region", "[passes]") {
-  std::vector<std::string> lines = {"Home",  "News", kProseA, "The vote was close, with five in favour.",
-                                    "Home", "----", kProseB, "Sport"};
+  std::vector<std::string> lines = {
+      "Home", "News", kProseA, "The vote was close, with five in favour.",
+      "Home", "----", kProseB, "Sport"};
   State s(lines, 4);
   auto is = [&](size_t i, LineClass c, Heuristic h) {
     INFO("line " << i);
@@ -169,7 +172,7 @@ TEST_CASE("heuristics: long prose outside the region is kept, short prose is not
   std::string very_long;
   while (very_long.size() < 450) very_long += kProseB + " ";
   very_long.pop_back();
-  std::vector<std::string> lines = {big,    big,     "Menu",  "Home", kProseC,
+  std::vector<std::string> lines = {big,    big,     "Menu",    "Home",   kProseC,
                                     "News", "Sport", very_long, "Weather"};
   State s(lines, 4, o);
   REQUIRE(s.work.region_begin == 0);

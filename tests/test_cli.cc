@@ -17,14 +17,14 @@
 #include "tests/test_support.h"
 
 namespace fs = std::filesystem;
+using clean::testing::kUpiPage;
+using clean::testing::kUpiTitle;
 using clean::testing::ReadFile;
+using clean::testing::RulesDir;
 using clean::testing::RunClean;
 using clean::testing::SplitLines;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
-using clean::testing::kUpiPage;
-using clean::testing::RulesDir;
-using clean::testing::kUpiTitle;
 using json = nlohmann::json;
 
 using clean::testing::kP1;
@@ -35,9 +35,9 @@ using clean::testing::kP4;
 TEST_CASE("cli: --help mentions every flag", "[cli]") {
   auto r = RunClean({"--help"});
   REQUIRE_EXIT(r, 0);
-  for (const char* flag : {"--output", "-o", "--source", "--rules", "--report", "--explain",
-                           "--keep", "--out-dir", "--check-rules", "--list-sources", "--quiet",
-                           "--version", "--help"}) {
+  for (const char* flag :
+       {"--output", "-o", "--source", "--rules", "--report", "--explain", "--keep", "--out-dir",
+        "--check-rules", "--list-sources", "--quiet", "--version", "--help"}) {
     INFO(flag);
     CHECK(r.out.find(flag) != std::string::npos);
   }
@@ -69,12 +69,9 @@ TEST_CASE("cli: usage errors exit 2 with a clean: message", "[cli]") {
     const char* message;
   };
   const std::vector<Case> kCases = {
-      {{"--bogus"}, "--bogus"},
-      {{"-x"}, "-x"},
-      {{"--source"}, "needs a value"},
-      {{"--explain=yes"}, "takes no value"},
-      {{"--keep", "bogus"}, "bogus"},
-      {{"--keep", "title,bogus"}, "bogus"},
+      {{"--bogus"}, "--bogus"},        {{"-x"}, "-x"},
+      {{"--source"}, "needs a value"}, {{"--explain=yes"}, "takes no value"},
+      {{"--keep", "bogus"}, "bogus"},  {{"--keep", "title,bogus"}, "bogus"},
       {{"--keep="}, "unknown class"},
   };
   for (const auto& c : kCases) {
@@ -121,7 +118,8 @@ TEST_CASE("cli: a missing file fails, the other inputs are still cleaned", "[cli
 
 TEST_CASE("cli: binary input fails with exit 1, the others are still cleaned", "[cli]") {
   std::string dir = TempDir();
-  std::string bin = clean::testing::WriteIn(dir, "image.bin", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+  std::string bin =
+      clean::testing::WriteIn(dir, "image.bin", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
   std::string a = clean::testing::WriteIn(dir, "a.txt", kP1 + "\n" + kP2 + "\n");
   auto r = RunClean({bin, a});
   CHECK(r.exit_code == 1);
@@ -299,9 +297,9 @@ TEST_CASE("cli: --keep title,meta", "[cli]") {
   REQUIRE_EXIT(base, 0);
   auto kept = RunClean({in, "--keep", "title,meta", "--report", dir + "/r.json"});
   REQUIRE_EXIT(kept, 0);
-  for (const std::string& l : {kUpiTitle, std::string("By Lisa Hornung"),
-                               std::string("July 10, 2025 / 10:42 AM"),
-                               std::string("date 2025-07-10 Trending")}) {
+  for (const std::string& l :
+       {kUpiTitle, std::string("By Lisa Hornung"), std::string("July 10, 2025 / 10:42 AM"),
+        std::string("date 2025-07-10 Trending")}) {
     INFO(l);
     CHECK(base.out.find(l) == std::string::npos);
     CHECK(kept.out.find(l + "\n") != std::string::npos);
@@ -373,13 +371,14 @@ TEST_CASE("cli: --explain prints one row per input line", "[cli]") {
   auto row_of = [&](std::string text) {
     if (text.size() > 100) text = text.substr(0, 100) + "…";
     for (const auto& row : rows)
-      if (row.size() >= text.size() && row.compare(row.size() - text.size(), text.size(), text) == 0)
+      if (row.size() >= text.size() &&
+          row.compare(row.size() - text.size(), text.size(), text) == 0)
         return row;
     return std::string();
   };
-  CHECK_THAT(row_of("Share with X"),
-             Catch::Contains("- navigation") && Catch::Contains("upi.share") &&
-                 Catch::Contains("rules/upi.rules:"));
+  CHECK_THAT(row_of("Share with X"), Catch::Contains("- navigation") &&
+                                         Catch::Contains("upi.share") &&
+                                         Catch::Contains("rules/upi.rules:"));
   CHECK_THAT(row_of(kP1), Catch::Contains("+ body"));
 }
 
@@ -433,8 +432,8 @@ TEST_CASE("cli: --check-rules", "[cli]") {
   std::string rules2 = RulesDir("line g.ok navigation \"Share\"\nexpect ad \"Share\"\n");
   auto fail = RunClean({"--check-rules", "--rules", rules2});
   CHECK(fail.exit_code == 2);
-  CHECK_THAT(fail.err, Catch::Contains("rules/generic.rules:2") &&
-                           Catch::Contains("expectation failed"));
+  CHECK_THAT(fail.err,
+             Catch::Contains("rules/generic.rules:2") && Catch::Contains("expectation failed"));
 
   // Bad rules stop a normal run too.
   auto run = RunClean({"--rules", rules}, kP1 + "\n");
@@ -527,12 +526,15 @@ TEST_CASE("cli: the prefilter proves a nested-quantifier regex cannot match; PCR
           "[cli][slow]") {
   std::string rules = RulesDir("line t.bad navigation /^(a+)+$/\n");
   std::string dir = TempDir();
-  std::string in = clean::testing::WriteIn(dir, "evil.txt", kP1 + "\n" + std::string(5000, 'a') + "b\naaaa\n");
+  std::string in =
+      clean::testing::WriteIn(dir, "evil.txt", kP1 + "\n" + std::string(5000, 'a') + "b\naaaa\n");
   auto with = RunClean({"--rules", rules, in, "--report", dir + "/with.json"});
-  auto without = RunClean({"--rules", rules, "--no-prefilter", in, "--report", dir + "/without.json"});
+  auto without =
+      RunClean({"--rules", rules, "--no-prefilter", in, "--report", dir + "/without.json"});
   REQUIRE_EXIT(with, 0);
   REQUIRE_EXIT(without, 0);
-  json a = json::parse(ReadFile(dir + "/with.json")), b = json::parse(ReadFile(dir + "/without.json"));
+  json a = json::parse(ReadFile(dir + "/with.json")),
+       b = json::parse(ReadFile(dir + "/without.json"));
   CHECK(a["regex_limits"].empty());
   REQUIRE(b["regex_limits"].size() == 1);
   CHECK(b["regex_limits"][0]["line"] == 2);

@@ -64,15 +64,18 @@ std::string RefShape(std::string_view line, int max_tokens, int max_word) {
     bool digits = false;
     for (char c : core) digits = digits || Digit(c);
     std::string mark;
-    if (digits) mark = "#";
-    else if (!core.empty() && ((core[0] >= 'A' && core[0] <= 'Z') ||
-                               static_cast<unsigned char>(core[0]) >= 0x80))
+    if (digits)
+      mark = "#";
+    else if (!core.empty() &&
+             ((core[0] >= 'A' && core[0] <= 'Z') || static_cast<unsigned char>(core[0]) >= 0x80))
       mark = "A";
-    else if (core.size() <= static_cast<size_t>(max_word)) mark = core;
-    else mark = "a";
+    else if (core.size() <= static_cast<size_t>(max_word))
+      mark = core;
+    else
+      mark = "a";
     word = word || (!core.empty() && mark == core);
-    bool run = lead.empty() && (mark == "A" || mark == "#" || mark == "a") &&
-               shape.size() >= 2 && shape.back() == mark[0] && shape[shape.size() - 2] == ' ';
+    bool run = lead.empty() && (mark == "A" || mark == "#" || mark == "a") && shape.size() >= 2 &&
+               shape.back() == mark[0] && shape[shape.size() - 2] == ' ';
     if (run) {
       shape += tail;
     } else {
@@ -98,15 +101,15 @@ TEST_CASE("comment signatures: the shapes the header documents", "[comment]") {
   CHECK(SignatureShape("", 16, 4).empty());
 }
 
-TEST_CASE("comment signatures: SignatureShape equals the token-by-token definition",
-          "[comment]") {
+TEST_CASE("comment signatures: SignatureShape equals the token-by-token definition", "[comment]") {
   // Lines of tokens drawn from pieces that make every case: years, times,
   // digit runs of other lengths, names, short and long lowercase words,
   // punctuation around and inside, non-ASCII letters, tabs and runs of spaces.
   const std::vector<std::string> pieces = {
-      "2012", "1999", "20123", "12", "3:14", "08:25PM", "@08:25", "(4412)", "9:1", ":30",
-      "Jane", "DOE", "by", "at", "ago", "greenreader", "on", "a", "A", "#", "--", ",", "(",
-      ")", "\"", "x", "Ünal", "é", "—", "2012,", "July", "23,", "am", "…", "1:2:34", "19"};
+      "2012", "1999", "20123", "12",   "3:14", "08:25PM", "@08:25",      "(4412)", "9:1",
+      ":30",  "Jane", "DOE",   "by",   "at",   "ago",     "greenreader", "on",     "a",
+      "A",    "#",    "--",    ",",    "(",    ")",       "\"",          "x",      "Ünal",
+      "é",    "—",    "2012,", "July", "23,",  "am",      "…",           "1:2:34", "19"};
   const std::vector<std::string> gaps = {" ", " ", " ", "  ", "\t", ""};
   std::mt19937 rng(20);
   for (int k = 0; k < 20000; ++k) {
@@ -149,8 +152,7 @@ TEST_CASE("comment signatures: a shape recurring record_list_min times marks its
   CHECK(SignatureLines(page, kinds.data(), features.data(), o) ==
         std::vector<uint8_t>{1, 0, 1, 1, 1, 1, 0});
   o.record_list_min = 4;
-  CHECK(SignatureLines(page, kinds.data(), features.data(), o) ==
-        std::vector<uint8_t>(n, 0));
+  CHECK(SignatureLines(page, kinds.data(), features.data(), o) == std::vector<uint8_t>(n, 0));
   // A prose line, or one past signature_max_chars, is never one.
   o.record_list_min = 3;
   kinds[2] = LineKind::kProse;

@@ -30,9 +30,9 @@ using namespace clean;
 
 // Runs the rest of the test case twice: with the AVX2 variants of the byte
 // loops (where the CPU has them) and without.
-#define VARIANT()                                        \
-  const bool use_avx2 = GENERATE(true, false);           \
-  avx2::ScopedForTesting avx2_variant(use_avx2);         \
+#define VARIANT()                                \
+  const bool use_avx2 = GENERATE(true, false);   \
+  avx2::ScopedForTesting avx2_variant(use_avx2); \
   INFO("AVX2 variants " << (avx2::Enabled() ? "on" : "off"))
 
 namespace {
@@ -51,10 +51,10 @@ std::vector<std::string> Generate(const std::vector<std::string>& alphabet, size
   }
   // The same special at each offset of a plain run, and a 2-, 3- and
   // 4-byte character across each block boundary.
-  for (const std::string& special : {std::string("\""), std::string("\\"), std::string("\n"),
-                                     std::string("\x01"), std::string("\xC3\xA9"),
-                                     std::string("\xE2\x82\xAC"), std::string("\xF0\x9F\x98\x80"),
-                                     std::string("\xFF")})
+  for (const std::string& special :
+       {std::string("\""), std::string("\\"), std::string("\n"), std::string("\x01"),
+        std::string("\xC3\xA9"), std::string("\xE2\x82\xAC"), std::string("\xF0\x9F\x98\x80"),
+        std::string("\xFF")})
     for (size_t at = 0; at < 70; ++at)
       out.push_back(std::string(at, 'a') + special + std::string(70 - at, 'b'));
   return out;
@@ -62,10 +62,31 @@ std::vector<std::string> Generate(const std::vector<std::string>& alphabet, size
 
 // Plain letters, spaces, every kind of byte the fast paths stop at, valid
 // multi-byte characters and invalid bytes.
-const std::vector<std::string> kMixed = {
-    "a", "b", "word ", " ", "\t", "\r", "\n", "\f", "\v", "\"", "\\", "/", "\x01", "\x1f",
-    std::string("\0", 1), "\x7f", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF",
-    "\x80", "\xC3", "\xED\xA0\x80", "\xEF\xBB\xBF", "0123456789abcdef"};
+const std::vector<std::string> kMixed = {"a",
+                                         "b",
+                                         "word ",
+                                         " ",
+                                         "\t",
+                                         "\r",
+                                         "\n",
+                                         "\f",
+                                         "\v",
+                                         "\"",
+                                         "\\",
+                                         "/",
+                                         "\x01",
+                                         "\x1f",
+                                         std::string("\0", 1),
+                                         "\x7f",
+                                         "\xC3\xA9",
+                                         "\xE2\x82\xAC",
+                                         "\xF0\x9F\x98\x80",
+                                         "\xFF",
+                                         "\x80",
+                                         "\xC3",
+                                         "\xED\xA0\x80",
+                                         "\xEF\xBB\xBF",
+                                         "0123456789abcdef"};
 
 std::string ReferenceEscaped(std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
@@ -145,14 +166,14 @@ void CheckFind(const std::vector<std::string>& inputs) {
       while (want < s.size() && !Kind::Byte(static_cast<unsigned char>(s[want]))) ++want;
       size_t got = byte_scan::Find<Kind>(s.data(), i, s.size());
       if (got != want) {
-        INFO("input " << nlohmann::json(s).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace)
+        INFO("input " << nlohmann::json(s).dump(-1, ' ', true,
+                                                nlohmann::json::error_handler_t::replace)
                       << " from " << i);
         CHECK(got == want);
       }
     }
   }
 }
-
 
 // A JSON string body (what is between the quotes) decoded one byte at a
 // time: false when the scanner must reject it (a raw quote or control
@@ -163,8 +184,10 @@ bool ReferenceJsonDecode(std::string_view body, std::string* out) {
     *v = 0;
     for (size_t k = at; k < at + 4; ++k) {
       char c = body[k];
-      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                     : -1;
       if (d < 0) return false;
       *v = *v * 16 + static_cast<uint32_t>(d);
     }
@@ -247,8 +270,7 @@ TEST_CASE("fast paths: byte_scan::Find stops where a byte loop stops", "[text][f
   CheckFind<byte_scan::Backslash>(inputs);
 }
 
-TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference",
-          "[report][json][fast]") {
+TEST_CASE("fast paths: AppendJsonEscaped equals a byte-by-byte reference", "[report][json][fast]") {
   VARIANT();
   std::vector<std::string> inputs = Generate(kMixed, 90, 3000, 3);
   for (const std::string& s : Generate(kMixed, 3000, 60, 13)) inputs.push_back(s);
@@ -416,8 +438,8 @@ TEST_CASE("fast paths: WriteSpanReport equals a plain writer's line", "[jsonl][f
   std::string error;
   for (const std::string& text : variants) {
     REQUIRE(cleaner.Clean("x", text, &r, &error));
-    for (std::string_view id : {std::string_view("\"doc-1\""), std::string_view("17"),
-                                std::string_view("")}) {
+    for (std::string_view id :
+         {std::string_view("\"doc-1\""), std::string_view("17"), std::string_view("")}) {
       std::string got = "prefix";
       WriteSpanReport(id, text, r, &got);
       CHECK(got == "prefix" + ReferenceSpanReport(id, text, r));
@@ -438,8 +460,8 @@ TEST_CASE("fast paths: WriteSpanReport writes offsets of any size as a plain wri
   REQUIRE(cleaner.Clean("x", text, &r, &error));
   const size_t lines = r.decisions().size();
   REQUIRE(lines >= 4);
-  std::vector<uint64_t> values = {0, 1, 9, 10, 99, 100, 9999, 10000, 99999999, 100000000,
-                                  ~uint64_t{0}};
+  std::vector<uint64_t> values = {0,    1,     9,        10,        99,          100,
+                                  9999, 10000, 99999999, 100000000, ~uint64_t{0}};
   for (uint64_t p = 1; p <= 10000000000000000000u; p *= 10) values.push_back(p);
   for (int k = 20; k <= 63; ++k)
     for (int d = -1; d <= 1; ++d) values.push_back((uint64_t{1} << k) + static_cast<uint64_t>(d));
@@ -463,7 +485,8 @@ TEST_CASE("fast paths: WriteSpanReport keeps rule ids apart across rule sets", "
   // Two rule sets whose first rule has another id at the same index, one
   // of them too long for a fragment's slot, reported one after the other:
   // the fragments kept between records must follow the rule set.
-  const std::string long_id = "g.a-rule-id-much-longer-than-thirty-two-bytes-" + std::string(60, 'x');
+  const std::string long_id =
+      "g.a-rule-id-much-longer-than-thirty-two-bytes-" + std::string(60, 'x');
   auto a = testing::LoadRules("line g.nav navigation /^Menu/\n");
   auto b = testing::LoadRules("line " + long_id + " navigation /^Menu/\n");
   auto c = testing::LoadRules("line g.n navigation /^Menu/\n");
@@ -540,9 +563,23 @@ TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl][f
   // Valid UTF-8 only (what a string token holds), each character written
   // as the writer escapes it (raw, or its short escape) or as \u escapes (a
   // surrogate pair above U+FFFF), chosen at random.
-  const std::vector<std::string> valid = {"a", "b", " ", "\t", "\n", "\r", "\b", "\f", "\"",
-                                          "\\", "/", "\x01", std::string("\0", 1), "\xC3\xA9",
-                                          "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "plain words"};
+  const std::vector<std::string> valid = {"a",
+                                          "b",
+                                          " ",
+                                          "\t",
+                                          "\n",
+                                          "\r",
+                                          "\b",
+                                          "\f",
+                                          "\"",
+                                          "\\",
+                                          "/",
+                                          "\x01",
+                                          std::string("\0", 1),
+                                          "\xC3\xA9",
+                                          "\xE2\x82\xAC",
+                                          "\xF0\x9F\x98\x80",
+                                          "plain words"};
   std::mt19937 rng(5);
   for (const std::string& s : Generate(valid, 90, 2000, 5)) {
     std::string repaired;
@@ -562,7 +599,8 @@ TEST_CASE("fast paths: DecodeJsonString undoes every form of escape", "[jsonl][f
           std::snprintf(buf, sizeof buf, "\\u%04X", cp);
         } else {
           uint32_t v = cp - 0x10000;
-          std::snprintf(buf, sizeof buf, "\\u%04x\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+          std::snprintf(buf, sizeof buf, "\\u%04x\\u%04x", 0xD800 + (v >> 10),
+                        0xDC00 + (v & 0x3FF));
         }
         token += buf;
       }
@@ -582,10 +620,29 @@ TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts
   // Random string values (raw bytes: valid and invalid UTF-8, controls,
   // escapes good and bad) in a record; no \u escapes, whose lone
   // surrogates the two treat differently.
-  const std::vector<std::string> pieces = {
-      "a", "b c", "\\n", "\\\"", "\\\\", "\\/", "\\t", "\\x", "\\", "\"", "\x01", "\x1f", "\x7f",
-      "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF", "\x80", "\xC3", "\xED\xA0\x80",
-      "\xE0\x80\x80", "\xF4\x90\x80\x80", "0123456789abcdef"};
+  const std::vector<std::string> pieces = {"a",
+                                           "b c",
+                                           "\\n",
+                                           "\\\"",
+                                           "\\\\",
+                                           "\\/",
+                                           "\\t",
+                                           "\\x",
+                                           "\\",
+                                           "\"",
+                                           "\x01",
+                                           "\x1f",
+                                           "\x7f",
+                                           "\xC3\xA9",
+                                           "\xE2\x82\xAC",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xFF",
+                                           "\x80",
+                                           "\xC3",
+                                           "\xED\xA0\x80",
+                                           "\xE0\x80\x80",
+                                           "\xF4\x90\x80\x80",
+                                           "0123456789abcdef"};
   JsonObjectScan scan;
   std::string error;
   size_t accepted = 0, rejected = 0;
@@ -607,8 +664,23 @@ TEST_CASE("fast paths: ScanJsonObject accepts the records nlohmann::json accepts
 TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[jsonl][fast]") {
   VARIANT();
   const std::vector<std::string> pieces = {
-      "a", "word", " ", "  ", "\t", "\r", "\r\n", "\n", "\n\n", "\f", "\v", "\xC3\xA9",
-      "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xFF", "\x80", "\xC2\xA0",
+      "a",
+      "word",
+      " ",
+      "  ",
+      "\t",
+      "\r",
+      "\r\n",
+      "\n",
+      "\n\n",
+      "\f",
+      "\v",
+      "\xC3\xA9",
+      "\xE2\x82\xAC",
+      "\xF0\x9F\x98\x80",
+      "\xFF",
+      "\x80",
+      "\xC2\xA0",
       "a long stretch of plain text that crosses a block boundary",
       "                                                                         \t"};
   auto inputs = Generate(pieces, 300, 3000, 7);
@@ -624,7 +696,7 @@ TEST_CASE("fast paths: LineCodePointSpans equals a line-by-line reference", "[js
         same = got[i].start == want[i].start && got[i].end == want[i].end;
       if (!same) {
         INFO("text " << nlohmann::json(s).dump(-1, ' ', true,
-                                              nlohmann::json::error_handler_t::replace)
+                                               nlohmann::json::error_handler_t::replace)
                      << " max_lines " << max_lines);
         CHECK(same);
       }
@@ -638,10 +710,24 @@ TEST_CASE("fast paths: what DecodeJsonString appends is valid UTF-8 (JSONL skips
   // Cleaner::set_input_valid_utf8 lets JSONL records skip the reader's
   // repair pass on that promise: every string the scanner accepts, lone
   // surrogate escapes and raw bytes included, decodes to valid UTF-8.
-  const std::vector<std::string> pieces = {
-      "a", "\\n", "\\u0000", "\\u00e9", "\\u20ac", "\\ud800", "\\udc00", "\\udbff\\udfff",
-      "\\ud83d\\ude00", "\\ud83d", "\\ude00\\ud83d", "\\uDFFF", "\xC3\xA9", "\xF0\x9F\x98\x80",
-      "\xED\xA0\x80", "\xFF", "\\\\", "\\\""};
+  const std::vector<std::string> pieces = {"a",
+                                           "\\n",
+                                           "\\u0000",
+                                           "\\u00e9",
+                                           "\\u20ac",
+                                           "\\ud800",
+                                           "\\udc00",
+                                           "\\udbff\\udfff",
+                                           "\\ud83d\\ude00",
+                                           "\\ud83d",
+                                           "\\ude00\\ud83d",
+                                           "\\uDFFF",
+                                           "\xC3\xA9",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xED\xA0\x80",
+                                           "\xFF",
+                                           "\\\\",
+                                           "\\\""};
   JsonObjectScan scan;
   std::string error;
   size_t decoded = 0;
@@ -666,12 +752,45 @@ TEST_CASE("fast paths: the scanner's decoded string values equal a byte-by-byte 
   // surrogate pairs and lone halves, \u cut short), raw UTF-8 valid and
   // not, control bytes; each escape also at every offset across the
   // 16-byte blocks, the string ending near the line's end or far from it.
-  const std::vector<std::string> pieces = {
-      "a", "bc ", "0123456789abcdef", "\\n", "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\r", "\\t",
-      "\\u00e9", "\\u00E9", "\\u20ac", "\\u0000", "\\u001F", "\\ud83d\\ude00", "\\uDBFF\\uDFFF",
-      "\\ud800", "\\udc00", "\\ude00\\ud83d", "\\ud83d\\u0041", "\\ud83d\\", "\\u12", "\\uZZZZ",
-      "\\u00g0", "\\x", "\\", "\"", "\x01", "\x1f", "\x7f", "\xC3\xA9", "\xE2\x82\xAC",
-      "\xF0\x9F\x98\x80", "\xFF", "\x80", "\xC3", "\xED\xA0\x80"};
+  const std::vector<std::string> pieces = {"a",
+                                           "bc ",
+                                           "0123456789abcdef",
+                                           "\\n",
+                                           "\\\"",
+                                           "\\\\",
+                                           "\\/",
+                                           "\\b",
+                                           "\\f",
+                                           "\\r",
+                                           "\\t",
+                                           "\\u00e9",
+                                           "\\u00E9",
+                                           "\\u20ac",
+                                           "\\u0000",
+                                           "\\u001F",
+                                           "\\ud83d\\ude00",
+                                           "\\uDBFF\\uDFFF",
+                                           "\\ud800",
+                                           "\\udc00",
+                                           "\\ude00\\ud83d",
+                                           "\\ud83d\\u0041",
+                                           "\\ud83d\\",
+                                           "\\u12",
+                                           "\\uZZZZ",
+                                           "\\u00g0",
+                                           "\\x",
+                                           "\\",
+                                           "\"",
+                                           "\x01",
+                                           "\x1f",
+                                           "\x7f",
+                                           "\xC3\xA9",
+                                           "\xE2\x82\xAC",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xFF",
+                                           "\x80",
+                                           "\xC3",
+                                           "\xED\xA0\x80"};
   std::vector<std::string> bodies = Generate(pieces, 70, 4000, 9);
   for (const char* esc :
        {"\\n", "\\u00fc", "\\u2019", "\\ud83d\\ude00", "\\ud800", "\\u12", "\\q", "\xC3\xA9",
@@ -691,9 +810,9 @@ TEST_CASE("fast paths: the scanner's decoded string values equal a byte-by-byte 
     const std::string& b1 = bodies[k];
     const std::string& b2 = bodies[(k * 7 + 3) % bodies.size()];
     bool ok1 = ReferenceJsonDecode(b1, &want1), ok2 = ReferenceJsonDecode(b2, &want2);
-    for (const std::string& line :
-         {"{\"id\": 1, \"a\": \"" + b1 + "\", \"n\": {\"x\": \"" + b2 + "\"}, \"b\": \"" + b2 + "\"}",
-          "{\"b\":\"" + b2 + "\",\"a\":\"" + b1 + "\"}"}) {
+    for (const std::string& line : {"{\"id\": 1, \"a\": \"" + b1 + "\", \"n\": {\"x\": \"" + b2 +
+                                        "\"}, \"b\": \"" + b2 + "\"}",
+                                    "{\"b\":\"" + b2 + "\",\"a\":\"" + b1 + "\"}"}) {
       INFO("record " << nlohmann::json(line).dump(-1, ' ', true,
                                                   nlohmann::json::error_handler_t::replace));
       bool got = ScanJsonObject(line, &scan, &error);
@@ -729,13 +848,38 @@ TEST_CASE("fast paths: the scanner's 32-byte blocks of escapes equal the byte-by
   // at random offsets of the blocks; each record scanned with the AVX2
   // variants and without: the same decoded text, or the same error (column
   // and problem), and that of the reference.
-  const std::vector<std::string> pieces = {
-      "a", "b", " ", "word ", "\\n", "\\n", "\\\"", "\\\\", "\\\\\\\"", "\\\\\\\\", "\\/", "\\t",
-      "\\u00e9", "\\u00E9", "\\u0041", "\\u0000", "\\u041f\\u0440\\u0438", "\\u2019", "\\uFFFF",
-      "\\ud83d\\ude00", "\\uDBFF\\uDFFF", "\\ud800", "\\udc00", "\\ud83d\\u0041", "\\ud83d\\n",
-      "\\ud83d\\ud83d\\ude00", "\\ude00\\ud83d", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
-  const std::vector<std::string> bad = {"\\u12", "\\uZZZZ", "\\u00g0", "\\x", "\\\x01", "\"",
-                                        "\x01", "\x1f", "\xFF", "\xC3", "\\\xC3\xA9", "\\"};
+  const std::vector<std::string> pieces = {"a",
+                                           "b",
+                                           " ",
+                                           "word ",
+                                           "\\n",
+                                           "\\n",
+                                           "\\\"",
+                                           "\\\\",
+                                           "\\\\\\\"",
+                                           "\\\\\\\\",
+                                           "\\/",
+                                           "\\t",
+                                           "\\u00e9",
+                                           "\\u00E9",
+                                           "\\u0041",
+                                           "\\u0000",
+                                           "\\u041f\\u0440\\u0438",
+                                           "\\u2019",
+                                           "\\uFFFF",
+                                           "\\ud83d\\ude00",
+                                           "\\uDBFF\\uDFFF",
+                                           "\\ud800",
+                                           "\\udc00",
+                                           "\\ud83d\\u0041",
+                                           "\\ud83d\\n",
+                                           "\\ud83d\\ud83d\\ude00",
+                                           "\\ude00\\ud83d",
+                                           "\xC3\xA9",
+                                           "\xE2\x82\xAC",
+                                           "\xF0\x9F\x98\x80"};
+  const std::vector<std::string> bad = {"\\u12", "\\uZZZZ", "\\u00g0", "\\x",  "\\\x01",     "\"",
+                                        "\x01",  "\x1f",    "\xFF",    "\xC3", "\\\xC3\xA9", "\\"};
   std::mt19937 rng(31);
   std::vector<std::string> bodies;
   for (int k = 0; k < 3000; ++k) {
@@ -754,9 +898,9 @@ TEST_CASE("fast paths: the scanner's 32-byte blocks of escapes equal the byte-by
   JsonObjectScan scan;
   size_t accepted = 0, rejected = 0;
   for (const std::string& body : bodies) {
-    for (const std::string& line : {"{\"a\": \"" + body + "\", \"rest\": \"" +
-                                        std::string(80, 'r') + "\"}",
-                                    "{\"a\": \"" + body + "\"}"}) {
+    for (const std::string& line :
+         {"{\"a\": \"" + body + "\", \"rest\": \"" + std::string(80, 'r') + "\"}",
+          "{\"a\": \"" + body + "\"}"}) {
       INFO("record " << nlohmann::json(line).dump(-1, ' ', true,
                                                   nlohmann::json::error_handler_t::replace));
       const bool ok = ReferenceJsonDecode(body, &want);

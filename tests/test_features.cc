@@ -20,9 +20,8 @@ struct Computed {
   PageFeatures features;
   std::vector<StopCounts> stops;  // per line: FeatureExtractor::stop_by_lang
   std::string language() const {
-    return features.language < 0
-               ? std::string()
-               : ProjectRules().lexicon().languages()[features.language];
+    return features.language < 0 ? std::string()
+                                 : ProjectRules().lexicon().languages()[features.language];
   }
   const LineFeatures& line(size_t i) const { return features.lines.at(i); }
 };
@@ -82,9 +81,9 @@ TEST_CASE("features: word, character and letter counts", "[features]") {
   CHECK(g.words == 6);
   CHECK(g.digits == 4);
   CHECK(g.letters == 17);
-  CHECK(g.uppers == 5);     // N A T O K
-  CHECK(g.cap_words == 2);  // NATO, Kyiv (2025 is no capital)
-  CHECK(g.long_words == 4); // NATO, 2025, with, Kyiv
+  CHECK(g.uppers == 5);      // N A T O K
+  CHECK(g.cap_words == 2);   // NATO, Kyiv (2025 is no capital)
+  CHECK(g.long_words == 4);  // NATO, 2025, with, Kyiv
   CHECK_FALSE(g.terminal);
 
   // Characters are code points, not bytes.
@@ -149,8 +148,8 @@ TEST_CASE("features: language detection", "[features]") {
 }
 
 TEST_CASE("features: too few stop words leave the language unknown", "[features]") {
-  for (const char* text : {"", "\n\n", "Menu\nHome\nSearch\n", "12345 67890\n",
-                           "東京の天気は晴れです。\n"}) {
+  for (const char* text :
+       {"", "\n\n", "Menu\nHome\nSearch\n", "12345 67890\n", "東京の天気は晴れです。\n"}) {
     INFO("page: " << text);
     Computed c = Compute(text);
     CHECK(c.features.language == -1);
@@ -200,8 +199,7 @@ TEST_CASE("features: sentence breaks inside a line", "[features]") {
   CHECK_FALSE(One("Time: Monday").has_sentence_break);  // ':' opens no sentence
 }
 
-TEST_CASE("features: a sentence ending in a closing quote breaks the line",
-          "[features]") {
+TEST_CASE("features: a sentence ending in a closing quote breaks the line", "[features]") {
   // `terminal` accepts a closing quote after . ! ? (He said "yes."), and so
   // does has_sentence_break: two sentences with quoted speech are two.
   CHECK(One("He said \"Go.\" Then he left.").has_sentence_break);
@@ -214,8 +212,8 @@ TEST_CASE("features: list markers", "[features]") {
     INFO("line: " << yes);
     CHECK(One(yes).list_marker);
   }
-  for (const char* no : {"-item", "*bold*", "1.5 million people", "2025. A year", "1234. x",
-                         "1.", "-", "a. item", "Item - one", "(1) item"}) {
+  for (const char* no : {"-item", "*bold*", "1.5 million people", "2025. A year", "1234. x", "1.",
+                         "-", "a. item", "Item - one", "(1) item"}) {
     INFO("line: " << no);
     CHECK_FALSE(One(no).list_marker);
   }
@@ -226,7 +224,7 @@ TEST_CASE("features: all_caps", "[features]") {
   CHECK(One("RUSSIA EXCEEDS PREVIOUS RECORD WITH NEWEST AERIAL ASSAULT").all_caps());
   CHECK(One("ПОСЛЕДНИЕ НОВОСТИ").all_caps());
   CHECK(One("BREAKING NEWS: 2025 UPDATE!").all_caps());  // digits and punctuation do not count
-  CHECK_FALSE(One("NATO").all_caps());      // too few letters
+  CHECK_FALSE(One("NATO").all_caps());                   // too few letters
   CHECK_FALSE(One("NATO EU").all_caps());
   CHECK_FALSE(One("Breaking News Today").all_caps());
   CHECK_FALSE(One("BREAKING NEWS today").all_caps());
@@ -363,8 +361,7 @@ TEST_CASE("lexicon: the filter holds for a big table and for an empty one", "[fe
   CHECK(empty.ShortWords().empty());
 }
 
-TEST_CASE("features: repeats when the table grows past a page of distinct lines",
-          "[features]") {
+TEST_CASE("features: repeats when the table grows past a page of distinct lines", "[features]") {
   // More distinct lines than the table starts with room for
   // (kScratchKeptLines), each of the first ones repeated after it grew,
   // and one line repeated 65,537 times (its count wraps, as the 16-bit

@@ -28,9 +28,9 @@ using namespace clean;
 
 // Runs the rest of the test case twice: with the AVX2 line pass (where
 // the CPU has it) and without it (the baseline).
-#define LINE_PASS_VARIANT()                                \
-  const int line_pass = GENERATE(0, 1);                    \
-  avx2::ScopedForTesting avx2_variant(line_pass == 0);     \
+#define LINE_PASS_VARIANT()                            \
+  const int line_pass = GENERATE(0, 1);                \
+  avx2::ScopedForTesting avx2_variant(line_pass == 0); \
   INFO("AVX2 line pass " << (avx2::Enabled() ? "on" : "off"))
 
 namespace {
@@ -160,16 +160,14 @@ PageFeatures ReferencePage(const Lexicon& lexicon, const Page& page,
 }
 
 std::string Describe(const LineFeatures& f, const StopCounts& stop) {
-  std::string s = "chars=" + std::to_string(f.chars) + " words=" + std::to_string(f.words) +
-                  " stop_words=" + std::to_string(f.stop_words) +
-                  " letters=" + std::to_string(f.letters) + " uppers=" + std::to_string(f.uppers) +
-                  " digits=" + std::to_string(f.digits) +
-                  " cap_words=" + std::to_string(f.cap_words) +
-                  " long_words=" + std::to_string(f.long_words) +
-                  " terminal=" + std::to_string(f.terminal) +
-                  " list_marker=" + std::to_string(f.list_marker) +
-                  " has_sentence_break=" + std::to_string(f.has_sentence_break) +
-                  " repeats=" + std::to_string(f.repeats) + " stop_by_lang=";
+  std::string s =
+      "chars=" + std::to_string(f.chars) + " words=" + std::to_string(f.words) +
+      " stop_words=" + std::to_string(f.stop_words) + " letters=" + std::to_string(f.letters) +
+      " uppers=" + std::to_string(f.uppers) + " digits=" + std::to_string(f.digits) +
+      " cap_words=" + std::to_string(f.cap_words) + " long_words=" + std::to_string(f.long_words) +
+      " terminal=" + std::to_string(f.terminal) + " list_marker=" + std::to_string(f.list_marker) +
+      " has_sentence_break=" + std::to_string(f.has_sentence_break) +
+      " repeats=" + std::to_string(f.repeats) + " stop_by_lang=";
   for (uint16_t v : stop) s += std::to_string(v) + ",";
   return s;
 }
@@ -177,9 +175,9 @@ std::string Describe(const LineFeatures& f, const StopCounts& stop) {
 bool Same(const LineFeatures& a, const LineFeatures& b) {
   return a.chars == b.chars && a.words == b.words && a.stop_words == b.stop_words &&
          a.letters == b.letters && a.uppers == b.uppers && a.digits == b.digits &&
-         a.cap_words == b.cap_words && a.long_words == b.long_words &&
-         a.terminal == b.terminal && a.list_marker == b.list_marker &&
-         a.has_sentence_break == b.has_sentence_break && a.repeats == b.repeats;
+         a.cap_words == b.cap_words && a.long_words == b.long_words && a.terminal == b.terminal &&
+         a.list_marker == b.list_marker && a.has_sentence_break == b.has_sentence_break &&
+         a.repeats == b.repeats;
 }
 
 // Compares the extractor with the reference on one page; returns the number
@@ -199,9 +197,9 @@ size_t Compare(FeatureExtractor* fx, const Lexicon& lexicon, const std::string& 
     const StopCounts fast_stop = fx->stop_by_lang(i);
     if (Same(fast.lines[i], ref.lines[i]) && fast_stop == ref_stops[i]) continue;
     if (++bad <= 3) {
-      FAIL_CHECK(name << " line " << i + 1 << ": \"" << page.line(i) << "\"\n  fast: "
-                      << Describe(fast.lines[i], fast_stop) << "\n  ref:  "
-                      << Describe(ref.lines[i], ref_stops[i]));
+      FAIL_CHECK(name << " line " << i + 1 << ": \"" << page.line(i)
+                      << "\"\n  fast: " << Describe(fast.lines[i], fast_stop)
+                      << "\n  ref:  " << Describe(ref.lines[i], ref_stops[i]));
     }
   }
   CHECK(fast.language == ref.language);
@@ -213,16 +211,119 @@ size_t Compare(FeatureExtractor* fx, const Lexicon& lexicon, const std::string& 
 // Pieces the generated lines are made of: words of every script the
 // features know, the punctuation the sentence rules look at, and spaces.
 const std::vector<std::string>& Pieces() {
-  static const std::vector<std::string> v = {
-      "the", "The", "THE", "and", "of", "a", "I", "Mr", "U", "S", "x", "Zebra", "ab12", "2024",
-      "7", "der", "Die", "für", "Über", "é", "À", "ÉTÉ", "naïve", "Ærø", "Ÿ", "ÿ", "ß", "ẞ",
-      "и", "И", "не", "НЕ", "Він", "їх", "Єва", "ЁЖ", "ў", "Ѣ", "ѣ", "Ѐ", "Ωμέγα", "ΣΑ",
-      "Łódź", "ŁĄKA", "Ĳ", "ĳ", "ŉ", "Ŋ", "北京", "東京", "한국", "ab\xF0\x9F\x98\x80",
-      "\xF0\x9F\x98\x80", "\xF0\x90\x8C\xB0", "שלום", "مرحبا", "हिन्दी", "ª", "µ", "º",
-      "×", "÷", "·", "«", "»", "¿", "¡", "©", "\xC2\xA0", "\xC2\xAD", "\xE2\x80\xAF",
-      "\xE3\x80\x80", ".", "!", "?", ":", ";", ",", "...", "…", "。", "！", "？", "।",
-      "\"", "'", ")", "(", "”", "“", "’", "‘", "„", "-", "–", "—", "•", "▪", "◦", "*", "+",
-      "1.", "12)", "#", "/", "\t", " ", " ", " ", " ", "  ", "   ", "."};
+  static const std::vector<std::string> v = {"the",
+                                             "The",
+                                             "THE",
+                                             "and",
+                                             "of",
+                                             "a",
+                                             "I",
+                                             "Mr",
+                                             "U",
+                                             "S",
+                                             "x",
+                                             "Zebra",
+                                             "ab12",
+                                             "2024",
+                                             "7",
+                                             "der",
+                                             "Die",
+                                             "für",
+                                             "Über",
+                                             "é",
+                                             "À",
+                                             "ÉTÉ",
+                                             "naïve",
+                                             "Ærø",
+                                             "Ÿ",
+                                             "ÿ",
+                                             "ß",
+                                             "ẞ",
+                                             "и",
+                                             "И",
+                                             "не",
+                                             "НЕ",
+                                             "Він",
+                                             "їх",
+                                             "Єва",
+                                             "ЁЖ",
+                                             "ў",
+                                             "Ѣ",
+                                             "ѣ",
+                                             "Ѐ",
+                                             "Ωμέγα",
+                                             "ΣΑ",
+                                             "Łódź",
+                                             "ŁĄKA",
+                                             "Ĳ",
+                                             "ĳ",
+                                             "ŉ",
+                                             "Ŋ",
+                                             "北京",
+                                             "東京",
+                                             "한국",
+                                             "ab\xF0\x9F\x98\x80",
+                                             "\xF0\x9F\x98\x80",
+                                             "\xF0\x90\x8C\xB0",
+                                             "שלום",
+                                             "مرحبا",
+                                             "हिन्दी",
+                                             "ª",
+                                             "µ",
+                                             "º",
+                                             "×",
+                                             "÷",
+                                             "·",
+                                             "«",
+                                             "»",
+                                             "¿",
+                                             "¡",
+                                             "©",
+                                             "\xC2\xA0",
+                                             "\xC2\xAD",
+                                             "\xE2\x80\xAF",
+                                             "\xE3\x80\x80",
+                                             ".",
+                                             "!",
+                                             "?",
+                                             ":",
+                                             ";",
+                                             ",",
+                                             "...",
+                                             "…",
+                                             "。",
+                                             "！",
+                                             "？",
+                                             "।",
+                                             "\"",
+                                             "'",
+                                             ")",
+                                             "(",
+                                             "”",
+                                             "“",
+                                             "’",
+                                             "‘",
+                                             "„",
+                                             "-",
+                                             "–",
+                                             "—",
+                                             "•",
+                                             "▪",
+                                             "◦",
+                                             "*",
+                                             "+",
+                                             "1.",
+                                             "12)",
+                                             "#",
+                                             "/",
+                                             "\t",
+                                             " ",
+                                             " ",
+                                             " ",
+                                             " ",
+                                             "  ",
+                                             "   ",
+                                             "."};
   return v;
 }
 
@@ -263,8 +364,7 @@ TEST_CASE("features reference: every line of every dataset page and seed", "[fea
   CHECK(lines > 10000);
 }
 
-TEST_CASE("features reference: generated lines of every length and at every offset",
-          "[features]") {
+TEST_CASE("features reference: generated lines of every length and at every offset", "[features]") {
   LINE_PASS_VARIANT();
   const Lexicon& lexicon = clean::testing::ProjectRules().lexicon();
   FeatureExtractor fx(lexicon);
@@ -353,8 +453,8 @@ TEST_CASE("features reference: repeats of lines that differ past a chunk or in c
       for (int t = 0; t < times; ++t) page += line + "\n";
     };
     add(base, 3);
-    add(base + "y", 2);         // one byte longer
-    add(base.substr(1), 1);     // one byte shorter
+    add(base + "y", 2);                       // one byte longer
+    add(base.substr(1), 1);                   // one byte shorter
     for (size_t at = 0; at < len; at += 7) {  // one byte changed, at every distance
       std::string other = base;
       other[at] = other[at] == 'q' ? 'r' : 'q';
@@ -383,9 +483,10 @@ TEST_CASE("features reference: a lexicon with long words and many words", "[feat
   // Stop words of 1..40 bytes (beyond the short table's 16 and the 64-byte
   // cap on looked-up words), non-ASCII ones, capitals (which no lower-cased
   // word matches), and thousands more: the table's larger sizes.
-  std::string en = "# test list\nthe\na\nnevertheless\ninternationalization\n"
-                   "nichtsdestoweniger\nпожалуйстапожалуйста\nThe\nüberraschenderweise\n" +
-                   std::string(40, 'x') + "\n" + std::string(70, 'y') + "\n";
+  std::string en =
+      "# test list\nthe\na\nnevertheless\ninternationalization\n"
+      "nichtsdestoweniger\nпожалуйстапожалуйста\nThe\nüberraschenderweise\n" +
+      std::string(40, 'x') + "\n" + std::string(70, 'y') + "\n";
   Lexicon lexicon;
   clean::testing::LoadLexicon(
       {{"en.txt", en},
@@ -405,10 +506,10 @@ TEST_CASE("features reference: a lexicon with long words and many words", "[feat
     std::string page;
     for (int k = 0; k < 10; ++k) {
       std::string line = RandomLine(&rng, 120);
-      for (const std::string& w : std::vector<std::string>{
-               "Internationalization", "NICHTSDESTOWENIGER", "nevertheless",
-               "ПОЖАЛУЙСТАпожалуйста", "überraschenderweise", "w15838", "W23757",
-               std::string(40, 'x'), std::string(70, 'y')})
+      for (const std::string& w :
+           std::vector<std::string>{"Internationalization", "NICHTSDESTOWENIGER", "nevertheless",
+                                    "ПОЖАЛУЙСТАпожалуйста", "überraschenderweise", "w15838",
+                                    "W23757", std::string(40, 'x'), std::string(70, 'y')})
         if (rng() % 3 == 0) {
           const size_t at = rng() % (line.size() + 1);
           line = line.substr(0, at) + " " + w + " " + line.substr(at);
@@ -516,7 +617,8 @@ TEST_CASE("features reference: filtered lexicon lookups of every dataset word", 
     if (lower.empty()) return;
     ++words;
     const LangMask plain = lexicon.Lookup(lower);
-    if (lexicon.LookupFiltered(lower) != plain && ++bad <= 5) FAIL_CHECK("word \"" << lower << "\"");
+    if (lexicon.LookupFiltered(lower) != plain && ++bad <= 5)
+      FAIL_CHECK("word \"" << lower << "\"");
     stop += plain != 0;
     if (plain == 0 && lower.size() <= Lexicon::kShortBytes) {
       char padded[Lexicon::kShortBytes] = {};

@@ -17,9 +17,9 @@
 
 namespace fs = std::filesystem;
 using namespace clean;
+using clean::testing::CheckConservation;
 using clean::testing::ProjectRules;
 using clean::testing::ReadFile;
-using clean::testing::CheckConservation;
 
 namespace {
 
@@ -32,7 +32,6 @@ std::vector<fs::path> FixtureCases() {
   std::sort(cases.begin(), cases.end());
   return cases;
 }
-
 
 }  // namespace
 

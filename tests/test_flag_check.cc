@@ -34,8 +34,7 @@ std::string Record(int id, const std::string& text) {
 size_t FilesIn(const std::string& dir) {
   size_t n = 0;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != end(it);
-       it.increment(ec))
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != end(it); it.increment(ec))
     n += it->is_regular_file();
   return n;
 }
@@ -108,8 +107,8 @@ TEST_CASE("flag check: a flag with no effect in the mode exits 2 naming both", "
     INFO("args: " << shown);
     auto r = RunClean(c.args, kP1 + "\n");
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::StartsWith("clean: " + c.flag) ||
-                          Catch::StartsWith("clean: " + c.mode));
+    CHECK_THAT(r.err,
+               Catch::StartsWith("clean: " + c.flag) || Catch::StartsWith("clean: " + c.mode));
     CHECK_THAT(r.err, Catch::Contains(c.flag) && Catch::Contains(c.mode));
     CHECK(r.out.empty());
     // Nothing written before the check.
@@ -150,8 +149,9 @@ TEST_CASE("flag check: --no-prefilter works in JSONL mode", "[cli][flags][jsonl]
   // The prefilters, when built, are cached in CLEAN_CACHE_DIR: without them
   // nothing is cached, and the output is the same.
   std::string dir = TempDir();
-  std::string shard = WriteIn(dir, "shard.jsonl", Record(1, "Home\n" + kP1 + "\nShare with X\n") +
-                                                      Record(2, kP2 + "\nRelated\n" + kP3));
+  std::string shard = WriteIn(
+      dir, "shard.jsonl",
+      Record(1, "Home\n" + kP1 + "\nShare with X\n") + Record(2, kP2 + "\nRelated\n" + kP3));
   std::string without_cache = dir + "/cache-without", with_cache = dir + "/cache-with";
   ::setenv("CLEAN_CACHE_DIR", without_cache.c_str(), 1);
   auto without = RunClean({"--jsonl", "-q", "--no-prefilter", "-j", "2", shard});

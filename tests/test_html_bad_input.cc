@@ -69,9 +69,10 @@ TEST_CASE("html bad input: a 50 MB page is over html_max_bytes: not cleaned, not
   while (html.size() < 50u * 1000 * 1000) html += para;
   Out o = CleanHtml(html);
   CHECK_FALSE(o.ok);
-  CHECK(o.error == std::to_string(html.size()) + " bytes of HTML (as UTF-8) is over the HTML "
-                   "size budget (html_max_bytes " + std::to_string(Options().html_max_bytes) +
-                   "), not cleaned");
+  CHECK(o.error == std::to_string(html.size()) +
+                       " bytes of HTML (as UTF-8) is over the HTML "
+                       "size budget (html_max_bytes " +
+                       std::to_string(Options().html_max_bytes) + "), not cleaned");
 }
 
 TEST_CASE("html bad input: binary garbage named .html is refused with a message", "[html][bad]") {
@@ -83,8 +84,9 @@ TEST_CASE("html bad input: binary garbage named .html is refused with a message"
 }
 
 TEST_CASE("html bad input: pages without body text give no lines", "[html][bad]") {
-  for (std::string html : {std::string(""), std::string("<html><head><title>T</title></head><body></body></html>"),
-                           std::string("<html><body><script>x()</script>  \n </body>")}) {
+  for (std::string html :
+       {std::string(""), std::string("<html><head><title>T</title></head><body></body></html>"),
+        std::string("<html><body><script>x()</script>  \n </body>")}) {
     Out o = CleanHtml(html);
     REQUIRE(o.ok);
     CHECK(o.text.empty());
@@ -142,8 +144,7 @@ TEST_CASE("html bad input: invalid UTF-8 in a tag name never reaches the report 
   }
 }
 
-TEST_CASE("html bad input: a raw-text element left open does not swallow the page",
-          "[html][bad]") {
+TEST_CASE("html bad input: a raw-text element left open does not swallow the page", "[html][bad]") {
   for (std::string open : {"<title>Page title", "<title>Title</titlex>", "<textarea>note",
                            "<iframe src=x>", "<xmp>x"}) {
     INFO(open);

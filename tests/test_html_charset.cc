@@ -101,7 +101,10 @@ TEST_CASE("charset: BOMs, and bytes that decode in no charset", "[html][charset]
   CHECK(Decode(utf16le, &info) == "<p>é");
   CHECK(info.name == "utf-16le");
   // Declared UTF-8 with a stray byte: kept for the parser to replace, counted.
-  CHECK(Decode("<meta charset=utf-8><p>a\xFF" "b</p>", &info).size() > 0);
+  CHECK(Decode("<meta charset=utf-8><p>a\xFF"
+               "b</p>",
+               &info)
+            .size() > 0);
   CHECK(info.name == "utf-8");
   CHECK(info.replaced == 1);
   // A declared charset iconv does not know is skipped.
@@ -185,8 +188,9 @@ TEST_CASE("charset: the CLI's --encoding, and the report's charset", "[html][cha
   CHECK(rep["html"]["charset"]["found_by"] == "forced");
 
   // A text page in windows-1251.
-  std::string text = "Москва — столица России, крупнейший по численности населения город "
-                     "страны, и город расположен на реке Москве, как и прежде.\n";
+  std::string text =
+      "Москва — столица России, крупнейший по численности населения город "
+      "страны, и город расположен на реке Москве, как и прежде.\n";
   auto t = RunClean({"--explain", "--input", "text", "--encoding", "windows-1251", "-"},
                     Encode(text, "WINDOWS-1251"));
   REQUIRE_EXIT(t, 0);

@@ -38,8 +38,7 @@ Lines Classify(const std::string& html, nlohmann::json* report = nullptr) {
   for (size_t i = 0; i < r.page->lines.size(); ++i) {
     const Decision& d = r.decisions()[i];
     out.items.emplace_back(std::string(r.page->line(i)),
-                           std::string(ClassName(d.cls)) + " " +
-                               r.rules->deciders()[d.decider].id);
+                           std::string(ClassName(d.cls)) + " " + r.rules->deciders()[d.decider].id);
   }
   if (report) {
     std::string s;
@@ -52,12 +51,19 @@ Lines Classify(const std::string& html, nlohmann::json* report = nullptr) {
 
 TEST_CASE("dom: nav, footer and vocabulary boxes outside the main text are removed",
           "[html][dom]") {
-  Lines l = Classify("<body><nav><a href=/>World news today and more</a></nav>"
-                     "<div class=content><p>" + kP1 + "</p><p>" + kP2 + "</p>"
-                     "<div class='share-buttons'><span>Send us your pictures from the event</span></div>"
-                     "<p>" + kP3 + "</p></div>"
-                     "<div class='related-stories'><h3>" + kP1.substr(0, 60) + "</h3></div>"
-                     "<footer><p>All rights reserved by the company that made it</p></footer></body>");
+  Lines l = Classify(
+      "<body><nav><a href=/>World news today and more</a></nav>"
+      "<div class=content><p>" +
+      kP1 + "</p><p>" + kP2 +
+      "</p>"
+      "<div class='share-buttons'><span>Send us your pictures from the event</span></div>"
+      "<p>" +
+      kP3 +
+      "</p></div>"
+      "<div class='related-stories'><h3>" +
+      kP1.substr(0, 60) +
+      "</h3></div>"
+      "<footer><p>All rights reserved by the company that made it</p></footer></body>");
   CHECK(l.decider(kP1) == "body heuristic.prose");
   CHECK(l.decider("World news today and more") == "navigation dom.structure");
   CHECK(l.decider("Send us your pictures from the event") == "navigation dom.boilerplate");
@@ -87,14 +93,16 @@ TEST_CASE("dom: the report and --explain name the vocabulary entry and the eleme
   c.set_input_format(InputFormat::kHtml);
   CleanResult r;
   std::string err;
-  std::string html = "<body><nav><a href=/>World news today and more</a></nav>"
-                     "<article class='story main-story' id=story><p>" + kP1 + "</p><p>" + kP2 +
-                     "</p><p>" + kP3 + "</p></article>"
-                     "<div class='box comment-list'><p>Send us your pictures from the event</p></div>"
-                     "<div id=share-bar><p>Tell your friends about this story now</p></div>"
-                     "<div role=complementary><p>Our other sites in the region today</p></div>"
-                     "<figure><img src=a.jpg><figcaption>The harbour at dawn</figcaption></figure>"
-                     "</body>";
+  std::string html =
+      "<body><nav><a href=/>World news today and more</a></nav>"
+      "<article class='story main-story' id=story><p>" +
+      kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 +
+      "</p></article>"
+      "<div class='box comment-list'><p>Send us your pictures from the event</p></div>"
+      "<div id=share-bar><p>Tell your friends about this story now</p></div>"
+      "<div role=complementary><p>Our other sites in the region today</p></div>"
+      "<figure><img src=a.jpg><figcaption>The harbour at dawn</figcaption></figure>"
+      "</body>";
   REQUIRE(c.Clean("p.html", html, &r, &err));
   std::string s;
   WriteReport(r, KeepSet(), &s);
@@ -145,12 +153,13 @@ TEST_CASE("dom: a boilerplate-named wrapper of the main text is not boilerplate"
   CHECK(l.decider("Sidebar teaser line") != "body heuristic.prose");
 }
 
-TEST_CASE("dom: short blocks inside the main element between body text are body",
-          "[html][dom]") {
-  Lines l = Classify("<body><div id=menu-top><a href=/a>Home</a></div><article><p>" + kP1 +
-                     "</p><h2>What comes next</h2><ul><li>Item one</li><li>Item two</li></ul><p>" +
-                     kP2 + "</p><figure><img><figcaption>A photo of the minister</figcaption>"
-                     "</figure><p>" + kP3 + "</p></article></body>");
+TEST_CASE("dom: short blocks inside the main element between body text are body", "[html][dom]") {
+  Lines l =
+      Classify("<body><div id=menu-top><a href=/a>Home</a></div><article><p>" + kP1 +
+               "</p><h2>What comes next</h2><ul><li>Item one</li><li>Item two</li></ul><p>" + kP2 +
+               "</p><figure><img><figcaption>A photo of the minister</figcaption>"
+               "</figure><p>" +
+               kP3 + "</p></article></body>");
   CHECK(l.decider("What comes next") == "body context.between-body");
   CHECK(l.decider("Item one").substr(0, 4) == "body");
   CHECK(l.decider("A photo of the minister") == "caption dom.figcaption");
@@ -160,8 +169,8 @@ TEST_CASE("dom: the article is the main element even when its comments hold more
           "[html][dom]") {
   std::string comments;
   for (int i = 0; i < 3; ++i)
-    comments += "<div class=comment-body><p>" + kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 +
-                "</p></div>";
+    comments +=
+        "<div class=comment-body><p>" + kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 + "</p></div>";
   Lines l = Classify("<body><div id=content><div class=post><h1>The talks</h1><p>" + kP1 +
                      "</p><p>A short line of the article</p><p>" + kP3 +
                      "</p></div><div id=comments>" + comments + "</div></div></body>");
@@ -173,14 +182,16 @@ TEST_CASE("dom: the article is the main element even when its comments hold more
 
 TEST_CASE("dom: the main element is a container, not one dominant paragraph", "[html][dom]") {
   std::string long_p = kP1 + " " + kP2 + " " + kP3 + " " + kP1 + " " + kP2 + " " + kP3;
-  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><div><p>" +
-                     long_p + "</p><p>A closing line</p><h3>A short subheading</h3><p>" + kP2 +
+  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><div><p>" + long_p +
+                     "</p><p>A closing line</p><h3>A short subheading</h3><p>" + kP2 +
                      "</p></div></article></body>");
   CHECK(l.decider("A short subheading").substr(0, 4) == "body");
 }
 
-TEST_CASE("dom: paragraphs after the last prose line go on with the article up to the last "
-          "sentence", "[html][dom]") {
+TEST_CASE(
+    "dom: paragraphs after the last prose line go on with the article up to the last "
+    "sentence",
+    "[html][dom]") {
   Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><p>" + kP1 +
                      "</p><p>" + kP2 + "</p><p>" + kP3 +
                      "</p><p>Update: figures corrected.</p><p>Our thanks go to Ana Li</p>"
@@ -198,10 +209,11 @@ TEST_CASE("dom: paragraphs after the last prose line go on with the article up t
 
 TEST_CASE("dom: a subheading the text heuristics take for the title is body in the main element",
           "[html][dom]") {
-  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article>"
-                     "<h1>Budget talks go on</h1><p>Short intro</p>"
-                     "<h3>What the minister said next</h3><p>" + kP1 + "</p><p>" + kP2 +
-                     "</p><p>" + kP3 + "</p></article></body>");
+  Lines l = Classify(
+      "<body><div class=menu><a href=/a>Home</a></div><article>"
+      "<h1>Budget talks go on</h1><p>Short intro</p>"
+      "<h3>What the minister said next</h3><p>" +
+      kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 + "</p></article></body>");
   CHECK(l.decider("What the minister said next") == "body dom.in-main");
   CHECK(l.decider("Budget talks go on").substr(0, 4) != "body");
 }
@@ -214,8 +226,10 @@ TEST_CASE("dom: boilerplate-named boxes that hold all the body text are the cont
   for (int i = 0; i < 6; ++i)
     posts += "<div class=live-comment><span>" + minutes[i] + "'</span><p>Minute " + minutes[i] +
              ": " + (i % 2 ? kP1 : kP2) + "</p></div>";
-  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><main>"
-                     "<div class=live-comments>" + posts + "</div></main></body>");
+  Lines l = Classify(
+      "<body><div class=menu><a href=/a>Home</a></div><main>"
+      "<div class=live-comments>" +
+      posts + "</div></main></body>");
   CHECK(l.decider("Minute 41: " + kP2).substr(0, 4) == "body");
   CHECK(l.decider("Minute 88: " + kP1).substr(0, 4) == "body");
   // With an article beside them, the same boxes are removed.
@@ -228,8 +242,11 @@ TEST_CASE("dom: boilerplate-named boxes that hold all the body text are the cont
 TEST_CASE("dom: a teaser page renders its JSON-LD articleBody", "[html][dom]") {
   auto page = [](const std::string& body, const std::string& shown) {
     return "<html><head><script type='application/ld+json'>{\"@type\":\"NewsArticle\","
-           "\"articleBody\":\"" + body + "\"}</script></head><body><div class=menu>"
-           "<a href=/>Home</a></div><article><h1>The talks</h1><p>" + shown +
+           "\"articleBody\":\"" +
+           body +
+           "\"}</script></head><body><div class=menu>"
+           "<a href=/>Home</a></div><article><h1>The talks</h1><p>" +
+           shown +
            "</p><a href=/subscribe>Subscribe to read the full article</a></article></body></html>";
   };
   // Plain text: one paragraph per line.
@@ -238,7 +255,8 @@ TEST_CASE("dom: a teaser page renders its JSON-LD articleBody", "[html][dom]") {
   CHECK(l.decider(kP3).substr(0, 4) == "body");
   // Escaped HTML.
   l = Classify(page("&lt;p&gt;" + kP1 + "&lt;/p&gt;&lt;p class=&quot;x&quot;&gt;" + kP2 +
-                    "&lt;/p&gt;&lt;p&gt;" + kP3 + "&lt;/p&gt;", "A short teaser."));
+                        "&lt;/p&gt;&lt;p&gt;" + kP3 + "&lt;/p&gt;",
+                    "A short teaser."));
   CHECK(l.decider(kP2).substr(0, 4) == "body");
   // A page that shows its article does not render the articleBody again.
   l = Classify(page(kP1, kP1));
@@ -253,14 +271,17 @@ TEST_CASE("dom: the captions of a gallery are its text", "[html][dom]") {
   for (int i = 0; i < 3; ++i)
     slides += "<figure><img src=a.jpg><figcaption class=slide-caption><p>Look " +
               std::to_string(i + 1) + ": " + texts[i] + "</p></figcaption></figure>";
-  Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><h1>Ten looks</h1>"
-                     "<p>" + kP1 + "</p>" + slides + "</article></body>");
+  Lines l = Classify(
+      "<body><div class=menu><a href=/a>Home</a></div><article><h1>Ten looks</h1>"
+      "<p>" +
+      kP1 + "</p>" + slides + "</article></body>");
   CHECK(l.decider("Look 2: " + kP2).substr(0, 4) == "body");
   CHECK(l.decider("Look 3: " + kP3).substr(0, 4) == "body");
   // One caption in an article stays a caption.
   l = Classify("<body><article><p>" + kP1 + "</p><p>" + kP2 + "</p><p>" + kP3 +
                "</p><figure><img src=a.jpg><figcaption>The minister, on Monday.</figcaption>"
-               "</figure><p>" + kP1 + " Again.</p></article></body>");
+               "</figure><p>" +
+               kP1 + " Again.</p></article></body>");
   CHECK(l.decider("The minister, on Monday.") == "caption dom.figcaption");
 }
 
@@ -293,13 +314,15 @@ TEST_CASE("dom: the <h1> that is the metadata title is the title", "[html][dom]"
 
 TEST_CASE("dom: metadata from meta tags, JSON-LD, <time> and <h1>", "[html][dom]") {
   nlohmann::json rep;
-  Classify("<html><head><title>Site | Page</title>"
-           "<meta property='og:site_name' content='The Site'>"
-           "<link rel=canonical href='https://www.example.org/news/1'>"
-           "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"datePublished\":"
-           "\"2024-03-05T10:00:00Z\",\"author\":{\"@type\":\"Person\",\"name\":\"Ana Li\"}}"
-           "</script></head><body><h1>The headline</h1><p>" + kP1 + "</p></body></html>",
-           &rep);
+  Classify(
+      "<html><head><title>Site | Page</title>"
+      "<meta property='og:site_name' content='The Site'>"
+      "<link rel=canonical href='https://www.example.org/news/1'>"
+      "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\"datePublished\":"
+      "\"2024-03-05T10:00:00Z\",\"author\":{\"@type\":\"Person\",\"name\":\"Ana Li\"}}"
+      "</script></head><body><h1>The headline</h1><p>" +
+          kP1 + "</p></body></html>",
+      &rep);
   CHECK(rep["date"] == "2024-03-05");
   const auto& m = rep["html"]["metadata"];
   CHECK(m["title"] == "The headline");
@@ -316,7 +339,8 @@ TEST_CASE("invariants: every dataset HTML page conserves its lines, deterministi
   std::vector<fs::path> pages;
   std::error_code ec;
   for (auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().string().size() > 8 && e.path().string().substr(e.path().string().size() - 8) == ".html.gz")
+    if (e.path().string().size() > 8 &&
+        e.path().string().substr(e.path().string().size() - 8) == ".html.gz")
       pages.push_back(e.path());
   if (pages.empty()) {
     WARN("no HTML dataset at " << dir << ": skipped");

@@ -74,9 +74,10 @@ TEST_CASE("linearize: content after </body> and </html> is body, as in browsers"
 TEST_CASE("linearize: each line knows its element and its link text", "[html][linearize]") {
   std::vector<DomLine> dom;
   DomTree tree;
-  V got = Lines("<div><ul><li><a href='/a'>Menu item</a></li><li>Plain <a href='/b'>x</a></li></ul>"
-                "<p>Body text</p></div>",
-                &dom, &tree);
+  V got = Lines(
+      "<div><ul><li><a href='/a'>Menu item</a></li><li>Plain <a href='/b'>x</a></li></ul>"
+      "<p>Body text</p></div>",
+      &dom, &tree);
   REQUIRE(got == V{"Menu item", "Plain x", "Body text"});
   CHECK(dom[0].link_density() == Approx(1.0));
   CHECK(dom[1].link_density() == Approx(1.0 / 6));

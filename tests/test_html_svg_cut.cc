@@ -63,11 +63,11 @@ TEST_CASE("svg cut: an inline svg's content is cut, the text around it kept", "[
       "<defs><style>.a{fill:#fff}</style><linearGradient id=\"g\"><stop offset=\"0\"/>"
       "</linearGradient></defs><!-- drawn by hand --><g><path d=\"M0 0L24 24z\"/>"
       "<text x=\"1\">Never rendered</text><svg><circle r=\"2\"></circle></svg></g></svg>";
-  const std::string html = "<html><head><title>Page</title></head><body><p>Before the icon " +
-                           svg + " after the icon.</p><p>Next paragraph.</p></body></html>";
+  const std::string html = "<html><head><title>Page</title></head><body><p>Before the icon " + svg +
+                           " after the icon.</p><p>Next paragraph.</p></body></html>";
   const Parsed cut = ParseWith(html, 1), whole = ParseWith(html, 0);
-  CHECK(cut.lines == std::vector<std::string>{"Before the icon after the icon.",
-                                              "Next paragraph."});
+  CHECK(cut.lines ==
+        std::vector<std::string>{"Before the icon after the icon.", "Next paragraph."});
   CheckSame(cut, whole);
   // All of the svg's content went, none of its element: the report still
   // names one skipped svg, and the comment and the style body inside it.

@@ -68,13 +68,14 @@ TEST_CASE("xpath: deep trees copy and select whole (no 256-level limit)", "[html
 namespace {
 // A rules directory with one generic rule and `source_rules` as site.rules.
 std::string RulesDir(const std::string& source_rules) {
-  return clean::testing::RulesDir("line gen.x navigation \"Menu\"\n", "site.rules",
-                                  source_rules);
+  return clean::testing::RulesDir("line gen.x navigation \"Menu\"\n", "site.rules", source_rules);
 }
 }  // namespace
 
-TEST_CASE("xpath: a bad XPath in a rule file is an error at file:line:col", "[html][xpath][rules]") {
-  std::string dir = RulesDir("domain site.example\nxpath site.box headline_list \"//div[@class='x'\"\n");
+TEST_CASE("xpath: a bad XPath in a rule file is an error at file:line:col",
+          "[html][xpath][rules]") {
+  std::string dir =
+      RulesDir("domain site.example\nxpath site.box headline_list \"//div[@class='x'\"\n");
   Diagnostics d;
   CHECK_FALSE(RuleSet::Load(dir, Options(), &d));
   std::string msg = d.Format();
@@ -101,8 +102,11 @@ TEST_CASE("xpath: rules strip a subtree with a class and mark the body container
   using clean::testing::kP2;
   std::string html =
       "<html><head><link rel=canonical href='https://www.site.example/a/1'></head><body>"
-      "<div id=story><p>" + kP1 + "</p><p>Short line in the story</p><p>" + kP2 + "</p>"
-      "<div data-box=more><p>" + kP1 + " Again.</p></div></div></body></html>";
+      "<div id=story><p>" +
+      kP1 + "</p><p>Short line in the story</p><p>" + kP2 +
+      "</p>"
+      "<div data-box=more><p>" +
+      kP1 + " Again.</p></div></div></body></html>";
   Cleaner c(*rules, Options(), nullptr);
   c.set_input_format(InputFormat::kHtml);
   CleanResult r;

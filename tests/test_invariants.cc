@@ -114,7 +114,8 @@ TEST_CASE("invariants: --keep moves lines between text and report, never loses t
   }
 }
 
-TEST_CASE("invariants: repeated CLI batch runs write the same bytes", "[invariants][dataset][cli]") {
+TEST_CASE("invariants: repeated CLI batch runs write the same bytes",
+          "[invariants][dataset][cli]") {
   fs::path dir = fs::path(CLEAN_SHARED_DIR) / "datasets" / "trafilatura-eval" / "text";
   if (DatasetPages().empty()) {
     WARN("no dataset at " CLEAN_SHARED_DIR "/datasets: skipped");

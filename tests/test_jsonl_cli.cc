@@ -36,8 +36,8 @@ namespace {
 std::vector<std::string> DatasetPages() {
   std::vector<std::string> files;
   std::error_code ec;
-  for (auto& e : fs::directory_iterator(std::string(CLEAN_SHARED_DIR) +
-                                            "/datasets/trafilatura-eval/text", ec))
+  for (auto& e : fs::directory_iterator(
+           std::string(CLEAN_SHARED_DIR) + "/datasets/trafilatura-eval/text", ec))
     files.push_back(e.path().string());
   if (files.empty())
     for (auto& e : fs::recursive_directory_iterator(CLEAN_FIXTURES_DIR))
@@ -117,7 +117,8 @@ TEST_CASE("jsonl cli: same bytes for any --jobs, report and stats agree", "[json
   uint64_t span_lines = 0;
   for (size_t i = 0; i < in_lines.size(); ++i) {
     if (in_lines[i] == rejects[0]) continue;
-    json a = json::parse(in_lines[i]), b = json::parse(out_lines[k]), rep = json::parse(rep_lines[k]);
+    json a = json::parse(in_lines[i]), b = json::parse(out_lines[k]),
+         rep = json::parse(rep_lines[k]);
     ++k;
     CHECK(b["id"] == a["id"]);
     CHECK(rep["id"] == a["id"]);
@@ -125,7 +126,8 @@ TEST_CASE("jsonl cli: same bytes for any --jobs, report and stats agree", "[json
     // are the clean text.
     std::string text = a["text"], body;
     size_t lines = 0;
-    for (const auto& l : SplitLines(text)) lines += l.find_first_not_of(" \t\r") != std::string::npos;
+    for (const auto& l : SplitLines(text))
+      lines += l.find_first_not_of(" \t\r") != std::string::npos;
     size_t spans = 0;
     for (auto& [key, list] : rep["attributes"].items())
       if (key.rfind("clean__rule__", 0) != 0) spans += list.size();  // the classes'
@@ -165,7 +167,8 @@ TEST_CASE("jsonl cli: the clean text is the plain mode's, fields kept", "[jsonl]
     INFO("record " << i);
     json j = json::parse(lines[i]);
     CHECK(j["text"] == expected[i]);
-    CHECK_THAT(lines[i], Catch::StartsWith("{\"meta\": {\"i\": " + std::to_string(i) + "}, \"text\": \""));
+    CHECK_THAT(lines[i],
+               Catch::StartsWith("{\"meta\": {\"i\": " + std::to_string(i) + "}, \"text\": \""));
     CHECK_THAT(lines[i], Catch::Contains("\", \"tail\": [true],\"clean\":{\"version\":"));
   }
 }
@@ -192,7 +195,8 @@ std::u32string CodePoints(const std::string& s) {
 std::vector<std::string> HtmlPages() {
   std::vector<std::string> pages = {
       "<html><body><nav><a href='/'>Home</a> <a href='/w'>World</a></nav><article>"
-      "<h1>The big story of the day</h1><p>" + kP1 + "</p>\n\n<p>Caf&eacute; " + kP2 +
+      "<h1>The big story of the day</h1><p>" +
+      kP1 + "</p>\n\n<p>Caf&eacute; " + kP2 +
       "</p></article><footer>Copyright 2024 The Paper. All rights reserved.</footer>"
       "</body></html>"};
   std::vector<std::string> files;
@@ -201,8 +205,8 @@ std::vector<std::string> HtmlPages() {
   std::sort(files.begin(), files.end());
   std::error_code ec;
   std::vector<std::string> dataset;
-  for (auto& e : fs::directory_iterator(std::string(CLEAN_SHARED_DIR) + "/datasets/dragnet/html",
-                                        ec))
+  for (auto& e :
+       fs::directory_iterator(std::string(CLEAN_SHARED_DIR) + "/datasets/dragnet/html", ec))
     dataset.push_back(e.path().string());
   std::sort(dataset.begin(), dataset.end());
   if (dataset.size() > 12) dataset.resize(12);
@@ -308,8 +312,9 @@ void CheckDolmaShape(const json& rep) {
   REQUIRE(attributes.is_object());
   for (const char* c : {"body", "title", "meta", "headline_list", "navigation", "caption", "ad"})
     CHECK(attributes.contains(std::string("clean__") + c));
-  static const std::set<std::string> classes = {"clean__body", "clean__title", "clean__meta",
-      "clean__headline_list", "clean__navigation", "clean__caption", "clean__ad"};
+  static const std::set<std::string> classes = {
+      "clean__body",       "clean__title",   "clean__meta", "clean__headline_list",
+      "clean__navigation", "clean__caption", "clean__ad"};
   for (const auto& [key, list] : attributes.items()) {
     INFO(key);
     const bool rule = key.rfind("clean__rule__", 0) == 0 && key.size() > 13;
@@ -477,7 +482,8 @@ TEST_CASE("jsonl cli: malformed lines and missing inputs; the stream goes on", "
   CHECK_THAT(r.err, Catch::Contains("mixed.jsonl:3: no field 'text'"));
   CHECK_THAT(r.err, Catch::Contains("mixed.jsonl:6: field 'text' is an object, not a string"));
   CHECK_THAT(r.err, Catch::Contains("missing.jsonl: No such file"));
-  CHECK_THAT(r.err, Catch::Contains("clean: 12 records (6 cleaned, 0 over a limit, 0 dropped, 6 rejected)"));
+  CHECK_THAT(r.err, Catch::Contains(
+                        "clean: 12 records (6 cleaned, 0 over a limit, 0 dropped, 6 rejected)"));
   CHECK(ReadFile(rejects) == std::string("not json\n{\"id\": 2}\n{\"id\": 3, \"text\": {}}\n") +
                                  "not json\n{\"id\": 2}\n{\"id\": 3, \"text\": {}}\n");
   // All good: exit 0; -q silences the summary line.
@@ -497,8 +503,8 @@ TEST_CASE("jsonl cli: malformed lines and missing inputs; the stream goes on", "
 TEST_CASE("jsonl cli: flags, usage errors exit 2", "[jsonl][cli]") {
   auto help = RunClean({"--help"});
   for (const char* flag : {"--jsonl", "--text-field", "--html-field", "--id-field",
-                           "--source-field", "--url-field", "--summary-key", "--rejects",
-                           "--stats", "--jobs", "--max-bytes", "--time-budget", "--over-limit"}) {
+                           "--source-field", "--url-field", "--summary-key", "--rejects", "--stats",
+                           "--jobs", "--max-bytes", "--time-budget", "--over-limit"}) {
     INFO(flag);
     CHECK(help.out.find(flag) != std::string::npos);
   }

@@ -85,10 +85,10 @@ TEST_CASE("json decode blocks: text written with only ASCII decodes to what it w
   // Code points as the corpus has them: ASCII words, line breaks, quotes and
   // backslashes, Latin letters (two UTF-8 bytes), punctuation and CJK
   // (three), emoji (a surrogate pair), controls.
-  const std::vector<uint32_t> kinds = {'a', 'b', ' ', 'w', '.', '\n', '"', '\\', '/', 0x01, 0x1F,
-                                       0x7F, 0xE9, 0xFC, 0x41F, 0x7FF, 0x800, 0x2019, 0x4E2D,
-                                       0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x1F600,
-                                       0x10FFFF};
+  const std::vector<uint32_t> kinds = {'a',    'b',    ' ',     'w',     '.',     '\n',   '"',
+                                       '\\',   '/',    0x01,    0x1F,    0x7F,    0xE9,   0xFC,
+                                       0x41F,  0x7FF,  0x800,   0x2019,  0x4E2D,  0xD7FF, 0xE000,
+                                       0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
   std::mt19937 rng(41);
   std::vector<std::vector<uint32_t>> texts;
   for (int k = 0; k < 1500; ++k) {
@@ -96,17 +96,24 @@ TEST_CASE("json decode blocks: text written with only ASCII decodes to what it w
     const size_t len = 1 + rng() % 160;
     const int mode = k % 3;  // mixed; runs of non-ASCII (\u runs); mostly ASCII
     for (size_t i = 0; i < len; ++i) {
-      if (mode == 1) t.push_back(kinds[12 + rng() % (kinds.size() - 12)]);
-      else if (mode == 2 && rng() % 4) t.push_back('a' + rng() % 26);
-      else t.push_back(kinds[rng() % kinds.size()]);
+      if (mode == 1)
+        t.push_back(kinds[12 + rng() % (kinds.size() - 12)]);
+      else if (mode == 2 && rng() % 4)
+        t.push_back('a' + rng() % 26);
+      else
+        t.push_back(kinds[rng() % kinds.size()]);
     }
     texts.push_back(t);
   }
   // Each kind of escape, and runs of them, at every offset of a block and
   // across its end (a surrogate pair split by it).
   for (const std::vector<uint32_t>& esc :
-       std::vector<std::vector<uint32_t>>{{0xE9}, {0x1F600}, {0x2019, 0x4E2D, 0xE9, 0x41F, 0x1F600},
-                                          {'\n', '\n'}, {'\\', '\\', '"'}, {0xE9, '\n', 0xE4}}) {
+       std::vector<std::vector<uint32_t>>{{0xE9},
+                                          {0x1F600},
+                                          {0x2019, 0x4E2D, 0xE9, 0x41F, 0x1F600},
+                                          {'\n', '\n'},
+                                          {'\\', '\\', '"'},
+                                          {0xE9, '\n', 0xE4}}) {
     for (size_t at = 0; at < 70; ++at) {
       std::vector<uint32_t> t(at, 'a');
       t.insert(t.end(), esc.begin(), esc.end());
@@ -147,11 +154,36 @@ TEST_CASE("json decode blocks: lone surrogates and bad input give the baseline's
   // escape decode to U+FFFD (as the baseline); bad escapes, a bad hex digit
   // in each place, a quote or a control or a non-ASCII byte inside an
   // escape, a backslash at the string's end: the baseline's error.
-  const std::vector<std::string> pieces = {
-      "\\ud800", "\\udc00", "\\ud83d\\n", "\\ud83d\\ud83d\\ude00", "\\ude00\\ud83d", "\\udbff\\u0041",
-      "\\ud83d\\ude00", "\\u0000", "\\uFFFF", "\\\\\\\\\\\"", "\\x", "\\u", "\\u1", "\\u12",
-      "\\u123", "\\uZ234", "\\u1Z34", "\\u12Z4", "\\u123Z", "\\u12\"4", "\\u12\xC3\xA9", "\\\x01",
-      "\\\xC3\xA9", "\\U00e9", "\\ud83d\\uZZZZ", "\\ud83d\\u12", "\"", "\x01", "\xC3", "\xFF"};
+  const std::vector<std::string> pieces = {"\\ud800",
+                                           "\\udc00",
+                                           "\\ud83d\\n",
+                                           "\\ud83d\\ud83d\\ude00",
+                                           "\\ude00\\ud83d",
+                                           "\\udbff\\u0041",
+                                           "\\ud83d\\ude00",
+                                           "\\u0000",
+                                           "\\uFFFF",
+                                           "\\\\\\\\\\\"",
+                                           "\\x",
+                                           "\\u",
+                                           "\\u1",
+                                           "\\u12",
+                                           "\\u123",
+                                           "\\uZ234",
+                                           "\\u1Z34",
+                                           "\\u12Z4",
+                                           "\\u123Z",
+                                           "\\u12\"4",
+                                           "\\u12\xC3\xA9",
+                                           "\\\x01",
+                                           "\\\xC3\xA9",
+                                           "\\U00e9",
+                                           "\\ud83d\\uZZZZ",
+                                           "\\ud83d\\u12",
+                                           "\"",
+                                           "\x01",
+                                           "\xC3",
+                                           "\xFF"};
   const std::string filler = "x\\u00e9y\\n\\u4e2d ";  // escapes around the piece
   size_t accepted = 0, rejected = 0;
   for (const std::string& piece : pieces) {
@@ -161,8 +193,9 @@ TEST_CASE("json decode blocks: lone surrogates and bad input give the baseline's
       head.resize(at);
       // Cutting the filler may leave a backslash or a partial escape at the
       // piece's left: that is more bad input, and fine.
-      for (const std::string& tail : {std::string(100, 'b'), filler + filler + filler + filler +
-                                                                  filler + filler, std::string()}) {
+      for (const std::string& tail :
+           {std::string(100, 'b'), filler + filler + filler + filler + filler + filler,
+            std::string()}) {
         const std::string json = head + piece + tail;
         for (const std::string& line : Records(json)) {
           INFO("record " << line);

@@ -231,8 +231,10 @@ TEST_CASE("jsonl record: report spans index the original text in code points", "
   // Leading spaces, a BOM, non-ASCII, CRLF, blank lines: every non-blank
   // line's span, sliced from the original as code points, is that line
   // trimmed.
-  std::string original = "\xEF\xBB\xBF" "  Home  \n\nCaf\xC3\xA9 \xF0\x9F\x98\x80 news\r\n" +
-                         kP1 + "\n   \n" + kP2 + "  \n";
+  std::string original =
+      "\xEF\xBB\xBF"
+      "  Home  \n\nCaf\xC3\xA9 \xF0\x9F\x98\x80 news\r\n" +
+      kP1 + "\n   \n" + kP2 + "  \n";
   Out r = Run(R"({"id": "s", "text": )" + json(original).dump() + "}");
   REQUIRE(r.kind == RecordOutcome::kCleaned);
   json rep = json::parse(r.report);
@@ -307,8 +309,7 @@ TEST_CASE("jsonl record: the text written run by run equals WriteCleanText, and 
       WriteCleanText(r, keep, &want);
       std::string out, report, message;
       RunStats stats;
-      const RecordOutcome outcome =
-          rc.Process(line, &out, &report, &stats, &message);
+      const RecordOutcome outcome = rc.Process(line, &out, &report, &stats, &message);
       INFO(message);
       REQUIRE(outcome == RecordOutcome::kCleaned);
       CHECK(json::parse(out)["text"] == want);
@@ -317,8 +318,7 @@ TEST_CASE("jsonl record: the text written run by run equals WriteCleanText, and 
   }
 }
 
-TEST_CASE("jsonl record: the summary has the language, and an HTML record's metadata",
-          "[jsonl]") {
+TEST_CASE("jsonl record: the summary has the language, and an HTML record's metadata", "[jsonl]") {
   Out text = Run(R"({"text": )" + json(kPage).dump() + "}");
   REQUIRE(text.kind == RecordOutcome::kCleaned);
   json s = json::parse(text.out)["clean"];
@@ -337,7 +337,8 @@ TEST_CASE("jsonl record: the summary has the language, and an HTML record's meta
       "<meta property=\"og:site_name\" content=\"The Daily\">"
       "<link rel=\"canonical\" href=\"https://www.daily.example/world/talks\">"
       "</head><body><nav><a href='/'>Home</a></nav><article><h1>Talks end without a deal</h1>"
-      "<p>" + kP1 + "</p><p>" + kP2 + "</p></article></body></html>";
+      "<p>" +
+      kP1 + "</p><p>" + kP2 + "</p></article></body></html>";
   Out html = Run(R"({"id": 7, "html": )" + json(page).dump() + "}", o);
   REQUIRE(html.kind == RecordOutcome::kCleaned);
   json h = json::parse(html.out)["clean"];

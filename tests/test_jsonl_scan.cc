@@ -20,7 +20,8 @@ std::string Decode(std::string_view token) {
 }  // namespace
 
 TEST_CASE("json_scan: valid records and their members", "[jsonl]") {
-  std::string line = R"( {"id": 7, "text" : "a\nb", "meta": {"k": [1, -2.5e3, true, false, null]}, "e": {}} )";
+  std::string line =
+      R"( {"id": 7, "text" : "a\nb", "meta": {"k": [1, -2.5e3, true, false, null]}, "e": {}} )";
   JsonObjectScan scan;
   std::string error;
   REQUIRE(ScanJsonObject(line, &scan, &error));
@@ -85,8 +86,8 @@ TEST_CASE("json_scan: invalid records name the column and the problem", "[jsonl]
 }
 
 TEST_CASE("json_scan: nesting is limited, not a stack overflow", "[jsonl]") {
-  std::string ok = "{\"a\":" + std::string(kJsonMaxDepth - 1, '[') +
-                   std::string(kJsonMaxDepth - 1, ']') + "}";
+  std::string ok =
+      "{\"a\":" + std::string(kJsonMaxDepth - 1, '[') + std::string(kJsonMaxDepth - 1, ']') + "}";
   std::string deep = "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
   JsonObjectScan scan;
   std::string error;
@@ -107,7 +108,9 @@ TEST_CASE("json_scan: string decoding", "[jsonl]") {
   CHECK(Decode(R"("\ud83d\ude00")") == "\xF0\x9F\x98\x80");
   CHECK(Decode(R"("\ud83dx")") == "\xEF\xBF\xBDx");
   CHECK(Decode(R"("\ude00\ud83d")") == "\xEF\xBF\xBD\xEF\xBF\xBD");
-  CHECK(Decode(R"("\ud83d\u0041")") == "\xEF\xBF\xBD" "A");
+  CHECK(Decode(R"("\ud83d\u0041")") ==
+        "\xEF\xBF\xBD"
+        "A");
   // Raw UTF-8 passes through.
   CHECK(Decode("\"\xE6\x97\xA5\xE6\x9C\xAC\"") == "\xE6\x97\xA5\xE6\x9C\xAC");
 }

@@ -150,8 +150,7 @@ TEST_CASE("streams: an output not closed leaves no file behind", "[jsonl]") {
   CHECK(OpenInput(dir + "/partial.jsonl.gz.tmp", &error) == nullptr);
 }
 
-TEST_CASE("streams: a file output keeps small (gathered) and large writes in order",
-          "[jsonl]") {
+TEST_CASE("streams: a file output keeps small (gathered) and large writes in order", "[jsonl]") {
   // Sizes around the gathering limits (8 KB direct, 64 KB buffer).
   const std::vector<size_t> sizes = {0, 1, 100, 8191, 8192, 8193, 65535, 65536, 70000, 200000};
   std::mt19937 rng(3);

@@ -25,12 +25,12 @@ using namespace clean::testing;
 namespace {
 
 const char* const kWords[] = {
-    "river",  "council", "budget", "school", "harbor", "mayor",   "winter", "festival",
-    "museum", "railway", "bridge", "doctor", "farmer", "court",   "storm",  "market",
-    "garden", "tunnel",  "planet", "singer", "island", "factory", "valley", "orchard",
+    "river",  "council", "budget", "school", "harbor",  "mayor",   "winter", "festival",
+    "museum", "railway", "bridge", "doctor", "farmer",  "court",   "storm",  "market",
+    "garden", "tunnel",  "planet", "singer", "island",  "factory", "valley", "orchard",
     "canal",  "meadow",  "beacon", "quarry", "lantern", "pioneer", "summit", "harvest"};
-const char* const kStop[] = {"the", "of", "and", "to", "in", "a", "that", "is", "was", "for",
-                             "on", "with", "as", "by", "at", "from"};
+const char* const kStop[] = {"the", "of",  "and", "to",   "in", "a",  "that", "is",
+                             "was", "for", "on",  "with", "as", "by", "at",   "from"};
 const char* const kMonths[] = {"January", "February", "March", "April", "May", "June"};
 
 struct SynPage {
@@ -149,7 +149,8 @@ TEST_CASE("learn: line keys are the same up to digits and dates", "[learn]") {
   // The regex of a key matches its lines and nothing with another key.
   std::string err;
   size_t off = 0;
-  auto re = Regex::Compile(KeyRegex(Key("Posted March 3, 2008 (a/b) [x] $5."), Vocab().date_words()), false, &err, &off);
+  auto re = Regex::Compile(
+      KeyRegex(Key("Posted March 3, 2008 (a/b) [x] $5."), Vocab().date_words()), false, &err, &off);
   REQUIRE(re);
   MatchScratch scratch(1000000, 20000);
   auto matches = [&](std::string_view line) {
@@ -170,8 +171,7 @@ TEST_CASE("learn: a host's source is its registered domain", "[learn]") {
   CHECK(LearnedSourceName("a b/c.d") == "a_b_c.d");
 }
 
-TEST_CASE("learn: a synthetic corpus gives back every template line, no article line",
-          "[learn]") {
+TEST_CASE("learn: a synthetic corpus gives back every template line, no article line", "[learn]") {
   std::vector<Site> sites;
   for (int s = 0; s < 6; ++s) sites.push_back(MakeSite(s, 12));
   LearnOptions o;
@@ -293,7 +293,9 @@ TEST_CASE("learn: bad input gives messages, never a crash", "[learn][cli]") {
     std::string jsonl;
     for (int i = 0; i < 3; ++i)
       jsonl += nlohmann::json{{"url", "http://s" + std::to_string(i) + ".test/"},
-                              {"text", "Home\n" + kP1}}.dump() + "\n";
+                              {"text", "Home\n" + kP1}}
+                   .dump() +
+               "\n";
     RunResult r = RunClean({"learn", "-o", dir + "/out", WriteIn(dir, "one.jsonl", jsonl)});
     REQUIRE_EXIT(r, 0);
     CHECK(r.err.find("3 sources: 0 rule files written") != std::string::npos);
@@ -303,8 +305,10 @@ TEST_CASE("learn: bad input gives messages, never a crash", "[learn][cli]") {
   SECTION("a source whose every line repeats (a mirror of one page)") {
     std::string jsonl;
     for (int i = 0; i < 8; ++i)
-      jsonl += nlohmann::json{{"url", "http://mirror.test/" + std::to_string(i)},
-                              {"text", kUpiPage}}.dump() + "\n";
+      jsonl +=
+          nlohmann::json{{"url", "http://mirror.test/" + std::to_string(i)}, {"text", kUpiPage}}
+              .dump() +
+          "\n";
     RunResult r = RunClean({"learn", "-o", dir + "/out", WriteIn(dir, "m.jsonl", jsonl)});
     REQUIRE_EXIT(r, 0);
     CHECK(r.err.find("mirror.test: recurring lines make 100% of its 8 pages' lines") !=

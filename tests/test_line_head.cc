@@ -66,13 +66,44 @@ Compiled CompileAll(const std::string& cache_dir = "") {
 
 // Lines the regexes match, and near misses.
 const std::vector<std::string> kLines = {
-    "Advertisement", "ADVERTISEMENT:", "РЕКЛАМА", "Реклама :", "ad", "Ads", "Advertisement here",
-    "10:42", "9:05 PM", "10:42:13 a.m.", "1:2", "Tags: Україна, війна", "ТЕГИ:", "tags",
-    "By Łukasz Żółć-Müller", "By Anna Smith, and Bob Jones", "By the way", "Von Jörg",
-    "Укр Рус Eng", "EN | DE", "EN", "Eng Укр Support Us", "We use cookies to improve it",
-    "We like biscuits", "Our site uses a cookie.", "ÜBER UNS: DAS TEAM", "ÜBER UNS: Das Team",
-    "SHORT", "Share on Facebook", "ПОДІЛИТИСЯ в Telegram", "Share this, please", "© Агентство Франс-Пресс",
-    "© 2025", "Kommentare (12)", "KOMMENTAR", "\xe2\x84\xaaommentare", "The minister said.", "",
+    "Advertisement",
+    "ADVERTISEMENT:",
+    "РЕКЛАМА",
+    "Реклама :",
+    "ad",
+    "Ads",
+    "Advertisement here",
+    "10:42",
+    "9:05 PM",
+    "10:42:13 a.m.",
+    "1:2",
+    "Tags: Україна, війна",
+    "ТЕГИ:",
+    "tags",
+    "By Łukasz Żółć-Müller",
+    "By Anna Smith, and Bob Jones",
+    "By the way",
+    "Von Jörg",
+    "Укр Рус Eng",
+    "EN | DE",
+    "EN",
+    "Eng Укр Support Us",
+    "We use cookies to improve it",
+    "We like biscuits",
+    "Our site uses a cookie.",
+    "ÜBER UNS: DAS TEAM",
+    "ÜBER UNS: Das Team",
+    "SHORT",
+    "Share on Facebook",
+    "ПОДІЛИТИСЯ в Telegram",
+    "Share this, please",
+    "© Агентство Франс-Пресс",
+    "© 2025",
+    "Kommentare (12)",
+    "KOMMENTAR",
+    "\xe2\x84\xaaommentare",
+    "The minister said.",
+    "",
 };
 
 // Case and encoding variants PCRE2 treats alike, or nearly.
@@ -90,8 +121,10 @@ std::string Mutate(std::string s, std::mt19937& rng) {
     } else if (c == 0xD0 && i + 1 < s.size() && roll < 3) {
       // Cyrillic А..П (D0 90..9F) <-> а..п (D0 B0..BF)
       unsigned char d = static_cast<unsigned char>(s[i + 1]);
-      if (d >= 0x90 && d <= 0x9F) d += 0x20;
-      else if (d >= 0xB0 && d <= 0xBF) d -= 0x20;
+      if (d >= 0x90 && d <= 0x9F)
+        d += 0x20;
+      else if (d >= 0xB0 && d <= 0xBF)
+        d -= 0x20;
       out += static_cast<char>(c);
       out += static_cast<char>(d);
       ++i;
@@ -157,7 +190,8 @@ TEST_CASE("line_head: a page walk reports what each line alone does", "[line_hea
   std::string text;
   std::vector<Span> spans;
   for (const auto& l : lines) {
-    spans.push_back({static_cast<uint32_t>(text.size()), static_cast<uint32_t>(text.size() + l.size())});
+    spans.push_back(
+        {static_cast<uint32_t>(text.size()), static_cast<uint32_t>(text.size() + l.size())});
     text += l;
     text += '\n';
   }
@@ -172,8 +206,9 @@ TEST_CASE("line_head: a page walk reports what each line alone does", "[line_hea
     REQUIRE(dfa != nullptr);
     shifts.insert(dfa->row_shift());
     std::vector<std::pair<size_t, uint64_t>> got, want;
-    dfa->EachLine(text.data(), spans.data(), spans.size(),
-                  [&got](size_t i, uint64_t bits) { got.push_back({i, bits}); });
+    dfa->EachLine(text.data(), spans.data(), spans.size(), [&got](size_t i, uint64_t bits) {
+      got.push_back({i, bits});
+    });
     for (size_t i = 0; i < lines.size(); ++i) {
       if (lines[i].empty()) continue;
       if (uint64_t bits = dfa->CandidatesStepwise(lines[i])) want.push_back({i, bits});
@@ -188,14 +223,16 @@ TEST_CASE("line_head: a page walk reports what each line alone does", "[line_hea
 
 TEST_CASE("line_head: what it reports for plain cases", "[line_head]") {
   Compiled c = CompileAll();
-  auto has = [&](const char* line, int pattern) { return (c.dfa->Candidates(line) >> pattern & 1) != 0; };
+  auto has = [&](const char* line, int pattern) {
+    return (c.dfa->Candidates(line) >> pattern & 1) != 0;
+  };
   CHECK(has("Advertisement:", 0));
   CHECK_FALSE(has("Advertisements", 0));
   CHECK_FALSE(has("Advertisement here", 0));
   CHECK(has("10:42", 1));
   CHECK_FALSE(has("10:423", 1));
   CHECK(has("TAGS: anything at all, however long it goes on", 2));  // the rest of the line is free
-  CHECK(has("EN DE", 4));       // an embedded $ does not stop the run of languages
+  CHECK(has("EN DE", 4));  // an embedded $ does not stop the run of languages
   CHECK(has("Укр Рус Eng", 4));
   CHECK_FALSE(has("English news", 4));
   CHECK(c.dfa->Candidates("The minister said on Thursday that the talks were useful.") == 0);

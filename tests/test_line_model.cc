@@ -72,7 +72,8 @@ TEST_CASE("line model: evaluator equals the training library's predictions", "[m
     REQUIRE(table[i][0] == expected[i][0]);
     const bool html = table[i][0] == "html";
     ++modes[html];
-    for (size_t k = 0; k < names.size(); ++k) row[k] = std::strtof(table[i][k + 1].c_str(), nullptr);
+    for (size_t k = 0; k < names.size(); ++k)
+      row[k] = std::strtof(table[i][k + 1].c_str(), nullptr);
     const double want = std::strtod(expected[i][1].c_str(), nullptr);
     REQUIRE(model->Covers(html));
     CHECK(std::fabs(model->Score(html, row.data()) - want) <= 1e-6);
@@ -133,8 +134,7 @@ TEST_CASE("line model: malformed files fail at their line", "[model]") {
         "11: feature 3 is not listed");
   CHECK(LoadError(replace("clean-model 1", "clean-model 2")) ==
         "2: expected 'clean-model 1' first");
-  CHECK(LoadError(replace("trees 1", "trees 2")) ==
-        "14: truncated section (1 tree(s) missing)");
+  CHECK(LoadError(replace("trees 1", "trees 2")) == "14: truncated section (1 tree(s) missing)");
   CHECK(LoadError("") == "1: empty model file: expected 'clean-model 1'");
 }
 
@@ -150,8 +150,8 @@ TEST_CASE("line model: --features rows are the rows the model scores", "[model]"
   Cleaner cleaner(rules, Options(), nullptr);
   cleaner.set_features(true);
   cleaner.set_model(model.get(), 0);  // decider 0 stands in for the model's
-  const std::string page = "Home\nNews\n" + testing::kP1 + "\n" + testing::kP2 + "\n" +
-                           testing::kP3 + "\nShare this\n";
+  const std::string page =
+      "Home\nNews\n" + testing::kP1 + "\n" + testing::kP2 + "\n" + testing::kP3 + "\nShare this\n";
   CleanResult r;
   std::string error;
   REQUIRE(cleaner.Clean("page", page, &r, &error));
@@ -232,8 +232,8 @@ TEST_CASE("line model: --model applies to JSONL records as to pages", "[model][c
   all.replace(all.find("threshold 0.5"), 13, "threshold 1");
   const std::string dir = TempDir();
   const std::string model = WriteIn(dir, "all.model", all);
-  const std::string text = "Home\nNews\n" + testing::kP1 + "\n" + testing::kP2 + "\n" +
-                           testing::kP3 + "\nShare this\n";
+  const std::string text =
+      "Home\nNews\n" + testing::kP1 + "\n" + testing::kP2 + "\n" + testing::kP3 + "\nShare this\n";
   const std::string page = WriteIn(dir, "page.txt", text);
   auto plain = testing::RunClean({"-q", page});
   auto vetoed = testing::RunClean({"-q", "--model", model, page});
@@ -265,8 +265,8 @@ TEST_CASE("line model: --explain names the features that weighed most", "[model]
   all.replace(all.find("threshold 0.5"), 13, "threshold 1");
   const std::string dir = TempDir();
   const std::string model = WriteIn(dir, "all.model", all);
-  const std::string page = WriteIn(dir, "page.txt", "Home\n" + testing::kP1 + "\n" +
-                                                        testing::kP2 + "\n" + testing::kP3 + "\n");
+  const std::string page = WriteIn(
+      dir, "page.txt", "Home\n" + testing::kP1 + "\n" + testing::kP2 + "\n" + testing::kP3 + "\n");
   auto r = testing::RunClean({"-q", "--explain", "--model", model, page});
   REQUIRE_EXIT(r, 0);
   CHECK_THAT(r.out, Catch::Contains("model.tiny"));

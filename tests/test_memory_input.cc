@@ -80,8 +80,8 @@ TEST_CASE("input: a JSONL text with lone CRs has one span per line", "[jsonl][cl
   const std::string text = kP1 + "\rShare this\r" + kP2 + "\r\n" + kP3;
   const std::string in =
       WriteIn(dir, "in.jsonl", json::object({{"id", 7}, {"text", text}}).dump() + "\n");
-  auto r = RunClean({"--jsonl", "-q", "-j", "1", in, "-o", dir + "/out.jsonl", "--report",
-                     dir + "/spans.jsonl"});
+  auto r = RunClean(
+      {"--jsonl", "-q", "-j", "1", in, "-o", dir + "/out.jsonl", "--report", dir + "/spans.jsonl"});
   REQUIRE_EXIT(r, 0);
   json line = json::parse(ReadFile(dir + "/spans.jsonl"));
   size_t spans = 0;
@@ -136,7 +136,9 @@ TEST_CASE("input: JSONL records larger than the window give the same bytes for a
     REQUIRE_EXIT(r, 0);
     const std::string out = ReadFile(dir + "/out.jsonl");
     CHECK(std::count(out.begin(), out.end(), '\n') == 12);
-    if (first.empty()) first = out;
-    else CHECK(out == first);
+    if (first.empty())
+      first = out;
+    else
+      CHECK(out == first);
   }
 }

@@ -80,7 +80,8 @@ TEST_CASE("multi_regex: no false report where nothing can match", "[multi_regex]
   MultiScratch scratch;
   scratch.Fit(*db);
   Ends ends;
-  REQUIRE(db->Scan(scratch, "An advertisement for\nsomething. Follow us there", &Ends::Sink, &ends));
+  REQUIRE(
+      db->Scan(scratch, "An advertisement for\nsomething. Follow us there", &Ends::Sink, &ends));
   CHECK(ends.v.empty());
 }
 
@@ -182,9 +183,8 @@ TEST_CASE("multi_regex: byte patterns are matched byte by byte, as they stand", 
   // the bytes of any of them; a pattern Hyperscan takes only approximately
   // (a backreference) is retried in prefilter mode.
   std::vector<bool> accepted;
-  auto db = MultiRegex::Build({{"^\\x42\\x79 [\\x80-\\xff]+$", false, true},
-                               {"(\\x61)\\1", false, true}},
-                              &accepted);
+  auto db = MultiRegex::Build(
+      {{"^\\x42\\x79 [\\x80-\\xff]+$", false, true}, {"(\\x61)\\1", false, true}}, &accepted);
   REQUIRE(db != nullptr);
   CHECK(accepted[0]);
   CHECK(accepted[1]);
@@ -195,5 +195,5 @@ TEST_CASE("multi_regex: byte patterns are matched byte by byte, as they stand", 
   REQUIRE(db->Scan(scratch, text, &Ends::Sink, &ends));
   CHECK(ends.Has(0, 11));
   for (auto& e : ends.v) CHECK((e.first != 0 || e.second <= 11));  // not "By Lodz"
-  CHECK(ends.Has(1, text.size()));  // "aa"
+  CHECK(ends.Has(1, text.size()));                                 // "aa"
 }

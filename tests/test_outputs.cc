@@ -84,8 +84,8 @@ std::string Records(size_t bytes) {
   for (int id = 0; s.size() < bytes; ++id) {
     std::string noise(64, '0');
     for (char& c : noise) c = "0123456789abcdef"[rng() % 16];
-    s += "{\"id\": " + std::to_string(id) + ", \"noise\": \"" + noise + "\", \"text\": \"" +
-         kP1 + "\\n" + kP2 + "\"}\n";
+    s += "{\"id\": " + std::to_string(id) + ", \"noise\": \"" + noise + "\", \"text\": \"" + kP1 +
+         "\\n" + kP2 + "\"}\n";
   }
   return s;
 }
@@ -154,16 +154,15 @@ TEST_CASE("outputs: JSONL -o and --report past the file size limit leave no file
     // -o past the limit (the report fits).
     auto r = RunOut({"--jsonl", "-q", "-j2", in, "-o", out + sfx}, "", 1 << 16);
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Catch::StartsWith("clean: " + out + sfx + ": write failed: " +
-                                        std::strerror(EFBIG)));
+    CHECK_THAT(r.err, Catch::StartsWith("clean: " + out + sfx +
+                                        ": write failed: " + std::strerror(EFBIG)));
     CHECK_FALSE(fs::exists(out + sfx));
     // --report past the limit, -o to /dev/null (a gzipped report fits).
     if (!gz) {
-      auto rep = RunOut({"--jsonl", "-q", in, "-o", "/dev/null", "--report", report}, "",
-                        1 << 16);
+      auto rep = RunOut({"--jsonl", "-q", in, "-o", "/dev/null", "--report", report}, "", 1 << 16);
       CHECK(rep.exit_code == 1);
-      CHECK_THAT(rep.err, Catch::StartsWith("clean: " + report + ": write failed: " +
-                                            std::strerror(EFBIG)));
+      CHECK_THAT(rep.err,
+                 Catch::StartsWith("clean: " + report + ": write failed: " + std::strerror(EFBIG)));
       CHECK_FALSE(fs::exists(report));
     }
     // Both: neither is left, not even the one that fits.
@@ -192,8 +191,8 @@ TEST_CASE("outputs: JSONL --out-dir past the file size limit fails per input",
   std::string out = TempDir();
   auto r = RunOut({"--jsonl", "-q", "--out-dir", out, in}, "", 1 << 16);
   CHECK(r.exit_code == 1);
-  CHECK(r.err == "clean: " + (fs::path(out) / "b.jsonl").string() + ": write failed: " +
-                     std::strerror(EFBIG) + "\n");
+  CHECK(r.err == "clean: " + (fs::path(out) / "b.jsonl").string() +
+                     ": write failed: " + std::strerror(EFBIG) + "\n");
   CHECK(Names(out) == std::vector<std::string>{"a.jsonl", "c.jsonl"});
 }
 
@@ -280,8 +279,8 @@ TEST_CASE("outputs: a symbolic link planted under the old temporary name is not 
   std::string jin = WriteIn(dir, "in.jsonl", Records(100));
   CHECK(RunOut({"--jsonl", "-q", "-o", dir + "/j.jsonl", jin}).exit_code == 0);
   CHECK(ReadFile(victim) == "precious\n");
-  for (const char* name : {"/o.txt", "/r.json", "/out/page.txt", "/out/page.report.json",
-                           "/j.jsonl"}) {
+  for (const char* name :
+       {"/o.txt", "/r.json", "/out/page.txt", "/out/page.report.json", "/j.jsonl"}) {
     INFO(name);
     CHECK(fs::is_regular_file(fs::symlink_status(dir + name)));
   }
@@ -355,17 +354,17 @@ TEST_CASE("outputs: an output that is an input, or another output, is refused", 
   auto before = Names(dir);
   const std::vector<std::vector<std::string>> refused = {
       {page, "-o", page},
-      {page, "-o", link},                       // the same file by another name
+      {page, "-o", link},  // the same file by another name
       {page, "--report", dir + "/./p.txt"},
       {page, "-o", dir + "/x.txt", "--report", dir + "/x.txt"},
-      {"--out-dir", dir, dir},                  // would replace the raw pages
-      {"--out-dir", dir, page},                 // p.txt -> DIR/p.txt
+      {"--out-dir", dir, dir},   // would replace the raw pages
+      {"--out-dir", dir, page},  // p.txt -> DIR/p.txt
       {"--jsonl", jin, "-o", jin},
-      {"--jsonl", dir, "-o", jin},              // a file of an input directory
+      {"--jsonl", dir, "-o", jin},  // a file of an input directory
       {"--jsonl", jin, "--report", jin},
       {"--jsonl", jin, "-o", dir + "/o.jsonl", "--report", dir + "/o.jsonl"},
       {"--jsonl", jin, "--rejects", dir + "/o.jsonl", "--stats", dir + "/o.jsonl"},
-      {"--jsonl", "--out-dir", dir, jin},       // DIR/in.jsonl is the input
+      {"--jsonl", "--out-dir", dir, jin},  // DIR/in.jsonl is the input
       {"--jsonl", "--out-dir", dir, dir},
       {"--jsonl", "--out-dir", dir + "/o", "--report", dir, jin},
       {"--jsonl", "--out-dir", dir + "/new", "--report", dir + "/./new/", jin},
@@ -453,8 +452,7 @@ TEST_CASE("outputs: an input name too long for its outputs fails alone", "[outpu
     if (resume) args.insert(args.begin(), "--resume");
     auto r = RunOut(args);
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Catch::Contains(long_name + ".report.json: " +
-                                      std::strerror(ENAMETOOLONG)));
+    CHECK_THAT(r.err, Catch::Contains(long_name + ".report.json: " + std::strerror(ENAMETOOLONG)));
     CHECK(ReadFile(out + "/z.txt") == kP2 + "\n");
     CHECK_FALSE(HasTemp(out));
   }

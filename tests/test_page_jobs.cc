@@ -55,8 +55,7 @@ std::vector<std::string> FilesOf(const std::string& dir) {
 
 }  // namespace
 
-TEST_CASE("page jobs: RunOrdered emits every item once, in order, after its work",
-          "[cli][jobs]") {
+TEST_CASE("page jobs: RunOrdered emits every item once, in order, after its work", "[cli][jobs]") {
   for (int jobs : {1, 2, 5}) {
     INFO("jobs " << jobs);
     const size_t n = 500, window = 3 * static_cast<size_t>(jobs);
@@ -105,7 +104,11 @@ TEST_CASE("page jobs: the same bytes and messages for any -j", "[cli][jobs]") {
   std::vector<std::string> files = FilesOf(dir);
   std::vector<std::string> args = {files[0], bad + "/missing.txt", files[1], binary};
   args.insert(args.end(), files.begin() + 2, files.end());
-  auto one = RunClean([&] { auto a = args; a.insert(a.begin(), {"-j", "1"}); return a; }());
+  auto one = RunClean([&] {
+    auto a = args;
+    a.insert(a.begin(), {"-j", "1"});
+    return a;
+  }());
   CHECK(one.exit_code == 1);
   CHECK(one.out.size() > 10000);
   std::vector<std::string> alone;  // each file cleaned on its own

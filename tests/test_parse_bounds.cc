@@ -60,8 +60,8 @@ std::string Attributes(int n) {
 }
 
 std::string Wrapped(const std::string& middle) {
-  return "<!doctype html><html><head><title>T</title></head><body><article><p>" + kP1 +
-         "</p>" + middle + "<p>" + kP3 + "</p></article></body></html>";
+  return "<!doctype html><html><head><title>T</title></head><body><article><p>" + kP1 + "</p>" +
+         middle + "<p>" + kP3 + "</p></article></body></html>";
 }
 
 // How many top-level members of `record` have the key `key` (a parsed
@@ -136,8 +136,8 @@ TEST_CASE("parse bounds: attributes past html_max_tag_bytes are dropped, the tag
 TEST_CASE("parse bounds: the caps are options a rule file can set", "[html][parse_bounds]") {
   auto rules = LoadRules("set html_max_attributes 3\nset html_max_tag_bytes 100000\n");
   Cleaner c(*rules, Options(), nullptr);
-  Out o = CleanHtml(c, Wrapped("<p a=1 b=2 c=3 d=4 e=5>" + kP2 + "</p><p x=1 y=2 z=3>" + kP1 +
-                            " More.</p>"));
+  Out o = CleanHtml(
+      c, Wrapped("<p a=1 b=2 c=3 d=4 e=5>" + kP2 + "</p><p x=1 y=2 z=3>" + kP1 + " More.</p>"));
   REQUIRE(o.ok);
   REQUIRE(o.j.contains("parse_limits"));
   CHECK(o.j["parse_limits"]["html_max_attributes"] == 3);
@@ -198,8 +198,8 @@ TEST_CASE("parse bounds: JSONL --over-limit applies to HTML over html_max_bytes"
   CHECK(first["clean"]["over_limit"] == "html_max_bytes");
   CHECK(first["html"] == html);  // passed through unchanged
   CHECK(json::parse(lines[1])["text"] == kP1 + "\n");
-  auto drop = RunClean({"--jsonl", "-q", "--rules", rules, "--html-field", "html",
-                        "--over-limit", "drop"}, records);
+  auto drop = RunClean(
+      {"--jsonl", "-q", "--rules", rules, "--html-field", "html", "--over-limit", "drop"}, records);
   REQUIRE_EXIT(drop, 0);
   lines = clean::testing::SplitLines(drop.out);
   REQUIRE(lines.size() == 1);
@@ -216,9 +216,10 @@ TEST_CASE("parse bounds: the page time budget covers the reading; late stages ar
   for (int i = 0; i < 40; ++i) body += kP1 + " " + kP2 + " ";
   std::string filler;
   while (filler.size() < (4u << 20)) filler += "<div class=nav><span></span></div>\n";
-  std::string page = "<html><head><script type=\"application/ld+json\">{\"@type\": "
-                     "\"NewsArticle\", \"articleBody\": \"" + body + "\"}</script></head><body>" +
-                     filler + "<p>Subscribe to read.</p></body></html>";
+  std::string page =
+      "<html><head><script type=\"application/ld+json\">{\"@type\": "
+      "\"NewsArticle\", \"articleBody\": \"" +
+      body + "\"}</script></head><body>" + filler + "<p>Subscribe to read.</p></body></html>";
   Cleaner plain(ProjectRules(), Options(), nullptr);
   Out a = CleanHtml(plain, page);
   REQUIRE(a.ok);
@@ -274,10 +275,9 @@ TEST_CASE("parse bounds: a record with the summary key twice gets exactly one su
   JsonlOptions o;
   RecordCleaner rc(ProjectRules(), Options(), nullptr, KeepSet(), o, "fnv1a64:test");
   std::string text = json("Home\n" + kP1 + "\n" + kP2 + "\n").dump();
-  for (std::string line :
-       {R"({"clean": 1, "text": )" + text + R"(, "clean": {"a": 2}, "z": 3})",
-        R"({"text": )" + text + R"(, "clean": 1, "clean": 2, "\u0063lean": 3})",
-        R"({"clean": 1, "clean": 2, "text": )" + text + "}"}) {
+  for (std::string line : {R"({"clean": 1, "text": )" + text + R"(, "clean": {"a": 2}, "z": 3})",
+                           R"({"text": )" + text + R"(, "clean": 1, "clean": 2, "\u0063lean": 3})",
+                           R"({"clean": 1, "clean": 2, "text": )" + text + "}"}) {
     INFO(line);
     std::string out, report, message;
     RunStats stats;

@@ -57,8 +57,10 @@ std::string Mutate(const std::string& page, std::mt19937& rng) {
       out += "\xe2\x84\xaa";
     } else if (c == 0xD0 && i + 1 < page.size() && (caps || roll < 2)) {
       unsigned char d = static_cast<unsigned char>(page[i + 1]);
-      if (d >= 0xB0 && d <= 0xBF) d -= 0x20;  // а..п -> А..П
-      else if (!caps && d >= 0x90 && d <= 0x9F) d += 0x20;
+      if (d >= 0xB0 && d <= 0xBF)
+        d -= 0x20;  // а..п -> А..П
+      else if (!caps && d >= 0x90 && d <= 0x9F)
+        d += 0x20;
       out += static_cast<char>(c);
       out += static_cast<char>(d);
       ++i;
@@ -196,10 +198,16 @@ TEST_CASE("prefilter: a warm cache gives what the readings give, and a damaged o
           "[prefilter]") {
   REQUIRE(BuildId().size() >= 16);  // the layout's key needs it (-Wl,--build-id)
   std::vector<std::string> texts = {
-      "^(?:Advertisement|Anzeige)\\s*:?$", "^.{0,80}\\b(?:Akismet|reCAPTCHA)\\b", "(a)\\1", "a\\nb",
-      "[a-z]{3,}", "^(?:[\\p{L}0-9 -]{1,30}\\s*[»>/]\\s*){2,}[\\p{L}0-9 -]{1,60}$", "",
+      "^(?:Advertisement|Anzeige)\\s*:?$",
+      "^.{0,80}\\b(?:Akismet|reCAPTCHA)\\b",
+      "(a)\\1",
+      "a\\nb",
+      "[a-z]{3,}",
+      "^(?:[\\p{L}0-9 -]{1,30}\\s*[»>/]\\s*){2,}[\\p{L}0-9 -]{1,60}$",
+      "",
   };
-  for (const char* word : {"Werbung", "Menu", "Home", "Search", "Share", "Follow", "Teilen", "Print"})
+  for (const char* word :
+       {"Werbung", "Menu", "Home", "Search", "Share", "Follow", "Teilen", "Print"})
     texts.push_back(std::string("^") + word + "$");
   std::vector<Prefilter::Regex> regexes;
   for (size_t i = 0; i < texts.size(); ++i)
@@ -215,7 +223,7 @@ TEST_CASE("prefilter: a warm cache gives what the readings give, and a damaged o
   CHECK(Describe(Prefilter::Build(regexes, dir)) == want);  // cold: fills the cache
   const size_t filled = entries().size();
   CHECK(filled == 3);  // the layout, the automaton and the database (the short
-                      // rare part is the literal scanner's)
+                       // rare part is the literal scanner's)
   CHECK(Describe(Prefilter::Build(regexes, dir)) == want);  // warm: reads no regex
   CHECK(entries().size() == filled);
   // Another set of regexes (here: another flag) has a layout of its own.
@@ -239,8 +247,8 @@ TEST_CASE("prefilter: a rare part of a byte or two is kept out of the database",
   std::vector<Prefilter::Regex> regexes = {
       {1, "^(?:[a-z ]{1,30}\\s*[>/]\\s*){2,}[a-z ]{1,60}$", false},  // "/" or ">"
       {2, "^.{0,80}\\b(?:Akismet|reCAPTCHA)\\b", false},             // long literals
-      {3, "\\((?:AP|AFP)\\)", false},                                  // "(AP)": 4 bytes
-      {4, "\\b(?:AP|AFP)\\b", false},                                  // "AP": 2 bytes
+      {3, "\\((?:AP|AFP)\\)", false},                                // "(AP)": 4 bytes
+      {4, "\\b(?:AP|AFP)\\b", false},                                // "AP": 2 bytes
       {5, "[#@][a-z]", false},  // 2 bytes, but 52 literals: the short database
   };
   Prefilter pf = Prefilter::Build(regexes, "");
@@ -266,8 +274,8 @@ TEST_CASE("prefilter: its one entry point names each route's candidate lines", "
   std::vector<Prefilter::Regex> regexes = {
       {1, "^(?:[a-z ]{1,30}\\s*[>/]\\s*){2,}[a-z ]{1,60}$", false},  // short literals
       {2, "^.{0,80}\\b(?:Akismet|reCAPTCHA)\\b", false},             // database
-      {5, "[#@][a-z]", false},                                         // short database
-      {6, ".", false},                                                 // PCRE2 alone
+      {5, "[#@][a-z]", false},                                       // short database
+      {6, ".", false},                                               // PCRE2 alone
   };
   const Prefilter pf = Prefilter::Build(regexes, "");
   REQUIRE(pf.RouteOf(6) == Prefilter::Route::kPcreOnly);
@@ -277,9 +285,10 @@ TEST_CASE("prefilter: its one entry point names each route's candidate lines", "
   CHECK(prefiltered == std::vector<int>{1, 2, 5});
   Page page;
   std::string error;
-  REQUIRE(BuildPage("home > world > europe\nProtected by reCAPTCHA, twice: reCAPTCHA\n"
-                    "plain words\nmail @me or #tag\n",
-                    Options(), &page, &error));
+  REQUIRE(
+      BuildPage("home > world > europe\nProtected by reCAPTCHA, twice: reCAPTCHA\n"
+                "plain words\nmail @me or #tag\n",
+                Options(), &page, &error));
   Prefilter::Scratch scratch;
   std::vector<Prefilter::Candidate> found;
   REQUIRE(pf.FindCandidates(page, scratch, &found));
@@ -300,17 +309,18 @@ TEST_CASE("prefilter: the literal scanner and the short database find what PCRE2
   // The project's rules have no short rare part the literal scanner does
   // not take: these do, beside ones it takes.
   auto rules = clean::testing::LoadRules(
-      "line t.crumbs navigation /^(?:[a-zA-Z0-9 \\p{L}-]{1,30}+\\s*[»›>\\/]\\s*){2,}[a-zA-Z0-9 \\p{L}-]{1,60}+$/\n"
-      "line t.tag navigation /(?:^|\\s)[#@][a-z]\\b/\n"       // 52 literals
-      "line t.quote navigation /(?:«|»)+/\n"                   // ends where « or » ends
+      "line t.crumbs navigation /^(?:[a-zA-Z0-9 \\p{L}-]{1,30}+\\s*[»›>\\/]\\s*){2,}[a-zA-Z0-9 "
+      "\\p{L}-]{1,60}+$/\n"
+      "line t.tag navigation /(?:^|\\s)[#@][a-z]\\b/\n"  // 52 literals
+      "line t.quote navigation /(?:«|»)+/\n"             // ends where « or » ends
       "line t.ap navigation /\\b(?:AP|AFP)\\b/\n"
       "line t.ap-end navigation /\\b(?:AP|AFP)$/i\n");  // an anchor
   const Prefilter& pf = rules->prefilter();
   std::vector<Prefilter::Route> routes;
   for (int m : rules->generic().plan.regexes) routes.push_back(pf.RouteOf(m));
   using R = Prefilter::Route;
-  CHECK(routes ==
-        std::vector<R>{R::kShortLiterals, R::kShortDb, R::kShortLiterals, R::kShortLiterals, R::kShortDb});
+  CHECK(routes == std::vector<R>{R::kShortLiterals, R::kShortDb, R::kShortLiterals,
+                                 R::kShortLiterals, R::kShortDb});
   Options o;
   MatchScratch sa(o.regex_match_limit, o.regex_heap_limit_kib);
   MatchScratch sb(o.regex_match_limit, o.regex_heap_limit_kib);
@@ -318,7 +328,9 @@ TEST_CASE("prefilter: the literal scanner and the short database find what PCRE2
   without.set_prefilter(false);
   size_t dataset_pages = 0;
   std::vector<std::string> pages = Pages(&dataset_pages);
-  pages.push_back("Home > News\n#tag @user and more\nreply to @x now\nHe said «quoted» »\nBy AP\nby afp\nAFP reports");
+  pages.push_back(
+      "Home > News\n#tag @user and more\nreply to @x now\nHe said «quoted» »\nBy AP\nby afp\nAFP "
+      "reports");
   pages.push_back("a/b/c\n\n\nx » y › z\n«««");  // no final '\n'
   std::array<size_t, 5> hits{};
   Page page;

@@ -14,9 +14,9 @@ TEST_CASE("prefilter_choice: line-head patterns are anchored and selective", "[p
   };
   CHECK(suits("^(?:Advertisement|Anzeige)\\s*:?$", true));
   CHECK(suits("^\\d{1,2}:\\d{2}$"));
-  CHECK(suits("^(?:Tags?|Themen)\\s*:.{0,300}$", true));  // the tail is "any rest of line"
-  CHECK(suits("^(?=.{1,200}$)By\\s+\\p{Lu}[\\p{L}' -]*$"));  // a broad run after "By"
-  CHECK_FALSE(suits("\\bPhoto by\\b"));                     // not anchored
+  CHECK(suits("^(?:Tags?|Themen)\\s*:.{0,300}$", true));      // the tail is "any rest of line"
+  CHECK(suits("^(?=.{1,200}$)By\\s+\\p{Lu}[\\p{L}' -]*$"));   // a broad run after "By"
+  CHECK_FALSE(suits("\\bPhoto by\\b"));                       // not anchored
   CHECK_FALSE(suits("^.{0,150}All rights reserved$", true));  // opens with a broad run
   CHECK_FALSE(suits("^[\\p{L} ]{1,30}[»/]"));
   CHECK_FALSE(suits("^[A-Z][A-Za-z0-9 .,'/-]{1,80}\\(Reuters\\) - "));
@@ -39,8 +39,9 @@ TEST_CASE("prefilter_choice: the rare part of a pattern", "[prefilter_choice]") 
         "\\x6e\\x65\\x77\\x73\\x6c\\x65\\x74\\x74\\x65\\x72|"
         "\\x6e\\x65\\x77\\x73\\x6c\\x65\\x74\\x74\\x65\\x72(?:[\\x00-\\x09\\x0b-\\xff])*"
         "\\x6e\\x65\\x77\\x73)");
-  CHECK(part("\\bPhoto\\b.{0,80}\\b(?:AFP|dpa)\\b") ==
-        "\\x50\\x68\\x6f\\x74\\x6f(?:[\\x00-\\x09\\x0b-\\xff])*(?:\\x41\\x46\\x50|\\x64\\x70\\x61)");
+  CHECK(
+      part("\\bPhoto\\b.{0,80}\\b(?:AFP|dpa)\\b") ==
+      "\\x50\\x68\\x6f\\x74\\x6f(?:[\\x00-\\x09\\x0b-\\xff])*(?:\\x41\\x46\\x50|\\x64\\x70\\x61)");
   // Anchors kept where they stand at the ends.
   CHECK(part("^.{0,150}(?:reserved|vorbehalten)\\.?$") ==
         "(?:\\x72\\x65\\x73\\x65\\x72\\x76\\x65\\x64|"
@@ -69,10 +70,10 @@ TEST_CASE("prefilter_choice: the bytes a whole-line pattern may hold", "[prefilt
   CHECK((*caseless)['H']);
   CHECK((*caseless)['h']);
   CHECK_FALSE((*caseless)['x']);
-  CHECK_FALSE(alphabet("\\bPhoto by\\b").has_value());        // not anchored
-  CHECK_FALSE(alphabet("^Photo by").has_value());                // not to the end
-  CHECK_FALSE(alphabet("^(?:a$|b)").has_value());                // not every branch
-  CHECK_FALSE(alphabet("^.{0,150}reserved$").has_value());       // any byte
+  CHECK_FALSE(alphabet("\\bPhoto by\\b").has_value());      // not anchored
+  CHECK_FALSE(alphabet("^Photo by").has_value());           // not to the end
+  CHECK_FALSE(alphabet("^(?:a$|b)").has_value());           // not every branch
+  CHECK_FALSE(alphabet("^.{0,150}reserved$").has_value());  // any byte
 }
 
 TEST_CASE("prefilter_choice: the fewest bytes a match holds", "[prefilter_choice]") {

@@ -27,10 +27,10 @@ using clean::testing::kP1;
 using clean::testing::kP2;
 using clean::testing::kP3;
 using clean::testing::ReadFile;
+using clean::testing::RulesDir;
 using clean::testing::RunClean;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
-using clean::testing::RulesDir;
 using json = nlohmann::json;
 
 namespace {
@@ -123,14 +123,32 @@ TEST_CASE("regex lint: flags nested and adjacent repeats, not safe patterns", "[
 }
 
 TEST_CASE("regex lint: malformed or odd patterns never break it", "[lint]") {
-  for (const char* p : {"", "(", ")", "((((", "[", "[]", "[^]", "\\", "a{", "a{2,", "(?", "(?#x",
-                        "(*UTF)a+", "\\Qa+(\\E+", "\\x{41}+\\x41+z", "[[:alpha:]]+[a-]*z",
-                        "(?<name>a+)+", "(?i)a+A+b", "\xff\xfe+", "\\p{L}+\\p{Lu}+x"})
+  for (const char* p : {"",
+                        "(",
+                        ")",
+                        "((((",
+                        "[",
+                        "[]",
+                        "[^]",
+                        "\\",
+                        "a{",
+                        "a{2,",
+                        "(?",
+                        "(?#x",
+                        "(*UTF)a+",
+                        "\\Qa+(\\E+",
+                        "\\x{41}+\\x41+z",
+                        "[[:alpha:]]+[a-]*z",
+                        "(?<name>a+)+",
+                        "(?i)a+A+b",
+                        "\xff\xfe+",
+                        "\\p{L}+\\p{Lu}+x"})
     (void)clean::LintPattern(p);
   SUCCEED("no crash");  // the fuzz target rule_file covers this further
 }
 
-TEST_CASE("cli: --check-rules warns about backtracking patterns with file:line:col", "[lint][cli]") {
+TEST_CASE("cli: --check-rules warns about backtracking patterns with file:line:col",
+          "[lint][cli]") {
   std::string rules = RulesDir(
       "# a comment\n"
       "line t.ok navigation \"Home\"\n"
@@ -252,8 +270,7 @@ TEST_CASE("budget: the time budget in the library, with conservation", "[budget]
   clean::Diagnostics d;
   auto rules = clean::RuleSet::Load(
       RulesDir("set page_time_budget_ms 100\nline t.evil navigation /^(?=(a+)+$)a/\n"),
-      clean::Options(),
-      &d);
+      clean::Options(), &d);
   INFO(d.Format());
   REQUIRE(rules);
   std::string page;
@@ -313,8 +330,7 @@ TEST_CASE("cli: --resume skips inputs whose outputs are complete", "[resume][cli
 
 // --- Truthful failures when outputs cannot be written ----------------------------
 
-TEST_CASE("cli: a full disk or file size limit fails with exit 1 and says so",
-          "[cli][diskfull]") {
+TEST_CASE("cli: a full disk or file size limit fails with exit 1 and says so", "[cli][diskfull]") {
   std::string in = clean::testing::WriteIn(TempDir(), "page.txt", ProsePage(60));
   std::string dir = TempDir();
   // The file size limit (RLIMIT_FSIZE, writes fail with EFBIG) for -o,
@@ -364,8 +380,8 @@ TEST_CASE("cli: --out-dir past the file size limit fails per input, then --resum
   auto r = RunLimited({"--out-dir", out, in}, TempDir() + "/stdout", 4096);
   INFO(r.err);
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.err, Catch::Contains("b_big.txt: cannot write") &&
-                        Catch::Contains("File too large"));
+  CHECK_THAT(r.err,
+             Catch::Contains("b_big.txt: cannot write") && Catch::Contains("File too large"));
   // No truncated or temporary output; the small inputs are complete.
   CHECK_FALSE(fs::exists(out + "/b_big.txt"));
   CHECK_FALSE(fs::exists(out + "/b_big.report.json"));

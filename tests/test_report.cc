@@ -15,9 +15,9 @@
 
 namespace fs = std::filesystem;
 using namespace clean;
-using clean::testing::ProjectRules;
-using clean::testing::LoadRules;
 using clean::testing::kUpiPage;
+using clean::testing::LoadRules;
+using clean::testing::ProjectRules;
 using clean::testing::TempDir;
 using clean::testing::WriteFile;
 using json = nlohmann::json;
@@ -28,8 +28,6 @@ using clean::testing::kP3;
 using clean::testing::kP4;
 
 namespace {
-
-
 
 struct Reported {
   json j;
@@ -53,7 +51,6 @@ Reported Report(const RuleSet& rs, const std::string& name, const std::string& b
   out.decisions = r.decisions();
   return out;
 }
-
 
 const std::vector<std::string> kClasses = {"body",       "title",   "meta", "headline_list",
                                            "navigation", "caption", "ad"};
@@ -86,8 +83,8 @@ TEST_CASE("report: header fields", "[report]") {
 
 TEST_CASE("report: source detected_by option and none", "[report]") {
   std::string page = kP1 + "\n" + kP2 + "\n";
-  Reported forced = Report(ProjectRules(), "p", page, KeepSet(),
-                           ProjectRules().FindSource("reuters"));
+  Reported forced =
+      Report(ProjectRules(), "p", page, KeepSet(), ProjectRules().FindSource("reuters"));
   CHECK(forced.j["source"]["name"] == "reuters");
   CHECK(forced.j["source"]["detected_by"] == "option");
   CHECK_FALSE(forced.j["source"].contains("rule"));
@@ -218,8 +215,7 @@ TEST_CASE("report: keep semantics", "[report]") {
     CHECK(e["class"] != "navigation");
   }
   size_t want = 0;
-  for (const auto& d : m.decisions)
-    want += !d.blank && !many.Has(d.cls);
+  for (const auto& d : m.decisions) want += !d.blank && !many.Has(d.cls);
   CHECK(m.j["removed"].size() == want);
   CHECK(m.j["removed"].size() < r.j["removed"].size());
 }
@@ -402,9 +398,9 @@ TEST_CASE("json_writer: escaping table", "[report][json]") {
       {std::string("\0", 1), "\"\\u0000\""},
       {"\x01\x1f", "\"\\u0001\\u001f\""},
       {"\x08\x0c", "\"\\u0008\\u000c\""},
-      {"\x7f", "\"\x7f\""},   // DEL needs no escape
-      {"/", "\"/\""},         // nor does the slash
-      {"é😀", "\"é😀\""},     // UTF-8 passes through
+      {"\x7f", "\"\x7f\""},  // DEL needs no escape
+      {"/", "\"/\""},        // nor does the slash
+      {"é😀", "\"é😀\""},      // UTF-8 passes through
   };
   for (const auto& c : kCases) {
     INFO("input bytes: " << c.in);
@@ -462,8 +458,7 @@ TEST_CASE("json_writer: compact and pretty documents parse back", "[report][json
   }
 }
 
-TEST_CASE("json_writer: an inline container is written on one line",
-          "[report][json]") {
+TEST_CASE("json_writer: an inline container is written on one line", "[report][json]") {
   // Regression: EndObject/EndArray once popped the inline level before
   // calling Newline(), so the closing bracket of an inline container inside
   // a pretty parent went on a new, indented line: {"a": 1, "b": 2\n  }.

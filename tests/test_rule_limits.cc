@@ -101,8 +101,7 @@ TEST_CASE("rule limits: an include through a directory loop is an error, not a c
   CHECK(r.err.find("x.rules:2:9: error: include cycle") != std::string::npos);
 }
 
-TEST_CASE("rule limits: a symlink loop as a rule file or an include is an error",
-          "[rule_limits]") {
+TEST_CASE("rule limits: a symlink loop as a rule file or an include is an error", "[rule_limits]") {
   std::string rules = RulesDir("", "y.rules", "source y\ninclude shared/self.rules\n");
   fs::create_directories(rules + "/shared");
   fs::create_symlink("self.rules", rules + "/shared/self.rules");
@@ -145,7 +144,7 @@ TEST_CASE("rule files: --check-rules warns about a regex that matches every line
           "[rule_limits]") {
   CHECK(MatchesEveryLine(".", false));
   CHECK(MatchesEveryLine("[\\s\\S]", false));
-  CHECK_FALSE(MatchesEveryLine("\\w", false));  // not "|"
+  CHECK_FALSE(MatchesEveryLine("\\w", false));   // not "|"
   CHECK_FALSE(MatchesEveryLine("[a-z]", true));  // not "2024"
   CHECK_FALSE(MatchesEveryLine("^Menu$", false));
   std::string rules = RulesDir("line g.all navigation /./\nline g.ok navigation /^Menu$/\n");

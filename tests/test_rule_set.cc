@@ -52,8 +52,8 @@ const Diagnostic* FindDiag(const Diagnostics& d, const std::string& needle) {
 
 TEST_CASE("rule_set: a bad regex reports file:line:col at the PCRE2 error offset", "[rule_set]") {
   struct Case {
-    const char* rule;    // on line 2 of t.rules
-    int column;          // where the problem is
+    const char* rule;  // on line 2 of t.rules
+    int column;        // where the problem is
     const char* message;
   };
   // "line t.bad caption /" is 20 bytes: the pattern starts at column 21.
@@ -167,7 +167,8 @@ TEST_CASE("rule_set: an include cycle is rejected", "[rule_set]") {
   CHECK(g->line == 3);
   CHECK(g->column == 9);
   // The chain is spelled out.
-  CHECK_THAT(g->message, Catch::Contains("rules/src.rules") && Catch::Contains("rules/shared/a.rules") &&
+  CHECK_THAT(g->message, Catch::Contains("rules/src.rules") &&
+                             Catch::Contains("rules/shared/a.rules") &&
                              Catch::Contains("rules/shared/b.rules"));
 }
 
@@ -219,12 +220,12 @@ TEST_CASE("rule_set: every error of a file is reported", "[rule_set]") {
   RulesDir dir;
   dir.Add("t.rules",
           "line t.ok navigation \"fine\"\n"
-          "line t.one bogus \"x\"\n"             // parse error
-          "line t.two navigation /a(/\n"         // regex error
-          "line t.three navigation /b*/\n"       // matches empty
-          "set nonsense 1\n"                     // unknown option
+          "line t.one bogus \"x\"\n"                   // parse error
+          "line t.two navigation /a(/\n"               // regex error
+          "line t.three navigation /b*/\n"             // matches empty
+          "set nonsense 1\n"                           // unknown option
           "line t.four navigation \"unterminated\n");  // parse error
-  dir.Add("u.rules", "line u.one caption /(/\n");  // and another file
+  dir.Add("u.rules", "line u.one caption /(/\n");      // and another file
   Diagnostics d;
   auto rs = dir.Load(&d);
   INFO(d.Format());
@@ -233,11 +234,11 @@ TEST_CASE("rule_set: every error of a file is reported", "[rule_set]") {
   for (const auto& x : d.items) where.emplace_back(x.file, x.line);
   std::sort(where.begin(), where.end());
   CHECK(where == std::vector<std::pair<std::string, int>>{{"rules/t.rules", 2},
-                                                           {"rules/t.rules", 3},
-                                                           {"rules/t.rules", 4},
-                                                           {"rules/t.rules", 5},
-                                                           {"rules/t.rules", 6},
-                                                           {"rules/u.rules", 1}});
+                                                          {"rules/t.rules", 3},
+                                                          {"rules/t.rules", 4},
+                                                          {"rules/t.rules", 5},
+                                                          {"rules/t.rules", 6},
+                                                          {"rules/u.rules", 1}});
 }
 
 TEST_CASE("rule_set: two bad lines give two diagnostics", "[rule_set]") {
@@ -368,7 +369,7 @@ TEST_CASE("rule_set: set overrides reach Source::options", "[rule_set]") {
   CHECK(g.region_bad_penalty == Approx(12.5));
   CHECK(g.long_line_chars == 99);  // the base passes through
   const Options& b = rs->FindSource("beta")->options;
-  CHECK(b.repeat_min == 7);       // the source's own override wins
+  CHECK(b.repeat_min == 7);  // the source's own override wins
   CHECK(b.stopword_high == Approx(0.5));
   CHECK(b.region_bad_penalty == Approx(12.5));  // the generic override still applies
   CHECK(b.long_line_chars == 99);

@@ -110,8 +110,10 @@ struct TempRoot {
 std::string Quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
+    if (c == '\'')
+      q += "'\\''";
+    else
+      q += c;
   }
   q.push_back('\'');
   return q;
@@ -147,7 +149,12 @@ RunResult RunClean(const std::vector<std::string>& args, const std::string& stdi
   WriteFile(in, stdin_data);
   std::string cmd = Quote(CLEAN_BINARY);
   for (const auto& a : args) cmd.append(" ").append(Quote(a));
-  cmd.append(" <").append(Quote(in)).append(" >").append(Quote(out)).append(" 2>").append(Quote(err));
+  cmd.append(" <")
+      .append(Quote(in))
+      .append(" >")
+      .append(Quote(out))
+      .append(" 2>")
+      .append(Quote(err));
   int status = std::system(cmd.c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -186,8 +186,7 @@ TEST_CASE("text: LowerCodePoint for Latin, Greek and Cyrillic", "[text]") {
   }
   // Not letters, or with no simple lower case: unchanged.
   for (uint32_t cp : {uint32_t('1'), uint32_t(' '), uint32_t('@'), 0xD7u /* multiplication */,
-                      0xDFu /* sharp s */, 0x2014u /* em dash */, 0x4E2Du /* CJK */,
-                      0x1F600u}) {
+                      0xDFu /* sharp s */, 0x2014u /* em dash */, 0x4E2Du /* CJK */, 0x1F600u}) {
     INFO("code point " << cp);
     CHECK(LowerCodePoint(cp) == cp);
   }
@@ -206,8 +205,7 @@ TEST_CASE("text: IsWordCodePoint", "[text]") {
                       0x4E2Du /* CJK ideograph */})
     CHECK(IsWordCodePoint(cp));
   for (uint32_t cp : {uint32_t(' '), uint32_t('.'), uint32_t('-'), uint32_t('\''), 0xA0u,
-                      0xABu /* guillemet */, 0xD7u, 0x2014u, 0x201Cu, 0x2026u, 0x3002u,
-                      0x1F600u})
+                      0xABu /* guillemet */, 0xD7u, 0x2014u, 0x201Cu, 0x2026u, 0x3002u, 0x1F600u})
     CHECK_FALSE(IsWordCodePoint(cp));
 }
 
@@ -301,7 +299,9 @@ TEST_CASE("page: a UTF-8 BOM is dropped", "[text][page]") {
 }
 
 TEST_CASE("page: invalid UTF-8 is replaced by U+FFFD and counted", "[text][page]") {
-  Page p = Build("ab\xFF" "cd\n\xC3(\nfine \xC3\xA9\n");
+  Page p = Build(
+      "ab\xFF"
+      "cd\n\xC3(\nfine \xC3\xA9\n");
   REQUIRE(p.lines.size() == 3);
   CHECK(std::string(p.line(0)) == "ab" + kFFFD + "cd");
   CHECK(std::string(p.line(1)) == kFFFD + "(");
@@ -372,9 +372,10 @@ TEST_CASE("page: the date header is detected on line 1 only", "[text][page]") {
     CHECK(p.header_date == "2025-07-10");
   }
   // Near misses.
-  for (const char* s : {"date 2025-07-10 x\n", "  date 2025-07-10 x\n", " Date 2025-07-10 x\n",
-                        " date 2025-7-10 x\n", " date 2025/07/10 x\n", " date 2025-07-10x\n",
-                        " date 20250710 x\n", " date 2025-07-1\n", " date \n", "\n date 2025-07-10\n"}) {
+  for (const char* s :
+       {"date 2025-07-10 x\n", "  date 2025-07-10 x\n", " Date 2025-07-10 x\n",
+        " date 2025-7-10 x\n", " date 2025/07/10 x\n", " date 2025-07-10x\n", " date 20250710 x\n",
+        " date 2025-07-1\n", " date \n", "\n date 2025-07-10\n"}) {
     INFO("input: " << s);
     Page p = Build(s);
     CHECK_FALSE(p.date_header);

@@ -20,7 +20,7 @@ struct Flag {
 };
 
 struct Help {
-  std::string description;                       // the paragraph after the usage line
+  std::string description;  // the paragraph after the usage line
   std::vector<Flag> flags;
   std::vector<std::string> classes;              // from "classes: body, title, ..."
   std::vector<std::vector<std::string>> others;  // the paragraphs after the flags
@@ -52,8 +52,10 @@ std::string Trim(const std::string& s) {
 Flag ParseFlagLine(const std::string& line) {
   Flag f;
   std::string left = Trim(line.substr(0, std::min(line.size(), kHelpColumn)));
-  if (line.size() > kHelpColumn && line[kHelpColumn - 1] != ' ') left = Trim(line);  // wrapped
-  else if (line.size() > kHelpColumn) f.help = Trim(line.substr(kHelpColumn));
+  if (line.size() > kHelpColumn && line[kHelpColumn - 1] != ' ')
+    left = Trim(line);  // wrapped
+  else if (line.size() > kHelpColumn)
+    f.help = Trim(line.substr(kHelpColumn));
   if (left.rfind("--", 0) != 0) {  // "-o, --output FILE"
     f.shorthand = left.substr(0, left.find(','));
     left = Trim(left.substr(left.find(',') + 1));
@@ -98,9 +100,12 @@ Help ParseHelp(const std::string& text) {
 std::string Roff(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '\\') out += "\\e";
-    else if (c == '-') out += "\\-";
-    else out += c;
+    if (c == '\\')
+      out += "\\e";
+    else if (c == '-')
+      out += "\\-";
+    else
+      out += c;
   }
   if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out.insert(0, "\\&");
   return out;
@@ -113,7 +118,8 @@ std::string ManPage(const Help& h) {
     << ".SH NAME\nclean \\- remove boilerplate from scraped news pages, with a report of "
        "every removed line\n"
     << ".SH SYNOPSIS\n.B clean\n[\\fIOPTIONS\\fR] [\\fIFILE\\fR|\\fIDIR\\fR|\\-]...\n"
-    << ".SH DESCRIPTION\n" << Roff(h.description) << "\n.SH OPTIONS\n";
+    << ".SH DESCRIPTION\n"
+    << Roff(h.description) << "\n.SH OPTIONS\n";
   for (const Flag& f : h.flags) {
     m << ".TP\n";
     if (!f.shorthand.empty()) m << "\\fB" << Roff(f.shorthand) << "\\fR, ";
@@ -130,7 +136,7 @@ std::string ManPage(const Help& h) {
     size_t paren = head.find(" (");
     bool named = colon != std::string::npos && head.rfind("The ", 0) != 0;
     const bool own_line = head.back() == ':';  // "limits per page (note):"
-    std::string title = !named ? "see also"
+    std::string title = !named     ? "see also"
                         : own_line ? head.substr(0, std::min(paren, head.size() - 1))
                                    : head.substr(0, colon);
     for (char& c : title) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -225,11 +231,16 @@ std::string ZshDescription(const std::string& help) {
   if (d.size() > 70) d.resize(d.rfind(' ', 67)), d.append("...");
   std::string out;
   for (char c : d) {
-    if (c == '[') out += '(';
-    else if (c == ']') out += ')';
-    else if (c == '\'') out += "'\\''";
-    else if (c == ':') out += "\\:";
-    else out += c;
+    if (c == '[')
+      out += '(';
+    else if (c == ']')
+      out += ')';
+    else if (c == '\'')
+      out += "'\\''";
+    else if (c == ':')
+      out += "\\:";
+    else
+      out += c;
   }
   return out;
 }
@@ -246,18 +257,25 @@ std::string Zsh(const Help& h) {
   for (const Flag& f : h.flags) {
     // '(-o --output)'{-o,--output}'[...]...' or '--source[...]...'
     z << "    ";
-    if (f.shorthand.empty()) z << "'" << f.name;
-    else z << "'(" << f.shorthand << " " << f.name << ")'{" << f.shorthand << "," << f.name << "}'";
-    z << "["
-      << ZshDescription(f.help) << "]";
+    if (f.shorthand.empty())
+      z << "'" << f.name;
+    else
+      z << "'(" << f.shorthand << " " << f.name << ")'{" << f.shorthand << "," << f.name << "}'";
+    z << "[" << ZshDescription(f.help) << "]";
     if (!f.arg.empty()) {
       std::string action;
-      if (f.name == "--source") action = "_clean_sources";
-      else if (f.name == "--keep") action.append("_sequence compadd - ").append(ValueWords(h, f));
-      else if (!ValueWords(h, f).empty()) action.append("(").append(ValueWords(h, f)).append(")");
-      else if (f.arg == "FILE") action = "_files";
-      else if (f.arg == "DIR") action = "_files -/";
-      else action = " ";
+      if (f.name == "--source")
+        action = "_clean_sources";
+      else if (f.name == "--keep")
+        action.append("_sequence compadd - ").append(ValueWords(h, f));
+      else if (!ValueWords(h, f).empty())
+        action.append("(").append(ValueWords(h, f)).append(")");
+      else if (f.arg == "FILE")
+        action = "_files";
+      else if (f.arg == "DIR")
+        action = "_files -/";
+      else
+        action = " ";
       z << ":" << f.arg << ":" << action;
     }
     z << "' \\\n";

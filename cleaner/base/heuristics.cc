@@ -24,16 +24,19 @@ constexpr HeuristicInfo kInfo[] = {
     {"dom.figcaption", K::kHeuristic, "inside a figure caption"},
     {"dom.in-main", K::kHeuristic, "text block inside the page's main content element"},
     {"dom.outside-main", K::kHeuristic, "text outside the page's main content element"},
-    {"heuristic.lead-in-list", K::kHeuristic, "item of a list introduced by a sentence ending in ':'"},
+    {"heuristic.lead-in-list", K::kHeuristic,
+     "item of a list introduced by a sentence ending in ':'"},
     {"dom.title", K::kHeuristic, "the page's <h1> that is its metadata title"},
     {"context.record-list", K::kContext,
      "text of a record list after the article: comments, teaser cards (meta line, text, repeated)"},
     {"context.card-list", K::kContext,
      "teaser cards at the end of the body: headline and one-line summary, repeated"},
     {"context.comment-thread", K::kContext,
-     "comment thread after the article: a signature line of one shape (name, time), text, repeated"},
+     "comment thread after the article: a signature line of one shape (name, time), text, "
+     "repeated"},
     {"context.comment-section", K::kContext,
-     "text after the comments heading that follows the article (\"12 Comments\", \"Leave a Reply\")"},
+     "text after the comments heading that follows the article (\"12 Comments\", \"Leave a "
+     "Reply\")"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Heuristic::kCount));
 }  // namespace

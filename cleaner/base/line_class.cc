@@ -3,8 +3,8 @@
 namespace clean {
 
 namespace {
-constexpr std::string_view kNames[kNumClasses] = {
-    "body", "title", "meta", "headline_list", "navigation", "caption", "ad"};
+constexpr std::string_view kNames[kNumClasses] = {"body",       "title",   "meta", "headline_list",
+                                                  "navigation", "caption", "ad"};
 }
 
 std::string_view ClassName(LineClass c) { return kNames[static_cast<int>(c)]; }

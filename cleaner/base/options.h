@@ -91,10 +91,9 @@ struct Options {
   int repeat_min = 2;
   // Record lists after the article (comment threads, teaser cards): a
   // record is a group of marker lines (a rule's meta line: date, time,
-  // byline, "Name says:") and the text after it. At least record_list_min records in a row, each at most
-  // record_max_lines non-blank lines, make a record list, when the page has
-  // at least record_min_article_chars of prose before it: its text is not
-  // the article's.
+  // byline, "Name says:") and the text after it. At least record_list_min records in a row, each at
+  // most record_max_lines non-blank lines, make a record list, when the page has at least
+  // record_min_article_chars of prose before it: its text is not the article's.
   int record_list_min = 3;
   int record_max_lines = 12;
   int record_min_article_chars = 400;
@@ -205,7 +204,6 @@ const OptionField* FindOption(std::string_view name);
 
 // Sets a field from text; false (and *error filled) when the value does not
 // parse or is out of range.
-bool SetOption(Options& o, const OptionField& f, std::string_view value,
-               std::string* error);
+bool SetOption(Options& o, const OptionField& f, std::string_view value, std::string* error);
 
 }  // namespace clean

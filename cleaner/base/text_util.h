@@ -77,14 +77,14 @@ void Utf8Append(uint32_t cp, std::string* out);
 // and constexpr: the features build their 2-byte UTF-8 table from these.
 constexpr uint32_t LowerCodePoint(uint32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
-  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;            // Latin-1
-  if (cp >= 0x100 && cp <= 0x137) return cp | 1;                         // Latin Ext-A
-  if (cp >= 0x139 && cp <= 0x148) return (cp & 1) ? cp + 1 : cp;         //   (odd upper)
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;     // Latin-1
+  if (cp >= 0x100 && cp <= 0x137) return cp | 1;                  // Latin Ext-A
+  if (cp >= 0x139 && cp <= 0x148) return (cp & 1) ? cp + 1 : cp;  //   (odd upper)
   if (cp >= 0x14A && cp <= 0x177) return cp | 1;
   if (cp == 0x178) return 0xFF;
   if (cp >= 0x179 && cp <= 0x17E) return (cp & 1) ? cp + 1 : cp;
-  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;         // Greek
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                        // Cyrillic
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;  // Greek
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                 // Cyrillic
   if (cp >= 0x400 && cp <= 0x40F) return cp + 80;
   if (cp >= 0x460 && cp <= 0x4FF && !(cp >= 0x482 && cp <= 0x489)) return cp | 1;
   return cp;
@@ -105,7 +105,7 @@ constexpr bool IsWordCodePoint(uint32_t cp) {
   if (cp >= 0x3000 && cp <= 0x303F) return false;  // CJK punctuation
   if (cp >= 0xFE30 && cp <= 0xFE4F) return false;
   if (cp >= 0xFF00 && cp <= 0xFF0F) return false;
-  if (cp >= 0x1F000) return false;                 // emoji and pictographs
+  if (cp >= 0x1F000) return false;  // emoji and pictographs
   return true;
 }
 

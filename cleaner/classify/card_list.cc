@@ -24,7 +24,8 @@ bool Headline(const Options& o, const PageWork& w, uint32_t i) {
 
 bool Summary(const Options& o, const PageWork& w, uint32_t i) {
   const LineFeatures& f = w.features.lines[i];
-  return Revisable(w, i) && !f.list_marker && f.chars > static_cast<uint32_t>(o.card_headline_max_chars) &&
+  return Revisable(w, i) && !f.list_marker &&
+         f.chars > static_cast<uint32_t>(o.card_headline_max_chars) &&
          f.chars <= static_cast<uint32_t>(o.card_summary_max_chars);
 }
 

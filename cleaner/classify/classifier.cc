@@ -27,8 +27,8 @@ const Source* Classifier::BestSource(const std::vector<Hit>& hits, uint32_t* dec
     size_t score = 0;
     uint32_t first = 0;
     for (auto [m, d] : s.fingerprints) {
-      bool hit = std::any_of(hits.begin(), hits.end(),
-                             [m = m](const Hit& h) { return h.matcher == m; });
+      bool hit =
+          std::any_of(hits.begin(), hits.end(), [m = m](const Hit& h) { return h.matcher == m; });
       if (hit && score++ == 0) first = d;
     }
     if (score > best_score) {
@@ -75,8 +75,7 @@ const Source* Classifier::DetectAndScan(const Page& page, uint32_t* decider, Pag
   return nullptr;
 }
 
-void Classifier::Classify(const Page& page, const Source* source, const Options& o,
-                          PageWork* w) {
+void Classifier::Classify(const Page& page, const Source* source, const Options& o, PageWork* w) {
   features_.Compute(page, &w->features);
   Describe(page, o, w);
   uint32_t rule_classes = ApplyRules(page, source, w);

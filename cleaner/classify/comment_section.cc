@@ -4,8 +4,7 @@
 
 namespace clean {
 
-void RemoveCommentSection(const Options& o, const std::vector<Decider>& deciders,
-                          PageWork* work) {
+void RemoveCommentSection(const Options& o, const std::vector<Decider>& deciders, PageWork* work) {
   PageWork& w = *work;
   const size_t n = w.decisions.size();
   const uint64_t min_article = static_cast<uint64_t>(o.comment_section_min_article_chars);

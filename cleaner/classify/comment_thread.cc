@@ -78,9 +78,10 @@ bool AppendShape(std::string_view line, int max_tokens, int max_word, std::strin
       --z;
     std::string_view lead = t.substr(0, b), core = t.substr(b, z - b), tail = t.substr(z);
     std::string_view mark;
-    if (digits) mark = "#";
-    else if (!core.empty() && ((core[0] >= 'A' && core[0] <= 'Z') ||
-                               static_cast<unsigned char>(core[0]) >= 0x80))
+    if (digits)
+      mark = "#";
+    else if (!core.empty() &&
+             ((core[0] >= 'A' && core[0] <= 'Z') || static_cast<unsigned char>(core[0]) >= 0x80))
       mark = "A";
     else if (core.size() <= static_cast<size_t>(max_word))
       mark = core;

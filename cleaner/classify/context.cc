@@ -202,8 +202,7 @@ class RecordLists {
            w_.kinds[i] != LineKind::kProse;
   }
   bool Content(uint32_t i) const {
-    return !w_.by_rule[i] &&
-           (w_.kinds[i] == LineKind::kProse || w_.kinds[i] == LineKind::kMedium);
+    return !w_.by_rule[i] && (w_.kinds[i] == LineKind::kProse || w_.kinds[i] == LineKind::kMedium);
   }
 
   // The chain of records from the marker at `b`; returns where to go on.
@@ -267,11 +266,13 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes,
   const bool caption = rule_classes >> static_cast<int>(LineClass::kCaption) & 1;
   const Lines lines(w);
   RemoveCommentSection(o, deciders, w);
-  const std::vector<uint8_t> signature = SignatureLines(page, w->kinds.data(), w->features.lines.data(), o);
+  const std::vector<uint8_t> signature =
+      SignatureLines(page, w->kinds.data(), w->features.lines.data(), o);
   RecordLists(o, w->features.lines.data(), lines, signature).Run();
   BetweenBody(o, lines);
   RemoveCardLists(o, w);
-  if (!title) FindTitle(page, w->features, w->region_begin, w->region_end, lines);  // else a rule found it
+  if (!title)
+    FindTitle(page, w->features, w->region_begin, w->region_end, lines);  // else a rule found it
   HeadlineRuns(o, lines);
   if (caption) CaptionCredits(lines);
 }

@@ -84,8 +84,8 @@ void Describe(const Page& page, const Options& o, PageWork* w) {
   const DescribeLimits limits(o, w->features.language >= 0);
   const LineFeatures* const features = w->features.lines.data();
   const LineSpan* const spans = page.lines.data();
-  DescribeLines(features, spans, 0, n, limits, w->kinds.data(), w->facts.data(),
-                w->context.data(), w->decisions.data());
+  DescribeLines(features, spans, 0, n, limits, w->kinds.data(), w->facts.data(), w->context.data(),
+                w->decisions.data());
 }
 
 }  // namespace clean

@@ -17,10 +17,10 @@ bool StructuralTag(std::string_view t) {
 
 // Tags whose text is a block of the article when it lies in the main element.
 bool TextBlockTag(std::string_view t) {
-  return t == "p" || t == "li" || t == "h2" || t == "h3" || t == "h4" || t == "h5" ||
-         t == "h6" || t == "blockquote" || t == "dd" || t == "dt" || t == "td" || t == "th" ||
-         t == "pre" || t == "div" || t == "section" || t == "article" || t == "main" ||
-         t == "span" || t == "b" || t == "strong" || t == "em" || t == "i" || t == "font";
+  return t == "p" || t == "li" || t == "h2" || t == "h3" || t == "h4" || t == "h5" || t == "h6" ||
+         t == "blockquote" || t == "dd" || t == "dt" || t == "td" || t == "th" || t == "pre" ||
+         t == "div" || t == "section" || t == "article" || t == "main" || t == "span" || t == "b" ||
+         t == "strong" || t == "em" || t == "i" || t == "font";
 }
 
 // Blocks of lists and tables.
@@ -138,8 +138,8 @@ bool DomDecided(uint32_t d) {
 // A line that may continue the article's body after its last prose line:
 // a plain paragraph of words that no rule or box claimed, not a link, not
 // repeated on the page, not a lead-in to a list.
-bool ContinuesBody(const DomTree& t, const DomLine& dl, std::string_view text,
-                   const PageWork* w, uint32_t i, const Options& o) {
+bool ContinuesBody(const DomTree& t, const DomLine& dl, std::string_view text, const PageWork* w,
+                   uint32_t i, const Options& o) {
   if (w->by_rule[i] || DomDecided(w->decisions[i].decider)) return false;
   if (t.tag(dl.block) != "p" || dl.link_density() >= o.dom_link_density) return false;
   if (w->kinds[i] == LineKind::kNoWords || w->features.lines[i].repeats >= o.repeat_min)
@@ -250,8 +250,10 @@ void DomClassifier::FindMain(const Page& page, const HtmlPage& html, const Optio
       for (uint32_t c = t.node(n).first_child; c != kNoNode; c = t.node(c).next_sibling) {
         if (!t.is_element(c) || prose_[c] == 0) continue;
         if (best == kNoNode || prose_[c] > prose_[best]) best = c;
-        if (BoilerplateNamed(t, c, vocab)) boiler_prose += prose_[c];
-        else if (best_plain == kNoNode || prose_[c] > prose_[best_plain]) best_plain = c;
+        if (BoilerplateNamed(t, c, vocab))
+          boiler_prose += prose_[c];
+        else if (best_plain == kNoNode || prose_[c] > prose_[best_plain])
+          best_plain = c;
       }
       if (best_plain != kNoNode && best_plain != best &&
           prose_[best_plain] >= static_cast<uint32_t>(o.dom_main_min_chars)) {
@@ -259,7 +261,8 @@ void DomClassifier::FindMain(const Page& page, const HtmlPage& html, const Optio
         total -= boiler_prose;
       }
       if (best == kNoNode || prose_[best] < o.dom_main_share * total) break;
-      if (!ContainerTag(t.tag(best)) || blocks_[best] < static_cast<uint32_t>(o.dom_main_min_blocks))
+      if (!ContainerTag(t.tag(best)) ||
+          blocks_[best] < static_cast<uint32_t>(o.dom_main_min_blocks))
         break;
       n = best;
     }
@@ -331,7 +334,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     bool caption = false, structure = false;
     std::optional<LineClass> boiler;
     DomMatch& match = matches_.lines[i];  // the box, else the figcaption
-    uint32_t top = dl.owner;  // the first of the line's ancestors on the main path
+    uint32_t top = dl.owner;              // the first of the line's ancestors on the main path
     while (top != kNoNode && !main_path_[top]) top = t.node(top).parent;
     in_main_[i] = top != kNoNode && top == main_;
     // Inside the main element, a box is measured against the main element's
@@ -363,9 +366,12 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       captions_.push_back({i, w->decisions[i]});
       caption_chars += dl.chars;
     }
-    if (boiler) Set(w, i, *boiler, DeciderOf(Heuristic::kDomBoilerplate));
-    else if (structure) Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomStructure));
-    else if (caption) Set(w, i, LineClass::kCaption, DeciderOf(Heuristic::kDomCaption));
+    if (boiler)
+      Set(w, i, *boiler, DeciderOf(Heuristic::kDomBoilerplate));
+    else if (structure)
+      Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomStructure));
+    else if (caption)
+      Set(w, i, LineClass::kCaption, DeciderOf(Heuristic::kDomCaption));
     else if (linky && w->decisions[i].cls == LineClass::kBody && !ProseKind(k))
       Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomLinks));
     if (w->decisions[i].cls == LineClass::kBody) body_chars += dl.chars;
@@ -442,14 +448,15 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       // ingredients, references) are still its body.
       bool listed = ListBlockTag(t.tag(dl.block));
       if ((static_cast<int64_t>(i) <= tail_end || listed) && cls != LineClass::kBody &&
-          BesideText(t, dl.block, i, last_body) &&
-          cls != LineClass::kTitle && !linky && (k != LineKind::kNoWords || TableCellTag(t.tag(dl.block))) &&
+          BesideText(t, dl.block, i, last_body) && cls != LineClass::kTitle && !linky &&
+          (k != LineKind::kNoWords || TableCellTag(t.tag(dl.block))) &&
           w->features.lines[i].repeats < o.repeat_min && TextBlockTag(t.tag(dl.block)))
         Set(w, i, LineClass::kBody, DeciderOf(Heuristic::kDomInMain));
     } else if (cls == LineClass::kBody) {
       bool after = static_cast<int64_t>(i) > last_main;
-      bool long_prose = k == LineKind::kProse &&
-                        w->features.lines[i].chars >= static_cast<uint32_t>(o.region_outside_keep_chars);
+      bool long_prose =
+          k == LineKind::kProse &&
+          w->features.lines[i].chars >= static_cast<uint32_t>(o.region_outside_keep_chars);
       if (linky || !ProseKind(k) || (after && !long_prose))
         Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomOutsideMain));
     }

@@ -17,11 +17,10 @@
 //      captions of a gallery (Options::dom_gallery_caption_share).
 //   4. Inside the main element, text blocks (paragraphs, list items,
 //      subheadings, quotes, cells) beside the article's text (BesideText)
-//      that are not link lists are body up to its last prose line, and plain paragraphs after it up to the last
-//      one ending a sentence (a subheading the text heuristics took for
-//      the title is one of its blocks unless it is the <h1> or the
-//      metadata title); outside it, only long prose stays body. The first
-//      <h1>, when it is the metadata title, is the page's title.
+//      that are not link lists are body up to its last prose line, and plain paragraphs after it up
+//      to the last one ending a sentence (a subheading the text heuristics took for the title is
+//      one of its blocks unless it is the <h1> or the metadata title); outside it, only long prose
+//      stays body. The first <h1>, when it is the metadata title, is the page's title.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -63,19 +62,19 @@ class DomClassifier {
   const RuleSet& rules_;
   std::unique_ptr<XmlTree> xml_;
   uint32_t main_ = kNoNode;
-  std::vector<uint32_t> prose_;      // per node: prose characters in its subtree
-  std::vector<uint32_t> blocks_;     // per node: prose lines in its subtree
-  std::vector<uint8_t> main_path_;   // per node: 1 for the main element and its ancestors
-  std::vector<uint8_t> in_main_;     // per line: inside the main element
+  std::vector<uint32_t> prose_;     // per node: prose characters in its subtree
+  std::vector<uint32_t> blocks_;    // per node: prose lines in its subtree
+  std::vector<uint8_t> main_path_;  // per node: 1 for the main element and its ancestors
+  std::vector<uint8_t> in_main_;    // per line: inside the main element
   std::vector<std::pair<uint32_t, Decision>> boxed_;  // body lines a box took, and their decision
   std::vector<std::pair<uint32_t, Decision>> captions_;  // prose caption lines in the main element
-  std::vector<uint8_t> text_container_;  // per node: parent of a body prose block in main
+  std::vector<uint8_t> text_container_;    // per node: parent of a body prose block in main
   std::vector<uint32_t> container_chars_;  // per node: body prose characters of its children
   std::vector<uint32_t> container_first_;  // per node: its first body prose line
   std::vector<uint32_t> container_last_;   // per node: its last body prose line
   uint32_t article_container_ = kNoNode;   // the text container of the most prose
-  std::vector<int32_t> xpath_mark_;  // per node: index of the XPath rule, -1 none
-  std::vector<uint32_t> matched_;    // XPath result scratch
+  std::vector<int32_t> xpath_mark_;        // per node: index of the XPath rule, -1 none
+  std::vector<uint32_t> matched_;          // XPath result scratch
   DomMatches matches_;
 };
 

@@ -1,6 +1,5 @@
 #include "cleaner/classify/dom_match.h"
 
-
 namespace clean {
 
 namespace {
@@ -17,15 +16,18 @@ std::string_view FirstWord(std::string_view v) {
 
 void AppendMatched(const DomTree& t, const DomMatch& m, std::string* out) {
   out->append(t.tag(m.node));
-  const char* name = m.via == DomMatch::Via::kClass ? "class"
-                     : m.via == DomMatch::Via::kId  ? "id"
+  const char* name = m.via == DomMatch::Via::kClass  ? "class"
+                     : m.via == DomMatch::Via::kId   ? "id"
                      : m.via == DomMatch::Via::kRole ? "role"
                                                      : nullptr;
   if (!name) return;
   std::string_view word = t.attr(m.node, name).substr(m.word_begin, m.word_len);
-  if (m.via == DomMatch::Via::kClass) out->append(".").append(word);
-  else if (m.via == DomMatch::Via::kId) out->append("#").append(word);
-  else out->append("[role=").append(word).append("]");
+  if (m.via == DomMatch::Via::kClass)
+    out->append(".").append(word);
+  else if (m.via == DomMatch::Via::kId)
+    out->append("#").append(word);
+  else
+    out->append("[role=").append(word).append("]");
 }
 
 void AppendElement(const DomTree& t, uint32_t node, std::string* out) {

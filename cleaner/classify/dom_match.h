@@ -16,8 +16,8 @@ namespace clean {
 struct DomMatch {
   enum class Via : uint8_t { kNone, kClass, kId, kRole, kTag };
   Via via = Via::kNone;
-  uint32_t node = kNoNode;   // the element that matched
-  int vocab_line = 0;        // its entry in the vocabulary file (class, id, role)
+  uint32_t node = kNoNode;                // the element that matched
+  int vocab_line = 0;                     // its entry in the vocabulary file (class, id, role)
   uint32_t word_begin = 0, word_len = 0;  // the matched word in the attribute's value
 };
 

@@ -27,9 +27,7 @@ struct BlockChunks {
     return m.space & in_line;
   }
   // A word's key: its bytes with the ASCII letters lower-cased.
-  static WordKey LowerKey(const char* p, size_t len) {
-    return WordKey::Load(p, len).LowerAscii();
-  }
+  static WordKey LowerKey(const char* p, size_t len) { return WordKey::Load(p, len).LowerAscii(); }
   // The one slot of the lexicon's short table whose word the key can be.
   static const Lexicon::Slot& Candidate(const Lexicon::ShortTable& table, const WordKey& key) {
     return table.Candidate(key.lo(), key.hi());
@@ -64,8 +62,7 @@ void ComputeLinesBaseline(const LinePass& pass, const Page& page, PageFeatures* 
 }  // namespace
 
 FeatureExtractor::FeatureExtractor(const Lexicon& lexicon)
-    : lexicon_(lexicon),
-      max_word_(std::min(lexicon.max_word_bytes(), kMaxWordBytes)) {}
+    : lexicon_(lexicon), max_word_(std::min(lexicon.max_word_bytes(), kMaxWordBytes)) {}
 
 void FeatureExtractor::Compute(const Page& page, PageFeatures* out) {
   const size_t n = page.lines.size();

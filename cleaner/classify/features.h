@@ -19,18 +19,18 @@ using StopCounts = std::array<uint16_t, kMaxLanguages>;
 
 // 24 bytes a line: these live through the whole classification.
 struct LineFeatures {
-  uint32_t chars = 0;        // code points
-  uint16_t words = 0;        // runs of word characters
-  uint16_t stop_words = 0;   // for the page's language (filled by FinishPage)
-  uint16_t letters = 0;      // letters (not digits) among word characters
-  uint16_t uppers = 0;       // capital letters
+  uint32_t chars = 0;       // code points
+  uint16_t words = 0;       // runs of word characters
+  uint16_t stop_words = 0;  // for the page's language (filled by FinishPage)
+  uint16_t letters = 0;     // letters (not digits) among word characters
+  uint16_t uppers = 0;      // capital letters
   uint16_t digits = 0;
-  uint16_t cap_words = 0;    // words starting with a capital
-  uint16_t long_words = 0;   // words of 4+ characters
-  bool terminal = false;     // ends a sentence: . ! ? … : ; or a closing quote after one
-  bool list_marker = false;  // starts with "- ", "• ", "* ", "1. " ...
+  uint16_t cap_words = 0;           // words starting with a capital
+  uint16_t long_words = 0;          // words of 4+ characters
+  bool terminal = false;            // ends a sentence: . ! ? … : ; or a closing quote after one
+  bool list_marker = false;         // starts with "- ", "• ", "* ", "1. " ...
   bool has_sentence_break = false;  // ". X" inside the line: more than one sentence
-  uint16_t repeats = 1;      // occurrences of this exact line in the page
+  uint16_t repeats = 1;             // occurrences of this exact line in the page
 
   double stop_share() const { return words ? double(stop_words) / words : 0.0; }
   bool all_caps() const { return letters >= 8 && uppers * 10 >= letters * 9; }
@@ -49,11 +49,10 @@ struct PageFeatures {
 //
 // A line is read in 64-byte chunks: 16-byte blocks, or two 32-byte halves
 // with AVX2, classified at once (byte_classes.h) give masks of word bytes,
-// capitals, digits and sentence punctuation; counts are popcounts, words are found from the masks' edges
-// and each is looked up once in the lexicon, keyed straight from the line's
-// bytes (word_key.h) unless it has a capital beyond ASCII. Only non-ASCII
-// code points, words and sentence punctuation are visited one by one. The
-// page's text must be valid UTF-8 (Page guarantees it).
+// capitals, digits and sentence punctuation; counts are popcounts, words are found from the masks'
+// edges and each is looked up once in the lexicon, keyed straight from the line's bytes
+// (word_key.h) unless it has a capital beyond ASCII. Only non-ASCII code points, words and sentence
+// punctuation are visited one by one. The page's text must be valid UTF-8 (Page guarantees it).
 // tests/test_features_reference.cc holds the plain per-code-point
 // definition every field must match.
 class FeatureExtractor {

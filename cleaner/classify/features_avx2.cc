@@ -66,14 +66,13 @@ struct Avx2Chunks {
   // two outputs (the compiler's 128-bit multiply copies one of them first).
   [[gnu::target(CLEAN_AVX2_TARGET)]] static const Lexicon::Slot& Candidate(
       const Lexicon::ShortTable& table, const WordKey& key) {
-    const __m128i x = _mm_xor_si128(
-        key.vector(), _mm_loadu_si128(reinterpret_cast<const __m128i*>(
-                          table.base + Lexicon::ShortTable::kSeedsAt)));
+    const __m128i x = _mm_xor_si128(key.vector(), _mm_loadu_si128(reinterpret_cast<const __m128i*>(
+                                                      table.base + Lexicon::ShortTable::kSeedsAt)));
     uint64_t high, low;
     asm("mulxq %[b], %[low], %[high]"
         : [high] "=r"(high), [low] "=r"(low)
-        : [a] "d"(static_cast<uint64_t>(_mm_cvtsi128_si64(x))),
-          [b] "rm"(static_cast<uint64_t>(_mm_extract_epi64(x, 1))));
+        : [a] "d"(static_cast<uint64_t>(_mm_cvtsi128_si64(x))), [b] "rm"(static_cast<uint64_t>(
+                                                                    _mm_extract_epi64(x, 1))));
     return table.CandidateOf(high ^ low);
   }
   // The key compared as a whole (VPTEST of the XOR: ZF when equal), and
@@ -102,8 +101,8 @@ struct Avx2Chunks {
     static_assert(kMaxLanguages == 16);
     __m256i* const out = reinterpret_cast<__m256i*>(sums->data());
     const __m128i* const in = reinterpret_cast<const __m128i*>(f.data());
-    _mm256_storeu_si256(out, _mm256_add_epi32(_mm256_loadu_si256(out),
-                                              _mm256_cvtepu16_epi32(_mm_loadu_si128(in))));
+    _mm256_storeu_si256(
+        out, _mm256_add_epi32(_mm256_loadu_si256(out), _mm256_cvtepu16_epi32(_mm_loadu_si128(in))));
     _mm256_storeu_si256(out + 1, _mm256_add_epi32(_mm256_loadu_si256(out + 1),
                                                   _mm256_cvtepu16_epi32(_mm_loadu_si128(in + 1))));
   }
@@ -128,8 +127,8 @@ struct Avx2Chunks {
 // Flattened: the AVX2 chunk reader is inlined here (it cannot be into the
 // templates, which are not AVX2 code themselves).
 [[gnu::target(CLEAN_AVX2_TARGET), gnu::flatten]] void ComputeLinesAvx2(
-    const LinePass& pass, const Page& page, PageFeatures* out, Repeats* repeats,
-    StopStore stops, std::string* tail, std::array<uint32_t, kMaxLanguages>* per_lang) {
+    const LinePass& pass, const Page& page, PageFeatures* out, Repeats* repeats, StopStore stops,
+    std::string* tail, std::array<uint32_t, kMaxLanguages>* per_lang) {
   ComputeLines<true, Avx2Chunks>(pass, page, out, repeats, stops, tail, per_lang);
 }
 #endif

@@ -13,55 +13,139 @@ namespace {
 // Row layout: the fixed features, then one per heuristic (its decision).
 enum F : uint32_t {
   // The line's own text.
-  kCharsLog, kWordsLog, kStopShare, kLetterShare, kUpperShare, kDigitShare, kCapWordShare,
-  kLongWordShare, kTerminal, kListMarker, kSentenceBreak, kRepeated,
-  kKindProse, kKindMedium, kKindShort, kKindNoWords, kTitleLike, kHeadlineLike, kLeadInItem,
+  kCharsLog,
+  kWordsLog,
+  kStopShare,
+  kLetterShare,
+  kUpperShare,
+  kDigitShare,
+  kCapWordShare,
+  kLongWordShare,
+  kTerminal,
+  kListMarker,
+  kSentenceBreak,
+  kRepeated,
+  kKindProse,
+  kKindMedium,
+  kKindShort,
+  kKindNoWords,
+  kTitleLike,
+  kHeadlineLike,
+  kLeadInItem,
   // What decided it.
-  kByRule, kKept, kClassBody, kClassTitle, kClassMeta, kClassHeadlineList, kClassNavigation,
-  kClassCaption, kClassAd, kKindHeuristic, kKindContext, kKindRule,
+  kByRule,
+  kKept,
+  kClassBody,
+  kClassTitle,
+  kClassMeta,
+  kClassHeadlineList,
+  kClassNavigation,
+  kClassCaption,
+  kClassAd,
+  kKindHeuristic,
+  kKindContext,
+  kKindRule,
   // Its place in the page and relative to the main text region.
-  kPosition, kCharsVsMax, kCharsVsKeptMean, kInRegion, kInBestRegion, kRegionScore,
-  kBeforeRegion, kAfterRegion, kRegionDistance, kKeptBefore, kKeptAfter, kProseBefore,
+  kPosition,
+  kCharsVsMax,
+  kCharsVsKeptMean,
+  kInRegion,
+  kInBestRegion,
+  kRegionScore,
+  kBeforeRegion,
+  kAfterRegion,
+  kRegionDistance,
+  kKeptBefore,
+  kKeptAfter,
+  kProseBefore,
   kProseAfter,
   // The runs it belongs to.
-  kKeptRunShare, kInLargestKeptRun, kKeptRunPosition, kProseRunShare, kInLongestProseRun,
+  kKeptRunShare,
+  kInLargestKeptRun,
+  kKeptRunPosition,
+  kProseRunShare,
+  kInLongestProseRun,
   // Neighbours (the nearest non-blank lines), 5 features each for -2, -1, +1, +2.
   kNeighbourBase,
   kDomBase = kNeighbourBase + 20,
   // HTML: link density, in the main element, block tag, depth.
-  kLinkDensity = kDomBase, kInMain, kTagP, kTagLi, kTagHeading, kTagCell, kTagOther, kDepth,
+  kLinkDensity = kDomBase,
+  kInMain,
+  kTagP,
+  kTagLi,
+  kTagHeading,
+  kTagCell,
+  kTagOther,
+  kDepth,
   kNeighbourLinks,
   kDecisionBase,
 };
 
 constexpr int kNeighbourOffsets[4] = {-2, -1, 1, 2};
 
-const char* const kFixedNames[] = {
-    "chars_log", "words_log", "stop_share", "letter_share", "upper_share", "digit_share",
-    "cap_word_share", "long_word_share", "terminal", "list_marker", "sentence_break", "repeated",
-    "kind_prose", "kind_medium", "kind_short", "kind_no_words", "title_like", "headline_like",
-    "lead_in_item",
-    "by_rule", "kept", "class_body", "class_title", "class_meta", "class_headline_list",
-    "class_navigation", "class_caption", "class_ad", "decider_heuristic", "decider_context",
-    "decider_rule",
-    "position", "chars_vs_max", "chars_vs_kept_mean", "in_region", "in_best_region",
-    "region_score", "before_region", "after_region", "region_distance", "kept_before",
-    "kept_after", "prose_before", "prose_after",
-    "kept_run_share", "in_largest_kept_run", "kept_run_position", "prose_run_share",
-    "in_longest_prose_run"};
+const char* const kFixedNames[] = {"chars_log",
+                                   "words_log",
+                                   "stop_share",
+                                   "letter_share",
+                                   "upper_share",
+                                   "digit_share",
+                                   "cap_word_share",
+                                   "long_word_share",
+                                   "terminal",
+                                   "list_marker",
+                                   "sentence_break",
+                                   "repeated",
+                                   "kind_prose",
+                                   "kind_medium",
+                                   "kind_short",
+                                   "kind_no_words",
+                                   "title_like",
+                                   "headline_like",
+                                   "lead_in_item",
+                                   "by_rule",
+                                   "kept",
+                                   "class_body",
+                                   "class_title",
+                                   "class_meta",
+                                   "class_headline_list",
+                                   "class_navigation",
+                                   "class_caption",
+                                   "class_ad",
+                                   "decider_heuristic",
+                                   "decider_context",
+                                   "decider_rule",
+                                   "position",
+                                   "chars_vs_max",
+                                   "chars_vs_kept_mean",
+                                   "in_region",
+                                   "in_best_region",
+                                   "region_score",
+                                   "before_region",
+                                   "after_region",
+                                   "region_distance",
+                                   "kept_before",
+                                   "kept_after",
+                                   "prose_before",
+                                   "prose_after",
+                                   "kept_run_share",
+                                   "in_largest_kept_run",
+                                   "kept_run_position",
+                                   "prose_run_share",
+                                   "in_longest_prose_run"};
 static_assert(sizeof(kFixedNames) / sizeof(kFixedNames[0]) == kNeighbourBase);
 
 const char* const kNeighbourNames[5] = {"chars_log", "kept", "sentence", "title_like", "exists"};
-const char* const kDomNames[] = {"link_density", "in_main", "tag_p", "tag_li", "tag_heading",
-                                 "tag_cell", "tag_other", "depth", "neighbour_links"};
+const char* const kDomNames[] = {"link_density", "in_main",     "tag_p",
+                                 "tag_li",       "tag_heading", "tag_cell",
+                                 "tag_other",    "depth",       "neighbour_links"};
 static_assert(sizeof(kDomNames) / sizeof(kDomNames[0]) == kDecisionBase - kDomBase);
 
 std::vector<std::string> BuildNames() {
   std::vector<std::string> names(kFixedNames, kFixedNames + kNeighbourBase);
   for (int o : kNeighbourOffsets)
     for (const char* n : kNeighbourNames)
-      names.push_back(std::string(o < 0 ? "prev" : "next") + std::to_string(o < 0 ? -o : o) +
-                      "_" + n);
+      names.push_back(std::string(o < 0 ? "prev" : "next") + std::to_string(o < 0 ? -o : o) + "_" +
+                      n);
   for (const char* n : kDomNames) names.push_back(std::string("dom_") + n);
   for (uint32_t h = 0; h < static_cast<uint32_t>(Heuristic::kCount); ++h)
     names.push_back("by." + std::string(GetHeuristicInfo(static_cast<Heuristic>(h)).name));
@@ -96,8 +180,7 @@ void ModelFeatureExtractor::Compute(const Page& page, const PageWork& w, const R
   const size_t n = page.lines.size();
   slot_.resize(n);
   uint32_t rows = 0;
-  for (size_t i = 0; i < n; ++i)
-    slot_[i] = all_lines || Eligible(w, rules, i) ? rows++ : kNoRow;
+  for (size_t i = 0; i < n; ++i) slot_[i] = all_lines || Eligible(w, rules, i) ? rows++ : kNoRow;
   rows_.assign(size_t{rows} * stride_, 0.0f);
   Own(page, w, rules);
   Runs(page, w);
@@ -170,7 +253,7 @@ void ModelFeatureExtractor::Own(const Page& page, const PageWork& w, const RuleS
     r[kBeforeRegion] = i < w.region_begin;
     r[kAfterRegion] = i >= w.region_end;
     const double span = std::max<double>(1, w.region_end - w.region_begin);
-    const double dist = i < w.region_begin ? w.region_begin - i
+    const double dist = i < w.region_begin  ? w.region_begin - i
                         : i >= w.region_end ? i + 1 - w.region_end
                                             : 0;
     r[kRegionDistance] = static_cast<float>(std::min(10.0, dist / span));
@@ -295,7 +378,8 @@ void ModelFeatureExtractor::Dom(const Page& page, const HtmlPage& html,
   uint32_t max_depth = 0;
   for (size_t i = 0; i < n; ++i) {
     const uint32_t b = html.lines[i].block;
-    if (!page.lines[i].blank() && b != kNoNode) max_depth = std::max<uint32_t>(max_depth, html.tree.node(b).depth);
+    if (!page.lines[i].blank() && b != kNoNode)
+      max_depth = std::max<uint32_t>(max_depth, html.tree.node(b).depth);
   }
   // neighbour_links: the previous non-blank line's link density plus the
   // next one's.

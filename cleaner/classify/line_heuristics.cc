@@ -45,9 +45,12 @@ void ApplyHeuristics(const Options& o, PageWork* w) {
     } else if (inside && list_item[i]) {
       body(Heuristic::kLeadInList);
     } else if (inside) {
-      if (k == LineKind::kProse) body(Heuristic::kProse);
-      else if (k == LineKind::kMedium) body(Heuristic::kMainRegion);
-      else set(LineClass::kNavigation, Heuristic::kShortLabel);
+      if (k == LineKind::kProse)
+        body(Heuristic::kProse);
+      else if (k == LineKind::kMedium)
+        body(Heuristic::kMainRegion);
+      else
+        set(LineClass::kNavigation, Heuristic::kShortLabel);
     } else if (k == LineKind::kProse && features[i].chars >= keep_chars) {
       body(Heuristic::kProse);
     } else {

@@ -118,7 +118,8 @@ class LineModelParser {
         return Error("expected 'input text' or 'input html'");
       if (!CloseSection()) return false;
       part_ = mode == "html" ? &m->html_ : &m->text_;
-      if (!part_->roots.empty() || part_->nodes.size()) return Error("a second '" + mode + "' section");
+      if (!part_->roots.empty() || part_->nodes.size())
+        return Error("a second '" + mode + "' section");
       features_.clear();
       declared_features_ = trees_ = nodes_left_ = 0;
       return true;

@@ -42,8 +42,7 @@ class LineModel {
   // its row reached minus the leaf it would have reached had that split
   // gone the other way (the rest of the walk by the row), summed per
   // feature over every tree. For --explain; allocates.
-  std::vector<std::pair<int, double>> TopFeatures(bool html, const float* row,
-                                                  size_t count) const;
+  std::vector<std::pair<int, double>> TopFeatures(bool html, const float* row, size_t count) const;
   // Vetoes the page's eligible kept lines (see above), deciding them by
   // `decider`; (*scores)[i] is set for every line scored (NaN for the
   // others).
@@ -52,8 +51,8 @@ class LineModel {
 
  private:
   struct Node {
-    int32_t feature;   // index into the feature row; -1: a leaf
-    uint32_t left;     // row value <= threshold (as float, compared as double)
+    int32_t feature;  // index into the feature row; -1: a leaf
+    uint32_t left;    // row value <= threshold (as float, compared as double)
     uint32_t right;
     double threshold;  // split: threshold; leaf: value
   };
@@ -72,8 +71,8 @@ class LineModel {
   };
   // Builds p's perfect trees when its trees are at most kMaxFlatDepth deep.
   static void Flatten(Part* p);
-  static void FlattenNode(const Part& p, uint32_t node, uint32_t level, uint32_t at,
-                          uint32_t tree, Part* out);
+  static void FlattenNode(const Part& p, uint32_t node, uint32_t level, uint32_t at, uint32_t tree,
+                          Part* out);
   const Part* part(bool html) const {
     const Part& p = html ? html_ : text_;
     return p.roots.empty() ? nullptr : &p;

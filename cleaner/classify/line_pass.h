@@ -22,17 +22,20 @@
 
 namespace clean::line_pass {
 
-
 inline bool IsTerminalCodePoint(uint32_t cp) {
   switch (cp) {
-    case '.': case '!': case '?': case ':': case ';':
+    case '.':
+    case '!':
+    case '?':
+    case ':':
+    case ';':
     case 0x2026:  // …
     case 0x3002:  // 。
-    case 0xFF01: case 0xFF1F:  // ！ ？
+    case 0xFF01:
+    case 0xFF1F:  // ！ ？
     case 0x0964:  // । (Devanagari/Bengali danda)
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -228,7 +231,8 @@ inline bool EndsWithTerminal(std::string_view s) {
 // capital starting a word while armed is a sentence break. Stops at the
 // first word character or at another character after which nothing can
 // arm it before the next terminal; *stop = that position.
-[[gnu::noinline]] inline bool BreakAfter(std::string_view s, size_t j, uint32_t last, size_t* stop) {
+[[gnu::noinline]] inline bool BreakAfter(std::string_view s, size_t j, uint32_t last,
+                                         size_t* stop) {
   uint32_t prev = 0;
   bool armed = false;
   while (j < s.size()) {
@@ -267,7 +271,7 @@ struct LinePass {
 // into the scratch one code point at a time and looked up (when short
 // enough); *cps = its length in code points (counted exactly up to 4).
 [[gnu::noinline]] inline LangMask OtherWord(const LinePass& pass, const char* w, size_t len,
-                                     size_t* cps) {
+                                            size_t* cps) {
   if (len > pass.max_word) {
     *cps = 0;
     if (len > 12) {  // 13+ bytes: 4+ code points
@@ -331,8 +335,8 @@ template <bool kBitOps, class Chunks>
     // letters lower-cased are its lower-case form: keyed straight from the
     // line, with no branch on what the word holds (whether it is ASCII is
     // as hard to predict as the text's language).
-    if (len <= Lexicon::kShortBytes &&
-        !(kUpperHigh && bits(prev_upper_high, upper_high, b, len))) [[likely]] {
+    if (len <= Lexicon::kShortBytes && !(kUpperHigh && bits(prev_upper_high, upper_high, b, len)))
+        [[likely]] {
       const WordKey key = Chunks::LowerKey(p + b, len);
       long_words += len - pop(key.ContinuationMask()) >= 4;
       // Looked up whatever max_word says: a word longer than every stop
@@ -345,11 +349,11 @@ template <bool kBitOps, class Chunks>
     langs.Add(OtherWord(pass, p + b, len, &cps));
     long_words += cps >= 4;
   };
-  bool in_word = false;      // a word runs on from an earlier chunk
-  size_t word_begin = 0;     // ... starting here
-  uint64_t carry = 0;        // the last byte of the previous chunk is part of a word
+  bool in_word = false;   // a word runs on from an earlier chunk
+  size_t word_begin = 0;  // ... starting here
+  uint64_t carry = 0;     // the last byte of the previous chunk is part of a word
   bool sentence_break = false;
-  size_t next_stop = 0;      // sentence punctuation before this was already followed
+  size_t next_stop = 0;  // sentence punctuation before this was already followed
   // One chunk, from `base`. Lines of one chunk (most) read it outside the
   // loop: the compiler then knows that nothing runs on from an earlier
   // chunk (no word, no carry, no capital, base 0) and drops what carries
@@ -494,18 +498,18 @@ template <bool kBitOps, class Chunks>
 // keeps the first's index in place of its digest, and a bit; the counts
 // are copied to the later occurrences at the end.
 struct Repeats {
-  uint32_t* hashes;               // per line: its digest, or (later) its first's index
-  uint64_t* later;                // per line, a bit: it repeats an earlier line
-  std::vector<uint32_t>* slots;   // mask + 1 of them, UINT32_MAX: empty
+  uint32_t* hashes;              // per line: its digest, or (later) its first's index
+  uint64_t* later;               // per line, a bit: it repeats an earlier line
+  std::vector<uint32_t>* slots;  // mask + 1 of them, UINT32_MAX: empty
   size_t mask;
-  size_t distinct = 0;            // lines in the table
-  size_t repeated = 0;            // later occurrences
+  size_t distinct = 0;  // lines in the table
+  size_t repeated = 0;  // later occurrences
 
   static uint32_t Digest(uint64_t hash) { return static_cast<uint32_t>(hash ^ (hash >> 32)); }
   // Line i, l (its bytes, as the caller has them at hand), of hash `hash`;
   // text, lines and features: the page's.
-  void Add(const char* text, const LineSpan* lines, uint32_t i, std::string_view l,
-           uint64_t hash, LineFeatures* features) {
+  void Add(const char* text, const LineSpan* lines, uint32_t i, std::string_view l, uint64_t hash,
+           LineFeatures* features) {
     const uint32_t digest = Digest(hash);
     uint32_t* const table = slots->data();
     for (size_t h = digest & mask;; h = (h + 1) & mask) {
@@ -513,7 +517,8 @@ struct Repeats {
       if (s == UINT32_MAX) {
         table[h] = i;
         hashes[i] = digest;
-        if (++distinct * 2 > mask + 1) [[unlikely]] Grow();
+        if (++distinct * 2 > mask + 1) [[unlikely]]
+          Grow();
         return;
       }
       if (hashes[s] == digest &&
@@ -617,8 +622,8 @@ template <bool kBitOps, class Chunks>
     uint64_t hash;
     StopCounts stop;
     ComputeLine<kBitOps, Chunks>(pass, table, p, n, &f, &stop, &hash);
-    page_repeats.Add(text, lines, static_cast<uint32_t>(i),
-                     std::string_view(text + span.begin, n), hash, features);
+    page_repeats.Add(text, lines, static_cast<uint32_t>(i), std::string_view(text + span.begin, n),
+                     hash, features);
     if (f.words) {
       words += f.words;
       Chunks::AddStopWords(stop, &langs);
@@ -631,8 +636,8 @@ template <bool kBitOps, class Chunks>
 }
 
 // ComputeLines with the AVX2 chunk reader (features_avx2.cc).
-void ComputeLinesAvx2(const LinePass& pass, const Page& page, PageFeatures* out,
-                      Repeats* repeats, StopStore stops, std::string* tail,
+void ComputeLinesAvx2(const LinePass& pass, const Page& page, PageFeatures* out, Repeats* repeats,
+                      StopStore stops, std::string* tail,
                       std::array<uint32_t, kMaxLanguages>* per_lang);
 
 }  // namespace clean::line_pass

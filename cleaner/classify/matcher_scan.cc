@@ -71,9 +71,12 @@ void MatcherScanner::Confirm(int m, const Page& page, uint32_t line, ScanResult*
   const Regex& re = *rules_.matcher(m).regex;
   size_t b = 0, e = 0;
   Regex::Result r = re.Find(scratch_, page.line(line), 0, &b, &e);
-  if (r == Regex::Result::kMatch) out->hits.push_back({line, m});
-  else if (r == Regex::Result::kLimit) out->limits.push_back({line, m});
-  else if (r == Regex::Result::kBudget) out->out_of_time = true;
+  if (r == Regex::Result::kMatch)
+    out->hits.push_back({line, m});
+  else if (r == Regex::Result::kLimit)
+    out->limits.push_back({line, m});
+  else if (r == Regex::Result::kBudget)
+    out->out_of_time = true;
 }
 
 void MatcherScanner::ScanRegex(int m, const Page& page, ScanResult* out) {

@@ -15,10 +15,10 @@ namespace clean {
 // How a line reads on its own, before any rule or neighbour.
 enum class LineKind : uint8_t {
   kBlank,
-  kProse,   // long, with sentences and stop words
-  kMedium,  // a sentence or two
-  kShort,   // a few words, no sentence
-  kNoWords, // no letters
+  kProse,    // long, with sentences and stop words
+  kMedium,   // a sentence or two
+  kShort,    // a few words, no sentence
+  kNoWords,  // no letters
 };
 
 // Everything the stages compute for a page, kept between pages so that its
@@ -33,9 +33,9 @@ struct PageWork {
   std::vector<uint8_t> by_rule;
   static constexpr uint8_t kByLineRule = 1, kBySection = 2;
   uint32_t region_begin = 0, region_end = 0;  // the best main text block [begin, end)
-  std::vector<uint8_t> in_region;  // 1 for lines in the best or a secondary block
-  std::vector<double> scores;      // per-line region score
-  std::vector<uint8_t> list_item;  // 1 for items of a list after a lead-in ending in ':'
+  std::vector<uint8_t> in_region;             // 1 for lines in the best or a secondary block
+  std::vector<double> scores;                 // per-line region score
+  std::vector<uint8_t> list_item;             // 1 for items of a list after a lead-in ending in ':'
   // LocateRegion's scratch: the page's positive stretches of lines.
   struct Segment {
     uint32_t begin, end;
@@ -45,14 +45,14 @@ struct PageWork {
   // Per line, what the later passes ask of its features, computed once
   // with its kind (bits below).
   std::vector<uint8_t> facts;
-  static constexpr uint8_t kRepeated = 1;      // repeats >= repeat_min
-  static constexpr uint8_t kTitleLike = 2;     // title_like
+  static constexpr uint8_t kRepeated = 1;   // repeats >= repeat_min
+  static constexpr uint8_t kTitleLike = 2;  // title_like
   // kHeadlineLike, kTitleShape: title_like, no terminal punctuation, and at
   // least Options::headline_min_words / title_shape_min_words words.
   static constexpr uint8_t kHeadlineLike = 4;
   static constexpr uint8_t kTitleShape = 8;
-  static constexpr uint8_t kListMarker = 16;   // starts with a list marker
-  static constexpr uint8_t kFewWords = 32;     // at most few_words_max words
+  static constexpr uint8_t kListMarker = 16;  // starts with a list marker
+  static constexpr uint8_t kFewWords = 32;    // at most few_words_max words
   bool has(uint32_t i, uint8_t fact) const { return (facts[i] & fact) != 0; }
   // Per line, what the context pass (context.h) asks of it (bits below):
   // Describe sets what the line's blank flag, kind and facts allow, the

@@ -54,8 +54,8 @@ struct RegionScorer {
       // paragraphs: such a rule line neither adds to nor breaks the stretch
       // it sits in. A section's lines (a headline list) do break it.
       LineClass c = decisions[i].cls;
-      bool inserted = c == LineClass::kAd || (c == LineClass::kHeadlineList &&
-                                              by_rule[i] == PageWork::kByLineRule);
+      bool inserted = c == LineClass::kAd ||
+                      (c == LineClass::kHeadlineList && by_rule[i] == PageWork::kByLineRule);
       return c == LineClass::kBody ? chars * o.region_good_weight
              : inserted            ? 0.0
                                    : -o.region_bad_penalty;

@@ -63,15 +63,14 @@ static void BuildPrefilters(const RuleSet& rules, const Source* source, bool qui
   rules.BuildPrefilters(source, say);
 }
 
-
 namespace {
 
 using RulesPtr = std::unique_ptr<RuleSet, KeepUntilExit>;
 
 // Loads the rules; null (the diagnostics and a summary line on stderr)
 // when they have errors. Warnings are shown unless `quiet`.
-RulesPtr LoadRules(const std::string& rules_dir, const std::string& extra_dir,
-                   const Options& base, bool quiet) {
+RulesPtr LoadRules(const std::string& rules_dir, const std::string& extra_dir, const Options& base,
+                   bool quiet) {
   Diagnostics diags;
   RulesPtr rules(RuleSet::Load(rules_dir, base, &diags, extra_dir).release());
   if (!rules) {
@@ -156,12 +155,11 @@ int RunCli(const CliOptions& o) {
       return 2;
     }
     model.decider = rules->AddDecider(Decider::Make(Decider::Kind::kModel, model.model->id(),
-                                                    model.model->file(),
-                                                    model.model->name_line()));
+                                                    model.model->file(), model.model->name_line()));
   }
   if (o.prefilter) BuildPrefilters(*rules, source, o.quiet);
   if (o.jsonl.enabled) return RunJsonl(o, *rules, base, source, model);  // JSONL mode (jsonl_run.h)
-  return RunPages(o, *rules, base, source, model);                // page mode (page_run.h)
+  return RunPages(o, *rules, base, source, model);                       // page mode (page_run.h)
 }
 
 }  // namespace clean

@@ -44,8 +44,8 @@ bool ParseCount(const std::string& v, const char* flag, int64_t lo, int64_t hi, 
   errno = 0;
   long long n = std::strtoll(v.c_str(), &end, 10);
   if (v.empty() || *end || errno || n < lo || n > hi) {
-    *err = std::string(flag) + ": expected a whole number from " + std::to_string(lo) +
-           ", got '" + v + "'";
+    *err = std::string(flag) + ": expected a whole number from " + std::to_string(lo) + ", got '" +
+           v + "'";
     return false;
   }
   *out = static_cast<T>(n);
@@ -54,36 +54,59 @@ bool ParseCount(const std::string& v, const char* flag, int64_t lo, int64_t hi, 
 
 const std::vector<Flag>& Flags() {
   static const std::vector<Flag> kFlags = {
-      {"-o", "--output", "FILE", "write the clean text to FILE instead of stdout (not with --out-dir)",
-       [](CliOptions* o, const std::string& v, std::string*) { o->output = v; return true; }},
+      {"-o", "--output", "FILE",
+       "write the clean text to FILE instead of stdout (not with --out-dir)",
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->output = v;
+         return true;
+       }},
       {"", "--source", "NAME",
        "use the rules of rules/NAME.rules (default: detect the source from the rule files' "
        "fingerprints, else generic rules only)",
-       [](CliOptions* o, const std::string& v, std::string*) { o->source = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->source = v;
+         return true;
+       }},
       {"", "--rules", "DIR",
        "rules directory (default: the project's rules/ next to the executable, or the "
        "installed share/clean/rules)",
-       [](CliOptions* o, const std::string& v, std::string*) { o->rules_dir = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->rules_dir = v;
+         return true;
+       }},
       {"", "--rules-extra", "DIR",
        "also load the source rule files of DIR (written by `clean learn`); a source that the "
        "rules directory has too keeps the rules directory's file",
-       [](CliOptions* o, const std::string& v, std::string*) { o->rules_extra = v; return true; }},
-      {"", "--report", "FILE", "write the removal report (JSON, see rules/README.md) of the one input to FILE "
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->rules_extra = v;
+         return true;
+       }},
+      {"", "--report", "FILE",
+       "write the removal report (JSON, see rules/README.md) of the one input to FILE "
        "(with --out-dir each input's report is DIR/NAME.report.json); JSONL: the span "
        "report, a directory with --out-dir",
-       [](CliOptions* o, const std::string& v, std::string*) { o->report = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->report = v;
+         return true;
+       }},
       {"", "--explain", "",
        "instead of the clean text, print every input line with its class and the rule or "
        "heuristic that decided it (+ kept, - removed); for HTML, also its element's path "
        "(@ /html/body/...)",
-       [](CliOptions* o, const std::string&, std::string*) { o->explain = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->explain = true;
+         return true;
+       }},
       {"", "--input", "FORMAT",
        "html, text or auto (default): auto reads .html/.htm files and inputs that start like "
        "HTML as HTML, everything else as text",
        [](CliOptions* o, const std::string& v, std::string* err) {
-         if (v == "html") o->input = InputFormat::kHtml;
-         else if (v == "text") o->input = InputFormat::kText;
-         else if (v == "auto") o->input = InputFormat::kAuto;
+         if (v == "html")
+           o->input = InputFormat::kHtml;
+         else if (v == "text")
+           o->input = InputFormat::kText;
+         else if (v == "auto")
+           o->input = InputFormat::kAuto;
          else {
            *err = "--input: unknown format '" + v + "' (html, text, auto)";
            return false;
@@ -106,73 +129,131 @@ const std::vector<Flag>& Flags() {
        "the trained line scorer (rules/model/README.md): after every other stage it may veto "
        "lines kept as body, reported as model.NAME with their score (default: none, the "
        "heuristics alone)",
-       [](CliOptions* o, const std::string& v, std::string*) { o->model = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->model = v;
+         return true;
+       }},
       {"", "--features", "",
        "instead of the clean text, print the line scorer's feature rows (tab-separated, a "
        "header first; README, Training the line scorer)",
-       [](CliOptions* o, const std::string&, std::string*) { o->features = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->features = true;
+         return true;
+       }},
       {"", "--stage-times", "",
        "at the end, print the seconds spent per stage (decode, parse: prescan and gumbo, copy, "
        "xpath, linearize, classify, write) on stderr",
-       [](CliOptions* o, const std::string&, std::string*) { o->stage_times = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->stage_times = true;
+         return true;
+       }},
       {"", "--keep", "CLASSES",
        "also keep these classes in the clean text, comma-separated (e.g. title,meta)", ParseKeep},
       {"", "--out-dir", "DIR",
        "for several inputs or a directory (walked recursively; the outputs mirror its tree): "
        "write DIR/NAME.txt and DIR/NAME.report.json per input",
-       [](CliOptions* o, const std::string& v, std::string*) { o->out_dir = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->out_dir = v;
+         return true;
+       }},
       {"", "--no-prefilter", "",
        "match every rule regex with PCRE2 alone, without the one-pass Hyperscan prefilter "
        "(slower, same output; for checking and benchmarking); JSONL too",
-       [](CliOptions* o, const std::string&, std::string*) { o->prefilter = false; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->prefilter = false;
+         return true;
+       }},
       {"", "--resume", "",
        "with --out-dir: skip each input whose NAME.report.json is already in DIR (written "
        "last, so its NAME.txt is complete too); an interrupted batch goes on where it "
        "stopped; JSONL: skip each input whose DIR/NAME (and report) are there",
-       [](CliOptions* o, const std::string&, std::string*) { o->resume = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->resume = true;
+         return true;
+       }},
       {"", "--durable", "",
        "fsync each output file before renaming it into place, and its directory after, so "
        "that a complete output survives a power loss (slower: see README, Reliability)",
-       [](CliOptions* o, const std::string&, std::string*) { o->durable = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->durable = true;
+         return true;
+       }},
       {"", "--check-rules", "",
        "load and validate every rule file, run their embedded expectations, report all "
        "problems and exit (0 when all is well, 2 otherwise)",
-       [](CliOptions* o, const std::string&, std::string*) { o->check_rules = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->check_rules = true;
+         return true;
+       }},
       {"", "--list-sources", "", "list the sources of the rules directory and exit",
-       [](CliOptions* o, const std::string&, std::string*) { o->list_sources = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->list_sources = true;
+         return true;
+       }},
       // --- JSONL mode (jsonl_run.h) ---
       {"", "--jsonl", "",
        "inputs are JSONL records (one JSON object per line): clean each record's text field "
        "in place and add a summary object; other fields are kept as they are",
-       [](CliOptions* o, const std::string&, std::string*) { o->jsonl.enabled = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->jsonl.enabled = true;
+         return true;
+       }},
       {"", "--text-field", "NAME", "JSONL: the field holding the page's text (default: text)",
-       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.text_field = v; return true; }},
-      {"", "--html-field", "NAME", "JSONL: the field holding the page's HTML, when records have one",
-       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.html_field = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->jsonl.text_field = v;
+         return true;
+       }},
+      {"", "--html-field", "NAME",
+       "JSONL: the field holding the page's HTML, when records have one",
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->jsonl.html_field = v;
+         return true;
+       }},
       {"", "--id-field", "NAME", "JSONL: the field that keys the report lines (default: id)",
-       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.id_field = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->jsonl.id_field = v;
+         return true;
+       }},
       {"", "--source-field", "NAME", "JSONL: a field naming the record's source (rules/NAME.rules)",
-       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.source_field = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->jsonl.source_field = v;
+         return true;
+       }},
       {"", "--url-field", "NAME",
        "JSONL: a field holding the page's URL; its host picks the source by the rule files' "
        "`domain`",
-       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.url_field = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->jsonl.url_field = v;
+         return true;
+       }},
       {"", "--summary-key", "NAME", "JSONL: where the summary object goes (default: clean)",
-       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.summary_key = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->jsonl.summary_key = v;
+         return true;
+       }},
       {"", "--rejects", "FILE", "JSONL: write malformed lines, verbatim, to FILE",
-       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.rejects = v; return true; }},
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->jsonl.rejects = v;
+         return true;
+       }},
       {"", "--stats", "FILE", "JSONL: write counts per class, rule and source for the run to FILE",
-       [](CliOptions* o, const std::string& v, std::string*) { o->jsonl.stats = v; return true; }},
-      {"-j", "--jobs", "N", "worker threads, for pages and JSONL records (default: the number "
+       [](CliOptions* o, const std::string& v, std::string*) {
+         o->jsonl.stats = v;
+         return true;
+       }},
+      {"-j", "--jobs", "N",
+       "worker threads, for pages and JSONL records (default: the number "
        "of cores); the output is the same for any N",
        [](CliOptions* o, const std::string& v, std::string* e) {
-         return ParseCount(v, "--jobs", 1, 4096, &o->jsonl.jobs, e); }},
+         return ParseCount(v, "--jobs", 1, 4096, &o->jsonl.jobs, e);
+       }},
       {"", "--max-bytes", "N", "JSONL: a record whose text is longer is over the limit",
        [](CliOptions* o, const std::string& v, std::string* e) {
          int64_t n = 0;
          if (!ParseCount(v, "--max-bytes", 1, INT64_MAX, &n, e)) return false;
          o->jsonl.max_bytes = static_cast<size_t>(n);
-         return true; }},
+         return true;
+       }},
       {"", "--time-budget", "MS",
        "JSONL: a record whose cleaning (decoding, parsing, rules, heuristics) takes longer is "
        "over the limit; its cleaning stops at the next stage",
@@ -180,7 +261,8 @@ const std::vector<Flag>& Flags() {
          int64_t n = 0;
          if (!ParseCount(v, "--time-budget", 1, INT64_MAX, &n, e)) return false;
          o->jsonl.time_budget_ms = static_cast<double>(n);
-         return true; }},
+         return true;
+       }},
       {"", "--over-limit", "pass|drop",
        "JSONL: a record over a limit (--max-bytes, --time-budget, html_max_bytes) is passed "
        "through unchanged (default) or dropped; both are marked in its summary and report line",
@@ -190,14 +272,24 @@ const std::vector<Flag>& Flags() {
            return false;
          }
          o->jsonl.drop_over_limit = v == "drop";
-         return true; }},
+         return true;
+       }},
       // --- end of JSONL mode ---
       {"-q", "--quiet", "", "no progress line and no warnings, only errors",
-       [](CliOptions* o, const std::string&, std::string*) { o->quiet = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->quiet = true;
+         return true;
+       }},
       {"-h", "--help", "", "show this help and exit",
-       [](CliOptions* o, const std::string&, std::string*) { o->help = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->help = true;
+         return true;
+       }},
       {"-V", "--version", "", "show the version and exit",
-       [](CliOptions* o, const std::string&, std::string*) { o->version = true; return true; }},
+       [](CliOptions* o, const std::string&, std::string*) {
+         o->version = true;
+         return true;
+       }},
   };
   return kFlags;
 }
@@ -281,8 +373,10 @@ std::string HelpText() {
     left += f.shorthand.empty() ? "    " : std::string(f.shorthand) + ", ";
     left += f.name;
     if (!f.arg.empty()) left.append(" ").append(f.arg);
-    if (left.size() < 26) left.append(26 - left.size(), ' ');
-    else left.append("\n").append(26, ' ');
+    if (left.size() < 26)
+      left.append(26 - left.size(), ' ');
+    else
+      left.append("\n").append(26, ' ');
     // Wrap the help text within 80 columns (at most 79 characters a line).
     std::string_view h = f.help;
     size_t col = 26;
@@ -304,37 +398,36 @@ std::string HelpText() {
     }
     s.append(line).append("\n");
   }
-  s +=
-      "\n"
-      "classes: body, title, meta, headline_list, navigation, caption, ad\n"
-      "\n"
-      "modes: page mode (each input a page; -o or stdout), page mode with --out-dir,\n"
-      "JSONL mode (--jsonl; the flags marked JSONL need it), JSONL mode with\n"
-      "--out-dir, --check-rules, --list-sources. A flag that has no effect in the\n"
-      "chosen mode is a usage error naming the flag and the mode.\n"
-      "\n"
-      "exit status: 0 every input cleaned; 1 some input failed (the others are still\n"
-      "cleaned); 2 usage or rule-file error. Messages on stderr start with 'clean:'.\n"
-      "\n"
-      "limits per page (rule-file options: set NAME VALUE; README: Reliability):\n"
-      "  max_page_bytes (64 MiB), html_max_bytes (32 MiB of HTML as UTF-8): a larger\n"
-      "    page fails with a message (JSONL: the record is over the limit)\n"
-      "  html_max_attributes (256), html_max_tag_bytes (1 MiB): a tag's attributes\n"
-      "    past them are dropped before parsing (report: parse_limits)\n"
-      "  html_max_depth (512): start tags nested deeper are dropped (text kept)\n"
-      "  page_time_budget_ms (10 s), over every stage: past it, rule matching and\n"
-      "    an HTML page's second rendering are skipped (report: budget_exceeded)\n"
-      "\n"
-      "examples:\n"
-      "  clean --source upi page.txt         clean one page with the UPI rules\n"
-      "  clean page.txt --report page.json   auto-detect the source, write a report\n"
-      "  clean --explain page.txt | less     see why each line was kept or removed\n"
-      "  clean --out-dir out/ pages/         clean a directory\n"
-      "  clean --check-rules                 validate the rule files\n"
-      "  clean --jsonl -j 4 in.jsonl.zst -o out.jsonl.zst --report spans.jsonl\n"
-      "                                      clean JSONL records (README: JSONL mode)\n"
-      "\n"
-      "The rule format and the report are documented in rules/README.md.\n";
+  s += "\n"
+       "classes: body, title, meta, headline_list, navigation, caption, ad\n"
+       "\n"
+       "modes: page mode (each input a page; -o or stdout), page mode with --out-dir,\n"
+       "JSONL mode (--jsonl; the flags marked JSONL need it), JSONL mode with\n"
+       "--out-dir, --check-rules, --list-sources. A flag that has no effect in the\n"
+       "chosen mode is a usage error naming the flag and the mode.\n"
+       "\n"
+       "exit status: 0 every input cleaned; 1 some input failed (the others are still\n"
+       "cleaned); 2 usage or rule-file error. Messages on stderr start with 'clean:'.\n"
+       "\n"
+       "limits per page (rule-file options: set NAME VALUE; README: Reliability):\n"
+       "  max_page_bytes (64 MiB), html_max_bytes (32 MiB of HTML as UTF-8): a larger\n"
+       "    page fails with a message (JSONL: the record is over the limit)\n"
+       "  html_max_attributes (256), html_max_tag_bytes (1 MiB): a tag's attributes\n"
+       "    past them are dropped before parsing (report: parse_limits)\n"
+       "  html_max_depth (512): start tags nested deeper are dropped (text kept)\n"
+       "  page_time_budget_ms (10 s), over every stage: past it, rule matching and\n"
+       "    an HTML page's second rendering are skipped (report: budget_exceeded)\n"
+       "\n"
+       "examples:\n"
+       "  clean --source upi page.txt         clean one page with the UPI rules\n"
+       "  clean page.txt --report page.json   auto-detect the source, write a report\n"
+       "  clean --explain page.txt | less     see why each line was kept or removed\n"
+       "  clean --out-dir out/ pages/         clean a directory\n"
+       "  clean --check-rules                 validate the rule files\n"
+       "  clean --jsonl -j 4 in.jsonl.zst -o out.jsonl.zst --report spans.jsonl\n"
+       "                                      clean JSONL records (README: JSONL mode)\n"
+       "\n"
+       "The rule format and the report are documented in rules/README.md.\n";
   return s;
 }
 

@@ -11,12 +11,12 @@ namespace {
 
 // The modes a command line chooses between (a bit each).
 enum Mode : unsigned {
-  kPages = 1,             // each input a page, to stdout or -o FILE
-  kPagesOutDir = 2,       // each input a page, to DIR/NAME.txt and DIR/NAME.report.json
-  kJsonl = 4,             // --jsonl: records, to stdout or -o FILE
-  kJsonlOutDir = 8,       // --jsonl --out-dir: each input file to DIR/NAME
-  kCheckRules = 16,       // --check-rules
-  kListSources = 32,      // --list-sources
+  kPages = 1,         // each input a page, to stdout or -o FILE
+  kPagesOutDir = 2,   // each input a page, to DIR/NAME.txt and DIR/NAME.report.json
+  kJsonl = 4,         // --jsonl: records, to stdout or -o FILE
+  kJsonlOutDir = 8,   // --jsonl --out-dir: each input file to DIR/NAME
+  kCheckRules = 16,   // --check-rules
+  kListSources = 32,  // --list-sources
 };
 constexpr unsigned kPageModes = kPages | kPagesOutDir;
 constexpr unsigned kJsonlModes = kJsonl | kJsonlOutDir;
@@ -132,8 +132,7 @@ std::string IdFieldWithoutReport(const CliOptions& o) {
 
 std::string DurableWithoutFile(const CliOptions& o) {
   if (!o.durable || ModeOf(o) & kOutDir || !o.report.empty()) return "";
-  if ((!o.output.empty() && o.output != "-") || !o.jsonl.rejects.empty() ||
-      !o.jsonl.stats.empty())
+  if ((!o.output.empty() && o.output != "-") || !o.jsonl.rejects.empty() || !o.jsonl.stats.empty())
     return "";
   return "--durable has no effect in " + std::string(ModeName(ModeOf(o))) +
          " without a file output (-o FILE, --report FILE or --out-dir DIR)";
@@ -166,19 +165,23 @@ std::string JsonlNames(const CliOptions& o) {
 }
 
 constexpr std::string (*kRules[])(const CliOptions&) = {
-    FlagOutsideItsModes, InputsInRulesModes,   IdFieldWithoutReport, DurableWithoutFile,
-    ReportOfSeveralPages, DirectoryWithoutOutDir, JsonlNames,   FeaturesWithExplain,
+    FlagOutsideItsModes,  InputsInRulesModes,     IdFieldWithoutReport, DurableWithoutFile,
+    ReportOfSeveralPages, DirectoryWithoutOutDir, JsonlNames,           FeaturesWithExplain,
 };
 
 }  // namespace
 
 bool CheckJsonlOptions(const JsonlOptions& o, std::string* error) {
-  if (o.text_field.empty()) *error = "--text-field must not be empty";
-  else if (o.summary_key.empty()) *error = "--summary-key must not be empty";
+  if (o.text_field.empty())
+    *error = "--text-field must not be empty";
+  else if (o.summary_key.empty())
+    *error = "--summary-key must not be empty";
   else if (o.summary_key == o.text_field || o.summary_key == o.html_field)
     *error = "--summary-key must differ from the text and HTML fields";
-  else if (o.jobs < 0) *error = "--jobs must be at least 1";
-  else return true;
+  else if (o.jobs < 0)
+    *error = "--jobs must be at least 1";
+  else
+    return true;
   return false;
 }
 

@@ -59,8 +59,7 @@ std::string WriteFailure(const Watched* s, const std::string& shown) {
 bool CheckOutputs(const CliOptions& o, const std::vector<std::string>& given,
                   const std::vector<Input>& inputs, std::string* error) {
   OutputGuard guard(given);
-  if (!o.jsonl.rejects.empty() && !guard.AddFile("--rejects", o.jsonl.rejects, error))
-    return false;
+  if (!o.jsonl.rejects.empty() && !guard.AddFile("--rejects", o.jsonl.rejects, error)) return false;
   if (!o.jsonl.stats.empty() && !guard.AddFile("--stats", o.jsonl.stats, error)) return false;
   if (o.out_dir.empty())
     return (o.output.empty() || guard.AddFile("-o", o.output, error)) &&
@@ -95,8 +94,7 @@ bool CheckOutputs(const CliOptions& o, const std::vector<std::string>& given,
 
 bool CleanJsonlFile(JsonlPipeline* pipeline, const std::string& in_path,
                     const std::string& out_path, const std::string& report_path,
-                    OutputStream* rejects, std::string* error,
-                    const OutputOptions& options) {
+                    OutputStream* rejects, std::string* error, const OutputOptions& options) {
   auto in = OpenInput(in_path, error);
   if (!in) {
     *error = in_path + ": " + *error;
@@ -110,7 +108,8 @@ bool CleanJsonlFile(JsonlPipeline* pipeline, const std::string& in_path,
   JsonlPipeline::Sinks sinks{out.get(), report.get(), rejects};
   // On an error the unfinished outputs are removed with their streams.
   if (!pipeline->Run(in_path, &reader, sinks, error)) {
-    std::string failed = WriteFailure(out.get(), out_path) + WriteFailure(report.get(), report_path);
+    std::string failed =
+        WriteFailure(out.get(), out_path) + WriteFailure(report.get(), report_path);
     *error = failed.empty() ? in_path + ": " + *error : failed;
     return false;
   }
@@ -120,7 +119,6 @@ bool CleanJsonlFile(JsonlPipeline* pipeline, const std::string& in_path,
   }
   return true;
 }
-
 
 namespace {
 
@@ -204,8 +202,7 @@ bool JsonlRun::Prepare(int* exit) {
     total += fs::file_size(in.path, ec);
   }
   StartPipeline(total);
-  if (!o_.jsonl.rejects.empty() &&
-      !(rejects_ = Open(o_.jsonl.rejects, &error, file_options_))) {
+  if (!o_.jsonl.rejects.empty() && !(rejects_ = Open(o_.jsonl.rejects, &error, file_options_))) {
     Message(error);
     return false;
   }
@@ -368,8 +365,8 @@ int JsonlRun::Run() {
 
 }  // namespace
 
-int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
-             const Source* source, const PageModel& model) {
+int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base, const Source* source,
+             const PageModel& model) {
   return JsonlRun(o, rules, base, source, model).Run();
 }
 

@@ -7,14 +7,14 @@
 
 #include "cleaner/cli/cli.h"
 #include "cleaner/cli/flag_check.h"  // CheckJsonlOptions
-#include "cleaner/cli/page_run.h"   // PageModel
+#include "cleaner/cli/page_run.h"    // PageModel
 #include "cleaner/jsonl/jsonl_pipeline.h"
 
 namespace clean {
 
 // `model`: --model (its model null: none).
-int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
-             const Source* source, const PageModel& model);
+int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base, const Source* source,
+             const PageModel& model);
 
 // Cleans one JSONL file (any compression) into `out_path`, with its span
 // report in `report_path` when not empty; `rejects` may be null. The CLI's
@@ -24,7 +24,6 @@ int RunJsonl(const CliOptions& o, const RuleSet& rules, const Options& base,
 // neither output in place.
 bool CleanJsonlFile(JsonlPipeline* pipeline, const std::string& in_path,
                     const std::string& out_path, const std::string& report_path,
-                    OutputStream* rejects, std::string* error,
-                    const OutputOptions& options = {});
+                    OutputStream* rejects, std::string* error, const OutputOptions& options = {});
 
 }  // namespace clean

@@ -96,9 +96,18 @@ bool Parse(int argc, char** argv, LearnCli* o, std::string* err) {
       o->inputs.push_back(a);
       continue;
     }
-    if (a == "-h" || a == "--help") { o->help = true; continue; }
-    if (a == "-q" || a == "--quiet") { o->quiet = true; continue; }
-    if (a == "--jsonl") { o->jsonl = true; continue; }
+    if (a == "-h" || a == "--help") {
+      o->help = true;
+      continue;
+    }
+    if (a == "-q" || a == "--quiet") {
+      o->quiet = true;
+      continue;
+    }
+    if (a == "--jsonl") {
+      o->jsonl = true;
+      continue;
+    }
     if (a == "--") {
       for (++i; i < argc; ++i) o->inputs.push_back(argv[i]);
       break;
@@ -114,18 +123,31 @@ bool Parse(int argc, char** argv, LearnCli* o, std::string* err) {
       return false;
     }
     double x = 0;
-    if (a == "-o" || a == "--out-dir") o->out_dir = v;
-    else if (a == "--url-field") o->url_field = v;
-    else if (a == "--source-field") o->source_field = v;
-    else if (a == "--text-field") o->text_field = v;
-    else if (a == "--html-field") o->html_field = v;
-    else if (a == "--source") o->source = v;
-    else if (a == "--rules") o->rules_dir = v;
+    if (a == "-o" || a == "--out-dir")
+      o->out_dir = v;
+    else if (a == "--url-field")
+      o->url_field = v;
+    else if (a == "--source-field")
+      o->source_field = v;
+    else if (a == "--text-field")
+      o->text_field = v;
+    else if (a == "--html-field")
+      o->html_field = v;
+    else if (a == "--source")
+      o->source = v;
+    else if (a == "--rules")
+      o->rules_dir = v;
     else if (a == "--input") {
-      if (v == "html") o->input = InputFormat::kHtml;
-      else if (v == "text") o->input = InputFormat::kText;
-      else if (v == "auto") o->input = InputFormat::kAuto;
-      else { *err = "learn: --input: unknown format '" + v + "' (html, text, auto)"; return false; }
+      if (v == "html")
+        o->input = InputFormat::kHtml;
+      else if (v == "text")
+        o->input = InputFormat::kText;
+      else if (v == "auto")
+        o->input = InputFormat::kAuto;
+      else {
+        *err = "learn: --input: unknown format '" + v + "' (html, text, auto)";
+        return false;
+      }
     } else if (a == "--min-pages") {
       if (!Number(v, "learn: --min-pages", 2, 1e9, &x, err)) return false;
       o->learn.min_pages = static_cast<int>(x);
@@ -153,9 +175,12 @@ bool Parse(int argc, char** argv, LearnCli* o, std::string* err) {
     }
   }
   if (o->help) return true;
-  if (o->out_dir.empty()) *err = "learn: -o DIR is required (where the rule files go)";
-  else if (o->inputs.empty()) *err = "learn: no input (files, directories or JSONL)";
-  else return true;
+  if (o->out_dir.empty())
+    *err = "learn: -o DIR is required (where the rule files go)";
+  else if (o->inputs.empty())
+    *err = "learn: no input (files, directories or JSONL)";
+  else
+    return true;
   return false;
 }
 
@@ -210,8 +235,8 @@ class Run {
         const JsonMember* m = key.empty() ? nullptr : FindMember(line, scan, key);
         return m && m->type == JsonType::kString ? scan.Decoded(*m) : std::string_view();
       };
-      const JsonMember* html = o_.html_field.empty() ? nullptr
-                                                     : FindMember(line, scan, o_.html_field);
+      const JsonMember* html =
+          o_.html_field.empty() ? nullptr : FindMember(line, scan, o_.html_field);
       const JsonMember* text = FindMember(line, scan, o_.text_field);
       const JsonMember* page = html && html->type == JsonType::kString ? html : text;
       if (!page || page->type != JsonType::kString) {
@@ -236,8 +261,10 @@ class Run {
       for (const auto& f : files) Input(f);
       return;
     }
-    if (o_.jsonl || IsJsonlName(path)) Jsonl(path);
-    else File(path);
+    if (o_.jsonl || IsJsonlName(path))
+      Jsonl(path);
+    else
+      File(path);
   }
 
   size_t pages() const { return pages_; }
@@ -272,8 +299,8 @@ int WriteFiles(const LearnCli& o, const std::vector<LearnedSource>& sources) {
     const std::string text = WriteLearnedRules(s, o.learn, corpus);
     auto out = dir.OpenOutput(name, &error);
     if (!out || !out->Write(text, &error) || !out->Close(&error)) {
-      std::fprintf(stderr, "clean: cannot write %s: %s\n",
-                   (fs::path(o.out_dir) / name).c_str(), error.c_str());
+      std::fprintf(stderr, "clean: cannot write %s: %s\n", (fs::path(o.out_dir) / name).c_str(),
+                   error.c_str());
       return -1;
     }
     ++written;

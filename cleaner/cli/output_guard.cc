@@ -63,8 +63,8 @@ bool OutputGuard::AddFile(std::string_view flag, const std::string& path, std::s
   if (id.name.empty()) {  // an existing file: is it one of a given directory's files?
     struct stat st;
     auto [dir, name] = Split(path);
-    if (!name.empty() && name[0] != '.' && ::stat(path.c_str(), &st) == 0 &&
-        S_ISREG(st.st_mode) && ::stat(dir.c_str(), &st) == 0)
+    if (!name.empty() && name[0] != '.' && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::stat(dir.c_str(), &st) == 0)
       for (const Known& d : dirs_)
         if (d.id.dev == st.st_dev && d.id.ino == st.st_ino) {
           *error = shown + ": is an input (a file of the input directory " + d.shown +

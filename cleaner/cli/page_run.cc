@@ -143,8 +143,8 @@ void AppendWarnings(const CleanResult& r, const std::string& shown, std::string*
 
 // One cleaner and its buffers.
 struct PageWorker {
-  PageWorker(const RuleSet& rules, const Options& base, const Source* source,
-             const CliOptions& o, const PageModel& model)
+  PageWorker(const RuleSet& rules, const Options& base, const Source* source, const CliOptions& o,
+             const PageModel& model)
       : cleaner(rules, base, source) {
     cleaner.set_prefilter(o.prefilter);
     cleaner.set_input_format(o.input);
@@ -199,8 +199,8 @@ class PageRun {
   std::vector<std::string> problems_;  // entries of input directories that cannot be read
   std::vector<uint8_t> duplicate_name_;
   OutputOptions file_options_;
-  OutputDir out_dir_;                         // --out-dir: opened once for all the outputs
-  std::unique_ptr<OutputStream> file_out_;    // -o FILE
+  OutputDir out_dir_;                       // --out-dir: opened once for all the outputs
+  std::unique_ptr<OutputStream> file_out_;  // -o FILE
   int failed_ = 0;
   size_t resumed_ = 0;
   std::unique_ptr<Progress> progress_;
@@ -253,8 +253,8 @@ void PageRun::Clean(PageWorker& w, size_t k, PageOutcome* out) {
     out->failed = true;
   };
   if (!o_.out_dir.empty() && duplicate_name_[k])
-    return fail("an earlier input has the same output name " + in.name + ".txt in " +
-                o_.out_dir + "; skipped");
+    return fail("an earlier input has the same output name " + in.name + ".txt in " + o_.out_dir +
+                "; skipped");
   // --resume: the report is renamed into place after the text, so its
   // presence means both outputs are complete.
   std::error_code ec;
@@ -348,8 +348,8 @@ int PageRun::Finish() {
     std::fprintf(stderr,
                  "clean: stage seconds: decode %.3f parse %.3f (prescan %.3f gumbo %.3f) "
                  "copy %.3f xpath %.3f linearize %.3f classify %.3f write %.3f\n",
-                 t.decode, t.parse, t.prescan, t.gumbo, t.copy, t.xpath, t.linearize,
-                 t.classify, write);
+                 t.decode, t.parse, t.prescan, t.gumbo, t.copy, t.xpath, t.linearize, t.classify,
+                 write);
   }
   if (resumed_ && !o_.quiet)
     Message("--resume: " + std::to_string(resumed_) + " input(s) already complete in " +
@@ -400,8 +400,8 @@ int PageRun::Run() {
 
 }  // namespace
 
-int RunPages(const CliOptions& o, const RuleSet& rules, const Options& base,
-             const Source* source, const PageModel& model) {
+int RunPages(const CliOptions& o, const RuleSet& rules, const Options& base, const Source* source,
+             const PageModel& model) {
   return PageRun(o, rules, base, source, model).Run();
 }
 

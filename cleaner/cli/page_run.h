@@ -17,7 +17,7 @@ struct PageModel {
   uint32_t decider = 0;
 };
 
-int RunPages(const CliOptions& o, const RuleSet& rules, const Options& base,
-             const Source* source, const PageModel& model);
+int RunPages(const CliOptions& o, const RuleSet& rules, const Options& base, const Source* source,
+             const PageModel& model);
 
 }  // namespace clean

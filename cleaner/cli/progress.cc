@@ -13,7 +13,9 @@ std::string Eta(double left) {
 }  // namespace
 
 Progress::Progress(bool live, uint64_t total_raw_bytes)
-    : live_(live), total_(total_raw_bytes), start_(std::chrono::steady_clock::now()),
+    : live_(live),
+      total_(total_raw_bytes),
+      start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
 double Progress::Seconds() const {
@@ -47,9 +49,7 @@ void Progress::Finish() {
   drawn_ = false;
 }
 
-
-std::string PagesProgressLine(size_t done, size_t total, int failed, uint64_t bytes,
-                              double secs) {
+std::string PagesProgressLine(size_t done, size_t total, int failed, uint64_t bytes, double secs) {
   double mb = static_cast<double>(bytes) / 1e6;
   char buf[256];
   std::snprintf(buf, sizeof buf,
@@ -75,16 +75,14 @@ std::string Progress::SummaryLine(const RunStats& s, uint64_t bytes) const {
   double secs = Seconds();
   double mb = static_cast<double>(bytes) / 1e6;
   char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "%llu records (%llu cleaned, %llu over a limit, %llu dropped, %llu rejected), "
-                "%.1f MB in %.1f s (%.0f records/s, %.1f MB/s)",
-                static_cast<unsigned long long>(s.records),
-                static_cast<unsigned long long>(s.cleaned),
-                static_cast<unsigned long long>(s.over_limit),
-                static_cast<unsigned long long>(s.dropped),
-                static_cast<unsigned long long>(s.rejected), mb, secs,
-                secs > 0 ? static_cast<double>(s.records) / secs : 0.0,
-                secs > 0 ? mb / secs : 0.0);
+  std::snprintf(
+      buf, sizeof buf,
+      "%llu records (%llu cleaned, %llu over a limit, %llu dropped, %llu rejected), "
+      "%.1f MB in %.1f s (%.0f records/s, %.1f MB/s)",
+      static_cast<unsigned long long>(s.records), static_cast<unsigned long long>(s.cleaned),
+      static_cast<unsigned long long>(s.over_limit), static_cast<unsigned long long>(s.dropped),
+      static_cast<unsigned long long>(s.rejected), mb, secs,
+      secs > 0 ? static_cast<double>(s.records) / secs : 0.0, secs > 0 ? mb / secs : 0.0);
   return buf;
 }
 

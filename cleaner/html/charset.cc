@@ -33,12 +33,19 @@ char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) :
 
 // WHATWG labels that browsers read as a wider encoding.
 std::string Canonical(std::string cs) {
-  static const std::pair<const char*, const char*> kAliases[] = {
-      {"iso-8859-1", "windows-1252"}, {"latin1", "windows-1252"}, {"latin-1", "windows-1252"},
-      {"ascii", "windows-1252"},      {"us-ascii", "windows-1252"}, {"iso8859-1", "windows-1252"},
-      {"cp1252", "windows-1252"},     {"gb2312", "gbk"},            {"iso-8859-9", "windows-1254"},
-      {"tis-620", "windows-874"},     {"x-sjis", "shift_jis"},      {"sjis", "shift_jis"},
-      {"utf8", "utf-8"}};
+  static const std::pair<const char*, const char*> kAliases[] = {{"iso-8859-1", "windows-1252"},
+                                                                 {"latin1", "windows-1252"},
+                                                                 {"latin-1", "windows-1252"},
+                                                                 {"ascii", "windows-1252"},
+                                                                 {"us-ascii", "windows-1252"},
+                                                                 {"iso8859-1", "windows-1252"},
+                                                                 {"cp1252", "windows-1252"},
+                                                                 {"gb2312", "gbk"},
+                                                                 {"iso-8859-9", "windows-1254"},
+                                                                 {"tis-620", "windows-874"},
+                                                                 {"x-sjis", "shift_jis"},
+                                                                 {"sjis", "shift_jis"},
+                                                                 {"utf8", "utf-8"}};
   for (auto [from, to] : kAliases)
     if (cs == from) return to;
   return cs;
@@ -169,8 +176,7 @@ size_t HighBytes(std::string_view bytes) {
 
 // libuchardet's guess, when it is a web encoding other than UTF-8 that
 // decodes every byte: the page decoded into *scratch. False otherwise.
-bool Detected(std::string_view bytes, int min_high_bytes, std::string* scratch,
-              CharsetInfo* info) {
+bool Detected(std::string_view bytes, int min_high_bytes, std::string* scratch, CharsetInfo* info) {
   if (HighBytes(bytes) < static_cast<size_t>(std::max(min_high_bytes, 1))) return false;
   std::string cs = Canonical(DetectCharset(bytes, kSniffBytes));
   if (cs.empty() || cs == "utf-8" || !WebEncoding(cs)) return false;
@@ -181,8 +187,8 @@ bool Detected(std::string_view bytes, int min_high_bytes, std::string* scratch,
   return true;
 }
 
-std::string_view Forced(std::string_view bytes, const std::string& forced,
-                        std::string* scratch, CharsetInfo* info) {
+std::string_view Forced(std::string_view bytes, const std::string& forced, std::string* scratch,
+                        CharsetInfo* info) {
   info->name = CanonicalCharset(forced);
   info->source = "forced";
   if (info->name == "utf-8")
@@ -218,8 +224,8 @@ std::string_view DecodeToUtf8(std::string_view bytes, std::string* scratch, Char
     info->source = "bom";
     return Repaired(bytes.substr(3), scratch, info);
   }
-  for (auto [bom, name] : {std::pair<std::string_view, const char*>{"\xFF\xFE", "utf-16le"},
-                           {"\xFE\xFF", "utf-16be"}})
+  for (auto [bom, name] :
+       {std::pair<std::string_view, const char*>{"\xFF\xFE", "utf-16le"}, {"\xFE\xFF", "utf-16be"}})
     if (bytes.substr(0, 2) == bom) {
       info->name = name;
       info->source = "bom";

@@ -15,11 +15,11 @@
 namespace clean {
 
 struct CharsetInfo {
-  std::string name;         // "utf-8", "windows-1251", "shift_jis", ...
+  std::string name;  // "utf-8", "windows-1251", "shift_jis", ...
   // How it was chosen: "forced", "bom", "utf-8" (valid as is), "declared",
   // "detected", "fallback".
   std::string_view source;
-  size_t replaced = 0;      // bytes that did not decode, each now U+FFFD
+  size_t replaced = 0;  // bytes that did not decode, each now U+FFFD
 };
 
 // What the caller decides about the charset.

@@ -24,8 +24,10 @@ uint32_t DomTree::Add(DomNode n, uint32_t parent) {
   if (parent != kNoNode) {
     DomNode& p = nodes_[parent];
     n.depth = static_cast<uint16_t>(std::min<uint32_t>(p.depth + 1u, 0xFFFFu));
-    if (p.last_child == kNoNode) p.first_child = idx;
-    else nodes_[p.last_child].next_sibling = idx;
+    if (p.last_child == kNoNode)
+      p.first_child = idx;
+    else
+      nodes_[p.last_child].next_sibling = idx;
     p.last_child = idx;
   }
   nodes_.push_back(n);

@@ -16,7 +16,7 @@ inline constexpr uint32_t kNoNode = 0xFFFFFFFFu;
 struct DomNode {
   enum class Kind : uint8_t { kElement, kText };
   Kind kind = Kind::kElement;
-  uint16_t depth = 0;          // the root <html> is 0
+  uint16_t depth = 0;  // the root <html> is 0
   uint32_t parent = kNoNode;
   uint32_t first_child = kNoNode, last_child = kNoNode, next_sibling = kNoNode;
   uint32_t str_begin = 0, str_len = 0;  // element: lower-case tag name; text: the text
@@ -46,8 +46,12 @@ class DomTree {
   void Finish();
   // An element's 1-based position among its same-tag siblings, and how
   // many siblings (itself included) have its tag (1 and 1 before Finish).
-  uint32_t same_tag_index(uint32_t i) const { return i < same_tag_.size() ? same_tag_[i].index : 1; }
-  uint32_t same_tag_count(uint32_t i) const { return i < same_tag_.size() ? same_tag_[i].count : 1; }
+  uint32_t same_tag_index(uint32_t i) const {
+    return i < same_tag_.size() ? same_tag_[i].index : 1;
+  }
+  uint32_t same_tag_count(uint32_t i) const {
+    return i < same_tag_.size() ? same_tag_[i].count : 1;
+  }
 
   size_t size() const { return nodes_.size(); }
   const DomNode& node(uint32_t i) const { return nodes_[i]; }
@@ -69,7 +73,9 @@ class DomTree {
   void AppendPath(uint32_t i, std::string* out) const;
 
  private:
-  std::string_view Str(uint32_t b, uint32_t n) const { return std::string_view(pool_).substr(b, n); }
+  std::string_view Str(uint32_t b, uint32_t n) const {
+    return std::string_view(pool_).substr(b, n);
+  }
   uint32_t Intern(std::string_view s);
   uint32_t Add(DomNode n, uint32_t parent);
   std::vector<DomNode> nodes_;

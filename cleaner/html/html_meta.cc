@@ -47,20 +47,25 @@ std::string JsonString(std::string_view s, size_t i) {
       case 'n': out.push_back('\n'); break;
       case 't': out.push_back('\t'); break;
       case 'r': out.push_back('\r'); break;
-      case 'b': case 'f': out.push_back(' '); break;
+      case 'b':
+      case 'f': out.push_back(' '); break;
       case 'u': {
         if (i + 4 > s.size()) return out;
         uint32_t cp = 0;
         for (int k = 0; k < 4; ++k) {
           char h = s[i + k];
-          cp = cp * 16 + (IsDigit(h) ? h - '0' : (h | 32) >= 'a' && (h | 32) <= 'f' ? (h | 32) - 'a' + 10 : 0);
+          cp = cp * 16 + (IsDigit(h)                           ? h - '0'
+                          : (h | 32) >= 'a' && (h | 32) <= 'f' ? (h | 32) - 'a' + 10
+                                                               : 0);
         }
         i += 4;
         if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 <= s.size() && s[i] == '\\' && s[i + 1] == 'u') {
           uint32_t lo = 0;
           for (int k = 0; k < 4; ++k) {
             char h = s[i + 2 + k];
-            lo = lo * 16 + (IsDigit(h) ? h - '0' : (h | 32) >= 'a' && (h | 32) <= 'f' ? (h | 32) - 'a' + 10 : 0);
+            lo = lo * 16 + (IsDigit(h)                           ? h - '0'
+                            : (h | 32) >= 'a' && (h | 32) <= 'f' ? (h | 32) - 'a' + 10
+                                                                 : 0);
           }
           if (lo >= 0xDC00 && lo <= 0xDFFF) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
@@ -87,10 +92,14 @@ std::string JsonField(std::string_view json, std::string_view key, size_t from =
   size_t k = json.find(quoted, from);
   while (k != std::string_view::npos) {
     size_t p = k + quoted.size();
-    while (p < json.size() && (json[p] == ' ' || json[p] == '\n' || json[p] == '\t' || json[p] == '\r')) ++p;
+    while (p < json.size() &&
+           (json[p] == ' ' || json[p] == '\n' || json[p] == '\t' || json[p] == '\r'))
+      ++p;
     if (p < json.size() && json[p] == ':') {
       ++p;
-      while (p < json.size() && (json[p] == ' ' || json[p] == '\n' || json[p] == '\t' || json[p] == '\r')) ++p;
+      while (p < json.size() &&
+             (json[p] == ' ' || json[p] == '\n' || json[p] == '\t' || json[p] == '\r'))
+        ++p;
       if (p < json.size() && json[p] == '"') return JsonString(json, p + 1);
       if (p < json.size() && (json[p] == '{' || json[p] == '[') && key == "author") {
         // "author": {"name": "..."} or [{"name": "..."}]
@@ -138,7 +147,6 @@ std::string TextOf(const DomTree& t, uint32_t n) {
   return Collapse(raw);
 }
 
-
 }  // namespace
 
 std::string UrlDomain(std::string_view url) {
@@ -151,11 +159,24 @@ std::string UrlDomain(std::string_view url) {
 void ReadHtmlMeta(const DomTree& tree, const HtmlHead& head, HtmlMeta* out) {
   out->Clear();
   // Date: the meta keys of render_text.py in its order, JSON-LD, <time>.
-  static constexpr std::string_view kDateKeys[] = {
-      "article:published_time", "og:published_time", "datepublished", "article.published",
-      "publishdate", "publish-date", "publish_date", "pubdate", "parsely-pub-date",
-      "sailthru.date", "dc.date.issued", "dcterms.created", "dc.date", "date",
-      "og:updated_time", "article:modified_time", "datemodified", "last-modified"};
+  static constexpr std::string_view kDateKeys[] = {"article:published_time",
+                                                   "og:published_time",
+                                                   "datepublished",
+                                                   "article.published",
+                                                   "publishdate",
+                                                   "publish-date",
+                                                   "publish_date",
+                                                   "pubdate",
+                                                   "parsely-pub-date",
+                                                   "sailthru.date",
+                                                   "dc.date.issued",
+                                                   "dcterms.created",
+                                                   "dc.date",
+                                                   "date",
+                                                   "og:updated_time",
+                                                   "article:modified_time",
+                                                   "datemodified",
+                                                   "last-modified"};
   for (std::string_view k : kDateKeys) {
     out->date = FindIsoDate(MetaValue(head, k));
     if (!out->date.empty()) break;

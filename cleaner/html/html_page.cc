@@ -70,9 +70,12 @@ size_t ArticleBodyMarkup(std::string_view body, std::string* out) {
       out->append("</p><p>");
     } else {
       solid += c != ' ' && c != '\t' && c != '\r';
-      if (c == '<') out->append("&lt;");
-      else if (c == '&') out->append("&amp;");
-      else out->push_back(c);
+      if (c == '<')
+        out->append("&lt;");
+      else if (c == '&')
+        out->append("&amp;");
+      else
+        out->push_back(c);
     }
   }
   out->append("</p></div></json-ld-article-body>");
@@ -94,9 +97,8 @@ void HtmlPage::Clear() {
   over_limit = {};
 }
 
-bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page,
-                      HtmlPage* html, StageTimes* times, std::string* error,
-                      const ReadDeadlines& when) {
+bool HtmlReader::Read(std::string_view bytes, const Options& options, Page* page, HtmlPage* html,
+                      StageTimes* times, std::string* error, const ReadDeadlines& when) {
   page->input_bytes = bytes.size();
   if (bytes.size() >= std::numeric_limits<uint32_t>::max() / 2) {
     *error = "input too large (" + std::to_string(bytes.size()) + " bytes; at most 2 GB a page)";
@@ -186,12 +188,15 @@ bool LooksLikeHtml(std::string_view name, std::string_view bytes) {
   std::string_view head = bytes.substr(0, 1024);
   if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
   size_t i = 0;
-  while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
+  while (i < head.size() &&
+         (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+    ++i;
   head.remove_prefix(i);
   std::string lower;
   for (char c : head) lower.push_back(Lower(c));
   for (std::string_view start : {"<!doctype html", "<html", "<?xml", "<!--"})
-    if (lower.rfind(start, 0) == 0) return lower.find("<html") != std::string::npos || start != "<?xml";
+    if (lower.rfind(start, 0) == 0)
+      return lower.find("<html") != std::string::npos || start != "<?xml";
   return lower.find("<html") != std::string::npos || lower.find("<head") != std::string::npos ||
          lower.find("<body") != std::string::npos;
 }

@@ -33,7 +33,7 @@ struct HtmlPage {
   HtmlHead head;
   HtmlParseStats stats;
   HtmlMeta meta;
-  std::vector<DomLine> lines;  // one per Page line
+  std::vector<DomLine> lines;      // one per Page line
   bool noscript_rendered = false;  // the rendering was nearly empty: <noscript> content is in it
   bool article_body_rendered = false;  // a teaser page: its JSON-LD articleBody is rendered too
   bool late = false;  // the reading went past its deadline: second renderings skipped

@@ -112,19 +112,20 @@ size_t FindCI(std::string_view hay, std::string_view lower_needle, size_t from) 
 // end tag may be left out (the parser closes them itself).
 bool Uncounted(std::string_view n) {
   static constexpr std::string_view kNames[] = {
-      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-      "source", "track", "wbr", "keygen", "p", "li", "dt", "dd", "option", "optgroup", "tr",
-      "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "rtc",
-      "html", "head", "body", "script", "style"};
+      "area",  "base",  "br",    "col",      "embed",    "hr",   "img",    "input",
+      "link",  "meta",  "param", "source",   "track",    "wbr",  "keygen", "p",
+      "li",    "dt",    "dd",    "option",   "optgroup", "tr",   "td",     "th",
+      "thead", "tbody", "tfoot", "colgroup", "caption",  "rb",   "rt",     "rp",
+      "rtc",   "html",  "head",  "body",     "script",   "style"};
   return std::find(std::begin(kNames), std::end(kNames), n) != std::end(kNames);
 }
 
 // Elements that never render (render_text.py's DROP set).
 bool NeverRendered(std::string_view n) {
   static constexpr std::string_view kNames[] = {
-      "head", "script", "style", "noscript", "template", "iframe", "object", "embed",
-      "svg", "canvas", "video", "audio", "textarea", "datalist", "title", "link", "meta",
-      "base", "math"};
+      "head",  "script", "style",  "noscript", "template", "iframe",   "object",
+      "embed", "svg",    "canvas", "video",    "audio",    "textarea", "datalist",
+      "title", "link",   "meta",   "base",     "math"};
   return std::find(std::begin(kNames), std::end(kNames), n) != std::end(kNames);
 }
 
@@ -187,12 +188,12 @@ class OpenRawText {
 // follows them is HTML again.
 bool BreaksOutOfSvg(std::string_view n) {
   static constexpr std::string_view kNames[] = {
-      "b",    "big",   "blockquote", "body", "br",     "center", "code",   "dd",    "div",
-      "dl",   "dt",    "em",         "embed", "h1",    "h2",     "h3",     "h4",    "h5",
-      "h6",   "head",  "hr",         "i",    "img",    "li",     "listing", "menu", "meta",
-      "nobr", "ol",    "p",          "pre",  "ruby",   "s",      "small",  "span",  "strong",
-      "strike", "sub", "sup",        "table", "tt",    "u",      "ul",     "var",   "font",
-      "math", "html",  "frameset",   "frame", "plaintext"};
+      "b",      "big",  "blockquote", "body",  "br",       "center", "code",    "dd",   "div",
+      "dl",     "dt",   "em",         "embed", "h1",       "h2",     "h3",      "h4",   "h5",
+      "h6",     "head", "hr",         "i",     "img",      "li",     "listing", "menu", "meta",
+      "nobr",   "ol",   "p",          "pre",   "ruby",     "s",      "small",   "span", "strong",
+      "strike", "sub",  "sup",        "table", "tt",       "u",      "ul",      "var",  "font",
+      "math",   "html", "frameset",   "frame", "plaintext"};
   return std::find(std::begin(kNames), std::end(kNames), n) != std::end(kNames);
 }
 
@@ -236,7 +237,7 @@ struct TagScan {
   size_t keep_end = 0;    // one past the last attribute kept (or the name)
   size_t attributes = 0;  // all of them, duplicates included
   size_t kept = 0;
-  bool closed = false;    // it has its '>'
+  bool closed = false;        // it has its '>'
   bool self_closing = false;  // "/>"
 };
 
@@ -366,8 +367,8 @@ void ReadHeadElement(const GumboNode* n, std::string_view tag, HtmlHead* head) {
 
 }  // namespace
 
-std::string_view HtmlParser::CapTag(std::string_view in, size_t p, size_t name_at,
-                                    const Options& o, HtmlParseStats* stats, size_t* end) {
+std::string_view HtmlParser::CapTag(std::string_view in, size_t p, size_t name_at, const Options& o,
+                                    HtmlParseStats* stats, size_t* end) {
   size_t gt = in.find('>', name_at);
   *end = gt == std::string_view::npos ? in.size() : gt + 1;
   const size_t max_bytes = static_cast<size_t>(o.html_max_tag_bytes);
@@ -388,8 +389,8 @@ std::string_view HtmlParser::CapTag(std::string_view in, size_t p, size_t name_a
   return capped_;
 }
 
-size_t HtmlParser::SvgContentEnd(std::string_view in, size_t from, size_t room,
-                                 const Options& o, HtmlParseStats* delta) {
+size_t HtmlParser::SvgContentEnd(std::string_view in, size_t from, size_t room, const Options& o,
+                                 HtmlParseStats* delta) {
   svg_stack_.clear();
   char buf[24];
   for (size_t pos = from;;) {
@@ -404,10 +405,10 @@ size_t HtmlParser::SvgContentEnd(std::string_view in, size_t from, size_t room,
     }
     const bool end_tag = in[p + 1] == '/';
     const size_t name_at = p + (end_tag ? 2 : 1);
-    if (in[p + 1] == '!' || in[p + 1] == '?' || (end_tag && (name_at >= in.size() ||
-                                                             !IsAlpha(in[name_at]))))
+    if (in[p + 1] == '!' || in[p + 1] == '?' ||
+        (end_tag && (name_at >= in.size() || !IsAlpha(in[name_at]))))
       return std::string_view::npos;  // CDATA, a bogus comment: not followed here
-    if (!IsAlpha(in[name_at])) {  // a '<' of the text
+    if (!IsAlpha(in[name_at])) {      // a '<' of the text
       pos = p + 1;
       continue;
     }
@@ -527,15 +528,14 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
       size_t e = name == "plaintext" ? std::string_view::npos : open_raw.NextEnd(in, name, te);
       raw_until = std::max(raw_until, e == std::string_view::npos ? in.size() : e);
     }
-    if (name == "svg" && !self_closing && p >= raw_until && !in_select &&
-        depth + 1 < max_depth && o.html_cut_svg) {
+    if (name == "svg" && !self_closing && p >= raw_until && !in_select && depth + 1 < max_depth &&
+        o.html_cut_svg) {
       if (frameset == 0) frameset = HasTag(in, "frameset") ? 2 : 1;
       std::string svg_tag;  // SvgContentEnd caps tags into capped_, which `tag` may be
       if (tag.data() == capped_.data()) tag = svg_tag = capped_;
       HtmlParseStats delta;
-      const size_t end = frameset == 1
-                             ? SvgContentEnd(in, te, max_depth - depth - 1, o, &delta)
-                             : std::string_view::npos;
+      const size_t end = frameset == 1 ? SvgContentEnd(in, te, max_depth - depth - 1, o, &delta)
+                                       : std::string_view::npos;
       if (end != std::string_view::npos) {
         // Its content never renders and never leaves it: the element stays
         // (counted as skipped where the tree is copied), empty.
@@ -657,7 +657,7 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
   struct Frame {
     const GumboNode* node;
     unsigned next;
-    uint32_t dom;   // the DomTree parent for children; kNoNode: not copied
+    uint32_t dom;  // the DomTree parent for children; kNoNode: not copied
   };
   std::vector<Frame> stack;
   stack.push_back({out->root, 0, kNoNode});

@@ -5,9 +5,9 @@
 // Before gumbo sees the bytes, a linear pre-scan removes what the parser
 // need not see: comments, the bodies of <script> (JSON-LD is kept) and
 // <style>, and the content of an inline <svg> (never rendered) when the
-// parser would keep all of it inside the element (Options::html_cut_svg). It also guards gumbo, which crawls on deep nesting: start tags
-// nested deeper than Options::html_max_depth are dropped (their text stays),
-// and input past Options::html_max_bytes is cut at a tag boundary. Both are
+// parser would keep all of it inside the element (Options::html_cut_svg). It also guards gumbo,
+// which crawls on deep nesting: start tags nested deeper than Options::html_max_depth are dropped
+// (their text stays), and input past Options::html_max_bytes is cut at a tag boundary. Both are
 // recorded in HtmlParseStats and named in the report. Gumbo's tokenizer is
 // also quadratic in the attributes of one tag: a tag keeps its first
 // Options::html_max_attributes attributes, and those that end within
@@ -39,25 +39,25 @@ struct HtmlHead {
   std::string title;  // <title>
   // <meta name|property|itemprop|http-equiv=KEY content=VALUE>, key lower-cased
   std::vector<std::pair<std::string, std::string>> metas;
-  std::string canonical;  // <link rel=canonical href>
+  std::string canonical;             // <link rel=canonical href>
   std::vector<std::string> json_ld;  // bodies of <script type=application/ld+json>
   void Clear();
 };
 
 struct HtmlParseStats {
-  size_t comments = 0;          // comments removed before parsing
-  size_t script_bytes = 0;      // script and style bodies removed before parsing
-  size_t depth_cut_tags = 0;    // start tags dropped by the depth guard
-  size_t size_cut_bytes = 0;    // bytes cut by the size guard
-  size_t unclosed_closed = 0;   // raw-text elements (title, textarea...) with no end
-                                // tag, closed at the next tag
-  size_t capped_tags = 0;       // tags whose attributes the attribute/tag-size caps cut
-  size_t capped_attributes = 0; // attributes they dropped
-  size_t capped_bytes = 0;      // bytes of those tags dropped with them
-  int max_attributes = 0;       // the caps that applied (Options::html_max_attributes,
-  int max_tag_bytes = 0;        // Options::html_max_tag_bytes)
-  size_t svg_bytes = 0;         // bytes of inline <svg> content removed before parsing
-  size_t hidden = 0;            // hidden elements not copied
+  size_t comments = 0;           // comments removed before parsing
+  size_t script_bytes = 0;       // script and style bodies removed before parsing
+  size_t depth_cut_tags = 0;     // start tags dropped by the depth guard
+  size_t size_cut_bytes = 0;     // bytes cut by the size guard
+  size_t unclosed_closed = 0;    // raw-text elements (title, textarea...) with no end
+                                 // tag, closed at the next tag
+  size_t capped_tags = 0;        // tags whose attributes the attribute/tag-size caps cut
+  size_t capped_attributes = 0;  // attributes they dropped
+  size_t capped_bytes = 0;       // bytes of those tags dropped with them
+  int max_attributes = 0;        // the caps that applied (Options::html_max_attributes,
+  int max_tag_bytes = 0;         // Options::html_max_tag_bytes)
+  size_t svg_bytes = 0;          // bytes of inline <svg> content removed before parsing
+  size_t hidden = 0;             // hidden elements not copied
   std::vector<std::pair<std::string, uint32_t>> skipped;  // non-rendering tag -> count
   void Clear();
 };

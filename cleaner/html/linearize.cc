@@ -8,12 +8,14 @@ namespace clean {
 
 bool IsBlockTag(std::string_view tag) {
   static constexpr std::string_view kBlock[] = {
-      "address", "article", "aside", "blockquote", "body", "center", "dd", "details",
-      "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
-      "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr",
-      "html", "legend", "li", "listing", "main", "menu", "nav", "ol", "optgroup", "option",
-      "p", "plaintext", "pre", "search", "section", "summary", "ul", "xmp", "table",
-      "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "select"};
+      "address",    "article",  "aside",  "blockquote", "body",      "center",  "dd",
+      "details",    "dialog",   "dir",    "div",        "dl",        "dt",      "fieldset",
+      "figcaption", "figure",   "footer", "form",       "frameset",  "h1",      "h2",
+      "h3",         "h4",       "h5",     "h6",         "header",    "hgroup",  "hr",
+      "html",       "legend",   "li",     "listing",    "main",      "menu",    "nav",
+      "ol",         "optgroup", "option", "p",          "plaintext", "pre",     "search",
+      "section",    "summary",  "ul",     "xmp",        "table",     "caption", "thead",
+      "tbody",      "tfoot",    "tr",     "td",         "th",        "select"};
   return std::find(std::begin(kBlock), std::end(kBlock), tag) != std::end(kBlock);
 }
 
@@ -97,8 +99,7 @@ void Linearizer::Break(Page* page, std::vector<DomLine>* lines) {
   cur_line_ = DomLine();
 }
 
-void Linearizer::Run(const DomTree& tree, Page* page, std::vector<DomLine>* lines,
-                     bool noscript) {
+void Linearizer::Run(const DomTree& tree, Page* page, std::vector<DomLine>* lines, bool noscript) {
   cur_.clear();
   cur_line_ = DomLine();
   blocks_.clear();

@@ -35,7 +35,7 @@ class Linearizer {
  private:
   void Break(Page* page, std::vector<DomLine>* lines);
   void AddText(std::string_view t, uint32_t owner, bool in_link);
-  std::string cur_;           // the current line, raw
+  std::string cur_;  // the current line, raw
   DomLine cur_line_;
   std::vector<uint32_t> blocks_;  // open block elements
   struct Frame {

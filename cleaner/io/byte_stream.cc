@@ -156,8 +156,7 @@ class StdoutOutput : public OutputStream {
 class FileOutput : public OutputStream {
  public:
   FileOutput(int fd, int dir_fd, std::string path, std::string tmp, bool durable)
-      : fd_(fd), dir_fd_(dir_fd), path_(std::move(path)), tmp_(std::move(tmp)),
-        durable_(durable) {}
+      : fd_(fd), dir_fd_(dir_fd), path_(std::move(path)), tmp_(std::move(tmp)), durable_(durable) {}
   ~FileOutput() override {
     if (fd_ >= 0) {  // not closed: an error path; leave nothing behind
       ::close(fd_);
@@ -181,8 +180,10 @@ class FileOutput : public OutputStream {
     fd_ = -1;
     if (tmp_.empty()) return ok;
     if (ok && ::renameat(dir_fd_, tmp_.c_str(), dir_fd_, path_.c_str()) != 0) ok = Fail(error);
-    if (!ok) ::unlinkat(dir_fd_, tmp_.c_str(), 0);
-    else if (durable_ && !SyncDirectory()) ok = Fail(error);
+    if (!ok)
+      ::unlinkat(dir_fd_, tmp_.c_str(), 0);
+    else if (durable_ && !SyncDirectory())
+      ok = Fail(error);
     return ok;
   }
 
@@ -252,8 +253,8 @@ int CreateTemp(int dir_fd, const std::string& path, std::string* tmp) {
   std::string_view name = std::string_view(path).substr(dir.size());
   for (int attempt = 0; attempt < 100; ++attempt) {
     *tmp = dir + TempNameFor(name);
-    int fd = ::openat(dir_fd, tmp->c_str(),
-                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    int fd =
+        ::openat(dir_fd, tmp->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd >= 0 || errno != EEXIST) return fd;
   }
   return -1;  // errno is EEXIST
@@ -273,9 +274,8 @@ const char* KindOf(mode_t mode) {
 // as stat says: 0 for nothing or a regular file (written to a temporary
 // file, then renamed), else its st_mode (a directory is refused, anything
 // else is written in place unless options.regular_only refuses it).
-std::unique_ptr<OutputStream> OpenFileOutput(int dir_fd, const std::string& path,
-                                             mode_t existing, const OutputOptions& options,
-                                             std::string* error) {
+std::unique_ptr<OutputStream> OpenFileOutput(int dir_fd, const std::string& path, mode_t existing,
+                                             const OutputOptions& options, std::string* error) {
   // An existing device or pipe (/dev/null, /dev/stdout, a FIFO) is written
   // in place: a temporary file renamed over it would replace the device by
   // a file.
@@ -328,7 +328,10 @@ Compression CompressionOfBytes(std::string_view head) {
   auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
   if (starts("\x1f\x8b")) return Compression::kGzip;
   if (starts("\x28\xb5\x2f\xfd")) return Compression::kZstd;
-  if (starts(std::string_view("\xfd" "7zXZ\0", 6))) return Compression::kXz;
+  if (starts(std::string_view("\xfd"
+                              "7zXZ\0",
+                              6)))
+    return Compression::kXz;
   // "BZh", the block size '1'-'9', then the magic of a block (pi) or of the
   // end of an empty stream (sqrt(pi)): a text may start with "BZh1".
   if (head.size() >= 10 && starts("BZh") && head[3] >= '1' && head[3] <= '9' &&
@@ -419,8 +422,7 @@ bool OutputDir::Open(const std::string& path, std::string* error) {
   return true;
 }
 
-std::unique_ptr<OutputStream> OutputDir::OpenOutput(const std::string& name,
-                                                    std::string* error) {
+std::unique_ptr<OutputStream> OutputDir::OpenOutput(const std::string& name, std::string* error) {
   std::unique_lock<std::mutex> lock(stale_mu_);
   if (!stale_.empty()) {
     auto [first, last] = stale_.equal_range(name);

@@ -99,8 +99,8 @@ class OutputDir {
  private:
   int fd_ = -1;
   bool durable_ = false;
-  std::unordered_map<std::string, unsigned> non_regular_;  // name -> st_mode
-  std::mutex stale_mu_;  // guards stale_
+  std::unordered_map<std::string, unsigned> non_regular_;    // name -> st_mode
+  std::mutex stale_mu_;                                      // guards stale_
   std::unordered_multimap<std::string, std::string> stale_;  // NAME -> its old temporary file
 };
 

@@ -10,8 +10,8 @@ namespace clean {
 namespace {
 
 constexpr size_t kChunk = 1 << 16;
-constexpr int kGzipWindow = 15 + 16;      // gzip wrapper only
-constexpr int kGzipLevel = 6;             // zlib's default trade-off
+constexpr int kGzipWindow = 15 + 16;  // gzip wrapper only
+constexpr int kGzipLevel = 6;         // zlib's default trade-off
 
 class GzipReader : public InputStream {
  public:

@@ -52,7 +52,8 @@ void ListInputDir(const std::string& dir, std::vector<std::string>* files,
         continue;
       }
       fs::file_status st = e.status(type_ec);
-      if (st.type() == fs::file_type::regular) found.push_back(e.path().string());
+      if (st.type() == fs::file_type::regular)
+        found.push_back(e.path().string());
       else if (type_ec && st.type() != fs::file_type::not_found)  // a dangling link: skipped
         problems->push_back(e.path().string() + ": " + type_ec.message());
     }

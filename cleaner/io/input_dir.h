@@ -16,7 +16,6 @@ namespace clean {
 // input directory); those that do not exist are ignored. The paths in
 // *files start with `dir` and a '/' (or `dir` itself when it ends in one).
 void ListInputDir(const std::string& dir, std::vector<std::string>* files,
-                  std::vector<std::string>* problems,
-                  const std::vector<std::string>& skip = {});
+                  std::vector<std::string>* problems, const std::vector<std::string>& skip = {});
 
 }  // namespace clean

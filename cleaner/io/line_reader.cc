@@ -11,8 +11,8 @@ constexpr size_t kReadChunk = 1 << 18;
 bool LineReader::Next(std::string_view* line, std::string* error) {
   size_t scanned = begin_;
   while (true) {
-    const char* nl = static_cast<const char*>(
-        std::memchr(buf_.data() + scanned, '\n', end_ - scanned));
+    const char* nl =
+        static_cast<const char*>(std::memchr(buf_.data() + scanned, '\n', end_ - scanned));
     if (nl) {
       size_t at = nl - buf_.data();
       *line = std::string_view(buf_).substr(begin_, at - begin_);

@@ -49,8 +49,8 @@ constexpr std::array<std::array<uint32_t, 256>, 4> kHexPlaced = [] {
   std::array<std::array<uint32_t, 256>, 4> t{};
   for (int k = 0; k < 4; ++k)
     for (int c = 0; c < 256; ++c)
-      t[k][c] = kHexValue[c] < 0 ? ~uint32_t{0}
-                                 : static_cast<uint32_t>(kHexValue[c]) << (12 - 4 * k);
+      t[k][c] =
+          kHexValue[c] < 0 ? ~uint32_t{0} : static_cast<uint32_t>(kHexValue[c]) << (12 - 4 * k);
   return t;
 }();
 
@@ -187,8 +187,7 @@ class Scanner {
   const std::string& error() const { return error_; }
 
   void SkipSpace() {
-    while (p_ < s_.size() &&
-           (s_[p_] == ' ' || s_[p_] == '\t' || s_[p_] == '\r' || s_[p_] == '\n'))
+    while (p_ < s_.size() && (s_[p_] == ' ' || s_[p_] == '\t' || s_[p_] == '\r' || s_[p_] == '\n'))
       ++p_;
   }
 
@@ -303,8 +302,10 @@ class Scanner {
     size_t start = p_;
     if (s_[p_] == '-') ++p_;
     if (p_ >= s_.size() || !IsDigit(s_[p_])) return Fail(start, "invalid number");
-    if (s_[p_] == '0') ++p_;
-    else while (p_ < s_.size() && IsDigit(s_[p_])) ++p_;
+    if (s_[p_] == '0')
+      ++p_;
+    else
+      while (p_ < s_.size() && IsDigit(s_[p_])) ++p_;
     if (p_ < s_.size() && s_[p_] == '.') {
       ++p_;
       if (p_ >= s_.size() || !IsDigit(s_[p_])) return Fail(start, "invalid number");
@@ -414,8 +415,7 @@ class Scanner {
     if (p_ >= s_.size()) return Fail(p_, "empty record");
     if (s_[p_] != '{') return Fail(p_, "a record must be a JSON object");
     // Room for every string value decoded (see String).
-    if (out->decoded.size() < s_.size() + kDecodeRoom)
-      out->decoded.resize(s_.size() + kDecodeRoom);
+    if (out->decoded.size() < s_.size() + kDecodeRoom) out->decoded.resize(s_.size() + kDecodeRoom);
     decoded_base_ = decoded_ = out->decoded.data();
     if (!Object(1, &out->members, &out->close)) return false;
     SkipSpace();

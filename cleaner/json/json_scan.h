@@ -20,7 +20,7 @@ struct JsonMember {
   size_t key_begin = 0, key_end = 0;      // the key token, quotes included
   size_t value_begin = 0, value_end = 0;  // the value token
   JsonType type = JsonType::kNull;
-  bool key_escaped = false;               // the key holds a backslash escape
+  bool key_escaped = false;  // the key holds a backslash escape
   // A string value's decoded text: [decoded_begin, decoded_end) in
   // JsonObjectScan::decoded (see JsonObjectScan::Decoded).
   size_t decoded_begin = 0, decoded_end = 0;

@@ -28,11 +28,16 @@ constexpr std::array<Escape, kEscapes> kEscape = [] {
       e.text[1] = second;
       e.len = 2;
     };
-    if (c == '"') two('"');
-    else if (c == '\\') two('\\');
-    else if (c == '\n') two('n');
-    else if (c == '\r') two('r');
-    else if (c == '\t') two('t');
+    if (c == '"')
+      two('"');
+    else if (c == '\\')
+      two('\\');
+    else if (c == '\n')
+      two('n');
+    else if (c == '\r')
+      two('r');
+    else if (c == '\t')
+      two('t');
     else if (c < 0x20) {
       const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
       for (int k = 0; k < 6; ++k) e.text[k] = u[k];
@@ -126,8 +131,10 @@ void AppendEscapedTo(std::string_view s, std::string* out) {
   for (size_t i = next(0); i < n; i = next(i)) {
     const Escape& e = kEscape[static_cast<unsigned char>(p[i])];
     out->append(p + run, i - run);
-    if (e.len == 2) out->append(e.text, 2);  // sizes known here: copied inline
-    else out->append(e.text, 6);
+    if (e.len == 2)
+      out->append(e.text, 2);  // sizes known here: copied inline
+    else
+      out->append(e.text, 6);
     run = ++i;
   }
   out->append(p + run, n - run);

@@ -153,11 +153,11 @@ inline constexpr size_t kMaxDecimal = 20;
 inline char* WriteDecimal(uint64_t v, char* p) {
   if (std::endian::native != std::endian::little || v >= 100000000)
     return std::to_chars(p, p + kMaxDecimal, v).ptr;
-  const uint64_t fours = v / 10000 | (v % 10000) << 32;                 // two 32-bit lanes
+  const uint64_t fours = v / 10000 | (v % 10000) << 32;                  // two 32-bit lanes
   const uint64_t hundreds = (fours * 10486 >> 20) & 0x0000007F0000007F;  // lane / 100
-  const uint64_t twos = hundreds | (fours - hundreds * 100) << 16;     // four 16-bit lanes
-  const uint64_t tens = (twos * 103 >> 10) & 0x000F000F000F000F;       // lane / 10
-  const uint64_t digits = tens | (twos - tens * 10) << 8;              // eight bytes, first lowest
+  const uint64_t twos = hundreds | (fours - hundreds * 100) << 16;       // four 16-bit lanes
+  const uint64_t tens = (twos * 103 >> 10) & 0x000F000F000F000F;         // lane / 10
+  const uint64_t digits = tens | (twos - tens * 10) << 8;  // eight bytes, first lowest
   // Leading zero digits are the low zero bytes (v == 0: one digit).
   const int zeros = __builtin_ctzll(digits | uint64_t{1} << 63) / 8;
   const uint64_t text = (digits >> (8 * zeros)) + 0x3030303030303030;

@@ -62,8 +62,8 @@ JsonlPipeline::~JsonlPipeline() {
 
 void JsonlPipeline::ProcessLine(std::unique_ptr<RecordCleaner>& cleaner, std::string_view line,
                                 uint64_t line_no, Batch* b, std::string* message) {
-  RecordOutcome k = cleaner->Process(line, &b->out, b->want_report ? &b->report : nullptr,
-                                     &b->stats, message);
+  RecordOutcome k =
+      cleaner->Process(line, &b->out, b->want_report ? &b->report : nullptr, &b->stats, message);
   if (k == RecordOutcome::kRejected) {
     b->messages.push_back(std::to_string(line_no) + ": " + *message);
     b->rejects.append(line).push_back('\n');
@@ -151,7 +151,8 @@ bool JsonlPipeline::Run(const std::string& name, LineReader* in, const Sinks& si
     std::unique_ptr<Batch> b = std::move(inflight.front());
     inflight.pop_front();
     inflight_bytes -= b->input_bytes;
-    if (ok) ok = Flush(b.get(), name, sinks, error);
+    if (ok)
+      ok = Flush(b.get(), name, sinks, error);
     else {  // after an error: only wait for the batch
       std::unique_lock<std::mutex> lock(mu_);
       done_cv_.wait(lock, [&] { return b->done; });
@@ -184,8 +185,10 @@ bool JsonlPipeline::Run(const std::string& name, LineReader* in, const Sinks& si
   std::string read_error, message;
   while (ok && in->Next(&line, &read_error)) {
     if (!current) current = take();
-    if (inline_) ProcessLine(inline_, line, line_no, current.get(), &message);
-    else current->data.append(line).push_back('\n');
+    if (inline_)
+      ProcessLine(inline_, line, line_no, current.get(), &message);
+    else
+      current->data.append(line).push_back('\n');
     current->input_bytes += line.size() + 1;
     ++current->records;
     ++line_no;

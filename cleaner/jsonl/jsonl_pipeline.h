@@ -66,8 +66,8 @@ class JsonlPipeline {
   struct Batch;
   void Worker();
   // Replaces *cleaner by a fresh one after a record over kLargeRecordBytes.
-  void ProcessLine(std::unique_ptr<RecordCleaner>& cleaner, std::string_view line,
-                   uint64_t line_no, Batch* b, std::string* message);
+  void ProcessLine(std::unique_ptr<RecordCleaner>& cleaner, std::string_view line, uint64_t line_no,
+                   Batch* b, std::string* message);
   std::unique_ptr<RecordCleaner> NewCleaner() const;
   bool Flush(Batch* b, const std::string& name, const Sinks& sinks, std::string* error);
 

@@ -45,20 +45,19 @@ namespace {
 
 // A JSON string, or null when empty (as the per-page report writes them).
 void AppendOptional(std::string_view v, std::string* out) {
-  if (v.empty()) out->append("null");
-  else AppendJsonEscaped(v, out);
+  if (v.empty())
+    out->append("null");
+  else
+    AppendJsonEscaped(v, out);
 }
 
 // ,"metadata":{...}: an HTML record's metadata, the keys of the per-page
 // report's html.metadata (report.cc) in its order.
 void AppendMetadata(const HtmlMeta& m, std::string* out) {
   const std::pair<std::string_view, const std::string*> fields[] = {
-      {"title", &m.title},
-      {"date", &m.date},
-      {"author", &m.author},
-      {"canonical_url", &m.canonical_url},
-      {"site_name", &m.site_name},
-      {"domain", &m.domain}};
+      {"title", &m.title},         {"date", &m.date},
+      {"author", &m.author},       {"canonical_url", &m.canonical_url},
+      {"site_name", &m.site_name}, {"domain", &m.domain}};
   out->append(",\"metadata\":{");
   for (const auto& [key, value] : fields) {
     if (key != "title") out->push_back(',');
@@ -71,8 +70,8 @@ void AppendMetadata(const HtmlMeta& m, std::string* out) {
 
 }  // namespace
 
-void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
-                            std::string_view limit, std::string* out) const {
+void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts, std::string_view limit,
+                            std::string* out) const {
   // What a JsonWriter would write, from the fixed text made once (a
   // record's summary is some thirty keys and values, most the same every
   // time).
@@ -84,8 +83,10 @@ void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
     return;
   }
   out->append(",\"source\":");
-  if (r->source) AppendJsonEscaped(r->source->name, out);
-  else out->append("null");
+  if (r->source)
+    AppendJsonEscaped(r->source->name, out);
+  else
+    out->append("null");
   out->append(",\"detected_by\":");
   AppendJsonEscaped(r->detected_by, out);
   out->append(",\"language\":");
@@ -107,9 +108,9 @@ void RecordCleaner::Summary(const CleanResult* r, const ClassCounts* counts,
   out->push_back('}');
 }
 
-void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
-                                 bool add_text, const CleanResult* clean,
-                                 std::string_view summary, std::string* out) const {
+void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text, bool add_text,
+                                 const CleanResult* clean, std::string_view summary,
+                                 std::string* out) const {
   // The edits in record order: the text value replaced (or, for an HTML
   // record without a text field, a text member added at the end), and the
   // summary (replacing the first existing member's value, else added at
@@ -126,14 +127,18 @@ void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
   thread_local std::vector<Edit> edits;
   edits.clear();
   const size_t close = scan_.close;
-  if (clean && text) edits.push_back({text->value_begin, text->value_end, kText, false});
-  else if (clean && add_text) edits.push_back({close, close, kText, true});
+  if (clean && text)
+    edits.push_back({text->value_begin, text->value_end, kText, false});
+  else if (clean && add_text)
+    edits.push_back({close, close, kText, true});
   bool summary_found = false;
   for (size_t k = 0; k < scan_.members.size(); ++k) {
     const JsonMember& m = scan_.members[k];
     if (!MemberKeyIs(line, m, options_.summary_key)) continue;
-    if (!summary_found) edits.push_back({m.value_begin, m.value_end, kSummary, false});
-    else edits.push_back({scan_.members[k - 1].value_end, m.value_end, kRemove, false});
+    if (!summary_found)
+      edits.push_back({m.value_begin, m.value_end, kSummary, false});
+    else
+      edits.push_back({scan_.members[k - 1].value_end, m.value_end, kRemove, false});
     summary_found = true;
   }
   if (!summary_found) edits.push_back({close, close, kSummary, true});
@@ -167,9 +172,8 @@ void RecordCleaner::AppendRecord(std::string_view line, const JsonMember* text,
   out->push_back('\n');
 }
 
-RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
-                                     std::string* report, RunStats* stats,
-                                     std::string* message) {
+RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out, std::string* report,
+                                     RunStats* stats, std::string* message) {
   if (TrimAscii(line).empty()) {
     ++stats->blank_lines;
     return RecordOutcome::kBlank;
@@ -189,14 +193,14 @@ RecordOutcome RecordCleaner::Process(std::string_view line, std::string* out,
   const JsonMember* input = html ? html : text;
   const std::string& input_name = html ? options_.html_field : options_.text_field;
   if (!input)
-    return Reject(stats, message, "no field '" + options_.text_field + "'" +
-                                      (options_.html_field.empty()
-                                           ? std::string()
-                                           : " or '" + options_.html_field + "'"));
+    return Reject(
+        stats, message,
+        "no field '" + options_.text_field + "'" +
+            (options_.html_field.empty() ? std::string() : " or '" + options_.html_field + "'"));
   if (input->type != JsonType::kString)
-    return Reject(stats, message, "field '" + input_name + "' is " +
-                                      std::string(JsonTypeName(input->type)) +
-                                      ", not a string");
+    return Reject(stats, message,
+                  "field '" + input_name + "' is " + std::string(JsonTypeName(input->type)) +
+                      ", not a string");
 
   std::string_view id_json;
   if (const JsonMember* id = FindMember(line, scan_, options_.id_field))

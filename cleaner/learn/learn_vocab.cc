@@ -23,14 +23,12 @@ void ForEachWord(std::string_view s, F&& f) {
 }
 
 bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
 }  // namespace
 
-void LearnVocabulary::Load(const std::string& path, const std::string& shown,
-                           Diagnostics* diags) {
+void LearnVocabulary::Load(const std::string& path, const std::string& shown, Diagnostics* diags) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return;
   std::stringstream ss;
@@ -41,8 +39,8 @@ void LearnVocabulary::Load(const std::string& path, const std::string& shown,
   for (std::string line; std::getline(lines, line);) {
     ++line_no;
     std::string_view body(line);
-    if (size_t hash = body.find('#'); hash != std::string_view::npos &&
-                                      (hash == 0 || IsAsciiSpace(body[hash - 1])))
+    if (size_t hash = body.find('#');
+        hash != std::string_view::npos && (hash == 0 || IsAsciiSpace(body[hash - 1])))
       body = body.substr(0, hash);
     std::string keyword;
     std::optional<LineClass> cls;
@@ -54,9 +52,9 @@ void LearnVocabulary::Load(const std::string& path, const std::string& shown,
         if (keyword != "suffix" && keyword != "month" && keyword != "weekday") {
           cls = ParseClass(keyword);
           if (!cls) {
-            diags->items.push_back({shown, line_no, static_cast<int>(col), false,
-                                    "unknown keyword '" + keyword + "' (suffix, month, weekday or a class)",
-                                    line});
+            diags->items.push_back(
+                {shown, line_no, static_cast<int>(col), false,
+                 "unknown keyword '" + keyword + "' (suffix, month, weekday or a class)", line});
             bad = true;
           }
         }
@@ -68,8 +66,10 @@ void LearnVocabulary::Load(const std::string& path, const std::string& shown,
       }
       std::string lower;
       Utf8Lower(w, &lower);
-      if (cls) words_.emplace(lower, *cls);
-      else suffixes_.insert(lower);
+      if (cls)
+        words_.emplace(lower, *cls);
+      else
+        suffixes_.insert(lower);
     });
   }
 }

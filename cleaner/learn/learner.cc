@@ -47,8 +47,9 @@ bool Learner::AddPage(std::string_view name, std::string_view bytes, InputFormat
     src = LearnedSourceName(domain);
   }
   if (src.empty()) {
-    *error = "no URL, so no source (give records a URL field, --source-field or --source; "
-             "HTML pages may name their canonical URL)";
+    *error =
+        "no URL, so no source (give records a URL field, --source-field or --source; "
+        "HTML pages may name their canonical URL)";
     return false;
   }
   auto it = tables_.find(src);
@@ -87,7 +88,9 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
     if (rules_.deciders()[ds[idx[k]].decider].kind == Decider::Kind::kInput) continue;
     std::string_view line = page.line(idx[k]);
     bool marked = false;
-    if (line.size() > options_.max_line_bytes || !MakeLineKey(line, vocab_.date_words(), &key_, &marked)) continue;
+    if (line.size() > options_.max_line_bytes ||
+        !MakeLineKey(line, vocab_.date_words(), &key_, &marked))
+      continue;
     bool added = false;
     stats_[k] = table.Get(LineHash(key_) | 1, &added);
     const LineStats& st = table.at(stats_[k]);
@@ -105,8 +108,10 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
     st.last_page = page_no;
     ++st.pages;
     ++table.line_total;
-    if (st.pages == 1) st.exact = exact;
-    else if (exact != st.exact) st.varies = true;
+    if (st.pages == 1)
+      st.exact = exact;
+    else if (exact != st.exact)
+      st.varies = true;
     if (st.pages >= 2 && st.text.empty()) st.text = std::string(line);
     st.pos_sum += m > 1 ? k * 1000 / (m - 1) : 0;
     const int i = static_cast<int>(idx[k]);

@@ -22,25 +22,25 @@ namespace clean {
 
 // One recurring line of a source, as a rule file will hold it.
 struct LearnedLine {
-  std::string text;       // an exact text of it, from a page
-  std::string key;        // its key (line_key.h)
-  bool varies = false;    // its pages held different texts: a regex rule
-  std::string regex;      // then its regex (KeyRegex of the key)
+  std::string text;     // an exact text of it, from a page
+  std::string key;      // its key (line_key.h)
+  bool varies = false;  // its pages held different texts: a regex rule
+  std::string regex;    // then its regex (KeyRegex of the key)
   LineClass cls = LineClass::kNavigation;
-  std::string why;        // what gave the class ("above the article", "vocabulary", ...)
-  bool commented = false; // the classifier kept it as body on most pages
+  std::string why;         // what gave the class ("above the article", "vocabulary", ...)
+  bool commented = false;  // the classifier kept it as body on most pages
   uint32_t pages = 0, body = 0;
 };
 
 struct LearnedSource {
   enum class Outcome { kRules, kTooFewPages, kMirror, kNothing };
-  std::string name;                  // the source's name, a valid rule id
-  std::string domain;                // its registered domain ("" with --source-field)
+  std::string name;    // the source's name, a valid rule id
+  std::string domain;  // its registered domain ("" with --source-field)
   uint32_t pages = 0;
-  uint32_t threshold = 0;            // pages a line must be on
-  double coverage = 0;               // recurring lines' share of all its lines
+  uint32_t threshold = 0;  // pages a line must be on
+  double coverage = 0;     // recurring lines' share of all its lines
   Outcome outcome = Outcome::kNothing;
-  std::vector<LearnedLine> lines;    // in rule order (place on the page, then text)
+  std::vector<LearnedLine> lines;  // in rule order (place on the page, then text)
 };
 
 class Learner {

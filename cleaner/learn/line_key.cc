@@ -45,8 +45,7 @@ void AppendAlternation(const std::vector<std::string>& words, std::string* out) 
 
 }  // namespace
 
-bool MakeLineKey(std::string_view line, const DateWords& dates, std::string* key,
-                 bool* marked) {
+bool MakeLineKey(std::string_view line, const DateWords& dates, std::string* key, bool* marked) {
   key->clear();
   if (marked) *marked = false;
   if (line.empty()) return false;
@@ -77,8 +76,14 @@ bool MakeLineKey(std::string_view line, const DateWords& dates, std::string* key
       size_t j = i;
       while (j < n && Kind(line[j]) == kLetter) ++j;
       std::string_view w = line.substr(i, j - i);
-      if (In(dates.months, w)) { marker(kMonth, j); continue; }
-      if (In(dates.weekdays, w)) { marker(kWeekday, j); continue; }
+      if (In(dates.months, w)) {
+        marker(kMonth, j);
+        continue;
+      }
+      if (In(dates.weekdays, w)) {
+        marker(kWeekday, j);
+        continue;
+      }
       i = j;
     }
   }
@@ -97,9 +102,12 @@ uint64_t LineHash(std::string_view s) { return std::hash<std::string_view>()(s);
 std::string KeyRegex(std::string_view key, const DateWords& dates) {
   std::string out = "^";
   for (char c : key) {
-    if (c == kDigits) out.append("\\d+");
-    else if (c == kMonth) AppendAlternation(dates.months, &out);
-    else if (c == kWeekday) AppendAlternation(dates.weekdays, &out);
+    if (c == kDigits)
+      out.append("\\d+");
+    else if (c == kMonth)
+      AppendAlternation(dates.months, &out);
+    else if (c == kWeekday)
+      AppendAlternation(dates.weekdays, &out);
     else if (static_cast<unsigned char>(c) < 0x80 && !IsLetter(c) && !IsDigit(c) && c != ' ' &&
              c != '\t') {
       out.push_back('\\');  // PCRE2: a backslash before ASCII punctuation is the literal

@@ -13,16 +13,16 @@
 namespace clean {
 
 struct LineStats {
-  uint64_t exact = 0;        // hash of the first exact text seen (0: the key has no marker)
-  uint64_t pos_sum = 0;      // sum of its place on each page, in thousandths of the page
-  uint32_t pages = 0;        // pages it is on (counted once a page)
-  uint32_t last_page = 0;    // the ordinal of the last page that counted it
-  uint32_t above = 0;        // pages where it is above the first body line
-  uint32_t below = 0;        // pages where it is below the last body line
-  uint32_t run = 0;          // pages where a neighbour line had been seen on an earlier page
+  uint64_t exact = 0;      // hash of the first exact text seen (0: the key has no marker)
+  uint64_t pos_sum = 0;    // sum of its place on each page, in thousandths of the page
+  uint32_t pages = 0;      // pages it is on (counted once a page)
+  uint32_t last_page = 0;  // the ordinal of the last page that counted it
+  uint32_t above = 0;      // pages where it is above the first body line
+  uint32_t below = 0;      // pages where it is below the last body line
+  uint32_t run = 0;        // pages where a neighbour line had been seen on an earlier page
   uint32_t votes[kNumClasses] = {};  // the classifier's class for it, per page
-  bool varies = false;       // two pages held different texts of this key
-  std::string text;          // an exact text, kept once the key is on two pages
+  bool varies = false;               // two pages held different texts of this key
+  std::string text;                  // an exact text, kept once the key is on two pages
 };
 
 // An open-addressing table (linear probing over a power-of-two array of
@@ -49,16 +49,16 @@ class LineTable {
     for (const LineStats& st : stats_) f(st);
   }
 
-  uint32_t pages = 0;          // pages of the source
-  uint64_t line_total = 0;     // lines counted over its pages (each key once a page)
+  uint32_t pages = 0;       // pages of the source
+  uint64_t line_total = 0;  // lines counted over its pages (each key once a page)
 
  private:
   // Keeps the keys with more than `floor` pages; returns how many it dropped.
   size_t KeepAbove(uint32_t floor);
   void Rehash(size_t capacity);
   struct Slot {
-    uint64_t hash = 0;  // 0: empty
-    uint32_t index = 0; // into stats_
+    uint64_t hash = 0;   // 0: empty
+    uint32_t index = 0;  // into stats_
   };
   std::vector<Slot> slots_;
   std::vector<LineStats> stats_;

@@ -24,17 +24,17 @@ std::string RuleMatcher(const LearnedLine& l) {
 std::string WriteLearnedRules(const LearnedSource& s, const LearnOptions& options,
                               const std::string& corpus) {
   std::string out;
-  out += "# Learned by `clean learn` from " + std::to_string(s.pages) + " pages of " + s.name +
-         "\n";
+  out +=
+      "# Learned by `clean learn` from " + std::to_string(s.pages) + " pages of " + s.name + "\n";
   out += "# corpus: " + corpus + "\n";
   out += "# thresholds: --min-pages " + std::to_string(options.min_pages) + " --min-share " +
-         Share(options.min_share) + " (a line on at least " + std::to_string(s.threshold) +
-         " of " + std::to_string(s.pages) + " pages), --body-share " +
-         Share(options.body_share) + "\n";
-  out += "# Each rule says on how many pages its line was and why it got its class. A line\n"
-         "# the classifier kept as body on most pages is commented out: uncomment it (and\n"
-         "# its expect line) if it is boilerplate after all. Edit freely; learned files\n"
-         "# are loaded with `clean --rules-extra DIR`.\n";
+         Share(options.min_share) + " (a line on at least " + std::to_string(s.threshold) + " of " +
+         std::to_string(s.pages) + " pages), --body-share " + Share(options.body_share) + "\n";
+  out +=
+      "# Each rule says on how many pages its line was and why it got its class. A line\n"
+      "# the classifier kept as body on most pages is commented out: uncomment it (and\n"
+      "# its expect line) if it is boilerplate after all. Edit freely; learned files\n"
+      "# are loaded with `clean --rules-extra DIR`.\n";
   out += "source " + s.name + "\n";
   if (!s.domain.empty()) out += "domain " + s.domain + "\n";
   out += "\n";
@@ -43,11 +43,11 @@ std::string WriteLearnedRules(const LearnedSource& s, const LearnOptions& option
   for (const LearnedLine& l : s.lines) {
     const std::string id = "learned." + s.name + "." + std::to_string(++n);
     const std::string cls(ClassName(l.cls));
-    const std::string counts = "on " + std::to_string(l.pages) + "/" + std::to_string(s.pages) +
-                               " pages, " + l.why;
+    const std::string counts =
+        "on " + std::to_string(l.pages) + "/" + std::to_string(s.pages) + " pages, " + l.why;
     if (l.commented) {
-      out += "# kept as body on " + std::to_string(l.body) + " of its " +
-             std::to_string(l.pages) + " pages:\n";
+      out += "# kept as body on " + std::to_string(l.body) + " of its " + std::to_string(l.pages) +
+             " pages:\n";
       out += "# line " + id + " " + cls + " " + RuleMatcher(l) + "  # " + counts + "\n";
       expects += "# expect " + cls + " " + QuoteExact(l.text) + "\n";
     } else {

@@ -49,8 +49,8 @@ MatchScratch::~MatchScratch() {
   pcre2_match_data_free(impl_->data);
 }
 
-std::unique_ptr<Regex> Regex::Compile(std::string_view pattern, bool caseless,
-                                      std::string* error, size_t* error_offset) {
+std::unique_ptr<Regex> Regex::Compile(std::string_view pattern, bool caseless, std::string* error,
+                                      size_t* error_offset) {
   pcre2_compile_context* cc = pcre2_compile_context_create(nullptr);
   pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
   // The pattern's UTF-8 is checked here (rule files are not validated
@@ -60,8 +60,8 @@ std::unique_ptr<Regex> Regex::Compile(std::string_view pattern, bool caseless,
   if (caseless) flags |= PCRE2_CASELESS;
   int code = 0;
   PCRE2_SIZE offset = 0;
-  pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()),
-                                 pattern.size(), flags, &code, &offset, cc);
+  pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                 flags, &code, &offset, cc);
   pcre2_compile_context_free(cc);
   if (re == nullptr) {
     PCRE2_UCHAR buf[256];
@@ -87,8 +87,8 @@ bool Regex::CanMatchEmpty() const {
   return min_length == 0;
 }
 
-Regex::Result Regex::Find(MatchScratch& scratch, std::string_view subject,
-                          size_t start, size_t* begin, size_t* end) const {
+Regex::Result Regex::Find(MatchScratch& scratch, std::string_view subject, size_t start,
+                          size_t* begin, size_t* end) const {
   auto* s = scratch.impl();
   if (s->deadline != std::chrono::steady_clock::time_point::max()) {
     if (s->until_clock == 0) {

@@ -42,8 +42,8 @@ class Regex {
 
   // Compiles `pattern`. On failure returns null and fills *error and
   // *error_offset (byte offset into the pattern, from PCRE2).
-  static std::unique_ptr<Regex> Compile(std::string_view pattern, bool caseless,
-                                        std::string* error, size_t* error_offset);
+  static std::unique_ptr<Regex> Compile(std::string_view pattern, bool caseless, std::string* error,
+                                        size_t* error_offset);
   ~Regex();
 
   // True when the pattern can match an empty string (minimum length 0).
@@ -51,8 +51,8 @@ class Regex {
 
   // Finds the leftmost match in subject at or after `start`. ^ and $ match at
   // line boundaries ('\n'). The subject must be valid UTF-8 (not re-checked).
-  Result Find(MatchScratch& scratch, std::string_view subject, size_t start,
-              size_t* begin, size_t* end) const;
+  Result Find(MatchScratch& scratch, std::string_view subject, size_t start, size_t* begin,
+              size_t* end) const;
 
   const std::string& pattern() const { return pattern_; }
 

@@ -92,9 +92,12 @@ void XmlTree::Build(const DomTree& tree) {
       x = xmlNewDocText(doc, X(value));
     }
     made[i] = x;
-    if (parent) xmlAddChild(parent, x);
-    else if (i == 0) xmlDocSetRootElement(doc, x);
-    else xmlFreeNode(x);
+    if (parent)
+      xmlAddChild(parent, x);
+    else if (i == 0)
+      xmlDocSetRootElement(doc, x);
+    else
+      xmlFreeNode(x);
   }
 }
 
@@ -104,8 +107,7 @@ bool XmlTree::Select(const XPathExpr& expr, std::vector<uint32_t>* out) {
   if (!ctx) return false;
   ErrorCapture cap;
   xmlSetStructuredErrorFunc(&cap, Capture);
-  xmlXPathObjectPtr r =
-      xmlXPathCompiledEval(static_cast<xmlXPathCompExprPtr>(expr.comp_), ctx);
+  xmlXPathObjectPtr r = xmlXPathCompiledEval(static_cast<xmlXPathCompExprPtr>(expr.comp_), ctx);
   xmlSetStructuredErrorFunc(nullptr, nullptr);
   bool ok = r && r->type == XPATH_NODESET;
   if (ok && r->nodesetval)

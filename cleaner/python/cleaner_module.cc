@@ -44,7 +44,8 @@ struct PyResult {
 class PyCleaner {
  public:
   PyCleaner(py::object source, py::object rules_dir, std::vector<std::string> keep) {
-    std::string dir = rules_dir.is_none() ? clean::DefaultRulesDir() : py::str(rules_dir).cast<std::string>();
+    std::string dir =
+        rules_dir.is_none() ? clean::DefaultRulesDir() : py::str(rules_dir).cast<std::string>();
     clean::Diagnostics diags;
     rules_ = clean::RuleSet::Load(dir, base_, &diags);
     if (!rules_) throw py::value_error("cannot load the rules of " + dir + ":\n" + diags.Format());
@@ -67,7 +68,7 @@ class PyCleaner {
     const clean::Source* hint = nullptr;
     if (!url.is_none())
       hint = clean::SourceForHost(*rules_, clean::UrlHost(url.cast<std::string>()));
-    const clean::InputFormat format = html.is_none()    ? clean::InputFormat::kAuto
+    const clean::InputFormat format = html.is_none()      ? clean::InputFormat::kAuto
                                       : html.cast<bool>() ? clean::InputFormat::kHtml
                                                           : clean::InputFormat::kText;
     std::string out, report, error, source, language, span_line;
@@ -165,8 +166,10 @@ class PyCleaner {
                     std::vector<std::pair<int, uint32_t>>* decided) {
     std::vector<clean::CodePointSpan>& all = *all_spans;
     const auto& ds = r.decisions();
-    if (r.html) clean::PageCodePointSpans(*r.page, &all);
-    else clean::LineCodePointSpans(text, ds.size(), &all);
+    if (r.html)
+      clean::PageCodePointSpans(*r.page, &all);
+    else
+      clean::LineCodePointSpans(text, ds.size(), &all);
     for (size_t i = 0; i < ds.size() && i < all.size(); ++i) {
       if (ds[i].blank) continue;
       spans->push_back(all[i]);
@@ -214,16 +217,19 @@ PYBIND11_MODULE(_core, m) {
   m.def("default_rules_dir", &clean::DefaultRulesDir,
         "the rules the CLI would read: beside the running executable, else the source tree's "
         "(empty in a build without it)");
-  m.def("read_input", [](const std::string& path) {
-    std::string bytes, error;
-    bool ok;
-    {
-      py::gil_scoped_release release;
-      ok = clean::ReadAnyInput(path, &bytes, &error);
-    }
-    if (!ok) throw py::value_error(error);
-    return py::bytes(bytes);
-  }, "the bytes of a file, .gz and .zst decompressed (as the CLI reads a page)");
+  m.def(
+      "read_input",
+      [](const std::string& path) {
+        std::string bytes, error;
+        bool ok;
+        {
+          py::gil_scoped_release release;
+          ok = clean::ReadAnyInput(path, &bytes, &error);
+        }
+        if (!ok) throw py::value_error(error);
+        return py::bytes(bytes);
+      },
+      "the bytes of a file, .gz and .zst decompressed (as the CLI reads a page)");
   py::class_<PyResult>(m, "Result")
       .def_readonly("text", &PyResult::text, "the clean text (kept lines, each ending in \\n)")
       .def_property_readonly("report", &PyResult::Report,
@@ -235,13 +241,13 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("attributes", &PyResult::attributes,
                     "with spans=True, the span report's attributes (dolma's shape), or None");
   py::class_<PyCleaner>(m, "Cleaner")
-      .def(py::init<py::object, py::object, std::vector<std::string>>(), py::arg("source") = py::none(),
-           py::arg("rules_dir") = py::none(), py::arg("keep") = std::vector<std::string>(),
+      .def(py::init<py::object, py::object, std::vector<std::string>>(),
+           py::arg("source") = py::none(), py::arg("rules_dir") = py::none(),
+           py::arg("keep") = std::vector<std::string>(),
            "Loads the rules once. source: force a source's rules (default: detect); "
            "rules_dir: the rules directory; keep: classes to keep besides body.")
       .def("clean", &PyCleaner::Clean, py::arg("text"), py::arg("html") = py::none(),
-           py::arg("url") = py::none(), py::arg("name") = "<python>",
-           py::arg("spans") = false,
+           py::arg("url") = py::none(), py::arg("name") = "<python>", py::arg("spans") = false,
            "Cleans one page; releases the GIL. html: None detects it (as --input auto), "
            "True/False force it. url: its host picks the source by the rule files' domains. "
            "name: the report's input name. spans: also the lines' spans.")
@@ -249,8 +255,8 @@ PYBIND11_MODULE(_core, m) {
            py::arg("report") = py::none(), py::arg("rejects") = py::none(),
            py::arg("text_field") = "text", py::arg("id_field") = "id",
            py::arg("html_field") = py::none(), py::arg("url_field") = py::none(),
-           py::arg("source_field") = py::none(),
-           py::arg("summary_key") = "clean", py::arg("jobs") = 1,
+           py::arg("source_field") = py::none(), py::arg("summary_key") = "clean",
+           py::arg("jobs") = 1,
            "Cleans a JSONL file (.gz/.zst by extension) exactly like `clean --jsonl`; "
            "returns the run's stats dict (the --stats JSON) plus 'rejects'.")
       .def_property_readonly("sources", &PyCleaner::Sources);

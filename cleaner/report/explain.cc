@@ -45,9 +45,9 @@ std::string_view Cut(std::string_view s, size_t max) {
 std::string SourceLine(const CleanResult& r) {
   if (!r.source) return "generic rules only (no source detected)";
   std::string_view how = r.detected_by;
-  std::string by = how == "option"       ? "given by --source"
-                   : how == "field"      ? "from the record's source field"
-                   : how == "domain"     ? "from the URL's domain"
+  std::string by = how == "option"        ? "given by --source"
+                   : how == "field"       ? "from the record's source field"
+                   : how == "domain"      ? "from the URL's domain"
                    : how == "fingerprint" ? "detected by fingerprint"
                                           : std::string(how);
   return "source " + r.source->name + " (" + by + ")";
@@ -83,8 +83,11 @@ void WriteExplain(const CleanResult& r, const KeepSet& keep, std::string* out) {
     bool dom_match = ExplainDom(r, i, &dom);
     Pad(out, ClassName(d.cls), 13);
     Pad(out, who.id, id_w);
-    if (dom_match && !dom.where.empty()) Pad(out, dom.where, where_w);
-    else Pad(out, who.file.empty() ? DeciderKindName(who.kind) : std::string_view(who.where()), where_w);
+    if (dom_match && !dom.where.empty())
+      Pad(out, dom.where, where_w);
+    else
+      Pad(out, who.file.empty() ? DeciderKindName(who.kind) : std::string_view(who.where()),
+          where_w);
     std::string_view t = r.page->line(i);
     out->append(Cut(t, kMaxTextBytes));
     if (t.size() > kMaxTextBytes) out->append("…");

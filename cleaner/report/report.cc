@@ -30,9 +30,12 @@ FieldTexts FindFieldTexts(const CleanResult& r) {
     if (ds[i].cls == LineClass::kTitle && title_line == kNone) title_line = i;
     const std::string& field = deciders[ds[i].decider].field;
     if (field.empty()) continue;
-    if (field == "title") title = std::min(title, i);
-    else if (field == "date") date = std::min(date, i);
-    else if (field == "byline") byline = std::min(byline, i);
+    if (field == "title")
+      title = std::min(title, i);
+    else if (field == "date")
+      date = std::min(date, i);
+    else if (field == "byline")
+      byline = std::min(byline, i);
   }
   if (title == kNone) title = title_line;
   auto text = [&](size_t i) { return i == kNone ? std::string_view() : r.page->line(i); };
@@ -41,8 +44,10 @@ FieldTexts FindFieldTexts(const CleanResult& r) {
 
 void OptionalString(JsonWriter& j, std::string_view key, std::string_view v) {
   j.Key(key);
-  if (v.empty()) j.Null();
-  else j.String(v);
+  if (v.empty())
+    j.Null();
+  else
+    j.String(v);
 }
 
 // What only HTML input has: the charset, what was skipped or cut before
@@ -135,8 +140,10 @@ void WriteReport(const CleanResult& r, const KeepSet& keep, std::string* out,
   j.EndObject();
 
   j.Key("source").BeginObject();
-  if (r.source) j.Key("name").String(r.source->name);
-  else j.Key("name").Null();
+  if (r.source)
+    j.Key("name").String(r.source->name);
+  else
+    j.Key("name").Null();
   j.Key("detected_by").String(r.detected_by);
   if (r.detected_by == "fingerprint") {
     const Decider& d = deciders[r.detect_decider];

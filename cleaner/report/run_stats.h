@@ -20,9 +20,9 @@ struct ClassCounts {
 ClassCounts CountClasses(const CleanResult& r);
 
 struct RunStats {
-  uint64_t records = 0;      // non-blank input lines
+  uint64_t records = 0;  // non-blank input lines
   uint64_t cleaned = 0;
-  uint64_t over_limit = 0;   // passed through or dropped (see dropped)
+  uint64_t over_limit = 0;  // passed through or dropped (see dropped)
   uint64_t dropped = 0;
   uint64_t rejected = 0;     // malformed: bad JSON, missing field, wrong type
   uint64_t blank_lines = 0;  // skipped, not records

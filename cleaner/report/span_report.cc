@@ -69,8 +69,7 @@ int Popcount(uint64_t v) { return swar::Popcount(v); }
 
 // The code point spans of the lines of `original`, 64 bytes a block
 // (Classify: SSE2 or byte by byte), bits counted by SWAR popcount.
-void CodePointSpans(std::string_view original, size_t max_lines,
-                    std::vector<CodePointSpan>* out) {
+void CodePointSpans(std::string_view original, size_t max_lines, std::vector<CodePointSpan>* out) {
   out->clear();
   size_t pos = 0;
   uint64_t continuations = 0;  // before the current block
@@ -129,8 +128,8 @@ void LineCodePointSpans(std::string_view original, size_t max_lines,
 void PageCodePointSpans(const Page& page, std::vector<CodePointSpan>* out) {
   out->clear();
   const std::string_view text = page.text;
-  size_t at = 0;       // a byte offset of the text
-  uint64_t cp = 0;     // its code point index
+  size_t at = 0;                   // a byte offset of the text
+  uint64_t cp = 0;                 // its code point index
   auto advance = [&](size_t to) {  // a code point is a byte that does not continue one
     for (; at < to; ++at) cp += (static_cast<unsigned char>(text[at]) & 0xC0) != 0x80;
   };
@@ -195,8 +194,7 @@ inline char* PutScore(float score, char* p) {
 struct SpanDigits {
   __m128i div10000 = _mm_set1_epi64x(3518437209), times10000 = _mm_set1_epi64x(10000),
           div100 = _mm_set1_epi16(5243), times100 = _mm_set1_epi16(100),
-          div10 = _mm_set1_epi16(6554), times10 = _mm_set1_epi16(10),
-          ascii = _mm_set1_epi8('0');
+          div10 = _mm_set1_epi16(6554), times10 = _mm_set1_epi16(10), ascii = _mm_set1_epi8('0');
   SpanDigits() {
     for (__m128i* k : {&div10000, &times10000, &div100, &times100, &div10, &times10, &ascii})
       asm("" : "+x"(*k));
@@ -239,8 +237,8 @@ inline char* PutSpan(const CodePointSpan& span, const SpanDigits& k, char* p) {
     const size_t end_zeros = static_cast<size_t>(__builtin_ctz((nonzero >> 8) | 0x80));
     const __m128i text = _mm_add_epi8(digits, k.ascii);
     const uint64_t start = static_cast<uint64_t>(_mm_cvtsi128_si64(text)) >> (8 * start_zeros);
-    const uint64_t end = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(text, text))) >>
-                         (8 * end_zeros);
+    const uint64_t end =
+        static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(text, text))) >> (8 * end_zeros);
     std::memcpy(p + 2, &start, 8);
     p += 10 - start_zeros;
     *p = ',';

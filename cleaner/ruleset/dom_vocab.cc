@@ -18,8 +18,7 @@ bool DomVocabulary::Taxonomy(std::string_view word) const {
   if (taxonomy_.empty()) return false;
   for (size_t q = word.find_first_of("-_"); q != std::string_view::npos;
        q = word.find_first_of("-_", q + 1))
-    if (q + 1 < word.size() && taxonomy_.count(Lower(std::string(word.substr(0, q)))))
-      return true;
+    if (q + 1 < word.size() && taxonomy_.count(Lower(std::string(word.substr(0, q))))) return true;
   return false;
 }
 

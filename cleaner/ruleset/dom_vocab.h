@@ -24,8 +24,8 @@ namespace clean {
 // whitespace-separated word of the attribute value that held the token.
 struct VocabMatch {
   LineClass cls;
-  int line;                // line of the token in the vocabulary file
-  std::string_view word;   // a view into the value given to Match
+  int line;               // line of the token in the vocabulary file
+  std::string_view word;  // a view into the value given to Match
 };
 
 class DomVocabulary {

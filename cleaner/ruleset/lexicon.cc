@@ -10,8 +10,7 @@ namespace clean {
 namespace {
 
 bool FitsShort(std::string_view w) {
-  return !w.empty() && w.size() <= Lexicon::kShortBytes &&
-         w.find('\0') == std::string_view::npos;
+  return !w.empty() && w.size() <= Lexicon::kShortBytes && w.find('\0') == std::string_view::npos;
 }
 
 // The next of a sequence of well-mixed 64-bit values (SplitMix64).
@@ -46,8 +45,8 @@ bool Lexicon::Load(const std::string& dir, Diagnostics* diags) {
   }
   std::sort(files.begin(), files.end());
   if (files.size() > kMaxLanguages) {
-    diags->items.push_back({dir, 0, 0, false,
-                            "at most " + std::to_string(kMaxLanguages) + " stop-word lists", ""});
+    diags->items.push_back(
+        {dir, 0, 0, false, "at most " + std::to_string(kMaxLanguages) + " stop-word lists", ""});
     return false;
   }
   std::map<std::string, LangMask> entries;  // word -> languages
@@ -133,9 +132,8 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   // The fullest buckets first, while most slots are free.
   std::vector<uint32_t> order(buckets);
   for (uint32_t b = 0; b < buckets; ++b) order[b] = b;
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return members[a].size() > members[b].size();
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return members[a].size() > members[b].size(); });
   std::vector<uint32_t> disp(buckets, 0);
   std::vector<char> taken(slots, 0);
   std::vector<uint32_t> tried;
@@ -169,7 +167,8 @@ bool Lexicon::BuildShort(const std::vector<std::pair<Key, LangMask>>& words, uin
   };
   for (uint32_t b = 0; b < buckets; ++b) set_bits(b, 1, disp[b] * uint32_t{sizeof(Slot)});
   for (uint32_t i = 0; i < words.size(); ++i)
-    set_bits(static_cast<uint32_t>(hashes[i] >> bucket_shift), 0, ShortTable::FilterBits(hashes[i]));
+    set_bits(static_cast<uint32_t>(hashes[i] >> bucket_shift), 0,
+             ShortTable::FilterBits(hashes[i]));
   const ShortTable t = short_table();
   for (uint32_t i = 0; i < words.size(); ++i) {
     Slot& s = *reinterpret_cast<Slot*>(base + t.OffsetOf(hashes[i]));

@@ -53,7 +53,7 @@ class Lexicon {
   // bytes 8-15). A slot holds a word and its languages as one byte each
   // (what a line's per-language counters add), in 32 aligned bytes.
   struct alignas(32) Slot {
-    uint64_t lo = 0, hi = 0;              // all zero: empty (no word is)
+    uint64_t lo = 0, hi = 0;            // all zero: empty (no word is)
     uint8_t langs[kMaxLanguages] = {};  // 1: that language's list holds it
   };
   // The short table, in one block read from one pointer (the word loop
@@ -134,9 +134,7 @@ class Lexicon {
     }
     // The bucket's filter lets the word of hash h through (every word of
     // the table passes; most others do not).
-    bool MayHold(uint64_t h) const {
-      return (Read<uint32_t>(BucketAt(h)) >> FilterBit(h)) & 1;
-    }
+    bool MayHold(uint64_t h) const { return (Read<uint32_t>(BucketAt(h)) >> FilterBit(h)) & 1; }
     // The byte offset from base of the one slot that can hold the word of
     // hash h (unfiltered).
     uint64_t OffsetOf(uint64_t h) const {

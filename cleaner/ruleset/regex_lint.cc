@@ -18,7 +18,7 @@ namespace {
 // or a group, with its quantifier.
 struct Item {
   bool group = false;
-  std::string_view atom;  // the atom's text; for groups, the whole "(...)"
+  std::string_view atom;    // the atom's text; for groups, the whole "(...)"
   bool zero_width = false;  // ^ $ \b lookarounds: consume nothing
   bool atomic = false;      // (?>...): never backtracks into
   size_t offset = 0;
@@ -86,7 +86,8 @@ class Parser {
       it->atom = p_.substr(start, pos_ - start);
       char e = it->atom.size() > 1 ? it->atom[1] : 0;
       it->zero_width = std::string_view("bBAzZGK").find(e) != std::string_view::npos;
-      if (it->atom.size() == 2 && !IsAsciiAlnum(e)) literals.push_back(static_cast<unsigned char>(e));
+      if (it->atom.size() == 2 && !IsAsciiAlnum(e))
+        literals.push_back(static_cast<unsigned char>(e));
       return true;
     }
     if (c == '^' || c == '$') {
@@ -124,7 +125,8 @@ class Parser {
       if (k == ':' || k == '>' || k == '=' || k == '!' || k == '|') {
         ++pos_;
       } else if (k == '<' || k == 'P' || k == '\'') {
-        if (it->zero_width) pos_ += 2;
+        if (it->zero_width)
+          pos_ += 2;
         else {  // a named group: skip the name
           size_t e = p_.find_first_of(">'", pos_ + 1);
           pos_ = e == std::string_view::npos ? p_.size() : e + 1;
@@ -200,11 +202,13 @@ class Parser {
     if (i < p_.size() && p_[i] == '^') ++i;
     if (i < p_.size() && p_[i] == ']') ++i;
     while (i < p_.size() && p_[i] != ']') {
-      if (p_[i] == '\\') i = EscapeEnd(i);
+      if (p_[i] == '\\')
+        i = EscapeEnd(i);
       else if (p_[i] == '[' && i + 1 < p_.size() && p_[i + 1] == ':') {
         size_t e = p_.find(":]", i + 2);
         i = e == std::string_view::npos ? i + 1 : e + 2;
-      } else ++i;
+      } else
+        ++i;
     }
     return std::min(p_.size(), i + 1);
   }
@@ -252,23 +256,33 @@ bool EscapeMatches(std::string_view esc, uint32_t c, bool* known) {
     case 'D': return !IsDigitCp(c);
     case 'w': return IsWordCp(c);
     case 'W': return !IsWordCp(c);
-    case 's': case 'h': case 'v': case 'R': return IsSpaceCp(c);
-    case 'S': case 'H': case 'V': return !IsSpaceCp(c);
+    case 's':
+    case 'h':
+    case 'v':
+    case 'R': return IsSpaceCp(c);
+    case 'S':
+    case 'H':
+    case 'V': return !IsSpaceCp(c);
     case 'N': return c != '\n';
-    case 'p': case 'P': {
+    case 'p':
+    case 'P': {
       std::string_view prop = esc.substr(2);
       bool r = true;
-      if (prop.find("Lu") != std::string_view::npos) r = IsUpper(c);
-      else if (prop.find("Ll") != std::string_view::npos) r = IsLower(c);
-      else if (prop.find('L') != std::string_view::npos) r = IsLetter(c);
-      else if (prop.find('N') != std::string_view::npos) r = IsDigitCp(c);
-      else if (prop.find('Z') != std::string_view::npos) r = c == ' ';
-      else *known = false;
+      if (prop.find("Lu") != std::string_view::npos)
+        r = IsUpper(c);
+      else if (prop.find("Ll") != std::string_view::npos)
+        r = IsLower(c);
+      else if (prop.find('L') != std::string_view::npos)
+        r = IsLetter(c);
+      else if (prop.find('N') != std::string_view::npos)
+        r = IsDigitCp(c);
+      else if (prop.find('Z') != std::string_view::npos)
+        r = c == ' ';
+      else
+        *known = false;
       return e == 'p' ? r : !r;
     }
-    default:
-      *known = false;
-      return false;
+    default: *known = false; return false;
   }
 }
 
@@ -303,12 +317,18 @@ bool ClassMatches(std::string_view cls, uint32_t c, bool caseless) {
     if (body[i] == '[' && i + 1 < body.size() && body[i + 1] == ':') {
       size_t e = body.find(":]", i);
       std::string_view name = body.substr(i + 2, e == std::string_view::npos ? 0 : e - i - 2);
-      if (name == "alpha") hit = IsLetter(c);
-      else if (name == "digit") hit = IsDigitCp(c);
-      else if (name == "space") hit = IsSpaceCp(c);
-      else if (name == "upper") hit = IsUpper(c);
-      else if (name == "lower") hit = IsLower(c);
-      else hit = IsWordCp(c);
+      if (name == "alpha")
+        hit = IsLetter(c);
+      else if (name == "digit")
+        hit = IsDigitCp(c);
+      else if (name == "space")
+        hit = IsSpaceCp(c);
+      else if (name == "upper")
+        hit = IsUpper(c);
+      else if (name == "lower")
+        hit = IsLower(c);
+      else
+        hit = IsWordCp(c);
       i = e == std::string_view::npos ? body.size() : e + 2;
       have_prev = false;
       continue;
@@ -335,8 +355,8 @@ bool ClassMatches(std::string_view cls, uint32_t c, bool caseless) {
 class Linter {
  public:
   Linter(bool caseless, std::vector<uint32_t> literals) : caseless_(caseless) {
-    probes_ = {'a', 'z', 'A', 'Z', '0', '9', ' ', '\t', '.', ',', '-', '_', '/', '|', ':',
-               '\'', 0xE9, 0xC9, 0x436, 0x416};
+    probes_ = {'a', 'z', 'A', 'Z', '0', '9',  ' ',  '\t', '.',   ',',
+               '-', '_', '/', '|', ':', '\'', 0xE9, 0xC9, 0x436, 0x416};
     for (uint32_t c : literals)
       if (std::find(probes_.begin(), probes_.end(), c) == probes_.end()) probes_.push_back(c);
   }
@@ -394,7 +414,8 @@ class Linter {
   // is flagged on its own), with the sequence they sit in.
   static void InnerRepeats(const std::vector<Item>& seq, std::vector<const Item*>* out) {
     for (const Item& x : seq) {
-      if (x.Repeats()) out->push_back(&x);
+      if (x.Repeats())
+        out->push_back(&x);
       else if (x.group && !x.atomic && !x.zero_width)
         for (const auto& alt : x.alts) InnerRepeats(alt, out);
     }
@@ -410,12 +431,12 @@ class Linter {
         for (const Item* q : required)
           if (q != r && !(q->group && q->unbounded) && !Overlap(*q, *r)) all_eaten = false;
         if (!all_eaten) continue;
-        findings.push_back({r->offset,
-                            "nested quantifier: the repeated group '" + Short(g.atom) +
-                                "' holds the repeat '" + Short(r->atom) +
-                                "', which can match its every part: exponential backtracking "
-                                "on a line that fails (make the inner repeat possessive, '" +
-                                Short(r->atom) + "++', or the group atomic, '(?>...)')"});
+        findings.push_back(
+            {r->offset, "nested quantifier: the repeated group '" + Short(g.atom) +
+                            "' holds the repeat '" + Short(r->atom) +
+                            "', which can match its every part: exponential backtracking "
+                            "on a line that fails (make the inner repeat possessive, '" +
+                            Short(r->atom) + "++', or the group atomic, '(?>...)')"});
         return;
       }
     }
@@ -477,7 +498,12 @@ bool MatchesEveryLine(std::string_view pattern, bool caseless) {
   static constexpr std::string_view kProbeLines[] = {
       "The minister said on Thursday that the talks had been useful, but that no agreement "
       "was reached.",
-      "Rubio meets with Russian foreign minister", "Home", "x", "2024", "|", "\xc2\xbb",
+      "Rubio meets with Russian foreign minister",
+      "Home",
+      "x",
+      "2024",
+      "|",
+      "\xc2\xbb",
       "\xd0\x93\xd0\xbb\xd0\xb0\xd0\xb2\xd0\xbd\xd0\xb0\xd1\x8f"};
   std::string error;
   size_t offset = 0;

@@ -9,8 +9,8 @@ namespace clean {
 namespace {
 
 bool IsIdChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '.' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
 }
 
 // Reads one directive line token by token, recording errors with columns.
@@ -32,8 +32,8 @@ class LineParser {
   void Error(int column, const std::string& message) {
     if (!ok_) return;  // one error per line: the rest would be noise
     ok_ = false;
-    diags_->items.push_back({std::string(path_), line_no_, column, false, message,
-                             std::string(text_)});
+    diags_->items.push_back(
+        {std::string(path_), line_no_, column, false, message, std::string(text_)});
   }
 
   // A bare word: letters, digits, _ . -
@@ -122,8 +122,9 @@ class LineParser {
       if (len == 0) {
         const bool nul = c == '\0';
         Error(static_cast<int>(pos_) + 1,
-              quote == '"' ? (nul ? "NUL byte in quoted text" : "invalid UTF-8 in quoted text")
-                           : (nul ? "regex: NUL byte" : "regex: UTF-8 error: invalid byte sequence"));
+              quote == '"'
+                  ? (nul ? "NUL byte in quoted text" : "invalid UTF-8 in quoted text")
+                  : (nul ? "regex: NUL byte" : "regex: UTF-8 error: invalid byte sequence"));
         return m;
       }
       m.text.append(text_.substr(pos_, len));
@@ -194,9 +195,12 @@ void ParseSection(LineParser& p, RuleSpec& r) {
       col = p.Column();
       w = p.Word("an end: \"text\", /regex/, blank, body or eof");
       if (!p.ok()) return;
-      if (w == "blank") e.kind = SectionEnd::Kind::kBlank;
-      else if (w == "body") e.kind = SectionEnd::Kind::kBody;
-      else if (w == "eof") e.kind = SectionEnd::Kind::kEof;
+      if (w == "blank")
+        e.kind = SectionEnd::Kind::kBlank;
+      else if (w == "body")
+        e.kind = SectionEnd::Kind::kBody;
+      else if (w == "eof")
+        e.kind = SectionEnd::Kind::kEof;
       else {
         p.Error(col, "unknown section end '" + w + "' (\"text\", /regex/, blank, body, eof)");
         return;
@@ -313,10 +317,14 @@ RuleFile ParseRuleFile(std::string_view path, std::string_view text, Diagnostics
       int ccol = p.Column();
       std::string w = p.Word("a class, 'keep' or 'remove'");
       if (p.ok()) {
-        if (w == "keep") x.want = ExpectSpec::Want::kKeep;
-        else if (w == "remove") x.want = ExpectSpec::Want::kRemove;
-        else if (auto c = ParseClass(w)) x.cls = *c;
-        else p.Error(ccol, "expected a class, 'keep' or 'remove', got '" + w + "'");
+        if (w == "keep")
+          x.want = ExpectSpec::Want::kKeep;
+        else if (w == "remove")
+          x.want = ExpectSpec::Want::kRemove;
+        else if (auto c = ParseClass(w))
+          x.cls = *c;
+        else
+          p.Error(ccol, "expected a class, 'keep' or 'remove', got '" + w + "'");
       }
       if (p.ok()) {
         MatcherSpec m = p.Matcher();
@@ -337,9 +345,10 @@ RuleFile ParseRuleFile(std::string_view path, std::string_view text, Diagnostics
       }
       if (p.ok()) f.expects.push_back(std::move(x));
     } else if (p.ok()) {
-      p.Error(col, "unknown directive '" + directive +
-                       "' (source, include, domain, fingerprint, set, line, section, expect, xpath, "
-                       "container)");
+      p.Error(col,
+              "unknown directive '" + directive +
+                  "' (source, include, domain, fingerprint, set, line, section, expect, xpath, "
+                  "container)");
     }
     if (p.ok()) p.ExpectEnd();
     if (nl == text.size()) break;

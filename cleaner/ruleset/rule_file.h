@@ -15,7 +15,7 @@ namespace clean {
 // "exact text" (optionally "..."i) or /regex/ (optionally /.../i).
 struct MatcherSpec {
   enum class Kind { kExact, kRegex } kind = Kind::kExact;
-  std::string text;       // unescaped
+  std::string text;  // unescaped
   bool caseless = false;
   int line = 0, column = 0;  // where the text (after the opening quote) starts
 };
@@ -29,7 +29,7 @@ struct RuleSpec {
   enum class Kind { kLine, kSection } kind = Kind::kLine;
   std::string id;
   LineClass cls = LineClass::kBody;
-  MatcherSpec matcher;       // the line's matcher, or the section's opener
+  MatcherSpec matcher;            // the line's matcher, or the section's opener
   bool header_in_section = true;  // `start` (true) or `after` (false)
   std::vector<SectionEnd> ends;   // sections only
   std::string field;              // `as date|byline|title|comments` (comments: no report field)
@@ -74,8 +74,8 @@ struct XPathSpec {
 };
 
 struct RuleFile {
-  std::string path;             // as given, for diagnostics
-  std::string source;           // `source NAME`, else the file stem
+  std::string path;                // as given, for diagnostics
+  std::string source;              // `source NAME`, else the file stem
   std::vector<std::string> lines;  // the file's lines, for caret display
   std::vector<RuleEntry> entries;
   std::vector<std::string> domains;

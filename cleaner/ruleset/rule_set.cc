@@ -1,6 +1,5 @@
 #include "cleaner/ruleset/rule_set.h"
 
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -208,8 +207,8 @@ class RuleSetBuilder {
     s->domains = f->domains;
     std::vector<std::pair<std::string, std::string>> stack{
         {IncludeKey(path.lexically_normal()), shown}};
-    Flatten(*f, path, generic ? Decider::Kind::kGenericRule : Decider::Kind::kSourceRule,
-            &stack, &s->layer);
+    Flatten(*f, path, generic ? Decider::Kind::kGenericRule : Decider::Kind::kSourceRule, &stack,
+            &s->layer);
     for (const auto& fp : f->fingerprints) {
       if (!CountRule(*f, fp.line, 0)) break;
       uint32_t d = AddDecider(fp.id, Decider::Kind::kSourceRule, *f, fp.line);
@@ -228,8 +227,8 @@ class RuleSetBuilder {
     for (const auto& x : f->expects) s->expects.push_back({x, shown});
     for (const auto& x : f->xpaths) {
       XPathRule r;
-      r.decider = AddDecider(x.id, generic ? Decider::Kind::kGenericRule : Decider::Kind::kSourceRule,
-                             *f, x.line);
+      r.decider = AddDecider(
+          x.id, generic ? Decider::Kind::kGenericRule : Decider::Kind::kSourceRule, *f, x.line);
       r.container = x.container;
       r.cls = x.cls;
       std::string err;
@@ -292,8 +291,8 @@ class RuleSetBuilder {
         std::string why;
         const RuleFile* g = Parse(inc, Shown(inc), &why);
         if (!g) {
-          Error(f.path, e.line, e.column,
-                "cannot read included file '" + e.include + "': " + why, f.lines[e.line - 1]);
+          Error(f.path, e.line, e.column, "cannot read included file '" + e.include + "': " + why,
+                f.lines[e.line - 1]);
           continue;
         }
         // A splice counts too: a tree of includes without rules is bounded as well.
@@ -329,8 +328,7 @@ class RuleSetBuilder {
     return idx;
   }
 
-  std::optional<CompiledRule> Compile(const RuleSpec& spec, const RuleFile& f,
-                                      Decider::Kind kind) {
+  std::optional<CompiledRule> Compile(const RuleSpec& spec, const RuleFile& f, Decider::Kind kind) {
     CompiledRule r;
     r.kind = spec.kind;
     r.cls = spec.cls;
@@ -363,14 +361,17 @@ class RuleSetBuilder {
         Error(f.path, spec.line, spec.column, "exact text is empty or only whitespace", text);
         return -1;
       }
-      if (spec.caseless) Utf8Lower(t, &m.text);
-      else m.text = std::string(t);
+      if (spec.caseless)
+        Utf8Lower(t, &m.text);
+      else
+        m.text = std::string(t);
     } else {
       std::string err;
       size_t off = 0;
       m.regex = Regex::Compile(spec.text, spec.caseless, &err, &off);
       if (!m.regex) {
-        Error(f.path, spec.line, spec.column + PatternColumnOffset(spec, text, off), "regex: " + err, text);
+        Error(f.path, spec.line, spec.column + PatternColumnOffset(spec, text, off),
+              "regex: " + err, text);
         return -1;
       }
       if (m.regex->CanMatchEmpty()) {
@@ -468,8 +469,8 @@ void RuleSet::BuildPrefilters(const Source* only, PrefilterProgress progress) co
   for (const Source& s : sources_)
     if ((!only || only == &s) && s.plan.own_prefilter) own.push_back(&s);
   const size_t total = own.size() + 1;
-  if (progress) progress(0, total, "generic rules and fingerprints",
-                         detect_generic_plan_.regexes.size());
+  if (progress)
+    progress(0, total, "generic rules and fingerprints", detect_generic_plan_.regexes.size());
   prefilter();
   for (size_t i = 0; i < own.size(); ++i) {
     if (progress) progress(i + 1, total, own[i]->name, own[i]->plan.own.size());

@@ -44,8 +44,7 @@ class WordKey {
     // Each byte of x where its sign bit is set, else of x | 0x20.
     // (0x20 read beside the mask, at the same address plus 32, rather than
     // kept in a register: the compiler rebuilt it from another every word.)
-    const __m128i case_bits =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(kInWord + 48 - len));
+    const __m128i case_bits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kInWord + 48 - len));
     const __m128i lower = _mm_blendv_epi8(_mm_or_si128(x, case_bits), x, x);
     return WordKey(_mm_and_si128(lower, in), in);
   }
@@ -105,8 +104,8 @@ class WordKey {
   // The 16 bytes at `key` (16-aligned) are this key.
   bool Equals(const void* key) const {
 #ifdef __SSE2__
-    return _mm_movemask_epi8(_mm_cmpeq_epi8(
-               v_, _mm_load_si128(static_cast<const __m128i*>(key)))) == 0xFFFF;
+    return _mm_movemask_epi8(
+               _mm_cmpeq_epi8(v_, _mm_load_si128(static_cast<const __m128i*>(key)))) == 0xFFFF;
 #else
     uint64_t lo, hi;
     std::memcpy(&lo, key, 8);
@@ -133,10 +132,11 @@ class WordKey {
   // 16 bytes from kInWord + 16 - len: len 0xFF bytes, then zeros; from
   // kInWord + 48 - len: len 0x20 bytes, then zeros.
   static constexpr unsigned char kInWord[64] = {
-      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-      0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
-      0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20,
-      0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0};
+      0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+      0xFF, 0xFF, 0xFF, 0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+      0,    0,    0,    0,    0,    0,    0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20,
+      0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0x20, 0,    0,    0,    0,
+      0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0};
   WordKey(__m128i v, __m128i in) : v_(v), in_(in) {}
   __m128i v_, in_;
 #else

@@ -71,8 +71,8 @@ inline uint32_t ClassifyLead(const unsigned char* q) {
   const uint32_t cp3 = ((c & 0x0F) << 12) | (b1 << 6) | b2;
   const uint32_t not_word3 = (cp3 - 0x2000 < 0xC00) | (cp3 - 0x3000 < 0x40) |
                              (cp3 - 0xFE30 < 0x20) | (cp3 - 0xFF00 < 0x10);
-  const uint32_t stop3 = (cp3 == 0x2026) | (cp3 == 0x3002) | (cp3 == 0xFF01) |
-                         (cp3 == 0xFF1F) | (cp3 == 0x0964);
+  const uint32_t stop3 =
+      (cp3 == 0x2026) | (cp3 == 0x3002) | (cp3 == 0xFF01) | (cp3 == 0xFF1F) | (cp3 == 0x0964);
   const uint32_t r3 = (not_word3 ^ 1) | stop3 << 2;
   const uint32_t cp4 = ((c & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3;
   const uint32_t r4 = cp4 < 0x1F000;
@@ -95,10 +95,9 @@ inline ByteMasks16 ClassifyBlock16(const char* p) {
   const __m128i upper = InRange(x, 'A', 26);
   const __m128i letter = InRange(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 26);
   const __m128i digit = InRange(x, '0', 10);
-  const __m128i stop =
-      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
-                                _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
-                   _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
+  const __m128i stop = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')), _mm_cmpeq_epi8(x, _mm_set1_epi8('!'))),
+      _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
   ByteMasks16 m;
   m.word = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
   m.upper = static_cast<uint32_t>(_mm_movemask_epi8(upper));
@@ -155,8 +154,15 @@ struct alignas(32) Chunk64Constants {
   // on it gives 0, equal to no such byte; the 0 padding meets 0x80).
   char stops[32];
   constexpr Chunk64Constants()
-      : upper_shift(), digit_shift(), lower_shift(), case_bit(), upper_limit(), digit_limit(),
-        cont_limit(), space(), stops() {
+      : upper_shift(),
+        digit_shift(),
+        lower_shift(),
+        case_bit(),
+        upper_limit(),
+        digit_limit(),
+        cont_limit(),
+        space(),
+        stops() {
     for (int i = 0; i < 32; ++i) {
       for (int h = 0; h < 2; ++h) {
         upper_shift[h][i] = static_cast<char>(-128 - 'A');
@@ -194,8 +200,7 @@ inline constexpr Chunk64Constants kChunk64Constants;
 // needs only in chunks with non-ASCII bytes or sentence punctuation and
 // computes there (ContinuationBits64Avx2, SpaceBits64Avx2).
 template <bool kAll = true>
-[[gnu::target(CLEAN_AVX2_TARGET)]] inline ByteMasks64 ClassifyChunk64Avx2(__m256i lo,
-                                                                          __m256i hi) {
+[[gnu::target(CLEAN_AVX2_TARGET)]] inline ByteMasks64 ClassifyChunk64Avx2(__m256i lo, __m256i hi) {
   using byte_classes_detail::At;
   using byte_classes_detail::Bits64;
   using byte_classes_detail::InRange32;

@@ -73,8 +73,7 @@ bool BuildPage(std::string_view bytes, const Options& options, Page* page, std::
   page->text.reserve(bytes.size() + 16);
   // Valid UTF-8 (the usual case) needs no repair: its lines are found in
   // one scan; otherwise each line is repaired.
-  if (valid_utf8 ? SplitVouched(bytes, page, spans, page->had_bom)
-                 : SplitValid<true>(bytes, page))
+  if (valid_utf8 ? SplitVouched(bytes, page, spans, page->had_bom) : SplitValid<true>(bytes, page))
     return true;
   size_t start = 0;
   while (start < bytes.size()) {

@@ -24,18 +24,18 @@ struct LineSpan {
 };
 
 struct Page {
-  std::string name;            // input name as shown in messages and reports
-  std::string text;            // trimmed lines joined by '\n' (valid UTF-8)
-  std::vector<LineSpan> lines; // one per input line, blank ones included
+  std::string name;             // input name as shown in messages and reports
+  std::string text;             // trimmed lines joined by '\n' (valid UTF-8)
+  std::vector<LineSpan> lines;  // one per input line, blank ones included
 
   // What the reader found and did.
   size_t input_bytes = 0;
-  bool had_bom = false;            // a UTF-8 BOM was dropped
-  bool had_crlf = false;           // some lines ended in "\r\n"
+  bool had_bom = false;   // a UTF-8 BOM was dropped
+  bool had_crlf = false;  // some lines ended in "\r\n"
   bool final_newline = false;
-  size_t invalid_utf8 = 0;         // invalid sequences, each replaced by U+FFFD
-  bool date_header = false;        // line 1 is the scraper's " date YYYY-MM-DD ..."
-  std::string header_date;         // its YYYY-MM-DD
+  size_t invalid_utf8 = 0;   // invalid sequences, each replaced by U+FFFD
+  bool date_header = false;  // line 1 is the scraper's " date YYYY-MM-DD ..."
+  std::string header_date;   // its YYYY-MM-DD
 
   std::string_view line(size_t i) const {
     return std::string_view(text).substr(lines[i].begin, lines[i].end - lines[i].begin);

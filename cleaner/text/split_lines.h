@@ -63,8 +63,8 @@ inline __m128i Utf8Errors(__m128i x, __m128i prev) {
   auto in = [](__m128i v, int lo, int width) {
     return InRange(v, static_cast<char>(lo), static_cast<char>(width));
   };
-  const __m128i due = _mm_or_si128(_mm_or_si128(in(p1, 0xC0, 0x40), in(p2, 0xE0, 0x20)),
-                                   in(p3, 0xF0, 0x10));
+  const __m128i due =
+      _mm_or_si128(_mm_or_si128(in(p1, 0xC0, 0x40), in(p2, 0xE0, 0x20)), in(p3, 0xF0, 0x10));
   __m128i e = _mm_xor_si128(due, in(x, 0x80, 0x40));
   e = _mm_or_si128(e, _mm_or_si128(in(x, 0xC0, 2), in(x, 0xF5, 11)));
   e = _mm_or_si128(e, _mm_and_si128(is(p1, 0xE0), in(x, 0x80, 0x20)));  // overlong
@@ -97,8 +97,8 @@ struct NarrowBlocks {
 // it, counted by the blocks for the newlines (as LineCodePointSpans
 // counts, which would scan the text again).
 template <bool kCheck, typename Blocks = NarrowBlocks, bool kSpans = false>
-bool SplitValid(std::string_view bytes, Page* page,
-                std::vector<CodePointSpan>* spans = nullptr, uint64_t cp_base = 0) {
+bool SplitValid(std::string_view bytes, Page* page, std::vector<CodePointSpan>* spans = nullptr,
+                uint64_t cp_base = 0) {
   constexpr size_t kBlock = Blocks::kBlock;
   static_assert(!kCheck || kBlock == 16);
   static_assert(!(kCheck && kSpans));
@@ -106,7 +106,7 @@ bool SplitValid(std::string_view bytes, Page* page,
   const size_t n = bytes.size();
   std::string& text = page->text;
   const size_t text_at = text.size(), lines_at = page->lines.size();
-  size_t copied = 0;  // bytes[copied, ...) are not yet in the text
+  size_t copied = 0;                 // bytes[copied, ...) are not yet in the text
   uint64_t line_start_cp = cp_base;  // kSpans: of the line's first byte
   // One line, without its '\n' (at end, code point end_cp when kSpans).
   auto add = [&](size_t start, size_t end, uint64_t end_cp) __attribute__((always_inline)) {

@@ -50,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     RecordOutcome k = records.Process(line, &out, &report, &stats, &message);
     switch (k) {
       case RecordOutcome::kRejected:
-        if (!out.empty() || !report.empty()) clean::fuzz::Fail("rejects", "a rejected line wrote output");
+        if (!out.empty() || !report.empty())
+          clean::fuzz::Fail("rejects", "a rejected line wrote output");
         if (message.empty()) clean::fuzz::Fail("rejects", "a rejected line has no reason");
         break;
       case RecordOutcome::kCleaned:

@@ -78,12 +78,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fuzz::Fail("the line-head automaton reports every line the regex matches", what);
     if (alphabet)
       for (unsigned char c : line)
-        if (!(*alphabet)[c])
-          fuzz::Fail("a whole-line pattern's matches hold only its bytes", what);
+        if (!(*alphabet)[c]) fuzz::Fail("a whole-line pattern's matches hold only its bytes", what);
     if (db) {
       bool reported = false;
       if (db->Scan(hs, line, &Sink, &reported) && !reported)
-        fuzz::Fail("the rare part matches every line the regex matches", what + " part " + part_expr);
+        fuzz::Fail("the rare part matches every line the regex matches",
+                   what + " part " + part_expr);
     }
   }
   return 0;

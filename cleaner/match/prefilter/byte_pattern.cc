@@ -109,8 +109,8 @@ struct CharSet {
       *a |= both;
     }
     bool kelvin = any || Has(kKelvin), long_s = any || Has(kLongS);
-    bool other = std::any_of(chars.begin(), chars.end(),
-                             [](uint32_t c) { return !CaselessInvariant(c); });
+    bool other =
+        std::any_of(chars.begin(), chars.end(), [](uint32_t c) { return !CaselessInvariant(c); });
     if (hi['k']) Add(kKelvin);
     if (hi['s']) Add(kLongS);
     if (kelvin) hi.set('k'), hi.set('K');
@@ -295,9 +295,7 @@ class Parser {
   void Atom(Node* out, std::optional<CharSet>* set, bool* zero_width) {
     char c = Peek();
     switch (c) {
-      case '(':
-        *out = Group(zero_width);
-        return;
+      case '(': *out = Group(zero_width); return;
       case '[': {
         CharSet s = Class();
         *set = s;
@@ -322,17 +320,11 @@ class Parser {
         out->kind = Kind::kLineEnd;
         *zero_width = true;
         return;
-      case '\\':
-        Escape(out, set, zero_width);
-        return;
+      case '\\': Escape(out, set, zero_width); return;
       case '*':
       case '+':
-      case '?':
-        Fail();
-        return;
-      default:
-        *out = Char(Utf8Char(), set);
-        return;
+      case '?': Fail(); return;
+      default: *out = Char(Utf8Char(), set); return;
     }
   }
 
@@ -357,7 +349,8 @@ class Parser {
         i_ += k == 'P' ? 3 : 2;
         char close = k == '\'' ? '\'' : '>';
         size_t start = i_;
-        while (i_ < p_.size() && (std::isalnum(static_cast<unsigned char>(p_[i_])) || p_[i_] == '_'))
+        while (i_ < p_.size() &&
+               (std::isalnum(static_cast<unsigned char>(p_[i_])) || p_[i_] == '_'))
           ++i_;
         if (i_ == start || Peek() != close) {
           Fail();
@@ -428,8 +421,7 @@ class Parser {
         *cp = v;
         return true;
       }
-      default:
-        return false;
+      default: return false;
     }
   }
 
@@ -437,11 +429,16 @@ class Parser {
   bool SetEscape(char e, CharSet* s) {
     Ascii a;
     switch (e) {
-      case 'd': case 'D': a = kDigits; break;
-      case 's': case 'S': a = kSpace; break;
-      case 'w': case 'W': a = kWord; break;
-      case 'h': case 'H': a = kHSpace; break;
-      case 'v': case 'V': a = kVSpace; break;
+      case 'd':
+      case 'D': a = kDigits; break;
+      case 's':
+      case 'S': a = kSpace; break;
+      case 'w':
+      case 'W': a = kWord; break;
+      case 'h':
+      case 'H': a = kHSpace; break;
+      case 'v':
+      case 'V': a = kVSpace; break;
       case 'p':
       case 'P': {
         std::string_view name;
@@ -466,8 +463,7 @@ class Parser {
         s->Merge(item);
         return true;
       }
-      default:
-        return false;
+      default: return false;
     }
     CharSet item;
     item.AddSet(a, a, e == 'h' || e == 'v');  // \h \v hold non-ASCII spaces
@@ -643,8 +639,7 @@ Node Simplify(Node n) {
       if (kid.kind == Kind::kConcat && kid.kids.empty()) return Empty();
       return n;
     }
-    default:
-      return n;
+    default: return n;
   }
 }
 
@@ -661,8 +656,10 @@ void EmitBytes(const ByteSet& s, std::string* out) {
   for (int w = 0; w < 4; ++w) {
     for (uint64_t bits = ((s >> (64 * w)) & kWord).to_ullong(); bits != 0; bits &= bits - 1) {
       int b = 64 * w + std::countr_zero(bits);
-      if (!runs.empty() && runs.back().second == b - 1) runs.back().second = b;
-      else runs.push_back({b, b});
+      if (!runs.empty() && runs.back().second == b - 1)
+        runs.back().second = b;
+      else
+        runs.push_back({b, b});
     }
   }
   if (runs.size() == 1 && runs[0].first == runs[0].second) {
@@ -682,9 +679,7 @@ void EmitBytes(const ByteSet& s, std::string* out) {
 
 void Emit(const Node& n, bool first, bool last, std::string* out) {  // first/last: may hold ^/$
   switch (n.kind) {
-    case Kind::kBytes:
-      EmitBytes(n.bytes, out);
-      return;
+    case Kind::kBytes: EmitBytes(n.bytes, out); return;
     case Kind::kConcat:
       for (size_t i = 0; i < n.kids.size(); ++i)
         Emit(n.kids[i], first && i == 0, last && i + 1 == n.kids.size(), out);
@@ -701,12 +696,18 @@ void Emit(const Node& n, bool first, bool last, std::string* out) {  // first/la
       *out += "(?:";
       Emit(n.kids[0], false, false, out);
       *out += ')';
-      if (n.min == 0 && n.max == 1) *out += '?';
-      else if (n.min == 0 && n.max == Node::kUnbounded) *out += '*';
-      else if (n.min == 1 && n.max == Node::kUnbounded) *out += '+';
-      else if (n.max == Node::kUnbounded) *out += '{' + std::to_string(n.min) + ",}";
-      else if (n.min == n.max) *out += '{' + std::to_string(n.min) + '}';
-      else *out += '{' + std::to_string(n.min) + ',' + std::to_string(n.max) + '}';
+      if (n.min == 0 && n.max == 1)
+        *out += '?';
+      else if (n.min == 0 && n.max == Node::kUnbounded)
+        *out += '*';
+      else if (n.min == 1 && n.max == Node::kUnbounded)
+        *out += '+';
+      else if (n.max == Node::kUnbounded)
+        *out += '{' + std::to_string(n.min) + ",}";
+      else if (n.min == n.max)
+        *out += '{' + std::to_string(n.min) + '}';
+      else
+        *out += '{' + std::to_string(n.min) + ',' + std::to_string(n.max) + '}';
       return;
     }
     case Kind::kLineStart:
@@ -721,9 +722,7 @@ void Emit(const Node& n, bool first, bool last, std::string* out) {  // first/la
 // Emit with every anchor kept, and ε shown: a canonical dump.
 void Dump(const Node& n, std::string* out) {
   switch (n.kind) {
-    case Kind::kBytes:
-      EmitBytes(n.bytes, out);
-      return;
+    case Kind::kBytes: EmitBytes(n.bytes, out); return;
     case Kind::kConcat:
       if (n.kids.empty()) *out += "(?:)";
       for (const auto& k : n.kids) Dump(k, out);
@@ -743,12 +742,8 @@ void Dump(const Node& n, std::string* out) {
               (n.max == Node::kUnbounded ? std::string() : std::to_string(n.max)) + '}';
       return;
     }
-    case Kind::kLineStart:
-      *out += '^';
-      return;
-    case Kind::kLineEnd:
-      *out += '$';
-      return;
+    case Kind::kLineStart: *out += '^'; return;
+    case Kind::kLineEnd: *out += '$'; return;
   }
 }
 
@@ -761,7 +756,7 @@ bool CaselessInvariant(uint32_t cp) {
   // number forms at U+2100..U+218F, nor the circled letters from U+2460),
   // box drawing, shapes, dingbats and other symbols up to U+2BFF.
   static constexpr uint32_t kRanges[][2] = {
-      {0xA0, 0xB4}, {0xB6, 0xBF}, {0xD7, 0xD7},     {0xF7, 0xF7},
+      {0xA0, 0xB4},     {0xB6, 0xBF},     {0xD7, 0xD7},     {0xF7, 0xF7},
       {0x2000, 0x20FF}, {0x2190, 0x245F}, {0x2500, 0x2BFF},
   };
   for (const auto& r : kRanges)
@@ -816,31 +811,25 @@ std::string BytePattern::Dump() const {
 
 bool BytePattern::Nullable() const {
   switch (kind) {
-    case Kind::kBytes:
-      return false;
+    case Kind::kBytes: return false;
     case Kind::kConcat:
       return std::all_of(kids.begin(), kids.end(), [](const Node& k) { return k.Nullable(); });
     case Kind::kAlt:
       return std::any_of(kids.begin(), kids.end(), [](const Node& k) { return k.Nullable(); });
-    case Kind::kRepeat:
-      return min == 0 || kids[0].Nullable();
-    default:
-      return true;
+    case Kind::kRepeat: return min == 0 || kids[0].Nullable();
+    default: return true;
   }
 }
 
 bool BytePattern::Never() const {
   switch (kind) {
-    case Kind::kBytes:
-      return bytes.none();
+    case Kind::kBytes: return bytes.none();
     case Kind::kConcat:
       return std::any_of(kids.begin(), kids.end(), [](const Node& k) { return k.Never(); });
     case Kind::kAlt:
       return std::all_of(kids.begin(), kids.end(), [](const Node& k) { return k.Never(); });
-    case Kind::kRepeat:
-      return min > 0 && kids[0].Never();
-    default:
-      return false;
+    case Kind::kRepeat: return min > 0 && kids[0].Never();
+    default: return false;
   }
 }
 

@@ -22,8 +22,8 @@ HugeBuffer::HugeBuffer(size_t bytes) : size_(bytes) {
   if (bytes >= kMinMapped) {
     size_t want = (bytes + kHuge - 1) / kHuge * kHuge;
     // Map one huge page more, then unmap the unaligned head and the tail.
-    void* p = mmap(nullptr, want + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    void* p =
+        mmap(nullptr, want + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
       auto base = reinterpret_cast<uintptr_t>(p);
       uintptr_t aligned = (base + kHuge - 1) & ~(uintptr_t{kHuge} - 1);

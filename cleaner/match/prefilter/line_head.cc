@@ -157,7 +157,9 @@ std::string Save(uint32_t start, uint32_t first_reporting, uint32_t first_final,
   const uint32_t n = static_cast<uint32_t>(now.size());
   const uint32_t head[6] = {1, start, first_reporting, first_final, shift, n};
   std::string out;
-  auto put = [&out](const void* p, size_t bytes) { out.append(static_cast<const char*>(p), bytes); };
+  auto put = [&out](const void* p, size_t bytes) {
+    out.append(static_cast<const char*>(p), bytes);
+  };
   put(head, sizeof head);
   put(class_of, 256);
   out.append(kSavedHead - out.size(), '\0');
@@ -188,8 +190,9 @@ Table Minimize(const Table& t) {
   {
     std::map<std::tuple<uint64_t, uint64_t, uint8_t>, uint32_t> ids;
     for (uint32_t s = 0; s < n; ++s)
-      block[s] = ids.try_emplace({t.now[s], t.at_end[s], t.group[s]}, static_cast<uint32_t>(ids.size()))
-                     .first->second;
+      block[s] =
+          ids.try_emplace({t.now[s], t.at_end[s], t.group[s]}, static_cast<uint32_t>(ids.size()))
+              .first->second;
     blocks = static_cast<uint32_t>(ids.size());
   }
   for (;;) {
@@ -367,8 +370,10 @@ std::string LineHeadDfa::Compile(const std::vector<const BytePattern*>& patterns
   std::vector<uint32_t> open;  // states where sure may exceed now
   for (size_t s = 0; s < n; ++s) {
     sure[s] = now[s] | at_end[s];
-    if ((at_end[s] & ~now[s]) && trans[s].size() + 1 >= classes) open.push_back(static_cast<uint32_t>(s));
-    else sure[s] = now[s];
+    if ((at_end[s] & ~now[s]) && trans[s].size() + 1 >= classes)
+      open.push_back(static_cast<uint32_t>(s));
+    else
+      sure[s] = now[s];
   }
   for (bool changed = true; changed;) {
     changed = false;

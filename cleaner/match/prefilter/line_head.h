@@ -148,10 +148,10 @@ class LineHeadDfa {
   // [first_reporting_, first_final_) report now_, the rest also end the
   // scan: every pattern still alive is reported (the dead state is one).
   uint32_t start_ = 0, first_reporting_ = 0, first_final_ = 0;
-  uint32_t shift_ = 0;            // row length: 1 << shift_ byte classes
+  uint32_t shift_ = 0;  // row length: 1 << shift_ byte classes
   uint32_t states_ = 0;
   uint8_t class_of_[256] = {};
-  HugeBuffer table_;              // the saved automaton; the tables below point into it
+  HugeBuffer table_;                  // the saved automaton; the tables below point into it
   const uint16_t* next_ = nullptr;    // (state << shift_) | class -> state
   const uint64_t* now_ = nullptr;     // patterns known to match once here
   const uint64_t* at_end_ = nullptr;  // patterns that match if the line ends here

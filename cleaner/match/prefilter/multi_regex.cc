@@ -68,8 +68,8 @@ bool Loosen(std::string_view p, std::string* out) {
       if (e == 'P' || (e == 'p' && in_class && negated)) return false;
       if (e == 'p') {
         // \pL or \p{...}: the property name.
-        std::string_view name = close != std::string_view::npos ? p.substr(i + 3, close - i - 3)
-                                                                : p.substr(i + 2, 1);
+        std::string_view name =
+            close != std::string_view::npos ? p.substr(i + 3, close - i - 3) : p.substr(i + 2, 1);
         if (!name.empty() && name[0] == '^') return false;
         std::string_view set = (!name.empty() && name[0] == 'L') ? kLetterish : kAnyChar;
         if (in_class) {
@@ -108,7 +108,8 @@ bool Loosen(std::string_view p, std::string* out) {
       if (j < p.size() && p[j] == ',') {
         comma = true;
         ++j;
-        while (j < p.size() && p[j] >= '0' && p[j] <= '9') n = n * 10 + (p[j++] - '0'), has_n = true;
+        while (j < p.size() && p[j] >= '0' && p[j] <= '9')
+          n = n * 10 + (p[j++] - '0'), has_n = true;
       }
       if (has_m && j < p.size() && p[j] == '}') {
         size_t upper = comma ? (has_n ? n : SIZE_MAX) : m;

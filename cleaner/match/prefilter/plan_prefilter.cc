@@ -49,7 +49,7 @@ struct Layout {
   // The automaton's cache identity (LineHeadDfa::Identity; "": none): the
   // layout, checked against the regexes, vouches for the automaton's entry.
   std::string head_identity;
-  std::vector<int> head_matchers;   // automaton pattern i -> matcher
+  std::vector<int> head_matchers;  // automaton pattern i -> matcher
   // Database patterns: expression, kind and matcher. kShortRare: the short
   // database; kShortLiterals: the literal scanner, the expression holding
   // its literals (EncodeLiterals).
@@ -57,7 +57,7 @@ struct Layout {
   std::vector<std::string> exprs;
   std::vector<uint8_t> kinds;
   std::vector<int> db_matchers;
-  std::vector<int> pcre_only;       // before the databases' refusals
+  std::vector<int> pcre_only;  // before the databases' refusals
   std::vector<PrefilterPlan::Alphabet> alphabets;
 };
 
@@ -164,8 +164,8 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
     if (kind == Layout::kShortLiterals && !DecodeLiterals(l->exprs.back(), &literals)) return false;
     at += len;
   }
-  if (!ints(&l->db_matchers) || l->db_matchers.size() != l->exprs.size() ||
-      !ints(&l->pcre_only) || !u32(&n) || n > matchers.size())
+  if (!ints(&l->db_matchers) || l->db_matchers.size() != l->exprs.size() || !ints(&l->pcre_only) ||
+      !u32(&n) || n > matchers.size())
     return false;
   for (uint32_t i = 0; i < n; ++i) {
     PrefilterPlan::Alphabet a;
@@ -186,8 +186,8 @@ bool ReadLayout(std::string_view bytes, const std::vector<int>& matchers, Layout
 std::string LayoutIdentity(const std::vector<Prefilter::Regex>& regexes,
                            const std::string& cache_dir) {
   if (cache_dir.empty() || BuildId().empty()) return "";
-  std::string id = "clean-prefilter-layout-5:" + BuildId() + ":" +
-                   std::to_string(kMaxHeadStates) + ":" + std::to_string(kMinHeadPatterns) + "\n";
+  std::string id = "clean-prefilter-layout-5:" + BuildId() + ":" + std::to_string(kMaxHeadStates) +
+                   ":" + std::to_string(kMinHeadPatterns) + "\n";
   for (const auto& r : regexes) {
     id += std::to_string(r.matcher) + (r.caseless ? "i" : "-") + (r.head_ok ? "h" : "-") + ":";
     id += r.pattern;

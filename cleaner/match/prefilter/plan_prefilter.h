@@ -47,7 +47,7 @@ struct RegexReading {
   // A short rare part's literals (ShortLiterals::LiteralsOf); empty when it
   // is not a small set of them.
   std::vector<std::string> short_literals;
-  std::optional<ByteSet> alphabet;     // LineAlphabet
+  std::optional<ByteSet> alphabet;  // LineAlphabet
   static RegexReading Of(std::string_view regex, bool caseless);
 };
 
@@ -65,8 +65,7 @@ struct PrefilterPlan {
   // byte no match of a whole-line regex (/^...$/) holds (LineAlphabet in
   // prefilter_choice.h). Checked before PCRE2 confirms a candidate.
   bool MayMatch(int matcher, std::string_view line) const {
-    if (static_cast<size_t>(matcher) >= alphabet_of.size() || alphabet_of[matcher] < 0)
-      return true;
+    if (static_cast<size_t>(matcher) >= alphabet_of.size() || alphabet_of[matcher] < 0) return true;
     const auto& allowed = alphabets[alphabet_of[matcher]].allowed;
     for (unsigned char c : line)
       if (!allowed[c]) return false;

@@ -17,7 +17,7 @@ struct Prefilter::Scratch::Impl {
   const Page* page = nullptr;
   size_t line = 0;
   const std::vector<int>* matchers = nullptr;  // database pattern -> matcher
-  std::vector<uint32_t> last_line;  // per database pattern: last candidate line + 1
+  std::vector<uint32_t> last_line;             // per database pattern: last candidate line + 1
   std::vector<Candidate>* found = nullptr;
   std::vector<ShortLiterals::Found> short_found;  // the literal scanner's, reused
 
@@ -51,8 +51,8 @@ Prefilter Prefilter::Build(const std::vector<Regex>& regexes, const std::string&
   Prefilter pf;
   *pf.plan_ = PrefilterPlan::Build(regexes, cache_dir);
   const PrefilterPlan& p = *pf.plan_;
-  for (const auto* ms : {&p.db_matchers, &p.short_db_matchers, &p.short_literal_matchers,
-                         &p.head_matchers})
+  for (const auto* ms :
+       {&p.db_matchers, &p.short_db_matchers, &p.short_literal_matchers, &p.head_matchers})
     for (int m : *ms)
       if (std::find(p.pcre_only.begin(), p.pcre_only.end(), m) == p.pcre_only.end())
         pf.prefiltered_.push_back(m);
@@ -103,12 +103,12 @@ bool Prefilter::FindCandidates(const Page& page, Scratch& scratch,
   }
   if (pf.head) {
     const std::vector<int>& matchers = pf.head_matchers;
-    pf.head->EachLine(page.text.data(), page.lines.data(), page.lines.size(),
-                      [found, &matchers](size_t i, uint64_t bits) {
-                        for (; bits != 0; bits &= bits - 1)
-                          found->push_back(
-                              {static_cast<uint32_t>(i), matchers[std::countr_zero(bits)]});
-                      });
+    pf.head->EachLine(
+        page.text.data(), page.lines.data(), page.lines.size(),
+        [found, &matchers](size_t i, uint64_t bits) {
+          for (; bits != 0; bits &= bits - 1)
+            found->push_back({static_cast<uint32_t>(i), matchers[std::countr_zero(bits)]});
+        });
   }
   return true;
 }

@@ -184,8 +184,10 @@ const std::string& BuildId() {
 
 std::string DefaultCacheDir() {
   if (const char* d = std::getenv("CLEAN_CACHE_DIR")) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return (fs::path(x) / "clean").string();
-  if (const char* h = std::getenv("HOME"); h && *h) return (fs::path(h) / ".cache" / "clean").string();
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
+    return (fs::path(x) / "clean").string();
+  if (const char* h = std::getenv("HOME"); h && *h)
+    return (fs::path(h) / ".cache" / "clean").string();
   return "";
 }
 
@@ -216,7 +218,7 @@ bool CacheDirIsPrivate(const std::string& dir, bool create) {
                  "clean: %s: the prefilter cache is not used: %s (it must be a directory of "
                  "this user's that no one else can write to)\n",
                  dir.c_str(),
-                 !S_ISDIR(st.st_mode)      ? "not a directory"
+                 !S_ISDIR(st.st_mode)     ? "not a directory"
                  : st.st_uid != geteuid() ? "owned by another user"
                                           : "writable by others");
   return false;
@@ -271,8 +273,8 @@ bool CacheRead(const std::string& dir, uint64_t key, std::string* bytes,
   return ok;
 }
 
-void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes,
-                size_t max_entries, std::string_view identity) {
+void CacheWrite(const std::string& dir, uint64_t key, std::string_view bytes, size_t max_entries,
+                std::string_view identity) {
   if (dir.empty() || !CacheDirIsPrivate(dir, true)) return;
   std::error_code ec;
   std::string entry(kMagic);

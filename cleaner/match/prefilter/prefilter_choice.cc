@@ -43,8 +43,7 @@ double SetProb(const ByteSet& s) {
 // How likely a match of `n` starts at a given position.
 double Prob(const Node& n) {
   switch (n.kind) {
-    case Kind::kBytes:
-      return SetProb(n.bytes);
+    case Kind::kBytes: return SetProb(n.bytes);
     case Kind::kConcat: {
       double p = 1;
       for (const auto& k : n.kids) p *= Prob(k);
@@ -55,18 +54,15 @@ double Prob(const Node& n) {
       for (const auto& k : n.kids) p += Prob(k);
       return std::min(p, 1.0);
     }
-    case Kind::kRepeat:
-      return std::pow(Prob(n.kids[0]), n.min);
-    default:
-      return 0.02;  // about one position in a line's length
+    case Kind::kRepeat: return std::pow(Prob(n.kids[0]), n.min);
+    default: return 0.02;  // about one position in a line's length
   }
 }
 
 // How likely its first byte is (a loop over such bytes runs long).
 double FirstProb(const Node& n) {
   switch (n.kind) {
-    case Kind::kBytes:
-      return SetProb(n.bytes);
+    case Kind::kBytes: return SetProb(n.bytes);
     case Kind::kConcat: {
       double p = 0;
       for (const auto& k : n.kids) {
@@ -80,10 +76,8 @@ double FirstProb(const Node& n) {
       for (const auto& k : n.kids) p += FirstProb(k);
       return std::min(p, 1.0);
     }
-    case Kind::kRepeat:
-      return FirstProb(n.kids[0]);
-    default:
-      return 0;
+    case Kind::kRepeat: return FirstProb(n.kids[0]);
+    default: return 0;
   }
 }
 
@@ -104,8 +98,7 @@ constexpr int kInf = 1 << 20;
 
 int MinSpecific(const Node& n) {
   switch (n.kind) {
-    case Kind::kBytes:
-      return SetProb(n.bytes) < kSpecificByte ? 1 : 0;
+    case Kind::kBytes: return SetProb(n.bytes) < kSpecificByte ? 1 : 0;
     case Kind::kConcat: {
       int s = 0;
       for (const auto& k : n.kids) s = std::min(kInf, s + MinSpecific(k));
@@ -117,9 +110,9 @@ int MinSpecific(const Node& n) {
       return s;
     }
     case Kind::kRepeat:
-      return static_cast<int>(std::min<long>(kInf, static_cast<long>(n.min) * MinSpecific(n.kids[0])));
-    default:
-      return 0;
+      return static_cast<int>(
+          std::min<long>(kInf, static_cast<long>(n.min) * MinSpecific(n.kids[0])));
+    default: return 0;
   }
 }
 
@@ -159,15 +152,13 @@ int EnterBroad(const Node& n, int before, bool tail_trivial) {
         return every_byte && tail_trivial ? kInf : before;
       }
       return EnterBroad(n.kids[0], before, false);
-    default:
-      return kInf;
+    default: return kInf;
   }
 }
 
 bool Anchored(const Node& n) {
   switch (n.kind) {
-    case Kind::kLineStart:
-      return true;
+    case Kind::kLineStart: return true;
     case Kind::kConcat:
       for (const auto& k : n.kids) {
         if (k.kind == Kind::kConcat && k.kids.empty()) continue;
@@ -176,10 +167,8 @@ bool Anchored(const Node& n) {
       return false;
     case Kind::kAlt:
       return std::all_of(n.kids.begin(), n.kids.end(), [](const Node& k) { return Anchored(k); });
-    case Kind::kRepeat:
-      return n.min >= 1 && Anchored(n.kids[0]);
-    default:
-      return false;
+    case Kind::kRepeat: return n.min >= 1 && Anchored(n.kids[0]);
+    default: return false;
   }
 }
 
@@ -197,8 +186,7 @@ bool Better(const std::optional<Part>& a, const std::optional<Part>& b) {
 
 std::optional<Part> Best(const Node& n) {
   switch (n.kind) {
-    case Kind::kBytes:
-      return Part{n, Prob(n)};
+    case Kind::kBytes: return Part{n, Prob(n)};
     case Kind::kConcat: {
       // The two rarest parts found among the kids, each with its kid index.
       std::optional<Part> best, second;
@@ -239,8 +227,8 @@ std::optional<Part> Best(const Node& n) {
       // "Photo.*AFP", far rarer than "Photo").
       bool best_first = best_at < second_at;
       Node any = Node::Repeated(Node::OfBytes(~ByteSet()), 0, Node::kUnbounded);
-      Node both = Node::Sequence({best_first ? best->node : second->node, any,
-                                  best_first ? second->node : best->node});
+      Node both = Node::Sequence(
+          {best_first ? best->node : second->node, any, best_first ? second->node : best->node});
       return Part{std::move(both), best->prob * second->prob};
     }
     case Kind::kAlt: {
@@ -266,8 +254,7 @@ std::optional<Part> Best(const Node& n) {
       auto inner = Best(n.kids[0]);
       return Better(inner, whole) ? inner : whole;
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
@@ -289,8 +276,7 @@ std::optional<BytePattern> RarePart(const BytePattern& p) {
 
 size_t MinBytes(const BytePattern& n) {
   switch (n.kind) {
-    case Kind::kBytes:
-      return 1;
+    case Kind::kBytes: return 1;
     case Kind::kConcat: {
       size_t s = 0;
       for (const auto& k : n.kids) s += MinBytes(k);
@@ -301,8 +287,7 @@ size_t MinBytes(const BytePattern& n) {
       for (const auto& k : n.kids) s = std::min(s, MinBytes(k));
       return s;
     }
-    case Kind::kRepeat:
-      return static_cast<size_t>(n.min) * MinBytes(n.kids[0]);
+    case Kind::kRepeat: return static_cast<size_t>(n.min) * MinBytes(n.kids[0]);
     default:  // anchors
       return 0;
   }

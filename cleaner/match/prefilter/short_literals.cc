@@ -57,8 +57,7 @@ bool Expand(const BytePattern& p, std::vector<std::string>* out) {
       }
       return true;
     }
-    case Kind::kAlt:
-      return Union(p, Expand, out);
+    case Kind::kAlt: return Union(p, Expand, out);
     case Kind::kRepeat: {
       if (p.max == BytePattern::kUnbounded ||
           p.max > static_cast<int>(ShortLiterals::kMaxLiteralBytes))

@@ -156,22 +156,14 @@ void ShortLiterals::ScanAvx2(std::string_view text, const LineSpan* lines, size_
   if (lookups_ == 2) return ScanLookingUp<2>(tables_.data(), walk);
   const unsigned char* last = last_bytes_.data();
   switch (last_bytes_.size()) {
-    case 1:
-      return ScanComparing<1>(last, walk);
-    case 2:
-      return ScanComparing<2>(last, walk);
-    case 3:
-      return ScanComparing<3>(last, walk);
-    case 4:
-      return ScanComparing<4>(last, walk);
-    case 5:
-      return ScanComparing<5>(last, walk);
-    case 6:
-      return ScanComparing<6>(last, walk);
-    case 7:
-      return ScanComparing<7>(last, walk);
-    default:
-      return ScanComparing<8>(last, walk);
+    case 1: return ScanComparing<1>(last, walk);
+    case 2: return ScanComparing<2>(last, walk);
+    case 3: return ScanComparing<3>(last, walk);
+    case 4: return ScanComparing<4>(last, walk);
+    case 5: return ScanComparing<5>(last, walk);
+    case 6: return ScanComparing<6>(last, walk);
+    case 7: return ScanComparing<7>(last, walk);
+    default: return ScanComparing<8>(last, walk);
   }
 #else
   ScanPortable(text, lines, n, out);
