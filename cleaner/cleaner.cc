@@ -86,7 +86,8 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
                             html ? &dom_.in_main() : nullptr, /*all_lines=*/features_on_);
     if (features_on_) out->features = &model_features_;
     if (model_ && model_->Covers(html)) {
-      model_->Apply(model_features_, html, rules_, model_decider_, &work_, &model_scores_);
+      model_->Apply(model_features_, html, rules_, model_decider_, o.model_threshold, &work_,
+                    &model_scores_);
       out->model_scores = &model_scores_;
       out->model = model_;
       out->model_rows = &model_features_;

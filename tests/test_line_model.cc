@@ -250,6 +250,20 @@ TEST_CASE("line model: --model applies to JSONL records as to pages", "[model][c
   for (char c : vetoed.out) want += c == '\n' ? std::string("\\n") : std::string(1, c);
   CHECK_THAT(r.out, Catch::Contains("\"text\": \"" + want + "\""));
   CHECK_THAT(ReadFile(report), Catch::Contains("model.tiny"));
+  // The summary names the model and the digest of its file's bytes.
+  CHECK_THAT(r.out, Catch::Contains("\"model\":{\"name\":\"model.tiny\",\"digest\":\"fnv1a64:"));
+  auto other =
+      testing::RunClean({"--jsonl", "-q", "--model", WriteIn(dir, "tiny.model", kTiny)}, record);
+  REQUIRE_EXIT(other, 0);
+  const auto digest = [](const std::string& out) {
+    const size_t at = out.find("\"digest\":\"");
+    return at == std::string::npos ? std::string() : out.substr(at, 36);
+  };
+  CHECK(digest(other.out).size() == 36);
+  CHECK(digest(other.out) != digest(r.out));
+  auto none = testing::RunClean({"--jsonl", "-q"}, record);
+  REQUIRE_EXIT(none, 0);
+  CHECK_THAT(none.out, !Catch::Contains("\"model\""));
 }
 
 }  // namespace
@@ -272,6 +286,35 @@ TEST_CASE("line model: --explain names the features that weighed most", "[model]
   CHECK_THAT(r.out, Catch::Contains("model.tiny"));
   CHECK_THAT(r.out, Catch::Contains(": chars_log="));
   CHECK_THAT(r.out, Catch::Contains(" +4.00]"));
+}
+
+}  // namespace
+}  // namespace clean
+
+namespace clean {
+namespace {
+
+TEST_CASE("line model: a source's rule file sets its own model threshold", "[model][cli]") {
+  // The tiny model's threshold 0.5 keeps the prose lines (score 0.78); a
+  // source that sets model_threshold 0.9 has them vetoed, other pages not.
+  const std::string dir = TempDir();
+  const std::string model = WriteIn(dir, "tiny.model", kTiny);
+  const std::string rules =
+      testing::RulesDir("", "strict.rules", "source strict\nset model_threshold 0.9\n");
+  const std::string page = WriteIn(
+      dir, "page.txt", "Home\n" + testing::kP1 + "\n" + testing::kP2 + "\n" + testing::kP3 + "\n");
+  auto plain = testing::RunClean({"-q", "--rules", rules, "--model", model, page});
+  auto strict =
+      testing::RunClean({"-q", "--rules", rules, "--source", "strict", "--model", model, page});
+  REQUIRE_EXIT(plain, 0);
+  REQUIRE_EXIT(strict, 0);
+  CHECK_THAT(plain.out, Catch::Contains(testing::kP1));
+  CHECK_THAT(strict.out, !Catch::Contains(testing::kP1));
+  auto bad = testing::RunClean(
+      {"-q", "--rules", testing::RulesDir("", "bad.rules", "source bad\nset model_threshold -2\n"),
+       page});
+  REQUIRE_EXIT(bad, 2);
+  CHECK_THAT(bad.err, Catch::Contains("model_threshold"));
 }
 
 }  // namespace

@@ -216,6 +216,15 @@ TEST_CASE("rule_set: an unknown or invalid set option is rejected", "[rule_set]"
   }
 }
 
+TEST_CASE("rule_set: rules/README.md names every option a rule file may set", "[rule_set]") {
+  const std::string readme = clean::testing::ReadFile(std::string(CLEAN_RULES_DIR) + "/README.md");
+  for (const OptionField& f : OptionFields()) {
+    INFO(f.name);
+    CHECK(readme.find("`" + std::string(f.name) + "`") != std::string::npos);
+    CHECK(!f.doc.empty());
+  }
+}
+
 TEST_CASE("rule_set: every error of a file is reported", "[rule_set]") {
   RulesDir dir;
   dir.Add("t.rules",

@@ -18,11 +18,14 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(short_line_chars, "characters under which a line is short"),
       CLEAN_OPT(stopword_high, "stop-word share from which a line reads as prose"),
       CLEAN_OPT(stopword_low, "stop-word share under which a line reads as a label"),
+      CLEAN_OPT(prose_unpunctuated_chars, "prose line length without sentence punctuation"),
       CLEAN_OPT(title_max_words, "words a title-like line has at most"),
       CLEAN_OPT(sentence_min_words, "words a sentence has at least"),
       CLEAN_OPT(headline_min_words, "words a headline-like line has at least"),
       CLEAN_OPT(title_shape_min_words, "words a line with a title's shape has at least"),
       CLEAN_OPT(few_words_max, "words a line of few words (a label) has at most"),
+      CLEAN_OPT(title_lookback_lines,
+                "non-blank lines above the main region searched for the title"),
       CLEAN_OPT(region_good_weight, "main-region score per character of a body-like line"),
       CLEAN_OPT(region_medium_share,
                 "share of region_good_weight a medium line scores per character"),
@@ -78,6 +81,8 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(
           dom_gallery_caption_share,
           "share of the main element's prose in captions from which they are its text (a gallery)"),
+      CLEAN_OPT(model_threshold,
+                "score below which --model vetoes a kept line (default: the model file's)"),
 #undef CLEAN_OPT
   };
   return kFields;

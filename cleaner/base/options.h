@@ -42,6 +42,10 @@ struct Options {
   double stopword_high = 0.30;
   // Stop-word share below which a line reads as a label or a headline.
   double stopword_low = 0.15;
+  // A line at least this long (characters) with enough stop words is prose
+  // even without a sentence's punctuation (a paragraph that lost its full
+  // stops, text scraped without them).
+  int prose_unpunctuated_chars = 200;
   // Words a title-like line has at most.
   int title_max_words = 22;
   // Minimum words for a line to count as a sentence.
@@ -55,6 +59,9 @@ struct Options {
   // A line of at most this many words has "few words" (a label, a menu
   // item, a section header).
   int few_words_max = 4;
+  // The title is searched among this many non-blank lines above the main
+  // region, nearest first.
+  int title_lookback_lines = 8;
 
   // --- Main content region -------------------------------------------------
   // Score per character of a body-like line when locating the main region.
@@ -176,6 +183,11 @@ struct Options {
   // Prose captions inside the main element holding more than this share of
   // its prose make a gallery: the captions are its text, not captions.
   double dom_gallery_caption_share = 0.5;
+
+  // --- Trained line scorer (--model) ---------------------------------------
+  // Score below which the model vetoes a kept line; negative: the threshold
+  // written in the model file. A source's rule file may set its own.
+  double model_threshold = -1;
 };
 
 // --- Rule-set limits ------------------------------------------------------

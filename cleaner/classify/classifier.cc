@@ -85,6 +85,10 @@ void Classifier::Classify(const Page& page, const Source* source, const Options&
   ApplyContext(page, o, rule_classes, rules_.deciders(), w);
 }
 
+// Rule files decide first: line rules, then sections, source layer before
+// the generic one. One loop over the page's lines in order, because an open
+// section of either layer is state that every later line reads; split, the
+// state would travel through every piece.
 uint32_t Classifier::ApplyRules(const Page& page, const Source* source, PageWork* w) {
   const MatchPlan& plan = source ? source->plan : rules_.generic().plan;
   if (w->scanned != &plan) scanner_.Scan(plan, page, &w->scan, w->prefiltered);

@@ -108,10 +108,10 @@ void BetweenBody(const Options& o, const Lines& w) {
 // The title: the nearest title-like removed line before the main region,
 // and every repeat of it.
 void FindTitle(const Page& page, const PageFeatures& features, uint32_t region_begin,
-               uint32_t region_end, const Lines& w) {
+               uint32_t region_end, const Options& o, const Lines& w) {
   if (region_end == 0) return;
   int steps = 0;
-  for (int i = static_cast<int>(region_begin) - 1; i >= 0 && steps < 8; --i) {
+  for (int i = static_cast<int>(region_begin) - 1; i >= 0 && steps < o.title_lookback_lines; --i) {
     if (w.decisions[i].blank) continue;
     ++steps;
     if (!Revisable(w, i) || !w.has(i, PageWork::kTitleShape)) continue;
@@ -272,7 +272,7 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes,
   BetweenBody(o, lines);
   RemoveCardLists(o, w);
   if (!title)
-    FindTitle(page, w->features, w->region_begin, w->region_end, lines);  // else a rule found it
+    FindTitle(page, w->features, w->region_begin, w->region_end, o, lines);  // else a rule found it
   HeadlineRuns(o, lines);
   if (caption) CaptionCredits(lines);
 }

@@ -11,7 +11,7 @@ namespace {
 // registers across a page's lines (the byte stores to the per-line arrays
 // could alias Options, and would reload them on every line).
 struct DescribeLimits {
-  uint32_t long_chars;
+  uint32_t long_chars, unpunctuated_chars;
   double stop_low;
   int sentence_words;
   uint32_t title_max;
@@ -20,6 +20,7 @@ struct DescribeLimits {
   bool lang_known;
   DescribeLimits(const Options& o, bool lang)
       : long_chars(static_cast<uint32_t>(o.long_line_chars)),
+        unpunctuated_chars(static_cast<uint32_t>(std::max(o.prose_unpunctuated_chars, 0))),
         stop_low(o.stopword_low),
         sentence_words(o.sentence_min_words),
         title_max(static_cast<uint32_t>(std::max(o.title_max_words, 0))),
@@ -36,7 +37,7 @@ LineKind KindOf(const LineFeatures& f, const DescribeLimits& o) {
   bool sentence = f.terminal | f.has_sentence_break;
   bool long_line = f.chars >= o.long_chars;
   bool stop_ok = !o.lang_known | (f.stop_share() >= o.stop_low);
-  bool prose = long_line & stop_ok & (sentence | (f.chars >= 2 * o.long_chars));
+  bool prose = long_line & stop_ok & (sentence | (f.chars >= o.unpunctuated_chars));
   bool medium = (f.words >= o.sentence_words) & stop_ok & sentence;
   LineKind k = prose ? LineKind::kProse : medium ? LineKind::kMedium : LineKind::kShort;
   k = f.letters == 0 ? LineKind::kNoWords : k;

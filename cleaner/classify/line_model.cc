@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cleaner/base/heuristics.h"
+#include "cleaner/ruleset/rules_digest.h"
 
 namespace clean {
 
@@ -214,7 +215,9 @@ std::unique_ptr<LineModel> LineModel::Load(const std::string& path, Diagnostics*
     diags->items.push_back({path, 0, 0, false, "cannot read the model file", ""});
     return nullptr;
   }
-  return LineModelParser(path, diags).Parse(in);
+  std::unique_ptr<LineModel> m = LineModelParser(path, diags).Parse(in);
+  if (m) m->digest_ = FileDigest(path);
+  return m;
 }
 
 namespace {
@@ -324,17 +327,19 @@ double LineModel::Score(bool html, const float* row) const {
 }
 
 void LineModel::Apply(const ModelFeatureExtractor& features, bool html, const RuleSet& rules,
-                      uint32_t decider, PageWork* w, std::vector<float>* scores) const {
+                      uint32_t decider, double threshold, PageWork* w,
+                      std::vector<float>* scores) const {
   const size_t n = w->decisions.size();
   scores->assign(n, std::numeric_limits<float>::quiet_NaN());
   const Part* p = part(html);
   if (!p) return;
+  if (threshold < 0) threshold = p->threshold;
   for (size_t i = 0; i < n; ++i) {
     if (!ModelFeatureExtractor::Eligible(*w, rules, i)) continue;
     Decision& d = w->decisions[i];
     const double s = Score(html, features.row(i));
     (*scores)[i] = static_cast<float>(s);
-    if (s < p->threshold) {
+    if (s < threshold) {
       d.cls = LineClass::kNavigation;
       d.decider = decider;
     }

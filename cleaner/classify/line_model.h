@@ -29,6 +29,8 @@ class LineModel {
   const std::string& id() const { return id_; }
   const std::string& file() const { return file_; }
   int name_line() const { return name_line_; }
+  // "fnv1a64:..." of the model file's bytes (the JSONL summary's "model").
+  const std::string& digest() const { return digest_; }
 
   // Whether the model has trees for this input mode.
   bool Covers(bool html) const { return part(html) != nullptr; }
@@ -45,9 +47,10 @@ class LineModel {
   std::vector<std::pair<int, double>> TopFeatures(bool html, const float* row, size_t count) const;
   // Vetoes the page's eligible kept lines (see above), deciding them by
   // `decider`; (*scores)[i] is set for every line scored (NaN for the
-  // others).
+  // others). A `threshold` of 0 or more replaces the model file's (a
+  // source's `set model_threshold`).
   void Apply(const ModelFeatureExtractor& features, bool html, const RuleSet& rules,
-             uint32_t decider, PageWork* w, std::vector<float>* scores) const;
+             uint32_t decider, double threshold, PageWork* w, std::vector<float>* scores) const;
 
  private:
   struct Node {
@@ -78,7 +81,7 @@ class LineModel {
     return p.roots.empty() ? nullptr : &p;
   }
   friend class LineModelParser;
-  std::string id_, file_;
+  std::string id_, file_, digest_;
   int name_line_ = 0;
   Part text_, html_;
 };

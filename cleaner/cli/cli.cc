@@ -52,6 +52,8 @@ bool ParseCount(const std::string& v, const char* flag, int64_t lo, int64_t hi, 
   return true;
 }
 
+// The flag table: one entry per flag (name, argument, help, setter). It is
+// data, so it is long; --help, the man page and the completions read it.
 const std::vector<Flag>& Flags() {
   static const std::vector<Flag> kFlags = {
       {"-o", "--output", "FILE",

@@ -89,6 +89,8 @@ bool Number(const std::string& v, const char* flag, double lo, double hi, double
   return true;
 }
 
+// One branch per flag of `clean learn`, in --help's order: long because the
+// flags are many, not because any branch is.
 bool Parse(int argc, char** argv, LearnCli* o, std::string* err) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

@@ -448,6 +448,11 @@ size_t HtmlParser::SvgContentEnd(std::string_view in, size_t from, size_t room, 
   }
 }
 
+// The pre-scan: one pass over the page's bytes that copies what gumbo needs
+// into prepared_: the page cut at html_max_bytes, tags past html_max_depth
+// dropped, comments, script and style bodies, inline <svg> content and
+// over-long attributes cut, each counted in stats. It is one loop whose
+// position, depth and raw-text state every branch shares, so it stays whole.
 void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* stats) {
   prepared_.clear();
   stats->max_attributes = o.html_max_attributes;

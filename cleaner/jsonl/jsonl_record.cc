@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "cleaner/classify/line_model.h"
 #include "cleaner/json/json_writer.h"
 #include "cleaner/jsonl/jsonl_html.h"
 #include "cleaner/report/span_report.h"
@@ -28,6 +29,12 @@ RecordCleaner::RecordCleaner(const RuleSet& rules, const Options& base, const So
   head.BeginObject();
   head.Key("version").String(CLEAN_VERSION);
   head.Key("rules").String(digest_);
+  if (options_.model) {
+    head.Key("model").BeginObject();
+    head.Key("name").String(options_.model->id());
+    head.Key("digest").String(options_.model->digest());
+    head.EndObject();
+  }
   for (int c = 0; c < kNumClasses; ++c) {
     std::string key = c ? "," : "";
     AppendJsonEscaped(ClassName(static_cast<LineClass>(c)), &key);

@@ -214,6 +214,95 @@ void ParseSection(LineParser& p, RuleSpec& r) {
                             "'end blank', 'end body' or 'end eof'");
 }
 
+// `line ID CLASS MATCHER [as FIELD]` and `section ID CLASS ...`.
+void ParseRule(LineParser& p, const std::string& directive, int line_no, RuleFile& f) {
+  RuleSpec r;
+  r.kind = directive == "line" ? RuleSpec::Kind::kLine : RuleSpec::Kind::kSection;
+  r.line = line_no;
+  r.id = p.Id();
+  if (p.ok()) {
+    auto c = p.Class();
+    if (c) r.cls = *c;
+  }
+  if (p.ok()) {
+    if (r.kind == RuleSpec::Kind::kLine) {
+      r.matcher = p.Matcher();
+      if (p.ok() && !p.AtEnd()) {
+        int acol = p.Column();
+        std::string a = p.Word("'as'");
+        if (p.ok() && a != "as") p.Error(acol, "expected 'as FIELD', got '" + a + "'");
+        int fcol = p.Column();
+        if (p.ok()) r.field = p.Word("a field: date, byline, title or comments");
+        if (p.ok() && r.field != "date" && r.field != "byline" && r.field != "title" &&
+            r.field != "comments")
+          p.Error(fcol, "unknown field '" + r.field + "' (date, byline, title, comments)");
+      }
+    } else {
+      ParseSection(p, r);
+    }
+  }
+  if (p.ok()) {
+    RuleEntry e;
+    e.line = line_no;
+    e.rule = std::move(r);
+    f.entries.push_back(std::move(e));
+  }
+}
+
+// `xpath ID CLASS "EXPR"` and `container ID "EXPR"`.
+void ParseXPath(LineParser& p, const std::string& directive, int line_no, RuleFile& f) {
+  XPathSpec x;
+  x.line = line_no;
+  x.container = directive == "container";
+  x.id = p.Id();
+  if (p.ok() && !x.container) {
+    auto c = p.Class();
+    if (c) x.cls = *c;
+  }
+  if (p.ok()) {
+    x.expr = p.Matcher();
+    if (p.ok() && (x.expr.kind != MatcherSpec::Kind::kExact || x.expr.caseless))
+      p.Error(x.expr.column - 1, "an XPath expression is written in double quotes");
+  }
+  if (p.ok()) f.xpaths.push_back(std::move(x));
+}
+
+// `expect CLASS|keep|remove "LINE" [after "LINE"]`.
+void ParseExpect(LineParser& p, int line_no, RuleFile& f) {
+  ExpectSpec x;
+  x.line = line_no;
+  int ccol = p.Column();
+  std::string w = p.Word("a class, 'keep' or 'remove'");
+  if (p.ok()) {
+    if (w == "keep")
+      x.want = ExpectSpec::Want::kKeep;
+    else if (w == "remove")
+      x.want = ExpectSpec::Want::kRemove;
+    else if (auto c = ParseClass(w))
+      x.cls = *c;
+    else
+      p.Error(ccol, "expected a class, 'keep' or 'remove', got '" + w + "'");
+  }
+  if (p.ok()) {
+    MatcherSpec m = p.Matcher();
+    if (p.ok() && m.kind != MatcherSpec::Kind::kExact)
+      p.Error(m.column - 1, "an expectation takes a \"quoted line\", not a regex");
+    x.text = m.text;
+  }
+  if (p.ok() && !p.AtEnd()) {
+    int acol = p.Column();
+    std::string a = p.Word("'after'");
+    if (p.ok() && a != "after") p.Error(acol, "expected 'after', got '" + a + "'");
+    if (p.ok()) {
+      MatcherSpec m = p.Matcher();
+      if (p.ok() && m.kind != MatcherSpec::Kind::kExact)
+        p.Error(m.column - 1, "'after' takes a \"quoted line\", not a regex");
+      x.after = m.text;
+    }
+  }
+  if (p.ok()) f.expects.push_back(std::move(x));
+}
+
 }  // namespace
 
 RuleFile ParseRuleFile(std::string_view path, std::string_view text, Diagnostics* diags) {
@@ -265,85 +354,11 @@ RuleFile ParseRuleFile(std::string_view path, std::string_view text, Diagnostics
       if (p.ok()) s.value = p.Word("a value");
       if (p.ok()) f.sets.push_back(std::move(s));
     } else if (directive == "line" || directive == "section") {
-      RuleSpec r;
-      r.kind = directive == "line" ? RuleSpec::Kind::kLine : RuleSpec::Kind::kSection;
-      r.line = line_no;
-      r.id = p.Id();
-      if (p.ok()) {
-        auto c = p.Class();
-        if (c) r.cls = *c;
-      }
-      if (p.ok()) {
-        if (r.kind == RuleSpec::Kind::kLine) {
-          r.matcher = p.Matcher();
-          if (p.ok() && !p.AtEnd()) {
-            int acol = p.Column();
-            std::string a = p.Word("'as'");
-            if (p.ok() && a != "as") p.Error(acol, "expected 'as FIELD', got '" + a + "'");
-            int fcol = p.Column();
-            if (p.ok()) r.field = p.Word("a field: date, byline, title or comments");
-            if (p.ok() && r.field != "date" && r.field != "byline" && r.field != "title" &&
-                r.field != "comments")
-              p.Error(fcol, "unknown field '" + r.field + "' (date, byline, title, comments)");
-          }
-        } else {
-          ParseSection(p, r);
-        }
-      }
-      if (p.ok()) {
-        RuleEntry e;
-        e.line = line_no;
-        e.rule = std::move(r);
-        f.entries.push_back(std::move(e));
-      }
+      ParseRule(p, directive, line_no, f);
     } else if (directive == "xpath" || directive == "container") {
-      XPathSpec x;
-      x.line = line_no;
-      x.container = directive == "container";
-      x.id = p.Id();
-      if (p.ok() && !x.container) {
-        auto c = p.Class();
-        if (c) x.cls = *c;
-      }
-      if (p.ok()) {
-        x.expr = p.Matcher();
-        if (p.ok() && (x.expr.kind != MatcherSpec::Kind::kExact || x.expr.caseless))
-          p.Error(x.expr.column - 1, "an XPath expression is written in double quotes");
-      }
-      if (p.ok()) f.xpaths.push_back(std::move(x));
+      ParseXPath(p, directive, line_no, f);
     } else if (directive == "expect") {
-      ExpectSpec x;
-      x.line = line_no;
-      int ccol = p.Column();
-      std::string w = p.Word("a class, 'keep' or 'remove'");
-      if (p.ok()) {
-        if (w == "keep")
-          x.want = ExpectSpec::Want::kKeep;
-        else if (w == "remove")
-          x.want = ExpectSpec::Want::kRemove;
-        else if (auto c = ParseClass(w))
-          x.cls = *c;
-        else
-          p.Error(ccol, "expected a class, 'keep' or 'remove', got '" + w + "'");
-      }
-      if (p.ok()) {
-        MatcherSpec m = p.Matcher();
-        if (p.ok() && m.kind != MatcherSpec::Kind::kExact)
-          p.Error(m.column - 1, "an expectation takes a \"quoted line\", not a regex");
-        x.text = m.text;
-      }
-      if (p.ok() && !p.AtEnd()) {
-        int acol = p.Column();
-        std::string a = p.Word("'after'");
-        if (p.ok() && a != "after") p.Error(acol, "expected 'after', got '" + a + "'");
-        if (p.ok()) {
-          MatcherSpec m = p.Matcher();
-          if (p.ok() && m.kind != MatcherSpec::Kind::kExact)
-            p.Error(m.column - 1, "'after' takes a \"quoted line\", not a regex");
-          x.after = m.text;
-        }
-      }
-      if (p.ok()) f.expects.push_back(std::move(x));
+      ParseExpect(p, line_no, f);
     } else if (p.ok()) {
       p.Error(col,
               "unknown directive '" + directive +

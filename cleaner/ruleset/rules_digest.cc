@@ -46,16 +46,28 @@ void MixDir(const std::string& dir, const std::string& prefix, uint64_t* h) {
   }
 }
 
+std::string Hex(uint64_t h) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "fnv1a64:";
+  for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(h >> shift) & 15]);
+  return out;
+}
+
 }  // namespace
 
 std::string RulesDigest(const std::string& dir, const std::string& extra) {
   uint64_t h = kFnvOffset;
   MixDir(dir, "", &h);
   if (!extra.empty()) MixDir(extra, "extra/", &h);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out = "fnv1a64:";
-  for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(h >> shift) & 15]);
-  return out;
+  return Hex(h);
+}
+
+std::string FileDigest(const std::string& path) {
+  std::string bytes, error;
+  if (!ReadInput(path, &bytes, &error)) return "fnv1a64:unreadable";
+  uint64_t h = kFnvOffset;
+  Mix(&h, bytes);
+  return Hex(h);
 }
 
 }  // namespace clean

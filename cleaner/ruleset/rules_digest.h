@@ -12,4 +12,8 @@ namespace clean {
 // under "extra/" (without it the digest is as before).
 std::string RulesDigest(const std::string& dir, const std::string& extra = "");
 
+// "fnv1a64:<16 hex digits>" over one file's bytes (a --model file);
+// "fnv1a64:unreadable" when it cannot be read.
+std::string FileDigest(const std::string& path);
+
 }  // namespace clean
