@@ -1,0 +1,99 @@
+// The context passes that take comment threads off the article, through
+// Cleaner with the project's rules: a record list below the article when
+// the article's own date line stands above it, and a bare "Comments" label
+// that opens the comment section only when a thread follows it.
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "cleaner/cleaner.h"
+#include "tests/test_support.h"
+
+using namespace clean;
+using clean::testing::kP1;
+using clean::testing::kP2;
+using clean::testing::kP3;
+using clean::testing::kP4;
+using clean::testing::ProjectRules;
+
+namespace {
+
+// Per input line, the id of the rule or heuristic that decided it.
+std::vector<std::string> Deciders(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  Cleaner cleaner(ProjectRules(), Options(), nullptr, true);
+  CleanResult r;
+  std::string error;
+  REQUIRE(cleaner.Clean("page.txt", text, &r, &error));
+  REQUIRE(r.decisions().size() == lines.size());
+  std::vector<std::string> ids;
+  for (const Decision& d : r.decisions()) ids.push_back(ProjectRules().deciders()[d.decider].id);
+  return ids;
+}
+
+const std::string kC1 =
+    "I have been reading about this for weeks and I still do not see why the two sides "
+    "cannot simply agree on the obvious things first.";
+const std::string kC2 =
+    "The ministry has said the same thing every year since I can remember, and nothing "
+    "has changed for the farmers who sell the grain.";
+const std::string kC3 =
+    "Good to see the talks going on at all, given how badly the last round went for "
+    "everybody who took part in it.";
+
+}  // namespace
+
+TEST_CASE("record lists: the article's own date line above it starts no chain", "[context]") {
+  // The date line above the article is a record marker too: a chain from
+  // it would hold the article, which has no text above it, and the thread
+  // below was passed over with it.
+  const std::vector<std::string> page = {"March 3, 2012",
+                                         "Talks on grain exports end without a deal",
+                                         kP1,
+                                         kP2,
+                                         kP3,
+                                         kP4,
+                                         "Maria Lopez — March 3rd, 2012, 9:14 am",
+                                         kC1,
+                                         "Tom Becker — March 3rd, 2012, 9:40 am",
+                                         kC2,
+                                         "Ann Smith — March 3rd, 2012, 10:02 am",
+                                         kC3};
+  const std::vector<std::string> ids = Deciders(page);
+  CHECK(ids[0] == "gen.date-en");
+  for (size_t i : {2, 3, 4, 5}) CHECK(ids[i] == "heuristic.prose");
+  for (size_t i : {7, 9, 11}) CHECK(ids[i] == "context.record-list");
+}
+
+TEST_CASE("comment section: a bare Comments label opens it when a thread follows", "[context]") {
+  const std::vector<std::string> page = {kP1,
+                                         kP2,
+                                         kP3,
+                                         kP4,
+                                         "Comments",
+                                         kC1,
+                                         "Posted by: Jane Doe at November 7, 2012 7:00 AM",
+                                         kC2,
+                                         "Posted by: John King at November 7, 2012 7:21 AM",
+                                         kC3,
+                                         "Posted by: Ann Smith at November 7, 2012 7:39 AM"};
+  const std::vector<std::string> ids = Deciders(page);
+  CHECK(ids[4] == "gen.comment-count");
+  for (size_t i : {0, 1, 2, 3}) CHECK(ids[i] == "heuristic.prose");
+  for (size_t i : {5, 7, 9}) CHECK(ids[i] == "context.comment-section");
+}
+
+TEST_CASE("comment section: a bare Comments label with no thread below is no heading",
+          "[context]") {
+  // A share bar's "Comments" link inside the article: the text goes on.
+  const std::vector<std::string> page = {kP1, kP2, kP3, kP4, "Comments", kC1, kC2, kC3};
+  const std::vector<std::string> ids = Deciders(page);
+  CHECK(ids[4] == "gen.comment-count");
+  for (size_t i : {5, 6, 7}) CHECK(ids[i] == "heuristic.prose");
+  // The same label with a heading's count ("4 Comments") opens the section.
+  const std::vector<std::string> counted = {kP1, kP2, kP3, kP4, "4 Comments", kC1, kC2, kC3};
+  const std::vector<std::string> cids = Deciders(counted);
+  CHECK(cids[4] == "gen.comment-count-n");
+  for (size_t i : {5, 6, 7}) CHECK(cids[i] == "context.comment-section");
+}
