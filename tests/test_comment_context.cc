@@ -97,3 +97,31 @@ TEST_CASE("comment section: a bare Comments label with no thread below is no hea
   CHECK(cids[4] == "gen.comment-count-n");
   for (size_t i : {5, 6, 7}) CHECK(cids[i] == "context.comment-section");
 }
+
+TEST_CASE("record lists: the page below a record list is not the article's", "[context]") {
+  // Past the chain's reach (more than record_max_lines lines after its last
+  // record), a long paragraph of the footer is removed with the thread.
+  const std::string footer =
+      "The Daily Example is written and edited by a small team of volunteers in the valley, "
+      "who have been reporting on the farms, the markets and the town council since the paper "
+      "was founded, and who welcome letters from readers about anything they have read here, "
+      "as long as the letters are signed and stay polite to the people they are about, which "
+      "is the only rule the editors have ever needed to keep the discussion friendly.";
+  std::vector<std::string> page = {kP1,
+                                   kP2,
+                                   kP3,
+                                   kP4,
+                                   "Maria Lopez — March 3rd, 2012, 9:14 am",
+                                   kC1,
+                                   "Tom Becker — March 3rd, 2012, 9:40 am",
+                                   kC2,
+                                   "Ann Smith — March 3rd, 2012, 10:02 am",
+                                   kC3};
+  const size_t gap = static_cast<size_t>(Options().record_max_lines) + 1;
+  for (size_t i = 0; i < gap; ++i) page.push_back("Reply");
+  page.push_back(footer);
+  const std::vector<std::string> ids = Deciders(page);
+  for (size_t i : {0, 1, 2, 3}) CHECK(ids[i] == "heuristic.prose");
+  for (size_t i : {5, 7, 9}) CHECK(ids[i] == "context.record-list");
+  CHECK(ids.back() == "context.record-list");
+}

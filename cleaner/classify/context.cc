@@ -175,8 +175,8 @@ void CaptionCredits(const Lines& w) {
 // A record list after the article: groups of marker lines (a rule's meta
 // line: a date, a byline, "Name says:") each followed by text,
 // repeated (comment threads, teaser cards with dates). Its text is not the
-// article's: the body lines from its first marker to its last record's text
-// are removed.
+// article's: the heuristics' body lines from its first marker to the end of
+// the page are removed.
 class RecordLists {
  public:
   // signature: per line, 1 for a comment signature line (comment_thread.h).
@@ -239,13 +239,16 @@ class RecordLists {
     // A thread opened by a signature line is a comment thread.
     const Heuristic h =
         sig_[b] && !w_.by_rule[b] ? Heuristic::kCommentThread : Heuristic::kRecordList;
-    if (records >= o_.record_list_min)
-      for (uint32_t j = b; j < end; ++j)
-        if (!Blank(w_, j) && IsBody(w_, j) && !w_.by_rule[j]) {
-          Set(w_, j, LineClass::kNavigation, h);
-          w_.context[j] = 0;
-        }
-    return std::max(end, b + 1);
+    // The page below a record list is not the article's either (replies
+    // past the chain's reach, the footer's prose): the removal runs to the
+    // end of the page.
+    if (records < o_.record_list_min) return std::max(end, b + 1);
+    for (uint32_t j = b; j < n; ++j)
+      if (!Blank(w_, j) && IsBody(w_, j) && !w_.by_rule[j]) {
+        Set(w_, j, LineClass::kNavigation, h);
+        w_.context[j] = 0;
+      }
+    return n;
   }
 
   const Options& o_;
