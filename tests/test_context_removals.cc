@@ -1,7 +1,8 @@
-// The context passes that take comment threads off the article, through
+// The context passes that take text below the article off it, through
 // Cleaner with the project's rules: a record list below the article when
-// the article's own date line stands above it, and a bare "Comments" label
-// that opens the comment section only when a thread follows it.
+// the article's own date line stands above it, the page below a record
+// list, a bare "Comments" label that opens the comment section only when a
+// thread follows it, and teaser card lists anywhere below the article.
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -124,4 +125,51 @@ TEST_CASE("record lists: the page below a record list is not the article's", "[c
   for (size_t i : {0, 1, 2, 3}) CHECK(ids[i] == "heuristic.prose");
   for (size_t i : {5, 7, 9}) CHECK(ids[i] == "context.record-list");
   CHECK(ids.back() == "context.record-list");
+}
+
+namespace {
+
+// Three teaser cards: a headline (no sentence end) and a one-line summary.
+const std::vector<std::string> kCards = {
+    "Farmers protest new rules on water use",
+    "Hundreds of farmers drove their tractors into the capital on Monday to protest against "
+    "rules that would limit how much water they may take from the rivers.",
+    "Port strike ends after three weeks",
+    "Dock workers voted to accept a new pay offer on Sunday, ending a strike that had left "
+    "dozens of ships waiting outside the harbour since the start of the month.",
+    "New bridge opens to traffic a year late",
+    "The bridge over the estuary opened to cars on Friday, a year later than planned and at "
+    "twice the cost that the regional government had promised when work began."};
+
+const std::string kFooter =
+    "The Daily Example is written and edited by a small team of volunteers in the valley, "
+    "who have been reporting on the farms, the markets and the town council since the paper "
+    "was founded, and who welcome letters from readers about anything they have read here.";
+
+std::vector<std::string> Article() { return {kP1, kP2, kP3, kP4, kC1, kC2, kC3}; }
+
+}  // namespace
+
+TEST_CASE("card lists: a run set apart from the article takes the page below it", "[context]") {
+  // A headline list's header and first item, then cards: the run follows
+  // no body line, so the footer's prose below it goes too.
+  std::vector<std::string> page = Article();
+  page.push_back("More Stories");
+  page.insert(page.end(), kCards.begin(), kCards.end());
+  page.push_back(kFooter);
+  const std::vector<std::string> ids = Deciders(page);
+  for (size_t i = 0; i < 7; ++i) CHECK(ids[i] == "heuristic.prose");
+  CHECK(ids[7] == "gen.more-stories");  // the header; the section ends at the summary
+  for (size_t i = 9; i < page.size(); i += 2) CHECK(ids[i] == "context.card-list");
+  CHECK(ids.back() == "context.card-list");
+}
+
+TEST_CASE("card lists: a run right below the article's text takes only its cards", "[context]") {
+  std::vector<std::string> page = Article();
+  page.insert(page.end(), kCards.begin(), kCards.end());
+  page.push_back(kFooter);
+  const std::vector<std::string> ids = Deciders(page);
+  for (size_t i = 0; i < 7; ++i) CHECK(ids[i] == "heuristic.prose");
+  for (size_t i = 7; i < 13; ++i) CHECK(ids[i] == "context.card-list");
+  CHECK(ids.back() == "heuristic.prose");
 }
