@@ -141,6 +141,28 @@ TEST_CASE("region: a second stretch joins when it scores a good share of the bes
   CHECK(s.work.in_region[12] == 0);
 }
 
+TEST_CASE("region: a stretch far below the best one needs the far share", "[passes]") {
+  // The stretch at line 12 starts 10 lines below the best one's end (2).
+  std::vector<std::string> lines = {kProseA, kProseB, "Menu", "Home",  "News",  "Sport", "Weather",
+                                    "Jobs",  "Help",  "Shop", "Games", "Radio", kProseC};
+  Options o;
+  o.region_secondary_far_share = 0.9;
+  o.region_secondary_far_lines = 9;
+  State far(lines, 3, o);
+  REQUIRE(far.work.region_end == 2);
+  CHECK(far.work.in_region[12] == 0);
+  o.region_secondary_far_lines = 10;  // not past it: the near share (0.2)
+  State near(lines, 3, o);
+  CHECK(near.work.in_region[12] == 1);
+  // A stretch above the best one is never far.
+  std::vector<std::string> above = {kProseC, "Menu", "Home",  "News",  "Sport", "Weather", "Jobs",
+                                    "Help",  "Shop", "Games", "Radio", kProseA, kProseB};
+  o.region_secondary_far_lines = 0;
+  State up(above, 3, o);
+  REQUIRE(up.work.region_begin == 11);
+  CHECK(up.work.in_region[0] == 1);
+}
+
 TEST_CASE("heuristics: lines no rule decided get a class by kind and region", "[passes]") {
   std::vector<std::string> lines = {
       "Home", "News", kProseA, "The vote was close, with five in favour.",

@@ -76,6 +76,11 @@ struct Options {
   // Other text blocks count as main text too when their score reaches this
   // share of the best block's (articles split by lists, images, quotes).
   double region_secondary_share = 0.2;
+  // ... but a block starting more than region_secondary_far_lines lines below
+  // the best block's end (comment threads, the footer's prose) needs this
+  // share: the article's text resumes just after a box or an image.
+  int region_secondary_far_lines = 15;
+  double region_secondary_far_share = 0.5;
   // A body-like line this many characters long is kept even outside the
   // main region (a second article block, a long comment-free paragraph).
   int region_outside_keep_chars = 400;
@@ -104,8 +109,8 @@ struct Options {
   int record_list_min = 3;
   int record_max_lines = 12;
   int record_min_article_chars = 400;
-  // Card lists (cleaner/classify/card_list.h): at least card_list_min cards at the end
-  // of the body, each a headline of at most card_headline_max_chars and one
+  // Card lists (cleaner/classify/card_list.h): at least card_list_min cards in a
+  // row, each a headline of at most card_headline_max_chars and one
   // summary line of at most card_summary_max_chars, after at least
   // card_min_article_chars of body text, are teasers, not the article.
   int card_list_min = 3;

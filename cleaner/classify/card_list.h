@@ -5,12 +5,15 @@
 
 namespace clean {
 
-// Removes the trailing card list of the page's body, if it has one: at the
-// end of the body lines, at least card_list_min cards in a row, each a short
-// line with no sentence end (the headline) followed by exactly one body line
-// of at most card_summary_max_chars (the summary), after at least
-// card_min_article_chars of body text. The article's own lines above the
-// first card are never touched; rule decisions are never changed.
+// Removes the page's card lists: runs of at least card_list_min cards in a
+// row (consecutive non-blank lines), each a short line with no sentence end
+// (the headline: a heuristic body line or a removed line, never a rule's
+// body line) followed by one heuristic body line of at most
+// card_summary_max_chars (the summary), after at least card_min_article_chars
+// of body text. A run whose first card does not follow a body line is set
+// apart from the article: every heuristic body line below it goes too. The
+// article's own lines above the first card are never touched; rule
+// decisions are never changed.
 void RemoveCardLists(const Options& options, PageWork* work);
 
 }  // namespace clean

@@ -1,13 +1,39 @@
 #include "cleaner/classify/comment_section.h"
 
+#include <algorithm>
+
 #include "cleaner/base/heuristics.h"
 
 namespace clean {
 
-void RemoveCommentSection(const Options& o, const std::vector<Decider>& deciders, PageWork* work) {
+namespace {
+
+// A comment's signature or a rule's byline or date line.
+bool RecordMarker(const PageWork& w, const std::vector<uint8_t>& signature, size_t i) {
+  const Decision& d = w.decisions[i];
+  if (d.blank) return false;
+  if (signature[i]) return true;
+  return w.by_rule[i] && d.cls == LineClass::kMeta && w.kinds[i] != LineKind::kProse;
+}
+
+}  // namespace
+
+void RemoveCommentSection(const Options& o, const std::vector<Decider>& deciders,
+                          const std::vector<uint8_t>& signature, PageWork* work) {
   PageWork& w = *work;
   const size_t n = w.decisions.size();
   const uint64_t min_article = static_cast<uint64_t>(o.comment_section_min_article_chars);
+  // A thread below a label: its first record marker comes after at most
+  // context_max_gap body lines (a comment may come before its signature),
+  // and record_list_min markers follow.
+  auto thread_below = [&](size_t head) {
+    size_t i = head + 1;
+    for (int body_lines = 0; i < n && !RecordMarker(w, signature, i); ++i)
+      if ((w.context[i] & PageWork::kCtxBody) && ++body_lines > o.context_max_gap) return false;
+    int markers = 0;
+    for (; i < n && markers < o.record_list_min; ++i) markers += RecordMarker(w, signature, i);
+    return markers >= std::max(o.record_list_min, 1);
+  };
   uint64_t body = 0;
   size_t head = n;
   for (size_t i = 0; i < n && head == n; ++i) {
@@ -16,8 +42,9 @@ void RemoveCommentSection(const Options& o, const std::vector<Decider>& deciders
     if (w.context[i] & PageWork::kCtxBody) {
       body += w.features.lines[i].chars;
     } else if (w.by_rule[i] && body >= min_article && i >= w.region_begin &&
-               d.decider < deciders.size() && deciders[d.decider].field == "comments") {
-      head = i;
+               d.decider < deciders.size()) {
+      const std::string& field = deciders[d.decider].field;
+      if (field == "comments" || (field == "comments-label" && thread_below(i))) head = i;
     }
   }
   for (size_t i = head + 1; i < n; ++i) {

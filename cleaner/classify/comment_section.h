@@ -2,6 +2,7 @@
 // ("12 Comments", "Leave a Reply", "3 Responses to ..."), whose prose the
 // body heuristics chained onto the article.
 #pragma once
+#include <cstdint>
 #include <vector>
 
 #include "cleaner/base/decision.h"
@@ -11,13 +12,17 @@
 namespace clean {
 
 // Removes the heuristic body lines after the page's first comments heading
-// (a line decided by a rule that fills the `comments` field) that has at
-// least comment_section_min_article_chars of body text before it and is not
-// above the page's best text block (where a byline's "0 Comments" is): every
-// heuristic body line below it, to the end of the page, is navigation
-// (`context.comment-section`). The lines above the heading, and every rule
-// decision, are never touched.
+// that has at least comment_section_min_article_chars of body text before it
+// and is not above the page's best text block (where a byline's "0 Comments"
+// is): every heuristic body line below it, to the end of the page, is
+// navigation (`context.comment-section`). The lines above the heading, and
+// every rule decision, are never touched.
+// A heading is a line decided by a rule that fills the `comments` field, or
+// the `comments-label` field (a bare "Comments", which share bars and menus
+// show above the article's text too) when at least record_list_min record
+// markers follow it: signature lines (`signature`, comment_thread.h, 1 per
+// such line) or a rule's meta lines that are not prose.
 void RemoveCommentSection(const Options& options, const std::vector<Decider>& deciders,
-                          PageWork* work);
+                          const std::vector<uint8_t>& signature, PageWork* work);
 
 }  // namespace clean

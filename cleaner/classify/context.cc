@@ -175,8 +175,8 @@ void CaptionCredits(const Lines& w) {
 // A record list after the article: groups of marker lines (a rule's meta
 // line: a date, a byline, "Name says:") each followed by text,
 // repeated (comment threads, teaser cards with dates). Its text is not the
-// article's: the body lines from its first marker to its last record's text
-// are removed.
+// article's: the heuristics' body lines from its first marker to the end of
+// the page are removed.
 class RecordLists {
  public:
   // signature: per line, 1 for a comment signature line (comment_thread.h).
@@ -186,11 +186,19 @@ class RecordLists {
 
   void Run() {
     const uint32_t n = static_cast<uint32_t>(w_.n);
+    const auto min_article = static_cast<uint64_t>(std::max(o_.record_min_article_chars, 0));
     uint32_t i = 0;
+    uint64_t prose = 0;  // characters of the body lines before line i
     while (i < n) {
-      while (i < n && !Marker(i)) ++i;
+      // A chain starts at a marker with the article's text above it: a
+      // marker higher up (the article's own date line) starts none, so
+      // that the records below are not taken for part of the article.
+      for (; i < n && !(Marker(i) && prose >= min_article); ++i)
+        if (IsBody(w_, i)) prose += f_[i].chars;
       if (i >= n) return;
-      i = Chain(i);
+      const uint32_t next = Chain(i);
+      for (; i < next; ++i)
+        if (IsBody(w_, i)) prose += f_[i].chars;
     }
   }
 
@@ -228,25 +236,19 @@ class RecordLists {
       }
     }
     records += content;
-    const auto min_article = static_cast<uint64_t>(std::max(o_.record_min_article_chars, 0));
     // A thread opened by a signature line is a comment thread.
     const Heuristic h =
         sig_[b] && !w_.by_rule[b] ? Heuristic::kCommentThread : Heuristic::kRecordList;
-    if (records >= o_.record_list_min && ProseBefore(b) >= min_article)
-      for (uint32_t j = b; j < end; ++j)
-        if (!Blank(w_, j) && IsBody(w_, j) && !w_.by_rule[j]) {
-          Set(w_, j, LineClass::kNavigation, h);
-          w_.context[j] = 0;
-        }
-    return std::max(end, b + 1);
-  }
-
-  // Characters of the body lines before line `b`.
-  uint64_t ProseBefore(uint32_t b) const {
-    uint64_t chars = 0;
-    for (uint32_t j = 0; j < b; ++j)
-      if (IsBody(w_, j)) chars += f_[j].chars;
-    return chars;
+    // The page below a record list is not the article's either (replies
+    // past the chain's reach, the footer's prose): the removal runs to the
+    // end of the page.
+    if (records < o_.record_list_min) return std::max(end, b + 1);
+    for (uint32_t j = b; j < n; ++j)
+      if (!Blank(w_, j) && IsBody(w_, j) && !w_.by_rule[j]) {
+        Set(w_, j, LineClass::kNavigation, h);
+        w_.context[j] = 0;
+      }
+    return n;
   }
 
   const Options& o_;
@@ -265,9 +267,9 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes,
   const bool title = rule_classes >> static_cast<int>(LineClass::kTitle) & 1;
   const bool caption = rule_classes >> static_cast<int>(LineClass::kCaption) & 1;
   const Lines lines(w);
-  RemoveCommentSection(o, deciders, w);
   const std::vector<uint8_t> signature =
       SignatureLines(page, w->kinds.data(), w->features.lines.data(), o);
+  RemoveCommentSection(o, deciders, signature, w);
   RecordLists(o, w->features.lines.data(), lines, signature).Run();
   BetweenBody(o, lines);
   RemoveCardLists(o, w);

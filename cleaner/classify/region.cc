@@ -1,5 +1,6 @@
 #include "cleaner/classify/region.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace clean {
@@ -113,9 +114,15 @@ void LocateRegion(const Options& o, PageWork* w) {
       w->region_begin = sg.begin;
       w->region_end = sg.end;
     }
-  for (const auto& sg : w->segments)
-    if (sg.score >= best * o.region_secondary_share)
+  // A block far below the best one (comments, the footer's prose) needs a
+  // larger share than one just past it (the article's text after a box).
+  const auto far = static_cast<uint32_t>(std::max(o.region_secondary_far_lines, 0));
+  for (const auto& sg : w->segments) {
+    const bool below_far = sg.begin >= w->region_end && sg.begin - w->region_end > far;
+    const double share = below_far ? o.region_secondary_far_share : o.region_secondary_share;
+    if (sg.score >= best * share)
       for (uint32_t i = sg.begin; i < sg.end; ++i) w->in_region[i] = 1;
+  }
 }
 
 }  // namespace clean

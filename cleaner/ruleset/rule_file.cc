@@ -232,10 +232,11 @@ void ParseRule(LineParser& p, const std::string& directive, int line_no, RuleFil
         std::string a = p.Word("'as'");
         if (p.ok() && a != "as") p.Error(acol, "expected 'as FIELD', got '" + a + "'");
         int fcol = p.Column();
-        if (p.ok()) r.field = p.Word("a field: date, byline, title or comments");
+        if (p.ok()) r.field = p.Word("a field: date, byline, title, comments or comments-label");
         if (p.ok() && r.field != "date" && r.field != "byline" && r.field != "title" &&
-            r.field != "comments")
-          p.Error(fcol, "unknown field '" + r.field + "' (date, byline, title, comments)");
+            r.field != "comments" && r.field != "comments-label")
+          p.Error(fcol, "unknown field '" + r.field +
+                            "' (date, byline, title, comments, comments-label)");
       }
     } else {
       ParseSection(p, r);
