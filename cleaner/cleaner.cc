@@ -71,6 +71,7 @@ bool Cleaner::Clean(std::string_view name, std::string_view bytes, CleanResult* 
   const Options& o = out->source ? out->source->options : rules_.generic().options;
   ApplyLimits(o, start);
   auto t0 = std::chrono::steady_clock::now();
+  work_.section_boxes = html ? &section_boxes_ : nullptr;
   classifier_.Classify(page_, out->source, o, &work_);
   if (html) {
     dom_.Apply(page_, html_, out->source, o, &work_, &times_);

@@ -143,6 +143,7 @@ class Cleaner {
   std::string_view over_limit_;
   HtmlReader html_reader_;
   HtmlPage html_;
+  SectionBoxes section_boxes_{html_};  // the classifier's view of html_ (section_box.h)
   DomClassifier dom_;
   StageTimes times_;
   const LineModel* model_ = nullptr;

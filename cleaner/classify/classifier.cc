@@ -96,12 +96,19 @@ uint32_t Classifier::ApplyRules(const Page& page, const Source* source, PageWork
   w->prefiltered = false;
   const Layer* layers[2] = {source ? &source->layer : nullptr, &rules_.generic().layer};
   const CompiledRule* open[2] = {nullptr, nullptr};
+  // HTML: the box that ends the open generic section (section_box.h), and
+  // the section a box ended while its own ends have not come (its lines are
+  // marked in w->past_section_box).
+  uint32_t generic_box = kNoNode;
+  const SectionBoxes* boxes = w->section_boxes;
+  const CompiledRule* boxed = nullptr;
+  w->past_section_box.assign(boxes ? page.lines.size() : 0, 0);
   HitCursor cursor(w->scan.hits);
   HitCursor limits(w->scan.limits);
   size_t n = page.lines.size();
   uint32_t classes = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    if (i > 0 && !open[0] && !open[1]) {
+    if (i > 0 && !open[0] && !open[1] && !boxed) {
       // No section open: nothing happens before the next line with a hit
       // or a limit (Describe set every line's blank flag).
       uint32_t next = std::min(cursor.Upcoming(), limits.Upcoming());
@@ -114,18 +121,23 @@ uint32_t Classifier::ApplyRules(const Page& page, const Source* source, PageWork
     limits.Seek(i);
     d.regex_limit = limits.Any();
     // Open sections end first: the end line is not part of the section.
-    for (int li = 0; li < 2; ++li) {
-      if (!open[li]) continue;
-      for (const auto& e : open[li]->ends) {
-        bool ends = (e.kind == SectionEnd::Kind::kMatch && cursor.Has(e.matcher)) ||
-                    (e.kind == SectionEnd::Kind::kBlank && blank) ||
-                    (e.kind == SectionEnd::Kind::kBody && w->kinds[i] == LineKind::kProse);
-        if (ends) {
-          open[li] = nullptr;
-          break;
-        }
-      }
+    auto ends_at = [&](const CompiledRule* r) {
+      for (const auto& e : r->ends)
+        if ((e.kind == SectionEnd::Kind::kMatch && cursor.Has(e.matcher)) ||
+            (e.kind == SectionEnd::Kind::kBlank && blank) ||
+            (e.kind == SectionEnd::Kind::kBody && w->kinds[i] == LineKind::kProse))
+          return true;
+      return false;
+    };
+    if (boxed && ends_at(boxed)) boxed = nullptr;
+    if (open[1] && boxes && !blank && w->kinds[i] == LineKind::kMedium &&
+        !boxes->Holds(generic_box, i) && !boxes->InNamedBox(i, rules_.dom_vocab())) {
+      boxed = open[1];
+      open[1] = nullptr;
     }
+    if (boxed) w->past_section_box[i] = 1;
+    for (int li = 0; li < 2; ++li)
+      if (open[li] && ends_at(open[li])) open[li] = nullptr;
     if (blank) {
       d.blank = true;
       continue;
@@ -169,6 +181,11 @@ uint32_t Classifier::ApplyRules(const Page& page, const Source* source, PageWork
       }
       if (opened) {
         open[li] = opened;
+        if (li == 1 && boxes) {
+          generic_box = boxes->BoxOf(i);
+          boxed = nullptr;
+          w->past_section_box[i] = 0;
+        }
         if (!opened->header_in_section) continue;  // `after`: the section starts below
       }
       if (!decided && open[li]) {

@@ -397,7 +397,8 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
     if (!in_main_[i]) continue;
     last_main = i;
     if (ProseKind(w->kinds[i]) && html.lines[i].link_density() < o.dom_link_density &&
-        (!w->by_rule[i] || w->decisions[i].cls == LineClass::kBody))
+        (!w->by_rule[i] || w->decisions[i].cls == LineClass::kBody) &&
+        (w->past_section_box.empty() || !w->past_section_box[i]))
       last_body = i;
   }
   // Paragraphs right after the last body line go on with the article
@@ -447,7 +448,11 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       // After the last paragraph, lists and tables of the article (steps,
       // ingredients, references) are still its body.
       bool listed = ListBlockTag(t.tag(dl.block));
-      if ((static_cast<int64_t>(i) <= tail_end || listed) && cls != LineClass::kBody &&
+      // A short line after a headline list's box, above the article's text,
+      // is no lead-in of it.
+      bool past_box = !w->past_section_box.empty() && w->past_section_box[i] && !ProseKind(k) &&
+                      article_container_ != kNoNode && i < container_first_[article_container_];
+      if ((static_cast<int64_t>(i) <= tail_end || listed) && cls != LineClass::kBody && !past_box &&
           BesideText(t, dl.block, i, last_body) && cls != LineClass::kTitle && !linky &&
           (k != LineKind::kNoWords || TableCellTag(t.tag(dl.block))) &&
           w->features.lines[i].repeats < o.repeat_min && TextBlockTag(t.tag(dl.block)))

@@ -9,6 +9,7 @@
 #include "cleaner/base/decision.h"
 #include "cleaner/classify/features.h"
 #include "cleaner/classify/matcher_scan.h"
+#include "cleaner/classify/section_box.h"
 
 namespace clean {
 
@@ -75,6 +76,12 @@ struct PageWork {
   // prefilter's candidates are there for another plan (MatcherScanner::Scan
   // `again`).
   bool prefiltered = false;
+  // Set for an HTML page: a generic section ends with its header's box.
+  const SectionBoxes* section_boxes = nullptr;
+  // HTML, per line: 1 past the box of a generic section's header, where the
+  // section would have run on without the box (the DOM pass does not take
+  // such a line before the article's text for a lead-in of it).
+  std::vector<uint8_t> past_section_box;
   // A few words, no sentence: a title or headline may look so.
   bool title_like(uint32_t i) const { return has(i, kTitleLike); }
 };
