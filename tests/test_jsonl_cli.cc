@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <tuple>
 #include <filesystem>
@@ -443,6 +444,73 @@ TEST_CASE("jsonl cli: compressed inputs and outputs, --out-dir and a report dire
   CHECK(ReadAny(od + "/a.jsonl.zst") == ref.out);
   CHECK(ReadAny(rd + "/a.jsonl.gz") == ReadFile(dir + "/a.rep"));
   CHECK(ReadFile(od + "/a.jsonl.gz").substr(0, 2) == "\x1f\x8b");
+}
+
+namespace {
+
+// How Python's gzip and zlib read a .gz file: "MEMBERS BYTES" (its members
+// counted one by one, and the decompressed size), or the error.
+std::string PythonGzip(const std::string& path) {
+  std::string script = TempDir() + "/members.py", answer = TempDir() + "/members.txt";
+  WriteFile(script,
+            "import gzip, sys, zlib\n"
+            "raw = open(sys.argv[1], 'rb').read()\n"
+            "whole = gzip.decompress(raw)\n"
+            "members, rest, size = 0, raw, 0\n"
+            "while rest:\n"
+            "    d = zlib.decompressobj(31)\n"
+            "    size += len(d.decompress(rest))\n"
+            "    assert d.eof\n"
+            "    members, rest = members + 1, d.unused_data\n"
+            "assert size == len(whole)\n"
+            "print(members, len(whole))\n");
+  std::string cmd = "python3 '" + script + "' '" + path + "' > '" + answer + "' 2>&1";
+  int status = std::system(cmd.c_str());
+  std::string got = ReadFile(answer);
+  return status == 0 ? got : "failed: " + got;
+}
+
+}  // namespace
+
+TEST_CASE("jsonl cli: a .gz output is compressed by the workers, the same bytes for any --jobs",
+          "[jsonl][cli]") {
+  // Several batches (kBatchRecords records each): each is a gzip member
+  // compressed by the worker that cleaned it, written in input order.
+  std::string in = Write("in.jsonl", DatasetJsonl(1500));
+  std::string dir = TempDir();
+  auto plain = RunClean({"--jsonl", "-q", "-j", "1", in, "-o", dir + "/plain.jsonl", "--report",
+                         dir + "/plain.report"});
+  REQUIRE_EXIT(plain, 1);
+  std::string gz1;
+  for (const char* jobs : {"1", "2", "3"}) {
+    INFO("jobs " << jobs);
+    std::string out = dir + "/j" + jobs + ".jsonl.gz", rep = dir + "/j" + jobs + ".report.gz";
+    auto r = RunClean({"--jsonl", "-q", "-j", jobs, in, "-o", out, "--report", rep});
+    REQUIRE_EXIT(r, 1);
+    if (gz1.empty()) gz1 = ReadFile(out);
+    CHECK(ReadFile(out) == gz1);
+    CHECK(ReadAny(out) == ReadFile(dir + "/plain.jsonl"));
+    CHECK(ReadAny(rep) == ReadFile(dir + "/plain.report"));
+    CHECK(std::system(("gzip -t '" + out + "' && gzip -t '" + rep + "'").c_str()) == 0);
+    CHECK_FALSE(fs::exists(out + ".tmp"));
+  }
+  std::string python = PythonGzip(dir + "/j1.jsonl.gz");
+  INFO(python);
+  unsigned members = 0;
+  size_t size = 0;
+  REQUIRE(std::sscanf(python.c_str(), "%u %zu", &members, &size) == 2);
+  CHECK(size == ReadFile(dir + "/plain.jsonl").size());
+  CHECK(members > 3);  // one per batch, not one for the whole stream
+}
+
+TEST_CASE("jsonl cli: a .gz output with no record is one empty gzip member", "[jsonl][cli]") {
+  std::string in = Write("bad.jsonl", "{\"id\": 1 \"text\": 2}\nnot json\n");
+  std::string out = TempDir() + "/none.jsonl.gz";
+  auto r = RunClean({"--jsonl", "-q", "-j", "2", in, "-o", out});
+  REQUIRE_EXIT(r, 1);
+  CHECK(ReadAny(out).empty());
+  CHECK(PythonGzip(out) == "1 0\n");
+  CHECK(std::system(("gzip -t '" + out + "'").c_str()) == 0);
 }
 
 TEST_CASE("jsonl cli: the plain mode reads and writes .gz and .zst pages", "[jsonl][cli]") {

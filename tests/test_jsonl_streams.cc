@@ -108,6 +108,41 @@ TEST_CASE("streams: concatenated gzip members and zstd frames are read in turn",
   }
 }
 
+TEST_CASE("streams: gzip chunks compressed on other threads, written in order", "[jsonl]") {
+  std::string dir = TempDir();
+  std::string a = SampleText(300000), b = SampleText(1000), c = SampleText(70000);
+  std::string error;
+  auto out = OpenOutput(dir + "/chunks.gz", &error);
+  REQUIRE(out);
+  OutputStream::ChunkCompressor zip = out->chunk_compressor();
+  REQUIRE(zip);
+  CHECK(OpenOutput(dir + "/plain.txt", &error)->chunk_compressor() == nullptr);
+  std::string za, zc, zempty, ea, ec;
+  bool ok_a = false, ok_c = false;
+  std::thread ta([&] { ok_a = zip(a, &za, &ea); });
+  std::thread tc([&] { ok_c = zip(c, &zc, &ec); });
+  ta.join();
+  tc.join();
+  REQUIRE(ok_a);
+  REQUIRE(ok_c);
+  REQUIRE(zip("", &zempty, &error));
+  CHECK(zempty.empty());
+  // A chunk's bytes depend on its data only.
+  std::string again;
+  REQUIRE(zip(a, &again, &error));
+  CHECK(again == za);
+  // Chunks and plain writes mixed: the plain write's member ends first.
+  REQUIRE(out->WriteChunk(za, &error));
+  REQUIRE(out->Write(b, &error));
+  REQUIRE(out->WriteChunk(zempty, &error));
+  REQUIRE(out->WriteChunk(zc, &error));
+  REQUIRE(out->Close(&error));
+  CHECK(ReadStream(dir + "/chunks.gz", &error) == a + b + c);
+  std::string cmd = "cd '" + dir + "' && gzip -t chunks.gz && gzip -dc chunks.gz > g.txt";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  CHECK(ReadFile(dir + "/g.txt") == a + b + c);
+}
+
 TEST_CASE("streams: truncated or corrupt input is an error, not a crash", "[jsonl]") {
   std::string dir = TempDir();
   std::string data = SampleText(100000);

@@ -1,6 +1,13 @@
 # Sourced by tools/setup and tools/test: installs what the project needs
 # from Debian's packages (only what is missing) and builds it.
 CLEAN_APT_PACKAGES="cmake g++ make pkg-config libpcre2-dev libhyperscan-dev libgumbo-dev libxml2-dev catch2 nlohmann-json3-dev python3"
+# libhs: Hyperscan is x86-64 only; elsewhere (arm64, ...), or where it is installed already,
+# its fork Vectorscan (same API and libhs.pc; the two packages conflict, so asking for
+# Hyperscan would remove it).
+if [ "$(dpkg --print-architecture 2>/dev/null || echo amd64)" != amd64 ] ||
+  dpkg-query -W -f='${Status}' libvectorscan-dev 2>/dev/null | grep -q "install ok installed"; then
+  CLEAN_APT_PACKAGES=${CLEAN_APT_PACKAGES/libhyperscan-dev/libvectorscan-dev}
+fi
 # JSONL mode, the Python module and the Dask tool (issue 4)
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES zlib1g-dev libzstd-dev zstd pybind11-dev python3-dev python3-distributed"
 # bzip2 and xz inputs (cleaner/io/bzip2_stream.cc, xz_stream.cc)

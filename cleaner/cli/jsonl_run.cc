@@ -29,6 +29,10 @@ class Watched : public OutputStream {
     return s_->Write(data, error) || Keep(*error);
   }
   bool Close(std::string* error) override { return s_->Close(error) || Keep(*error); }
+  ChunkCompressor chunk_compressor() const override { return s_->chunk_compressor(); }
+  bool WriteChunk(std::string_view chunk, std::string* error) override {
+    return s_->WriteChunk(chunk, error) || Keep(*error);
+  }
   const std::string& failure() const { return failure_; }
 
  private:

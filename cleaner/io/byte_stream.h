@@ -57,6 +57,20 @@ class OutputStream {
   // no truncated output; an output destroyed unclosed removes it. An
   // existing device or pipe, such as /dev/null, is written in place.
   virtual bool Close(std::string* error) = 0;
+
+  // Compression in independent chunks, so that threads can share it: a
+  // stream that offers it (gzip) returns its compressor; a chunk made by it
+  // from `data`, on any thread, and handed to WriteChunk in order, writes
+  // what Write(data) would (a whole gzip member: the output is the members
+  // one after another, as gzip reads them); an empty `data` makes an empty
+  // chunk. False with *error set when the compressor fails. Null when the
+  // stream has none.
+  using ChunkCompressor = bool (*)(std::string_view data, std::string* chunk, std::string* error);
+  virtual ChunkCompressor chunk_compressor() const { return nullptr; }
+  // Writes a chunk made by chunk_compressor() (only then: else as Write).
+  virtual bool WriteChunk(std::string_view chunk, std::string* error) {
+    return Write(chunk, error);
+  }
 };
 
 // How a file output is opened.

@@ -1,6 +1,7 @@
 // The zlib adapter: gzip reading (concatenated members too) and writing.
 #include <zlib.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "cleaner/io/byte_stream.h"
@@ -67,6 +68,43 @@ class GzipReader : public InputStream {
   bool empty_ = true;  // no compressed byte read yet
 };
 
+// One whole gzip member of `data` into *member (its bytes depend on `data`
+// only); an empty `data` gives an empty *member. Thread-safe.
+bool GzipMember(std::string_view data, std::string* member, std::string* error) {
+  member->clear();
+  if (data.empty()) return true;
+  z_stream z{};
+  if (deflateInit2(&z, kGzipLevel, Z_DEFLATED, kGzipWindow, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    *error = "zlib: cannot initialize";
+    return false;
+  }
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  int rc = Z_OK;
+  size_t in_left = data.size();
+  // uInt counts: data over 4 GiB goes in in parts.
+  while (rc != Z_STREAM_END) {
+    uInt in_step = static_cast<uInt>(std::min<size_t>(in_left, 1u << 30));
+    z.avail_in += in_step;  // what the step before left, if any, too
+    in_left -= in_step;
+    size_t have = member->size();
+    member->resize(have + deflateBound(&z, in_step) + 64);
+    z.next_out = reinterpret_cast<Bytef*>(member->data() + have);
+    z.avail_out = static_cast<uInt>(member->size() - have);
+    rc = deflate(&z, in_left == 0 ? Z_FINISH : Z_NO_FLUSH);
+    member->resize(member->size() - z.avail_out);
+    if (rc != Z_OK && rc != Z_STREAM_END) break;
+  }
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    *error = "zlib: deflate failed";
+    return false;
+  }
+  return true;
+}
+
+// A gzip stream written by Write (one member, finished at Close or before a
+// chunk) and by WriteChunk (members made by GzipMember); an output with no
+// byte written is one empty member, a valid gzip file.
 class GzipWriter : public OutputStream {
  public:
   explicit GzipWriter(std::unique_ptr<OutputStream> raw) : raw_(std::move(raw)), out_(kChunk) {
@@ -75,10 +113,22 @@ class GzipWriter : public OutputStream {
   ~GzipWriter() override { deflateEnd(&z_); }
 
   bool Write(std::string_view data, std::string* error) override {
+    streaming_ = true;
     return Deflate(data, Z_NO_FLUSH, error);
   }
   bool Close(std::string* error) override {
-    return Deflate({}, Z_FINISH, error) && raw_->Close(error);
+    return ((!streaming_ && members_) || Deflate({}, Z_FINISH, error)) && raw_->Close(error);
+  }
+  ChunkCompressor chunk_compressor() const override { return &GzipMember; }
+  bool WriteChunk(std::string_view chunk, std::string* error) override {
+    if (chunk.empty()) return true;
+    if (streaming_) {  // the member Write began ends first
+      if (!Deflate({}, Z_FINISH, error)) return false;
+      deflateReset(&z_);
+      streaming_ = false;
+    }
+    ++members_;
+    return raw_->Write(chunk, error);
   }
 
  private:
@@ -108,6 +158,8 @@ class GzipWriter : public OutputStream {
   std::vector<Bytef> out_;
   z_stream z_{};
   bool ok_ = false;
+  bool streaming_ = false;  // a member begun by Write is open
+  uint64_t members_ = 0;    // chunks written
 };
 
 }  // namespace

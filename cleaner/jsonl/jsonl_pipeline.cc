@@ -15,8 +15,12 @@ struct JsonlPipeline::Batch {
   uint64_t input_bytes = 0;  // the lines' bytes, '\n' included
   uint64_t first_line = 0;
   bool want_report = false;
-  // Output, filled by a worker.
+  // The compressors of the sinks that compress in chunks (out, report,
+  // rejects; null: written as is).
+  OutputStream::ChunkCompressor zip[3] = {};
+  // Output, filled by a worker: compressed already where zip[] says.
   std::string out, report, rejects;
+  std::string scratch, failure;       // compression's buffer and its first error
   std::vector<std::string> messages;  // "LINE\tproblem"
   RunStats stats;
   bool done = false;
@@ -26,6 +30,7 @@ struct JsonlPipeline::Batch {
     out.clear();
     report.clear();
     rejects.clear();
+    failure.clear();
     messages.clear();
     records = 0;
     input_bytes = 0;
@@ -71,6 +76,14 @@ void JsonlPipeline::ProcessLine(std::unique_ptr<RecordCleaner>& cleaner, std::st
   if (line.size() > kLargeRecordBytes) cleaner = NewCleaner();  // its buffers freed
 }
 
+void JsonlPipeline::Compress(Batch* b) {
+  std::string* texts[3] = {&b->out, &b->report, &b->rejects};
+  for (int i = 0; i < 3; ++i) {
+    if (!b->zip[i] || !b->failure.empty()) continue;
+    if (b->zip[i](*texts[i], &b->scratch, &b->failure)) texts[i]->swap(b->scratch);
+  }
+}
+
 std::unique_ptr<RecordCleaner> JsonlPipeline::NewCleaner() const {
   return std::make_unique<RecordCleaner>(rules_, base_, forced_, keep_, options_, digest_);
 }
@@ -95,6 +108,7 @@ void JsonlPipeline::Worker() {
       data.remove_prefix(nl + 1);
       ProcessLine(cleaner, line, line_no++, b, &message);
     }
+    Compress(b);
     {
       std::lock_guard<std::mutex> lock(mu_);
       b->done = true;
@@ -113,9 +127,16 @@ bool JsonlPipeline::Flush(Batch* b, const std::string& name, const Sinks& sinks,
     if (on_reject) on_reject(name + ":" + m);
   stats_.Merge(b->stats);
   input_bytes_ += b->input_bytes;
-  if (!sinks.out->Write(b->out, error)) return false;
-  if (sinks.report && !sinks.report->Write(b->report, error)) return false;
-  if (sinks.rejects && !sinks.rejects->Write(b->rejects, error)) return false;
+  if (!b->failure.empty()) {
+    *error = b->failure;
+    return false;
+  }
+  auto put = [&](OutputStream* sink, int i, const std::string& text) {
+    return !sink || (b->zip[i] ? sink->WriteChunk(text, error) : sink->Write(text, error));
+  };
+  if (!put(sinks.out, 0, b->out) || !put(sinks.report, 1, b->report) ||
+      !put(sinks.rejects, 2, b->rejects))
+    return false;
   if (on_progress) on_progress(stats_, input_bytes_);
   return true;
 }
@@ -139,11 +160,14 @@ bool JsonlPipeline::Run(const std::string& name, LineReader* in, const Sinks& si
     b->Reset();
     b->first_line = line_no;
     b->want_report = sinks.report != nullptr;
+    OutputStream* outs[3] = {sinks.out, sinks.report, sinks.rejects};
+    for (int i = 0; i < 3; ++i) b->zip[i] = outs[i] ? outs[i]->chunk_compressor() : nullptr;
     return b;
   };
   // A batch that held a large record is not kept for reuse: its buffers go.
   auto recycle = [&](std::unique_ptr<Batch> b) {
-    if (b->data.capacity() + b->out.capacity() + b->report.capacity() + b->rejects.capacity() <=
+    if (b->data.capacity() + b->out.capacity() + b->report.capacity() + b->rejects.capacity() +
+            b->scratch.capacity() <=
         kLargeRecordBytes)
       free_.push_back(std::move(b));
   };
@@ -161,6 +185,7 @@ bool JsonlPipeline::Run(const std::string& name, LineReader* in, const Sinks& si
   };
   auto submit = [&] {
     if (inline_) {  // cleaned already: written at once
+      Compress(current.get());
       current->done = true;
       ok = Flush(current.get(), name, sinks, error);
       recycle(std::move(current));

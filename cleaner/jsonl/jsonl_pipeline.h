@@ -1,8 +1,10 @@
 // Streams JSONL through worker threads: the calling thread reads lines and
 // writes results, N workers clean batches of records, each with its own
 // RecordCleaner (the rules are shared read-only). With one job there is no
-// worker: the calling thread cleans each line where the reader holds it. Results are written in
-// input order, so the output bytes are the same for any number of workers;
+// worker: the calling thread cleans each line where the reader holds it. A sink that compresses in
+// chunks (gzip) gets each batch's output compressed by the worker that cleaned it, a chunk per
+// batch. Results are written in input order, so the output bytes are the same for any number of
+// workers;
 // at most a window of batches (kWindowPerJob per worker, kWindowPerJob *
 // kBatchBytes input bytes per worker, or one larger batch alone) is in
 // flight, so memory stays bounded whatever the input's size.
@@ -69,6 +71,9 @@ class JsonlPipeline {
   void ProcessLine(std::unique_ptr<RecordCleaner>& cleaner, std::string_view line, uint64_t line_no,
                    Batch* b, std::string* message);
   std::unique_ptr<RecordCleaner> NewCleaner() const;
+  // Compresses the batch's outputs whose sinks compress in chunks (each
+  // batch one chunk, so the bytes do not depend on the number of workers).
+  static void Compress(Batch* b);
   bool Flush(Batch* b, const std::string& name, const Sinks& sinks, std::string* error);
 
   const RuleSet& rules_;

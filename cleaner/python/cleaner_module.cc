@@ -13,6 +13,7 @@
 
 #include "cleaner/cli/batch.h"
 #include "cleaner/cli/jsonl_run.h"
+#include "cleaner/html/charset.h"
 #include "cleaner/io/byte_stream.h"
 #include "cleaner/report/report.h"
 #include "cleaner/report/span_report.h"
@@ -62,15 +63,20 @@ class PyCleaner {
   }
 
   // `html`: None reads the input as `clean --input auto` does (by the name's
-  // extension and the bytes), True as HTML, False as text.
+  // extension and the bytes), True as HTML, False as text. `encoding`: None
+  // finds the charset as the CLI does, else the page is decoded from it (as
+  // `--encoding NAME`; a charset iconv does not know is a ValueError).
   PyResult Clean(const std::string& text, py::object html, py::object url, const std::string& name,
-                 bool want_spans) {
+                 bool want_spans, py::object encoding) {
     const clean::Source* hint = nullptr;
     if (!url.is_none())
       hint = clean::SourceForHost(*rules_, clean::UrlHost(url.cast<std::string>()));
     const clean::InputFormat format = html.is_none()      ? clean::InputFormat::kAuto
                                       : html.cast<bool>() ? clean::InputFormat::kHtml
                                                           : clean::InputFormat::kText;
+    std::string charset = encoding.is_none() ? "" : encoding.cast<std::string>();
+    if (!encoding.is_none() && !clean::CharsetKnown(charset))
+      throw py::value_error("encoding: unknown charset '" + charset + "' (see iconv --list)");
     std::string out, report, error, source, language, span_line;
     std::vector<clean::CodePointSpan> spans;
     std::vector<std::pair<int, uint32_t>> decided;  // class, decider per spanned line
@@ -80,6 +86,7 @@ class PyCleaner {
       std::unique_ptr<clean::Cleaner> c = Borrow();
       clean::CleanResult r;
       c->set_input_format(format);
+      c->set_encoding(charset);  // "" for a pooled cleaner a forced one used before
       ok = c->Clean(name, text, &r, &error, hint, "domain");
       if (ok) {
         clean::WriteCleanText(r, keep_, &out);
@@ -248,9 +255,12 @@ PYBIND11_MODULE(_core, m) {
            "rules_dir: the rules directory; keep: classes to keep besides body.")
       .def("clean", &PyCleaner::Clean, py::arg("text"), py::arg("html") = py::none(),
            py::arg("url") = py::none(), py::arg("name") = "<python>", py::arg("spans") = false,
+           py::arg("encoding") = py::none(),
            "Cleans one page; releases the GIL. html: None detects it (as --input auto), "
            "True/False force it. url: its host picks the source by the rule files' domains. "
-           "name: the report's input name. spans: also the lines' spans.")
+           "name: the report's input name. spans: also the lines' spans. encoding: the "
+           "charset the page is decoded from (as --encoding NAME; None: found as the CLI "
+           "does).")
       .def("clean_jsonl", &PyCleaner::CleanJsonl, py::arg("input"), py::arg("output"),
            py::arg("report") = py::none(), py::arg("rejects") = py::none(),
            py::arg("text_field") = "text", py::arg("id_field") = "id",

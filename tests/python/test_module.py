@@ -9,6 +9,7 @@ import glob
 import gzip
 import json
 import os
+import re
 import subprocess
 import tempfile
 import threading
@@ -32,6 +33,29 @@ def cli(*args, stdin=None):
 def read_text(path):
     with open(path, "rb") as f:
         return f.read().decode("utf-8", errors="replace")
+
+
+def cp1252_page():
+    """(bytes, words): the first dataset HTML page (else fixture) whose text
+    windows-1252 encodes and that has accented words, re-encoded in
+    windows-1252 with its charset declarations replaced by one for it;
+    words: some of its words with a letter outside ASCII. None if none."""
+    pages = sorted(glob.glob(os.path.join(os.environ["CLEAN_SHARED_DIR"],
+                                          "datasets/trafilatura-eval/html/*.html.gz"))) or \
+        sorted(glob.glob(os.path.join(os.environ["CLEAN_ROOT"], "fixtures/*/*/input.html")))
+    for path in pages:
+        with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:
+            html = f.read().decode("utf-8", errors="replace")
+        words = sorted({w for w in re.findall(r"\w*[\u00c0-\u00ff]\w*", html) if len(w) > 4})
+        if len(words) < 10:
+            continue
+        html = re.sub(r"(?i)charset\s*=\s*[\"']?[\w-]+", "charset=windows-1252", html)
+        try:
+            raw = ('<meta charset="windows-1252">\n' + html).encode("windows-1252")
+        except UnicodeEncodeError:
+            continue
+        return raw, words[:50]
+    return None
 
 
 class ModuleTest(unittest.TestCase):
@@ -103,6 +127,45 @@ class ModuleTest(unittest.TestCase):
                 r = self.c.clean(html, html=True, name=path)
                 self.assertEqual(r.text.encode("utf-8"), run.stdout)
                 self.assertIn("html", r.report)
+
+    def test_encoding_forces_the_charset_as_the_cli(self):
+        # A real page's text in windows-1252 bytes: its own declaration
+        # replaced by windows-1252's (found by "declared"), then the same
+        # bytes forced to windows-1251, as `clean --encoding windows-1251`.
+        page = cp1252_page()
+        self.assertIsNotNone(page, "no dataset page has text windows-1252 can encode")
+        raw, words = page
+        declared = self.c.clean(raw, html=True)
+        self.assertEqual(declared.charset["name"], "windows-1252")
+        self.assertEqual(declared.charset["found_by"], "declared")
+        self.assertEqual(declared.charset, declared.report["html"]["charset"])
+        self.assertTrue(any(w in declared.text for w in words), words)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "page.html")
+            with open(path, "wb") as f:
+                f.write(raw)
+            for encoding in ("windows-1251", "windows-1252"):
+                with self.subTest(encoding=encoding):
+                    rep = os.path.join(d, "r.json")
+                    run = cli("-q", "--encoding", encoding, path, "--report", rep)
+                    self.assertEqual(run.returncode, 0, run.stderr)
+                    r = self.c.clean(raw, html=True, name=path, encoding=encoding)
+                    self.assertEqual(r.text.encode("utf-8"), run.stdout)
+                    with open(rep, encoding="utf-8") as f:
+                        self.assertEqual(r.report, json.load(f))
+                    self.assertEqual(r.charset, {"name": encoding, "found_by": "forced",
+                                                 "replaced": 0})
+                    self.assertEqual(clean_lines.extract(raw, html=True, encoding=encoding),
+                                     r.text)
+                    self.assertEqual(clean_lines.clean(raw, html=True, encoding=encoding).text,
+                                     r.text)
+            forced = self.c.clean(raw, html=True, encoding="windows-1251")
+            self.assertNotEqual(forced.text, declared.text)
+            self.assertFalse(any(w in forced.text for w in words))
+        # The pooled cleaner forgets a forced charset: the next call finds it.
+        self.assertEqual(self.c.clean(raw, html=True).text, declared.text)
+        with self.assertRaisesRegex(ValueError, "unknown charset 'no-such-charset'"):
+            self.c.clean(raw, encoding="no-such-charset")
 
     def test_clean_jsonl_equals_the_cli(self):
         with tempfile.TemporaryDirectory() as d:

@@ -4,6 +4,7 @@ every removed line (the Python face of the `clean` CLI; see README.md).
     import clean_lines
     text = clean_lines.extract(html_or_text)          # the clean text
     r = clean_lines.clean(html_or_text)               # text, report, source, language, metadata
+    r = clean_lines.clean(page_bytes, encoding="windows-1252")  # as clean --encoding
     c = clean_lines.Cleaner(source=None, rules_dir=None, keep=())   # rules loaded once
 
 A str or bytes is the page itself (HTML detected as `clean --input auto`
@@ -45,7 +46,10 @@ class Result:
     report (the per-page report as a dict, rules/README.md), source (the
     rules' source name or None), language (the stop-word language or None),
     metadata (an HTML page's title, date, author, canonical_url, site_name
-    and domain, those it has; {} for text), html (read as HTML)."""
+    and domain, those it has; {} for text), html (read as HTML), charset
+    (an HTML page's {"name": the charset it was decoded from, "found_by":
+    "forced" for encoding=, else "bom", "utf-8", "declared", "detected" or
+    "fallback"}; None for text)."""
 
     __slots__ = ("_r",)
 
@@ -57,6 +61,11 @@ class Result:
     source = property(lambda self: self._r.source)
     language = property(lambda self: self._r.language)
     html = property(lambda self: self._r.html)
+
+    @property
+    def charset(self):
+        c = self._r.report.get("html", {}).get("charset")
+        return dict(c) if c is not None else None
 
     @property
     def metadata(self):
@@ -122,18 +131,22 @@ class Cleaner:
     def sources(self):
         return self._core.sources
 
-    def clean(self, page, html=None, url=None, name=None):
+    def clean(self, page, html=None, url=None, name=None, encoding=None):
         """Cleans one page (str/bytes, or a path: os.PathLike); returns a
         Result. html: None detects HTML as `clean --input auto` (by a
         path's .html/.htm extension, else by the bytes), True/False force.
-        url: its host picks the source by the rule files' domains."""
+        url: its host picks the source by the rule files' domains.
+        encoding: the charset (an iconv name: "windows-1252", "shift_jis",
+        ...) bytes are decoded from, as `clean --encoding NAME`; None finds
+        it (HTML: BOM, UTF-8, declared, libuchardet's guess, else
+        windows-1252; text: UTF-8). An unknown name raises ValueError."""
         data, path = _read(page)
         return Result(self._core.clean(data, html=html, url=url,
-                                       name=name or path or "<python>"))
+                                       name=name or path or "<python>", encoding=encoding))
 
-    def extract(self, page, html=None, url=None):
+    def extract(self, page, html=None, url=None, encoding=None):
         """The clean text alone (trafilatura's extract shape)."""
-        return self.clean(page, html=html, url=url).text
+        return self.clean(page, html=html, url=url, encoding=encoding).text
 
     def spans(self, page, html=None, url=None):
         """[(start, end, class, rule)] for every non-blank line of the page,
@@ -178,15 +191,16 @@ def _default_cleaner():
     return _default
 
 
-def clean(page, html=None, url=None, source=None, keep=()):
+def clean(page, html=None, url=None, source=None, keep=(), encoding=None):
     """Cleans one page with the package's rules; see Cleaner.clean."""
     c = Cleaner(source=source, keep=keep) if source or keep else _default_cleaner()
-    return c.clean(page, html=html, url=url)
+    return c.clean(page, html=html, url=url, encoding=encoding)
 
 
-def extract(page, html=None, url=None):
-    """The clean text of one page (HTML or text) with the package's rules."""
-    return _default_cleaner().extract(page, html=html, url=url)
+def extract(page, html=None, url=None, encoding=None):
+    """The clean text of one page (HTML or text) with the package's rules;
+    encoding: as Cleaner.clean's."""
+    return _default_cleaner().extract(page, html=html, url=url, encoding=encoding)
 
 
 class DatatroveExtractor:
