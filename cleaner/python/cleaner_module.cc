@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cleaner/classify/line_model.h"
 #include "cleaner/cli/batch.h"
 #include "cleaner/cli/jsonl_run.h"
 #include "cleaner/html/charset.h"
@@ -44,7 +45,8 @@ struct PyResult {
 
 class PyCleaner {
  public:
-  PyCleaner(py::object source, py::object rules_dir, std::vector<std::string> keep) {
+  PyCleaner(py::object source, py::object rules_dir, std::vector<std::string> keep,
+            py::object model) {
     std::string dir =
         rules_dir.is_none() ? clean::DefaultRulesDir() : py::str(rules_dir).cast<std::string>();
     clean::Diagnostics diags;
@@ -59,6 +61,14 @@ class PyCleaner {
       auto c = clean::ParseClass(k);
       if (!c) throw py::value_error("unknown class '" + k + "'");
       keep_.keep[static_cast<int>(*c)] = true;
+    }
+    if (!model.is_none()) {  // as --model PATH
+      const std::string path = py::str(model).cast<std::string>();
+      clean::Diagnostics model_diags;
+      if (!(model_ = clean::LineModel::Load(path, &model_diags)))
+        throw py::value_error("cannot load the model " + path + ":\n" + model_diags.Format());
+      model_decider_ = rules_->AddDecider(clean::Decider::Make(
+          clean::Decider::Kind::kModel, model_->id(), model_->file(), model_->name_line()));
     }
   }
 
@@ -143,6 +153,8 @@ class PyCleaner {
     if (!url_field.is_none()) o.url_field = url_field.cast<std::string>();
     if (!source_field.is_none()) o.source_field = source_field.cast<std::string>();
     std::string error;
+    o.model = model_.get();
+    o.model_decider = model_decider_;
     if (!clean::CheckJsonlOptions(o, &error)) throw py::value_error(error);
     std::string report_path = report.is_none() ? "" : report.cast<std::string>();
     std::string rejects_path = rejects.is_none() ? "" : rejects.cast<std::string>();
@@ -200,7 +212,9 @@ class PyCleaner {
         return c;
       }
     }
-    return std::make_unique<clean::Cleaner>(*rules_, base_, forced_);
+    auto c = std::make_unique<clean::Cleaner>(*rules_, base_, forced_);
+    if (model_) c->set_model(model_.get(), model_decider_);
+    return c;
   }
   void Return(std::unique_ptr<clean::Cleaner> c) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -209,6 +223,8 @@ class PyCleaner {
 
   clean::Options base_;
   std::unique_ptr<clean::RuleSet> rules_;
+  std::unique_ptr<clean::LineModel> model_;  // model=, or none
+  uint32_t model_decider_ = 0;
   const clean::Source* forced_ = nullptr;
   clean::KeepSet keep_;
   std::mutex mu_;
@@ -248,11 +264,12 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("attributes", &PyResult::attributes,
                     "with spans=True, the span report's attributes (dolma's shape), or None");
   py::class_<PyCleaner>(m, "Cleaner")
-      .def(py::init<py::object, py::object, std::vector<std::string>>(),
+      .def(py::init<py::object, py::object, std::vector<std::string>, py::object>(),
            py::arg("source") = py::none(), py::arg("rules_dir") = py::none(),
-           py::arg("keep") = std::vector<std::string>(),
+           py::arg("keep") = std::vector<std::string>(), py::arg("model") = py::none(),
            "Loads the rules once. source: force a source's rules (default: detect); "
-           "rules_dir: the rules directory; keep: classes to keep besides body.")
+           "rules_dir: the rules directory; keep: classes to keep besides body; model: "
+           "a trained line scorer's file (as --model PATH; default none).")
       .def("clean", &PyCleaner::Clean, py::arg("text"), py::arg("html") = py::none(),
            py::arg("url") = py::none(), py::arg("name") = "<python>", py::arg("spans") = false,
            py::arg("encoding") = py::none(),

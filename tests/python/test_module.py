@@ -167,6 +167,43 @@ class ModuleTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "unknown charset 'no-such-charset'"):
             self.c.clean(raw, encoding="no-such-charset")
 
+    def test_model_as_the_cli(self):
+        # A one-split model that vetoes every line the heuristics keep
+        # (threshold 1): model= gives `clean --model`'s bytes, pages and
+        # JSONL alike, survives pickling, and a bad file is a ValueError.
+        import pickle
+        tiny = ("clean-model 1\nname tiny\ninput text\nthreshold 1\nbase 0.25\n"
+                "features 1\nfeature chars_log\ntrees 1\ntree 3\n"
+                "node 0 split 0 2.5 1 2\nnode 1 leaf -3\nnode 2 leaf 1\nend\n")
+        with tempfile.TemporaryDirectory() as d:
+            model = os.path.join(d, "tiny.model")
+            with open(model, "w") as f:
+                f.write(tiny)
+            m = clean_lines.Cleaner(model=model)
+            for path in PAGES[::60]:
+                with self.subTest(page=os.path.basename(path)):
+                    run = cli("-q", "--model", model, path)
+                    self.assertEqual(run.returncode, 0, run.stderr)
+                    self.assertEqual(m.clean(read_text(path), name=path).text.encode("utf-8"),
+                                     run.stdout)
+            page = read_text(PAGES[0])
+            self.assertNotEqual(m.extract(page), self.c.extract(page))
+            self.assertEqual(pickle.loads(pickle.dumps(m)).extract(page), m.extract(page))
+            self.assertTrue(any(l["rule"] == "model.tiny" for l in m.clean(page).report["removed"]))
+            src, out = os.path.join(d, "in.jsonl"), os.path.join(d, "out.jsonl")
+            with open(src, "w", encoding="utf-8") as f:
+                f.write(json.dumps({"id": "a", "text": page}) + "\n")
+            m.clean_jsonl(src, out)
+            with open(out, encoding="utf-8") as f:
+                rec = json.loads(f.readline())
+            self.assertEqual(rec["clean"]["model"]["name"], "model.tiny")
+            self.assertEqual(rec["text"], m.extract(page))
+            bad = os.path.join(d, "bad.model")
+            with open(bad, "w") as f:
+                f.write("clean-model 1\nname bad\n")
+            with self.assertRaises(ValueError):
+                clean_lines.Cleaner(model=bad)
+
     def test_clean_jsonl_equals_the_cli(self):
         with tempfile.TemporaryDirectory() as d:
             src = os.path.join(d, "in.jsonl")

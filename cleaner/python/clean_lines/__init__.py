@@ -81,12 +81,13 @@ _loaded = {}
 _loaded_lock = threading.Lock()
 
 
-def _core_cleaner(rules_dir, source, keep):
-    key = (rules_dir, source, keep)
+def _core_cleaner(rules_dir, source, keep, model=None):
+    key = (rules_dir, source, keep, model)
     with _loaded_lock:
         core = _loaded.get(key)
         if core is None:
-            core = _core.Cleaner(source=source, rules_dir=rules_dir, keep=list(keep))
+            core = _core.Cleaner(source=source, rules_dir=rules_dir, keep=list(keep),
+                                 model=model)
             _loaded[key] = core
         return core
 
@@ -106,26 +107,30 @@ def _read(page):
 class Cleaner:
     """Loads the rules once. source: force a source's rules (default: detect
     by fingerprints, or by url); rules_dir: a rules directory (default: the
-    package's); keep: classes to keep besides body."""
+    package's); keep: classes to keep besides body; model: a trained line
+    scorer's file (as `clean --model PATH`; default none)."""
 
-    def __init__(self, source=None, rules_dir=None, keep=()):
+    def __init__(self, source=None, rules_dir=None, keep=(), model=None):
         if isinstance(keep, str):
             keep = [k for k in keep.split(",") if k]
         self.source = source
         self.rules_dir = os.path.abspath(os.fspath(rules_dir)) if rules_dir else RULES_DIR
         self.keep = tuple(keep)
-        self._core = _core_cleaner(self.rules_dir, self.source, self.keep)
+        self.model = os.path.abspath(os.fspath(model)) if model else None
+        self._core = _core_cleaner(self.rules_dir, self.source, self.keep, self.model)
 
     def __getstate__(self):
-        return {"source": self.source, "rules_dir": self.rules_dir, "keep": self.keep}
+        return {"source": self.source, "rules_dir": self.rules_dir, "keep": self.keep,
+                "model": self.model}
 
     def __setstate__(self, state):
         self.source, self.rules_dir, self.keep = state["source"], state["rules_dir"], state["keep"]
-        self._core = _core_cleaner(self.rules_dir, self.source, self.keep)
+        self.model = state.get("model")
+        self._core = _core_cleaner(self.rules_dir, self.source, self.keep, self.model)
 
     def __repr__(self):
-        return "clean_lines.Cleaner(source=%r, rules_dir=%r, keep=%r)" % (
-            self.source, self.rules_dir, self.keep)
+        return "clean_lines.Cleaner(source=%r, rules_dir=%r, keep=%r, model=%r)" % (
+            self.source, self.rules_dir, self.keep, self.model)
 
     @property
     def sources(self):
