@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "cleaner/base/heuristics.h"
+#include "cleaner/classify/section_box.h"
 #include "cleaner/match/xml_tree.h"
 
 namespace clean {
@@ -31,22 +32,6 @@ bool ListBlockTag(std::string_view t) {
 // Table cells: inside the main element, one of numbers only is a figure of
 // a body table, not a no-words line.
 bool TableCellTag(std::string_view t) { return t == "td" || t == "th"; }
-
-// The element whose children a block is one of: its parent, or above a
-// chain of wrappers that each hold it alone (a paragraph per <div>).
-uint32_t BlockContainer(const DomTree& t, uint32_t block, uint32_t stop) {
-  uint32_t n = block;
-  while (n != stop && t.node(n).parent != kNoNode) {
-    uint32_t parent = t.node(n).parent;
-    uint32_t elements = 0;
-    for (uint32_t c = t.node(parent).first_child; c != kNoNode && elements < 2;
-         c = t.node(c).next_sibling)
-      elements += t.is_element(c);
-    if (elements > 1 || parent == stop) return parent;
-    n = parent;
-  }
-  return n;
-}
 
 // The parts of a table, where the cells of a layout table meet.
 bool LayoutTableTag(std::string_view t) {

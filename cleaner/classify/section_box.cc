@@ -2,19 +2,22 @@
 
 namespace clean {
 
-uint32_t SectionBoxes::BoxOf(uint32_t header) const {
-  const DomTree& t = html_.tree;
-  uint32_t n = html_.lines[header].block;
-  while (n != kNoNode && t.node(n).parent != kNoNode) {
+uint32_t BlockContainer(const DomTree& t, uint32_t block, uint32_t stop) {
+  uint32_t n = block;
+  while (n != stop && t.node(n).parent != kNoNode) {
     uint32_t parent = t.node(n).parent;
     uint32_t elements = 0;
     for (uint32_t c = t.node(parent).first_child; c != kNoNode && elements < 2;
          c = t.node(c).next_sibling)
       elements += t.is_element(c);
-    if (elements > 1) return parent;
+    if (elements > 1 || parent == stop) return parent;
     n = parent;
   }
   return n;
+}
+
+uint32_t SectionBoxes::BoxOf(uint32_t header) const {
+  return BlockContainer(html_.tree, html_.lines[header].block, kNoNode);
 }
 
 bool SectionBoxes::Holds(uint32_t box, uint32_t line) const {

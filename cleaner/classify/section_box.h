@@ -14,6 +14,11 @@
 
 namespace clean {
 
+// The element whose children a block is one of: its parent, or above a
+// chain of wrappers that each hold it alone (a paragraph per <div>); not
+// above `stop` (kNoNode: the root).
+uint32_t BlockContainer(const DomTree& t, uint32_t block, uint32_t stop);
+
 class SectionBoxes {
  public:
   explicit SectionBoxes(const HtmlPage& html) : html_(html) {}
