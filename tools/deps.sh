@@ -17,6 +17,10 @@ CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES libbz2-dev liblzma-dev"
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES libuchardet-dev"
 # pip's install of the package into a venv, offline (issue 17; setup.py)
 CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES python3-venv python3-pip python3-setuptools python3-wheel"
+# ccache: the pip build of the Python module (setup.py, tests/python/
+# test_installed.py) compiles the same library objects as build/ and takes
+# them from the cache instead of compiling them again; rebuilds are quicker.
+CLEAN_APT_PACKAGES="$CLEAN_APT_PACKAGES ccache"
 # The test suite's extra tools, installed by tools/test (not tools/setup):
 # zsh, to syntax-check the installed zsh completion (tests/install).
 # bzip2 and xz, to make the compressed inputs of tests/test_input_tree.cc.
@@ -45,9 +49,17 @@ clean_install_deps() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# clean_launcher: the CMake flags that compile through ccache, where installed.
+clean_launcher() {
+  command -v ccache >/dev/null &&
+    echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache"
+  return 0
+}
+
 clean_build() {
   local root=$1
-  cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  # shellcheck disable=SC2046
+  cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release $(clean_launcher) >/dev/null
   cmake --build "$root/build" -j"$(nproc)" 2>&1 | grep -E "error|warning|Error" >&2 || true
   [ -x "$root/build/clean" ] || { echo "clean: the build failed" >&2; return 1; }
 }
@@ -62,7 +74,7 @@ clean_build_sanitized() {
   local root=$1
   CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
-    -DCLEAN_SANITIZE=ON -DCLEAN_FUZZ=ON -DCLEAN_PYTHON=OFF >/dev/null
+    -DCLEAN_SANITIZE=ON -DCLEAN_FUZZ=ON -DCLEAN_PYTHON=OFF $(clean_launcher) >/dev/null
   cmake --build "$root/build-asan" -j"$(nproc)" 2>&1 | grep -E "error|warning|Error" >&2 || true
   [ -x "$root/build-asan/clean" ] || { echo "clean: the sanitizer build failed" >&2; return 1; }
 }
