@@ -42,6 +42,9 @@ struct Site {
   std::vector<std::string> templates;  // one text of each template line
   std::vector<std::string> articles;   // every article line of every page
   std::vector<SynPage> pages;
+  // A site with a block: a fixed opener, changing teasers, a fixed closer.
+  std::string opener, closer;
+  std::vector<std::string> block;  // every teaser of every page
 };
 
 std::string Cap(std::string s) {
@@ -50,8 +53,10 @@ std::string Cap(std::string s) {
 }
 
 // Site s of the corpus, `pages` pages; the same arguments give the same site.
-Site MakeSite(int s, int pages) {
-  std::mt19937 rng(1000 + s);
+// `block`: below the comments count, a "Most read" header, two to five
+// teasers that change from page to page, and a fixed closing link.
+Site MakeSite(int s, int pages, bool block = false) {
+  std::mt19937 rng(1000 + s), block_rng(5000 + s);
   auto word = [&] { return std::string(kWords[rng() % std::size(kWords)]); };
   Site site;
   const std::string name = Cap(word()) + " " + Cap(word()) + " " + std::to_string(s);
@@ -63,6 +68,10 @@ Site MakeSite(int s, int pages) {
     teasers.push_back(Cap(word()) + " " + word() + " plans for the " + word() + " near " + name);
   std::vector<std::string> footer = {"© 2008 " + name + " Media. All rights reserved.",
                                      "About " + name, "Contact the " + name + " newsroom"};
+  if (block) {
+    site.opener = "Most read on " + name;
+    site.closer = "See all the most read stories of " + name;
+  }
   for (int p = 0; p < pages; ++p) {
     std::string byline = "Posted by " + name + " staff / " + kMonths[(p + s) % 6] + " " +
                          std::to_string(1 + p % 28) + ", 2008";
@@ -87,6 +96,18 @@ Site MakeSite(int s, int pages) {
       site.articles.push_back(para);
     }
     lines.push_back(comments);
+    if (block) {
+      lines.push_back(site.opener);
+      const int n = 2 + static_cast<int>(block_rng() % 4);
+      for (int t = 0; t < n; ++t) {
+        std::string teaser = Cap(kWords[block_rng() % std::size(kWords)]);
+        for (int w = 0; w < 4; ++w)
+          teaser += std::string(" ") + kWords[block_rng() % std::size(kWords)];
+        lines.push_back(teaser + " " + std::to_string(p * 10 + t));
+        site.block.push_back(lines.back());
+      }
+      lines.push_back(site.closer);
+    }
     for (const auto& t : teasers) lines.push_back(t);
     for (const auto& f : footer) lines.push_back(f);
     std::string text;
@@ -98,6 +119,10 @@ Site MakeSite(int s, int pages) {
       site.templates.push_back(comments);
       site.templates.insert(site.templates.end(), teasers.begin(), teasers.end());
       site.templates.insert(site.templates.end(), footer.begin(), footer.end());
+      if (block) {
+        site.templates.push_back(site.opener);
+        site.templates.push_back(site.closer);
+      }
     }
   }
   return site;
@@ -173,7 +198,7 @@ TEST_CASE("learn: a host's source is its registered domain", "[learn]") {
 
 TEST_CASE("learn: a synthetic corpus gives back every template line, no article line", "[learn]") {
   std::vector<Site> sites;
-  for (int s = 0; s < 6; ++s) sites.push_back(MakeSite(s, 12));
+  for (int s = 0; s < 8; ++s) sites.push_back(MakeSite(s, 12, s >= 6));
   LearnOptions o;
   Learner learner(ProjectRules(), Vocab(), o);
   std::string err;
@@ -213,13 +238,38 @@ TEST_CASE("learn: a synthetic corpus gives back every template line, no article 
       if (l.text.find(" plans for the ") != std::string::npos)
         CHECK(l.cls == LineClass::kHeadlineList);
     }
+    // The block is a section from its opener to its closer, and no section
+    // (the block sites' only one, none elsewhere) holds an article line on
+    // any page: the lines after its opener, up to its closer.
+    CHECK(it->sections.size() == (site.opener.empty() ? 0u : 1u));
+    for (const LearnedSection& sec : it->sections) {
+      const LearnedLine& opener = it->lines[sec.opener];
+      const LearnedLine& closer = it->lines[sec.closer];
+      CHECK(opener.text == site.opener);
+      CHECK(closer.text == site.closer);
+      CHECK(sec.cls == LineClass::kHeadlineList);
+      CHECK(sec.pages >= 4);
+      CHECK(std::count(site.block.begin(), site.block.end(), sec.example) == 1);
+      const std::set<std::string> articles(site.articles.begin(), site.articles.end());
+      for (const SynPage& p : site.pages) {
+        bool inside = false;
+        for (const std::string& line : SplitLines(p.text)) {
+          if (inside && Key(line) == closer.key) inside = false;
+          if (inside) {
+            INFO("inside the section: " << line);
+            CHECK_FALSE(articles.count(line));
+          }
+          if (Key(line) == opener.key) inside = true;
+        }
+      }
+    }
   }
 }
 
 TEST_CASE("learn: written files load, pass their expectations, rerun byte-identical",
           "[learn][cli]") {
   std::vector<Site> sites;
-  for (int s = 10; s < 14; ++s) sites.push_back(MakeSite(s, 10));
+  for (int s = 10; s < 14; ++s) sites.push_back(MakeSite(s, 10, s >= 12));
   const std::string dir = TempDir();
   const std::string corpus = WriteIn(dir, "corpus.jsonl", Jsonl(sites));
   const std::string a = dir + "/a", b = dir + "/b";
@@ -237,17 +287,20 @@ TEST_CASE("learn: written files load, pass their expectations, rerun byte-identi
     CHECK(text.find("domain " + s.domain + "\n") != std::string::npos);
     CHECK(text.find("line learned." + s.domain + ".1 ") != std::string::npos);
     CHECK(text.find("# thresholds: --min-pages 5 --min-share 0.3") != std::string::npos);
+    CHECK((text.find("\nsection learned." + s.domain) != std::string::npos) == !s.opener.empty());
   }
   r = RunClean({"--rules-extra", a, "--check-rules"});
   REQUIRE_EXIT(r, 0);
   CHECK(r.out.find("expectation(s) passed") != std::string::npos);
 
-  // Cleaned with them, no template line is left and every paragraph stays.
+  // Cleaned with them, no template line nor block teaser is left and every
+  // paragraph stays.
   r = RunClean({"--jsonl", "-q", "--url-field", "url", "--rules-extra", a, corpus});
   REQUIRE_EXIT(r, 0);
   std::set<std::string> templates, paragraphs;
   for (const Site& s : sites) {
     for (const auto& t : s.templates) templates.insert(Key(t));
+    for (const auto& t : s.block) templates.insert(Key(t));
     for (const auto& p : s.articles)
       if (p.ends_with(".")) paragraphs.insert(p);
   }

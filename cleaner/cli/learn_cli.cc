@@ -42,7 +42,9 @@ const char kHelp[] =
     "recurs on its pages (exactly or up to digits and dates), its class guessed\n"
     "from the classifier and the line's place (navigation above the article,\n"
     "headline_list for runs of headlines below it, ad/meta from the vocabulary\n"
-    "rules/learn/vocabulary.txt), and an `expect` line for each. A recurring line\n"
+    "rules/learn/vocabulary.txt), a `section` rule where two recurring lines\n"
+    "enclose a block of changing lines (a \"Most read\" header, its teasers, a fixed\n"
+    "line after them), and an `expect` line for each. A recurring line\n"
     "the classifier kept as body on most pages is written commented out. Use the\n"
     "files with `clean --rules-extra DIR`. INPUTs: files (text or HTML),\n"
     "directories, or JSONL records (--jsonl, or names ending in .jsonl, .jsonl.gz,\n"
@@ -68,6 +70,10 @@ const char kHelp[] =
     "  --max-lines N           distinct lines counted per source (default: 4096)\n"
     "  --max-lines-total N     distinct lines counted in all (default: 2000000)\n"
     "  --max-rules N           rules written per source at most (default: 400)\n"
+    "  --section-min-lines N   a section is learned where two recurring lines enclose\n"
+    "                          at least N changing lines, none body, title or prose,\n"
+    "                          on --min-share of the pages (default: 2)\n"
+    "  --section-max-lines N   ... and at most N of them (default: 40)\n"
     "  -q, --quiet             no summary, only errors\n"
     "  -h, --help              show this help and exit\n"
     "\n"
@@ -171,6 +177,12 @@ bool Parse(int argc, char** argv, LearnCli* o, std::string* err) {
     } else if (a == "--max-rules") {
       if (!Number(v, "learn: --max-rules", 1, 10000, &x, err)) return false;
       o->learn.max_rules = static_cast<int>(x);
+    } else if (a == "--section-min-lines") {
+      if (!Number(v, "learn: --section-min-lines", 1, 10000, &x, err)) return false;
+      o->learn.section_min_lines = static_cast<int>(x);
+    } else if (a == "--section-max-lines") {
+      if (!Number(v, "learn: --section-max-lines", 1, 10000, &x, err)) return false;
+      o->learn.section_max_lines = static_cast<int>(x);
     } else {
       *err = "learn: unknown option '" + a + "' (see clean learn --help)";
       return false;

@@ -32,6 +32,17 @@ struct LearnedLine {
   uint32_t pages = 0, body = 0;
 };
 
+// A block of changing lines between two recurring ones (a "Most read"
+// header, its teasers, a fixed line after them), as a section rule: it
+// starts after the opener and ends at the closer (or at a prose line).
+struct LearnedSection {
+  size_t opener = 0, closer = 0;  // indices into LearnedSource::lines
+  LineClass cls = LineClass::kNavigation;
+  uint32_t pages = 0;   // pages with the block, at least
+  uint32_t lines = 0;   // lines in its blocks, over those pages
+  std::string example;  // a line of a block, for the expect line ("": none)
+};
+
 struct LearnedSource {
   enum class Outcome { kRules, kTooFewPages, kMirror, kNothing };
   std::string name;    // the source's name, a valid rule id
@@ -40,7 +51,8 @@ struct LearnedSource {
   uint32_t threshold = 0;  // pages a line must be on
   double coverage = 0;     // recurring lines' share of all its lines
   Outcome outcome = Outcome::kNothing;
-  std::vector<LearnedLine> lines;  // in rule order (place on the page, then text)
+  std::vector<LearnedLine> lines;        // in rule order (place on the page, then text)
+  std::vector<LearnedSection> sections;  // by opener, then closer
 };
 
 class Learner {
@@ -74,6 +86,9 @@ class Learner {
   void Count(SourceState* s, const CleanResult& r);
   LearnedSource Name(const std::string& name, const SourceState& s) const;
   LearnedLine Guess(const LineStats& st) const;
+  void VoteBlocks(LineTable* table, const CleanResult& r);
+  void FindSections(const std::vector<std::pair<uint64_t, const LineStats*>>& found,
+                    const std::vector<size_t>& place, LearnedSource* out) const;
 
   const RuleSet& rules_;
   const LearnVocabulary& vocab_;
@@ -88,6 +103,7 @@ class Learner {
   std::vector<uint8_t> known_;
   std::vector<uint8_t> marked_;
   std::vector<uint32_t> idx_;
+  std::vector<uint64_t> hashes_;  // each line's key hash
 };
 
 // A source name made from a domain or a field's value: the characters a

@@ -55,6 +55,18 @@ std::string WriteLearnedRules(const LearnedSource& s, const LearnOptions& option
       expects += "expect " + cls + " " + QuoteExact(l.text) + "\n";
     }
   }
+  for (const LearnedSection& sec : s.sections) {
+    const std::string id = "learned." + s.name + "." + std::to_string(++n);
+    const std::string cls(ClassName(sec.cls));
+    const LearnedLine& opener = s.lines[sec.opener];
+    out += "section " + id + " " + cls + " after " + RuleMatcher(opener) + " end " +
+           RuleMatcher(s.lines[sec.closer]) + " end body  # on " + std::to_string(sec.pages) + "/" +
+           std::to_string(s.pages) + " pages, " + std::to_string(sec.lines) +
+           " changing lines between two recurring ones\n";
+    if (!sec.example.empty())
+      expects += "expect " + cls + " " + QuoteExact(sec.example) + " after " +
+                 QuoteExact(opener.text) + "\n";
+  }
   if (!expects.empty()) out += "\n" + expects;
   return out;
 }
