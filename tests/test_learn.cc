@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <random>
+#include <regex>
 #include <set>
 
 #include "cleaner/learn/learn_vocab.h"
@@ -273,12 +274,34 @@ TEST_CASE("learn: written files load, pass their expectations, rerun byte-identi
   const std::string dir = TempDir();
   const std::string corpus = WriteIn(dir, "corpus.jsonl", Jsonl(sites));
   const std::string a = dir + "/a", b = dir + "/b";
-  RunResult r = RunClean({"learn", "-q", "-o", a, corpus});
+  RunResult r = RunClean({"learn", "-q", "-j", "1", "-o", a, corpus});
   REQUIRE_EXIT(r, 0);
   REQUIRE_EXIT(RunClean({"learn", "-q", "-o", b, corpus}), 0);
   const auto files = ReadDir(a);
   REQUIRE(files.size() == sites.size());
   CHECK(files == ReadDir(b));
+  // Any number of jobs gives the same files and messages, also over more
+  // pages than one batch of 3 jobs (a site of 250 pages, a line cap that
+  // prunes it, bad records among them).
+  {
+    std::vector<Site> more = sites;
+    more.push_back(MakeSite(30, 250, true));
+    std::string jsonl = Jsonl(more);
+    jsonl.insert(jsonl.find('\n', jsonl.size() / 2) + 1, "{\"url\": \"http://a.test/\"\n");
+    jsonl += "{\"text\": \"no url\"}\n";
+    const std::string big = WriteIn(dir, "big.jsonl", jsonl);
+    RunResult j1 = RunClean({"learn", "-j", "1", "--max-lines", "64", "-o", dir + "/j1", big});
+    RunResult j3 = RunClean({"learn", "-j", "3", "--max-lines", "64", "-o", dir + "/j3", big});
+    REQUIRE_EXIT(j1, 1);
+    REQUIRE_EXIT(j3, 1);
+    CHECK(j1.err.find("bad JSON") < j1.err.find("no URL"));
+    CHECK(j1.err.find("292 pages (2 not used)") != std::string::npos);
+    CHECK(j1.err == std::regex_replace(j3.err, std::regex("/j3"), "/j1"));
+    const auto j1_files = ReadDir(dir + "/j1");
+    CHECK(j1_files.size() == more.size());
+    CHECK(j1_files == ReadDir(dir + "/j3"));
+    REQUIRE_EXIT(RunClean({"learn", "-j", "0", "-o", dir + "/j0", big}), 2);
+  }
   for (const Site& s : sites) {
     INFO(s.domain);
     REQUIRE(files.count(s.domain + ".rules"));

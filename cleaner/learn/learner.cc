@@ -24,8 +24,20 @@ std::string LearnedSourceName(std::string_view raw) {
 Learner::Learner(const RuleSet& rules, const LearnVocabulary& vocab, const LearnOptions& options)
     : rules_(rules), vocab_(vocab), options_(options), cleaner_(rules, Options(), nullptr) {}
 
+std::unique_ptr<Cleaner> Learner::NewCleaner() const {
+  return std::make_unique<Cleaner>(rules_, Options(), nullptr);
+}
+
 bool Learner::AddPage(std::string_view name, std::string_view bytes, InputFormat format,
                       std::string_view url, std::string_view source, std::string* error) {
+  if (!Read(&cleaner_, name, bytes, format, valid_utf8_, url, source, &page_, error)) return false;
+  Add(page_);
+  return true;
+}
+
+bool Learner::Read(Cleaner* cleaner, std::string_view name, std::string_view bytes,
+                   InputFormat format, bool valid_utf8, std::string_view url,
+                   std::string_view source, PageLines* out, std::string* error) const {
   std::string src, domain;
   const std::string_view host = UrlHost(url);
   if (!source.empty()) {
@@ -40,9 +52,10 @@ bool Learner::AddPage(std::string_view name, std::string_view bytes, InputFormat
   }
   // Cleaned as `clean --url-field` would: a shipped source of the URL's domain applies.
   const Source* hint = host.empty() ? nullptr : SourceForHost(rules_, host);
-  cleaner_.set_input_format(format);
+  cleaner->set_input_format(format);
+  cleaner->set_input_valid_utf8(valid_utf8);
   CleanResult r;
-  if (!cleaner_.Clean(name, bytes, &r, error, hint, hint ? "domain" : std::string_view()))
+  if (!cleaner->Clean(name, bytes, &r, error, hint, hint ? "domain" : std::string_view()))
     return false;
   if (src.empty() && r.html && !r.html->meta.domain.empty()) {
     domain = vocab_.RegisteredDomain(r.html->meta.domain);
@@ -54,31 +67,46 @@ bool Learner::AddPage(std::string_view name, std::string_view bytes, InputFormat
         "HTML pages may name their canonical URL)";
     return false;
   }
-  auto it = tables_.find(src);
-  if (it == tables_.end()) it = tables_.emplace(src, SourceState{domain, {}}).first;
-  Count(&it->second, r);
+  out->source = std::move(src);
+  out->domain = std::move(domain);
+  out->text.clear();
+  out->lines.clear();
+  const auto& ds = r.decisions();
+  const auto& kinds = r.work->kinds;
+  for (size_t i = 0; i < ds.size(); ++i) {
+    if (ds[i].blank) continue;
+    const std::string_view line = r.page->line(i);
+    PageLines::Line l;
+    l.begin = static_cast<uint32_t>(out->text.size());
+    l.size = static_cast<uint32_t>(line.size());
+    l.cls = ds[i].cls;
+    l.prose = i < kinds.size() && kinds[i] == LineKind::kProse;
+    l.input = rules_.deciders()[ds[i].decider].kind == Decider::Kind::kInput;
+    out->text += line;
+    out->lines.push_back(l);
+  }
   return true;
 }
 
-void Learner::Count(SourceState* s, const CleanResult& r) {
+void Learner::Add(const PageLines& p) {
+  auto it = tables_.find(p.source);
+  if (it == tables_.end()) it = tables_.emplace(p.source, SourceState{p.domain, {}}).first;
+  Count(&it->second, p);
+}
+
+void Learner::Count(SourceState* s, const PageLines& page) {
   LineTable& table = s->table;
   const uint32_t page_no = ++table.pages;
-  const auto& ds = r.decisions();
-  const Page& page = *r.page;
   // The page's non-blank lines, their key hashes (0: not counted) and
   // whether each was seen on an earlier page of the source.
-  std::vector<uint32_t>& idx = idx_;
-  idx.clear();
   int first_body = -1, last_body = -1;
-  for (size_t i = 0; i < ds.size(); ++i) {
-    if (ds[i].blank) continue;
-    idx.push_back(static_cast<uint32_t>(i));
-    if (ds[i].cls == LineClass::kBody) {
-      if (first_body < 0) first_body = static_cast<int>(i);
-      last_body = static_cast<int>(i);
+  const size_t m = page.lines.size();
+  for (size_t k = 0; k < m; ++k) {
+    if (page.lines[k].cls == LineClass::kBody) {
+      if (first_body < 0) first_body = static_cast<int>(k);
+      last_body = static_cast<int>(k);
     }
   }
-  const size_t m = idx.size();
   // Each line's stats, made when new (node references stay valid while
   // the table grows), and whether it was seen on an earlier page.
   stats_.assign(m, kNone);
@@ -88,8 +116,8 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
   table.Reserve(m);
   for (size_t k = 0; k < m; ++k) {
     // The scraper's date header (decided by the input stage) is no template.
-    if (rules_.deciders()[ds[idx[k]].decider].kind == Decider::Kind::kInput) continue;
-    std::string_view line = page.line(idx[k]);
+    if (page.lines[k].input) continue;
+    std::string_view line = page.line(k);
     bool marked = false;
     if (line.size() > options_.max_line_bytes ||
         !MakeLineKey(line, vocab_.date_words(), &key_, &marked))
@@ -106,7 +134,7 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
     if (stats_[k] == kNone) continue;
     LineStats& st = table.at(stats_[k]);
     if (st.last_page == page_no) continue;  // once a page
-    std::string_view line = page.line(idx[k]);
+    std::string_view line = page.line(k);
     // A key without markers is its one text: only marked keys can vary.
     const uint64_t exact = marked_[k] ? LineHash(line) : 0;
     st.last_page = page_no;
@@ -118,13 +146,13 @@ void Learner::Count(SourceState* s, const CleanResult& r) {
       st.varies = true;
     if (st.pages >= 2 && st.text.empty()) st.text = std::string(line);
     st.pos_sum += m > 1 ? k * 1000 / (m - 1) : 0;
-    const int i = static_cast<int>(idx[k]);
+    const int i = static_cast<int>(k);
     st.above += first_body >= 0 && i < first_body;
     st.below += first_body >= 0 && i > last_body;
     st.run += (k > 0 && known_[k - 1]) || (k + 1 < m && known_[k + 1]);
-    ++st.votes[static_cast<int>(ds[idx[k]].cls)];
+    ++st.votes[static_cast<int>(page.lines[k].cls)];
   }
-  VoteBlocks(&table, r);
+  VoteBlocks(&table, page);
   if (table.size() > options_.max_lines_per_source)
     held_ -= table.Prune(options_.max_lines_per_source / 2);
   if (held_ > options_.max_lines_total)
@@ -147,11 +175,9 @@ size_t Words(std::string_view text) {
 // not is a vote for the first's closer when it has the allowed number of
 // lines and none of them is body, title or prose (a section must not take
 // article text, and a `body` end would cut it there).
-void Learner::VoteBlocks(LineTable* table, const CleanResult& r) {
-  const auto& ds = r.decisions();
-  const auto& kinds = r.work->kinds;
+void Learner::VoteBlocks(LineTable* table, const PageLines& page) {
   const double need = std::max(2.0, options_.min_share * table->pages - 1e-9);
-  const size_t m = idx_.size();
+  const size_t m = page.lines.size();
   auto is_template = [&](size_t k) {
     return stats_[k] != kNone && table->at(stats_[k]).pages >= need;
   };
@@ -159,9 +185,8 @@ void Learner::VoteBlocks(LineTable* table, const CleanResult& r) {
   bool clean = true;  // no body, title or prose line since it
   for (size_t k = 0; k < m; ++k) {
     if (!is_template(k)) {
-      const size_t i = idx_[k];
-      clean = clean && ds[i].cls != LineClass::kBody && ds[i].cls != LineClass::kTitle &&
-              (i >= kinds.size() || kinds[i] != LineKind::kProse);
+      const PageLines::Line& l = page.lines[k];
+      clean = clean && l.cls != LineClass::kBody && l.cls != LineClass::kTitle && !l.prose;
       continue;
     }
     const size_t gap = open < m ? k - open - 1 : 0;
@@ -176,9 +201,9 @@ void Learner::VoteBlocks(LineTable* table, const CleanResult& r) {
         else
           --st.closer_votes;
         st.block_lines += static_cast<uint32_t>(gap);
-        for (size_t g = open + 1; g < k; ++g) st.block_long += Words(r.page->line(idx_[g])) >= 4;
+        for (size_t g = open + 1; g < k; ++g) st.block_long += Words(page.line(g)) >= 4;
         if (st.closer_votes >= 2 && st.block_text.empty())
-          st.block_text = std::string(r.page->line(idx_[open + 1]));
+          st.block_text = std::string(page.line(open + 1));
       }
     }
     open = k;

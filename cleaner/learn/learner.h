@@ -55,9 +55,37 @@ struct LearnedSource {
   std::vector<LearnedSection> sections;  // by opener, then closer
 };
 
+// What counting needs of one cleaned page: its source and its non-blank
+// lines in order, each with the classifier's class, whether it is prose
+// and whether the input stage decided it (the scraper's date header).
+struct PageLines {
+  struct Line {
+    uint32_t begin = 0, size = 0;  // in text
+    LineClass cls = LineClass::kBody;
+    bool prose = false, input = false;
+  };
+  std::string source, domain;
+  std::string text;  // the lines' bytes, one after the other
+  std::vector<Line> lines;
+  std::string_view line(size_t k) const { return {text.data() + lines[k].begin, lines[k].size}; }
+};
+
 class Learner {
  public:
   Learner(const RuleSet& rules, const LearnVocabulary& vocab, const LearnOptions& options);
+
+  // A cleaner as the learner's own (for Read on another thread).
+  std::unique_ptr<Cleaner> NewCleaner() const;
+  // The first half of AddPage, which touches no state of the learner, so
+  // that pages can be read on several threads, each with its own cleaner:
+  // cleans the page and names its source into *out. `valid_utf8`: as
+  // set_input_valid_utf8. False with *error set as AddPage.
+  bool Read(Cleaner* cleaner, std::string_view name, std::string_view bytes, InputFormat format,
+            bool valid_utf8, std::string_view url, std::string_view source, PageLines* out,
+            std::string* error) const;
+  // The second half: counts a page Read gave. The learned files depend
+  // on the order pages are added in, not on which thread read them.
+  void Add(const PageLines& page);
 
   // Adds one page. `url`: its URL (the source is its registered domain);
   // `source`: a source name given instead (--source-field, --source); both
@@ -69,7 +97,7 @@ class Learner {
 
   // On: the caller vouches that text pages are valid UTF-8 (JSONL text
   // decoded from validated strings); the reader skips its repair pass.
-  void set_input_valid_utf8(bool on) { cleaner_.set_input_valid_utf8(on); }
+  void set_input_valid_utf8(bool on) { valid_utf8_ = on; }
 
   // The sources in name order, with their recurring lines.
   std::vector<LearnedSource> Finish() const;
@@ -83,10 +111,10 @@ class Learner {
     std::string domain;
     LineTable table;
   };
-  void Count(SourceState* s, const CleanResult& r);
+  void Count(SourceState* s, const PageLines& p);
   LearnedSource Name(const std::string& name, const SourceState& s) const;
   LearnedLine Guess(const LineStats& st) const;
-  void VoteBlocks(LineTable* table, const CleanResult& r);
+  void VoteBlocks(LineTable* table, const PageLines& p);
   void FindSections(const std::vector<std::pair<uint64_t, const LineStats*>>& found,
                     const std::vector<size_t>& place, LearnedSource* out) const;
 
@@ -94,6 +122,8 @@ class Learner {
   const LearnVocabulary& vocab_;
   LearnOptions options_;
   Cleaner cleaner_;
+  bool valid_utf8_ = false;
+  PageLines page_;  // AddPage's, reused
   std::map<std::string, SourceState, std::less<>> tables_;
   size_t held_ = 0;
   // Per-page scratch, reused.
@@ -102,7 +132,6 @@ class Learner {
   std::vector<uint32_t> stats_;  // the table index of each line's stats, kNone: not counted
   std::vector<uint8_t> known_;
   std::vector<uint8_t> marked_;
-  std::vector<uint32_t> idx_;
   std::vector<uint64_t> hashes_;  // each line's key hash
 };
 
