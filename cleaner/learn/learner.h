@@ -39,7 +39,7 @@ struct LearnedSection {
   size_t opener = 0, closer = 0;  // indices into LearnedSource::lines
   LineClass cls = LineClass::kNavigation;
   uint32_t pages = 0;   // pages with the block, at least
-  uint32_t lines = 0;   // lines in its blocks, over those pages
+  uint32_t lines = 0;   // lines in the opener's blocks, over all its pages
   std::string example;  // a line of a block, for the expect line ("": none)
 };
 

@@ -61,8 +61,8 @@ std::string WriteLearnedRules(const LearnedSource& s, const LearnOptions& option
     const LearnedLine& opener = s.lines[sec.opener];
     out += "section " + id + " " + cls + " after " + RuleMatcher(opener) + " end " +
            RuleMatcher(s.lines[sec.closer]) + " end body  # on " + std::to_string(sec.pages) + "/" +
-           std::to_string(s.pages) + " pages, " + std::to_string(sec.lines) +
-           " changing lines between two recurring ones\n";
+           std::to_string(s.pages) + " pages, changing lines between two recurring ones (" +
+           std::to_string(sec.lines) + " in all)\n";
     if (!sec.example.empty())
       expects += "expect " + cls + " " + QuoteExact(sec.example) + " after " +
                  QuoteExact(opener.text) + "\n";
