@@ -267,6 +267,36 @@ TEST_CASE("learn: a synthetic corpus gives back every template line, no article 
   }
 }
 
+TEST_CASE("learn: lines a section of the shipped rules decides are left to it", "[learn]") {
+  // "Related Stories" opens the generic gen.more-stories section on every
+  // page: a learned line rule would decide it first and keep the section
+  // from opening, so it is written commented out, with the reason.
+  Site site = MakeSite(40, 8);
+  for (SynPage& p : site.pages) {
+    const size_t at = p.text.find("More from ");
+    REQUIRE(at != std::string::npos);
+    p.text.insert(at, "Related Stories\nHarbor council backs the new bridge plan\n");
+  }
+  Learner learner(ProjectRules(), Vocab(), LearnOptions());
+  std::string err;
+  for (const SynPage& p : site.pages)
+    REQUIRE(learner.AddPage(p.url, p.text, InputFormat::kText, p.url, "", &err));
+  const auto learned = learner.Finish();
+  REQUIRE(learned.size() == 1);
+  const LearnedSource& src = learned[0];
+  auto it = std::find_if(src.lines.begin(), src.lines.end(),
+                         [](const LearnedLine& l) { return l.text == "Related Stories"; });
+  REQUIRE(it != src.lines.end());
+  CHECK(it->commented);
+  CHECK(it->shipped == 8);
+  const std::string file = WriteLearnedRules(src, LearnOptions(), "corpus");
+  CHECK(file.find("# in a section of the shipped rules on 8 of its 8 pages:\n# line learned.") !=
+        std::string::npos);
+  // The menu above the article is still learned.
+  for (const LearnedLine& l : src.lines)
+    if (l.text == site.templates[0]) CHECK_FALSE(l.commented);
+}
+
 TEST_CASE("learn: written files load, pass their expectations, rerun byte-identical",
           "[learn][cli]") {
   std::vector<Site> sites;

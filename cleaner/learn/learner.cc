@@ -22,7 +22,16 @@ std::string LearnedSourceName(std::string_view raw) {
 }
 
 Learner::Learner(const RuleSet& rules, const LearnVocabulary& vocab, const LearnOptions& options)
-    : rules_(rules), vocab_(vocab), options_(options), cleaner_(rules, Options(), nullptr) {}
+    : rules_(rules), vocab_(vocab), options_(options), cleaner_(rules, Options(), nullptr) {
+  section_decider_.assign(rules.deciders().size(), 0);
+  auto mark = [&](const Layer& layer) {
+    for (const CompiledRule& rule : layer.rules)
+      if (rule.kind == RuleSpec::Kind::kSection && rule.decider < section_decider_.size())
+        section_decider_[rule.decider] = 1;
+  };
+  mark(rules.generic().layer);
+  for (const Source& s : rules.sources()) mark(s.layer);
+}
 
 std::unique_ptr<Cleaner> Learner::NewCleaner() const {
   return std::make_unique<Cleaner>(rules_, Options(), nullptr);
@@ -82,6 +91,7 @@ bool Learner::Read(Cleaner* cleaner, std::string_view name, std::string_view byt
     l.cls = ds[i].cls;
     l.prose = i < kinds.size() && kinds[i] == LineKind::kProse;
     l.input = rules_.deciders()[ds[i].decider].kind == Decider::Kind::kInput;
+    l.shipped = ds[i].decider < section_decider_.size() && section_decider_[ds[i].decider];
     out->text += line;
     out->lines.push_back(l);
   }
@@ -151,6 +161,7 @@ void Learner::Count(SourceState* s, const PageLines& page) {
     st.below += first_body >= 0 && i > last_body;
     st.run += (k > 0 && known_[k - 1]) || (k + 1 < m && known_[k + 1]);
     ++st.votes[static_cast<int>(page.lines[k].cls)];
+    st.shipped += page.lines[k].shipped;
   }
   VoteBlocks(&table, page);
   if (table.size() > options_.max_lines_per_source)
@@ -219,7 +230,8 @@ LearnedLine Learner::Guess(const LineStats& st) const {
   if (l.varies) l.regex = KeyRegex(l.key, vocab_.date_words());
   l.pages = st.pages;
   l.body = st.votes[static_cast<int>(LineClass::kBody)];
-  l.commented = l.body > options_.body_share * st.pages;
+  l.shipped = st.shipped;
+  l.commented = l.body > options_.body_share * st.pages || st.shipped * 2 > st.pages;
   // The classifier's own non-body decision on most pages (a rule's ad or meta).
   int best = -1;
   for (int c = 1; c < kNumClasses; ++c)

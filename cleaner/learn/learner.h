@@ -27,9 +27,12 @@ struct LearnedLine {
   bool varies = false;  // its pages held different texts: a regex rule
   std::string regex;    // then its regex (KeyRegex of the key)
   LineClass cls = LineClass::kNavigation;
-  std::string why;         // what gave the class ("above the article", "vocabulary", ...)
-  bool commented = false;  // the classifier kept it as body on most pages
-  uint32_t pages = 0, body = 0;
+  std::string why;  // what gave the class ("above the article", "vocabulary", ...)
+  // Written commented out: the classifier kept it as body on most pages,
+  // or a section of the shipped rules decided it there (`shipped`; a line
+  // rule would take the line from that section's start or run).
+  bool commented = false;
+  uint32_t pages = 0, body = 0, shipped = 0;
 };
 
 // A block of changing lines between two recurring ones (a "Most read"
@@ -63,6 +66,7 @@ struct PageLines {
     uint32_t begin = 0, size = 0;  // in text
     LineClass cls = LineClass::kBody;
     bool prose = false, input = false;
+    bool shipped = false;  // a section of the shipped rules decided it
   };
   std::string source, domain;
   std::string text;  // the lines' bytes, one after the other
@@ -121,6 +125,7 @@ class Learner {
   const RuleSet& rules_;
   const LearnVocabulary& vocab_;
   LearnOptions options_;
+  std::vector<char> section_decider_;  // by decider: a section rule of the rules
   Cleaner cleaner_;
   bool valid_utf8_ = false;
   PageLines page_;  // AddPage's, reused

@@ -20,6 +20,7 @@ struct LineStats {
   uint32_t above = 0;      // pages where it is above the first body line
   uint32_t below = 0;      // pages where it is below the last body line
   uint32_t run = 0;        // pages where a neighbour line had been seen on an earlier page
+  uint32_t shipped = 0;    // pages where a section of the shipped rules decided it
   uint32_t votes[kNumClasses] = {};  // the classifier's class for it, per page
   bool varies = false;               // two pages held different texts of this key
   std::string text;                  // an exact text, kept once the key is on two pages

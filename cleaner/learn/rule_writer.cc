@@ -46,8 +46,11 @@ std::string WriteLearnedRules(const LearnedSource& s, const LearnOptions& option
     const std::string counts =
         "on " + std::to_string(l.pages) + "/" + std::to_string(s.pages) + " pages, " + l.why;
     if (l.commented) {
-      out += "# kept as body on " + std::to_string(l.body) + " of its " + std::to_string(l.pages) +
-             " pages:\n";
+      out += l.shipped * 2 > l.pages
+                 ? "# in a section of the shipped rules on " + std::to_string(l.shipped) +
+                       " of its " + std::to_string(l.pages) + " pages:\n"
+                 : "# kept as body on " + std::to_string(l.body) + " of its " +
+                       std::to_string(l.pages) + " pages:\n";
       out += "# line " + id + " " + cls + " " + RuleMatcher(l) + "  # " + counts + "\n";
       expects += "# expect " + cls + " " + QuoteExact(l.text) + "\n";
     } else {
