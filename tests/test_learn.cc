@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <random>
+#include <regex>
 #include <set>
 
 #include "cleaner/learn/learn_vocab.h"
@@ -42,6 +43,9 @@ struct Site {
   std::vector<std::string> templates;  // one text of each template line
   std::vector<std::string> articles;   // every article line of every page
   std::vector<SynPage> pages;
+  // A site with a block: a fixed opener, changing teasers, a fixed closer.
+  std::string opener, closer;
+  std::vector<std::string> block;  // every teaser of every page
 };
 
 std::string Cap(std::string s) {
@@ -50,8 +54,10 @@ std::string Cap(std::string s) {
 }
 
 // Site s of the corpus, `pages` pages; the same arguments give the same site.
-Site MakeSite(int s, int pages) {
-  std::mt19937 rng(1000 + s);
+// `block`: below the comments count, a "Most read" header, two to five
+// teasers that change from page to page, and a fixed closing link.
+Site MakeSite(int s, int pages, bool block = false) {
+  std::mt19937 rng(1000 + s), block_rng(5000 + s);
   auto word = [&] { return std::string(kWords[rng() % std::size(kWords)]); };
   Site site;
   const std::string name = Cap(word()) + " " + Cap(word()) + " " + std::to_string(s);
@@ -63,6 +69,10 @@ Site MakeSite(int s, int pages) {
     teasers.push_back(Cap(word()) + " " + word() + " plans for the " + word() + " near " + name);
   std::vector<std::string> footer = {"© 2008 " + name + " Media. All rights reserved.",
                                      "About " + name, "Contact the " + name + " newsroom"};
+  if (block) {
+    site.opener = "Most read on " + name;
+    site.closer = "See all the most read stories of " + name;
+  }
   for (int p = 0; p < pages; ++p) {
     std::string byline = "Posted by " + name + " staff / " + kMonths[(p + s) % 6] + " " +
                          std::to_string(1 + p % 28) + ", 2008";
@@ -87,6 +97,18 @@ Site MakeSite(int s, int pages) {
       site.articles.push_back(para);
     }
     lines.push_back(comments);
+    if (block) {
+      lines.push_back(site.opener);
+      const int n = 2 + static_cast<int>(block_rng() % 4);
+      for (int t = 0; t < n; ++t) {
+        std::string teaser = Cap(kWords[block_rng() % std::size(kWords)]);
+        for (int w = 0; w < 4; ++w)
+          teaser += std::string(" ") + kWords[block_rng() % std::size(kWords)];
+        lines.push_back(teaser + " " + std::to_string(p * 10 + t));
+        site.block.push_back(lines.back());
+      }
+      lines.push_back(site.closer);
+    }
     for (const auto& t : teasers) lines.push_back(t);
     for (const auto& f : footer) lines.push_back(f);
     std::string text;
@@ -98,6 +120,10 @@ Site MakeSite(int s, int pages) {
       site.templates.push_back(comments);
       site.templates.insert(site.templates.end(), teasers.begin(), teasers.end());
       site.templates.insert(site.templates.end(), footer.begin(), footer.end());
+      if (block) {
+        site.templates.push_back(site.opener);
+        site.templates.push_back(site.closer);
+      }
     }
   }
   return site;
@@ -173,7 +199,7 @@ TEST_CASE("learn: a host's source is its registered domain", "[learn]") {
 
 TEST_CASE("learn: a synthetic corpus gives back every template line, no article line", "[learn]") {
   std::vector<Site> sites;
-  for (int s = 0; s < 6; ++s) sites.push_back(MakeSite(s, 12));
+  for (int s = 0; s < 8; ++s) sites.push_back(MakeSite(s, 12, s >= 6));
   LearnOptions o;
   Learner learner(ProjectRules(), Vocab(), o);
   std::string err;
@@ -213,22 +239,99 @@ TEST_CASE("learn: a synthetic corpus gives back every template line, no article 
       if (l.text.find(" plans for the ") != std::string::npos)
         CHECK(l.cls == LineClass::kHeadlineList);
     }
+    // The block is a section from its opener to its closer, and no section
+    // (the block sites' only one, none elsewhere) holds an article line on
+    // any page: the lines after its opener, up to its closer.
+    CHECK(it->sections.size() == (site.opener.empty() ? 0u : 1u));
+    for (const LearnedSection& sec : it->sections) {
+      const LearnedLine& opener = it->lines[sec.opener];
+      const LearnedLine& closer = it->lines[sec.closer];
+      CHECK(opener.text == site.opener);
+      CHECK(closer.text == site.closer);
+      CHECK(sec.cls == LineClass::kHeadlineList);
+      CHECK(sec.pages >= 4);
+      CHECK(std::count(site.block.begin(), site.block.end(), sec.example) == 1);
+      const std::set<std::string> articles(site.articles.begin(), site.articles.end());
+      for (const SynPage& p : site.pages) {
+        bool inside = false;
+        for (const std::string& line : SplitLines(p.text)) {
+          if (inside && Key(line) == closer.key) inside = false;
+          if (inside) {
+            INFO("inside the section: " << line);
+            CHECK_FALSE(articles.count(line));
+          }
+          if (Key(line) == opener.key) inside = true;
+        }
+      }
+    }
   }
+}
+
+TEST_CASE("learn: lines a section of the shipped rules decides are left to it", "[learn]") {
+  // "Related Stories" opens the generic gen.more-stories section on every
+  // page: a learned line rule would decide it first and keep the section
+  // from opening, so it is written commented out, with the reason.
+  Site site = MakeSite(40, 8);
+  for (SynPage& p : site.pages) {
+    const size_t at = p.text.find("More from ");
+    REQUIRE(at != std::string::npos);
+    p.text.insert(at, "Related Stories\nHarbor council backs the new bridge plan\n");
+  }
+  Learner learner(ProjectRules(), Vocab(), LearnOptions());
+  std::string err;
+  for (const SynPage& p : site.pages)
+    REQUIRE(learner.AddPage(p.url, p.text, InputFormat::kText, p.url, "", &err));
+  const auto learned = learner.Finish();
+  REQUIRE(learned.size() == 1);
+  const LearnedSource& src = learned[0];
+  auto it = std::find_if(src.lines.begin(), src.lines.end(),
+                         [](const LearnedLine& l) { return l.text == "Related Stories"; });
+  REQUIRE(it != src.lines.end());
+  CHECK(it->commented);
+  CHECK(it->shipped == 8);
+  const std::string file = WriteLearnedRules(src, LearnOptions(), "corpus");
+  CHECK(file.find("# in a section of the shipped rules on 8 of its 8 pages:\n# line learned.") !=
+        std::string::npos);
+  // The menu above the article is still learned.
+  for (const LearnedLine& l : src.lines)
+    if (l.text == site.templates[0]) CHECK_FALSE(l.commented);
 }
 
 TEST_CASE("learn: written files load, pass their expectations, rerun byte-identical",
           "[learn][cli]") {
   std::vector<Site> sites;
-  for (int s = 10; s < 14; ++s) sites.push_back(MakeSite(s, 10));
+  for (int s = 10; s < 14; ++s) sites.push_back(MakeSite(s, 10, s >= 12));
   const std::string dir = TempDir();
   const std::string corpus = WriteIn(dir, "corpus.jsonl", Jsonl(sites));
   const std::string a = dir + "/a", b = dir + "/b";
-  RunResult r = RunClean({"learn", "-q", "-o", a, corpus});
+  RunResult r = RunClean({"learn", "-q", "-j", "1", "-o", a, corpus});
   REQUIRE_EXIT(r, 0);
   REQUIRE_EXIT(RunClean({"learn", "-q", "-o", b, corpus}), 0);
   const auto files = ReadDir(a);
   REQUIRE(files.size() == sites.size());
   CHECK(files == ReadDir(b));
+  // Any number of jobs gives the same files and messages, also over more
+  // pages than one batch of 3 jobs (a site of 250 pages, a line cap that
+  // prunes it, bad records among them).
+  {
+    std::vector<Site> more = sites;
+    more.push_back(MakeSite(30, 250, true));
+    std::string jsonl = Jsonl(more);
+    jsonl.insert(jsonl.find('\n', jsonl.size() / 2) + 1, "{\"url\": \"http://a.test/\"\n");
+    jsonl += "{\"text\": \"no url\"}\n";
+    const std::string big = WriteIn(dir, "big.jsonl", jsonl);
+    RunResult j1 = RunClean({"learn", "-j", "1", "--max-lines", "64", "-o", dir + "/j1", big});
+    RunResult j3 = RunClean({"learn", "-j", "3", "--max-lines", "64", "-o", dir + "/j3", big});
+    REQUIRE_EXIT(j1, 1);
+    REQUIRE_EXIT(j3, 1);
+    CHECK(j1.err.find("bad JSON") < j1.err.find("no URL"));
+    CHECK(j1.err.find("292 pages (2 not used)") != std::string::npos);
+    CHECK(j1.err == std::regex_replace(j3.err, std::regex("/j3"), "/j1"));
+    const auto j1_files = ReadDir(dir + "/j1");
+    CHECK(j1_files.size() == more.size());
+    CHECK(j1_files == ReadDir(dir + "/j3"));
+    REQUIRE_EXIT(RunClean({"learn", "-j", "0", "-o", dir + "/j0", big}), 2);
+  }
   for (const Site& s : sites) {
     INFO(s.domain);
     REQUIRE(files.count(s.domain + ".rules"));
@@ -237,17 +340,20 @@ TEST_CASE("learn: written files load, pass their expectations, rerun byte-identi
     CHECK(text.find("domain " + s.domain + "\n") != std::string::npos);
     CHECK(text.find("line learned." + s.domain + ".1 ") != std::string::npos);
     CHECK(text.find("# thresholds: --min-pages 5 --min-share 0.3") != std::string::npos);
+    CHECK((text.find("\nsection learned." + s.domain) != std::string::npos) == !s.opener.empty());
   }
   r = RunClean({"--rules-extra", a, "--check-rules"});
   REQUIRE_EXIT(r, 0);
   CHECK(r.out.find("expectation(s) passed") != std::string::npos);
 
-  // Cleaned with them, no template line is left and every paragraph stays.
+  // Cleaned with them, no template line nor block teaser is left and every
+  // paragraph stays.
   r = RunClean({"--jsonl", "-q", "--url-field", "url", "--rules-extra", a, corpus});
   REQUIRE_EXIT(r, 0);
   std::set<std::string> templates, paragraphs;
   for (const Site& s : sites) {
     for (const auto& t : s.templates) templates.insert(Key(t));
+    for (const auto& t : s.block) templates.insert(Key(t));
     for (const auto& p : s.articles)
       if (p.ends_with(".")) paragraphs.insert(p);
   }

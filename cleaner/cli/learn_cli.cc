@@ -1,13 +1,18 @@
 #include "cleaner/cli/learn_cli.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <unistd.h>
 #include <filesystem>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "cleaner/cli/batch.h"
+#include "cleaner/cli/ordered_pool.h"
+#include "cleaner/cli/progress.h"
 #include "cleaner/io/byte_stream.h"
 #include "cleaner/io/input_dir.h"
 #include "cleaner/io/line_reader.h"
@@ -29,6 +34,7 @@ struct LearnCli {
   std::string out_dir, rules_dir, source;
   std::string url_field = "url", source_field, text_field = "text", html_field;
   bool jsonl = false, quiet = false, help = false;
+  int jobs = 0;  // 0: the number of cores
   InputFormat input = InputFormat::kAuto;
   LearnOptions learn;
 };
@@ -42,8 +48,11 @@ const char kHelp[] =
     "recurs on its pages (exactly or up to digits and dates), its class guessed\n"
     "from the classifier and the line's place (navigation above the article,\n"
     "headline_list for runs of headlines below it, ad/meta from the vocabulary\n"
-    "rules/learn/vocabulary.txt), and an `expect` line for each. A recurring line\n"
-    "the classifier kept as body on most pages is written commented out. Use the\n"
+    "rules/learn/vocabulary.txt), a `section` rule where two recurring lines\n"
+    "enclose a block of changing lines (a \"Most read\" header, its teasers, a fixed\n"
+    "line after them), and an `expect` line for each. A recurring line\n"
+    "the classifier kept as body on most pages, or that a section of the shipped\n"
+    "rules decided there, is written commented out. Use the\n"
     "files with `clean --rules-extra DIR`. INPUTs: files (text or HTML),\n"
     "directories, or JSONL records (--jsonl, or names ending in .jsonl, .jsonl.gz,\n"
     ".jsonl.zst). Memory is bounded (--max-lines), whatever the corpus size.\n"
@@ -68,7 +77,13 @@ const char kHelp[] =
     "  --max-lines N           distinct lines counted per source (default: 4096)\n"
     "  --max-lines-total N     distinct lines counted in all (default: 2000000)\n"
     "  --max-rules N           rules written per source at most (default: 400)\n"
-    "  -q, --quiet             no summary, only errors\n"
+    "  --section-min-lines N   a section is learned where two recurring lines enclose\n"
+    "                          at least N changing lines, none body, title or prose,\n"
+    "                          on --min-share of the pages (default: 2)\n"
+    "  --section-max-lines N   ... and at most N of them (default: 40)\n"
+    "  -j, --jobs N            pages are cleaned on N threads (default: the number of\n"
+    "                          cores); the files are the same for any N\n"
+    "  -q, --quiet             no progress line and no summary, only errors\n"
     "  -h, --help              show this help and exit\n"
     "\n"
     "exit status: 0 every page used; 1 some page or input could not be used (no\n"
@@ -171,6 +186,15 @@ bool Parse(int argc, char** argv, LearnCli* o, std::string* err) {
     } else if (a == "--max-rules") {
       if (!Number(v, "learn: --max-rules", 1, 10000, &x, err)) return false;
       o->learn.max_rules = static_cast<int>(x);
+    } else if (a == "-j" || a == "--jobs") {
+      if (!Number(v, "learn: --jobs", 1, 4096, &x, err)) return false;
+      o->jobs = static_cast<int>(x);
+    } else if (a == "--section-min-lines") {
+      if (!Number(v, "learn: --section-min-lines", 1, 10000, &x, err)) return false;
+      o->learn.section_min_lines = static_cast<int>(x);
+    } else if (a == "--section-max-lines") {
+      if (!Number(v, "learn: --section-max-lines", 1, 10000, &x, err)) return false;
+      o->learn.section_max_lines = static_cast<int>(x);
     } else {
       *err = "learn: unknown option '" + a + "' (see clean learn --help)";
       return false;
@@ -191,27 +215,80 @@ bool IsJsonlName(const std::string& path) {
   return p.ends_with(".jsonl") || p.ends_with(".ndjson");
 }
 
+// With -j N, pages are read (cleaned) by N workers in batches of at most
+// kBatchPagesPerJob pages or kBatchBytesPerJob input bytes per worker (the
+// memory they hold), and counted on the calling thread in input order.
+constexpr size_t kBatchPagesPerJob = 64;
+constexpr size_t kBatchBytesPerJob = 8 << 20;
+
 class Run {
  public:
-  Run(const LearnCli& o, Learner* learner) : o_(o), learner_(learner) {}
-
-  void Page(const std::string& name, std::string_view bytes, InputFormat format,
-            std::string_view url, std::string_view source) {
-    ++pages_;
-    std::string error;
-    if (learner_->AddPage(name, bytes, format, url, source, &error)) return;
-    Failed(name + ": " + error);
+  Run(const LearnCli& o, Learner* learner, int jobs, Progress* progress)
+      : o_(o), learner_(learner), jobs_(jobs), progress_(progress) {
+    for (int w = 0; w < jobs; ++w) cleaners_.push_back(learner->NewCleaner());
   }
 
+  void Page(const std::string& name, std::string_view bytes, InputFormat format,
+            std::string_view url, std::string_view source, bool valid_utf8) {
+    ++pages_;
+    bytes_ += bytes.size();
+    if (jobs_ == 1) {
+      std::string error;
+      if (learner_->Read(cleaners_[0].get(), name, bytes, format, valid_utf8, url, source, &page_,
+                         &error))
+        Counted(bytes.size());
+      else
+        Report(name + ": " + error);
+      return;
+    }
+    Item& item = batch_.emplace_back();
+    item.name = name;
+    item.bytes = bytes;
+    item.format = format;
+    item.valid_utf8 = valid_utf8;
+    item.url = url;
+    item.source = source;
+    batch_bytes_ += bytes.size();
+    if (batch_.size() >= kBatchPagesPerJob * jobs_ || batch_bytes_ >= kBatchBytesPerJob * jobs_)
+      Flush();
+  }
+
+  // An input or record that gives no page; reported in input order.
   void Failed(const std::string& what) {
-    if (++failed_ <= kMaxPageMessages) std::fprintf(stderr, "clean: %s\n", what.c_str());
+    if (jobs_ == 1) return Report(what);
+    batch_.emplace_back().failure = what;
+  }
+
+  // Reads and counts the pages held (with -j N).
+  void Flush() {
+    RunOrdered(
+        batch_.size(), jobs_, std::max<size_t>(batch_.size(), 1),
+        [&](int w, size_t i) {
+          Item& it = batch_[i];
+          if (it.failure.empty())
+            it.ok = learner_->Read(cleaners_[w].get(), it.name, it.bytes, it.format, it.valid_utf8,
+                                   it.url, it.source, &it.lines, &it.error);
+        },
+        [&](size_t i) {
+          Item& it = batch_[i];
+          if (!it.failure.empty())
+            Report(it.failure);
+          else if (!it.ok)
+            Report(it.name + ": " + it.error);
+          else
+            learner_->Add(it.lines);
+          if (it.failure.empty() && it.ok) Progressed(it.bytes.size());
+          return true;
+        });
+    batch_.clear();
+    batch_bytes_ = 0;
   }
 
   void File(const std::string& path) {
     std::string bytes, error;
     if (!ReadAnyInput(path, &bytes, &error)) return Failed(path + ": " + error);
-    learner_->set_input_valid_utf8(false);
-    Page(path, bytes, o_.input, {}, o_.source);
+    raw_before_ += bytes.size();
+    Page(path, bytes, o_.input, {}, o_.source, false);
   }
 
   void Jsonl(const std::string& path) {
@@ -219,7 +296,7 @@ class Run {
     auto in = OpenInput(path, &error);
     if (!in) return Failed(path + ": " + error);
     LineReader reader(std::move(in));
-    learner_->set_input_valid_utf8(true);  // strings the scanner validated
+    reader_ = &reader;
     std::string_view line;
     JsonObjectScan scan;
     size_t line_no = 0;
@@ -248,9 +325,12 @@ class Run {
         continue;
       }
       std::string_view source = o_.source.empty() ? field(o_.source_field) : o_.source;
+      // Text decoded from validated JSON strings is valid UTF-8.
       Page(where, scan.Decoded(*page), page == html ? InputFormat::kHtml : InputFormat::kText,
-           field(o_.url_field), source);
+           field(o_.url_field), source, true);
     }
+    raw_before_ += reader.raw_position();
+    reader_ = nullptr;
     if (!read_error.empty()) Failed(path + ": " + read_error);
   }
 
@@ -273,10 +353,65 @@ class Run {
   size_t failed() const { return failed_; }
 
  private:
+  struct Item {
+    std::string name, bytes, url, source;
+    InputFormat format = InputFormat::kAuto;
+    bool valid_utf8 = false, ok = false;
+    std::string failure;  // not a page: the message
+    std::string error;    // Read's
+    PageLines lines;
+  };
+
+  void Counted(size_t bytes) {
+    learner_->Add(page_);
+    Progressed(bytes);
+  }
+
+  // A page of `bytes` counted. The reader runs ahead of the counted pages
+  // by a batch: its file position is scaled by the share of what it read
+  // that is counted.
+  void Progressed(size_t bytes) {
+    ++counted_;
+    counted_bytes_ += bytes;
+    RunStats stats;
+    stats.records = counted_;
+    const uint64_t raw = raw_before_ + (reader_ ? reader_->raw_position() : 0);
+    progress_->Update(stats, counted_bytes_,
+                      bytes_ ? static_cast<uint64_t>(static_cast<double>(raw) * counted_bytes_ /
+                                                     static_cast<double>(bytes_))
+                             : 0);
+  }
+
+  void Report(const std::string& what) {
+    if (++failed_ > kMaxPageMessages) return;
+    progress_->Clear();
+    std::fprintf(stderr, "clean: %s\n", what.c_str());
+  }
+
   const LearnCli& o_;
   Learner* learner_;
-  size_t pages_ = 0, failed_ = 0;
+  const int jobs_;
+  Progress* progress_;
+  std::vector<std::unique_ptr<Cleaner>> cleaners_;
+  PageLines page_;
+  std::vector<Item> batch_;
+  size_t batch_bytes_ = 0;
+  size_t pages_ = 0, failed_ = 0, counted_ = 0;
+  uint64_t bytes_ = 0, counted_bytes_ = 0, raw_before_ = 0;  // bytes_: read
+  const LineReader* reader_ = nullptr;
 };
+
+// The inputs' file sizes, for the progress line's ETA; 0 (none) when one
+// is not a regular file (a directory, stdin).
+uint64_t InputBytes(const std::vector<std::string>& inputs) {
+  uint64_t total = 0;
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (in == "-" || !fs::is_regular_file(in, ec)) return 0;
+    total += fs::file_size(in, ec);
+  }
+  return total;
+}
 
 // Writes the rule files; returns the files written, or -1 on a write error.
 int WriteFiles(const LearnCli& o, const std::vector<LearnedSource>& sources) {
@@ -335,8 +470,13 @@ int RunLearn(int argc, char** argv) {
     return 2;
   }
   Learner learner(*rules, vocab, o.learn);
-  Run run(o, &learner);
+  const int jobs =
+      o.jobs ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  Progress progress(!o.quiet && isatty(STDERR_FILENO), InputBytes(o.inputs));
+  Run run(o, &learner, jobs, &progress);
   for (const auto& in : o.inputs) run.Input(in);
+  run.Flush();
+  progress.Finish();
   const std::vector<LearnedSource> sources = learner.Finish();
   size_t few = 0, nothing = 0;
   for (const LearnedSource& s : sources) {

@@ -31,6 +31,14 @@ struct LearnOptions {
   size_t max_line_bytes = 1000;
   // At most this many rules are written per source (the most frequent).
   int max_rules = 400;
+  // A section is learned where two recurring lines enclose, on a page, a
+  // block of at least section_min_lines and at most section_max_lines
+  // lines that do not recur, none of them body, title or prose for the
+  // classifier (a "Most read" header, its changing teasers, a fixed
+  // footer line), on at least min_share of the source's pages. One line
+  // between two recurring ones is most often the article's title.
+  int section_min_lines = 2;
+  int section_max_lines = 40;
 };
 
 }  // namespace clean

@@ -61,7 +61,7 @@ void LearnVocabulary::Load(const std::string& path, const std::string& shown, Di
         return;
       }
       if (keyword == "month" || keyword == "weekday") {  // as written: case counts
-        (keyword == "month" ? dates_.months : dates_.weekdays).emplace_back(w);
+        dates_.Add(keyword == "month", std::string(w));
         return;
       }
       std::string lower;

@@ -76,6 +76,10 @@ bool MakeLineKey(std::string_view line, const DateWords& dates, std::string* key
       size_t j = i;
       while (j < n && Kind(line[j]) == kLetter) ++j;
       std::string_view w = line.substr(i, j - i);
+      if (!dates.first[static_cast<unsigned char>(c)]) {
+        i = j;
+        continue;
+      }
       if (In(dates.months, w)) {
         marker(kMonth, j);
         continue;

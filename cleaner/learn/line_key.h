@@ -6,6 +6,7 @@
 // and "3 comments". KeyRegex turns a key back into a rule regex that
 // matches exactly the lines of that key.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +18,14 @@ namespace clean {
 // `month` and `weekday` lines; learn_vocab.h), compared case-sensitively.
 struct DateWords {
   std::vector<std::string> months, weekdays;
+  // The bytes some name starts with: a word starting otherwise (most
+  // words: lower-case) is no name, without a look at the lists.
+  std::array<bool, 256> first{};
+  void Add(bool month, std::string word) {
+    if (word.empty()) return;
+    first[static_cast<unsigned char>(word[0])] = true;
+    (month ? months : weekdays).push_back(std::move(word));
+  }
 };
 
 // Writes the key of `line` (trimmed, valid UTF-8) to *key; *marked (when

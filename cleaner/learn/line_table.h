@@ -20,9 +20,20 @@ struct LineStats {
   uint32_t above = 0;      // pages where it is above the first body line
   uint32_t below = 0;      // pages where it is below the last body line
   uint32_t run = 0;        // pages where a neighbour line had been seen on an earlier page
+  uint32_t shipped = 0;    // pages where a section of the shipped rules decided it
   uint32_t votes[kNumClasses] = {};  // the classifier's class for it, per page
   bool varies = false;               // two pages held different texts of this key
   std::string text;                  // an exact text, kept once the key is on two pages
+  // The blocks it opens: on a page, a run of lines that are not template
+  // lines (Learner::Count) between it and the next template line, the
+  // block's closer. `closer` is the majority closer over its blocks
+  // (Boyer-Moore: `closer_votes` never exceeds the pages it closed them).
+  uint64_t closer = 0;        // the closer's key hash, 0: none yet
+  uint32_t closer_votes = 0;  // the majority vote's count
+  uint32_t block_page = 0;    // the page of its last block (one vote a page)
+  uint32_t block_lines = 0;   // lines in its blocks
+  uint32_t block_long = 0;    // of them, lines of four words or more
+  std::string block_text;     // a line of one of its blocks, kept at the second vote
 };
 
 // An open-addressing table (linear probing over a power-of-two array of
@@ -47,6 +58,11 @@ class LineTable {
   template <typename F>
   void ForEach(F&& f) const {
     for (const LineStats& st : stats_) f(st);
+  }
+  // Calls f(hash, stats) for every key held.
+  template <typename F>
+  void ForEachHashed(F&& f) const {
+    for (size_t k = 0; k < stats_.size(); ++k) f(hash_of_[k], stats_[k]);
   }
 
   uint32_t pages = 0;       // pages of the source

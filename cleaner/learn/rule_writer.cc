@@ -46,14 +46,29 @@ std::string WriteLearnedRules(const LearnedSource& s, const LearnOptions& option
     const std::string counts =
         "on " + std::to_string(l.pages) + "/" + std::to_string(s.pages) + " pages, " + l.why;
     if (l.commented) {
-      out += "# kept as body on " + std::to_string(l.body) + " of its " + std::to_string(l.pages) +
-             " pages:\n";
+      out += l.shipped * 2 > l.pages
+                 ? "# in a section of the shipped rules on " + std::to_string(l.shipped) +
+                       " of its " + std::to_string(l.pages) + " pages:\n"
+                 : "# kept as body on " + std::to_string(l.body) + " of its " +
+                       std::to_string(l.pages) + " pages:\n";
       out += "# line " + id + " " + cls + " " + RuleMatcher(l) + "  # " + counts + "\n";
       expects += "# expect " + cls + " " + QuoteExact(l.text) + "\n";
     } else {
       out += "line " + id + " " + cls + " " + RuleMatcher(l) + "  # " + counts + "\n";
       expects += "expect " + cls + " " + QuoteExact(l.text) + "\n";
     }
+  }
+  for (const LearnedSection& sec : s.sections) {
+    const std::string id = "learned." + s.name + "." + std::to_string(++n);
+    const std::string cls(ClassName(sec.cls));
+    const LearnedLine& opener = s.lines[sec.opener];
+    out += "section " + id + " " + cls + " after " + RuleMatcher(opener) + " end " +
+           RuleMatcher(s.lines[sec.closer]) + " end body  # on " + std::to_string(sec.pages) + "/" +
+           std::to_string(s.pages) + " pages, changing lines between two recurring ones (" +
+           std::to_string(sec.lines) + " in all)\n";
+    if (!sec.example.empty())
+      expects += "expect " + cls + " " + QuoteExact(sec.example) + " after " +
+                 QuoteExact(opener.text) + "\n";
   }
   if (!expects.empty()) out += "\n" + expects;
   return out;

@@ -5,8 +5,11 @@
 // `expect` line per rule taken from the pages. A line that is the same on
 // every page is an exact rule, one that varies in digits or dates a regex
 // of its key (line_key.h); a line the classifier kept as body on most
-// pages is written commented out, with its counts. The same input gives
-// the same bytes.
+// pages is written commented out, with its counts. After the line rules,
+// one `section` rule per learned block (learner.h, LearnedSection), ids
+// numbered on: it starts after its opener and ends at its closer or at a
+// prose line, with an expect line of one of its lines after the opener.
+// The same input gives the same bytes.
 #pragma once
 #include <string>
 

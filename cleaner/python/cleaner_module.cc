@@ -46,11 +46,14 @@ struct PyResult {
 class PyCleaner {
  public:
   PyCleaner(py::object source, py::object rules_dir, std::vector<std::string> keep,
-            py::object model) {
+            py::object model, py::object rules_extra) {
     std::string dir =
         rules_dir.is_none() ? clean::DefaultRulesDir() : py::str(rules_dir).cast<std::string>();
     clean::Diagnostics diags;
-    rules_ = clean::RuleSet::Load(dir, base_, &diags);
+    // rules_extra: as --rules-extra DIR (learned source files; a shipped
+    // source of the same name wins).
+    const std::string extra = rules_extra.is_none() ? "" : py::str(rules_extra).cast<std::string>();
+    rules_ = clean::RuleSet::Load(dir, base_, &diags, extra);
     if (!rules_) throw py::value_error("cannot load the rules of " + dir + ":\n" + diags.Format());
     if (!source.is_none()) {
       std::string name = source.cast<std::string>();
@@ -264,12 +267,14 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("attributes", &PyResult::attributes,
                     "with spans=True, the span report's attributes (dolma's shape), or None");
   py::class_<PyCleaner>(m, "Cleaner")
-      .def(py::init<py::object, py::object, std::vector<std::string>, py::object>(),
+      .def(py::init<py::object, py::object, std::vector<std::string>, py::object, py::object>(),
            py::arg("source") = py::none(), py::arg("rules_dir") = py::none(),
            py::arg("keep") = std::vector<std::string>(), py::arg("model") = py::none(),
+           py::arg("rules_extra") = py::none(),
            "Loads the rules once. source: force a source's rules (default: detect); "
            "rules_dir: the rules directory; keep: classes to keep besides body; model: "
-           "a trained line scorer's file (as --model PATH; default none).")
+           "a trained line scorer's file (as --model PATH; default none); rules_extra: a "
+           "directory of learned source files (as --rules-extra DIR; default none).")
       .def("clean", &PyCleaner::Clean, py::arg("text"), py::arg("html") = py::none(),
            py::arg("url") = py::none(), py::arg("name") = "<python>", py::arg("spans") = false,
            py::arg("encoding") = py::none(),

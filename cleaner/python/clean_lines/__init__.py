@@ -6,6 +6,7 @@ every removed line (the Python face of the `clean` CLI; see README.md).
     r = clean_lines.clean(html_or_text)               # text, report, source, language, metadata
     r = clean_lines.clean(page_bytes, encoding="windows-1252")  # as clean --encoding
     c = clean_lines.Cleaner(source=None, rules_dir=None, keep=())   # rules loaded once
+    c = clean_lines.Cleaner(rules_extra="learned/")   # as clean --rules-extra learned/
 
 A str or bytes is the page itself (HTML detected as `clean --input auto`
 does, unless html=True/False); an os.PathLike (pathlib.Path) is a file to
@@ -81,13 +82,13 @@ _loaded = {}
 _loaded_lock = threading.Lock()
 
 
-def _core_cleaner(rules_dir, source, keep, model=None):
-    key = (rules_dir, source, keep, model)
+def _core_cleaner(rules_dir, source, keep, model=None, rules_extra=None):
+    key = (rules_dir, source, keep, model, rules_extra)
     with _loaded_lock:
         core = _loaded.get(key)
         if core is None:
             core = _core.Cleaner(source=source, rules_dir=rules_dir, keep=list(keep),
-                                 model=model)
+                                 model=model, rules_extra=rules_extra)
             _loaded[key] = core
         return core
 
@@ -108,29 +109,37 @@ class Cleaner:
     """Loads the rules once. source: force a source's rules (default: detect
     by fingerprints, or by url); rules_dir: a rules directory (default: the
     package's); keep: classes to keep besides body; model: a trained line
-    scorer's file (as `clean --model PATH`; default none)."""
+    scorer's file (as `clean --model PATH`; default none); rules_extra: a
+    directory of source rule files written by `clean learn` (as `clean
+    --rules-extra DIR`: a source rules_dir has too keeps its file; default
+    none). A missing directory or a bad file raises ValueError."""
 
-    def __init__(self, source=None, rules_dir=None, keep=(), model=None):
+    def __init__(self, source=None, rules_dir=None, keep=(), model=None, rules_extra=None):
         if isinstance(keep, str):
             keep = [k for k in keep.split(",") if k]
         self.source = source
         self.rules_dir = os.path.abspath(os.fspath(rules_dir)) if rules_dir else RULES_DIR
         self.keep = tuple(keep)
         self.model = os.path.abspath(os.fspath(model)) if model else None
-        self._core = _core_cleaner(self.rules_dir, self.source, self.keep, self.model)
+        self.rules_extra = os.path.abspath(os.fspath(rules_extra)) if rules_extra else None
+        self._core = _core_cleaner(self.rules_dir, self.source, self.keep, self.model,
+                                   self.rules_extra)
 
     def __getstate__(self):
         return {"source": self.source, "rules_dir": self.rules_dir, "keep": self.keep,
-                "model": self.model}
+                "model": self.model, "rules_extra": self.rules_extra}
 
     def __setstate__(self, state):
         self.source, self.rules_dir, self.keep = state["source"], state["rules_dir"], state["keep"]
         self.model = state.get("model")
-        self._core = _core_cleaner(self.rules_dir, self.source, self.keep, self.model)
+        self.rules_extra = state.get("rules_extra")
+        self._core = _core_cleaner(self.rules_dir, self.source, self.keep, self.model,
+                                   self.rules_extra)
 
     def __repr__(self):
-        return "clean_lines.Cleaner(source=%r, rules_dir=%r, keep=%r, model=%r)" % (
-            self.source, self.rules_dir, self.keep, self.model)
+        return ("clean_lines.Cleaner(source=%r, rules_dir=%r, keep=%r, model=%r, "
+                "rules_extra=%r)" % (self.source, self.rules_dir, self.keep, self.model,
+                                     self.rules_extra))
 
     @property
     def sources(self):
@@ -196,9 +205,11 @@ def _default_cleaner():
     return _default
 
 
-def clean(page, html=None, url=None, source=None, keep=(), encoding=None):
-    """Cleans one page with the package's rules; see Cleaner.clean."""
-    c = Cleaner(source=source, keep=keep) if source or keep else _default_cleaner()
+def clean(page, html=None, url=None, source=None, keep=(), encoding=None, rules_extra=None):
+    """Cleans one page with the package's rules (and rules_extra's, as
+    Cleaner's); see Cleaner.clean."""
+    c = (Cleaner(source=source, keep=keep, rules_extra=rules_extra)
+         if source or keep or rules_extra else _default_cleaner())
     return c.clean(page, html=html, url=url, encoding=encoding)
 
 
