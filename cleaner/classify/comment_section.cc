@@ -41,10 +41,14 @@ void RemoveCommentSection(const Options& o, const std::vector<Decider>& deciders
     if (d.blank) continue;
     if (w.context[i] & PageWork::kCtxBody) {
       body += w.features.lines[i].chars;
-    } else if (w.by_rule[i] && body >= min_article && i >= w.region_begin &&
-               d.decider < deciders.size()) {
+    } else if (w.by_rule[i] && body > 0 && d.decider < deciders.size()) {
+      // Below a short article (a photo post), or above the best text block
+      // (a long thread outweighs the post), a count heading needs the thread.
+      const bool after_article = body >= min_article && i >= w.region_begin;
       const std::string& field = deciders[d.decider].field;
-      if (field == "comments" || (field == "comments-label" && thread_below(i))) head = i;
+      if ((field == "comments" && (after_article || thread_below(i))) ||
+          (field == "comments-label" && after_article && thread_below(i)))
+        head = i;
     }
   }
   for (size_t i = head + 1; i < n; ++i) {
