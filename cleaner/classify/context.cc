@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cleaner/base/heuristics.h"
+#include "cleaner/classify/author_bio.h"
 #include "cleaner/classify/card_list.h"
 #include "cleaner/classify/comment_section.h"
 #include "cleaner/classify/comment_thread.h"
@@ -271,6 +272,7 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes,
       SignatureLines(page, w->kinds.data(), w->features.lines.data(), o);
   RemoveCommentSection(o, deciders, signature, w);
   RecordLists(o, w->features.lines.data(), lines, signature).Run();
+  RemoveAuthorBios(page, o, deciders, w);
   BetweenBody(o, lines);
   RemoveCardLists(o, w);
   if (!title)
