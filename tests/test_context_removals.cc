@@ -203,3 +203,15 @@ TEST_CASE("comment section: a count heading below a short post opens it when a t
   const std::vector<std::string> lids = Deciders(lone);
   for (size_t i : {2, 3, 4}) CHECK(lids[i] != "context.comment-section");
 }
+
+TEST_CASE("record lists: a comment's action line repeated below the article marks records",
+          "[context]") {
+  // Comments with no signature of one shape, each closed by "Reply" (a
+  // rule line `as record`): the thread below the article is a record list.
+  const std::vector<std::string> page = {
+      kP1, kP2, kP3, kP4, kC1, "Reply", kC2, "Reply", kC3, "Reply", kC1 + " Really."};
+  const std::vector<std::string> ids = Deciders(page);
+  CHECK(ids[5] == "gen.comment-action");
+  for (size_t i : {0, 1, 2, 3}) CHECK(ids[i] == "heuristic.prose");
+  for (size_t i : {6, 8, 10}) CHECK(ids[i] == "context.record-list");
+}

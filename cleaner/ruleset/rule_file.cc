@@ -233,11 +233,13 @@ void ParseRule(LineParser& p, const std::string& directive, int line_no, RuleFil
         if (p.ok() && a != "as") p.Error(acol, "expected 'as FIELD', got '" + a + "'");
         int fcol = p.Column();
         if (p.ok())
-          r.field = p.Word("a field: date, byline, title, comments, comments-label or about");
+          r.field =
+              p.Word("a field: date, byline, title, comments, comments-label, about or record");
         if (p.ok() && r.field != "date" && r.field != "byline" && r.field != "title" &&
-            r.field != "comments" && r.field != "comments-label" && r.field != "about")
+            r.field != "comments" && r.field != "comments-label" && r.field != "about" &&
+            r.field != "record")
           p.Error(fcol, "unknown field '" + r.field +
-                            "' (date, byline, title, comments, comments-label, about)");
+                            "' (date, byline, title, comments, comments-label, about, record)");
       }
     } else {
       ParseSection(p, r);
