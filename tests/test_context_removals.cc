@@ -173,3 +173,45 @@ TEST_CASE("card lists: a run right below the article's text takes only its cards
   for (size_t i = 7; i < 13; ++i) CHECK(ids[i] == "context.card-list");
   CHECK(ids.back() == "heuristic.prose");
 }
+
+TEST_CASE("comment section: a count heading below a short post opens it when a thread follows",
+          "[context]") {
+  // A photo post of one paragraph (less than comment_section_min_article_chars
+  // of text above the heading): the comments below it are not its text.
+  const std::string post =
+      "She looks like she has walked out of the pages of an old magazine in her red coat and "
+      "silver belt, and we could not stop looking at the picture all morning.";
+  REQUIRE(post.size() < static_cast<size_t>(Options().comment_section_min_article_chars));
+  const std::vector<std::string> page = {post,
+                                         "57 Comments",
+                                         "Eva",
+                                         "September 29, 2012, | Permalink",
+                                         kC1,
+                                         "Maria",
+                                         "September 29, 2012, | Permalink",
+                                         kC2,
+                                         "Chuck",
+                                         "September 29, 2012, | Permalink",
+                                         kC3};
+  const std::vector<std::string> ids = Deciders(page);
+  CHECK(ids[0] == "heuristic.prose");
+  CHECK(ids[1] == "gen.comment-count-n");
+  for (size_t i : {4, 7, 10}) CHECK(ids[i] == "context.comment-section");
+  // Without a thread below, the same heading above so little text opens
+  // nothing (a byline's "3 Comments" over the article's first paragraphs).
+  const std::vector<std::string> lone = {post, "57 Comments", kC1, kC2, kC3};
+  const std::vector<std::string> lids = Deciders(lone);
+  for (size_t i : {2, 3, 4}) CHECK(lids[i] != "context.comment-section");
+}
+
+TEST_CASE("record lists: a comment's action line repeated below the article marks records",
+          "[context]") {
+  // Comments with no signature of one shape, each closed by "Reply" (a
+  // rule line `as record`): the thread below the article is a record list.
+  const std::vector<std::string> page = {
+      kP1, kP2, kP3, kP4, kC1, "Reply", kC2, "Reply", kC3, "Reply", kC1 + " Really."};
+  const std::vector<std::string> ids = Deciders(page);
+  CHECK(ids[5] == "gen.comment-action");
+  for (size_t i : {0, 1, 2, 3}) CHECK(ids[i] == "heuristic.prose");
+  for (size_t i : {6, 8, 10}) CHECK(ids[i] == "context.record-list");
+}

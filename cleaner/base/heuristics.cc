@@ -37,6 +37,9 @@ constexpr HeuristicInfo kInfo[] = {
     {"context.comment-section", K::kContext,
      "text after the comments heading that follows the article (\"12 Comments\", \"Leave a "
      "Reply\")"},
+    {"context.author-bio", K::kContext,
+     "blurb below the article that starts with the name an \"About NAME\" line or a byline "
+     "above it gives (\"Jane Doe is a senior writer ...\")"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(Heuristic::kCount));
 }  // namespace

@@ -35,6 +35,7 @@ enum class Heuristic : uint32_t {
   kCardList,        // context: trailing teaser cards (headline, one-line summary, repeated)
   kCommentThread,   // context: comment thread after the text, by repeated signature lines
   kCommentSection,  // context: heuristic body after a rule's comments heading
+  kAuthorBio,       // context: blurb below the article starting with an "About NAME" name
   kCount
 };
 

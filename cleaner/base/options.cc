@@ -57,6 +57,8 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(signature_word_max_chars, "bytes of a lowercase word kept in a signature shape"),
       CLEAN_OPT(comment_section_min_article_chars,
                 "body characters before a comments heading that opens the comment section"),
+      CLEAN_OPT(bio_min_article_chars,
+                "body characters before an \"About NAME\" line or byline that names a blurb"),
       CLEAN_OPT(repeat_min, "occurrences in a page that make a line boilerplate"),
       CLEAN_OPT(html_max_bytes, "bytes (as UTF-8) an HTML page may have to be cleaned"),
       CLEAN_OPT(html_max_depth, "HTML nesting depth past which start tags are dropped"),

@@ -129,6 +129,12 @@ struct Options {
   // Reply") after at least this many characters of body text opens the
   // comment section: the heuristics' body lines below it are not the article.
   int comment_section_min_article_chars = 400;
+  // An "About NAME" line (a rule line `as about`) or a byline after at least
+  // this many characters of body text names the subject of the blurb below
+  // it: a body line within context_max_gap lines that starts with the name
+  // ("Jane Doe is ...", "Jane covers ...") is the author's or the company's
+  // blurb, not the article.
+  int bio_min_article_chars = 400;
 
   // --- HTML input ------------------------------------------------------------
   // Bytes (after decoding to UTF-8) an HTML page may have: a larger page is

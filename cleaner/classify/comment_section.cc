@@ -8,12 +8,16 @@ namespace clean {
 
 namespace {
 
-// A comment's signature or a rule's byline or date line.
-bool RecordMarker(const PageWork& w, const std::vector<uint8_t>& signature, size_t i) {
+// A comment's signature, a rule's byline or date line, or a rule's record
+// line (a comment's "Reply").
+bool RecordMarker(const PageWork& w, const std::vector<Decider>& deciders,
+                  const std::vector<uint8_t>& signature, size_t i) {
   const Decision& d = w.decisions[i];
   if (d.blank) return false;
   if (signature[i]) return true;
-  return w.by_rule[i] && d.cls == LineClass::kMeta && w.kinds[i] != LineKind::kProse;
+  if (!w.by_rule[i]) return false;
+  if (d.decider < deciders.size() && deciders[d.decider].field == "record") return true;
+  return d.cls == LineClass::kMeta && w.kinds[i] != LineKind::kProse;
 }
 
 }  // namespace
@@ -28,10 +32,11 @@ void RemoveCommentSection(const Options& o, const std::vector<Decider>& deciders
   // and record_list_min markers follow.
   auto thread_below = [&](size_t head) {
     size_t i = head + 1;
-    for (int body_lines = 0; i < n && !RecordMarker(w, signature, i); ++i)
+    for (int body_lines = 0; i < n && !RecordMarker(w, deciders, signature, i); ++i)
       if ((w.context[i] & PageWork::kCtxBody) && ++body_lines > o.context_max_gap) return false;
     int markers = 0;
-    for (; i < n && markers < o.record_list_min; ++i) markers += RecordMarker(w, signature, i);
+    for (; i < n && markers < o.record_list_min; ++i)
+      markers += RecordMarker(w, deciders, signature, i);
     return markers >= std::max(o.record_list_min, 1);
   };
   uint64_t body = 0;
@@ -41,10 +46,14 @@ void RemoveCommentSection(const Options& o, const std::vector<Decider>& deciders
     if (d.blank) continue;
     if (w.context[i] & PageWork::kCtxBody) {
       body += w.features.lines[i].chars;
-    } else if (w.by_rule[i] && body >= min_article && i >= w.region_begin &&
-               d.decider < deciders.size()) {
+    } else if (w.by_rule[i] && body > 0 && d.decider < deciders.size()) {
+      // Below a short article (a photo post), or above the best text block
+      // (a long thread outweighs the post), a count heading needs the thread.
+      const bool after_article = body >= min_article && i >= w.region_begin;
       const std::string& field = deciders[d.decider].field;
-      if (field == "comments" || (field == "comments-label" && thread_below(i))) head = i;
+      if ((field == "comments" && (after_article || thread_below(i))) ||
+          (field == "comments-label" && after_article && thread_below(i)))
+        head = i;
     }
   }
   for (size_t i = head + 1; i < n; ++i) {

@@ -14,7 +14,9 @@ namespace clean {
 // Removes the heuristic body lines after the page's first comments heading
 // that has at least comment_section_min_article_chars of body text before it
 // and is not above the page's best text block (where a byline's "0 Comments"
-// is): every heuristic body line below it, to the end of the page, is
+// is), or that has some body text before it and a thread below it (as a
+// `comments-label` needs; a photo post of one paragraph, a thread longer
+// than the post): every heuristic body line below it, to the end of the page, is
 // navigation (`context.comment-section`). The lines above the heading, and
 // every rule decision, are never touched.
 // A heading is a line decided by a rule that fills the `comments` field, or

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cleaner/base/heuristics.h"
+#include "cleaner/classify/author_bio.h"
 #include "cleaner/classify/card_list.h"
 #include "cleaner/classify/comment_section.h"
 #include "cleaner/classify/comment_thread.h"
@@ -181,8 +182,8 @@ class RecordLists {
  public:
   // signature: per line, 1 for a comment signature line (comment_thread.h).
   RecordLists(const Options& o, const LineFeatures* features, const Lines& w,
-              const std::vector<uint8_t>& signature)
-      : o_(o), f_(features), w_(w), sig_(signature) {}
+              const std::vector<uint8_t>& signature, const std::vector<Decider>& deciders)
+      : o_(o), f_(features), w_(w), sig_(signature), deciders_(deciders) {}
 
   void Run() {
     const uint32_t n = static_cast<uint32_t>(w_.n);
@@ -205,9 +206,11 @@ class RecordLists {
  private:
   bool Marker(uint32_t i) const {
     const Decision& d = w_.decisions[i];
-    if (sig_[i] && !d.blank) return true;
-    return !d.blank && w_.by_rule[i] && d.cls == LineClass::kMeta &&
-           w_.kinds[i] != LineKind::kProse;
+    if (d.blank) return false;
+    if (sig_[i]) return true;
+    if (!w_.by_rule[i]) return false;
+    if (d.decider < deciders_.size() && deciders_[d.decider].field == "record") return true;
+    return d.cls == LineClass::kMeta && w_.kinds[i] != LineKind::kProse;
   }
   bool Content(uint32_t i) const {
     return !w_.by_rule[i] && (w_.kinds[i] == LineKind::kProse || w_.kinds[i] == LineKind::kMedium);
@@ -255,6 +258,7 @@ class RecordLists {
   const LineFeatures* f_;
   const Lines& w_;
   const std::vector<uint8_t>& sig_;
+  const std::vector<Decider>& deciders_;
 };
 
 }  // namespace
@@ -270,7 +274,8 @@ void ApplyContext(const Page& page, const Options& o, uint32_t rule_classes,
   const std::vector<uint8_t> signature =
       SignatureLines(page, w->kinds.data(), w->features.lines.data(), o);
   RemoveCommentSection(o, deciders, signature, w);
-  RecordLists(o, w->features.lines.data(), lines, signature).Run();
+  RecordLists(o, w->features.lines.data(), lines, signature, deciders).Run();
+  RemoveAuthorBios(page, o, deciders, w);
   BetweenBody(o, lines);
   RemoveCardLists(o, w);
   if (!title)

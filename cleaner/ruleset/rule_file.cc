@@ -232,11 +232,14 @@ void ParseRule(LineParser& p, const std::string& directive, int line_no, RuleFil
         std::string a = p.Word("'as'");
         if (p.ok() && a != "as") p.Error(acol, "expected 'as FIELD', got '" + a + "'");
         int fcol = p.Column();
-        if (p.ok()) r.field = p.Word("a field: date, byline, title, comments or comments-label");
+        if (p.ok())
+          r.field =
+              p.Word("a field: date, byline, title, comments, comments-label, about or record");
         if (p.ok() && r.field != "date" && r.field != "byline" && r.field != "title" &&
-            r.field != "comments" && r.field != "comments-label")
+            r.field != "comments" && r.field != "comments-label" && r.field != "about" &&
+            r.field != "record")
           p.Error(fcol, "unknown field '" + r.field +
-                            "' (date, byline, title, comments, comments-label)");
+                            "' (date, byline, title, comments, comments-label, about, record)");
       }
     } else {
       ParseSection(p, r);
