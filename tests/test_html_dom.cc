@@ -180,6 +180,87 @@ TEST_CASE("dom: the article is the main element even when its comments hold more
   CHECK(body == 3);  // the article's paragraphs, none of the comments
 }
 
+TEST_CASE("dom: no rescue in the main element below the text pass's comment section or cards",
+          "[html][dom]") {
+  // The main element holds the article and, below a "Comments" label, a
+  // thread the text pass ends the article at: its paragraphs stay out.
+  Lines l = Classify(
+      "<html><body><div class=menu><a href=/a>Home</a></div><div id=story><h1>Budget talks go on<"
+      "/h1><p>The finance minister said on Monday that the budget talks would go on until the par"
+      "ties agree on the spending plan for the next year.</p><p>Opposition leaders said they woul"
+      "d not support a plan that cuts the money for schools and hospitals in the poorer regions o"
+      "f the country.</p><p>The talks are expected to last until the end of the month, when the p"
+      "arliament has to vote on the budget for the coming year.</p><p>The prime minister has aske"
+      "d both sides to find an agreement before the vote, his spokesman told reporters in the cap"
+      "ital.</p><h3>Comments</h3><p>I think the minister is right about this and the opposition s"
+      "hould stop blocking every plan that comes from the government side.</p><p>Posted by John o"
+      "n January 10, 2008 5:29 PM</p><p>What a waste of time these talks are, nobody in the parli"
+      "ament cares about the people who pay for all of it in the end.</p><p>Posted by Mary on Jan"
+      "uary 10, 2008 6:02 PM</p><p>The schools in my town have been waiting for the money for yea"
+      "rs and it seems that they will have to wait for a few more.</p><p>Posted by Ann on January"
+      " 11, 2008 9:15 AM</p></div></body></html>");
+  CHECK(l.decider("The prime minister has asked both sides to find an agreement before the vote, "
+                  "his spokesman told reporters in the capital.") == "body heuristic.prose");
+  for (const auto& [text, cls] : l.items)
+    if (text.rfind("I think", 0) == 0 || text.rfind("What a waste", 0) == 0)
+      CHECK(cls == "navigation context.comment-section");
+  // Teaser cards (headline, summary) below the article in the same element.
+  l = Classify(
+      "<html><body><div class=menu><a href=/a>Home</a></div><div id=story><h1>Budget talks go on<"
+      "/h1><p>The finance minister said on Monday that the budget talks would go on until the par"
+      "ties agree on the spending plan for the next year.</p><p>Opposition leaders said they woul"
+      "d not support a plan that cuts the money for schools and hospitals in the poorer regions o"
+      "f the country.</p><p>The talks are expected to last until the end of the month, when the p"
+      "arliament has to vote on the budget for the coming year.</p><p>The prime minister has aske"
+      "d both sides to find an agreement before the vote, his spokesman told reporters in the cap"
+      "ital.</p><p>Both sides met again on Tuesday in the capital, and a spokesman said that the "
+      "meeting had been useful for the next steps.</p><p>The vote on the budget has been set for "
+      "the last week of the month, and the government hopes to win it with the votes of the small"
+      " parties.</p><p>Economists said the plan would raise the deficit a little next year but br"
+      "ing it down again in the two years that follow it.</p><div class=box><h3>Headlines</h3><dl"
+      "><dt><a href=/s0>Storm closes roads in the north</a></dt><dd>Heavy snow closed several roa"
+      "ds in the north of the country on Sunday, the police said in a statement late in the eveni"
+      "ng.</dd><dt><a href=/s1>Bank raises its rates again</a></dt><dd>The central bank raised it"
+      "s main interest rate for the third time this year on Thursday, to slow the rise of prices."
+      "</dd><dt><a href=/s2>Team wins the cup final</a></dt><dd>The home team won the cup final a"
+      "fter a late goal in front of a full stadium on Saturday night in the capital.</dd><dt><a h"
+      "ref=/s3>New bridge opens to traffic</a></dt><dd>The new bridge over the river opened to tr"
+      "affic on Monday after four years of building work and many delays.</dd></dl></div></div></"
+      "body></html>");
+  for (const auto& [text, cls] : l.items)
+    if (text.rfind("Heavy snow", 0) == 0 || text.rfind("The central bank", 0) == 0)
+      CHECK(cls == "headline_list context.card-list");
+}
+
+TEST_CASE("dom: prose below the main element stays body only from dom_after_main_keep_chars",
+          "[html][dom]") {
+  // A 530-character comment-like paragraph in another box below the article.
+  Lines l = Classify(
+      "<html><body><div class=menu><a href=/a>Home</a></div><div id=story><h1>Budget talks go on<"
+      "/h1><p>The finance minister said on Monday that the budget talks would go on until the par"
+      "ties agree on the spending plan for the next year.</p><p>Opposition leaders said they woul"
+      "d not support a plan that cuts the money for schools and hospitals in the poorer regions o"
+      "f the country.</p><p>The talks are expected to last until the end of the month, when the p"
+      "arliament has to vote on the budget for the coming year.</p><p>The prime minister has aske"
+      "d both sides to find an agreement before the vote, his spokesman told reporters in the cap"
+      "ital.</p><p>Both sides met again on Tuesday in the capital, and a spokesman said that the "
+      "meeting had been useful for the next steps.</p><p>The vote on the budget has been set for "
+      "the last week of the month, and the government hopes to win it with the votes of the small"
+      " parties.</p><p>Economists said the plan would raise the deficit a little next year but br"
+      "ing it down again in the two years that follow it.</p></div><div class=other><p>I have rea"
+      "d this story twice now and I still do not understand why the government thinks that the pe"
+      "ople of this country will accept a plan like this one, when the schools in the small towns"
+      " have been waiting for their money for so many years and the hospitals cannot even pay the"
+      " nurses they have. Every year we hear the same promises from the same people, and every ye"
+      "ar the money goes somewhere else, to the big cities and to the friends of the ministers. I"
+      "t is time that somebody in the parliament stood up for the rest of us.</p></div></body></h"
+      "tml>");
+  for (const auto& [text, cls] : l.items)
+    if (text.rfind("I have read this story", 0) == 0) CHECK(cls == "navigation dom.outside-main");
+  CHECK(l.decider("Economists said the plan would raise the deficit a little next year but bring "
+                  "it down again in the two years that follow it.") == "body heuristic.prose");
+}
+
 TEST_CASE("dom: the main element is a container, not one dominant paragraph", "[html][dom]") {
   std::string long_p = kP1 + " " + kP2 + " " + kP3 + " " + kP1 + " " + kP2 + " " + kP3;
   Lines l = Classify("<body><div class=menu><a href=/a>Home</a></div><article><div><p>" + long_p +

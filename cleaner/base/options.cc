@@ -87,6 +87,8 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(
           dom_gallery_caption_share,
           "share of the main element's prose in captions from which they are its text (a gallery)"),
+      CLEAN_OPT(dom_after_main_keep_chars,
+                "prose line kept outside and below the main element from this length"),
       CLEAN_OPT(model_threshold,
                 "score below which --model vetoes a kept line (default: the model file's)"),
 #undef CLEAN_OPT

@@ -194,6 +194,11 @@ struct Options {
   // Prose captions inside the main element holding more than this share of
   // its prose make a gallery: the captions are its text, not captions.
   double dom_gallery_caption_share = 0.5;
+  // Below the main element, a prose line outside it stays body only from
+  // this length (comment threads, sidebar blurbs and footer prose below
+  // the article rarely reach it; a second block of the article's text
+  // does). Above the main element, region_outside_keep_chars applies.
+  int dom_after_main_keep_chars = 1500;
 
   // --- Trained line scorer (--model) ---------------------------------------
   // Score below which the model vetoes a kept line; negative: the threshold

@@ -1,5 +1,6 @@
 #include "cleaner/classify/dom_heuristics.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <chrono>
@@ -112,6 +113,13 @@ bool ProseKind(LineKind k) { return k == LineKind::kProse || k == LineKind::kMed
 void Set(PageWork* w, uint32_t i, LineClass c, uint32_t decider) {
   w->decisions[i].cls = c;
   w->decisions[i].decider = decider;
+}
+
+// A line the text pass put below the article's end: a comment section or
+// thread, a record list, teaser cards.
+bool ThreadDecided(uint32_t d) {
+  return d == DeciderOf(Heuristic::kCommentSection) || d == DeciderOf(Heuristic::kCommentThread) ||
+         d == DeciderOf(Heuristic::kRecordList) || d == DeciderOf(Heuristic::kCardList);
 }
 
 bool DomDecided(uint32_t d) {
@@ -309,6 +317,13 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
   FindMain(page, html, o, *w);
   matches_.main = main_;
   const DomVocabulary& vocab = rules_.dom_vocab();
+  // Where the text pass found the article's end: the first line it put in
+  // a comment section or thread, or in a record list below the article.
+  // The DOM pass's rescue stops there: the main element often holds the
+  // comments below the article.
+  uint32_t thread_begin = static_cast<uint32_t>(n_lines);
+  for (uint32_t i = 0; i < n_lines && thread_begin == n_lines; ++i)
+    if (!w->decisions[i].blank && ThreadDecided(w->decisions[i].decider)) thread_begin = i;
   boxed_.clear();
   captions_.clear();
   uint64_t caption_chars = 0;
@@ -378,7 +393,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
   // The main text's extent in line order: its last line, and its last
   // body line (what follows it inside the element is bios, tags, prompts).
   int64_t last_main = -1, last_body = -1;
-  for (uint32_t i = 0; i < n_lines; ++i) {
+  for (uint32_t i = 0; i < std::min<size_t>(n_lines, thread_begin); ++i) {
     if (!in_main_[i]) continue;
     last_main = i;
     if (ProseKind(w->kinds[i]) && html.lines[i].link_density() < o.dom_link_density &&
@@ -430,6 +445,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
         page.line(i) != html.meta.title)
       cls = LineClass::kNavigation;
     if (in_main_[i]) {
+      if (i >= thread_begin) continue;  // the text pass's decisions stand
       // After the last paragraph, lists and tables of the article (steps,
       // ingredients, references) are still its body.
       bool listed = ListBlockTag(t.tag(dl.block));
@@ -446,7 +462,7 @@ void DomClassifier::Apply(const Page& page, const HtmlPage& html, const Source* 
       bool after = static_cast<int64_t>(i) > last_main;
       bool long_prose =
           k == LineKind::kProse &&
-          w->features.lines[i].chars >= static_cast<uint32_t>(o.region_outside_keep_chars);
+          w->features.lines[i].chars >= static_cast<uint32_t>(o.dom_after_main_keep_chars);
       if (linky || !ProseKind(k) || (after && !long_prose))
         Set(w, i, LineClass::kNavigation, DeciderOf(Heuristic::kDomOutsideMain));
     }

@@ -20,7 +20,8 @@
 //      that are not link lists are body up to its last prose line, and plain paragraphs after it up
 //      to the last one ending a sentence (a subheading the text heuristics took for the title is
 //      one of its blocks unless it is the <h1> or the metadata title); outside it, only long prose
-//      stays body. The first <h1>, when it is the metadata title, is the page's title.
+//      stays body. Nothing is rescued from the first line the text pass put in a comment section
+//      or thread, a record list or teaser cards on. The first <h1>, when it is the metadata title, is the page's title.
 #pragma once
 #include <cstdint>
 #include <vector>
