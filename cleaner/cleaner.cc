@@ -14,7 +14,12 @@ Cleaner::Cleaner(const RuleSet& rules, const Options& base, const Source* source
       detect_(detect),
       scratch_(base.regex_match_limit, base.regex_heap_limit_kib),
       classifier_(rules, scratch_),
-      dom_(rules) {}
+      dom_(rules) {
+  // An XPath rule may read any attribute or text: the markup is parsed whole.
+  bool xpath = !rules.generic().xpaths.empty();
+  for (const Source& s : rules.sources()) xpath = xpath || !s.xpaths.empty();
+  html_reader_.set_keep_markup(xpath);
+}
 
 Cleaner::~Cleaner() = default;
 

@@ -68,6 +68,10 @@ const std::vector<OptionField>& OptionFields() {
       CLEAN_OPT(
           html_cut_svg,
           "1: cut inline <svg> content before parsing where the parser keeps it in the element"),
+      CLEAN_OPT(html_cut_attributes,
+                "1: cut attributes nobody reads before parsing (kept when a rule uses XPath)"),
+      CLEAN_OPT(html_collapse_space,
+                "1: give the HTML parser each whitespace run as one byte (kept when a rule uses XPath)"),
       CLEAN_OPT(html_noscript_min_chars,
                 "rendered characters below which <noscript> content is rendered too"),
       CLEAN_OPT(

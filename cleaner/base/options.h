@@ -162,6 +162,16 @@ struct Options {
   // parsing when the parser would keep all of it inside the element; 0: it
   // is parsed (the same lines and report; the parse costs more).
   int html_cut_svg = 1;
+  // 1: the attributes nobody reads (src, srcset, href of links, data-*...:
+  // attribute_cut.h) are cut from start tags before parsing and are not
+  // copied into the tree, unless a rule file has an xpath or container
+  // directive; 0: all are parsed and copied (the same lines and report).
+  int html_cut_attributes = 1;
+  // 1: a run of whitespace between tags is given to the parser as its first
+  // byte (the rendering collapses runs), except inside raw text and from the
+  // first <pre> or <listing> on, unless a rule file has an xpath or
+  // container directive; 0: runs are parsed whole (the same lines and report).
+  int html_collapse_space = 1;
   // A page whose rendering has fewer non-space characters than this is
   // rendered again with its <noscript> content (pages that show their text
   // only without JavaScript, or whose markup leaves the body in <noscript>).

@@ -63,6 +63,9 @@ class HtmlReader {
             StageTimes* times, std::string* error, const ReadDeadlines& when = {});
   // A charset every page is decoded from (--encoding); empty: found per page.
   void set_encoding(const std::string& name) { charset_.forced = name; }
+  // Keep every attribute and whitespace run (a rule set with XPath rules):
+  // HtmlParser::set_keep_markup.
+  void set_keep_markup(bool keep) { parser_.set_keep_markup(keep); }
 
  private:
   CharsetChoice charset_;

@@ -1,5 +1,7 @@
 #include "cleaner/html/html_parse.h"
 
+#include "cleaner/html/attribute_cut.h"
+
 #include <gumbo.h>
 #include <sys/mman.h>
 
@@ -228,6 +230,23 @@ std::string_view TagName(std::string_view s, size_t i, char (&buf)[24]) {
 }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+// Appends t to *out with each run of two or more whitespace bytes as its
+// first byte; returns the bytes left out.
+size_t AppendCollapsed(std::string_view t, std::string* out) {
+  size_t cut = 0, from = 0;
+  const size_t n = t.size();
+  for (size_t i = 0; i + 1 < n; ++i) {
+    if (!IsSpace(t[i]) || !IsSpace(t[i + 1])) continue;
+    out->append(t.substr(from, i + 1 - from));
+    size_t j = i + 2;
+    while (j < n && IsSpace(t[j])) ++j;
+    cut += j - i - 1;
+    from = i = j;
+  }
+  out->append(t.substr(from));
+  return cut;
+}
 
 // One tag tokenized as the HTML standard's tokenizer does (tag name, then
 // attributes: names, '=', quoted or unquoted values; a stray '/' is
@@ -478,14 +497,34 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
   size_t raw_until = 0;
   bool in_select = false;
   int frameset = 0;
+  // Unread attributes are cut from start tags, and whitespace runs from
+  // text, at or after cut_from: not inside a tag whose quoted value holds a
+  // '>' (the pre-scan takes its first '>' for its end; the tokenizer reads
+  // on to cut_from). Runs stay whole from the first <pre> or <listing> on
+  // (a newline ends a line there; its end tag may not close it).
+  const bool cut_attributes = o.html_cut_attributes != 0 && !keep_markup_;
+  const bool collapse_space = o.html_collapse_space != 0 && !keep_markup_;
+  bool pre_seen = false;
+  size_t cut_from = 0;
+  auto append_text = [&](size_t from, size_t to) {
+    if (collapse_space && !pre_seen && from >= raw_until && from >= cut_from)
+      stats->space_bytes += AppendCollapsed(in.substr(from, to - from), &prepared_);
+    else
+      prepared_.append(in.substr(from, to - from));
+  };
+  auto resync = [&](std::string_view tag, size_t p, size_t name_at) {
+    if ((cut_attributes || collapse_space) && tag.data() != capped_.data() &&
+        tag.find_first_of("\"'") != std::string_view::npos)
+      cut_from = std::max(cut_from, ScanTag(in, p, name_at, SIZE_MAX, SIZE_MAX).end);
+  };
   while (pos < in.size()) {
     const void* lt = std::memchr(in.data() + pos, '<', in.size() - pos);
     if (!lt) {
-      prepared_.append(in.substr(pos));
+      append_text(pos, in.size());
       break;
     }
     size_t p = static_cast<const char*>(lt) - in.data();
-    prepared_.append(in.substr(pos, p - pos));
+    append_text(pos, p);
     if (in.compare(p, 4, "<!--") == 0) {
       size_t e = in.find("-->", p + 4);
       pos = e == std::string_view::npos ? in.size() : e + 3;
@@ -504,7 +543,9 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
     std::string_view tag = CapTag(in, p, name_at, o, stats, &te);
     bool counted = !Uncounted(name);
     if (end_tag && name == "select") in_select = false;
+    if (!end_tag && (name == "pre" || name == "listing")) pre_seen = true;
     if (end_tag) {
+      resync(tag, p, name_at);
       if (counted && excess > 0) {
         --excess;  // the end of a start tag the guard dropped
       } else {
@@ -544,6 +585,7 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
       if (end != std::string_view::npos) {
         // Its content never renders and never leaves it: the element stays
         // (counted as skipped where the tree is copied), empty.
+        resync(tag, p, name_at);
         prepared_.append(tag);
         ++depth;
         stats->comments += delta.comments;
@@ -560,6 +602,7 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
       // Left open, it would hold the rest of the page as its text: close
       // it where its text would end in a lenient parser, at the next tag.
       size_t text_end = std::min(in.find('<', te), in.size());
+      resync(tag, p, name_at);
       prepared_.append(tag);
       prepared_.append(in.substr(te, text_end - te));
       prepared_.append("</").append(name).append(">");
@@ -575,6 +618,17 @@ void HtmlParser::Prescan(std::string_view in, const Options& o, HtmlParseStats* 
         continue;
       }
       ++depth;
+    }
+    if (cut_attributes && p >= raw_until && p >= cut_from) {
+      const AttributeCut cut = AppendReadAttributes(tag, &prepared_);
+      stats->attribute_bytes += cut.bytes;
+      if (cut.open_quote) resync(tag, p, name_at);
+      if (cut.rewritten) {
+        pos = te;
+        continue;
+      }
+    } else {
+      resync(tag, p, name_at);
     }
     prepared_.append(tag);
     pos = te;
@@ -667,6 +721,13 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
   std::vector<Frame> stack;
   stack.push_back({out->root, 0, kNoNode});
   std::string scratch;
+  const bool copy_all = o.html_cut_attributes == 0 || keep_markup_;
+  auto copy_attributes = [&](const GumboElement& e, std::string_view tag) {
+    for (unsigned k = 0; k < e.attributes.length; ++k) {
+      auto* a = static_cast<const GumboAttribute*>(e.attributes.data[k]);
+      if (copy_all || AttributeRead(tag, a->name)) tree->AddAttr(a->name, a->value);
+    }
+  };
   while (!stack.empty()) {
     Frame& f = stack.back();
     const GumboVector* kids = nullptr;
@@ -695,10 +756,7 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
         if (tag == "html") {
           stack.push_back({c, 0, kNoNode});
         } else if (tag == "body") {
-          for (unsigned k = 0; k < e.attributes.length; ++k) {
-            auto* a = static_cast<const GumboAttribute*>(e.attributes.data[k]);
-            tree->AddAttr(a->name, a->value);
-          }
+          copy_attributes(e, tag);
           stack.push_back({c, 0, body});
         } else if (NeverRendered(tag)) {
           if (parent != kNoNode) Count(&stats->skipped, tag);
@@ -713,10 +771,7 @@ void HtmlParser::Parse(std::string_view utf8, const Options& o, DomTree* tree, H
           uint32_t me = kNoNode;
           if (parent != kNoNode) {
             me = tree->AddElement(parent, tag);
-            for (unsigned k = 0; k < e.attributes.length; ++k) {
-              auto* a = static_cast<const GumboAttribute*>(e.attributes.data[k]);
-              tree->AddAttr(a->name, a->value);
-            }
+            copy_attributes(e, tag);
           }
           stack.push_back({c, 0, me});
         }

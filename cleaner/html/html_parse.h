@@ -12,7 +12,11 @@
 // also quadratic in the attributes of one tag: a tag keeps its first
 // Options::html_max_attributes attributes, and those that end within
 // Options::html_max_tag_bytes of its '<'; the rest are dropped (tokenized as
-// the HTML standard does, quoted values and all), and counted.
+// the HTML standard does, quoted values and all), and counted. Attributes
+// nobody reads are cut from start tags and not copied into the tree
+// (attribute_cut.h, Options::html_cut_attributes), and whitespace runs in
+// text are given as one byte (Options::html_collapse_space), unless
+// set_keep_markup.
 //
 // Elements that never render (script, style, noscript, template, iframe,
 // svg, video, ... — the convention of ../shared/datasets/render_text.py) and
@@ -57,6 +61,8 @@ struct HtmlParseStats {
   int max_attributes = 0;        // the caps that applied (Options::html_max_attributes,
   int max_tag_bytes = 0;         // Options::html_max_tag_bytes)
   size_t svg_bytes = 0;          // bytes of inline <svg> content removed before parsing
+  size_t attribute_bytes = 0;    // bytes of unread attributes removed before parsing
+  size_t space_bytes = 0;        // bytes of whitespace runs removed before parsing
   size_t hidden = 0;             // hidden elements not copied
   std::vector<std::pair<std::string, uint32_t>> skipped;  // non-rendering tag -> count
   void Clear();
@@ -109,6 +115,10 @@ class HtmlParser {
   // body), *head and *stats (all cleared first).
   void Parse(std::string_view utf8, const Options& o, DomTree* tree, HtmlHead* head,
              HtmlParseStats* stats);
+  // Keep every attribute and whitespace run whatever
+  // Options::html_cut_attributes and html_collapse_space say (an XPath rule
+  // may read any attribute or text).
+  void set_keep_markup(bool keep) { keep_markup_ = keep; }
   // Gumbo's memory kept for the next page (GumboArena::capacity()), and
   // what the last page's tree took of it when complete (used, capacity).
   size_t arena_capacity() const { return arena_.capacity(); }
@@ -140,6 +150,7 @@ class HtmlParser {
   std::string capped_;
   std::vector<std::string> svg_stack_;  // SvgContentEnd's open elements
   GumboArena arena_;
+  bool keep_markup_ = false;
   size_t last_arena_used_ = 0, last_arena_capacity_ = 0;
   double last_prescan_seconds_ = 0, last_gumbo_seconds_ = 0;
 };
