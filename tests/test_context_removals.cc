@@ -15,23 +15,10 @@ using clean::testing::kP1;
 using clean::testing::kP2;
 using clean::testing::kP3;
 using clean::testing::kP4;
+using clean::testing::Deciders;
 using clean::testing::ProjectRules;
 
 namespace {
-
-// Per input line, the id of the rule or heuristic that decided it.
-std::vector<std::string> Deciders(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& l : lines) text += l + "\n";
-  Cleaner cleaner(ProjectRules(), Options(), nullptr, true);
-  CleanResult r;
-  std::string error;
-  REQUIRE(cleaner.Clean("page.txt", text, &r, &error));
-  REQUIRE(r.decisions().size() == lines.size());
-  std::vector<std::string> ids;
-  for (const Decision& d : r.decisions()) ids.push_back(ProjectRules().deciders()[d.decider].id);
-  return ids;
-}
 
 const std::string kC1 =
     "I have been reading about this for weeks and I still do not see why the two sides "

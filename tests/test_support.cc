@@ -1,5 +1,6 @@
 #include "tests/test_support.h"
 
+#include "cleaner/cleaner.h"
 #include "tests/conservation.h"
 
 #include <sys/wait.h>
@@ -68,6 +69,19 @@ const RuleSet& ProjectRules() {
     return r;
   }();
   return *rules;
+}
+
+std::vector<std::string> Deciders(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  Cleaner cleaner(ProjectRules(), Options(), nullptr, true);
+  CleanResult r;
+  std::string error;
+  REQUIRE(cleaner.Clean("page.txt", text, &r, &error));
+  REQUIRE(r.decisions().size() == lines.size());
+  std::vector<std::string> ids;
+  for (const Decision& d : r.decisions()) ids.push_back(ProjectRules().deciders()[d.decider].id);
+  return ids;
 }
 
 std::string ReadFile(const std::string& path) {

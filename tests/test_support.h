@@ -16,6 +16,10 @@ namespace clean::testing {
 // The project's rules/ directory, loaded once (REQUIREs that it loads).
 const RuleSet& ProjectRules();
 
+// Per line of a text page cleaned with the project's rules (lines joined
+// with '\n'), the id of the rule or heuristic that decided it.
+std::vector<std::string> Deciders(const std::vector<std::string>& lines);
+
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& data);
 
