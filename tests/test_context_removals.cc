@@ -11,11 +11,11 @@
 #include "tests/test_support.h"
 
 using namespace clean;
+using clean::testing::Deciders;
 using clean::testing::kP1;
 using clean::testing::kP2;
 using clean::testing::kP3;
 using clean::testing::kP4;
-using clean::testing::Deciders;
 using clean::testing::ProjectRules;
 
 namespace {
